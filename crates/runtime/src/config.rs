@@ -1,0 +1,194 @@
+//! Client configuration: where to connect, how long to wait, and how to retry.
+
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
+
+use crate::{ConfigError, Credential, RetryPolicy, Runtime};
+
+/// Default time allowed to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request, from sending to the end of the response body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Everything a client needs besides its credential.
+///
+/// ```
+/// use std::time::Duration;
+/// use user_apis_runtime::{ClientConfig, RetryPolicy};
+///
+/// let config = ClientConfig::new("https://example.com")
+///     .timeout(Duration::from_secs(10))
+///     .retry(RetryPolicy::default().max_attempts(2));
+/// assert_eq!(config.base_url(), "https://example.com");
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    base_url: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+}
+
+/// A configured HTTP client and runtime, ready to hand to a generated client's
+/// `new_with_client(base_url, http, runtime)`.
+#[derive(Debug)]
+pub struct Parts {
+    /// The server's root URL, without a trailing slash.
+    pub base_url: String,
+    /// The HTTP client, carrying the credential, timeouts and user agent.
+    pub http: reqwest::Client,
+    /// The behaviour the generated client's hooks delegate to.
+    pub runtime: Runtime,
+}
+
+impl ClientConfig {
+    /// A configuration for the server at `base_url` (its root URL: the clients add the
+    /// `/api/...` prefix themselves), with default timeouts and retries.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: concat!("user-apis/", env!("CARGO_PKG_VERSION")).to_string(),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Time allowed to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for each attempt of a request, body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `user-apis/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The base URL as given.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Checks the configuration and builds the HTTP client, sending `credential` with every
+    /// request.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidBaseUrl`] for a URL that is not an absolute `http` or `https` URL
+    /// without credentials, query or fragment; [`ConfigError::InvalidCredential`] for a
+    /// credential that cannot travel in a header; [`ConfigError::InvalidUserAgent`];
+    /// [`ConfigError::Http`] when the TLS backend cannot start.
+    pub fn build(self, credential: Option<&Credential>) -> Result<Parts, ConfigError> {
+        let base_url = check_base_url(&self.base_url)?;
+        let mut headers = HeaderMap::new();
+        let agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
+        headers.insert(USER_AGENT, agent);
+        if let Some(credential) = credential {
+            let (name, value) = credential.to_header()?;
+            headers.insert(name, value);
+        }
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(ConfigError::Http)?;
+        Ok(Parts {
+            base_url,
+            http,
+            runtime: Runtime::new(self.retry),
+        })
+    }
+}
+
+impl From<&str> for ClientConfig {
+    /// A default configuration for the server at this base URL.
+    fn from(base_url: &str) -> Self {
+        Self::new(base_url)
+    }
+}
+
+impl From<String> for ClientConfig {
+    /// A default configuration for the server at this base URL.
+    fn from(base_url: String) -> Self {
+        Self::new(base_url)
+    }
+}
+
+fn check_base_url(text: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &'static str| ConfigError::InvalidBaseUrl { reason };
+    let url = Url::parse(text.trim()).map_err(|_| invalid("it is not an absolute URL"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("its scheme is not http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "it contains credentials; pass them to the client instead",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it has a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked_and_normalised() {
+        let ok = |text: &str| check_base_url(text).expect("valid URL");
+        assert_eq!(ok("https://example.com/"), "https://example.com");
+        assert_eq!(
+            ok("http://127.0.0.1:8080/gitlab/"),
+            "http://127.0.0.1:8080/gitlab"
+        );
+        for (text, reason) in [
+            ("example.com", "it is not an absolute URL"),
+            ("ftp://example.com", "its scheme is not http or https"),
+            (
+                "https://me:pw@example.com",
+                "it contains credentials; pass them to the client instead",
+            ),
+            ("https://example.com/?a=1", "it has a query or fragment"),
+        ] {
+            let error = check_base_url(text).expect_err(text).to_string();
+            assert_eq!(error, format!("invalid base URL: {reason}"));
+            assert!(!error.contains("pw"));
+        }
+    }
+
+    #[test]
+    fn the_client_carries_a_sensitive_credential() {
+        let parts = ClientConfig::new("https://example.com")
+            .build(Some(&Credential::bearer("tok-secret")))
+            .expect("valid configuration");
+        let shown = format!("{parts:?}");
+        assert!(!shown.contains("tok-secret"), "{shown}");
+        assert_eq!(parts.base_url, "https://example.com");
+    }
+}

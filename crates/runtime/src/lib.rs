@@ -1,0 +1,79 @@
+//! Behaviour shared by every user-apis client: credentials, configuration, retries and
+//! pagination.
+//!
+//! The provider crates (`user-apis-sendauth`, ...) are generated from OpenAPI documents; this
+//! crate is the hand-written part they all delegate to. A generated client holds a
+//! [`Runtime`] and sends every request through [`Runtime::execute`], which applies the
+//! [`RetryPolicy`]. [`ClientConfig`] builds the HTTP client with the [`Credential`], the
+//! timeouts and the user agent, and [`paginate`] turns a provider's paging scheme into a lazy
+//! [`Stream`](futures_core::Stream).
+
+mod config;
+mod credentials;
+mod paginate;
+mod retry;
+
+pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Parts};
+pub use credentials::Credential;
+pub use paginate::{Page, paginate};
+pub use retry::{RateLimitReset, RetryPolicy};
+pub use secrecy::SecretString;
+
+/// A client that could not be built from its configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The credential cannot be sent in a header. The message names the part and the problem,
+    /// never the secret.
+    #[error("invalid credential: {what} {problem}")]
+    InvalidCredential {
+        /// Which part: `token`, `password`, `user name`.
+        what: &'static str,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The base URL is unusable.
+    #[error("invalid base URL: {reason}")]
+    InvalidBaseUrl {
+        /// Why.
+        reason: &'static str,
+    },
+    /// The user agent cannot be sent in a header.
+    #[error("invalid user agent: it holds a character a header cannot carry")]
+    InvalidUserAgent,
+    /// The HTTP client could not start (for example, its TLS backend failed).
+    #[error("cannot build the HTTP client")]
+    Http(#[source] reqwest::Error),
+}
+
+/// The state every generated client carries and its hooks delegate to.
+#[derive(Debug, Clone, Default)]
+pub struct Runtime {
+    retry: RetryPolicy,
+}
+
+/// A header progenitor adds to every request from the spec's `info.version`. None of the
+/// APIs served here defines it, so it is not sent.
+const GENERATOR_VERSION_HEADER: &str = "api-version";
+
+impl Runtime {
+    /// A runtime applying `retry`.
+    pub fn new(retry: RetryPolicy) -> Self {
+        Self { retry }
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Sends one request of a generated client, with retries.
+    pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        request.headers_mut().remove(GENERATOR_VERSION_HEADER);
+        self.retry.execute(http, request).await
+    }
+}

@@ -1,0 +1,312 @@
+//! Retries: which failures are worth another attempt, how long to wait, and when to stop.
+//!
+//! The schedule (exponential backoff with jitter, bounded attempts) comes from the `backon`
+//! crate. The loop that uses it is ours, because the decision to retry depends on the
+//! response itself (its status and rate-limit headers) and on whether the request may already
+//! have been processed, which a generic retry adapter sees only as an opaque error.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+/// How a provider tells when its rate limit resets, besides the standard `Retry-After`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateLimitReset {
+    /// The header holds the Unix time (in seconds) at which the limit resets.
+    EpochSeconds(HeaderName),
+    /// The header holds the number of seconds until the limit resets.
+    DeltaSeconds(HeaderName),
+}
+
+/// When and how often a request is tried again.
+///
+/// Retried: `429 Too Many Requests` always (the server refused the request without acting on
+/// it); `502`, `503`, `504` and errors after the request may have reached the server only for
+/// idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE); a failure to connect always, since
+/// nothing was sent. A POST or PATCH that got a 5xx is never repeated: it may have been
+/// processed.
+///
+/// The wait before each retry is the server's (`Retry-After` in seconds or as an HTTP date, or
+/// the provider's reset header) when it gives one, else exponential backoff with jitter. A
+/// retry whose wait would take the total past [`max_total_wait`](Self::max_total_wait) is not
+/// made: the last response or error is returned at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_total_wait: Duration,
+    reset_header: Option<RateLimitReset>,
+}
+
+impl Default for RetryPolicy {
+    /// Four attempts, backoff from 250 ms to 8 s, at most 30 s of waiting in all.
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_total_wait: Duration::from_secs(30),
+            reset_header: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts in all, the first included; `1` disables retries, `0` counts as `1`.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff wait; each later one doubles, up to [`Self::max_backoff`].
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// The longest single backoff wait.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// The most time spent waiting between attempts of one request, server waits included.
+    pub fn max_total_wait(mut self, wait: Duration) -> Self {
+        self.max_total_wait = wait;
+        self
+    }
+
+    /// The provider's rate-limit reset header, read when `Retry-After` is absent.
+    pub fn reset_header(mut self, reset: RateLimitReset) -> Self {
+        self.reset_header = Some(reset);
+        self
+    }
+
+    /// Attempts in all, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    fn backoff(&self) -> impl Iterator<Item = Duration> {
+        ExponentialBuilder::default()
+            .with_min_delay(self.initial_backoff)
+            .with_max_delay(self.max_backoff)
+            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
+            .with_jitter()
+            .build()
+    }
+
+    /// Sends `request`, retrying as this policy allows; returns the last response or error.
+    ///
+    /// A response with an error status is returned as `Ok`, for the caller to decode.
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let idempotent = is_idempotent(request.method());
+        let mut delays = self.backoff();
+        let mut waited = Duration::ZERO;
+        loop {
+            // A request whose body is a stream cannot be copied, and so cannot be retried.
+            let spare = request.try_clone();
+            let outcome = client.execute(request).await;
+            let Some(next) = spare else { return outcome };
+            let server_wait = match &outcome {
+                Ok(response) if should_retry_status(response.status(), idempotent) => {
+                    self.server_wait(response.headers(), SystemTime::now())
+                }
+                Err(error) if should_retry_error(error, idempotent) => None,
+                _ => return outcome,
+            };
+            let Some(backoff) = delays.next() else {
+                return outcome;
+            };
+            let wait = server_wait.unwrap_or(backoff);
+            if waited.saturating_add(wait) > self.max_total_wait {
+                return outcome;
+            }
+            // Release the connection before sleeping.
+            drop(outcome);
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            request = next;
+        }
+    }
+
+    /// The wait the server asks for: `Retry-After` (seconds or HTTP date), else the reset header.
+    ///
+    /// Values that cannot be read are ignored (backoff applies); a time in the past is no wait.
+    pub fn server_wait(&self, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+        let text = |name: &HeaderName| headers.get(name)?.to_str().ok().map(str::trim);
+        if let Some(value) = text(&RETRY_AFTER) {
+            if let Ok(seconds) = value.parse::<u64>() {
+                return Some(Duration::from_secs(seconds));
+            }
+            if let Ok(date) = httpdate::parse_http_date(value) {
+                return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
+            }
+        }
+        match self.reset_header.as_ref()? {
+            RateLimitReset::DeltaSeconds(name) => {
+                text(name)?.parse::<u64>().ok().map(Duration::from_secs)
+            }
+            RateLimitReset::EpochSeconds(name) => {
+                let reset =
+                    UNIX_EPOCH.checked_add(Duration::from_secs(text(name)?.parse().ok()?))?;
+                Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+            }
+        }
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+    )
+}
+
+fn should_retry_status(status: StatusCode, idempotent: bool) -> bool {
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => true,
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
+            idempotent
+        }
+        _ => false,
+    }
+}
+
+fn should_retry_error(error: &reqwest::Error, idempotent: bool) -> bool {
+    if error.is_builder() || error.is_redirect() || error.is_decode() || error.is_body() {
+        return false;
+    }
+    // A failed connect sent nothing; anything later may have reached the server.
+    error.is_connect() || idempotent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates_are_read() {
+        let policy = RetryPolicy::default();
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            policy.server_wait(&headers(&[("retry-after", "7")]), now),
+            Some(Duration::from_secs(7))
+        );
+        // 2023-11-14T22:13:30Z is 10 s after `now`.
+        assert_eq!(
+            policy.server_wait(
+                &headers(&[("retry-after", "Tue, 14 Nov 2023 22:13:30 GMT")]),
+                now
+            ),
+            Some(Duration::from_secs(10))
+        );
+        // A date in the past means "now".
+        assert_eq!(
+            policy.server_wait(
+                &headers(&[("retry-after", "Tue, 14 Nov 2000 22:13:30 GMT")]),
+                now
+            ),
+            Some(Duration::ZERO)
+        );
+        // Garbage and negative numbers leave the wait to backoff.
+        assert_eq!(
+            policy.server_wait(&headers(&[("retry-after", "soon")]), now),
+            None
+        );
+        assert_eq!(
+            policy.server_wait(&headers(&[("retry-after", "-3")]), now),
+            None
+        );
+        assert_eq!(policy.server_wait(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn provider_reset_headers_apply_when_retry_after_is_absent() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let epoch = RetryPolicy::default().reset_header(RateLimitReset::EpochSeconds(
+            HeaderName::from_static("x-rate-limit-reset"),
+        ));
+        assert_eq!(
+            epoch.server_wait(&headers(&[("x-rate-limit-reset", "1700000004")]), now),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            epoch.server_wait(
+                &headers(&[("x-rate-limit-reset", "1700000004"), ("retry-after", "2")]),
+                now
+            ),
+            Some(Duration::from_secs(2)),
+            "Retry-After wins"
+        );
+        // An absurd epoch does not overflow.
+        let absurd = epoch.server_wait(
+            &headers(&[("x-rate-limit-reset", "18446744073709551615")]),
+            now,
+        );
+        assert!(
+            absurd.is_none_or(|wait| wait > Duration::from_secs(1_000_000)),
+            "{absurd:?}"
+        );
+        let delta = RetryPolicy::default().reset_header(RateLimitReset::DeltaSeconds(
+            HeaderName::from_static("x-ratelimit-reset"),
+        ));
+        assert_eq!(
+            delta.server_wait(&headers(&[("x-ratelimit-reset", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
+    }
+
+    #[test]
+    fn only_safe_failures_are_retried() {
+        assert!(should_retry_status(StatusCode::TOO_MANY_REQUESTS, false));
+        assert!(should_retry_status(StatusCode::SERVICE_UNAVAILABLE, true));
+        assert!(!should_retry_status(StatusCode::SERVICE_UNAVAILABLE, false));
+        assert!(!should_retry_status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            true
+        ));
+        assert!(!should_retry_status(StatusCode::NOT_FOUND, true));
+        assert!(is_idempotent(&Method::PUT) && is_idempotent(&Method::DELETE));
+        assert!(!is_idempotent(&Method::POST) && !is_idempotent(&Method::PATCH));
+    }
+
+    #[test]
+    fn the_schedule_is_bounded_by_attempts() {
+        let policy = RetryPolicy::default()
+            .max_attempts(3)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(300));
+        let delays: Vec<Duration> = policy.backoff().collect();
+        assert_eq!(delays.len(), 2, "three attempts means two waits");
+        assert!(
+            delays.iter().all(|d| *d <= Duration::from_millis(600)),
+            "{delays:?}"
+        );
+        assert_eq!(RetryPolicy::never().backoff().count(), 0);
+        assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+    }
+}

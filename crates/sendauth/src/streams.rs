@@ -1,0 +1,77 @@
+//! Lazy streams over SendAuth's paged lists, which page with `page` and `perPage` and report
+//! the `total` number of items.
+
+use std::future::Future;
+
+use futures_core::Stream;
+use user_apis_runtime::{Page, paginate};
+
+use crate::generated::{Error, ResponseValue, builder, types};
+
+/// The error every SendAuth operation returns.
+type ApiResult<T> = Result<T, Error<types::ApiError>>;
+
+/// A page body: its rows and the total across all pages.
+trait Paged {
+    type Item;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<i64>);
+}
+
+macro_rules! paged {
+    ($($page:ident => $item:ident),* $(,)?) => {$(
+        impl Paged for types::$page {
+            type Item = types::$item;
+            fn into_parts(self) -> (Vec<types::$item>, Option<i64>) {
+                (self.rows, self.total)
+            }
+        }
+    )*};
+}
+
+paged!(UserPage => User, AuditPage => Audit, TransactionPage => Transaction);
+
+/// Walks pages 1, 2, ... until `total` items have been seen (or, without `total`, until a page
+/// comes back empty).
+fn walk<'a, P, Fut>(
+    mut fetch: impl FnMut(u64) -> Fut + Send + 'a,
+) -> impl Stream<Item = ApiResult<P::Item>> + Send + Unpin + 'a
+where
+    P: Paged + 'a,
+    P::Item: Send,
+    Fut: Future<Output = ApiResult<ResponseValue<P>>> + Send + 'a,
+{
+    Box::pin(paginate((1_u64, 0_u64), move |(page, seen)| {
+        let response = fetch(page);
+        async move {
+            let (items, total) = response.await?.into_inner().into_parts();
+            let seen = seen + items.len() as u64;
+            let more = total.is_none_or(|total| seen < u64::try_from(total).unwrap_or(0));
+            Ok(Page {
+                items,
+                next: more.then_some((page + 1, seen)),
+            })
+        }
+    }))
+}
+
+macro_rules! stream_method {
+    ($($builder:ident => $item:ident),* $(,)?) => {$(
+        impl<'a> builder::$builder<'a> {
+            /// Every item of every page, fetched one page at a time as the stream is consumed.
+            ///
+            /// The other parameters set on this builder apply to every page; the stream sets
+            /// `page` itself, starting at 1. Set `per_page` (at most 100) for fewer requests.
+            /// The stream ends after the last page or after the first error.
+            pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
+                walk(move |page| self.clone().page(page).send())
+            }
+        }
+    )*};
+}
+
+stream_method!(
+    ListUsers => User,
+    ListDeletedUsers => User,
+    GetUserAudits => Audit,
+    GetUserTransactions => Transaction,
+);

@@ -1,0 +1,84 @@
+//! Project automation for user-apis. Usage: `cargo xtask codegen [--check] [PROVIDER...]`.
+
+mod code_fixups;
+mod codegen;
+mod providers;
+mod spec_fixups;
+mod validate;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [PROVIDER...]
+
+Regenerates crates/<provider>/src/generated.rs from specs/<provider>.yaml.
+  --check     compare instead of writing; exit 1 naming each stale file
+  PROVIDER    one or more of the providers below (default: all)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.split_first() {
+        Some((command, rest)) if command == "codegen" => codegen_command(rest),
+        Some((flag, _)) if flag == "--help" || flag == "-h" => {
+            println!("{USAGE}\n  providers: {}", provider_names());
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}\n  providers: {}", provider_names());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn provider_names() -> String {
+    providers::PROVIDERS
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn codegen_command(args: &[String]) -> ExitCode {
+    let mut check = false;
+    let mut selected = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--help" | "-h" => {
+                println!("{USAGE}\n  providers: {}", provider_names());
+                return ExitCode::SUCCESS;
+            }
+            name => match providers::find(name) {
+                Some(provider) => selected.push(provider),
+                None => {
+                    eprintln!(
+                        "error: unknown provider {name:?}; known: {}",
+                        provider_names()
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+        }
+    }
+    if selected.is_empty() {
+        selected = providers::PROVIDERS.iter().collect();
+    }
+
+    match codegen::run(&selected, check, &codegen::workspace_root()) {
+        Ok((report, fresh)) => {
+            for line in report {
+                println!("{line}");
+            }
+            if fresh || !check {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("error: generated code is stale; run `cargo xtask codegen`");
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! Named transformations of a spec, applied after validation and before generation.
+//!
+//! Each fixup changes the document in one documented way and returns a line per change, which
+//! codegen prints, so the difference between what a spec says and what is generated is never
+//! silent.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// A schema that was split into a read form and a write form by [`split_read_only_request_bodies`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The schema as the server sends it, with every field.
+    pub read: String,
+    /// The schema as the client sends it: `read` without its `readOnly` properties.
+    pub write: String,
+}
+
+/// Gives every object schema that is sent as a request body, and that has `readOnly`
+/// properties, a write form without them.
+///
+/// For a schema `User` used as a request body, a schema `UserInput` is added that has the same
+/// properties minus the `readOnly` ones, and the request bodies refer to `UserInput` instead.
+/// Schemas nested inside it (by `$ref`, directly or as array items) are split the same way when
+/// they, or something inside them, have `readOnly` properties. Responses keep `User`, so a
+/// value read from the server keeps every field, and codegen adds `From<User> for UserInput` so
+/// a read value can be sent back (a read-modify-write) without the server-assigned fields.
+pub fn split_read_only_request_bodies(
+    spec: &mut OpenAPI,
+) -> Result<(Vec<Split>, Vec<String>), String> {
+    let Some(components) = spec.components.as_mut() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+
+    // The schemas named directly by a request body, and the operations naming them.
+    let mut roots: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (_, item) in spec.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, operation) in item.iter() {
+            let Some(ReferenceOr::Item(body)) = &operation.request_body else {
+                continue;
+            };
+            for content in body.content.values() {
+                if let Some(ReferenceOr::Reference { reference }) = &content.schema {
+                    if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
+                        roots
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(operation.operation_id.clone().unwrap_or_default());
+                    }
+                }
+            }
+        }
+    }
+
+    // Everything reachable from the roots, and which of those need a write form.
+    let object_of = |name: &str| -> Option<&openapiv3::ObjectType> {
+        match components.schemas.get(name)? {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::Object(object)),
+                ..
+            }) => Some(object),
+            _ => None,
+        }
+    };
+    let mut reachable = BTreeSet::new();
+    let mut work: Vec<String> = roots.keys().cloned().collect();
+    while let Some(name) = work.pop() {
+        if !reachable.insert(name.clone()) {
+            continue;
+        }
+        if let Some(object) = object_of(&name) {
+            work.extend(object.properties.values().filter_map(referenced_schema));
+        }
+    }
+    let mut needs_split: BTreeSet<String> = reachable
+        .iter()
+        .filter(|name| object_of(name).is_some_and(|o| o.properties.values().any(is_read_only)))
+        .cloned()
+        .collect();
+    loop {
+        let before = needs_split.len();
+        for name in &reachable {
+            if let Some(object) = object_of(name) {
+                if object
+                    .properties
+                    .values()
+                    .filter_map(referenced_schema)
+                    .any(|child| needs_split.contains(&child))
+                {
+                    needs_split.insert(name.clone());
+                }
+            }
+        }
+        if needs_split.len() == before {
+            break;
+        }
+    }
+
+    let write_name = |name: &str| format!("{name}Input");
+    let mut splits = Vec::new();
+    let mut log = Vec::new();
+    for name in &needs_split {
+        let write = write_name(name);
+        if components.schemas.contains_key(&write) {
+            return Err(format!(
+                "schema {name} needs a write form, but the name {write} is already taken"
+            ));
+        }
+        let Some(ReferenceOr::Item(schema)) = components.schemas.get(name) else {
+            continue;
+        };
+        let mut schema = schema.clone();
+        let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
+            continue;
+        };
+        let dropped: Vec<String> = object
+            .properties
+            .iter()
+            .filter(|(_, property)| is_read_only(property))
+            .map(|(key, _)| key.clone())
+            .collect();
+        object.properties.retain(|key, _| !dropped.contains(key));
+        object.required.retain(|key| !dropped.contains(key));
+        for property in object.properties.values_mut() {
+            rename_reference(property, &needs_split, &write_name);
+        }
+        schema.schema_data.description = Some(format!(
+            "The writable fields of [`{name}`], as a request sends them."
+        ));
+        components
+            .schemas
+            .insert(write.clone(), ReferenceOr::Item(schema));
+        let users = roots.get(name).map(|ops| ops.join(", "));
+        log.push(format!(
+            "split_read_only_request_bodies: {name} -> {write} without [{}]{}",
+            dropped.join(", "),
+            users.map(|u| format!(", sent by {u}")).unwrap_or_default()
+        ));
+        splits.push(Split {
+            read: name.clone(),
+            write,
+        });
+    }
+
+    for (_, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let Some(ReferenceOr::Item(body)) = &mut operation.request_body else {
+                continue;
+            };
+            for content in body.content.values_mut() {
+                if let Some(ReferenceOr::Reference { reference }) = &mut content.schema {
+                    let renamed = reference
+                        .strip_prefix(SCHEMA_PREFIX)
+                        .filter(|name| needs_split.contains(*name))
+                        .map(|name| format!("{SCHEMA_PREFIX}{}", write_name(name)));
+                    if let Some(renamed) = renamed {
+                        *reference = renamed;
+                    }
+                }
+            }
+        }
+    }
+    Ok((splits, log))
+}
+
+fn is_read_only(property: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(property, ReferenceOr::Item(schema) if schema.schema_data.read_only)
+}
+
+/// The component schema a property names, directly or as the items of an array.
+fn referenced_schema(property: &ReferenceOr<Box<Schema>>) -> Option<String> {
+    match property {
+        ReferenceOr::Reference { reference } => {
+            reference.strip_prefix(SCHEMA_PREFIX).map(str::to_string)
+        }
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => match array.items.as_ref()? {
+                ReferenceOr::Reference { reference } => {
+                    reference.strip_prefix(SCHEMA_PREFIX).map(str::to_string)
+                }
+                ReferenceOr::Item(_) => None,
+            },
+            _ => None,
+        },
+    }
+}
+
+fn rename_reference(
+    property: &mut ReferenceOr<Box<Schema>>,
+    split: &BTreeSet<String>,
+    write_name: &impl Fn(&str) -> String,
+) {
+    let reference = match property {
+        ReferenceOr::Reference { reference } => reference,
+        ReferenceOr::Item(schema) => match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => match array.items.as_mut() {
+                Some(ReferenceOr::Reference { reference }) => reference,
+                _ => return,
+            },
+            _ => return,
+        },
+    };
+    let renamed = reference
+        .strip_prefix(SCHEMA_PREFIX)
+        .filter(|name| split.contains(*name))
+        .map(|name| format!("{SCHEMA_PREFIX}{}", write_name(name)));
+    if let Some(renamed) = renamed {
+        *reference = renamed;
+    }
+}
+
+/// Value constraints that the server enforces and a client must not.
+const VALUE_CONSTRAINTS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+];
+
+/// Moves the value constraints of component schemas (`maxLength: 50`, `minimum: 1`, ...) from
+/// the type into its description.
+///
+/// progenitor turns a constrained string into a newtype that refuses other values, and a
+/// `minimum: 1` integer into `NonZeroU64`. In a response type that makes decoding fail on data
+/// the server already holds (a legacy name of one letter), and in a request type it makes the
+/// value awkward to build; the server validates what it receives either way. Parameters keep
+/// their constraints: they only shape what this client sends.
+pub fn drop_value_constraints(raw: &mut Value) -> Vec<String> {
+    let mut log = Vec::new();
+    let Some(Value::Object(schemas)) = raw.pointer_mut("/components/schemas") else {
+        return log;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let mut dropped = Vec::new();
+        drop_constraints_in(schema, "", &mut dropped);
+        if !dropped.is_empty() {
+            log.push(format!(
+                "drop_value_constraints: {name} [{}]",
+                dropped.join(", ")
+            ));
+        }
+    }
+    log
+}
+
+fn drop_constraints_in(node: &mut Value, at: &str, dropped: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            let mut limits = Vec::new();
+            for key in VALUE_CONSTRAINTS {
+                // A property *named* like a constraint holds a schema object, not a value.
+                if map.get(*key).is_some_and(|v| !v.is_object()) {
+                    if let Some(value) = map.remove(*key) {
+                        limits.push(format!("{key} {value}"));
+                    }
+                }
+            }
+            if !limits.is_empty() {
+                let place = if at.is_empty() {
+                    "/".to_string()
+                } else {
+                    at.to_string()
+                };
+                dropped.push(format!("{place}: {}", limits.join(" ")));
+                let note = format!("Server limits: {}.", limits.join(", "));
+                let description = match map.get("description").and_then(Value::as_str) {
+                    Some(text) => format!("{text} {note}"),
+                    None => note,
+                };
+                map.insert("description".to_string(), Value::String(description));
+            }
+            for (key, value) in map.iter_mut() {
+                drop_constraints_in(value, &format!("{at}/{key}"), dropped);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                drop_constraints_in(item, &format!("{at}/{index}"), dropped);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_constraints_move_into_descriptions() {
+        let mut raw = serde_json::json!({
+            "components": {"schemas": {"User": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "maxLength": 50, "description": "Name."},
+                    "pattern": {"type": "string"}
+                }
+            }}}
+        });
+        let log = drop_value_constraints(&mut raw);
+        assert_eq!(
+            log,
+            vec!["drop_value_constraints: User [/properties/name: maxLength 50]"]
+        );
+        let name = &raw["components"]["schemas"]["User"]["properties"]["name"];
+        assert_eq!(
+            name,
+            &serde_json::json!({
+                "type": "string", "description": "Name. Server limits: maxLength 50."
+            })
+        );
+        // A property that happens to be called `pattern` is kept.
+        assert!(raw["components"]["schemas"]["User"]["properties"]["pattern"].is_object());
+    }
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /users:
+    post:
+      operationId: create_user
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+      responses:
+        "201":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+components:
+  schemas:
+    User:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        company: {$ref: "#/components/schemas/Company"}
+        tags: {type: array, items: {$ref: "#/components/schemas/Tag"}}
+    Company:
+      type: object
+      properties:
+        created: {type: string, readOnly: true}
+        name: {type: string}
+    Tag:
+      type: object
+      properties:
+        label: {type: string}
+"##;
+
+    #[test]
+    fn read_only_fields_leave_request_bodies_only() {
+        let mut spec: OpenAPI = serde_saphyr::from_str(SPEC).expect("test spec parses");
+        let (splits, log) = split_read_only_request_bodies(&mut spec).expect("split works");
+        assert_eq!(
+            splits,
+            vec![
+                Split {
+                    read: "Company".into(),
+                    write: "CompanyInput".into()
+                },
+                Split {
+                    read: "User".into(),
+                    write: "UserInput".into()
+                },
+            ]
+        );
+        assert_eq!(
+            log[1],
+            "split_read_only_request_bodies: User -> UserInput without [id], sent by create_user"
+        );
+        let json = serde_json::to_value(&spec).expect("spec serializes");
+        let schemas = &json["components"]["schemas"];
+        assert_eq!(
+            schemas["UserInput"]["required"],
+            serde_json::json!(["name"])
+        );
+        assert!(schemas["UserInput"]["properties"].get("id").is_none());
+        assert_eq!(
+            schemas["UserInput"]["properties"]["company"]["$ref"],
+            "#/components/schemas/CompanyInput"
+        );
+        // Tag has nothing read-only, so it is shared by both forms.
+        assert_eq!(
+            schemas["UserInput"]["properties"]["tags"]["items"]["$ref"],
+            "#/components/schemas/Tag"
+        );
+        let operation = &json["paths"]["/users"]["post"];
+        assert_eq!(
+            operation["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/UserInput"
+        );
+        assert_eq!(
+            operation["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/User"
+        );
+        // The read form is untouched.
+        assert!(schemas["User"]["properties"].get("id").is_some());
+    }
+}
