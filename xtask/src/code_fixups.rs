@@ -125,7 +125,7 @@ fn drop_copy(attrs: &mut [Attribute]) -> Result<(), String> {
             .map_err(|e| format!("unreadable derive list: {e}"))?;
         let kept = paths
             .into_iter()
-            .filter(|path| !path.segments.last().is_some_and(|s| s.ident == "Copy"));
+            .filter(|path| path.segments.last().is_none_or(|s| s.ident != "Copy"));
         *attr = parse_quote!(#[derive(#(#kept),*)]);
     }
     Ok(())

@@ -47,13 +47,13 @@ pub fn split_read_only_request_bodies(
                 continue;
             };
             for content in body.content.values() {
-                if let Some(ReferenceOr::Reference { reference }) = &content.schema {
-                    if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
-                        roots
-                            .entry(name.to_string())
-                            .or_default()
-                            .push(operation.operation_id.clone().unwrap_or_default());
-                    }
+                if let Some(ReferenceOr::Reference { reference }) = &content.schema
+                    && let Some(name) = reference.strip_prefix(SCHEMA_PREFIX)
+                {
+                    roots
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(operation.operation_id.clone().unwrap_or_default());
                 }
             }
         }
@@ -87,15 +87,14 @@ pub fn split_read_only_request_bodies(
     loop {
         let before = needs_split.len();
         for name in &reachable {
-            if let Some(object) = object_of(name) {
-                if object
+            if let Some(object) = object_of(name)
+                && object
                     .properties
                     .values()
                     .filter_map(referenced_schema)
                     .any(|child| needs_split.contains(&child))
-                {
-                    needs_split.insert(name.clone());
-                }
+            {
+                needs_split.insert(name.clone());
             }
         }
         if needs_split.len() == before {
@@ -275,10 +274,10 @@ fn drop_constraints_in(node: &mut Value, at: &str, dropped: &mut Vec<String>) {
             let mut limits = Vec::new();
             for key in VALUE_CONSTRAINTS {
                 // A property *named* like a constraint holds a schema object, not a value.
-                if map.get(*key).is_some_and(|v| !v.is_object()) {
-                    if let Some(value) = map.remove(*key) {
-                        limits.push(format!("{key} {value}"));
-                    }
+                if map.get(*key).is_some_and(|v| !v.is_object())
+                    && let Some(value) = map.remove(*key)
+                {
+                    limits.push(format!("{key} {value}"));
                 }
             }
             if !limits.is_empty() {

@@ -420,7 +420,7 @@ mod tests {
 
     fn problems_of(yaml: &str) -> Vec<String> {
         let raw: Value = serde_saphyr::from_str(yaml).expect("test YAML parses");
-        let spec: OpenAPI = serde_json::from_value(raw.clone()).expect("test spec is OpenAPI");
+        let spec: OpenAPI = serde_saphyr::from_str(yaml).expect("test spec is OpenAPI");
         validate(&spec, &raw)
             .iter()
             .map(ToString::to_string)

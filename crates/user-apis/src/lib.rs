@@ -1,1 +1,48 @@
-//! stub
+//! Typed async clients for the Users APIs of GitLab, Mattermost, Okta and SendAuth.
+//!
+//! Each provider is a cargo feature, so a service compiles only the clients it uses:
+//!
+//! | feature      | module          | status                           |
+//! |--------------|-----------------|----------------------------------|
+//! | `sendauth`   | [`sendauth`]    | available                        |
+//! | `okta`       | `okta`          | reserved for the next client     |
+//! | `mattermost` | `mattermost`    | reserved for the next client     |
+//! | `gitlab`     | `gitlab`        | reserved for the next client     |
+//! | `full`       | all of the above |                                 |
+//!
+//! TLS comes from rustls by default (feature `rustls`); enable `native-tls` for the
+//! platform's library instead. Features only add: enabling one never removes another.
+//!
+//! Every client shares the [`runtime`]: a [`ClientConfig`] with timeouts and a
+//! [`RetryPolicy`], credentials that never appear in `Debug` output, and lazy streams over
+//! paged lists.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use user_apis_runtime as runtime;
+pub use user_apis_runtime::{ClientConfig, ConfigError, RetryPolicy};
+
+/// The SendAuth Users client (feature `sendauth`).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use user_apis::sendauth::Client;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::with_basic_auth("https://app.sendauth.com", "api-user", "api-password")?;
+///
+/// // One request:
+/// let user = client.get_user().user_id(uuid::Uuid::nil()).send().await?;
+/// println!("{} {}", user.first_name, user.last_name);
+///
+/// // Every user, one page at a time as the loop asks for more:
+/// let mut users = client.list_users().per_page(100).stream();
+/// while let Some(user) = users.try_next().await? {
+///     println!("{:?}", user.email);
+/// }
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "sendauth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sendauth")))]
+pub mod sendauth {
+    pub use user_apis_sendauth::*;
+}

@@ -1,0 +1,3 @@
+//! The workspace's integration tests: every client against local `httpmock` servers.
+
+mod sendauth;

@@ -1,0 +1,865 @@
+//! SendAuth: every operation's request on the wire and decoded response, plus errors, retries,
+//! streams and secrets.
+
+use futures_util::{StreamExt, TryStreamExt};
+use httpmock::Method::{DELETE, GET, POST, PUT};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+use user_apis::ClientConfig;
+use user_apis::sendauth::{Client, Error, types};
+use user_apis_tests::{
+    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries,
+};
+use uuid::Uuid;
+
+const USER_ID: &str = "7b0e9a4e-3c1f-4b8e-9d2a-5f6c7d8e9f01";
+const COMPANY_ID: &str = "0c4f1a2b-3d4e-4f50-8a61-72b3c4d5e6f7";
+
+fn user_id() -> Uuid {
+    USER_ID.parse().expect("valid uuid")
+}
+
+fn client(server: &MockServer) -> Client {
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    Client::with_basic_auth(config, SENDAUTH_USER, SENDAUTH_PASSWORD).expect("valid client")
+}
+
+/// A user as the server sends it, read-only fields included.
+fn user_json(first_name: &str) -> Value {
+    json!({
+        "id": USER_ID,
+        "role": "admin",
+        "username": "ada.lovelace",
+        "firstName": first_name,
+        "lastName": "Lovelace",
+        "email": "ada@example.com",
+        "phone": "+44 20 7946 0000",
+        "company": {
+            "id": COMPANY_ID,
+            "orgID": COMPANY_ID,
+            "name": "Analytical Engines",
+            "createdAt": "2024-01-02T03:04:05Z"
+        },
+        "permissions": ["users:read"],
+        "groupPermissions": ["audits:read"],
+        "permissionGroups": [COMPANY_ID],
+        "messagingPreference": "sms",
+        "hasPasskeys": true,
+        "createdAt": "2024-01-02T03:04:05Z",
+        "lastAuthenticated": "2024-06-07T08:09:10Z"
+    })
+}
+
+/// The writable part of [`user_json`]: what a create or update must send.
+fn user_input_json(first_name: &str) -> Value {
+    json!({
+        "role": "admin",
+        "firstName": first_name,
+        "lastName": "Lovelace",
+        "email": "ada@example.com",
+        "phone": "+44 20 7946 0000",
+        "company": {"id": COMPANY_ID, "orgID": COMPANY_ID, "name": "Analytical Engines"},
+        "permissions": ["users:read"],
+        "groupPermissions": ["audits:read"],
+        "permissionGroups": [COMPANY_ID],
+        "messagingPreference": "sms"
+    })
+}
+
+fn assert_is_ada(user: &types::User) {
+    assert_eq!(user.id, Some(user_id()));
+    assert_eq!(user.first_name, "Ada");
+    assert_eq!(user.last_name, "Lovelace");
+    assert_eq!(user.role, Some(types::Role::Admin));
+    assert_eq!(
+        user.messaging_preference,
+        Some(types::MessagingPreference::Sms)
+    );
+    assert_eq!(user.has_passkeys, Some(true));
+    assert_eq!(user.username.as_deref(), Some("ada.lovelace"));
+    assert_eq!(
+        user.created_at.map(|t| t.to_rfc3339()),
+        Some("2024-01-02T03:04:05+00:00".to_string())
+    );
+    let company = user.company.as_ref().expect("company");
+    assert_eq!(company.name.as_deref(), Some("Analytical Engines"));
+    assert_eq!(
+        user.permission_groups,
+        vec![COMPANY_ID.parse::<Uuid>().expect("uuid")]
+    );
+}
+
+#[tokio::test]
+async fn list_users_sends_every_filter() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v1/users",
+                &[
+                    ("page", "2"),
+                    ("perPage", "50"),
+                    ("q", "ada lovelace"),
+                    ("permission", "users:read"),
+                    ("sortBy", "lastName"),
+                    ("sortDir", "desc"),
+                ],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION)
+            .header("accept", "application/json")
+            .header_missing("api-version");
+            then.status(200)
+                .json_body(json!({"rows": [user_json("Ada")], "total": 51}));
+        })
+        .await;
+
+    let page = client(&server)
+        .list_users()
+        .page(2)
+        .per_page(50)
+        .q("ada lovelace")
+        .permission("users:read")
+        .sort_by("lastName")
+        .sort_dir(types::SortDirection::Desc)
+        .send()
+        .await
+        .expect("list succeeds");
+
+    mock.assert_async().await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.total, Some(51));
+    assert_eq!(page.rows.len(), 1);
+    assert_is_ada(&page.rows[0]);
+}
+
+#[tokio::test]
+async fn create_user_sends_only_writable_fields() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, "/api/v1/users", &[])
+                .header("authorization", SENDAUTH_AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "firstName": "Ada",
+                    "lastName": "Lovelace",
+                    "email": "ada@example.com",
+                    "role": "user",
+                    "messagingPreference": "email"
+                }));
+            then.status(201).json_body(user_json("Ada"));
+        })
+        .await;
+
+    let created = client(&server)
+        .create_user()
+        .body(
+            types::UserInput::builder()
+                .first_name("Ada")
+                .last_name("Lovelace")
+                .email("ada@example.com".to_string())
+                .role(types::Role::User)
+                .messaging_preference(types::MessagingPreference::Email),
+        )
+        .send()
+        .await
+        .expect("create succeeds");
+
+    mock.assert_async().await;
+    assert_eq!(created.status(), 201);
+    assert_is_ada(&created);
+}
+
+#[tokio::test]
+async fn list_deleted_users_pages() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v1/users/deleted",
+                &[
+                    ("page", "1"),
+                    ("perPage", "10"),
+                    ("q", "ada"),
+                    ("permission", "admin"),
+                ],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200)
+                .json_body(json!({"rows": [user_json("Ada")], "total": 1}));
+        })
+        .await;
+
+    let page = client(&server)
+        .list_deleted_users()
+        .page(1)
+        .per_page(10)
+        .q("ada")
+        .permission("admin")
+        .send()
+        .await
+        .expect("list succeeds");
+
+    mock.assert_async().await;
+    assert_eq!(page.total, Some(1));
+    assert_is_ada(&page.rows[0]);
+}
+
+#[tokio::test]
+async fn restore_and_destroy_deleted_users() {
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/deleted/{USER_ID}");
+    let restore = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &path, &[]).header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200);
+        })
+        .await;
+    let destroy = server
+        .mock_async(|when, then| {
+            exact(when, DELETE, &path, &[]).header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200);
+        })
+        .await;
+
+    let client = client(&server);
+    let restored = client
+        .restore_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("restore");
+    let destroyed = client
+        .destroy_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("destroy");
+
+    restore.assert_async().await;
+    destroy.assert_async().await;
+    assert_eq!(
+        (restored.status().as_u16(), destroyed.status().as_u16()),
+        (200, 200)
+    );
+}
+
+#[tokio::test]
+async fn get_user_decodes_every_field() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, GET, &format!("/api/v1/users/{USER_ID}"), &[])
+                .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200).json_body(user_json("Ada"));
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("get");
+
+    mock.assert_async().await;
+    assert_is_ada(&user);
+    assert_eq!(user.phone.as_deref(), Some("+44 20 7946 0000"));
+    assert_eq!(user.permissions, vec!["users:read"]);
+    assert_eq!(user.group_permissions, vec!["audits:read"]);
+}
+
+#[tokio::test]
+async fn update_user_round_trips_a_read_user_without_read_only_fields() {
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}");
+    let get = server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[]);
+            then.status(200).json_body(user_json("Ada"));
+        })
+        .await;
+    let put = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &path, &[])
+                .header("authorization", SENDAUTH_AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(user_input_json("Augusta"));
+            then.status(200).json_body(user_json("Augusta"));
+        })
+        .await;
+
+    let client = client(&server);
+    let mut user = client
+        .get_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("get")
+        .into_inner();
+    user.first_name = "Augusta".to_string();
+    let updated = client
+        .update_user()
+        .user_id(user_id())
+        .body(user)
+        .send()
+        .await
+        .expect("update");
+
+    get.assert_async().await;
+    put.assert_async().await;
+    assert_eq!(updated.first_name, "Augusta");
+}
+
+#[tokio::test]
+async fn delete_user() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, DELETE, &format!("/api/v1/users/{USER_ID}"), &[])
+                .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200);
+        })
+        .await;
+
+    let response = client(&server)
+        .delete_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("delete");
+
+    mock.assert_async().await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn get_user_audits_decodes_entries() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &format!("/api/v1/users/{USER_ID}/audits"),
+                &[("page", "3"), ("perPage", "20"), ("q", "login")],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200).json_body(json!({
+                "rows": [{
+                    "subject": USER_ID,
+                    "name": "Ada Lovelace",
+                    "type": "user",
+                    "actor": "admin@example.com",
+                    "action": "login",
+                    "extras": {"ip": "192.0.2.1"},
+                    "created_at": "2024-06-07T08:09:10Z"
+                }],
+                "total": 41
+            }));
+        })
+        .await;
+
+    let page = client(&server)
+        .get_user_audits()
+        .user_id(user_id())
+        .page(3)
+        .per_page(20)
+        .q("login")
+        .send()
+        .await
+        .expect("audits");
+
+    mock.assert_async().await;
+    assert_eq!(page.total, Some(41));
+    let entry = &page.rows[0];
+    assert_eq!(entry.subject, Some(user_id()));
+    assert_eq!(entry.type_.as_deref(), Some("user"));
+    assert_eq!(entry.action.as_deref(), Some("login"));
+    assert_eq!(
+        entry.extras.get("ip").map(String::as_str),
+        Some("192.0.2.1")
+    );
+}
+
+#[tokio::test]
+async fn get_user_transactions_decodes_states() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &format!("/api/v1/users/{USER_ID}/transactions"),
+                &[("page", "1"), ("perPage", "5"), ("q", "vpn")],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200).json_body(json!({
+                "rows": [{
+                    "id": COMPANY_ID,
+                    "subject": USER_ID,
+                    "subjectName": "Ada Lovelace",
+                    "state": "verified",
+                    "completedAt": "2024-06-07T08:09:10Z",
+                    "requestor": "vpn",
+                    "context": "login",
+                    "createdAt": "2024-06-07T08:09:00Z",
+                    "expiresAt": "2024-06-07T08:14:00Z",
+                    "message": "Approve VPN login",
+                    "userMessage": "it was me"
+                }],
+                "total": 1
+            }));
+        })
+        .await;
+
+    let page = client(&server)
+        .get_user_transactions()
+        .user_id(user_id())
+        .page(1)
+        .per_page(5)
+        .q("vpn")
+        .send()
+        .await
+        .expect("transactions");
+
+    mock.assert_async().await;
+    let tx = &page.rows[0];
+    assert_eq!(tx.state, Some(types::TransactionState::Verified));
+    assert_eq!(tx.subject_name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(tx.user_message.as_deref(), Some("it was me"));
+    assert_eq!(
+        tx.expires_at.map(|t| t.to_rfc3339()),
+        Some("2024-06-07T08:14:00+00:00".to_string())
+    );
+}
+
+#[tokio::test]
+async fn register_user_opens_a_transaction() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/register"),
+                &[],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION)
+            .body("");
+            then.status(201).json_body(json!({"tx": COMPANY_ID}));
+        })
+        .await;
+
+    let tx = client(&server)
+        .register_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("register");
+
+    mock.assert_async().await;
+    assert_eq!(tx.status(), 201);
+    assert_eq!(tx.tx, Some(COMPANY_ID.parse().expect("uuid")));
+}
+
+#[tokio::test]
+async fn authenticate_user_sends_the_message() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/authenticate"),
+                &[],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION)
+            .header("content-type", "application/json")
+            .json_body(json!({"message": "Approve the VPN login", "connectwise": "T-42"}));
+            then.status(201).json_body(json!({"tx": COMPANY_ID}));
+        })
+        .await;
+
+    let tx = client(&server)
+        .authenticate_user()
+        .user_id(user_id())
+        .body(
+            types::WebTx::builder()
+                .message("Approve the VPN login".to_string())
+                .connectwise("T-42".to_string()),
+        )
+        .send()
+        .await
+        .expect("authenticate");
+
+    mock.assert_async().await;
+    assert_eq!(tx.tx, Some(COMPANY_ID.parse().expect("uuid")));
+}
+
+#[tokio::test]
+async fn remove_user_passkey() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                DELETE,
+                &format!("/api/v1/users/{USER_ID}/passkey"),
+                &[],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200);
+        })
+        .await;
+
+    let response = client(&server)
+        .remove_user_passkey()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("remove passkey");
+
+    mock.assert_async().await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn set_user_tags_sends_the_map() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &format!("/api/v1/users/{USER_ID}/tags"), &[])
+                .header("authorization", SENDAUTH_AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({"tags": {"team": "platform", "site": "LON"}}));
+            then.status(200);
+        })
+        .await;
+
+    let tags = [("team", "platform"), ("site", "LON")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let response = client(&server)
+        .set_user_tags()
+        .user_id(user_id())
+        .body(types::TagsRequest { tags })
+        .send()
+        .await
+        .expect("set tags");
+
+    mock.assert_async().await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn not_found_is_a_typed_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(404)
+                .json_body(json!({"error": "user not found", "details": ["no such id"]}));
+        })
+        .await;
+
+    let error = client(&server)
+        .get_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect_err("404");
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected a typed error, got {error:?}")
+    };
+    assert_eq!(body.error.as_deref(), Some("user not found"));
+    assert_eq!(body.details, vec!["no such id"]);
+}
+
+#[tokio::test]
+async fn unprocessable_is_a_typed_validation_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(PUT).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(422).json_body(json!({
+                "error": "invalid email",
+                "field": "email",
+                "value": "not-an-email"
+            }));
+        })
+        .await;
+
+    let error = client(&server)
+        .update_user()
+        .user_id(user_id())
+        .body(
+            types::UserInput::builder()
+                .first_name("Ada")
+                .last_name("Lovelace"),
+        )
+        .send()
+        .await
+        .expect_err("422");
+
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected a typed error, got {error:?}")
+    };
+    assert_eq!(body.status(), 422);
+    assert_eq!(body.field.as_deref(), Some("email"));
+    assert_eq!(body.value.as_deref(), Some("not-an-email"));
+}
+
+#[tokio::test]
+async fn unknown_enum_values_decode_and_are_sent_back_unchanged() {
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}");
+    let mut from_server = user_json("Ada");
+    from_server["role"] = json!("auditor");
+    from_server["messagingPreference"] = json!("carrier-pigeon");
+    from_server["addedNextYear"] = json!({"a": 1});
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(&path);
+            then.status(200).json_body(from_server.clone());
+        })
+        .await;
+    let mut expected_body = user_input_json("Ada");
+    expected_body["role"] = json!("auditor");
+    expected_body["messagingPreference"] = json!("carrier-pigeon");
+    let put = server
+        .mock_async(|when, then| {
+            when.method(PUT).path(&path).json_body(expected_body);
+            then.status(200).json_body(from_server.clone());
+        })
+        .await;
+
+    let client = client(&server);
+    let user = client
+        .get_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("get")
+        .into_inner();
+    assert_eq!(user.role, Some(types::Role::Unknown("auditor".to_string())));
+    assert_eq!(
+        user.role.as_ref().map(ToString::to_string).as_deref(),
+        Some("auditor")
+    );
+    assert_eq!(
+        user.messaging_preference,
+        Some(types::MessagingPreference::Unknown(
+            "carrier-pigeon".to_string()
+        ))
+    );
+    client
+        .update_user()
+        .user_id(user_id())
+        .body(user)
+        .send()
+        .await
+        .expect("update");
+    put.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_malformed_body_is_an_error_not_a_panic() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"rows": [{"firstName": 7"#);
+        })
+        .await;
+
+    let error = client(&server)
+        .list_users()
+        .send()
+        .await
+        .expect_err("malformed");
+
+    let Error::InvalidResponsePayload(bytes, _) = &error else {
+        panic!("expected a payload error, got {error:?}")
+    };
+    assert_eq!(bytes.as_ref(), br#"{"rows": [{"firstName": 7"#);
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_then_succeeds() {
+    let server = MockServer::start_async().await;
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(429).header("retry-after", "1").up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/users")
+                .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200).json_body(json!({"rows": [], "total": 0}));
+        })
+        .await;
+
+    let page = client(&server)
+        .list_users()
+        .send()
+        .await
+        .expect("succeeds on the retry");
+
+    limited.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+    assert_eq!(page.total, Some(0));
+}
+
+#[tokio::test]
+async fn a_post_that_failed_with_5xx_is_not_repeated() {
+    let server = MockServer::start_async().await;
+    let failing = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v1/users");
+            then.status(503).body("overloaded");
+        })
+        .await;
+
+    let error = client(&server)
+        .create_user()
+        .body(
+            types::UserInput::builder()
+                .first_name("Ada")
+                .last_name("Lovelace"),
+        )
+        .send()
+        .await
+        .expect_err("503");
+
+    failing.assert_calls_async(1).await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+
+    // The same status on a GET is retried up to the policy's attempts.
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(503);
+        })
+        .await;
+    let error = client(&server).list_users().send().await.expect_err("503");
+    get.assert_calls_async(fast_retries().attempts() as usize)
+        .await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn stream_walks_three_pages_lazily() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for (page, names) in [
+        (1, vec!["A1", "A2", "A3"]),
+        (2, vec!["B1", "B2", "B3"]),
+        (3, vec!["C1"]),
+    ] {
+        let rows: Vec<Value> = names.iter().map(|name| user_json(name)).collect();
+        let page_text = page.to_string();
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    exact(
+                        when,
+                        GET,
+                        "/api/v1/users",
+                        &[("page", &page_text), ("perPage", "3"), ("q", "x")],
+                    )
+                    .header("authorization", SENDAUTH_AUTHORIZATION);
+                    then.status(200)
+                        .json_body(json!({"rows": rows, "total": 7}));
+                })
+                .await,
+        );
+    }
+
+    let client = client(&server);
+    let first_two: Vec<types::User> = client
+        .list_users()
+        .per_page(3)
+        .q("x")
+        .stream()
+        .take(2)
+        .try_collect()
+        .await
+        .expect("first page");
+    assert_eq!(first_two.len(), 2);
+    assert_eq!(pages[0].calls_async().await, 1);
+    assert_eq!(
+        pages[1].calls_async().await,
+        0,
+        "page 2 is not fetched before it is needed"
+    );
+
+    let names: Vec<String> = client
+        .list_users()
+        .per_page(3)
+        .q("x")
+        .stream()
+        .map_ok(|user| user.first_name)
+        .try_collect()
+        .await
+        .expect("every page");
+    assert_eq!(names, ["A1", "A2", "A3", "B1", "B2", "B3", "C1"]);
+    for page in &pages[1..] {
+        page.assert_calls_async(1).await;
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_output() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(401)
+                .json_body(json!({"error": "bad credentials"}));
+        })
+        .await;
+
+    let client = client(&server);
+    let error = client.list_users().send().await.expect_err("401");
+    let encoded = SENDAUTH_AUTHORIZATION.trim_start_matches("Basic ");
+    for shown in [
+        format!("{client:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ] {
+        assert!(!shown.contains(SENDAUTH_PASSWORD), "{shown}");
+        assert!(!shown.contains(encoded), "{shown}");
+    }
+    assert!(
+        format!("{client:?}").contains("Sensitive"),
+        "the header is marked sensitive"
+    );
+}
+
+#[test]
+fn credentials_that_cannot_be_sent_fail_when_the_client_is_built() {
+    let error = Client::with_basic_auth("https://app.sendauth.com", "api-user", "line\nbreak")
+        .expect_err("a newline cannot be sent");
+    assert_eq!(
+        error.to_string(),
+        "invalid credential: password contains a line break"
+    );
+    let error = Client::with_basic_auth("not a url", "api-user", "pw").expect_err("bad URL");
+    assert_eq!(
+        error.to_string(),
+        "invalid base URL: it is not an absolute URL"
+    );
+}

@@ -1,0 +1,31 @@
+//! Helpers shared by the integration tests: credentials, fast retry policies, and request
+//! expectations that pin down the whole request on the wire.
+
+use std::time::Duration;
+
+use httpmock::{Method, When};
+use user_apis::RetryPolicy;
+
+/// The SendAuth API user the tests log in as.
+pub const SENDAUTH_USER: &str = "api-user";
+/// The SendAuth password the tests log in with; no output may ever contain it.
+pub const SENDAUTH_PASSWORD: &str = "pa55-w0rd!";
+/// `Basic base64("api-user:pa55-w0rd!")`.
+pub const SENDAUTH_AUTHORIZATION: &str = "Basic YXBpLXVzZXI6cGE1NS13MHJkIQ==";
+
+/// Retries as in production, but with millisecond backoff so tests stay fast.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+}
+
+/// Expects exactly this method, path and query (no other query parameters).
+pub fn exact(when: When, method: Method, path: &str, query: &[(&str, &str)]) -> When {
+    let when = query
+        .iter()
+        .fold(when.method(method).path(path), |when, (name, value)| {
+            when.query_param(*name, *value)
+        });
+    when.query_param_count(".*", ".*", query.len())
+}
