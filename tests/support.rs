@@ -29,3 +29,8 @@ pub fn exact(when: When, method: Method, path: &str, query: &[(&str, &str)]) -> 
         });
     when.query_param_count(".*", ".*", query.len())
 }
+
+/// The README's code blocks, compiled as doctests so the quick start cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
