@@ -1,12 +1,14 @@
 //! SendAuth: every operation's request on the wire and decoded response, plus errors, retries,
 //! streams and secrets.
 
+use std::time::Duration;
+
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
-use user_apis::ClientConfig;
 use user_apis::sendauth::{Client, Error, types};
+use user_apis::{ClientConfig, RetryPolicy};
 use user_apis_tests::{
     SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries,
 };
@@ -109,6 +111,7 @@ async fn list_users_sends_every_filter() {
             )
             .header("authorization", SENDAUTH_AUTHORIZATION)
             .header("accept", "application/json")
+            .header("user-agent", user_apis::runtime::DEFAULT_USER_AGENT)
             .header_missing("api-version");
             then.status(200)
                 .json_body(json!({"rows": [user_json("Ada")], "total": 51}));
@@ -124,10 +127,9 @@ async fn list_users_sends_every_filter() {
         .sort_by("lastName")
         .sort_dir(types::SortDirection::Desc)
         .send()
-        .await
-        .expect("list succeeds");
-
+        .await;
     mock.assert_async().await;
+    let page = page.expect("list succeeds");
     assert_eq!(page.status(), 200);
     assert_eq!(page.total, Some(51));
     assert_eq!(page.rows.len(), 1);
@@ -721,6 +723,48 @@ async fn a_429_with_retry_after_is_retried_then_succeeds() {
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
     assert_eq!(page.total, Some(0));
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_wait_budget_returns_the_429_at_once() {
+    let server = MockServer::start_async().await;
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(429)
+                .header("retry-after", "3600")
+                .json_body(json!({"error": "slow down"}));
+        })
+        .await;
+
+    let error = client(&server).list_users().send().await.expect_err("429");
+
+    limited.assert_calls_async(1).await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+}
+
+#[tokio::test]
+async fn a_slow_server_ends_in_a_timeout_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(200)
+                .delay(Duration::from_secs(5))
+                .json_body(json!({"rows": [], "total": 0}));
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url())
+        .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::never());
+    let client = Client::with_basic_auth(config, SENDAUTH_USER, SENDAUTH_PASSWORD).expect("client");
+
+    let error = client.list_users().send().await.expect_err("timeout");
+
+    let Error::CommunicationError(inner) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert!(inner.is_timeout(), "{inner:?}");
 }
 
 #[tokio::test]

@@ -12,6 +12,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request, from sending to the end of the response body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The `User-Agent` sent unless the configuration sets another.
+pub const DEFAULT_USER_AGENT: &str = concat!("user-apis/", env!("CARGO_PKG_VERSION"));
+
 /// Everything a client needs besides its credential.
 ///
 /// ```
@@ -52,7 +55,7 @@ impl ClientConfig {
             base_url: base_url.into(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
-            user_agent: concat!("user-apis/", env!("CARGO_PKG_VERSION")).to_string(),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
             retry: RetryPolicy::default(),
         }
     }

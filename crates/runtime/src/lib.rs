@@ -13,7 +13,9 @@ mod credentials;
 mod paginate;
 mod retry;
 
-pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Parts};
+pub use config::{
+    ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
+};
 pub use credentials::Credential;
 pub use paginate::{Page, paginate};
 pub use retry::{RateLimitReset, RetryPolicy};
