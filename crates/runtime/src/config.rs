@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
-use crate::{ConfigError, Credential, RetryPolicy, Runtime};
+use crate::{ConfigError, Credential, RateLimitReset, RetryPolicy, Runtime};
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -81,6 +81,16 @@ impl ClientConfig {
     /// The retry policy (default [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Reads the provider's rate-limit reset header, unless the retry policy already names one.
+    ///
+    /// Provider crates call this in their constructors, so a user's explicit choice wins.
+    pub fn default_reset_header(mut self, reset: RateLimitReset) -> Self {
+        if self.retry.reset().is_none() {
+            self.retry = self.retry.reset_header(reset);
+        }
         self
     }
 

@@ -17,7 +17,7 @@ pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
 pub use credentials::Credential;
-pub use paginate::{Page, paginate};
+pub use paginate::{Page, next_link_param, paginate};
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
 

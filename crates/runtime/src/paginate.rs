@@ -4,6 +4,8 @@ use std::future::Future;
 
 use futures_core::Stream;
 use futures_util::{TryStreamExt, stream};
+use reqwest::Url;
+use reqwest::header::{HeaderMap, LINK};
 
 /// One fetched page: its items, and the cursor of the next page if there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +43,33 @@ where
     .try_flatten()
 }
 
+/// The decoded value of query parameter `name` in the `rel="next"` link of a response's `Link`
+/// headers (RFC 8288), as servers that page by cursor announce the next page.
+///
+/// Returns `None` when there is no next link, it lacks the parameter, or a header cannot be
+/// read: a malformed header ends a walk instead of failing it.
+pub fn next_link_param(headers: &HeaderMap, name: &str) -> Option<String> {
+    // Relative links resolve against a placeholder; only the query matters here.
+    let base = Url::parse("http://link.invalid/").ok()?;
+    headers
+        .get_all(LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|text| http_link::parse_link_header(text, &base).ok())
+        .flatten()
+        .find(|link| {
+            link.rel
+                .split_ascii_whitespace()
+                .any(|rel| rel.eq_ignore_ascii_case("next"))
+        })
+        .and_then(|link| {
+            link.target
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;
@@ -69,6 +98,42 @@ mod tests {
         let rest: Vec<_> = items.collect().await;
         assert_eq!(rest, vec![Ok(20), Ok(21), Ok(30), Ok(31)]);
         assert_eq!(fetched.get(), 3);
+    }
+
+    #[test]
+    fn the_next_link_gives_its_cursor() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            LINK,
+            r#"<https://x.okta.com/api/v1/users?limit=2>; rel="self""#
+                .parse()
+                .expect("header"),
+        );
+        headers.append(
+            LINK,
+            r#"<https://x.okta.com/api/v1/users?after=00u%2Fb&limit=2>; rel="next""#
+                .parse()
+                .expect("header"),
+        );
+        assert_eq!(next_link_param(&headers, "after").as_deref(), Some("00u/b"));
+        assert_eq!(next_link_param(&headers, "page"), None);
+
+        let both: HeaderMap = [(
+            LINK,
+            r#"</users?page=3&per_page=2>; rel="next", </users?page=1>; rel="first""#
+                .parse()
+                .expect("header"),
+        )]
+        .into_iter()
+        .collect();
+        assert_eq!(next_link_param(&both, "page").as_deref(), Some("3"));
+
+        for broken in ["<unclosed; rel=next", "garbage", ""] {
+            let headers: HeaderMap = [(LINK, broken.parse().expect("header"))]
+                .into_iter()
+                .collect();
+            assert_eq!(next_link_param(&headers, "after"), None, "{broken:?}");
+        }
     }
 
     #[tokio::test]

@@ -93,6 +93,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The provider's rate-limit reset header, if one is set.
+    pub fn reset(&self) -> Option<&RateLimitReset> {
+        self.reset_header.as_ref()
+    }
+
     /// Attempts in all, the first included.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
