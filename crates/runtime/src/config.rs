@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::{ConfigError, Credential, RateLimitReset, RetryPolicy, Runtime};
 
@@ -33,6 +33,7 @@ pub struct ClientConfig {
     timeout: Duration,
     user_agent: String,
     retry: RetryPolicy,
+    headers: HeaderMap,
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -57,6 +58,7 @@ impl ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             retry: RetryPolicy::default(),
+            headers: HeaderMap::new(),
         }
     }
 
@@ -81,6 +83,13 @@ impl ClientConfig {
     /// The retry policy (default [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// A header sent with every request (GitLab's `Sudo`, for example). A request that sets the
+    /// same header itself keeps its own value.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
         self
     }
 
@@ -115,7 +124,7 @@ impl ClientConfig {
     /// [`ConfigError::Http`] when the TLS backend cannot start.
     pub fn build(self, credential: Option<&Credential>) -> Result<Parts, ConfigError> {
         let base_url = check_base_url(&self.base_url)?;
-        let mut headers = HeaderMap::new();
+        let mut headers = self.headers;
         let agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
         headers.insert(USER_AGENT, agent);
