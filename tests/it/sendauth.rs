@@ -504,6 +504,37 @@ async fn authenticate_user_sends_the_message() {
 }
 
 #[tokio::test]
+async fn authenticate_user_without_a_message_sends_no_body() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/authenticate"),
+                &[],
+            )
+            .header("authorization", SENDAUTH_AUTHORIZATION)
+            .header_missing("content-type")
+            .body("");
+            then.status(201).json_body(json!({"tx": COMPANY_ID}));
+        })
+        .await;
+
+    let tx = client(&server)
+        .authenticate_user()
+        .user_id(user_id())
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_eq!(
+        tx.expect("authenticate").tx,
+        Some(COMPANY_ID.parse().expect("uuid"))
+    );
+}
+
+#[tokio::test]
 async fn remove_user_passkey() {
     let server = MockServer::start_async().await;
     let mock = server

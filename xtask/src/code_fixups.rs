@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
 use crate::spec_fixups::Split;
 
@@ -248,6 +249,231 @@ pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<St
     }
     items.extend(impls.into_iter().map(Item::Impl));
     Ok(log)
+}
+
+/// The Rust name progenitor gives the request builder of a snake_case operationId.
+fn builder_name(operation_id: &str) -> String {
+    operation_id
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Makes the request body of each listed operation optional: sent only when set.
+///
+/// progenitor starts every body builder from `Default` and always sends it, so an operation
+/// whose body is optional (`requestBody.required: false`) would send `{}` where the API expects
+/// no body at all, and for some operations that changes the meaning. This changes the builder's
+/// body to `Option`: `body(..)` and `body_map(..)` set it, and `send()` attaches it (with its
+/// `Content-Type`) only when it is set.
+pub fn optional_request_bodies(
+    file: &mut File,
+    operation_ids: &[String],
+) -> Result<Vec<String>, String> {
+    let items = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "builder" => {
+                module.content.as_mut().map(|(_, items)| items)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's output has no `builder` module".to_string())?;
+    let mut log = Vec::new();
+    for operation_id in operation_ids {
+        let name = builder_name(operation_id);
+        // The body's builder type, from the field `body: Result<types::builder::X, String>`.
+        let mut body_type = None;
+        for item in items.iter_mut() {
+            let Item::Struct(item) = item else { continue };
+            if item.ident != name {
+                continue;
+            }
+            for field in item.fields.iter_mut() {
+                if field.ident.as_ref().is_some_and(|i| i == "body") {
+                    let ty = &field.ty;
+                    let text = quote!(#ty).to_string();
+                    let inner = text
+                        .strip_prefix("Result < types :: builder :: ")
+                        .and_then(|rest| rest.strip_suffix(" , String >"))
+                        .ok_or_else(|| format!("{name}.body has an unexpected type: {text}"))?;
+                    let inner = format_ident!("{}", inner);
+                    field.ty = parse_quote!(Result<Option<types::builder::#inner>, String>);
+                    body_type = Some(inner);
+                }
+            }
+        }
+        let Some(body_type) = body_type else {
+            return Err(format!(
+                "no request builder {name} with a body for {operation_id}"
+            ));
+        };
+        let impl_block = items
+            .iter_mut()
+            .find_map(|item| match item {
+                Item::Impl(block)
+                    if self_type_name(block).as_deref() == Some(name.as_str())
+                        && block.trait_.is_none() =>
+                {
+                    Some(block)
+                }
+                _ => None,
+            })
+            .ok_or_else(|| format!("no impl for the request builder {name}"))?;
+        let mut replaced = 0;
+        for member in impl_block.items.iter_mut() {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            match function.sig.ident.to_string().as_str() {
+                "new" => {
+                    let mut fix = ReplaceBodyInit { done: false };
+                    fix.visit_block_mut(&mut function.block);
+                    replaced += usize::from(fix.done);
+                }
+                "body" => {
+                    let message = format!("conversion to `{body_type}` for body failed: {{}}");
+                    function.block = parse_quote! {{
+                        self.body = value
+                            .try_into()
+                            .map(|value: types::#body_type| Some(From::from(value)))
+                            .map_err(|s| format!(#message, s));
+                        self
+                    }};
+                    replaced += 1;
+                }
+                "body_map" => {
+                    function.block = parse_quote! {{
+                        self.body = self.body.map(|body| Some(f(body.unwrap_or_default())));
+                        self
+                    }};
+                    replaced += 1;
+                }
+                "send" => {
+                    let mut fix = OptionalBodyInSend {
+                        body_type: body_type.clone(),
+                        converted: false,
+                        detached: false,
+                        attached: false,
+                    };
+                    fix.visit_block_mut(&mut function.block);
+                    if fix.converted && fix.detached && fix.attached {
+                        replaced += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if replaced != 4 {
+            return Err(format!(
+                "the request builder {name} is not shaped as expected ({replaced} of 4 parts changed)"
+            ));
+        }
+        log.push(format!(
+            "optional_request_bodies: {operation_id} sends its body only when set"
+        ));
+    }
+    Ok(log)
+}
+
+/// `body: Ok(Default::default())` in a builder's `new()` becomes `body: Ok(None)`.
+struct ReplaceBodyInit {
+    done: bool,
+}
+
+impl VisitMut for ReplaceBodyInit {
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        if matches!(&field.member, syn::Member::Named(name) if name == "body") {
+            field.expr = parse_quote!(Ok(None));
+            self.done = true;
+        }
+    }
+}
+
+/// In `send()`: converts the optional body, drops `.json(&body)` from the request chain, and
+/// attaches the body to the built request only when there is one.
+struct OptionalBodyInSend {
+    body_type: syn::Ident,
+    converted: bool,
+    detached: bool,
+    attached: bool,
+}
+
+impl VisitMut for OptionalBodyInSend {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let mut statements = Vec::with_capacity(block.stmts.len() + 1);
+        for mut statement in block.stmts.drain(..) {
+            let mut is_build = false;
+            if let syn::Stmt::Local(local) = &mut statement {
+                let name = match &local.pat {
+                    syn::Pat::Ident(p) => p.ident.to_string(),
+                    _ => String::new(),
+                };
+                if name == "body" {
+                    let ty = &self.body_type;
+                    if let Some(init) = local.init.as_mut() {
+                        *init.expr = parse_quote! {
+                            body.and_then(|v| {
+                                v.map(|v| types::#ty::try_from(v).map_err(|e| e.to_string()))
+                                    .transpose()
+                            })
+                            .map_err(Error::InvalidRequest)?
+                        };
+                        self.converted = true;
+                    }
+                }
+                if name == "request" {
+                    if let Some(init) = local.init.as_mut() {
+                        self.visit_expr_mut(&mut init.expr);
+                    }
+                    is_build = true;
+                }
+            }
+            statements.push(statement);
+            if is_build {
+                statements.push(parse_quote! {
+                    if let Some(body) = &body {
+                        request.headers_mut().insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        );
+                        *request.body_mut() = Some(
+                            ::serde_json::to_vec(body)
+                                .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                                .into(),
+                        );
+                    }
+                });
+                self.attached = true;
+            }
+        }
+        block.stmts = statements;
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr {
+            let is_json_body = call.method == "json"
+                && call.args.len() == 1
+                && call
+                    .args
+                    .iter()
+                    .any(|arg| quote!(#arg).to_string() == "& body");
+            if is_json_body {
+                *expr = (*call.receiver).clone();
+                self.detached = true;
+                self.visit_expr_mut(expr);
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 #[cfg(test)]

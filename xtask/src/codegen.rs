@@ -90,6 +90,10 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
     })?;
     log.extend(code_fixups::open_string_enums(&mut file)?);
     log.extend(code_fixups::add_input_conversions(&mut file, &splits)?);
+    log.extend(code_fixups::optional_request_bodies(
+        &mut file,
+        &optional_body_operations(&spec),
+    )?);
     let types = code_fixups::count_types(&mut file);
 
     let code = format!("{}{}", header(provider), prettyplease::unparse(&file));
@@ -99,6 +103,22 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
         operations,
         types,
     })
+}
+
+/// The operations whose request body may be left out (`requestBody.required` is false).
+fn optional_body_operations(spec: &OpenAPI) -> Vec<String> {
+    spec.paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .flat_map(|item| item.iter())
+        .filter_map(|(_, operation)| match &operation.request_body {
+            Some(openapiv3::ReferenceOr::Item(body)) if !body.required => {
+                operation.operation_id.clone()
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The settings every client is generated with.
@@ -111,8 +131,23 @@ fn settings() -> GenerationSettings {
         // (retries, rate limits); `Expected` makes forgetting it a compile error.
         .with_inner_type(quote!(::user_apis_runtime::Runtime))
         .with_hooks(HooksMode::Expected)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Secrets in bodies (`format: password`) get a type whose `Debug` redacts them.
+        .with_conversion(
+            password_schema(),
+            "::user_apis_runtime::Password",
+            std::iter::empty(),
+        );
     settings
+}
+
+/// The schema codegen maps to `user_apis_runtime::Password`.
+fn password_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("password".to_string()),
+        ..Default::default()
+    }
 }
 
 /// Runs progenitor, turning a panic inside it into an error instead of a crash.

@@ -11,6 +11,7 @@
 mod config;
 mod credentials;
 mod paginate;
+mod password;
 mod retry;
 
 pub use config::{
@@ -18,6 +19,7 @@ pub use config::{
 };
 pub use credentials::Credential;
 pub use paginate::{Page, next_link_param, paginate};
+pub use password::Password;
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
 

@@ -3596,14 +3596,14 @@ pub mod builder {
     pub struct AuthenticateUser<'a> {
         client: &'a super::Client,
         user_id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::WebTx, String>,
+        body: Result<Option<types::builder::WebTx>, String>,
     }
     impl<'a> AuthenticateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Ok(None),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -3624,7 +3624,7 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
+                .map(|value: types::WebTx| Some(From::from(value)))
                 .map_err(|s| format!("conversion to `WebTx` for body failed: {}", s));
             self
         }
@@ -3632,7 +3632,7 @@ pub mod builder {
         where
             F: std::ops::FnOnce(types::builder::WebTx) -> types::builder::WebTx,
         {
-            self.body = self.body.map(f);
+            self.body = self.body.map(|body| Some(f(body.unwrap_or_default())));
             self
         }
         ///Sends a `POST` request to `/api/v1/users/{userID}/authenticate`
@@ -3642,7 +3642,10 @@ pub mod builder {
             let Self { client, user_id, body } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::WebTx::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    v.map(|v| types::WebTx::try_from(v).map_err(|e| e.to_string()))
+                        .transpose()
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/authenticate", client.baseurl, encode_path(& user_id
@@ -3664,9 +3667,21 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
                 .headers(header_map)
                 .build()?;
+            if let Some(body) = &body {
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                *request.body_mut() = Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                        .into(),
+                );
+            }
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
@@ -3875,14 +3890,14 @@ pub mod builder {
     pub struct SetUserTags<'a> {
         client: &'a super::Client,
         user_id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::TagsRequest, String>,
+        body: Result<Option<types::builder::TagsRequest>, String>,
     }
     impl<'a> SetUserTags<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+                body: Ok(None),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -3903,7 +3918,7 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map(From::from)
+                .map(|value: types::TagsRequest| Some(From::from(value)))
                 .map_err(|s| {
                     format!("conversion to `TagsRequest` for body failed: {}", s)
                 });
@@ -3915,7 +3930,7 @@ pub mod builder {
                 types::builder::TagsRequest,
             ) -> types::builder::TagsRequest,
         {
-            self.body = self.body.map(f);
+            self.body = self.body.map(|body| Some(f(body.unwrap_or_default())));
             self
         }
         ///Sends a `PUT` request to `/api/v1/users/{userID}/tags`
@@ -3923,7 +3938,10 @@ pub mod builder {
             let Self { client, user_id, body } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::TagsRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    v.map(|v| types::TagsRequest::try_from(v).map_err(|e| e.to_string()))
+                        .transpose()
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/tags", client.baseurl, encode_path(& user_id
@@ -3945,9 +3963,21 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
                 .headers(header_map)
                 .build()?;
+            if let Some(body) = &body {
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                *request.body_mut() = Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                        .into(),
+                );
+            }
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };

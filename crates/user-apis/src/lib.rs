@@ -4,8 +4,8 @@
 //!
 //! | feature      | module          | status                           |
 //! |--------------|-----------------|----------------------------------|
+//! | `okta`       | [`okta`]        | available                        |
 //! | `sendauth`   | [`sendauth`]    | available                        |
-//! | `okta`       | `okta`          | reserved for the next client     |
 //! | `mattermost` | `mattermost`    | reserved for the next client     |
 //! | `gitlab`     | `gitlab`        | reserved for the next client     |
 //! | `full`       | all of the above |                                 |
@@ -20,6 +20,31 @@
 
 pub use user_apis_runtime as runtime;
 pub use user_apis_runtime::{ClientConfig, ConfigError, RetryPolicy};
+
+/// The Okta Users client (feature `okta`).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use user_apis::okta::Client;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::with_api_token("https://your-org.okta.com", "00a-api-token")?;
+///
+/// // Every user, following Okta's `Link` cursors one page at a time:
+/// let mut users = client.list_users().limit(200).stream();
+/// while let Some(user) = users.try_next().await? {
+///     println!("{:?} {:?}", user.id, user.status);
+/// }
+///
+/// // A lifecycle operation:
+/// client.deactivate_user().user_id("ada@example.com").send().await?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "okta")]
+#[cfg_attr(docsrs, doc(cfg(feature = "okta")))]
+pub mod okta {
+    pub use user_apis_okta::*;
+}
 
 /// The SendAuth Users client (feature `sendauth`).
 ///

@@ -1,0 +1,97 @@
+//! Typed async client for the Okta Users API.
+//!
+//! Every operation of `specs/okta.yaml` is a method on [`Client`] returning a request builder:
+//! set parameters, then `send().await`. Requests authenticate with an API token (`SSWS`) or an
+//! OAuth 2.0 access token, go through the shared retry policy (on 429 the wait comes from
+//! `Retry-After`, else `X-Rate-Limit-Reset`), and the lists that page by cursor offer a lazy
+//! [`stream`](builder::ListUsers::stream) that follows the `Link` header.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures_util::TryStreamExt;
+//! use user_apis_okta::{Client, types};
+//!
+//! let client = Client::with_api_token("https://your-org.okta.com", "00a-api-token")?;
+//!
+//! // Every active user, one page at a time.
+//! let mut users = client.list_users().filter(r#"status eq "ACTIVE""#).limit(200).stream();
+//! while let Some(user) = users.try_next().await? {
+//!     println!("{:?} {:?}", user.id, user.status);
+//! }
+//!
+//! // Read, change one attribute, write back: custom profile attributes are kept.
+//! let mut user = client.get_user().user_id("ada@example.com").send().await?.into_inner();
+//! if let Some(profile) = user.profile.as_mut() {
+//!     profile.mobile_phone = Some("+1 555 0100".to_string());
+//! }
+//! client.update_user().user_id("ada@example.com").body(user).send().await?;
+//!
+//! // A lifecycle operation.
+//! client.suspend_user().user_id("ada@example.com").send().await?;
+//! # let _ = types::UserStatus::Suspended;
+//! # Ok(()) }
+//! ```
+
+#[rustfmt::skip]
+mod generated;
+mod streams;
+
+pub use generated::*;
+pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::HeaderName;
+use user_apis_runtime::{Credential, RateLimitReset, Runtime};
+
+/// Okta's rate-limit reset header: the Unix time at which the limit resets.
+const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-rate-limit-reset");
+
+impl Client {
+    /// A client for the Okta org at `config` (its URL, such as `https://your-org.okta.com`, or
+    /// a full [`ClientConfig`]), authenticating with an API token: `Authorization: SSWS <token>`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when the URL is unusable or the token cannot be sent in a header.
+    pub fn with_api_token(
+        config: impl Into<ClientConfig>,
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::with_credential(config.into(), &Credential::scheme("SSWS", token))
+    }
+
+    /// A client for the Okta org at `config`, authenticating with an OAuth 2.0 access token:
+    /// `Authorization: Bearer <token>`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when the URL is unusable or the token cannot be sent in a header.
+    pub fn with_access_token(
+        config: impl Into<ClientConfig>,
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::with_credential(config.into(), &Credential::bearer(token))
+    }
+
+    fn with_credential(config: ClientConfig, credential: &Credential) -> Result<Self, ConfigError> {
+        let parts = config
+            .default_reset_header(RateLimitReset::EpochSeconds(RATE_LIMIT_RESET))
+            .build(Some(credential))?;
+        Ok(Self::new_with_client(
+            &parts.base_url,
+            parts.http,
+            parts.runtime,
+        ))
+    }
+}
+
+impl ClientHooks<Runtime> for Client {
+    /// Sends every request through the shared runtime, which applies the retry policy.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request).await
+    }
+}

@@ -1,0 +1,60 @@
+//! Lazy streams over Okta's cursor-paged lists, which name the next page in the `Link` header
+//! (`<...?after=CURSOR&limit=N>; rel="next"`).
+
+use std::future::Future;
+
+use futures_core::Stream;
+use user_apis_runtime::{Page, next_link_param, paginate};
+
+use crate::generated::{Error, ResponseValue, builder, types};
+
+/// The error every Okta operation returns.
+type ApiResult<T> = Result<T, Error<types::ApiError>>;
+
+/// Walks pages from the first (`None`) through each `after` cursor the server announces.
+fn walk<'a, T, Fut>(
+    mut fetch: impl FnMut(Option<String>) -> Fut + Send + 'a,
+) -> impl Stream<Item = ApiResult<T>> + Send + Unpin + 'a
+where
+    T: Send + 'a,
+    Fut: Future<Output = ApiResult<ResponseValue<Vec<T>>>> + Send + 'a,
+{
+    Box::pin(paginate(None, move |after: Option<String>| {
+        let response = fetch(after.clone());
+        async move {
+            let response = response.await?;
+            // A server that names the page it just sent as the next one would loop forever.
+            let next = next_link_param(response.headers(), "after")
+                .filter(|next| after.as_ref() != Some(next))
+                .map(Some);
+            Ok(Page {
+                items: response.into_inner(),
+                next,
+            })
+        }
+    }))
+}
+
+macro_rules! stream_method {
+    ($($builder:ident => $item:ident),* $(,)?) => {$(
+        impl<'a> builder::$builder<'a> {
+            /// Every item of every page, fetched one page at a time as the stream is consumed.
+            ///
+            /// The other parameters set on this builder (such as `limit`, the page size) apply
+            /// to every page; the stream follows the `after` cursor of each response's `Link`
+            /// header. It ends after the last page or after the first error.
+            pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
+                walk(move |after| match after {
+                    Some(after) => self.clone().after(after).send(),
+                    None => self.clone().send(),
+                })
+            }
+        }
+    )*};
+}
+
+stream_method!(
+    ListUsers => User,
+    ListUserGroups => Group,
+    ListGroupTargetsForRole => Group,
+);

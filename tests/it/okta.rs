@@ -1,0 +1,1170 @@
+//! Okta: every operation's request on the wire and decoded response, plus cursor streams, rate
+//! limits, forward compatibility, custom profile attributes, errors and secrets.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use futures_util::{StreamExt, TryStreamExt};
+use httpmock::Method::{self, DELETE, GET, POST, PUT};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+use user_apis::okta::{Client, Error, ResponseValue, types};
+use user_apis::{ClientConfig, RetryPolicy};
+use user_apis_tests::{exact, fast_retries};
+
+const TOKEN: &str = "00aBcD-okta-api-token";
+const AUTHORIZATION: &str = "SSWS 00aBcD-okta-api-token";
+const USER_ID: &str = "00u1ab2cd3EF4gh5ij6k";
+const ROLE_ID: &str = "ra1b2c3d4e5f6g7h8i9";
+const GROUP_ID: &str = "00g1a2b3c4d5e6f7g8h9";
+
+fn client(server: &MockServer) -> Client {
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    Client::with_api_token(config, TOKEN).expect("valid client")
+}
+
+/// A user as Okta sends it, with two custom profile attributes.
+fn user_json(status: &str) -> Value {
+    json!({
+        "id": USER_ID,
+        "status": status,
+        "created": "2024-01-02T03:04:05.000Z",
+        "activated": "2024-01-02T03:05:00.000Z",
+        "statusChanged": "2024-01-02T03:05:00.000Z",
+        "lastLogin": null,
+        "lastUpdated": "2024-02-03T04:05:06.000Z",
+        "passwordChanged": "2024-01-02T03:05:00.000Z",
+        "profile": {
+            "login": "ada@example.com",
+            "email": "ada@example.com",
+            "firstName": "Ada",
+            "lastName": "Lovelace",
+            "mobilePhone": null,
+            "secondEmail": null,
+            "department": "Engines",
+            "costCenter": 1842
+        },
+        "credentials": {
+            "password": {},
+            "emails": [{"value": "ada@example.com", "status": "VERIFIED", "type": "PRIMARY"}],
+            "provider": {"type": "OKTA", "name": "OKTA"}
+        },
+        "_links": {"self": {"href": format!("https://x.okta.com/api/v1/users/{USER_ID}")}}
+    })
+}
+
+fn group_json(id: &str, name: &str) -> Value {
+    json!({
+        "id": id,
+        "created": "2024-01-02T03:04:05.000Z",
+        "lastUpdated": "2024-01-02T03:04:05.000Z",
+        "lastMembershipUpdated": "2024-03-04T05:06:07.000Z",
+        "objectClass": ["okta:user_group"],
+        "type": "OKTA_GROUP",
+        "profile": {"name": name, "description": null, "owner": "it"},
+        "_links": {}
+    })
+}
+
+fn assert_is_ada(user: &types::User) {
+    assert_eq!(user.id.as_deref(), Some(USER_ID));
+    assert_eq!(user.status, Some(types::UserStatus::Active));
+    assert_eq!(user.last_login, None);
+    assert_eq!(
+        user.created.map(|t| t.to_rfc3339()),
+        Some("2024-01-02T03:04:05+00:00".to_string())
+    );
+    let profile = user.profile.as_ref().expect("profile");
+    assert_eq!(profile.login.as_deref(), Some("ada@example.com"));
+    assert_eq!(profile.first_name.as_deref(), Some("Ada"));
+    assert_eq!(profile.extra.get("department"), Some(&json!("Engines")));
+    assert_eq!(profile.extra.get("costCenter"), Some(&json!(1842)));
+    let credentials = user.credentials.as_ref().expect("credentials");
+    assert_eq!(
+        credentials.emails[0].status,
+        Some(types::EmailStatus::Verified)
+    );
+    assert_eq!(
+        credentials.provider.as_ref().and_then(|p| p.type_.clone()),
+        Some(types::AuthenticationProviderType::Okta)
+    );
+    assert!(user.links.contains_key("self"));
+}
+
+#[tokio::test]
+async fn list_users_sends_every_filter() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v1/users",
+                &[
+                    ("q", "ada"),
+                    ("after", "00u0"),
+                    ("limit", "50"),
+                    ("filter", r#"status eq "ACTIVE""#),
+                    ("format", "json"),
+                    ("search", r#"profile.department eq "Engines""#),
+                    ("expand", "classification"),
+                ],
+            )
+            .header("authorization", AUTHORIZATION)
+            .header("accept", "application/json");
+            then.status(200).json_body(json!([user_json("ACTIVE")]));
+        })
+        .await;
+
+    let users = client(&server)
+        .list_users()
+        .q("ada")
+        .after("00u0")
+        .limit(50)
+        .filter(r#"status eq "ACTIVE""#)
+        .format("json")
+        .search(r#"profile.department eq "Engines""#)
+        .expand("classification")
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let users = users.expect("list succeeds");
+    assert_eq!(users.len(), 1);
+    assert_is_ada(&users[0]);
+}
+
+#[tokio::test]
+async fn create_user_sends_profile_credentials_and_flags() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                "/api/v1/users",
+                &[
+                    ("activate", "false"),
+                    ("provider", "false"),
+                    ("nextLogin", "changePassword"),
+                ],
+            )
+            .header("authorization", AUTHORIZATION)
+            .header("content-type", "application/json")
+            .json_body(json!({
+                "profile": {
+                    "login": "ada@example.com",
+                    "email": "ada@example.com",
+                    "firstName": "Ada",
+                    "lastName": "Lovelace",
+                    "department": "Engines"
+                },
+                "credentials": {"password": {"value": "Tr0ub4dor&3"}}
+            }));
+            then.status(200).json_body(user_json("STAGED"));
+        })
+        .await;
+
+    let mut profile = types::UserProfile {
+        login: Some("ada@example.com".into()),
+        email: Some("ada@example.com".into()),
+        first_name: Some("Ada".into()),
+        last_name: Some("Lovelace".into()),
+        mobile_phone: None,
+        second_email: None,
+        extra: Default::default(),
+    };
+    profile.extra.insert("department".into(), json!("Engines"));
+    let credentials = types::UserCredentialsInput {
+        password: Some(types::PasswordCredential {
+            value: Some("Tr0ub4dor&3".into()),
+        }),
+        ..Default::default()
+    };
+    let created = client(&server)
+        .create_user()
+        .activate(false)
+        .provider(false)
+        .next_login(types::UserNextLogin::ChangePassword)
+        .body(types::UserInput {
+            profile: Some(profile),
+            credentials: Some(credentials),
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let created = created.expect("create succeeds");
+    assert_eq!(created.status, Some(types::UserStatus::Staged));
+}
+
+#[tokio::test]
+async fn get_user_decodes_every_field() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, GET, &format!("/api/v1/users/{USER_ID}"), &[])
+                .header("authorization", AUTHORIZATION);
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+
+    let user = client(&server).get_user().user_id(USER_ID).send().await;
+
+    mock.assert_async().await;
+    assert_is_ada(&user.expect("get succeeds"));
+}
+
+#[tokio::test]
+async fn update_user_keeps_custom_profile_attributes() {
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}");
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[]);
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+    // Only the writable parts go back: profile (custom attributes and nulls included) and
+    // credentials without the read-only emails.
+    let put = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &path, &[])
+                .header("authorization", AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "profile": {
+                        "login": "ada@example.com",
+                        "email": "ada@example.com",
+                        "firstName": "Ada",
+                        "lastName": "Lovelace",
+                        "mobilePhone": "+1 555 0100",
+                        "department": "Engines",
+                        "costCenter": 1842
+                    },
+                    "credentials": {
+                        "password": {},
+                        "provider": {"type": "OKTA", "name": "OKTA"}
+                    }
+                }));
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+
+    let client = client(&server);
+    let mut user = client
+        .get_user()
+        .user_id(USER_ID)
+        .send()
+        .await
+        .expect("get")
+        .into_inner();
+    user.profile.as_mut().expect("profile").mobile_phone = Some("+1 555 0100".into());
+    let updated = client
+        .update_user()
+        .user_id(USER_ID)
+        .body(user)
+        .send()
+        .await;
+
+    put.assert_async().await;
+    assert_is_ada(&updated.expect("update succeeds"));
+}
+
+#[tokio::test]
+async fn list_app_links_decodes_links() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &format!("/api/v1/users/{USER_ID}/appLinks"),
+                &[("showAll", "true")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200).json_body(json!([{
+                "id": "00ub0oNGTSWTBKOLGLNR",
+                "label": "Analytics",
+                "linkUrl": "https://x.okta.com/home/analytics/0oa1/123",
+                "logoUrl": "https://x.okta.com/logo.png",
+                "appName": "analytics",
+                "appInstanceId": "0oa1",
+                "appAssignmentId": "0ua1",
+                "credentialsSetup": false,
+                "hidden": true,
+                "sortOrder": 3
+            }]));
+        })
+        .await;
+
+    let links = client(&server)
+        .list_app_links()
+        .user_id(USER_ID)
+        .show_all(true)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let links = links.expect("links");
+    assert_eq!(links[0].label.as_deref(), Some("Analytics"));
+    assert_eq!(links[0].hidden, Some(true));
+    assert_eq!(links[0].sort_order, Some(3));
+}
+
+#[tokio::test]
+async fn change_password_sends_both_passwords() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/credentials/change_password"),
+                &[],
+            )
+            .header("authorization", AUTHORIZATION)
+            .json_body(json!({
+                "oldPassword": {"value": "old-secret"},
+                "newPassword": {"value": "new-secret"}
+            }));
+            then.status(200).json_body(json!({
+                "password": {},
+                "recovery_question": {"question": "First pet?"},
+                "provider": {"type": "OKTA", "name": "OKTA"}
+            }));
+        })
+        .await;
+
+    let request = types::ChangePasswordRequest {
+        old_password: Some(types::PasswordCredential {
+            value: Some("old-secret".into()),
+        }),
+        new_password: Some(types::PasswordCredential {
+            value: Some("new-secret".into()),
+        }),
+    };
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("old-secret") && !shown.contains("new-secret"),
+        "{shown}"
+    );
+    let credentials = client(&server)
+        .change_password()
+        .user_id(USER_ID)
+        .body(request)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let credentials = credentials.expect("change password").into_inner();
+    assert_eq!(
+        credentials
+            .recovery_question
+            .and_then(|q| q.question)
+            .as_deref(),
+        Some("First pet?")
+    );
+}
+
+#[tokio::test]
+async fn change_recovery_question_sends_question_and_password() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/credentials/change_recovery_question"),
+                &[],
+            )
+            .header("authorization", AUTHORIZATION)
+            .json_body(json!({
+                "password": {"value": "current-secret"},
+                "recovery_question": {"question": "First pet?", "answer": "Tortoise"}
+            }));
+            then.status(200).json_body(json!({
+                "password": {},
+                "recovery_question": {"question": "First pet?"}
+            }));
+        })
+        .await;
+
+    let credentials = client(&server)
+        .change_recovery_question()
+        .user_id(USER_ID)
+        .body(types::UserCredentialsInput {
+            password: Some(types::PasswordCredential {
+                value: Some("current-secret".into()),
+            }),
+            recovery_question: Some(types::RecoveryQuestionCredential {
+                question: Some("First pet?".into()),
+                answer: Some("Tortoise".into()),
+            }),
+            provider: None,
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let question = credentials
+        .expect("change question")
+        .into_inner()
+        .recovery_question;
+    assert_eq!(
+        question.and_then(|q| q.question).as_deref(),
+        Some("First pet?")
+    );
+}
+
+#[tokio::test]
+async fn forgot_password_returns_the_link_when_not_emailed() {
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}/credentials/forgot_password");
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, &path, &[("sendEmail", "false")])
+                .header("authorization", AUTHORIZATION)
+                .header_missing("content-type")
+                .body("");
+            then.status(200)
+                .json_body(json!({"resetPasswordUrl": "https://x.okta.com/reset/abc"}));
+        })
+        .await;
+
+    let response = client(&server)
+        .forgot_password()
+        .user_id(USER_ID)
+        .send_email(false)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_eq!(
+        response.expect("forgot").reset_password_url.as_deref(),
+        Some("https://x.okta.com/reset/abc")
+    );
+}
+
+#[tokio::test]
+async fn forgot_password_with_the_recovery_answer_sends_it() {
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}/credentials/forgot_password");
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, &path, &[])
+                .header("authorization", AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "password": {"value": "brand-new"},
+                    "recovery_question": {"answer": "Tortoise"}
+                }));
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+
+    let response = client(&server)
+        .forgot_password()
+        .user_id(USER_ID)
+        .body(types::UserCredentialsInput {
+            password: Some(types::PasswordCredential {
+                value: Some("brand-new".into()),
+            }),
+            recovery_question: Some(types::RecoveryQuestionCredential {
+                question: None,
+                answer: Some("Tortoise".into()),
+            }),
+            provider: None,
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_eq!(response.expect("forgot").reset_password_url, None);
+}
+
+#[tokio::test]
+async fn list_user_groups_decodes_groups() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &format!("/api/v1/users/{USER_ID}/groups"),
+                &[("after", "00g0"), ("limit", "2")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200)
+                .json_body(json!([group_json(GROUP_ID, "Everyone")]));
+        })
+        .await;
+
+    let groups = client(&server)
+        .list_user_groups()
+        .user_id(USER_ID)
+        .after("00g0")
+        .limit(2)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let group = &groups.expect("groups")[0];
+    assert_eq!(group.type_, Some(types::GroupType::OktaGroup));
+    let profile = group.profile.as_ref().expect("profile");
+    assert_eq!(profile.name.as_deref(), Some("Everyone"));
+    assert_eq!(profile.extra.get("owner"), Some(&json!("it")));
+}
+
+#[tokio::test]
+async fn activate_user_returns_the_activation_link() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/lifecycle/activate"),
+                &[("sendEmail", "false")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200).json_body(json!({
+                "activationUrl": "https://x.okta.com/welcome/XE6wE17zmphl3KqAPFxO",
+                "activationToken": "XE6wE17zmphl3KqAPFxO"
+            }));
+        })
+        .await;
+
+    let token = client(&server)
+        .activate_user()
+        .user_id(USER_ID)
+        .send_email(false)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_eq!(
+        token.expect("activate").activation_token.as_deref(),
+        Some("XE6wE17zmphl3KqAPFxO")
+    );
+}
+
+#[tokio::test]
+async fn activate_user_requires_send_email() {
+    let server = MockServer::start_async().await;
+    let error = client(&server)
+        .activate_user()
+        .user_id(USER_ID)
+        .send()
+        .await
+        .expect_err("sendEmail is required");
+    let Error::InvalidRequest(message) = error else {
+        panic!("expected a request error, got {error:?}")
+    };
+    assert_eq!(message, "send_email was not initialized");
+}
+
+#[tokio::test]
+async fn expire_password_returns_a_redacted_temporary_password() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/lifecycle/expire_password"),
+                &[("tempPassword", "true")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200)
+                .json_body(json!({"tempPassword": "HR076gb6"}));
+        })
+        .await;
+
+    let temp = client(&server)
+        .expire_password()
+        .user_id(USER_ID)
+        .temp_password(true)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let temp = temp.expect("expire").into_inner();
+    assert_eq!(
+        temp.temp_password.as_ref().map(|p| p.expose()),
+        Some("HR076gb6")
+    );
+    assert!(!format!("{temp:?}").contains("HR076gb6"));
+}
+
+#[tokio::test]
+async fn reset_password_sends_provider_and_flag() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/lifecycle/reset_password"),
+                &[("provider", "OKTA"), ("sendEmail", "false")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200)
+                .json_body(json!({"resetPasswordUrl": "https://x.okta.com/reset/xyz"}));
+        })
+        .await;
+
+    let token = client(&server)
+        .reset_password()
+        .user_id(USER_ID)
+        .provider(types::AuthenticationProviderType::Okta)
+        .send_email(false)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_eq!(
+        token.expect("reset").reset_password_url.as_deref(),
+        Some("https://x.okta.com/reset/xyz")
+    );
+}
+
+#[tokio::test]
+async fn list_assigned_roles_decodes_roles() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &format!("/api/v1/users/{USER_ID}/roles"),
+                &[("expand", "targets/groups")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200).json_body(json!([{
+                "id": ROLE_ID,
+                "label": "Help Desk Administrator",
+                "type": "HELP_DESK_ADMIN",
+                "status": "ACTIVE",
+                "assignmentType": "USER",
+                "created": "2024-01-02T03:04:05.000Z",
+                "lastUpdated": "2024-01-02T03:04:05.000Z",
+                "_embedded": {"targets": {"groups": []}}
+            }]));
+        })
+        .await;
+
+    let roles = client(&server)
+        .list_assigned_roles()
+        .user_id(USER_ID)
+        .expand("targets/groups")
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let role = &roles.expect("roles")[0];
+    assert_eq!(role.type_, Some(types::RoleType::HelpDeskAdmin));
+    assert_eq!(role.status, Some(types::RoleStatus::Active));
+    assert!(role.embedded.contains_key("targets"));
+}
+
+#[tokio::test]
+async fn add_role_to_user_sends_only_the_type() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, &format!("/api/v1/users/{USER_ID}/roles"), &[])
+                .header("authorization", AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({"type": "USER_ADMIN"}));
+            then.status(201).json_body(json!({
+                "id": ROLE_ID,
+                "label": "User Administrator",
+                "type": "USER_ADMIN",
+                "status": "ACTIVE"
+            }));
+        })
+        .await;
+
+    let role = client(&server)
+        .add_role_to_user()
+        .user_id(USER_ID)
+        .body(types::RoleInput {
+            type_: Some(types::RoleType::UserAdmin),
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let role = role.expect("add role");
+    assert_eq!(role.status().as_u16(), 201);
+    assert_eq!(role.id.as_deref(), Some(ROLE_ID));
+}
+
+#[tokio::test]
+async fn list_group_targets_for_role_decodes_groups() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &format!("/api/v1/users/{USER_ID}/roles/{ROLE_ID}/targets/groups"),
+                &[("limit", "20")],
+            )
+            .header("authorization", AUTHORIZATION);
+            then.status(200)
+                .json_body(json!([group_json(GROUP_ID, "Support")]));
+        })
+        .await;
+
+    let groups = client(&server)
+        .list_group_targets_for_role()
+        .user_id(USER_ID)
+        .role_id(ROLE_ID)
+        .limit(20)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let groups = groups.expect("targets");
+    assert_eq!(groups[0].id.as_deref(), Some(GROUP_ID));
+}
+
+type Sent<'a> =
+    Pin<Box<dyn Future<Output = Result<ResponseValue<()>, Error<types::ApiError>>> + 'a>>;
+
+/// One bodiless operation: the request it must send, and the call that sends it.
+type Case<'a> = (Method, String, Vec<(&'static str, &'static str)>, Sent<'a>);
+
+#[tokio::test]
+async fn operations_without_a_body_accept_200_and_204() {
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    let user = format!("/api/v1/users/{USER_ID}");
+    let role = format!("{user}/roles/{ROLE_ID}");
+    let target = format!("{role}/targets/groups/{GROUP_ID}");
+    let cases: Vec<Case<'_>> = vec![
+        (
+            DELETE,
+            user.clone(),
+            vec![("sendEmail", "true")],
+            Box::pin(
+                client
+                    .deactivate_or_delete_user()
+                    .user_id(USER_ID)
+                    .send_email(true)
+                    .send(),
+            ),
+        ),
+        (
+            POST,
+            format!("{user}/lifecycle/deactivate"),
+            vec![("sendEmail", "false")],
+            Box::pin(
+                client
+                    .deactivate_user()
+                    .user_id(USER_ID)
+                    .send_email(false)
+                    .send(),
+            ),
+        ),
+        (
+            POST,
+            format!("{user}/lifecycle/reset_factors"),
+            vec![],
+            Box::pin(client.reset_all_factors().user_id(USER_ID).send()),
+        ),
+        (
+            POST,
+            format!("{user}/lifecycle/suspend"),
+            vec![],
+            Box::pin(client.suspend_user().user_id(USER_ID).send()),
+        ),
+        (
+            POST,
+            format!("{user}/lifecycle/unlock"),
+            vec![],
+            Box::pin(client.unlock_user().user_id(USER_ID).send()),
+        ),
+        (
+            POST,
+            format!("{user}/lifecycle/unsuspend"),
+            vec![],
+            Box::pin(client.unsuspend_user().user_id(USER_ID).send()),
+        ),
+        (
+            DELETE,
+            role.clone(),
+            vec![],
+            Box::pin(
+                client
+                    .remove_role_from_user()
+                    .user_id(USER_ID)
+                    .role_id(ROLE_ID)
+                    .send(),
+            ),
+        ),
+        (
+            PUT,
+            target.clone(),
+            vec![],
+            Box::pin(
+                client
+                    .add_group_target_to_role()
+                    .user_id(USER_ID)
+                    .role_id(ROLE_ID)
+                    .group_id(GROUP_ID)
+                    .send(),
+            ),
+        ),
+        (
+            DELETE,
+            target.clone(),
+            vec![],
+            Box::pin(
+                client
+                    .remove_group_target_from_role()
+                    .user_id(USER_ID)
+                    .role_id(ROLE_ID)
+                    .group_id(GROUP_ID)
+                    .send(),
+            ),
+        ),
+        (
+            DELETE,
+            format!("{user}/sessions"),
+            vec![("oauthTokens", "true")],
+            Box::pin(
+                client
+                    .end_all_user_sessions()
+                    .user_id(USER_ID)
+                    .oauth_tokens(true)
+                    .send(),
+            ),
+        ),
+    ];
+
+    for (index, (method, path, query, sent)) in cases.into_iter().enumerate() {
+        // Alternate the two success statuses Okta uses for these operations.
+        let status = if index % 2 == 0 { 204 } else { 200 };
+        let label = format!("{method:?} {path}");
+        let mock = server
+            .mock_async(|when, then| {
+                exact(when, method, &path, &query)
+                    .header("authorization", AUTHORIZATION)
+                    .body("");
+                then.status(status);
+            })
+            .await;
+        let response = sent.await;
+        mock.assert_async().await;
+        let response = response.unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(response.status().as_u16(), status, "{label}");
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn stream_follows_link_cursors_over_three_pages() {
+    let server = MockServer::start_async().await;
+    let base = server.base_url();
+    let first = server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v1/users", &[("limit", "2")])
+                .header("authorization", AUTHORIZATION);
+            then.status(200)
+                .header(
+                    "link",
+                    format!(r#"<{base}/api/v1/users?limit=2>; rel="self""#),
+                )
+                .header(
+                    "link",
+                    format!(r#"<{base}/api/v1/users?after=00u2&limit=2>; rel="next""#),
+                )
+                .json_body(json!([user_json("ACTIVE"), user_json("ACTIVE")]));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v1/users",
+                &[("after", "00u2"), ("limit", "2")],
+            );
+            then.status(200)
+                .header(
+                    "link",
+                    format!(r#"<{base}/api/v1/users?after=00u4&limit=2>; rel="next""#),
+                )
+                .json_body(json!([user_json("SUSPENDED"), user_json("SUSPENDED")]));
+        })
+        .await;
+    let third = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v1/users",
+                &[("after", "00u4"), ("limit", "2")],
+            );
+            then.status(200)
+                .header(
+                    "link",
+                    format!(r#"<{base}/api/v1/users?after=00u4&limit=2>; rel="self""#),
+                )
+                .json_body(json!([user_json("STAGED")]));
+        })
+        .await;
+
+    let client = client(&server);
+    let mut stream = client.list_users().limit(2).stream();
+    let first_user = stream.next().await.expect("an item").expect("decoded");
+    assert_eq!(first_user.status, Some(types::UserStatus::Active));
+    assert_eq!(
+        second.calls_async().await,
+        0,
+        "page 2 waits until it is needed"
+    );
+    let rest: Vec<types::User> = stream.try_collect().await.expect("every page");
+
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
+    third.assert_calls_async(1).await;
+    let statuses: Vec<_> = rest.into_iter().map(|u| u.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(types::UserStatus::Active),
+            Some(types::UserStatus::Suspended),
+            Some(types::UserStatus::Suspended),
+            Some(types::UserStatus::Staged),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn group_streams_follow_cursors_too() {
+    let server = MockServer::start_async().await;
+    let base = server.base_url();
+    let path = format!("/api/v1/users/{USER_ID}/roles/{ROLE_ID}/targets/groups");
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[]);
+            then.status(200)
+                .header("link", format!(r#"<{base}{path}?after=g1>; rel="next""#))
+                .json_body(json!([group_json("g1", "One")]));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[("after", "g1")]);
+            then.status(200).json_body(json!([group_json("g2", "Two")]));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, &format!("/api/v1/users/{USER_ID}/groups"), &[]);
+            then.status(200)
+                .json_body(json!([group_json("g3", "Three")]));
+        })
+        .await;
+
+    let client = client(&server);
+    let targets: Vec<types::Group> = client
+        .list_group_targets_for_role()
+        .user_id(USER_ID)
+        .role_id(ROLE_ID)
+        .stream()
+        .try_collect()
+        .await
+        .expect("targets");
+    let ids: Vec<_> = targets.iter().map(|g| g.id.as_deref()).collect();
+    assert_eq!(ids, [Some("g1"), Some("g2")]);
+    let groups: Vec<types::Group> = client
+        .list_user_groups()
+        .user_id(USER_ID)
+        .stream()
+        .try_collect()
+        .await
+        .expect("groups");
+    assert_eq!(groups.len(), 1);
+}
+
+#[tokio::test]
+async fn a_429_waits_for_x_rate_limit_reset() {
+    let server = MockServer::start_async().await;
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+        + 1;
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(429)
+                .header("x-rate-limit-limit", "600")
+                .header("x-rate-limit-remaining", "0")
+                .header("x-rate-limit-reset", reset.to_string())
+                .json_body(json!({"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many requests."}))
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+
+    let user = client(&server).get_user().user_id(USER_ID).send().await;
+
+    limited.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+    assert_is_ada(&user.expect("succeeds after the reset"));
+
+    // The reset header alone decides the wait: a reset an hour away exceeds the budget, so the
+    // 429 comes back at once as Okta's typed error.
+    let later = reset + 3600;
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(429)
+                .header("x-rate-limit-reset", later.to_string())
+                .json_body(json!({"errorCode": "E0000047", "errorSummary": "Too many requests"}));
+        })
+        .await;
+    let error = client(&server)
+        .get_user()
+        .user_id(USER_ID)
+        .send()
+        .await
+        .expect_err("429");
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected Okta's error, got {error:?}")
+    };
+    assert_eq!(body.status().as_u16(), 429);
+    assert_eq!(body.error_code.as_deref(), Some("E0000047"));
+}
+
+#[tokio::test]
+async fn an_unknown_user_status_decodes_and_is_kept() {
+    let server = MockServer::start_async().await;
+    let mut body = user_json("PENDING_USER_ACTION");
+    body["transitioningToStatus"] = json!("SOMETHING_NEW");
+    body["type"] = json!({"id": "oty1"});
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(200).json_body(body);
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user()
+        .user_id(USER_ID)
+        .send()
+        .await
+        .expect("decodes")
+        .into_inner();
+
+    assert_eq!(
+        user.status,
+        Some(types::UserStatus::Unknown("PENDING_USER_ACTION".into()))
+    );
+    assert_eq!(
+        serde_json::to_value(&user.status).expect("serializes"),
+        json!("PENDING_USER_ACTION")
+    );
+    assert_eq!(
+        user.transitioning_to_status
+            .map(|s| s.to_string())
+            .as_deref(),
+        Some("SOMETHING_NEW")
+    );
+}
+
+#[tokio::test]
+async fn okta_errors_are_typed() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v1/users");
+            then.status(400).json_body(json!({
+                "errorCode": "E0000001",
+                "errorSummary": "Api validation failed: login",
+                "errorLink": "E0000001",
+                "errorId": "oaeHfmOAx1iRLa0H10DeMz5fQ",
+                "errorCauses": [{"errorSummary": "login: An object with this field already exists"}]
+            }));
+        })
+        .await;
+
+    let error = client(&server)
+        .create_user()
+        .body(types::UserInput::default())
+        .send()
+        .await
+        .expect_err("400");
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected Okta's error, got {error:?}")
+    };
+    assert_eq!(body.error_code.as_deref(), Some("E0000001"));
+    assert_eq!(body.error_id.as_deref(), Some("oaeHfmOAx1iRLa0H10DeMz5fQ"));
+    assert_eq!(
+        body.error_causes[0].error_summary.as_deref(),
+        Some("login: An object with this field already exists")
+    );
+}
+
+#[tokio::test]
+async fn oauth_access_tokens_are_sent_as_bearer() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, GET, &format!("/api/v1/users/{USER_ID}"), &[])
+                .header("authorization", "Bearer eyJ.access.token");
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url()).retry(RetryPolicy::never());
+    let client = Client::with_access_token(config, "eyJ.access.token").expect("client");
+
+    let user = client.get_user().user_id(USER_ID).send().await;
+
+    mock.assert_async().await;
+    assert_is_ada(&user.expect("get"));
+}
+
+#[tokio::test]
+async fn the_api_token_never_appears_in_debug_output() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(401).json_body(
+                json!({"errorCode": "E0000011", "errorSummary": "Invalid token provided"}),
+            );
+        })
+        .await;
+    let client = client(&server);
+    let error = client.list_users().send().await.expect_err("401");
+    for shown in [
+        format!("{client:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+    }
+    let error = Client::with_api_token("https://x.okta.com", "token\r\nX-Injected: 1")
+        .expect_err("a line break cannot be sent");
+    assert_eq!(
+        error.to_string(),
+        "invalid credential: token contains a line break"
+    );
+}
