@@ -299,6 +299,95 @@ mod tests {
         assert!(!is_idempotent(&Method::POST) && !is_idempotent(&Method::PATCH));
     }
 
+    /// A server that reads each request and then hangs up without answering, for the first
+    /// `drops` connections, and answers `200 ok` after that. Returns its URL and a connection
+    /// counter.
+    async fn flaky_server(
+        drops: usize,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("address"));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&connections);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let seen = counter.fetch_add(1, Ordering::SeqCst);
+                let mut request = Vec::new();
+                let mut buffer = [0_u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                if seen >= drops {
+                    let reply =
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+                    let _ = socket.write_all(reply).await;
+                }
+                // Dropping the socket closes the connection, answered or not.
+            }
+        });
+        (url, connections)
+    }
+
+    #[tokio::test]
+    async fn a_dropped_connection_is_retried_for_get_but_not_for_post() {
+        use std::sync::atomic::Ordering;
+
+        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(1));
+        let http = reqwest::Client::new();
+
+        let (url, connections) = flaky_server(1).await;
+        let request = http.get(&url).build().expect("request");
+        let response = policy
+            .execute(&http, request)
+            .await
+            .expect("the retry succeeds");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(connections.load(Ordering::SeqCst), 2);
+
+        let (url, connections) = flaky_server(1).await;
+        let request = http.post(&url).body("{}").build().expect("request");
+        let error = policy
+            .execute(&http, request)
+            .await
+            .expect_err("no second attempt");
+        assert!(!error.is_connect(), "the request was sent: {error:?}");
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            1,
+            "a POST that may have been processed is not repeated"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_even_for_post() {
+        // Bind and release a port, so nothing listens there.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("address"));
+        drop(listener);
+        let policy = RetryPolicy::default()
+            .max_attempts(3)
+            .initial_backoff(Duration::from_millis(1));
+        let http = reqwest::Client::new();
+        let request = http.post(&url).body("{}").build().expect("request");
+        let started = std::time::Instant::now();
+        let error = policy
+            .execute(&http, request)
+            .await
+            .expect_err("nothing listens");
+        assert!(error.is_connect(), "{error:?}");
+        // Three attempts means two backoff waits were taken (at least 1 ms and 2 ms).
+        assert!(started.elapsed() >= Duration::from_millis(3));
+    }
+
     #[test]
     fn the_schedule_is_bounded_by_attempts() {
         let policy = RetryPolicy::default()
