@@ -1168,3 +1168,42 @@ async fn the_api_token_never_appears_in_debug_output() {
         "invalid credential: token contains a line break"
     );
 }
+
+#[tokio::test]
+async fn hostile_ids_stay_one_path_segment() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v1/users/a%2F..%2Fb%3Fadmin=1%23x%25y%20z%C3%BC",
+                &[],
+            );
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+    let client = client(&server);
+
+    let user = client
+        .get_user()
+        .user_id("a/../b?admin=1#x%y zü")
+        .send()
+        .await;
+    mock.assert_async().await;
+    assert_is_ada(&user.expect("one segment"));
+
+    for id in ["", ".", ".."] {
+        let error = client
+            .get_user()
+            .user_id(id)
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{id:?}: {error:?}"
+        );
+    }
+    mock.assert_calls_async(1).await;
+}

@@ -251,6 +251,50 @@ pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<St
     Ok(log)
 }
 
+/// Sends every path parameter through `user_apis_runtime::path_segment`.
+///
+/// progenitor's `encode_path` percent-encodes `/`, `?` and `#`, but leaves an empty value, `.`
+/// and `..` as they are; URL parsing then resolves them, and `get_user("..")` would request
+/// the parent path. `path_segment` encodes the same way and refuses those values with an
+/// `InvalidRequest` error, so no parameter can make a request reach another path.
+pub fn guard_path_segments(file: &mut File) -> Vec<String> {
+    struct Guard {
+        replaced: usize,
+    }
+    impl VisitMut for Guard {
+        // URLs are built inside `format!`, whose arguments syn keeps as raw tokens.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if mac.path.is_ident("format")
+                && let Ok(mut args) =
+                    mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            {
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                mac.tokens = quote!(#args);
+            }
+        }
+
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let Expr::Call(call) = expr {
+                let is_encode_path = matches!(call.func.as_ref(), Expr::Path(path) if path.path.is_ident("encode_path"));
+                if is_encode_path {
+                    let args = &call.args;
+                    *expr = parse_quote!(::user_apis_runtime::path_segment(#args)?);
+                    self.replaced += 1;
+                }
+            }
+        }
+    }
+    let mut guard = Guard { replaced: 0 };
+    guard.visit_file_mut(file);
+    vec![format!(
+        "guard_path_segments: {} path parameter(s) go through user_apis_runtime::path_segment",
+        guard.replaced
+    )]
+}
+
 /// The Rust name progenitor gives the request builder of a snake_case operationId.
 fn builder_name(operation_id: &str) -> String {
     operation_id

@@ -4278,7 +4278,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, encode_path(& user_id.to_string()),
+                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
+                user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4398,7 +4399,8 @@ pub mod builder {
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, encode_path(& user_id.to_string()),
+                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
+                user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4512,7 +4514,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, encode_path(& user_id.to_string()),
+                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
+                user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4625,8 +4628,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let show_all = show_all.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/appLinks", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/appLinks", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4756,7 +4759,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/credentials/change_password", client.baseurl,
-                encode_path(& user_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4893,7 +4896,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/credentials/change_recovery_question", client
-                .baseurl, encode_path(& user_id.to_string()),
+                .baseurl, ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5050,7 +5053,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/credentials/forgot_password", client.baseurl,
-                encode_path(& user_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5198,8 +5201,8 @@ pub mod builder {
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/groups", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/groups", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5308,8 +5311,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/lifecycle/activate", client.baseurl, encode_path(&
-                user_id.to_string()),
+                "{}/api/v1/users/{}/lifecycle/activate", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5423,8 +5426,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/lifecycle/deactivate", client.baseurl, encode_path(&
-                user_id.to_string()),
+                "{}/api/v1/users/{}/lifecycle/deactivate", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5544,7 +5547,7 @@ pub mod builder {
             let temp_password = temp_password.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/lifecycle/expire_password", client.baseurl,
-                encode_path(& user_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5648,7 +5651,7 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/lifecycle/reset_factors", client.baseurl,
-                encode_path(& user_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5781,7 +5784,7 @@ pub mod builder {
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/lifecycle/reset_password", client.baseurl,
-                encode_path(& user_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5883,8 +5886,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/lifecycle/suspend", client.baseurl, encode_path(&
-                user_id.to_string()),
+                "{}/api/v1/users/{}/lifecycle/suspend", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -5985,8 +5988,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/lifecycle/unlock", client.baseurl, encode_path(&
-                user_id.to_string()),
+                "{}/api/v1/users/{}/lifecycle/unlock", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6087,8 +6090,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/lifecycle/unsuspend", client.baseurl, encode_path(&
-                user_id.to_string()),
+                "{}/api/v1/users/{}/lifecycle/unsuspend", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6210,8 +6213,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/roles", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/roles", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6332,8 +6335,8 @@ pub mod builder {
                 .and_then(|v| types::RoleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/roles", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/roles", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6450,8 +6453,9 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/roles/{}", client.baseurl, encode_path(& user_id
-                .to_string()), encode_path(& role_id.to_string()),
+                "{}/api/v1/users/{}/roles/{}", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
+                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6595,7 +6599,8 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/roles/{}/targets/groups", client.baseurl,
-                encode_path(& user_id.to_string()), encode_path(& role_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
+                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6721,8 +6726,9 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/roles/{}/targets/groups/{}", client.baseurl,
-                encode_path(& user_id.to_string()), encode_path(& role_id.to_string()),
-                encode_path(& group_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
+                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
+                ::user_apis_runtime::path_segment(& group_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6854,8 +6860,9 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/users/{}/roles/{}/targets/groups/{}", client.baseurl,
-                encode_path(& user_id.to_string()), encode_path(& role_id.to_string()),
-                encode_path(& group_id.to_string()),
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
+                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
+                ::user_apis_runtime::path_segment(& group_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -6969,8 +6976,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let oauth_tokens = oauth_tokens.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/sessions", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/sessions", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map

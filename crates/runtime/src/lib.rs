@@ -23,6 +23,30 @@ pub use password::Password;
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
 
+/// Percent-encodes one path parameter so it stays exactly one path segment.
+///
+/// Every generated operation builds its URL through this. `/`, `?`, `#`, `%`, spaces, control
+/// characters and non-ASCII are percent-encoded. Values that no encoding can keep in place are
+/// refused before anything is sent: an empty value (the URL would name the parent resource)
+/// and `.` or `..` (URL parsing resolves them, so the request would reach another path).
+///
+/// # Errors
+///
+/// [`progenitor_client::Error::InvalidRequest`] naming the problem, for those values.
+// The error type is the one every generated operation returns, large or not.
+#[allow(clippy::result_large_err)]
+pub fn path_segment<E>(value: &str) -> Result<String, progenitor_client::Error<E>> {
+    match value {
+        "" => Err(progenitor_client::Error::InvalidRequest(
+            "a path parameter is empty".to_string(),
+        )),
+        "." | ".." => Err(progenitor_client::Error::InvalidRequest(format!(
+            "a path parameter is {value:?}, which would change the path"
+        ))),
+        _ => Ok(progenitor_client::encode_path(value)),
+    }
+}
+
 /// A client that could not be built from its configuration.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -79,5 +103,27 @@ impl Runtime {
     ) -> reqwest::Result<reqwest::Response> {
         request.headers_mut().remove(GENERATOR_VERSION_HEADER);
         self.retry.execute(http, request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_encoded_or_refused() {
+        let ok = |value: &str| path_segment::<()>(value).expect("a usable segment");
+        assert_eq!(ok("00u1"), "00u1");
+        assert_eq!(ok("a/b?c#d%e f"), "a%2Fb%3Fc%23d%25e%20f");
+        assert_eq!(ok("ünï"), "%C3%BCn%C3%AF");
+        assert_eq!(ok("..."), "...");
+        assert_eq!(ok("%2e%2e"), "%252e%252e");
+        for value in ["", ".", ".."] {
+            let error = path_segment::<()>(value).expect_err("refused");
+            assert!(
+                matches!(error, progenitor_client::Error::InvalidRequest(_)),
+                "{value:?}: {error:?}"
+            );
+        }
     }
 }

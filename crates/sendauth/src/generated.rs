@@ -3046,8 +3046,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/deleted/{}", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/deleted/{}", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3125,8 +3125,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/deleted/{}", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/deleted/{}", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3206,7 +3206,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, encode_path(& user_id.to_string()),
+                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
+                user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3311,7 +3312,8 @@ pub mod builder {
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, encode_path(& user_id.to_string()),
+                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
+                user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3404,7 +3406,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, encode_path(& user_id.to_string()),
+                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
+                user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3538,8 +3541,8 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/audits", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/audits", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3648,8 +3651,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/authenticate", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/authenticate", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3747,8 +3750,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/passkey", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/passkey", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3828,8 +3831,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/register", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/register", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -3944,8 +3947,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/tags", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/tags", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -4085,8 +4088,8 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/users/{}/transactions", client.baseurl, encode_path(& user_id
-                .to_string()),
+                "{}/api/v1/users/{}/transactions", client.baseurl,
+                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
