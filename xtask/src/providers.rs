@@ -12,11 +12,18 @@ pub struct Provider {
 }
 
 /// Every provider, in the order codegen runs them.
-pub const PROVIDERS: &[Provider] = &[Provider {
-    name: "sendauth",
-    spec: "specs/sendauth.yaml",
-    output: "crates/sendauth/src/generated.rs",
-}];
+pub const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "sendauth",
+        spec: "specs/sendauth.yaml",
+        output: "crates/sendauth/src/generated.rs",
+    },
+    Provider {
+        name: "gitlab",
+        spec: "specs/gitlab.yaml",
+        output: "crates/gitlab/src/generated.rs",
+    },
+];
 
 /// Finds a provider by its name.
 pub fn find(name: &str) -> Option<&'static Provider> {
