@@ -1,3 +1,4 @@
 //! The workspace's integration tests: every client against local `httpmock` servers.
 
+mod gitlab;
 mod sendauth;
