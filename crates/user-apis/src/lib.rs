@@ -4,10 +4,10 @@
 //!
 //! | feature      | module          | status                           |
 //! |--------------|-----------------|----------------------------------|
+//! | `gitlab`     | [`gitlab`]      | available                        |
 //! | `okta`       | [`okta`]        | available                        |
 //! | `sendauth`   | [`sendauth`]    | available                        |
 //! | `mattermost` | `mattermost`    | reserved for the next client     |
-//! | `gitlab`     | `gitlab`        | reserved for the next client     |
 //! | `full`       | all of the above |                                 |
 //!
 //! TLS comes from rustls by default (feature `rustls`); enable `native-tls` for the
@@ -70,4 +70,36 @@ pub mod okta {
 #[cfg_attr(docsrs, doc(cfg(feature = "sendauth")))]
 pub mod sendauth {
     pub use user_apis_sendauth::*;
+}
+
+/// The GitLab Users client (feature `gitlab`).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use user_apis::gitlab::{Client, Error};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::with_private_token("https://gitlab.example.com", "glpat-...")?;
+///
+/// // One request, run as another user (admin tokens with the `sudo` scope only):
+/// let user = client.get_user().id(42).sudo("ada").send().await?;
+/// println!("{} {:?}", user.username, user.email);
+///
+/// // Every blocked user, one page at a time as the loop asks for more:
+/// let mut users = client.list_users().blocked(true).per_page(100).stream();
+/// while let Some(user) = users.try_next().await? {
+///     println!("{} {:?}", user.id, user.state);
+/// }
+///
+/// // A typed error carries GitLab's message.
+/// let result = client.block_user().id(42).send().await;
+/// if let Err(Error::ErrorResponse(body)) = &result {
+///     println!("{}: {:?}", body.status(), body.message);
+/// }
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "gitlab")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gitlab")))]
+pub mod gitlab {
+    pub use user_apis_gitlab::*;
 }

@@ -1,0 +1,113 @@
+//! Typed async client for the GitLab Users API (REST v4).
+//!
+//! Every operation of `specs/gitlab.yaml` is a method on [`Client`] returning a request
+//! builder: set parameters, then `send().await`. Requests authenticate with a `PRIVATE-TOKEN`
+//! (personal, project, group or impersonation access token) or an OAuth 2.0 bearer token, go
+//! through the shared retry policy (which honours GitLab's `RateLimit-Reset` header), and the
+//! paged lists also offer a lazy [`stream`](builder::ListUsers::stream) over every page.
+//!
+//! An administrator can run requests as another user with the `Sudo` header: for every request
+//! of a client with [`ClientConfig::header`] and [`SUDO`], or for one request with the
+//! `.sudo(..)` setter every builder has.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use user_apis_gitlab::{Client, ClientConfig, HeaderValue, SUDO, types};
+//!
+//! let client = Client::with_private_token("https://gitlab.example.com", "glpat-...")?;
+//! let page = client.list_users().search("ada").per_page(50).send().await?;
+//! for user in page.iter() {
+//!     println!("{} {} {:?}", user.id, user.username, user.state);
+//! }
+//!
+//! // One request as another user (admin tokens with the `sudo` scope only):
+//! let keys = client.list_user_ssh_keys().user_id("ada").sudo("ada").send().await?;
+//! println!("{} keys", keys.len());
+//!
+//! // Every request as another user:
+//! let config = ClientConfig::new("https://gitlab.example.com")
+//!     .header(SUDO, HeaderValue::from_static("ada"));
+//! let as_ada = Client::with_private_token(config, "glpat-...")?;
+//! let body = types::AddEmailRequest::builder().email("ada@example.com");
+//! as_ada.add_user_email().id(42).body(body).send().await?;
+//! # Ok(()) }
+//! ```
+
+#[rustfmt::skip]
+mod generated;
+mod streams;
+
+pub use generated::*;
+pub use reqwest::header::{HeaderName, HeaderValue};
+pub use user_apis_runtime::{ClientConfig, ConfigError, RetryPolicy};
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use user_apis_runtime::{Credential, RateLimitReset, Runtime};
+
+/// GitLab.com's root URL; a self-managed instance has its own.
+pub const DEFAULT_BASE_URL: &str = "https://gitlab.com";
+
+/// The header that carries a personal, project, group or impersonation access token.
+pub const PRIVATE_TOKEN: HeaderName = HeaderName::from_static("private-token");
+
+/// The admin header that runs a request as another user, named by id or username.
+///
+/// Give it to [`ClientConfig::header`] to run every request of a client as that user; set it
+/// on one request with the builder's `.sudo(..)`, which wins over the client's.
+pub const SUDO: HeaderName = HeaderName::from_static("sudo");
+
+/// The header in which GitLab gives the Unix time its rate limit resets at.
+pub const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+
+impl Client {
+    /// A client for the GitLab instance at `config` (its root URL, or a full
+    /// [`ClientConfig`]), sending `token` in the `PRIVATE-TOKEN` header of every request.
+    ///
+    /// The token may be a personal, project, group or impersonation access token.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when the base URL is unusable or the token cannot be sent (empty, or
+    /// holding a space, a control character or non-ASCII).
+    pub fn with_private_token(
+        config: impl Into<ClientConfig>,
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::with_credential(config.into(), &Credential::header(PRIVATE_TOKEN, token))
+    }
+
+    /// A client for the GitLab instance at `config`, sending `token` as an OAuth 2.0 bearer
+    /// token (`Authorization: Bearer <token>`) with every request.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when the base URL is unusable or the token cannot be sent.
+    pub fn with_oauth_token(
+        config: impl Into<ClientConfig>,
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::with_credential(config.into(), &Credential::bearer(token))
+    }
+
+    fn with_credential(config: ClientConfig, credential: &Credential) -> Result<Self, ConfigError> {
+        let parts = config
+            .default_reset_header(RateLimitReset::EpochSeconds(RATE_LIMIT_RESET))
+            .build(Some(credential))?;
+        Ok(Self::new_with_client(
+            &parts.base_url,
+            parts.http,
+            parts.runtime,
+        ))
+    }
+}
+
+impl ClientHooks<Runtime> for Client {
+    /// Sends every request through the shared runtime, which applies the retry policy.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request).await
+    }
+}

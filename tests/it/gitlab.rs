@@ -1,0 +1,2168 @@
+//! GitLab: every operation's request on the wire and decoded response, plus Sudo, 64-bit ids,
+//! typed errors, rate limits, streams and secrets.
+
+use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::NaiveDate;
+use futures_util::{StreamExt, TryStreamExt};
+use httpmock::Method::{self, DELETE, GET, PATCH, POST, PUT};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+use user_apis::ClientConfig;
+use user_apis::gitlab::{Client, Error, HeaderValue, ResponseValue, SUDO, types};
+use user_apis_tests::{exact, fast_retries};
+
+/// The personal access token the tests authenticate with; no output may ever contain it.
+const TOKEN: &str = "glpat-T3st-t0ken-9xYz";
+/// A user id above 2^31, which a 32-bit id would mangle.
+const USER_ID: i64 = 3_000_000_000;
+/// A second id above 2^31, for keys, emails and tokens.
+const ITEM_ID: i64 = 4_100_000_007;
+
+fn client(server: &MockServer) -> Client {
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    Client::with_private_token(config, TOKEN).expect("valid client")
+}
+
+fn user_path(rest: &str) -> String {
+    format!("/api/v4/users/{USER_ID}{rest}")
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+}
+
+fn rfc3339(time: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    time.map(|t| t.to_rfc3339())
+}
+
+/// Sends `call`, which must be a no-body operation, and checks that it succeeded with `status`.
+async fn expect_empty<F>(call: F, status: u16)
+where
+    F: Future<Output = Result<ResponseValue<()>, Error<types::ApiError>>>,
+{
+    let response = call.await.expect("the operation succeeds");
+    assert_eq!(response.status().as_u16(), status);
+}
+
+/// A mock for one request without query or body, answering `status` with `body` if given.
+async fn mock_plain<'a>(
+    server: &'a MockServer,
+    method: Method,
+    path: &str,
+    status: u16,
+    body: Option<Value>,
+) -> httpmock::Mock<'a> {
+    // httpmock refuses a body expectation on a GET, which cannot carry one anyway.
+    let empty_body = !matches!(method, GET);
+    server
+        .mock_async(|when, then| {
+            let when = exact(when, method, path, &[])
+                .header("private-token", TOKEN)
+                .header_missing("sudo");
+            if empty_body {
+                when.body("");
+            }
+            let then = then.status(status);
+            if let Some(body) = body {
+                then.json_body(body);
+            }
+        })
+        .await
+}
+
+fn basic_user_json(id: i64, username: &str) -> Value {
+    json!({
+        "id": id,
+        "username": username,
+        "name": format!("{username} name"),
+        "state": "active",
+        "locked": false,
+        "avatar_url": format!("https://gitlab.example.com/uploads/{username}.png"),
+        "avatar_path": format!("/uploads/{username}.png"),
+        "web_url": format!("https://gitlab.example.com/{username}")
+    })
+}
+
+fn assert_basic_user(user: &types::UserBasic, id: i64, username: &str) {
+    assert_eq!(user.id, id);
+    assert_eq!(user.username, username);
+    assert_eq!(user.name, format!("{username} name"));
+    assert_eq!(user.state, Some(types::UserState::Active));
+    assert_eq!(user.locked, Some(false));
+    assert_eq!(
+        user.avatar_url.as_deref(),
+        Some(format!("https://gitlab.example.com/uploads/{username}.png").as_str())
+    );
+    assert_eq!(
+        user.avatar_path.as_deref(),
+        Some(format!("/uploads/{username}.png").as_str())
+    );
+    assert_eq!(
+        user.web_url.as_deref(),
+        Some(format!("https://gitlab.example.com/{username}").as_str())
+    );
+}
+
+/// A user's public profile, as `follow_user` returns it.
+fn public_user_json() -> Value {
+    json!({
+        "id": USER_ID,
+        "username": "ada",
+        "name": "Ada Lovelace",
+        "state": "active",
+        "locked": false,
+        "avatar_url": "https://gitlab.example.com/uploads/ada.png",
+        "web_url": "https://gitlab.example.com/ada",
+        "created_at": "2024-01-02T03:04:05.000Z",
+        "bio": "Analyst",
+        "location": "London",
+        "public_email": "ada@example.com",
+        "skype": "ada.skype",
+        "linkedin": "ada-li",
+        "twitter": "ada_tw",
+        "discord": "123456789012345678",
+        "website_url": "https://ada.example.com",
+        "organization": "Analytical Engines",
+        "job_title": "Programmer",
+        "pronouns": "she/her",
+        "bot": false,
+        "work_information": "Programmer at Analytical Engines",
+        "followers": 3,
+        "following": 5,
+        "is_followed": true,
+        "local_time": "3:38 PM"
+    })
+}
+
+fn assert_public_user(user: &types::User) {
+    assert_eq!(user.id, USER_ID);
+    assert_eq!(user.username, "ada");
+    assert_eq!(user.name, "Ada Lovelace");
+    assert_eq!(user.state, Some(types::UserState::Active));
+    assert_eq!(
+        rfc3339(user.created_at),
+        Some("2024-01-02T03:04:05+00:00".into())
+    );
+    assert_eq!(user.bio.as_deref(), Some("Analyst"));
+    assert_eq!(user.location.as_deref(), Some("London"));
+    assert_eq!(user.public_email.as_deref(), Some("ada@example.com"));
+    assert_eq!(user.skype.as_deref(), Some("ada.skype"));
+    assert_eq!(user.linkedin.as_deref(), Some("ada-li"));
+    assert_eq!(user.twitter.as_deref(), Some("ada_tw"));
+    assert_eq!(user.discord.as_deref(), Some("123456789012345678"));
+    assert_eq!(user.website_url.as_deref(), Some("https://ada.example.com"));
+    assert_eq!(user.organization.as_deref(), Some("Analytical Engines"));
+    assert_eq!(user.job_title.as_deref(), Some("Programmer"));
+    assert_eq!(user.pronouns.as_deref(), Some("she/her"));
+    assert_eq!(user.bot, Some(false));
+    assert_eq!(
+        user.work_information.as_deref(),
+        Some("Programmer at Analytical Engines")
+    );
+    assert_eq!((user.followers, user.following), (Some(3), Some(5)));
+    assert_eq!(user.is_followed, Some(true));
+    assert_eq!(user.local_time.as_deref(), Some("3:38 PM"));
+}
+
+/// Everything an administrator sees about a user.
+fn admin_user_json(name: &str) -> Value {
+    let mut user = public_user_json();
+    let fields = json!({
+        "name": name,
+        "avatar_path": "/uploads/ada.png",
+        "custom_attributes": [{"key": "team", "value": "platform"}],
+        "last_sign_in_at": "2024-06-01T08:00:00Z",
+        "confirmed_at": "2024-01-02T03:05:00Z",
+        "last_activity_on": "2024-06-07",
+        "email": "ada@corp.example.com",
+        "theme_id": 1,
+        "color_scheme_id": 2,
+        "projects_limit": 100,
+        "current_sign_in_at": "2024-06-07T09:00:00Z",
+        "identities": [
+            {"provider": "ldapmain", "extern_uid": "cn=ada,ou=people", "saml_provider_id": null},
+            {"provider": "group_saml", "extern_uid": "ada@idp", "saml_provider_id": 5_000_000_001_i64}
+        ],
+        "can_create_group": true,
+        "can_create_project": true,
+        "two_factor_enabled": true,
+        "external": false,
+        "private_profile": false,
+        "commit_email": "ada@users.noreply.example.com",
+        "shared_runners_minutes_limit": 400,
+        "extra_shared_runners_minutes_limit": null,
+        "scim_identities": [{"extern_uid": "scim-ada", "group_id": 6_000_000_002_i64, "active": true}],
+        "is_admin": false,
+        "note": "Met at the conference",
+        "namespace_id": 7_000_000_003_i64,
+        "created_by": basic_user_json(1, "root"),
+        "email_reset_offered_at": "2024-02-03T04:05:06Z",
+        "using_license_seat": true,
+        "is_auditor": false,
+        "provisioned_by_group_id": 8_000_000_004_i64,
+        "enterprise_group_id": 9_000_000_005_i64,
+        "enterprise_group_associated_at": "2024-03-04T05:06:07Z"
+    });
+    for (key, value) in fields.as_object().expect("object") {
+        user[key] = value.clone();
+    }
+    user
+}
+
+fn assert_admin_user(user: &types::UserWithAdmin, name: &str) {
+    assert_eq!(user.id, USER_ID);
+    assert_eq!(user.username, "ada");
+    assert_eq!(user.name, name);
+    assert_eq!(user.state, Some(types::UserState::Active));
+    assert_eq!(user.locked, Some(false));
+    assert_eq!(
+        user.avatar_url.as_deref(),
+        Some("https://gitlab.example.com/uploads/ada.png")
+    );
+    assert_eq!(user.avatar_path.as_deref(), Some("/uploads/ada.png"));
+    assert_eq!(
+        user.custom_attributes,
+        vec![types::CustomAttribute {
+            key: "team".into(),
+            value: "platform".into()
+        }]
+    );
+    assert_eq!(
+        user.web_url.as_deref(),
+        Some("https://gitlab.example.com/ada")
+    );
+    assert_eq!(
+        rfc3339(user.created_at),
+        Some("2024-01-02T03:04:05+00:00".into())
+    );
+    assert_eq!(user.bio.as_deref(), Some("Analyst"));
+    assert_eq!(user.location.as_deref(), Some("London"));
+    assert_eq!(user.public_email.as_deref(), Some("ada@example.com"));
+    assert_eq!(user.skype.as_deref(), Some("ada.skype"));
+    assert_eq!(user.linkedin.as_deref(), Some("ada-li"));
+    assert_eq!(user.twitter.as_deref(), Some("ada_tw"));
+    assert_eq!(user.discord.as_deref(), Some("123456789012345678"));
+    assert_eq!(user.website_url.as_deref(), Some("https://ada.example.com"));
+    assert_eq!(user.organization.as_deref(), Some("Analytical Engines"));
+    assert_eq!(user.job_title.as_deref(), Some("Programmer"));
+    assert_eq!(user.pronouns.as_deref(), Some("she/her"));
+    assert_eq!(user.bot, Some(false));
+    assert_eq!(
+        user.work_information.as_deref(),
+        Some("Programmer at Analytical Engines")
+    );
+    assert_eq!((user.followers, user.following), (Some(3), Some(5)));
+    assert_eq!(user.is_followed, Some(true));
+    assert_eq!(user.local_time.as_deref(), Some("3:38 PM"));
+    assert_eq!(
+        rfc3339(user.last_sign_in_at),
+        Some("2024-06-01T08:00:00+00:00".into())
+    );
+    assert_eq!(
+        rfc3339(user.confirmed_at),
+        Some("2024-01-02T03:05:00+00:00".into())
+    );
+    assert_eq!(user.last_activity_on, Some(date(2024, 6, 7)));
+    assert_eq!(user.email.as_deref(), Some("ada@corp.example.com"));
+    assert_eq!((user.theme_id, user.color_scheme_id), (Some(1), Some(2)));
+    assert_eq!(user.projects_limit, Some(100));
+    assert_eq!(
+        rfc3339(user.current_sign_in_at),
+        Some("2024-06-07T09:00:00+00:00".into())
+    );
+    assert_eq!(user.identities.len(), 2);
+    assert_eq!(user.identities[0].provider.as_deref(), Some("ldapmain"));
+    assert_eq!(
+        user.identities[0].extern_uid.as_deref(),
+        Some("cn=ada,ou=people")
+    );
+    assert_eq!(user.identities[0].saml_provider_id, None);
+    assert_eq!(user.identities[1].saml_provider_id, Some(5_000_000_001));
+    assert_eq!(user.can_create_group, Some(true));
+    assert_eq!(user.can_create_project, Some(true));
+    assert_eq!(user.two_factor_enabled, Some(true));
+    assert_eq!(user.external, Some(false));
+    assert_eq!(user.private_profile, Some(false));
+    assert_eq!(
+        user.commit_email.as_deref(),
+        Some("ada@users.noreply.example.com")
+    );
+    assert_eq!(user.shared_runners_minutes_limit, Some(400));
+    assert_eq!(user.extra_shared_runners_minutes_limit, None);
+    assert_eq!(
+        user.scim_identities,
+        vec![types::ScimIdentity {
+            extern_uid: Some("scim-ada".into()),
+            group_id: Some(6_000_000_002),
+            active: Some(true)
+        }]
+    );
+    assert_eq!(user.is_admin, Some(false));
+    assert_eq!(user.note.as_deref(), Some("Met at the conference"));
+    assert_eq!(user.namespace_id, Some(7_000_000_003));
+    assert_basic_user(user.created_by.as_ref().expect("created_by"), 1, "root");
+    assert_eq!(
+        rfc3339(user.email_reset_offered_at),
+        Some("2024-02-03T04:05:06+00:00".into())
+    );
+    assert_eq!(user.using_license_seat, Some(true));
+    assert_eq!(user.is_auditor, Some(false));
+    assert_eq!(user.provisioned_by_group_id, Some(8_000_000_004));
+    assert_eq!(user.enterprise_group_id, Some(9_000_000_005));
+    assert_eq!(
+        rfc3339(user.enterprise_group_associated_at),
+        Some("2024-03-04T05:06:07+00:00".into())
+    );
+}
+
+fn ssh_key_json(id: i64) -> Value {
+    json!({
+        "id": id,
+        "title": "laptop",
+        "created_at": "2024-05-06T07:08:09Z",
+        "expires_at": "2026-05-06T00:00:00Z",
+        "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ada@laptop",
+        "usage_type": "auth"
+    })
+}
+
+fn assert_ssh_key(key: &types::SshKey, id: i64) {
+    assert_eq!(key.id, id);
+    assert_eq!(key.title.as_deref(), Some("laptop"));
+    assert_eq!(
+        rfc3339(key.created_at),
+        Some("2024-05-06T07:08:09+00:00".into())
+    );
+    assert_eq!(
+        rfc3339(key.expires_at),
+        Some("2026-05-06T00:00:00+00:00".into())
+    );
+    assert_eq!(
+        key.key.as_deref(),
+        Some("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ada@laptop")
+    );
+    assert_eq!(key.usage_type, Some(types::SshKeyUsageType::Auth));
+}
+
+fn gpg_key_json(id: i64) -> Value {
+    json!({
+        "id": id,
+        "key": "-----BEGIN PGP PUBLIC KEY BLOCK-----\nexample\n-----END PGP PUBLIC KEY BLOCK-----",
+        "created_at": "2024-05-06T07:08:09.264Z"
+    })
+}
+
+fn assert_gpg_key(key: &types::GpgKey, id: i64) {
+    assert_eq!(key.id, id);
+    assert!(
+        key.key
+            .as_deref()
+            .is_some_and(|k| k.starts_with("-----BEGIN PGP"))
+    );
+    assert_eq!(
+        rfc3339(key.created_at),
+        Some("2024-05-06T07:08:09.264+00:00".into())
+    );
+}
+
+fn token_json(with_secret: bool) -> Value {
+    let mut token = json!({
+        "id": ITEM_ID,
+        "name": "deploy bot",
+        "revoked": false,
+        "created_at": "2024-05-06T07:08:09.283Z",
+        "scopes": ["api", "read_repository"],
+        "user_id": USER_ID,
+        "last_used_at": null,
+        "active": true,
+        "expires_at": "2025-04-04",
+        "impersonation": true
+    });
+    if with_secret {
+        token["token"] = json!("glimpat-new-secret");
+    }
+    token
+}
+
+#[tokio::test]
+async fn list_users_sends_every_filter() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v4/users",
+                &[
+                    ("username", "ada"),
+                    ("extern_uid", "cn=ada,ou=people"),
+                    ("provider", "ldapmain"),
+                    ("search", "ada lovelace"),
+                    ("active", "true"),
+                    ("external", "false"),
+                    ("exclude_external", "true"),
+                    ("blocked", "false"),
+                    ("created_after", "2024-01-02T03:04:05Z"),
+                    ("created_before", "2024-12-31T23:59:59Z"),
+                    ("without_projects", "true"),
+                    ("exclude_internal", "true"),
+                    ("without_project_bots", "true"),
+                    ("admins", "false"),
+                    ("two_factor", "enabled"),
+                    ("order_by", "username"),
+                    ("sort", "asc"),
+                    ("page", "2"),
+                    ("per_page", "50"),
+                    ("with_custom_attributes", "true"),
+                    ("skip_ldap", "false"),
+                    ("saml_provider_id", "5000000001"),
+                    ("auditors", "false"),
+                ],
+            )
+            .header("private-token", TOKEN)
+            .header("accept", "application/json")
+            .header("user-agent", user_apis::runtime::DEFAULT_USER_AGENT)
+            .header_missing("authorization")
+            .header_missing("sudo")
+            .header_missing("api-version");
+            then.status(200)
+                .header("x-next-page", "3")
+                .header("x-total", "120")
+                .json_body(json!([
+                    admin_user_json("Ada Lovelace"),
+                    basic_user_json(7, "bob")
+                ]));
+        })
+        .await;
+
+    let created_after: chrono::DateTime<chrono::Utc> =
+        "2024-01-02T03:04:05Z".parse().expect("timestamp");
+    let created_before: chrono::DateTime<chrono::Utc> =
+        "2024-12-31T23:59:59Z".parse().expect("timestamp");
+    let page = client(&server)
+        .list_users()
+        .username("ada")
+        .extern_uid("cn=ada,ou=people")
+        .provider("ldapmain")
+        .search("ada lovelace")
+        .active(true)
+        .external(false)
+        .exclude_external(true)
+        .blocked(false)
+        .created_after(created_after)
+        .created_before(created_before)
+        .without_projects(true)
+        .exclude_internal(true)
+        .without_project_bots(true)
+        .admins(false)
+        .two_factor(types::TwoFactorFilter::Enabled)
+        .order_by(types::UserOrderBy::Username)
+        .sort(types::SortOrder::Asc)
+        .page(2)
+        .per_page(50)
+        .with_custom_attributes(true)
+        .skip_ldap(false)
+        .saml_provider_id(5_000_000_001_i64)
+        .auditors(false)
+        .send()
+        .await;
+    mock.assert_async().await;
+    let page = page.expect("list succeeds");
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.headers().get("x-total").and_then(|v| v.to_str().ok()),
+        Some("120")
+    );
+    assert_eq!(page.len(), 2);
+    assert_admin_user(&page[0], "Ada Lovelace");
+    // A non-admin shape decodes into the same type, the admin fields left empty.
+    assert_eq!((page[1].id, page[1].username.as_str()), (7, "bob"));
+    assert_eq!(page[1].email, None);
+    assert!(page[1].identities.is_empty());
+}
+
+#[tokio::test]
+async fn create_user_sends_the_body_and_decodes_the_admin_view() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, "/api/v4/users", &[])
+                .header("private-token", TOKEN)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "email": "ada@corp.example.com",
+                    "name": "Ada Lovelace",
+                    "username": "ada",
+                    "reset_password": true,
+                    "skip_confirmation": true,
+                    "projects_limit": 100,
+                    "extern_uid": "cn=ada,ou=people",
+                    "provider": "ldapmain",
+                    "bio": "Analyst",
+                    "admin": false,
+                    "can_create_group": true,
+                    "external": false,
+                    "theme_id": 1,
+                    "private_profile": false,
+                    "note": "Met at the conference",
+                    "view_diffs_file_by_file": true,
+                    "shared_runners_minutes_limit": 400,
+                    "group_id_for_saml": 6_000_000_002_i64,
+                    "auditor": false
+                }));
+            then.status(201).json_body(admin_user_json("Ada Lovelace"));
+        })
+        .await;
+
+    let body = types::CreateUserRequest::builder()
+        .email("ada@corp.example.com")
+        .name("Ada Lovelace")
+        .username("ada")
+        .reset_password(true)
+        .skip_confirmation(true)
+        .projects_limit(100_i64)
+        .extern_uid("cn=ada,ou=people".to_string())
+        .provider("ldapmain".to_string())
+        .bio("Analyst".to_string())
+        .admin(false)
+        .can_create_group(true)
+        .external(false)
+        .theme_id(1_i64)
+        .private_profile(false)
+        .note("Met at the conference".to_string())
+        .view_diffs_file_by_file(true)
+        .shared_runners_minutes_limit(400_i64)
+        .group_id_for_saml(6_000_000_002_i64)
+        .auditor(false);
+    let created = client(&server)
+        .create_user()
+        .body(body)
+        .send()
+        .await
+        .expect("create succeeds");
+
+    mock.assert_async().await;
+    assert_eq!(created.status(), 201);
+    assert_admin_user(&created, "Ada Lovelace");
+}
+
+#[tokio::test]
+async fn get_user_with_an_id_above_two_to_the_31() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v4/users/3000000000",
+                &[("with_custom_attributes", "true")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(admin_user_json("Ada Lovelace"));
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user()
+        .id(USER_ID)
+        .with_custom_attributes(true)
+        .send()
+        .await
+        .expect("get succeeds");
+
+    mock.assert_async().await;
+    assert_eq!(user.id, 3_000_000_000);
+    assert_admin_user(&user, "Ada Lovelace");
+}
+
+#[tokio::test]
+async fn update_user_sends_only_the_fields_given() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &user_path(""), &[])
+                .header("private-token", TOKEN)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "name": "Augusta Ada King",
+                    "skip_reconfirmation": true,
+                    "email": "augusta@corp.example.com",
+                    "twitter": "ada_tw",
+                    "extra_shared_runners_minutes_limit": 50
+                }));
+            then.status(200)
+                .json_body(admin_user_json("Augusta Ada King"));
+        })
+        .await;
+
+    let body = types::UpdateUserRequest::builder()
+        .name("Augusta Ada King".to_string())
+        .skip_reconfirmation(true)
+        .email("augusta@corp.example.com".to_string())
+        .twitter("ada_tw".to_string())
+        .extra_shared_runners_minutes_limit(50_i64);
+    let updated = client(&server)
+        .update_user()
+        .id(USER_ID)
+        .body(body)
+        .send()
+        .await
+        .expect("update succeeds");
+
+    mock.assert_async().await;
+    assert_admin_user(&updated, "Augusta Ada King");
+}
+
+#[tokio::test]
+async fn delete_user_hard() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, DELETE, &user_path(""), &[("hard_delete", "true")])
+                .header("private-token", TOKEN);
+            then.status(204);
+        })
+        .await;
+
+    let client = client(&server);
+    expect_empty(
+        client.delete_user().id(USER_ID).hard_delete(true).send(),
+        204,
+    )
+    .await;
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn get_user_status_by_username() {
+    let server = MockServer::start_async().await;
+    let mock = mock_plain(
+        &server,
+        GET,
+        "/api/v4/users/ada/status",
+        200,
+        Some(json!({
+            "emoji": "coffee",
+            "availability": "busy",
+            "message": "Reviewing **specs**",
+            "message_html": "Reviewing <strong>specs</strong>",
+            "clear_status_at": "2024-06-07T18:00:00Z"
+        })),
+    )
+    .await;
+
+    let status = client(&server)
+        .get_user_status()
+        .user_id("ada")
+        .send()
+        .await
+        .expect("status");
+
+    mock.assert_async().await;
+    assert_eq!(status.emoji.as_deref(), Some("coffee"));
+    assert_eq!(status.availability, Some(types::UserAvailability::Busy));
+    assert_eq!(status.message.as_deref(), Some("Reviewing **specs**"));
+    assert_eq!(
+        status.message_html.as_deref(),
+        Some("Reviewing <strong>specs</strong>")
+    );
+    assert_eq!(
+        rfc3339(status.clear_status_at),
+        Some("2024-06-07T18:00:00+00:00".into())
+    );
+}
+
+#[tokio::test]
+async fn follow_and_unfollow_return_the_user() {
+    let server = MockServer::start_async().await;
+    let follow = mock_plain(
+        &server,
+        POST,
+        &user_path("/follow"),
+        201,
+        Some(public_user_json()),
+    )
+    .await;
+    let unfollow = mock_plain(
+        &server,
+        POST,
+        &user_path("/unfollow"),
+        201,
+        Some(public_user_json()),
+    )
+    .await;
+
+    let client = client(&server);
+    let followed = client
+        .follow_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("follow");
+    let unfollowed = client
+        .unfollow_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("unfollow");
+
+    follow.assert_async().await;
+    unfollow.assert_async().await;
+    assert_eq!(followed.status(), 201);
+    assert_public_user(&followed);
+    assert_public_user(&unfollowed);
+}
+
+#[tokio::test]
+async fn following_again_is_an_unexpected_304_not_a_panic() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(user_path("/follow"));
+            then.status(304);
+        })
+        .await;
+
+    let error = client(&server)
+        .follow_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect_err("304");
+
+    assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(304));
+}
+
+#[tokio::test]
+async fn list_user_following_and_followers() {
+    let server = MockServer::start_async().await;
+    let following = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &user_path("/following"),
+                &[("page", "1"), ("per_page", "2")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(json!([
+                basic_user_json(10, "carol"),
+                basic_user_json(11, "dan")
+            ]));
+        })
+        .await;
+    let followers = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &user_path("/followers"),
+                &[("page", "3"), ("per_page", "1")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200)
+                .json_body(json!([basic_user_json(5_000_000_000, "erin")]));
+        })
+        .await;
+
+    let client = client(&server);
+    let followed = client
+        .list_user_following()
+        .id(USER_ID)
+        .page(1)
+        .per_page(2)
+        .send()
+        .await
+        .expect("following");
+    let followers_page = client
+        .list_user_followers()
+        .id(USER_ID)
+        .page(3)
+        .per_page(1)
+        .send()
+        .await
+        .expect("followers");
+
+    following.assert_async().await;
+    followers.assert_async().await;
+    assert_eq!(followed.len(), 2);
+    assert_basic_user(&followed[0], 10, "carol");
+    assert_basic_user(&followed[1], 11, "dan");
+    assert_basic_user(&followers_page[0], 5_000_000_000, "erin");
+}
+
+#[tokio::test]
+async fn disable_two_factor_and_delete_identity() {
+    let server = MockServer::start_async().await;
+    let two_factor = mock_plain(&server, PATCH, &user_path("/disable_two_factor"), 204, None).await;
+    let identity = mock_plain(
+        &server,
+        DELETE,
+        &user_path("/identities/ldapmain"),
+        204,
+        None,
+    )
+    .await;
+
+    let client = client(&server);
+    expect_empty(client.disable_user_two_factor().id(USER_ID).send(), 204).await;
+    expect_empty(
+        client
+            .delete_user_identity()
+            .id(USER_ID)
+            .provider("ldapmain")
+            .send(),
+        204,
+    )
+    .await;
+
+    two_factor.assert_async().await;
+    identity.assert_async().await;
+}
+
+#[tokio::test]
+async fn list_user_project_deploy_keys() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v4/users/ada/project_deploy_keys",
+                &[("page", "1"), ("per_page", "20")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(json!([{
+                "id": ITEM_ID,
+                "title": "CI deploy",
+                "created_at": "2024-05-06T07:08:09Z",
+                "expires_at": null,
+                "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeploy",
+                "usage_type": "auth_and_signing",
+                "fingerprint": "4a:9d:64:15:ed:3a:e6:07:6e:89:36:b3:3b:03:05:d9",
+                "fingerprint_sha256": "SHA256:Jrs3LD1Ji30xNLtTVf9NDCj7kkBgPBb2pjvTZ3HfIgU",
+                "projects_with_write_access": [{
+                    "id": 6_000_000_006_i64,
+                    "description": "the engine",
+                    "name": "engine",
+                    "name_with_namespace": "Ada / engine",
+                    "path": "engine",
+                    "path_with_namespace": "ada/engine",
+                    "created_at": "2023-01-01T00:00:00Z"
+                }],
+                "projects_with_readonly_access": []
+            }]));
+        })
+        .await;
+
+    let keys = client(&server)
+        .list_user_project_deploy_keys()
+        .user_id("ada")
+        .page(1)
+        .per_page(20)
+        .send()
+        .await
+        .expect("deploy keys");
+
+    mock.assert_async().await;
+    let key = &keys[0];
+    assert_eq!(key.id, ITEM_ID);
+    assert_eq!(key.title.as_deref(), Some("CI deploy"));
+    assert_eq!(key.expires_at, None);
+    assert_eq!(key.usage_type, Some(types::SshKeyUsageType::AuthAndSigning));
+    assert_eq!(
+        key.fingerprint.as_deref(),
+        Some("4a:9d:64:15:ed:3a:e6:07:6e:89:36:b3:3b:03:05:d9")
+    );
+    assert_eq!(
+        key.fingerprint_sha256.as_deref(),
+        Some("SHA256:Jrs3LD1Ji30xNLtTVf9NDCj7kkBgPBb2pjvTZ3HfIgU")
+    );
+    let project = &key.projects_with_write_access[0];
+    assert_eq!(project.id, Some(6_000_000_006));
+    assert_eq!(project.path_with_namespace.as_deref(), Some("ada/engine"));
+    assert_eq!(project.name_with_namespace.as_deref(), Some("Ada / engine"));
+    assert_eq!(
+        rfc3339(project.created_at),
+        Some("2023-01-01T00:00:00+00:00".into())
+    );
+    assert!(key.projects_with_readonly_access.is_empty());
+}
+
+#[tokio::test]
+async fn ssh_keys_list_add_get_and_delete() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v4/users/ada/keys",
+                &[("page", "1"), ("per_page", "100")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200)
+                .json_body(json!([ssh_key_json(ITEM_ID), ssh_key_json(ITEM_ID + 1)]));
+        })
+        .await;
+    let add = server
+        .mock_async(|when, then| {
+            exact(when, POST, &user_path("/keys"), &[])
+                .header("private-token", TOKEN)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ada@laptop",
+                    "title": "laptop",
+                    "expires_at": "2026-05-06T00:00:00Z",
+                    "usage_type": "auth"
+                }));
+            then.status(201).json_body(ssh_key_json(ITEM_ID));
+        })
+        .await;
+    let key_path = user_path(&format!("/keys/{ITEM_ID}"));
+    let get = mock_plain(&server, GET, &key_path, 200, Some(ssh_key_json(ITEM_ID))).await;
+    let delete = mock_plain(&server, DELETE, &key_path, 204, None).await;
+
+    let client = client(&server);
+    let keys = client
+        .list_user_ssh_keys()
+        .user_id("ada")
+        .page(1)
+        .per_page(100)
+        .send()
+        .await
+        .expect("list");
+    let body = types::AddSshKeyRequest::builder()
+        .key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ada@laptop")
+        .title("laptop")
+        .expires_at(
+            "2026-05-06T00:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .expect("timestamp"),
+        )
+        .usage_type(types::SshKeyUsageType::Auth);
+    let added = client
+        .add_user_ssh_key()
+        .user_id(USER_ID)
+        .body(body)
+        .send()
+        .await
+        .expect("add");
+    let fetched = client
+        .get_user_ssh_key()
+        .id(USER_ID)
+        .key_id(ITEM_ID)
+        .send()
+        .await
+        .expect("get");
+    expect_empty(
+        client
+            .delete_user_ssh_key()
+            .id(USER_ID)
+            .key_id(ITEM_ID)
+            .send(),
+        204,
+    )
+    .await;
+
+    for mock in [&list, &add, &get, &delete] {
+        mock.assert_async().await;
+    }
+    assert_ssh_key(&keys[0], ITEM_ID);
+    assert_ssh_key(&keys[1], ITEM_ID + 1);
+    assert_eq!(added.status(), 201);
+    assert_ssh_key(&added, ITEM_ID);
+    assert_ssh_key(&fetched, ITEM_ID);
+}
+
+#[tokio::test]
+async fn gpg_keys_list_add_get_delete_and_revoke() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &user_path("/gpg_keys"),
+                &[("page", "2"), ("per_page", "10")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(json!([gpg_key_json(ITEM_ID)]));
+        })
+        .await;
+    let add = server
+        .mock_async(|when, then| {
+            exact(when, POST, &user_path("/gpg_keys"), &[])
+                .header("private-token", TOKEN)
+                .json_body(json!({"key": "-----BEGIN PGP PUBLIC KEY BLOCK-----\nexample"}));
+            then.status(201).json_body(gpg_key_json(ITEM_ID));
+        })
+        .await;
+    let key_path = user_path(&format!("/gpg_keys/{ITEM_ID}"));
+    let get = mock_plain(&server, GET, &key_path, 200, Some(gpg_key_json(ITEM_ID))).await;
+    let delete = mock_plain(&server, DELETE, &key_path, 204, None).await;
+    let revoke = mock_plain(&server, POST, &format!("{key_path}/revoke"), 202, None).await;
+
+    let client = client(&server);
+    let keys = client
+        .list_user_gpg_keys()
+        .id(USER_ID)
+        .page(2)
+        .per_page(10)
+        .send()
+        .await
+        .expect("list");
+    let added = client
+        .add_user_gpg_key()
+        .id(USER_ID)
+        .body(types::AddGpgKeyRequest {
+            key: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nexample".into(),
+        })
+        .send()
+        .await
+        .expect("add");
+    let fetched = client
+        .get_user_gpg_key()
+        .id(USER_ID)
+        .key_id(ITEM_ID)
+        .send()
+        .await
+        .expect("get");
+    expect_empty(
+        client
+            .delete_user_gpg_key()
+            .id(USER_ID)
+            .key_id(ITEM_ID)
+            .send(),
+        204,
+    )
+    .await;
+    expect_empty(
+        client
+            .revoke_user_gpg_key()
+            .id(USER_ID)
+            .key_id(ITEM_ID)
+            .send(),
+        202,
+    )
+    .await;
+
+    for mock in [&list, &add, &get, &delete, &revoke] {
+        mock.assert_async().await;
+    }
+    assert_gpg_key(&keys[0], ITEM_ID);
+    assert_eq!(added.status(), 201);
+    assert_gpg_key(&added, ITEM_ID);
+    assert_gpg_key(&fetched, ITEM_ID);
+}
+
+#[tokio::test]
+async fn emails_list_add_and_delete() {
+    let server = MockServer::start_async().await;
+    let list = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &user_path("/emails"),
+                &[("page", "1"), ("per_page", "5")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(json!([
+                {"id": ITEM_ID, "email": "ada@example.com", "confirmed_at": "2024-01-02T03:04:05Z"},
+                {"id": ITEM_ID + 1, "email": "countess@example.com", "confirmed_at": null}
+            ]));
+        })
+        .await;
+    let add = server
+        .mock_async(|when, then| {
+            exact(when, POST, &user_path("/emails"), &[])
+                .header("private-token", TOKEN)
+                .json_body(json!({"email": "countess@example.com", "skip_confirmation": true}));
+            then.status(201)
+                .json_body(json!({"id": ITEM_ID + 1, "email": "countess@example.com", "confirmed_at": "2024-06-07T08:09:10Z"}));
+        })
+        .await;
+    let delete = mock_plain(
+        &server,
+        DELETE,
+        &user_path(&format!("/emails/{ITEM_ID}")),
+        204,
+        None,
+    )
+    .await;
+
+    let client = client(&server);
+    let emails = client
+        .list_user_emails()
+        .id(USER_ID)
+        .page(1)
+        .per_page(5)
+        .send()
+        .await
+        .expect("list");
+    let added = client
+        .add_user_email()
+        .id(USER_ID)
+        .body(
+            types::AddEmailRequest::builder()
+                .email("countess@example.com")
+                .skip_confirmation(true),
+        )
+        .send()
+        .await
+        .expect("add");
+    expect_empty(
+        client
+            .delete_user_email()
+            .id(USER_ID)
+            .email_id(ITEM_ID)
+            .send(),
+        204,
+    )
+    .await;
+
+    for mock in [&list, &add, &delete] {
+        mock.assert_async().await;
+    }
+    assert_eq!(emails[0].id, ITEM_ID);
+    assert_eq!(emails[0].email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        rfc3339(emails[0].confirmed_at),
+        Some("2024-01-02T03:04:05+00:00".into())
+    );
+    assert_eq!(emails[1].confirmed_at, None);
+    assert_eq!(added.id, ITEM_ID + 1);
+    assert_eq!(
+        rfc3339(added.confirmed_at),
+        Some("2024-06-07T08:09:10+00:00".into())
+    );
+}
+
+#[tokio::test]
+async fn state_changes_post_without_a_body_and_ignore_what_comes_back() {
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    // GitLab answers several of these with `true` or a small object; the client ignores it.
+    let cases = [
+        ("/activate", 201, Some(json!(true))),
+        ("/approve", 201, Some(json!({"message": "Success"}))),
+        ("/reject", 200, None),
+        ("/deactivate", 201, Some(json!(true))),
+        ("/block", 201, Some(json!(true))),
+        ("/unblock", 201, Some(json!(true))),
+        ("/ban", 201, Some(json!(true))),
+        ("/unban", 201, Some(json!(true))),
+    ];
+    let mut mocks = Vec::new();
+    for (suffix, status, body) in &cases {
+        mocks.push(mock_plain(&server, POST, &user_path(suffix), *status, body.clone()).await);
+    }
+
+    expect_empty(client.activate_user().id(USER_ID).send(), 201).await;
+    expect_empty(client.approve_user().id(USER_ID).send(), 201).await;
+    expect_empty(client.reject_user().id(USER_ID).send(), 200).await;
+    expect_empty(client.deactivate_user().id(USER_ID).send(), 201).await;
+    expect_empty(client.block_user().id(USER_ID).send(), 201).await;
+    expect_empty(client.unblock_user().id(USER_ID).send(), 201).await;
+    expect_empty(client.ban_user().id(USER_ID).send(), 201).await;
+    expect_empty(client.unban_user().id(USER_ID).send(), 201).await;
+
+    for mock in &mocks {
+        mock.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn list_user_memberships_of_one_type() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &user_path("/memberships"),
+                &[("type", "Project"), ("page", "1"), ("per_page", "30")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(json!([
+                {"source_id": 6_000_000_006_i64, "source_name": "engine", "source_type": "Project", "access_level": 30},
+                {"source_id": 12, "source_name": "Engines", "source_type": "Namespace", "access_level": 50}
+            ]));
+        })
+        .await;
+
+    let memberships = client(&server)
+        .list_user_memberships()
+        .user_id(USER_ID)
+        .type_(types::MembershipSourceType::Project)
+        .page(1)
+        .per_page(30)
+        .send()
+        .await
+        .expect("memberships");
+
+    mock.assert_async().await;
+    assert_eq!(
+        memberships.as_slice(),
+        [
+            types::Membership {
+                source_id: Some(6_000_000_006),
+                source_name: Some("engine".into()),
+                source_type: Some(types::MembershipSourceType::Project),
+                access_level: Some(30),
+            },
+            types::Membership {
+                source_id: Some(12),
+                source_name: Some("Engines".into()),
+                source_type: Some(types::MembershipSourceType::Namespace),
+                access_level: Some(50),
+            },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn get_user_associations_count() {
+    let server = MockServer::start_async().await;
+    let mock = mock_plain(
+        &server,
+        GET,
+        &user_path("/associations_count"),
+        200,
+        Some(json!({"groups_count": 2, "projects_count": 3, "issues_count": 5, "merge_requests_count": 8})),
+    )
+    .await;
+
+    let counts = client(&server)
+        .get_user_associations_count()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("counts");
+
+    mock.assert_async().await;
+    assert_eq!(
+        *counts,
+        types::UserAssociationsCount {
+            groups_count: Some(2),
+            projects_count: Some(3),
+            issues_count: Some(5),
+            merge_requests_count: Some(8),
+        }
+    );
+}
+
+#[tokio::test]
+async fn impersonation_tokens_list_create_get_and_revoke() {
+    let server = MockServer::start_async().await;
+    let base = user_path("/impersonation_tokens");
+    let list = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                &base,
+                &[("page", "1"), ("per_page", "20"), ("state", "active")],
+            )
+            .header("private-token", TOKEN);
+            then.status(200).json_body(json!([token_json(false)]));
+        })
+        .await;
+    let create = server
+        .mock_async(|when, then| {
+            exact(when, POST, &base, &[])
+                .header("private-token", TOKEN)
+                .json_body(json!({
+                    "name": "deploy bot",
+                    "expires_at": "2025-04-04",
+                    "scopes": ["api", "read_repository"]
+                }));
+            then.status(201).json_body(token_json(true));
+        })
+        .await;
+    let token_path = format!("{base}/{ITEM_ID}");
+    let get = mock_plain(&server, GET, &token_path, 200, Some(token_json(false))).await;
+    let revoke = mock_plain(&server, DELETE, &token_path, 204, None).await;
+
+    let client = client(&server);
+    let tokens = client
+        .list_impersonation_tokens()
+        .user_id(USER_ID)
+        .page(1)
+        .per_page(20)
+        .state(types::TokenStateFilter::Active)
+        .send()
+        .await
+        .expect("list");
+    let body = types::CreateImpersonationTokenRequest::builder()
+        .name("deploy bot")
+        .expires_at(date(2025, 4, 4))
+        .scopes(vec![
+            types::TokenScope::Api,
+            types::TokenScope::ReadRepository,
+        ]);
+    let created = client
+        .create_impersonation_token()
+        .user_id(USER_ID)
+        .body(body)
+        .send()
+        .await
+        .expect("create");
+    let fetched = client
+        .get_impersonation_token()
+        .user_id(USER_ID)
+        .impersonation_token_id(ITEM_ID)
+        .send()
+        .await
+        .expect("get");
+    expect_empty(
+        client
+            .revoke_impersonation_token()
+            .user_id(USER_ID)
+            .impersonation_token_id(ITEM_ID)
+            .send(),
+        204,
+    )
+    .await;
+
+    for mock in [&list, &create, &get, &revoke] {
+        mock.assert_async().await;
+    }
+    for token in [&tokens[0], &*fetched] {
+        assert_eq!(token.id, ITEM_ID);
+        assert_eq!(token.name.as_deref(), Some("deploy bot"));
+        assert_eq!(token.revoked, Some(false));
+        assert_eq!(
+            rfc3339(token.created_at),
+            Some("2024-05-06T07:08:09.283+00:00".into())
+        );
+        assert_eq!(
+            token.scopes,
+            vec![types::TokenScope::Api, types::TokenScope::ReadRepository]
+        );
+        assert_eq!(token.user_id, Some(USER_ID));
+        assert_eq!(token.last_used_at, None);
+        assert_eq!(token.active, Some(true));
+        assert_eq!(token.expires_at, Some(date(2025, 4, 4)));
+        assert_eq!(token.impersonation, Some(true));
+    }
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.id, ITEM_ID);
+    assert_eq!(created.token.as_deref(), Some("glimpat-new-secret"));
+    assert_eq!(created.impersonation, Some(true));
+    assert_eq!(created.expires_at, Some(date(2025, 4, 4)));
+}
+
+#[tokio::test]
+async fn create_personal_access_token_for_a_user() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, &user_path("/personal_access_tokens"), &[])
+                .header("private-token", TOKEN)
+                .json_body(json!({
+                    "name": "cli",
+                    "scopes": ["read_api", "read_user"],
+                    "expires_at": "2025-12-31"
+                }));
+            then.status(201).json_body(json!({
+                "id": ITEM_ID,
+                "name": "cli",
+                "revoked": false,
+                "created_at": "2024-05-06T07:08:09Z",
+                "scopes": ["read_api", "read_user"],
+                "user_id": USER_ID,
+                "last_used_at": null,
+                "active": true,
+                "expires_at": "2025-12-31",
+                "token": "glpat-new-secret"
+            }));
+        })
+        .await;
+
+    let token = client(&server)
+        .create_personal_access_token()
+        .user_id(USER_ID)
+        .body(types::CreatePersonalAccessTokenRequest {
+            name: "cli".into(),
+            scopes: vec![types::TokenScope::ReadApi, types::TokenScope::ReadUser],
+            expires_at: Some(date(2025, 12, 31)),
+        })
+        .send()
+        .await
+        .expect("create");
+
+    mock.assert_async().await;
+    assert_eq!(token.status(), 201);
+    assert_eq!(token.id, ITEM_ID);
+    assert_eq!(token.name.as_deref(), Some("cli"));
+    assert_eq!(token.revoked, Some(false));
+    assert_eq!(
+        rfc3339(token.created_at),
+        Some("2024-05-06T07:08:09+00:00".into())
+    );
+    assert_eq!(
+        token.scopes,
+        vec![types::TokenScope::ReadApi, types::TokenScope::ReadUser]
+    );
+    assert_eq!(token.user_id, Some(USER_ID));
+    assert_eq!(token.last_used_at, None);
+    assert_eq!(token.active, Some(true));
+    assert_eq!(token.expires_at, Some(date(2025, 12, 31)));
+    assert_eq!(token.token.as_deref(), Some("glpat-new-secret"));
+}
+
+#[tokio::test]
+async fn custom_attributes_list_get_set_and_delete() {
+    let server = MockServer::start_async().await;
+    let list = mock_plain(
+        &server,
+        GET,
+        &user_path("/custom_attributes"),
+        200,
+        Some(json!([{"key": "team", "value": "platform"}, {"key": "site", "value": "LON"}])),
+    )
+    .await;
+    let attribute_path = user_path("/custom_attributes/team");
+    let get = mock_plain(
+        &server,
+        GET,
+        &attribute_path,
+        200,
+        Some(json!({"key": "team", "value": "platform"})),
+    )
+    .await;
+    let set = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &attribute_path, &[])
+                .header("private-token", TOKEN)
+                .header("content-type", "application/json")
+                .json_body(json!({"value": "security"}));
+            then.status(200)
+                .json_body(json!({"key": "team", "value": "security"}));
+        })
+        .await;
+    let delete = mock_plain(&server, DELETE, &attribute_path, 204, None).await;
+
+    let client = client(&server);
+    let attributes = client
+        .list_user_custom_attributes()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("list");
+    let team = client
+        .get_user_custom_attribute()
+        .id(USER_ID)
+        .key("team")
+        .send()
+        .await
+        .expect("get");
+    let updated = client
+        .set_user_custom_attribute()
+        .id(USER_ID)
+        .key("team")
+        .body(types::SetCustomAttributeRequest {
+            value: "security".into(),
+        })
+        .send()
+        .await
+        .expect("set");
+    expect_empty(
+        client
+            .delete_user_custom_attribute()
+            .id(USER_ID)
+            .key("team")
+            .send(),
+        204,
+    )
+    .await;
+
+    for mock in [&list, &get, &set, &delete] {
+        mock.assert_async().await;
+    }
+    let attribute = |key: &str, value: &str| types::CustomAttribute {
+        key: key.into(),
+        value: value.into(),
+    };
+    assert_eq!(
+        attributes.as_slice(),
+        [attribute("team", "platform"), attribute("site", "LON")]
+    );
+    assert_eq!(*team, attribute("team", "platform"));
+    assert_eq!(*updated, attribute("team", "security"));
+}
+
+#[tokio::test]
+async fn sudo_on_the_client_and_on_one_request() {
+    let server = MockServer::start_async().await;
+    let as_ada = server
+        .mock_async(|when, then| {
+            exact(when, GET, &user_path("/associations_count"), &[])
+                .header("private-token", TOKEN)
+                .header("sudo", "ada")
+                .header_count("^sudo$", ".*", 1);
+            then.status(200).json_body(json!({"groups_count": 1}));
+        })
+        .await;
+    let as_bob = server
+        .mock_async(|when, then| {
+            exact(when, GET, &user_path("/status"), &[])
+                .header("private-token", TOKEN)
+                .header("sudo", "bob")
+                .header_count("^sudo$", ".*", 1);
+            then.status(200).json_body(json!({"emoji": "wave"}));
+        })
+        .await;
+
+    let config = ClientConfig::new(server.base_url())
+        .retry(fast_retries())
+        .header(SUDO, HeaderValue::from_static("ada"));
+    let client = Client::with_private_token(config, TOKEN).expect("client");
+    let counts = client
+        .get_user_associations_count()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("as ada");
+    // The request's own Sudo replaces the client's, rather than adding a second one.
+    let status = client
+        .get_user_status()
+        .user_id(USER_ID.to_string())
+        .sudo("bob")
+        .send()
+        .await
+        .expect("as bob");
+
+    as_ada.assert_async().await;
+    as_bob.assert_async().await;
+    assert_eq!(counts.groups_count, Some(1));
+    assert_eq!(status.emoji.as_deref(), Some("wave"));
+}
+
+#[tokio::test]
+async fn sudo_on_one_request_without_a_client_default() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, &user_path("/block"), &[])
+                .header("private-token", TOKEN)
+                .header("sudo", "root");
+            then.status(201).json_body(json!(true));
+        })
+        .await;
+
+    expect_empty(
+        client(&server).block_user().id(USER_ID).sudo("root").send(),
+        201,
+    )
+    .await;
+    mock.assert_async().await;
+
+    // A value that cannot travel in a header is refused before anything is sent.
+    let error = client(&server)
+        .block_user()
+        .id(USER_ID)
+        .sudo("line\nbreak")
+        .send()
+        .await
+        .expect_err("invalid header value");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn oauth_tokens_travel_as_bearer() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, GET, &user_path(""), &[])
+                .header("authorization", "Bearer oauth-access-123")
+                .header_missing("private-token");
+            then.status(200).json_body(basic_user_json(USER_ID, "ada"));
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    let client = Client::with_oauth_token(config, "oauth-access-123").expect("client");
+
+    let user = client.get_user().id(USER_ID).send().await.expect("get");
+
+    mock.assert_async().await;
+    assert_eq!(user.username, "ada");
+    assert_eq!(user.email, None);
+}
+
+#[tokio::test]
+async fn not_found_is_a_typed_error_with_the_message() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(user_path(""));
+            then.status(404)
+                .json_body(json!({"message": "404 User Not Found"}));
+        })
+        .await;
+
+    let error = client(&server)
+        .get_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect_err("404");
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected a typed error, got {error:?}")
+    };
+    assert_eq!(body.message, Some(json!("404 User Not Found")));
+    assert_eq!(body.error, None);
+}
+
+#[tokio::test]
+async fn validation_errors_keep_the_field_messages() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/api/v4/users");
+            then.status(400).json_body(json!({
+                "message": {
+                    "email": ["has already been taken"],
+                    "username": ["is too short", "is reserved"]
+                }
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(PUT).path(user_path(""));
+            then.status(400)
+                .json_body(json!({"error": "theme_id is invalid"}));
+        })
+        .await;
+
+    let client = client(&server);
+    let body = types::CreateUserRequest::builder()
+        .email("ada@corp.example.com")
+        .name("Ada")
+        .username("a")
+        .password("correct horse battery staple".to_string());
+    let error = client
+        .create_user()
+        .body(body)
+        .send()
+        .await
+        .expect_err("400");
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected a typed error, got {error:?}")
+    };
+    assert_eq!(body.status(), 400);
+    let message = body.message.as_ref().expect("message");
+    assert_eq!(message["email"][0], "has already been taken");
+    assert_eq!(message["username"], json!(["is too short", "is reserved"]));
+
+    let error = client
+        .update_user()
+        .id(USER_ID)
+        .body(types::UpdateUserRequest::builder().theme_id(99_i64))
+        .send()
+        .await
+        .expect_err("400");
+    let Error::ErrorResponse(body) = error else {
+        panic!("expected a typed error, got {error:?}")
+    };
+    assert_eq!(body.error.as_deref(), Some("theme_id is invalid"));
+    assert_eq!(body.message, None);
+}
+
+#[tokio::test]
+async fn an_oauth_error_and_a_conflict_are_typed() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users");
+            then.status(401).json_body(json!({
+                "error": "invalid_token",
+                "error_description": "Token was revoked. You have to re-authorize from the user."
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(DELETE).path(user_path(""));
+            then.status(409).json_body(
+                json!({"message": "User cannot be removed while is the sole-owner of a group"}),
+            );
+        })
+        .await;
+
+    let client = client(&server);
+    let Error::ErrorResponse(body) = client.list_users().send().await.expect_err("401") else {
+        panic!("expected a typed 401")
+    };
+    assert_eq!(body.status(), 401);
+    assert_eq!(body.error.as_deref(), Some("invalid_token"));
+    assert!(
+        body.error_description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Token was revoked"))
+    );
+
+    let Error::ErrorResponse(body) = client
+        .delete_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect_err("409")
+    else {
+        panic!("expected a typed 409")
+    };
+    assert_eq!(body.status(), 409);
+    assert!(
+        body.message
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|m| m.contains("sole-owner"))
+    );
+}
+
+#[tokio::test]
+async fn unknown_states_and_fields_decode() {
+    let server = MockServer::start_async().await;
+    let mut user = admin_user_json("Ada Lovelace");
+    user["state"] = json!("suspended_by_aliens");
+    user["added_in_gitlab_99"] = json!({"nested": [1, 2, 3]});
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(user_path(""));
+            then.status(200).json_body(user);
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("get");
+
+    assert_eq!(
+        user.state,
+        Some(types::UserState::Unknown("suspended_by_aliens".into()))
+    );
+    assert_eq!(
+        user.state.as_ref().map(ToString::to_string).as_deref(),
+        Some("suspended_by_aliens")
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_body_is_an_error_not_a_panic() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"[{"id": "not a number""#);
+        })
+        .await;
+
+    let error = client(&server)
+        .list_users()
+        .send()
+        .await
+        .expect_err("malformed");
+
+    assert!(
+        matches!(error, Error::InvalidResponsePayload(..)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_then_succeeds() {
+    let server = MockServer::start_async().await;
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users");
+            then.status(429)
+                .header("retry-after", "1")
+                .body("Retry later\n")
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v4/users")
+                .header("private-token", TOKEN);
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+
+    let users = client(&server)
+        .list_users()
+        .send()
+        .await
+        .expect("succeeds on the retry");
+
+    limited.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+    assert!(users.is_empty());
+}
+
+fn epoch_seconds_from_now(seconds: u64) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970");
+    (now + Duration::from_secs(seconds)).as_secs().to_string()
+}
+
+#[tokio::test]
+async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
+    let server = MockServer::start_async().await;
+    let reset = epoch_seconds_from_now(1);
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(POST).path(user_path("/block"));
+            then.status(429)
+                .header("ratelimit-reset", &reset)
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(POST).path(user_path("/block"));
+            then.status(201).json_body(json!(true));
+        })
+        .await;
+
+    // A 429 is retried even for a POST: GitLab refused it without acting on it.
+    expect_empty(client(&server).block_user().id(USER_ID).send(), 201).await;
+
+    limited.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_ratelimit_reset_beyond_the_wait_budget_returns_the_429_at_once() {
+    let server = MockServer::start_async().await;
+    let reset = epoch_seconds_from_now(3600);
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users");
+            then.status(429).header("ratelimit-reset", &reset);
+        })
+        .await;
+
+    // Without the reset header the fast policy would retry within milliseconds; with it, the
+    // wait is an hour, beyond the 30 s budget, so the 429 comes back after one attempt.
+    let error = client(&server).list_users().send().await.expect_err("429");
+
+    limited.assert_calls_async(1).await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+}
+
+#[tokio::test]
+async fn a_retry_policy_naming_its_own_reset_header_keeps_it() {
+    let server = MockServer::start_async().await;
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users");
+            // GitLab's header says an hour; the user's chosen header says nothing, so backoff
+            // applies and the request is retried up to the policy's attempts.
+            then.status(429)
+                .header("ratelimit-reset", epoch_seconds_from_now(3600));
+        })
+        .await;
+    let policy = fast_retries().reset_header(user_apis::runtime::RateLimitReset::DeltaSeconds(
+        user_apis::gitlab::HeaderName::from_static("x-custom-reset"),
+    ));
+    let config = ClientConfig::new(server.base_url()).retry(policy);
+    let client = Client::with_private_token(config, TOKEN).expect("client");
+
+    let error = client.list_users().send().await.expect_err("429");
+
+    limited
+        .assert_calls_async(fast_retries().attempts() as usize)
+        .await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+}
+
+#[tokio::test]
+async fn stream_follows_x_next_page_lazily() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for (page, next, names) in [
+        (1, "2", vec!["a1", "a2"]),
+        (2, "3", vec!["b1", "b2"]),
+        (3, "", vec!["c1"]),
+    ] {
+        let users: Vec<Value> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| basic_user_json(USER_ID + page * 10 + i as i64, name))
+            .collect();
+        let page_text = page.to_string();
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    exact(
+                        when,
+                        GET,
+                        "/api/v4/users",
+                        &[("page", &page_text), ("per_page", "2"), ("blocked", "true")],
+                    )
+                    .header("private-token", TOKEN)
+                    .header("sudo", "root");
+                    then.status(200)
+                        .header("x-next-page", next)
+                        .header("x-page", &page_text)
+                        .header("x-total", "5")
+                        .json_body(json!(users));
+                })
+                .await,
+        );
+    }
+
+    let client = client(&server);
+    let first: Vec<types::UserWithAdmin> = client
+        .list_users()
+        .blocked(true)
+        .per_page(2)
+        .sudo("root")
+        .stream()
+        .take(2)
+        .try_collect()
+        .await
+        .expect("first page");
+    assert_eq!(first.len(), 2);
+    assert_eq!(pages[0].calls_async().await, 1);
+    assert_eq!(
+        pages[1].calls_async().await,
+        0,
+        "page 2 is not fetched before it is needed"
+    );
+
+    let users: Vec<(i64, String)> = client
+        .list_users()
+        .blocked(true)
+        .per_page(2)
+        .sudo("root")
+        .stream()
+        .map_ok(|user| (user.id, user.username))
+        .try_collect()
+        .await
+        .expect("every page");
+    let names: Vec<&str> = users.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(names, ["a1", "a2", "b1", "b2", "c1"]);
+    assert_eq!(users[4].0, USER_ID + 30);
+    for page in &pages[1..] {
+        page.assert_calls_async(1).await;
+    }
+}
+
+#[tokio::test]
+async fn stream_follows_the_link_header_when_x_next_page_is_absent() {
+    let server = MockServer::start_async().await;
+    let base = server.base_url();
+    let path = user_path("/followers");
+    let first = server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[("page", "1"), ("per_page", "1")]);
+            then.status(200)
+                .header(
+                    "link",
+                    format!(
+                        r#"<{base}{path}?page=2&per_page=1>; rel="next", <{base}{path}?page=1&per_page=1>; rel="first""#
+                    ),
+                )
+                .json_body(json!([basic_user_json(1, "first")]));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[("page", "2"), ("per_page", "1")]);
+            then.status(200)
+                .header(
+                    "link",
+                    format!(r#"<{base}{path}?page=1&per_page=1>; rel="first""#),
+                )
+                .json_body(json!([basic_user_json(2, "second")]));
+        })
+        .await;
+
+    let followers: Vec<types::UserBasic> = client(&server)
+        .list_user_followers()
+        .id(USER_ID)
+        .per_page(1)
+        .stream()
+        .try_collect()
+        .await
+        .expect("both pages");
+
+    first.assert_async().await;
+    second.assert_async().await;
+    let names: Vec<&str> = followers.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, ["first", "second"]);
+}
+
+#[tokio::test]
+async fn every_paged_list_has_a_stream() {
+    let server = MockServer::start_async().await;
+    let one_page = |path: String, body: Value| {
+        let server = &server;
+        async move {
+            server
+                .mock_async(|when, then| {
+                    exact(when, GET, &path, &[("page", "1")]);
+                    then.status(200).header("x-next-page", "").json_body(body);
+                })
+                .await
+        }
+    };
+    let mocks = [
+        one_page(user_path("/following"), json!([basic_user_json(1, "f")])).await,
+        one_page(user_path("/emails"), json!([{"id": 1, "email": "e@x"}])).await,
+        one_page(user_path("/gpg_keys"), json!([gpg_key_json(1)])).await,
+        one_page("/api/v4/users/ada/keys".into(), json!([ssh_key_json(1)])).await,
+        one_page(
+            "/api/v4/users/ada/project_deploy_keys".into(),
+            json!([{"id": 1}]),
+        )
+        .await,
+        one_page(user_path("/memberships"), json!([{"source_id": 1}])).await,
+        one_page(
+            user_path("/impersonation_tokens"),
+            json!([token_json(false)]),
+        )
+        .await,
+    ];
+
+    let client = client(&server);
+    let counts = [
+        client
+            .list_user_following()
+            .id(USER_ID)
+            .stream()
+            .count()
+            .await,
+        client.list_user_emails().id(USER_ID).stream().count().await,
+        client
+            .list_user_gpg_keys()
+            .id(USER_ID)
+            .stream()
+            .count()
+            .await,
+        client
+            .list_user_ssh_keys()
+            .user_id("ada")
+            .stream()
+            .count()
+            .await,
+        client
+            .list_user_project_deploy_keys()
+            .user_id("ada")
+            .stream()
+            .count()
+            .await,
+        client
+            .list_user_memberships()
+            .user_id(USER_ID)
+            .stream()
+            .count()
+            .await,
+        client
+            .list_impersonation_tokens()
+            .user_id(USER_ID)
+            .stream()
+            .count()
+            .await,
+    ];
+
+    assert_eq!(counts, [1; 7]);
+    for mock in &mocks {
+        mock.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_stream_ends_after_the_first_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v4/users", &[("page", "1")]);
+            then.status(200)
+                .header("x-next-page", "2")
+                .json_body(json!([basic_user_json(1, "one")]));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v4/users", &[("page", "2")]);
+            then.status(403)
+                .json_body(json!({"message": "403 Forbidden"}));
+        })
+        .await;
+
+    let results: Vec<_> = client(&server).list_users().stream().collect().await;
+
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    assert_eq!(
+        results[1]
+            .as_ref()
+            .err()
+            .and_then(|e| e.status())
+            .map(|s| s.as_u16()),
+        Some(403)
+    );
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_output() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users");
+            then.status(401)
+                .json_body(json!({"message": "401 Unauthorized"}));
+        })
+        .await;
+
+    let client = client(&server);
+    let error = client.list_users().send().await.expect_err("401");
+    for shown in [
+        format!("{client:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+    }
+    assert!(
+        format!("{client:?}").contains("Sensitive"),
+        "the token header is marked sensitive"
+    );
+}
+
+#[test]
+fn tokens_that_cannot_be_sent_fail_when_the_client_is_built() {
+    let error = Client::with_private_token("https://gitlab.example.com", "glpat with space")
+        .expect_err("a space cannot be sent");
+    assert_eq!(
+        error.to_string(),
+        "invalid credential: token contains a space"
+    );
+    let error =
+        Client::with_oauth_token("https://gitlab.example.com", "").expect_err("an empty token");
+    assert_eq!(error.to_string(), "invalid credential: token is empty");
+    let error = Client::with_private_token("gitlab.example.com", TOKEN).expect_err("bad URL");
+    assert_eq!(
+        error.to_string(),
+        "invalid base URL: it is not an absolute URL"
+    );
+}
