@@ -1352,7 +1352,14 @@ async fn impersonation_tokens_list_create_get_and_revoke() {
     }
     assert_eq!(created.status(), 201);
     assert_eq!(created.id, ITEM_ID);
-    assert_eq!(created.token.as_deref(), Some("glimpat-new-secret"));
+    assert_eq!(
+        created.token.as_ref().map(|t| t.expose()),
+        Some("glimpat-new-secret")
+    );
+    assert!(
+        !format!("{created:?}").contains("glimpat-new-secret"),
+        "the secret is redacted"
+    );
     assert_eq!(created.impersonation, Some(true));
     assert_eq!(created.expires_at, Some(date(2025, 4, 4)));
 }
@@ -1413,7 +1420,14 @@ async fn create_personal_access_token_for_a_user() {
     assert_eq!(token.last_used_at, None);
     assert_eq!(token.active, Some(true));
     assert_eq!(token.expires_at, Some(date(2025, 12, 31)));
-    assert_eq!(token.token.as_deref(), Some("glpat-new-secret"));
+    assert_eq!(
+        token.token.as_ref().map(|t| t.expose()),
+        Some("glpat-new-secret")
+    );
+    assert!(
+        !format!("{token:?}").contains("glpat-new-secret"),
+        "the secret is redacted"
+    );
 }
 
 #[tokio::test]
@@ -1649,7 +1663,9 @@ async fn validation_errors_keep_the_field_messages() {
         .email("ada@corp.example.com")
         .name("Ada")
         .username("a")
-        .password("correct horse battery staple".to_string());
+        .password(user_apis::gitlab::Password::from(
+            "correct horse battery staple",
+        ));
     let error = client
         .create_user()
         .body(body)

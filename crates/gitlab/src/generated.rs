@@ -162,7 +162,7 @@ pub mod types {
         pub organization: ::std::option::Option<::std::string::String>,
         ///The initial password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
+        pub password: ::std::option::Option<::user_apis_runtime::Password>,
         ///Make the profile private.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub private_profile: ::std::option::Option<bool>,
@@ -385,9 +385,9 @@ pub mod types {
         ///What the token allows.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<TokenScope>,
-        ///The secret. GitLab shows it only in this response; keep it safe.
+        ///The secret. GitLab shows it only in this response; keep it safe. Its `Debug` output is redacted; read it with `expose()`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::user_apis_runtime::Password>,
         ///The user the token acts as.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
@@ -501,9 +501,9 @@ pub mod types {
         ///What the token allows.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<TokenScope>,
-        ///The secret. GitLab shows it only in this response; keep it safe.
+        ///The secret. GitLab shows it only in this response; keep it safe. Its `Debug` output is redacted; read it with `expose()`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::user_apis_runtime::Password>,
         ///The user who owns the token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
@@ -995,7 +995,7 @@ pub mod types {
         pub organization: ::std::option::Option<::std::string::String>,
         ///A new password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::std::string::String>,
+        pub password: ::std::option::Option<::user_apis_runtime::Password>,
         ///Make the profile private, or public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub private_profile: ::std::option::Option<bool>,
@@ -2111,7 +2111,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             private_profile: ::std::result::Result<
@@ -2439,7 +2439,9 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -3495,7 +3497,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
@@ -3635,7 +3637,9 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -3833,7 +3837,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
@@ -3960,7 +3964,9 @@ pub mod types {
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -4515,7 +4521,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             private_profile: ::std::result::Result<
@@ -4823,7 +4829,9 @@ pub mod types {
             }
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value

@@ -39,7 +39,7 @@ mod streams;
 
 pub use generated::*;
 pub use reqwest::header::{HeaderName, HeaderValue};
-pub use user_apis_runtime::{ClientConfig, ConfigError, RetryPolicy};
+pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 use user_apis_runtime::{Credential, RateLimitReset, Runtime};

@@ -28,7 +28,7 @@ mod generated;
 mod streams;
 
 pub use generated::*;
-pub use user_apis_runtime::{ClientConfig, ConfigError, RetryPolicy};
+pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 use user_apis_runtime::{Credential, Runtime};
