@@ -14,6 +14,11 @@ pub struct Provider {
 /// Every provider, in the order codegen runs them.
 pub const PROVIDERS: &[Provider] = &[
     Provider {
+        name: "mattermost",
+        spec: "specs/mattermost.yaml",
+        output: "crates/mattermost/src/generated.rs",
+    },
+    Provider {
         name: "okta",
         spec: "specs/okta.yaml",
         output: "crates/okta/src/generated.rs",
