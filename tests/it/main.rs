@@ -1,4 +1,5 @@
 //! The workspace's integration tests: every client against local `httpmock` servers.
 
+mod mattermost;
 mod okta;
 mod sendauth;
