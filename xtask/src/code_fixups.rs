@@ -295,6 +295,44 @@ pub fn guard_path_segments(file: &mut File) -> Vec<String> {
     )]
 }
 
+/// The items of the generated `builder` module, where every request builder lives.
+fn builder_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "builder" => {
+                module.content.as_mut().map(|(_, items)| items)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's output has no `builder` module".to_string())
+}
+
+/// Makes the fields of every request builder visible to the rest of its crate (`pub(crate)`).
+///
+/// progenitor keeps a builder's parameters in private fields, so hand-written code beside the
+/// generated file cannot see what a caller set. A stream that pages by `page` and `per_page`
+/// needs the page size the caller chose to tell a short (last) page from a full one. Users of
+/// the crate see no difference: the fields stay private to it.
+pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, String> {
+    let items = builder_module(file)?;
+    let mut builders = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(item) = item else { continue };
+        let mut changed = false;
+        for field in item.fields.iter_mut() {
+            if matches!(field.vis, syn::Visibility::Inherited) {
+                field.vis = parse_quote!(pub(crate));
+                changed = true;
+            }
+        }
+        builders += usize::from(changed);
+    }
+    Ok(vec![format!(
+        "crate_visible_builder_fields: the fields of {builders} request builders are pub(crate)"
+    )])
+}
+
 /// The Rust name progenitor gives the request builder of a snake_case operationId.
 fn builder_name(operation_id: &str) -> String {
     operation_id
@@ -320,16 +358,7 @@ pub fn optional_request_bodies(
     file: &mut File,
     operation_ids: &[String],
 ) -> Result<Vec<String>, String> {
-    let items = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == "builder" => {
-                module.content.as_mut().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| "progenitor's output has no `builder` module".to_string())?;
+    let items = builder_module(file)?;
     let mut log = Vec::new();
     for operation_id in operation_ids {
         let name = builder_name(operation_id);
@@ -523,6 +552,34 @@ impl VisitMut for OptionalBodyInSend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builder_fields_become_visible_to_the_crate() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                pub struct ListUsers<'a> {
+                    client: &'a super::Client,
+                    per_page: Result<Option<i32>, String>,
+                    pub kept: u8,
+                }
+            }
+        };
+        let log = crate_visible_builder_fields(&mut file).expect("fixup applies");
+        assert_eq!(
+            log,
+            vec!["crate_visible_builder_fields: the fields of 1 request builders are pub(crate)"]
+        );
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("pub(crate) per_page: Result<Option<i32>, String>,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub(crate) client: &'a super::Client,"),
+            "{text}"
+        );
+        assert!(text.contains("pub kept: u8,"), "{text}");
+    }
 
     #[test]
     fn string_enums_gain_an_unknown_variant_and_conversions_follow() {

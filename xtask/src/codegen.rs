@@ -95,6 +95,7 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
         &mut file,
         &optional_body_operations(&spec),
     )?);
+    log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
     let types = code_fixups::count_types(&mut file);
 
     let code = format!("{}{}", header(provider), prettyplease::unparse(&file));

@@ -19,6 +19,11 @@ pub const PROVIDERS: &[Provider] = &[
         output: "crates/gitlab/src/generated.rs",
     },
     Provider {
+        name: "mattermost",
+        spec: "specs/mattermost.yaml",
+        output: "crates/mattermost/src/generated.rs",
+    },
+    Provider {
         name: "okta",
         spec: "specs/okta.yaml",
         output: "crates/okta/src/generated.rs",

@@ -8252,34 +8252,37 @@ pub mod builder {
 [`Client::list_users`]: super::Client::list_users*/
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
-        client: &'a super::Client,
-        active: Result<Option<bool>, String>,
-        admins: Result<Option<bool>, String>,
-        auditors: Result<Option<bool>, String>,
-        blocked: Result<Option<bool>, String>,
-        created_after: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
-        created_before: Result<
+        pub(crate) client: &'a super::Client,
+        pub(crate) active: Result<Option<bool>, String>,
+        pub(crate) admins: Result<Option<bool>, String>,
+        pub(crate) auditors: Result<Option<bool>, String>,
+        pub(crate) blocked: Result<Option<bool>, String>,
+        pub(crate) created_after: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
             String,
         >,
-        exclude_external: Result<Option<bool>, String>,
-        exclude_internal: Result<Option<bool>, String>,
-        extern_uid: Result<Option<::std::string::String>, String>,
-        external: Result<Option<bool>, String>,
-        order_by: Result<Option<types::UserOrderBy>, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        provider: Result<Option<::std::string::String>, String>,
-        saml_provider_id: Result<Option<i64>, String>,
-        search: Result<Option<::std::string::String>, String>,
-        skip_ldap: Result<Option<bool>, String>,
-        sort: Result<Option<types::SortOrder>, String>,
-        two_factor: Result<Option<types::TwoFactorFilter>, String>,
-        username: Result<Option<::std::string::String>, String>,
-        with_custom_attributes: Result<Option<bool>, String>,
-        without_project_bots: Result<Option<bool>, String>,
-        without_projects: Result<Option<bool>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) created_before: Result<
+            Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            String,
+        >,
+        pub(crate) exclude_external: Result<Option<bool>, String>,
+        pub(crate) exclude_internal: Result<Option<bool>, String>,
+        pub(crate) extern_uid: Result<Option<::std::string::String>, String>,
+        pub(crate) external: Result<Option<bool>, String>,
+        pub(crate) order_by: Result<Option<types::UserOrderBy>, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) provider: Result<Option<::std::string::String>, String>,
+        pub(crate) saml_provider_id: Result<Option<i64>, String>,
+        pub(crate) search: Result<Option<::std::string::String>, String>,
+        pub(crate) skip_ldap: Result<Option<bool>, String>,
+        pub(crate) sort: Result<Option<types::SortOrder>, String>,
+        pub(crate) two_factor: Result<Option<types::TwoFactorFilter>, String>,
+        pub(crate) username: Result<Option<::std::string::String>, String>,
+        pub(crate) with_custom_attributes: Result<Option<bool>, String>,
+        pub(crate) without_project_bots: Result<Option<bool>, String>,
+        pub(crate) without_projects: Result<Option<bool>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8775,9 +8778,9 @@ pub mod builder {
 [`Client::create_user`]: super::Client::create_user*/
     #[derive(Debug, Clone)]
     pub struct CreateUser<'a> {
-        client: &'a super::Client,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreateUserRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::CreateUserRequest, String>,
     }
     impl<'a> CreateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8904,10 +8907,10 @@ pub mod builder {
 [`Client::get_user`]: super::Client::get_user*/
     #[derive(Debug, Clone)]
     pub struct GetUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        with_custom_attributes: Result<Option<bool>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) with_custom_attributes: Result<Option<bool>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9038,10 +9041,10 @@ pub mod builder {
 [`Client::update_user`]: super::Client::update_user*/
     #[derive(Debug, Clone)]
     pub struct UpdateUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::UpdateUserRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::UpdateUserRequest, String>,
     }
     impl<'a> UpdateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9189,10 +9192,10 @@ pub mod builder {
 [`Client::delete_user`]: super::Client::delete_user*/
     #[derive(Debug, Clone)]
     pub struct DeleteUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        hard_delete: Result<Option<bool>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) hard_delete: Result<Option<bool>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9320,9 +9323,9 @@ pub mod builder {
 [`Client::activate_user`]: super::Client::activate_user*/
     #[derive(Debug, Clone)]
     pub struct ActivateUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ActivateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9423,9 +9426,9 @@ pub mod builder {
 [`Client::approve_user`]: super::Client::approve_user*/
     #[derive(Debug, Clone)]
     pub struct ApproveUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ApproveUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9533,9 +9536,9 @@ pub mod builder {
 [`Client::get_user_associations_count`]: super::Client::get_user_associations_count*/
     #[derive(Debug, Clone)]
     pub struct GetUserAssociationsCount<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserAssociationsCount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9641,9 +9644,9 @@ pub mod builder {
 [`Client::ban_user`]: super::Client::ban_user*/
     #[derive(Debug, Clone)]
     pub struct BanUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BanUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9744,9 +9747,9 @@ pub mod builder {
 [`Client::block_user`]: super::Client::block_user*/
     #[derive(Debug, Clone)]
     pub struct BlockUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> BlockUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9847,9 +9850,9 @@ pub mod builder {
 [`Client::list_user_custom_attributes`]: super::Client::list_user_custom_attributes*/
     #[derive(Debug, Clone)]
     pub struct ListUserCustomAttributes<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserCustomAttributes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9955,10 +9958,10 @@ pub mod builder {
 [`Client::get_user_custom_attribute`]: super::Client::get_user_custom_attribute*/
     #[derive(Debug, Clone)]
     pub struct GetUserCustomAttribute<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key: Result<::std::string::String, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key: Result<::std::string::String, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserCustomAttribute<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10076,11 +10079,11 @@ pub mod builder {
 [`Client::set_user_custom_attribute`]: super::Client::set_user_custom_attribute*/
     #[derive(Debug, Clone)]
     pub struct SetUserCustomAttribute<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key: Result<::std::string::String, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::SetCustomAttributeRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key: Result<::std::string::String, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::SetCustomAttributeRequest, String>,
     }
     impl<'a> SetUserCustomAttribute<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10240,10 +10243,10 @@ pub mod builder {
 [`Client::delete_user_custom_attribute`]: super::Client::delete_user_custom_attribute*/
     #[derive(Debug, Clone)]
     pub struct DeleteUserCustomAttribute<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key: Result<::std::string::String, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key: Result<::std::string::String, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteUserCustomAttribute<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10359,9 +10362,9 @@ pub mod builder {
 [`Client::deactivate_user`]: super::Client::deactivate_user*/
     #[derive(Debug, Clone)]
     pub struct DeactivateUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeactivateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10462,9 +10465,9 @@ pub mod builder {
 [`Client::disable_user_two_factor`]: super::Client::disable_user_two_factor*/
     #[derive(Debug, Clone)]
     pub struct DisableUserTwoFactor<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DisableUserTwoFactor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10572,11 +10575,11 @@ pub mod builder {
 [`Client::list_user_emails`]: super::Client::list_user_emails*/
     #[derive(Debug, Clone)]
     pub struct ListUserEmails<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserEmails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10714,10 +10717,10 @@ pub mod builder {
 [`Client::add_user_email`]: super::Client::add_user_email*/
     #[derive(Debug, Clone)]
     pub struct AddUserEmail<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::AddEmailRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::AddEmailRequest, String>,
     }
     impl<'a> AddUserEmail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10858,10 +10861,10 @@ pub mod builder {
 [`Client::delete_user_email`]: super::Client::delete_user_email*/
     #[derive(Debug, Clone)]
     pub struct DeleteUserEmail<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        email_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) email_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteUserEmail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10974,9 +10977,9 @@ pub mod builder {
 [`Client::follow_user`]: super::Client::follow_user*/
     #[derive(Debug, Clone)]
     pub struct FollowUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> FollowUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11086,11 +11089,11 @@ pub mod builder {
 [`Client::list_user_followers`]: super::Client::list_user_followers*/
     #[derive(Debug, Clone)]
     pub struct ListUserFollowers<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserFollowers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11228,11 +11231,11 @@ pub mod builder {
 [`Client::list_user_following`]: super::Client::list_user_following*/
     #[derive(Debug, Clone)]
     pub struct ListUserFollowing<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserFollowing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11370,11 +11373,11 @@ pub mod builder {
 [`Client::list_user_gpg_keys`]: super::Client::list_user_gpg_keys*/
     #[derive(Debug, Clone)]
     pub struct ListUserGpgKeys<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserGpgKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11512,10 +11515,10 @@ pub mod builder {
 [`Client::add_user_gpg_key`]: super::Client::add_user_gpg_key*/
     #[derive(Debug, Clone)]
     pub struct AddUserGpgKey<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::AddGpgKeyRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::AddGpgKeyRequest, String>,
     }
     impl<'a> AddUserGpgKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11656,10 +11659,10 @@ pub mod builder {
 [`Client::get_user_gpg_key`]: super::Client::get_user_gpg_key*/
     #[derive(Debug, Clone)]
     pub struct GetUserGpgKey<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserGpgKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11774,10 +11777,10 @@ pub mod builder {
 [`Client::delete_user_gpg_key`]: super::Client::delete_user_gpg_key*/
     #[derive(Debug, Clone)]
     pub struct DeleteUserGpgKey<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteUserGpgKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11890,10 +11893,10 @@ pub mod builder {
 [`Client::revoke_user_gpg_key`]: super::Client::revoke_user_gpg_key*/
     #[derive(Debug, Clone)]
     pub struct RevokeUserGpgKey<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RevokeUserGpgKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12007,10 +12010,10 @@ pub mod builder {
 [`Client::delete_user_identity`]: super::Client::delete_user_identity*/
     #[derive(Debug, Clone)]
     pub struct DeleteUserIdentity<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        provider: Result<::std::string::String, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) provider: Result<::std::string::String, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteUserIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12126,10 +12129,10 @@ pub mod builder {
 [`Client::get_user_ssh_key`]: super::Client::get_user_ssh_key*/
     #[derive(Debug, Clone)]
     pub struct GetUserSshKey<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12244,10 +12247,10 @@ pub mod builder {
 [`Client::delete_user_ssh_key`]: super::Client::delete_user_ssh_key*/
     #[derive(Debug, Clone)]
     pub struct DeleteUserSshKey<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        key_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) key_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteUserSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12360,9 +12363,9 @@ pub mod builder {
 [`Client::reject_user`]: super::Client::reject_user*/
     #[derive(Debug, Clone)]
     pub struct RejectUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RejectUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12471,9 +12474,9 @@ pub mod builder {
 [`Client::unban_user`]: super::Client::unban_user*/
     #[derive(Debug, Clone)]
     pub struct UnbanUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> UnbanUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12574,9 +12577,9 @@ pub mod builder {
 [`Client::unblock_user`]: super::Client::unblock_user*/
     #[derive(Debug, Clone)]
     pub struct UnblockUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> UnblockUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12677,9 +12680,9 @@ pub mod builder {
 [`Client::unfollow_user`]: super::Client::unfollow_user*/
     #[derive(Debug, Clone)]
     pub struct UnfollowUser<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> UnfollowUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12782,12 +12785,12 @@ pub mod builder {
 [`Client::list_impersonation_tokens`]: super::Client::list_impersonation_tokens*/
     #[derive(Debug, Clone)]
     pub struct ListImpersonationTokens<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        state: Result<Option<types::TokenStateFilter>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) state: Result<Option<types::TokenStateFilter>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListImpersonationTokens<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -12947,10 +12950,10 @@ pub mod builder {
 [`Client::create_impersonation_token`]: super::Client::create_impersonation_token*/
     #[derive(Debug, Clone)]
     pub struct CreateImpersonationToken<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreateImpersonationTokenRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::CreateImpersonationTokenRequest, String>,
     }
     impl<'a> CreateImpersonationToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13098,10 +13101,10 @@ pub mod builder {
 [`Client::get_impersonation_token`]: super::Client::get_impersonation_token*/
     #[derive(Debug, Clone)]
     pub struct GetImpersonationToken<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        impersonation_token_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) impersonation_token_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetImpersonationToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13222,10 +13225,10 @@ pub mod builder {
 [`Client::revoke_impersonation_token`]: super::Client::revoke_impersonation_token*/
     #[derive(Debug, Clone)]
     pub struct RevokeImpersonationToken<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        impersonation_token_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) impersonation_token_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RevokeImpersonationToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13344,11 +13347,11 @@ pub mod builder {
 [`Client::list_user_ssh_keys`]: super::Client::list_user_ssh_keys*/
     #[derive(Debug, Clone)]
     pub struct ListUserSshKeys<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserSshKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13489,10 +13492,10 @@ pub mod builder {
 [`Client::add_user_ssh_key`]: super::Client::add_user_ssh_key*/
     #[derive(Debug, Clone)]
     pub struct AddUserSshKey<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::AddSshKeyRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::AddSshKeyRequest, String>,
     }
     impl<'a> AddUserSshKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13633,12 +13636,12 @@ pub mod builder {
 [`Client::list_user_memberships`]: super::Client::list_user_memberships*/
     #[derive(Debug, Clone)]
     pub struct ListUserMemberships<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        type_: Result<Option<types::MembershipSourceType>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) type_: Result<Option<types::MembershipSourceType>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserMemberships<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13798,10 +13801,13 @@ pub mod builder {
 [`Client::create_personal_access_token`]: super::Client::create_personal_access_token*/
     #[derive(Debug, Clone)]
     pub struct CreatePersonalAccessToken<'a> {
-        client: &'a super::Client,
-        user_id: Result<i64, String>,
-        sudo: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::CreatePersonalAccessTokenRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<i64, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<
+            types::builder::CreatePersonalAccessTokenRequest,
+            String,
+        >,
     }
     impl<'a> CreatePersonalAccessToken<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13956,11 +13962,11 @@ pub mod builder {
 [`Client::list_user_project_deploy_keys`]: super::Client::list_user_project_deploy_keys*/
     #[derive(Debug, Clone)]
     pub struct ListUserProjectDeployKeys<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserProjectDeployKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -14101,9 +14107,9 @@ pub mod builder {
 [`Client::get_user_status`]: super::Client::get_user_status*/
     #[derive(Debug, Clone)]
     pub struct GetUserStatus<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) sudo: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {

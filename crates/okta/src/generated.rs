@@ -3905,14 +3905,14 @@ pub mod builder {
 [`Client::list_users`]: super::Client::list_users*/
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
-        client: &'a super::Client,
-        after: Result<Option<::std::string::String>, String>,
-        expand: Result<Option<::std::string::String>, String>,
-        filter: Result<Option<::std::string::String>, String>,
-        format: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i32>, String>,
-        q: Result<Option<::std::string::String>, String>,
-        search: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) after: Result<Option<::std::string::String>, String>,
+        pub(crate) expand: Result<Option<::std::string::String>, String>,
+        pub(crate) filter: Result<Option<::std::string::String>, String>,
+        pub(crate) format: Result<Option<::std::string::String>, String>,
+        pub(crate) limit: Result<Option<i32>, String>,
+        pub(crate) q: Result<Option<::std::string::String>, String>,
+        pub(crate) search: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4101,11 +4101,11 @@ pub mod builder {
 [`Client::create_user`]: super::Client::create_user*/
     #[derive(Debug, Clone)]
     pub struct CreateUser<'a> {
-        client: &'a super::Client,
-        activate: Result<Option<bool>, String>,
-        next_login: Result<Option<types::UserNextLogin>, String>,
-        provider: Result<Option<bool>, String>,
-        body: Result<types::builder::UserInput, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) activate: Result<Option<bool>, String>,
+        pub(crate) next_login: Result<Option<types::UserNextLogin>, String>,
+        pub(crate) provider: Result<Option<bool>, String>,
+        pub(crate) body: Result<types::builder::UserInput, String>,
     }
     impl<'a> CreateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4249,8 +4249,8 @@ pub mod builder {
 [`Client::get_user`]: super::Client::get_user*/
     #[derive(Debug, Clone)]
     pub struct GetUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
     }
     impl<'a> GetUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4345,9 +4345,9 @@ pub mod builder {
 [`Client::update_user`]: super::Client::update_user*/
     #[derive(Debug, Clone)]
     pub struct UpdateUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UserInput, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) body: Result<types::builder::UserInput, String>,
     }
     impl<'a> UpdateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4474,9 +4474,9 @@ pub mod builder {
 [`Client::deactivate_or_delete_user`]: super::Client::deactivate_or_delete_user*/
     #[derive(Debug, Clone)]
     pub struct DeactivateOrDeleteUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        send_email: Result<Option<bool>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) send_email: Result<Option<bool>, String>,
     }
     impl<'a> DeactivateOrDeleteUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4583,9 +4583,9 @@ pub mod builder {
 [`Client::list_app_links`]: super::Client::list_app_links*/
     #[derive(Debug, Clone)]
     pub struct ListAppLinks<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        show_all: Result<Option<bool>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) show_all: Result<Option<bool>, String>,
     }
     impl<'a> ListAppLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4696,9 +4696,9 @@ pub mod builder {
 [`Client::change_password`]: super::Client::change_password*/
     #[derive(Debug, Clone)]
     pub struct ChangePassword<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ChangePasswordRequest, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) body: Result<types::builder::ChangePasswordRequest, String>,
     }
     impl<'a> ChangePassword<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4833,9 +4833,9 @@ pub mod builder {
 [`Client::change_recovery_question`]: super::Client::change_recovery_question*/
     #[derive(Debug, Clone)]
     pub struct ChangeRecoveryQuestion<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UserCredentialsInput, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) body: Result<types::builder::UserCredentialsInput, String>,
     }
     impl<'a> ChangeRecoveryQuestion<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4970,10 +4970,10 @@ pub mod builder {
 [`Client::forgot_password`]: super::Client::forgot_password*/
     #[derive(Debug, Clone)]
     pub struct ForgotPassword<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        send_email: Result<Option<bool>, String>,
-        body: Result<Option<types::builder::UserCredentialsInput>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) send_email: Result<Option<bool>, String>,
+        pub(crate) body: Result<Option<types::builder::UserCredentialsInput>, String>,
     }
     impl<'a> ForgotPassword<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5140,10 +5140,10 @@ pub mod builder {
 [`Client::list_user_groups`]: super::Client::list_user_groups*/
     #[derive(Debug, Clone)]
     pub struct ListUserGroups<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        after: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i32>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) after: Result<Option<::std::string::String>, String>,
+        pub(crate) limit: Result<Option<i32>, String>,
     }
     impl<'a> ListUserGroups<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5270,9 +5270,9 @@ pub mod builder {
 [`Client::activate_user`]: super::Client::activate_user*/
     #[derive(Debug, Clone)]
     pub struct ActivateUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        send_email: Result<bool, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) send_email: Result<bool, String>,
     }
     impl<'a> ActivateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5386,9 +5386,9 @@ pub mod builder {
 [`Client::deactivate_user`]: super::Client::deactivate_user*/
     #[derive(Debug, Clone)]
     pub struct DeactivateUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        send_email: Result<Option<bool>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) send_email: Result<Option<bool>, String>,
     }
     impl<'a> DeactivateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5502,9 +5502,9 @@ pub mod builder {
 [`Client::expire_password`]: super::Client::expire_password*/
     #[derive(Debug, Clone)]
     pub struct ExpirePassword<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        temp_password: Result<Option<bool>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) temp_password: Result<Option<bool>, String>,
     }
     impl<'a> ExpirePassword<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5623,8 +5623,8 @@ pub mod builder {
 [`Client::reset_all_factors`]: super::Client::reset_all_factors*/
     #[derive(Debug, Clone)]
     pub struct ResetAllFactors<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
     }
     impl<'a> ResetAllFactors<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5725,10 +5725,10 @@ pub mod builder {
 [`Client::reset_password`]: super::Client::reset_password*/
     #[derive(Debug, Clone)]
     pub struct ResetPassword<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        provider: Result<Option<types::AuthenticationProviderType>, String>,
-        send_email: Result<Option<bool>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) provider: Result<Option<types::AuthenticationProviderType>, String>,
+        pub(crate) send_email: Result<Option<bool>, String>,
     }
     impl<'a> ResetPassword<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5859,8 +5859,8 @@ pub mod builder {
 [`Client::suspend_user`]: super::Client::suspend_user*/
     #[derive(Debug, Clone)]
     pub struct SuspendUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
     }
     impl<'a> SuspendUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5961,8 +5961,8 @@ pub mod builder {
 [`Client::unlock_user`]: super::Client::unlock_user*/
     #[derive(Debug, Clone)]
     pub struct UnlockUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
     }
     impl<'a> UnlockUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6063,8 +6063,8 @@ pub mod builder {
 [`Client::unsuspend_user`]: super::Client::unsuspend_user*/
     #[derive(Debug, Clone)]
     pub struct UnsuspendUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
     }
     impl<'a> UnsuspendUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6165,9 +6165,9 @@ pub mod builder {
 [`Client::list_assigned_roles`]: super::Client::list_assigned_roles*/
     #[derive(Debug, Clone)]
     pub struct ListAssignedRoles<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        expand: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) expand: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAssignedRoles<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6281,9 +6281,9 @@ pub mod builder {
 [`Client::add_role_to_user`]: super::Client::add_role_to_user*/
     #[derive(Debug, Clone)]
     pub struct AddRoleToUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        body: Result<types::builder::RoleInput, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) body: Result<types::builder::RoleInput, String>,
     }
     impl<'a> AddRoleToUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6411,9 +6411,9 @@ pub mod builder {
 [`Client::remove_role_from_user`]: super::Client::remove_role_from_user*/
     #[derive(Debug, Clone)]
     pub struct RemoveRoleFromUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) role_id: Result<::std::string::String, String>,
     }
     impl<'a> RemoveRoleFromUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6522,11 +6522,11 @@ pub mod builder {
 [`Client::list_group_targets_for_role`]: super::Client::list_group_targets_for_role*/
     #[derive(Debug, Clone)]
     pub struct ListGroupTargetsForRole<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
-        after: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i32>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) role_id: Result<::std::string::String, String>,
+        pub(crate) after: Result<Option<::std::string::String>, String>,
+        pub(crate) limit: Result<Option<i32>, String>,
     }
     impl<'a> ListGroupTargetsForRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6668,10 +6668,10 @@ pub mod builder {
 [`Client::add_group_target_to_role`]: super::Client::add_group_target_to_role*/
     #[derive(Debug, Clone)]
     pub struct AddGroupTargetToRole<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) role_id: Result<::std::string::String, String>,
+        pub(crate) group_id: Result<::std::string::String, String>,
     }
     impl<'a> AddGroupTargetToRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6802,10 +6802,10 @@ pub mod builder {
 [`Client::remove_group_target_from_role`]: super::Client::remove_group_target_from_role*/
     #[derive(Debug, Clone)]
     pub struct RemoveGroupTargetFromRole<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        role_id: Result<::std::string::String, String>,
-        group_id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) role_id: Result<::std::string::String, String>,
+        pub(crate) group_id: Result<::std::string::String, String>,
     }
     impl<'a> RemoveGroupTargetFromRole<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6936,9 +6936,9 @@ pub mod builder {
 [`Client::end_all_user_sessions`]: super::Client::end_all_user_sessions*/
     #[derive(Debug, Clone)]
     pub struct EndAllUserSessions<'a> {
-        client: &'a super::Client,
-        user_id: Result<::std::string::String, String>,
-        oauth_tokens: Result<Option<bool>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) oauth_tokens: Result<Option<bool>, String>,
     }
     impl<'a> EndAllUserSessions<'a> {
         pub fn new(client: &'a super::Client) -> Self {

@@ -34,6 +34,7 @@ pub struct ClientConfig {
     user_agent: String,
     retry: RetryPolicy,
     headers: HeaderMap,
+    follow_redirects: bool,
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -59,6 +60,7 @@ impl ClientConfig {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             retry: RetryPolicy::default(),
             headers: HeaderMap::new(),
+            follow_redirects: true,
         }
     }
 
@@ -90,6 +92,15 @@ impl ClientConfig {
     /// same header itself keeps its own value.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.insert(name, value);
+        self
+    }
+
+    /// Whether the client follows redirects (default `true`, up to 10 in a row).
+    ///
+    /// Turn it off to read a redirect itself: a sign-in that answers with a redirect carrying
+    /// the session token in a header, for example.
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.follow_redirects = follow;
         self
     }
 
@@ -132,8 +143,14 @@ impl ClientConfig {
             let (name, value) = credential.to_header()?;
             headers.insert(name, value);
         }
+        let redirects = if self.follow_redirects {
+            reqwest::redirect::Policy::default()
+        } else {
+            reqwest::redirect::Policy::none()
+        };
         let http = reqwest::Client::builder()
             .default_headers(headers)
+            .redirect(redirects)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .build()

@@ -2635,13 +2635,13 @@ pub mod builder {
 [`Client::list_users`]: super::Client::list_users*/
     #[derive(Debug, Clone)]
     pub struct ListUsers<'a> {
-        client: &'a super::Client,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        permission: Result<Option<::std::string::String>, String>,
-        q: Result<Option<::std::string::String>, String>,
-        sort_by: Result<Option<::std::string::String>, String>,
-        sort_dir: Result<Option<types::SortDirection>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) permission: Result<Option<::std::string::String>, String>,
+        pub(crate) q: Result<Option<::std::string::String>, String>,
+        pub(crate) sort_by: Result<Option<::std::string::String>, String>,
+        pub(crate) sort_dir: Result<Option<types::SortDirection>, String>,
     }
     impl<'a> ListUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2799,8 +2799,8 @@ pub mod builder {
 [`Client::create_user`]: super::Client::create_user*/
     #[derive(Debug, Clone)]
     pub struct CreateUser<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::UserInput, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) body: Result<types::builder::UserInput, String>,
     }
     impl<'a> CreateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2896,11 +2896,11 @@ pub mod builder {
 [`Client::list_deleted_users`]: super::Client::list_deleted_users*/
     #[derive(Debug, Clone)]
     pub struct ListDeletedUsers<'a> {
-        client: &'a super::Client,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        permission: Result<Option<::std::string::String>, String>,
-        q: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) permission: Result<Option<::std::string::String>, String>,
+        pub(crate) q: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListDeletedUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3020,8 +3020,8 @@ pub mod builder {
 [`Client::restore_user`]: super::Client::restore_user*/
     #[derive(Debug, Clone)]
     pub struct RestoreUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> RestoreUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3099,8 +3099,8 @@ pub mod builder {
 [`Client::destroy_user`]: super::Client::destroy_user*/
     #[derive(Debug, Clone)]
     pub struct DestroyUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DestroyUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3178,8 +3178,8 @@ pub mod builder {
 [`Client::get_user`]: super::Client::get_user*/
     #[derive(Debug, Clone)]
     pub struct GetUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3259,9 +3259,9 @@ pub mod builder {
 [`Client::update_user`]: super::Client::update_user*/
     #[derive(Debug, Clone)]
     pub struct UpdateUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::UserInput, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) body: Result<types::builder::UserInput, String>,
     }
     impl<'a> UpdateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3380,8 +3380,8 @@ pub mod builder {
 [`Client::delete_user`]: super::Client::delete_user*/
     #[derive(Debug, Clone)]
     pub struct DeleteUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> DeleteUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3466,11 +3466,11 @@ pub mod builder {
 [`Client::get_user_audits`]: super::Client::get_user_audits*/
     #[derive(Debug, Clone)]
     pub struct GetUserAudits<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        q: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) q: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserAudits<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3597,9 +3597,9 @@ pub mod builder {
 [`Client::authenticate_user`]: super::Client::authenticate_user*/
     #[derive(Debug, Clone)]
     pub struct AuthenticateUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
-        body: Result<Option<types::builder::WebTx>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) body: Result<Option<types::builder::WebTx>, String>,
     }
     impl<'a> AuthenticateUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3724,8 +3724,8 @@ pub mod builder {
 [`Client::remove_user_passkey`]: super::Client::remove_user_passkey*/
     #[derive(Debug, Clone)]
     pub struct RemoveUserPasskey<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> RemoveUserPasskey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3803,8 +3803,8 @@ pub mod builder {
 [`Client::register_user`]: super::Client::register_user*/
     #[derive(Debug, Clone)]
     pub struct RegisterUser<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
     }
     impl<'a> RegisterUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3891,9 +3891,9 @@ pub mod builder {
 [`Client::set_user_tags`]: super::Client::set_user_tags*/
     #[derive(Debug, Clone)]
     pub struct SetUserTags<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
-        body: Result<Option<types::builder::TagsRequest>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) body: Result<Option<types::builder::TagsRequest>, String>,
     }
     impl<'a> SetUserTags<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4013,11 +4013,11 @@ pub mod builder {
 [`Client::get_user_transactions`]: super::Client::get_user_transactions*/
     #[derive(Debug, Clone)]
     pub struct GetUserTransactions<'a> {
-        client: &'a super::Client,
-        user_id: Result<::uuid::Uuid, String>,
-        page: Result<Option<::std::num::NonZeroU64>, String>,
-        per_page: Result<Option<::std::num::NonZeroU64>, String>,
-        q: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) q: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUserTransactions<'a> {
         pub fn new(client: &'a super::Client) -> Self {

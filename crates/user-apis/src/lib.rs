@@ -5,9 +5,9 @@
 //! | feature      | module          | status                           |
 //! |--------------|-----------------|----------------------------------|
 //! | `gitlab`     | [`gitlab`]      | available                        |
+//! | `mattermost` | [`mattermost`]  | available                        |
 //! | `okta`       | [`okta`]        | available                        |
 //! | `sendauth`   | [`sendauth`]    | available                        |
-//! | `mattermost` | `mattermost`    | reserved for the next client     |
 //! | `full`       | all of the above |                                 |
 //!
 //! TLS comes from rustls by default (feature `rustls`); enable `native-tls` for the
@@ -20,6 +20,38 @@
 
 pub use user_apis_runtime as runtime;
 pub use user_apis_runtime::{ClientConfig, ConfigError, RetryPolicy};
+
+/// The Mattermost Users client (feature `mattermost`).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use user_apis::mattermost::{Client, Session};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// // With a personal access token:
+/// let client = Client::with_token("https://chat.example.com", "pat-token")?;
+///
+/// // Or sign in; the session's client carries the session token:
+/// let session = Session::login("https://chat.example.com", "ada@example.com", "s3cret").await?;
+/// let me = session.client().get_user().user_id("me").send().await?;
+/// println!("{:?}", me.username);
+///
+/// // Every user of a team, one page of 200 at a time:
+/// let mut users = client.list_users().in_team("team-id").per_page(200).stream();
+/// while let Some(user) = users.try_next().await? {
+///     println!("{:?}", user.username);
+/// }
+///
+/// // A profile image, with its content type:
+/// let image = client.get_profile_image().user_id("me").send_image().await?;
+/// println!("{:?}, {} bytes", image.content_type, image.bytes.len());
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mattermost")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mattermost")))]
+pub mod mattermost {
+    pub use user_apis_mattermost::*;
+}
 
 /// The Okta Users client (feature `okta`).
 ///

@@ -1,0 +1,104 @@
+//! Typed async client for the Mattermost Users API (v4).
+//!
+//! Every operation of `specs/mattermost.yaml` is a method on [`Client`] returning a request
+//! builder: set parameters, then `send().await`. Requests authenticate with a bearer token (a
+//! personal access token, or the session token [`Session::login`] obtains), go through the
+//! shared retry policy (on 429 the wait comes from `Retry-After`, else `X-Ratelimit-Reset`),
+//! and every error status decodes to Mattermost's [`AppError`](types::AppError).
+//!
+//! Beside the generated operations: [`Client::set_profile_image`] uploads a profile image (a
+//! multipart body, written by hand), [`Image`] collects a downloaded image with its content
+//! type, and the lists that page by `page` and `per_page` offer a lazy
+//! [`stream`](builder::ListUsers::stream).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures_util::TryStreamExt;
+//! use user_apis_mattermost::{Session, types};
+//!
+//! // Sign in: the session token comes back in a header and the client carries it.
+//! let session = Session::login("https://chat.example.com", "ada@example.com", "s3cret").await?;
+//! let client = session.client();
+//!
+//! // Every active user, 200 at a time.
+//! let mut users = client.list_users().active(true).per_page(200).stream();
+//! while let Some(user) = users.try_next().await? {
+//!     println!("{:?} {:?}", user.username, user.roles);
+//! }
+//!
+//! // Change one field, then replace the profile picture.
+//! let patch = types::UserPatch { nickname: Some("Ada".into()), ..Default::default() };
+//! client.patch_user().user_id("me").body(patch).send().await?;
+//! let png = std::fs::read("ada.png")?;
+//! client.set_profile_image().user_id("me").image(png, "ada.png", "image/png").send().await?;
+//!
+//! client.logout().send().await?;
+//! # Ok(()) }
+//! ```
+
+#[rustfmt::skip]
+mod generated;
+mod image;
+mod session;
+mod streams;
+
+pub use generated::*;
+pub use image::{Image, SetProfileImage};
+pub use session::{LoginError, Session};
+pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::HeaderName;
+use user_apis_runtime::{Credential, RateLimitReset, Runtime};
+
+/// Mattermost's rate-limit reset header: the seconds left until the limit resets.
+const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+impl Client {
+    /// A client for the Mattermost server at `config` (its root URL, such as
+    /// `https://chat.example.com`, or a full [`ClientConfig`]), authenticating with a personal
+    /// access token or a session token: `Authorization: Bearer <token>`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when the URL is unusable or the token cannot be sent in a header.
+    pub fn with_token(
+        config: impl Into<ClientConfig>,
+        token: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::build(config.into(), Some(&Credential::bearer(token)))
+    }
+
+    /// A client that sends no credential, for the operations that need none: signing up with
+    /// [`create_user`](Self::create_user), password resets and email verification. To sign in,
+    /// use [`Session::login`].
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when the URL is unusable.
+    pub fn without_auth(config: impl Into<ClientConfig>) -> Result<Self, ConfigError> {
+        Self::build(config.into(), None)
+    }
+
+    fn build(config: ClientConfig, credential: Option<&Credential>) -> Result<Self, ConfigError> {
+        let parts = config
+            .default_reset_header(RateLimitReset::DeltaSeconds(RATE_LIMIT_RESET))
+            .build(credential)?;
+        Ok(Self::new_with_client(
+            &parts.base_url,
+            parts.http,
+            parts.runtime,
+        ))
+    }
+}
+
+impl ClientHooks<Runtime> for Client {
+    /// Sends every request through the shared runtime, which applies the retry policy.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request).await
+    }
+}

@@ -1,0 +1,102 @@
+//! Lazy streams over Mattermost's paged lists, which page with `page` (counting from 0) and a
+//! page size, and say nothing about how many items remain.
+
+use std::future::Future;
+
+use futures_core::Stream;
+use user_apis_runtime::{Page, paginate};
+
+use crate::generated::{Error, ResponseValue, builder, types};
+
+/// The error every Mattermost operation returns.
+type ApiResult<T> = Result<T, Error<types::AppError>>;
+
+/// The page size the server uses when a request names none.
+const DEFAULT_PER_PAGE: i32 = 60;
+
+/// The largest page the server sends, whatever a request asks for.
+const MAX_PER_PAGE: i32 = 200;
+
+/// The number of items a full page holds when a request asks for `per_page`: the server's
+/// default when none (or a negative one) is given, and never more than its maximum.
+fn page_size(per_page: Option<i32>) -> usize {
+    let size = match per_page {
+        Some(size) if size >= 0 => size.min(MAX_PER_PAGE),
+        _ => DEFAULT_PER_PAGE,
+    };
+    usize::try_from(size).unwrap_or(0)
+}
+
+/// Walks pages 0, 1, ... and stops after a page with fewer than `full` items (the last one),
+/// or with no `full` size known, after the first empty page.
+fn walk<'a, T, Fut>(
+    full: Option<usize>,
+    mut fetch: impl FnMut(i32) -> Fut + Send + 'a,
+) -> impl Stream<Item = ApiResult<T>> + Send + Unpin + 'a
+where
+    T: Send + 'a,
+    Fut: Future<Output = ApiResult<ResponseValue<Vec<T>>>> + Send + 'a,
+{
+    Box::pin(paginate(0_i32, move |page| {
+        let response = fetch(page);
+        async move {
+            let items = response.await?.into_inner();
+            let more = full.is_none_or(|full| items.len() >= full);
+            Ok(Page {
+                next: more.then(|| page.checked_add(1)).flatten(),
+                items,
+            })
+        }
+    }))
+}
+
+macro_rules! per_page_stream {
+    ($($builder:ident => $item:ident),* $(,)?) => {$(
+        impl<'a> builder::$builder<'a> {
+            /// Every item of every page, fetched one page at a time as the stream is consumed.
+            ///
+            /// The stream sets `page` itself, from 0; the other parameters set on this builder
+            /// apply to every page. Pages hold `per_page` items (60 when it is not set, at most
+            /// 200), and the stream ends after the first page shorter than that, which is the
+            /// last one, or after the first error.
+            pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
+                let full = self.per_page.clone().ok().and_then(|per_page| per_page);
+                walk(Some(page_size(full)), move |page| self.clone().page(page).send())
+            }
+        }
+    )*};
+}
+
+per_page_stream!(
+    ListUsers => User,
+    ListUserAccessTokens => AccessTokenInfo,
+    ListUserAccessTokensForUser => AccessTokenInfo,
+);
+
+impl<'a> builder::ListChannelMembersForUser<'a> {
+    /// Every membership on every page, fetched one page at a time as the stream is consumed.
+    ///
+    /// The stream sets `page` itself, from 0; `pageSize` and the user apply to every page. The
+    /// page size servers apply is not always the one asked for, so the stream ends after the
+    /// first empty page (one request more than strictly needed), or after the first error.
+    pub fn stream(
+        self,
+    ) -> impl Stream<Item = ApiResult<types::ChannelMemberWithTeamData>> + Send + Unpin + 'a {
+        walk(None, move |page| self.clone().page(page).send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_page_follows_the_server_rules() {
+        assert_eq!(page_size(None), 60);
+        assert_eq!(page_size(Some(-1)), 60);
+        assert_eq!(page_size(Some(0)), 0);
+        assert_eq!(page_size(Some(25)), 25);
+        assert_eq!(page_size(Some(200)), 200);
+        assert_eq!(page_size(Some(1000)), 200);
+    }
+}
