@@ -2176,3 +2176,28 @@ async fn the_token_never_appears_in_debug_output() {
         "invalid credential: token contains a line break"
     );
 }
+
+#[tokio::test]
+async fn the_hand_written_upload_refuses_ids_that_change_the_path() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"status": "OK"}));
+        })
+        .await;
+    for id in ["", ".", ".."] {
+        let error = client(&server)
+            .set_profile_image()
+            .user_id(id)
+            .image(vec![0x89, b'P', b'N', b'G'], "me.png", "image/png")
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{id:?}: {error:?}"
+        );
+    }
+    any.assert_calls_async(0).await;
+}

@@ -2,9 +2,7 @@
 //! [`Image`], a downloaded image with its content type.
 
 use futures_util::TryStreamExt;
-use progenitor_client::{
-    ByteStream, ClientHooks, Error, OperationInfo, ResponseValue, encode_path,
-};
+use progenitor_client::{ByteStream, ClientHooks, Error, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use reqwest::multipart::{Form, Part};
 
@@ -194,7 +192,7 @@ impl<'a> SetProfileImage<'a> {
         let url = format!(
             "{}/api/v4/users/{}/image",
             client.baseurl,
-            encode_path(&user_id)
+            user_apis_runtime::path_segment(&user_id)?
         );
         let mut request = client
             .client
