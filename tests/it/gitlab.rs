@@ -1793,10 +1793,10 @@ async fn a_malformed_body_is_an_error_not_a_panic() {
         .await
         .expect_err("malformed");
 
-    assert!(
-        matches!(error, Error::InvalidResponsePayload(..)),
-        "{error:?}"
-    );
+    assert!(matches!(error, Error::InvalidResponse(..)), "{error:?}");
+    assert_eq!(error.operation(), Some("list_users"));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.raw_body(), Some(&br#"[{"id": "not a number""#[..]));
 }
 
 #[tokio::test]

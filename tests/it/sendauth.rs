@@ -721,10 +721,17 @@ async fn a_malformed_body_is_an_error_not_a_panic() {
         .await
         .expect_err("malformed");
 
-    let Error::InvalidResponsePayload(bytes, _) = &error else {
-        panic!("expected a payload error, got {error:?}")
+    let Error::InvalidResponse(invalid) = &error else {
+        panic!("expected an invalid response, got {error:?}")
     };
-    assert_eq!(bytes.as_ref(), br#"{"rows": [{"firstName": 7"#);
+    assert_eq!(invalid.operation, "list_users");
+    assert_eq!(invalid.status.as_u16(), 200);
+    assert_eq!(invalid.content_type.as_deref(), Some("application/json"));
+    assert_eq!(invalid.body.as_ref(), br#"{"rows": [{"firstName": 7"#);
+    assert!(matches!(
+        invalid.cause,
+        user_apis::runtime::InvalidResponseCause::Decode(_)
+    ));
 }
 
 #[tokio::test]

@@ -251,6 +251,62 @@ pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<St
     Ok(log)
 }
 
+/// Decodes every JSON response body through `Runtime::decode`, and makes the client's `Error`
+/// the runtime's.
+///
+/// progenitor reads a body whole, however long, and when it cannot be decoded its error keeps
+/// neither the operation nor the status (a 404 with an HTML page loses its 404). The runtime's
+/// `decode` reads at most the configured maximum, and its `Error::InvalidResponse` names the
+/// operation, the status and the content type and keeps the start of the body. The runtime's
+/// `Error` keeps progenitor's variant names for everything else.
+pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
+    struct Decode {
+        replaced: usize,
+    }
+    impl VisitMut for Decode {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let Expr::Call(call) = expr {
+                let is_from_response = matches!(call.func.as_ref(),
+                    Expr::Path(path) if quote!(#path).to_string() == "ResponseValue :: from_response");
+                if is_from_response {
+                    let args = &call.args;
+                    *expr = parse_quote!(client.inner.decode(#args, &info));
+                    self.replaced += 1;
+                }
+            }
+        }
+    }
+
+    // The re-export of progenitor's support types loses `Error`, which the runtime provides.
+    let expected =
+        "pub use progenitor_client :: { ByteStream , ClientInfo , Error , ResponseValue , } ;";
+    let position = file
+        .items
+        .iter()
+        .position(|item| matches!(item, Item::Use(u) if quote!(#u).to_string().ends_with(expected)))
+        .ok_or_else(|| {
+            "progenitor's output does not re-export its Error as expected".to_string()
+        })?;
+    file.items[position] = parse_quote! {
+        #[allow(unused_imports)]
+        pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+    };
+    file.items.insert(
+        position + 1,
+        parse_quote!(
+            pub use ::user_apis_runtime::Error;
+        ),
+    );
+
+    let mut decode = Decode { replaced: 0 };
+    decode.visit_file_mut(file);
+    Ok(vec![format!(
+        "decode_through_runtime: {} response bodies decode through Runtime::decode; Error is user_apis_runtime::Error",
+        decode.replaced
+    )])
+}
+
 /// Sends every path parameter through `user_apis_runtime::path_segment`.
 ///
 /// progenitor's `encode_path` percent-encodes `/`, `?` and `#`, but leaves an empty value, `.`

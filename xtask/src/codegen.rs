@@ -91,6 +91,7 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
     log.extend(code_fixups::open_string_enums(&mut file)?);
     log.extend(code_fixups::add_input_conversions(&mut file, &splits)?);
     log.extend(code_fixups::guard_path_segments(&mut file));
+    log.extend(code_fixups::decode_through_runtime(&mut file)?);
     log.extend(code_fixups::optional_request_bodies(
         &mut file,
         &optional_body_operations(&spec),

@@ -5,7 +5,8 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+pub use ::user_apis_runtime::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -8747,26 +8748,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8869,33 +8864,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9003,33 +8990,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9147,40 +9126,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9281,37 +9250,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9398,23 +9357,17 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9501,30 +9454,22 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9613,26 +9558,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9719,23 +9658,17 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9822,23 +9755,17 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9927,26 +9854,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10048,26 +9969,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10205,33 +10120,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10334,23 +10241,17 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10437,23 +10338,17 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10540,30 +10435,22 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10686,26 +10573,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10823,33 +10704,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10949,23 +10822,17 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11051,33 +10918,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11200,26 +11059,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11342,26 +11195,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11484,26 +11331,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11621,33 +11462,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11746,26 +11579,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11865,23 +11692,17 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11982,23 +11803,17 @@ pub mod builder {
                 202u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12101,23 +11916,17 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12216,26 +12025,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12335,23 +12138,17 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12439,30 +12236,22 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12549,23 +12338,17 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12652,23 +12435,17 @@ pub mod builder {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12754,26 +12531,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12912,33 +12683,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13063,33 +12826,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13194,26 +12949,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13319,23 +13068,17 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13461,26 +13204,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13598,33 +13335,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13763,33 +13492,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13917,40 +13638,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 422u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14076,26 +13787,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14184,26 +13889,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),

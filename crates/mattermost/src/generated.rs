@@ -5,7 +5,8 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+pub use ::user_apis_runtime::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -7441,33 +7442,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -7810,26 +7803,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -7938,19 +7925,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8000,19 +7983,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 500u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8128,26 +8107,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8231,12 +8204,10 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8318,12 +8289,10 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8393,33 +8362,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8487,19 +8448,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8584,19 +8541,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8649,12 +8602,10 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8730,27 +8681,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8827,23 +8772,17 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -8925,40 +8864,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9008,20 +8937,16 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9097,12 +9022,10 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9184,33 +9107,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9292,33 +9207,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9400,26 +9307,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9501,26 +9402,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9603,26 +9498,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9698,19 +9587,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9760,19 +9645,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -9822,33 +9703,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10033,33 +9906,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10142,26 +10007,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10243,26 +10102,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10344,26 +10197,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10445,26 +10292,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10547,26 +10388,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10636,33 +10471,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10732,26 +10559,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10822,19 +10643,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -10904,26 +10721,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11019,26 +10830,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11108,33 +10913,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11234,26 +11031,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11326,26 +11117,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11445,33 +11230,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11572,26 +11349,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11661,33 +11432,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11757,40 +11520,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11860,26 +11613,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -11962,37 +11709,27 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12062,40 +11799,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12160,37 +11887,27 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12286,33 +12003,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12382,40 +12091,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12517,26 +12216,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12632,26 +12325,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12721,40 +12408,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12852,26 +12529,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -12944,26 +12615,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13059,26 +12724,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13148,26 +12807,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13237,26 +12890,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13360,26 +13007,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13480,26 +13121,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13601,27 +13236,21 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13715,26 +13344,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -13807,26 +13430,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),

@@ -2,11 +2,11 @@
 //! [`Image`], a downloaded image with its content type.
 
 use futures_util::TryStreamExt;
-use progenitor_client::{ByteStream, ClientHooks, Error, OperationInfo, ResponseValue};
+use progenitor_client::{ByteStream, ClientHooks, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use reqwest::multipart::{Form, Part};
 
-use crate::{Client, builder, types};
+use crate::{Client, Error, builder, types};
 
 /// An image as the server sent it: its bytes and its media type.
 #[derive(Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl Image {
     ///
     /// # Errors
     ///
-    /// [`Error::ResponseBodyError`] when the body cannot be read to its end.
+    /// [`Error::CommunicationError`] when the body cannot be read to its end.
     pub async fn collect<E>(
         response: ResponseValue<ByteStream>,
     ) -> Result<ResponseValue<Self>, Error<E>> {
@@ -49,7 +49,7 @@ impl Image {
                 Ok(bytes)
             })
             .await
-            .map_err(Error::ResponseBodyError)?;
+            .map_err(Error::CommunicationError)?;
         Ok(ResponseValue::new(
             Self {
                 content_type,
@@ -77,7 +77,7 @@ impl builder::GetProfileImage<'_> {
     ///
     /// # Errors
     ///
-    /// As `send`, and [`Error::ResponseBodyError`] when the body cannot be read to its end.
+    /// As `send`, and [`Error::CommunicationError`] when the body cannot be read to its end.
     pub async fn send_image(self) -> Result<ResponseValue<Image>, Error<types::AppError>> {
         Image::collect(self.send().await?).await
     }
@@ -88,7 +88,7 @@ impl builder::GetDefaultProfileImage<'_> {
     ///
     /// # Errors
     ///
-    /// As `send`, and [`Error::ResponseBodyError`] when the body cannot be read to its end.
+    /// As `send`, and [`Error::CommunicationError`] when the body cannot be read to its end.
     pub async fn send_image(self) -> Result<ResponseValue<Image>, Error<types::AppError>> {
         Image::collect(self.send().await?).await
     }
@@ -209,9 +209,9 @@ impl<'a> SetProfileImage<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200 => ResponseValue::from_response(response).await,
+            200 => client.inner.decode(response, &info).await,
             status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
+                client.inner.decode(response, &info).await?,
             )),
             _ => Err(Error::UnexpectedResponse(response)),
         }

@@ -4,12 +4,11 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use progenitor_client::Error;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use user_apis_runtime::{ClientConfig, ConfigError, Password};
 
-use crate::{Client, types};
+use crate::{Client, Error, types};
 
 /// The response header in which Mattermost hands back a new session's token.
 pub const TOKEN_HEADER: &str = "token";

@@ -5,7 +5,8 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+pub use ::user_apis_runtime::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -4063,33 +4064,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4211,33 +4204,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4307,33 +4292,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4429,40 +4406,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4548,30 +4515,22 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4658,33 +4617,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4788,40 +4739,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4925,40 +4866,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5095,40 +5026,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5232,33 +5153,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5341,40 +5254,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5460,37 +5363,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5578,40 +5471,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5683,37 +5566,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5814,40 +5687,30 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5919,37 +5782,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6021,37 +5874,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6123,37 +5966,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6243,33 +6076,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6365,41 +6190,31 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6487,30 +6302,22 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6630,33 +6437,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6760,37 +6559,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -6894,37 +6683,27 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -7010,30 +6789,22 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),

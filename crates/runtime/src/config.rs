@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::{ConfigError, Credential, RateLimitReset, RetryPolicy, Runtime};
+use crate::{ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, RateLimitReset, RetryPolicy, Runtime};
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,6 +35,7 @@ pub struct ClientConfig {
     retry: RetryPolicy,
     headers: HeaderMap,
     follow_redirects: bool,
+    max_body_size: usize,
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -61,7 +62,17 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             headers: HeaderMap::new(),
             follow_redirects: true,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
+    }
+
+    /// The longest JSON response body to read, in bytes (default 16 MiB). A longer body fails
+    /// with `InvalidResponseCause::TooLarge` as soon as it passes the limit, so a hostile or
+    /// broken server cannot make the client buffer an unbounded body. Binary downloads stream
+    /// and are not limited.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
     }
 
     /// Time allowed to establish a connection (default 10 s).
@@ -158,7 +169,7 @@ impl ClientConfig {
         Ok(Parts {
             base_url,
             http,
-            runtime: Runtime::new(self.retry),
+            runtime: Runtime::new(self.retry).with_max_body_size(self.max_body_size),
         })
     }
 }

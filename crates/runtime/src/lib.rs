@@ -10,6 +10,7 @@
 
 mod config;
 mod credentials;
+mod error;
 mod paginate;
 mod password;
 mod retry;
@@ -18,10 +19,16 @@ pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
 pub use credentials::Credential;
+pub use error::{Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES};
 pub use paginate::{Page, next_link_param, paginate};
 pub use password::Password;
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
+
+/// The default longest JSON body a client reads: 16 MiB. Longer ones fail with
+/// [`InvalidResponseCause::TooLarge`] without being read to their end. Binary downloads stream
+/// and are not limited.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 
 /// Percent-encodes one path parameter so it stays exactly one path segment.
 ///
@@ -32,15 +39,15 @@ pub use secrecy::SecretString;
 ///
 /// # Errors
 ///
-/// [`progenitor_client::Error::InvalidRequest`] naming the problem, for those values.
+/// [`Error::InvalidRequest`] naming the problem, for those values.
 // The error type is the one every generated operation returns, large or not.
 #[allow(clippy::result_large_err)]
-pub fn path_segment<E>(value: &str) -> Result<String, progenitor_client::Error<E>> {
+pub fn path_segment<E>(value: &str) -> Result<String, Error<E>> {
     match value {
-        "" => Err(progenitor_client::Error::InvalidRequest(
+        "" => Err(Error::InvalidRequest(
             "a path parameter is empty".to_string(),
         )),
-        "." | ".." => Err(progenitor_client::Error::InvalidRequest(format!(
+        "." | ".." => Err(Error::InvalidRequest(format!(
             "a path parameter is {value:?}, which would change the path"
         ))),
         _ => Ok(progenitor_client::encode_path(value)),
@@ -75,9 +82,16 @@ pub enum ConfigError {
 }
 
 /// The state every generated client carries and its hooks delegate to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Runtime {
     retry: RetryPolicy,
+    max_body_size: usize,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::new(RetryPolicy::default())
+    }
 }
 
 /// A header progenitor adds to every request from the spec's `info.version`. None of the
@@ -85,9 +99,38 @@ pub struct Runtime {
 const GENERATOR_VERSION_HEADER: &str = "api-version";
 
 impl Runtime {
-    /// A runtime applying `retry`.
+    /// A runtime applying `retry`, reading bodies of up to [`DEFAULT_MAX_BODY_SIZE`] bytes.
     pub fn new(retry: RetryPolicy) -> Self {
-        Self { retry }
+        Self {
+            retry,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+        }
+    }
+
+    /// The same runtime, refusing JSON bodies longer than `bytes`.
+    pub fn with_max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Reads and decodes the JSON body of a generated operation's response.
+    ///
+    /// Generated code calls this for every JSON body (codegen's `decode_through_runtime`
+    /// fixup). It reads at most the configured maximum, and when the body cannot be read or
+    /// decoded, the error names the operation, the status and the content type, and keeps the
+    /// start of the body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidResponse`] when the body is too long, unreadable or not the expected JSON.
+    // The error type is the one every generated operation returns, large or not.
+    #[allow(clippy::result_large_err)]
+    pub async fn decode<T: serde::de::DeserializeOwned, E>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
+        error::decode(response, info, self.max_body_size).await
     }
 
     /// The retry policy in force.
@@ -121,7 +164,7 @@ mod tests {
         for value in ["", ".", ".."] {
             let error = path_segment::<()>(value).expect_err("refused");
             assert!(
-                matches!(error, progenitor_client::Error::InvalidRequest(_)),
+                matches!(error, Error::InvalidRequest(_)),
                 "{value:?}: {error:?}"
             );
         }

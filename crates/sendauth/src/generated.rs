@@ -5,7 +5,8 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+pub use ::user_apis_runtime::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -2775,19 +2776,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 500u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -2865,26 +2862,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 422u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3003,12 +2994,10 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3078,16 +3067,12 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3157,16 +3142,12 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3235,19 +3216,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3342,33 +3319,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 422u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3438,23 +3407,17 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3573,19 +3536,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3693,26 +3652,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 406u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3782,16 +3735,12 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3860,26 +3809,20 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 406u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3992,16 +3935,12 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -4120,19 +4059,15 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),

@@ -1,0 +1,339 @@
+//! `Error`: what every generated operation returns when it does not succeed, and the decoding
+//! that keeps the operation, the status and the raw body when a response cannot be read.
+
+use std::fmt;
+
+use bytes::Bytes;
+use progenitor_client::{OperationInfo, ResponseValue};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
+use serde::de::DeserializeOwned;
+
+/// How much of an undecodable body an error keeps, for debugging.
+pub const KEPT_BODY_BYTES: usize = 4096;
+
+/// Why an operation failed. `E` is the API's typed error body.
+///
+/// Callers ask questions of it as of a `reqwest::Error`: [`status`](Self::status),
+/// [`is_timeout`](Self::is_timeout), [`is_connect`](Self::is_connect),
+/// [`operation`](Self::operation), [`raw_body`](Self::raw_body). No response, however
+/// malformed, makes an operation panic: it ends in one of these variants.
+#[non_exhaustive]
+pub enum Error<E = ()> {
+    /// The request could not be built: a required parameter is missing, or a value cannot be
+    /// sent (for example a path parameter that is empty, `.` or `..`).
+    InvalidRequest(String),
+    /// The request did not complete: no connection, a timeout, a reset.
+    CommunicationError(reqwest::Error),
+    /// A status the API documents as an error, with its decoded error body.
+    ErrorResponse(ResponseValue<E>),
+    /// A status the API does not document for this operation; the body is unread.
+    UnexpectedResponse(reqwest::Response),
+    /// A documented status whose body could not be read or decoded.
+    InvalidResponse(Box<InvalidResponse>),
+    /// A failure reported by a client hook.
+    Custom(String),
+}
+
+/// A response whose body could not be read or decoded, with what is needed to debug it.
+#[derive(Debug)]
+pub struct InvalidResponse {
+    /// The operationId of the request.
+    pub operation: &'static str,
+    /// The response's status.
+    pub status: StatusCode,
+    /// The response's `Content-Type`, if it had one.
+    pub content_type: Option<String>,
+    /// The first [`KEPT_BODY_BYTES`] bytes of the body (empty when it could not be read).
+    pub body: Bytes,
+    /// What went wrong.
+    pub cause: InvalidResponseCause,
+}
+
+/// Why a response body could not be used.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum InvalidResponseCause {
+    /// The body is not the JSON the operation expects (truncated, invalid, empty, HTML, or of
+    /// the wrong shape).
+    Decode(serde_json::Error),
+    /// The body could not be read to its end.
+    Read(reqwest::Error),
+    /// The body is longer than the configured maximum; reading stopped there.
+    TooLarge {
+        /// The maximum, in bytes (see `ClientConfig::max_body_size`).
+        limit: usize,
+    },
+}
+
+impl<E> Error<E> {
+    /// The HTTP status of the response that caused the error, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::CommunicationError(error) => error.status(),
+            Self::ErrorResponse(response) => Some(response.status()),
+            Self::UnexpectedResponse(response) => Some(response.status()),
+            Self::InvalidResponse(invalid) => Some(invalid.status),
+            Self::InvalidRequest(_) | Self::Custom(_) => None,
+        }
+    }
+
+    /// Whether the request timed out (connecting, or waiting for or reading the response).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Self::CommunicationError(error) => error.is_timeout(),
+            Self::InvalidResponse(invalid) => {
+                matches!(&invalid.cause, InvalidResponseCause::Read(e) if e.is_timeout())
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Self::CommunicationError(error) if error.is_connect())
+    }
+
+    /// The operationId of a request whose response could not be used.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidResponse(invalid) => Some(invalid.operation),
+            _ => None,
+        }
+    }
+
+    /// The start of a body that could not be decoded, for debugging.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Self::InvalidResponse(invalid) => Some(&invalid.body),
+            _ => None,
+        }
+    }
+
+    /// The typed error body of a documented error status.
+    pub fn error_body(&self) -> Option<&E> {
+        match self {
+            Self::ErrorResponse(response) => Some(response.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Self::CommunicationError(error) => write!(f, "request failed: {error}"),
+            Self::ErrorResponse(response) => write!(
+                f,
+                "error response {}: {:?}",
+                response.status(),
+                response.as_ref()
+            ),
+            Self::UnexpectedResponse(response) => write!(
+                f,
+                "unexpected response {} from {}",
+                response.status(),
+                response.url().path()
+            ),
+            Self::InvalidResponse(invalid) => fmt::Display::fmt(invalid, f),
+            Self::Custom(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl fmt::Display for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid response to {} ({}", self.operation, self.status)?;
+        if let Some(content_type) = &self.content_type {
+            write!(f, ", {content_type}")?;
+        }
+        match &self.cause {
+            InvalidResponseCause::Decode(error) => write!(f, "): {error}")?,
+            InvalidResponseCause::Read(error) => write!(f, "): body unreadable: {error}")?,
+            InvalidResponseCause::TooLarge { limit } => {
+                write!(f, "): body longer than the {limit}-byte maximum")?;
+            }
+        }
+        if !self.body.is_empty() {
+            let start: String = String::from_utf8_lossy(&self.body)
+                .chars()
+                .take(120)
+                .collect();
+            write!(f, "; body starts {start:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidRequest(message) => {
+                f.debug_tuple("InvalidRequest").field(message).finish()
+            }
+            Self::CommunicationError(error) => {
+                f.debug_tuple("CommunicationError").field(error).finish()
+            }
+            Self::ErrorResponse(response) => f
+                .debug_struct("ErrorResponse")
+                .field("status", &response.status())
+                .field("body", response.as_ref())
+                .finish(),
+            Self::UnexpectedResponse(response) => f
+                .debug_struct("UnexpectedResponse")
+                .field("status", &response.status())
+                .field("path", &response.url().path())
+                .finish(),
+            Self::InvalidResponse(invalid) => {
+                f.debug_tuple("InvalidResponse").field(invalid).finish()
+            }
+            Self::Custom(message) => f.debug_tuple("Custom").field(message).finish(),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::CommunicationError(error) => Some(error),
+            Self::InvalidResponse(invalid) => match &invalid.cause {
+                InvalidResponseCause::Decode(error) => Some(error),
+                InvalidResponseCause::Read(error) => Some(error),
+                InvalidResponseCause::TooLarge { .. } => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<reqwest::Error> for Error<E> {
+    fn from(error: reqwest::Error) -> Self {
+        Self::CommunicationError(error)
+    }
+}
+
+impl<E> From<reqwest::header::InvalidHeaderValue> for Error<E> {
+    fn from(error: reqwest::header::InvalidHeaderValue) -> Self {
+        Self::InvalidRequest(error.to_string())
+    }
+}
+
+impl<E> From<std::convert::Infallible> for Error<E> {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+/// The error the generated client's hooks speak, folded into this one.
+impl<E> From<progenitor_client::Error<E>> for Error<E> {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as Generated;
+        match error {
+            Generated::InvalidRequest(message) => Self::InvalidRequest(message),
+            Generated::CommunicationError(error)
+            | Generated::InvalidUpgrade(error)
+            | Generated::ResponseBodyError(error) => Self::CommunicationError(error),
+            Generated::ErrorResponse(response) => Self::ErrorResponse(response),
+            Generated::UnexpectedResponse(response) => Self::UnexpectedResponse(response),
+            Generated::InvalidResponsePayload(_, error) => Self::Custom(error.to_string()),
+            Generated::Custom(message) => Self::Custom(message),
+        }
+    }
+}
+
+/// Reads and decodes a JSON response body of at most `limit` bytes.
+pub(crate) async fn decode<T: DeserializeOwned, E>(
+    response: reqwest::Response,
+    info: &OperationInfo,
+    limit: usize,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let invalid = |body: Bytes, cause| {
+        Error::InvalidResponse(Box::new(InvalidResponse {
+            operation: info.operation_id,
+            status,
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            body: body.slice(..body.len().min(KEPT_BODY_BYTES)),
+            cause,
+        }))
+    };
+    let body = match read_limited(response, &headers, limit).await {
+        Ok(body) => body,
+        Err((partial, cause)) => return Err(invalid(partial, cause)),
+    };
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(error) => Err(invalid(body, InvalidResponseCause::Decode(error))),
+    }
+}
+
+/// Reads a body chunk by chunk, stopping as soon as it passes `limit`.
+async fn read_limited(
+    mut response: reqwest::Response,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, (Bytes, InvalidResponseCause)> {
+    let too_large = InvalidResponseCause::TooLarge { limit };
+    let announced = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limit as u64) {
+        return Err((Bytes::new(), too_large));
+    }
+    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    let room = KEPT_BODY_BYTES.saturating_sub(body.len()).min(chunk.len());
+                    body.extend_from_slice(&chunk[..room]);
+                    body.truncate(KEPT_BODY_BYTES);
+                    return Err((Bytes::from(body), too_large));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(Bytes::from(body)),
+            Err(error) => return Err((Bytes::from(body), InvalidResponseCause::Read(error))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(cause: InvalidResponseCause, body: &'static [u8]) -> Error<()> {
+        Error::InvalidResponse(Box::new(InvalidResponse {
+            operation: "get_user",
+            status: StatusCode::OK,
+            content_type: Some("text/html".to_string()),
+            body: Bytes::from_static(body),
+            cause,
+        }))
+    }
+
+    #[test]
+    fn an_invalid_response_names_operation_status_and_body() {
+        let decode = serde_json::from_slice::<u32>(b"<html>").expect_err("not JSON");
+        let error = invalid(InvalidResponseCause::Decode(decode), b"<html>oops</html>");
+        assert_eq!(error.status(), Some(StatusCode::OK));
+        assert_eq!(error.operation(), Some("get_user"));
+        assert_eq!(error.raw_body(), Some(&b"<html>oops</html>"[..]));
+        assert_eq!(
+            error.to_string(),
+            "invalid response to get_user (200 OK, text/html): expected value at line 1 column 1; \
+             body starts \"<html>oops</html>\""
+        );
+        let error = invalid(InvalidResponseCause::TooLarge { limit: 10 }, b"");
+        assert_eq!(
+            error.to_string(),
+            "invalid response to get_user (200 OK, text/html): body longer than the 10-byte maximum"
+        );
+    }
+}
