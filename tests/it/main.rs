@@ -1,6 +1,7 @@
 //! The workspace's integration tests: every client against local `httpmock` servers.
 
 mod gitlab;
+mod hostile;
 mod mattermost;
 mod okta;
 mod sendauth;

@@ -1,0 +1,402 @@
+//! Hostile and broken servers, against every provider: malformed bodies, stalls, huge bodies
+//! and rate-limit storms. Each must end in a typed error, quickly, without a panic.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use httpmock::Method::GET;
+use httpmock::MockServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use user_apis::runtime::{Error, InvalidResponseCause};
+use user_apis::{ClientConfig, RetryPolicy, gitlab, mattermost, okta, sendauth};
+use user_apis_tests::fast_retries;
+
+const SENDAUTH_USER_ID: &str = "7b0e9a4e-3c1f-4b8e-9d2a-5f6c7d8e9f01";
+
+#[derive(Debug, Clone, Copy)]
+enum Provider {
+    GitLab,
+    Mattermost,
+    Okta,
+    SendAuth,
+}
+
+const PROVIDERS: [Provider; 4] = [
+    Provider::GitLab,
+    Provider::Mattermost,
+    Provider::Okta,
+    Provider::SendAuth,
+];
+
+impl Provider {
+    /// The path of the provider's get-one-user operation, as `get_user` below calls it.
+    fn user_path(self) -> String {
+        match self {
+            Self::GitLab => "/api/v4/users/1".to_string(),
+            Self::Mattermost => "/api/v4/users/u1".to_string(),
+            Self::Okta => "/api/v1/users/u1".to_string(),
+            Self::SendAuth => format!("/api/v1/users/{SENDAUTH_USER_ID}"),
+        }
+    }
+}
+
+/// What a failed call tells its caller, the same for every provider.
+#[derive(Debug)]
+struct Failure {
+    variant: &'static str,
+    status: Option<u16>,
+    operation: Option<&'static str>,
+    content_type: Option<String>,
+    body: Option<Vec<u8>>,
+    too_large: bool,
+    timeout: bool,
+}
+
+fn failure<E>(error: &Error<E>) -> Failure {
+    let (content_type, too_large) = match error {
+        Error::InvalidResponse(invalid) => (
+            invalid.content_type.clone(),
+            matches!(invalid.cause, InvalidResponseCause::TooLarge { .. }),
+        ),
+        _ => (None, false),
+    };
+    Failure {
+        variant: match error {
+            Error::InvalidRequest(_) => "InvalidRequest",
+            Error::CommunicationError(_) => "CommunicationError",
+            Error::ErrorResponse(_) => "ErrorResponse",
+            Error::UnexpectedResponse(_) => "UnexpectedResponse",
+            Error::InvalidResponse(_) => "InvalidResponse",
+            _ => "other",
+        },
+        status: error.status().map(|s| s.as_u16()),
+        operation: error.operation(),
+        content_type,
+        body: error.raw_body().map(<[u8]>::to_vec),
+        too_large,
+        timeout: error.is_timeout(),
+    }
+}
+
+/// Calls the provider's get-one-user operation against `config`; a success is `Ok(())`.
+async fn get_user(provider: Provider, config: ClientConfig) -> Result<(), Failure> {
+    match provider {
+        Provider::GitLab => {
+            let client = gitlab::Client::with_private_token(config, "glpat-x").expect("client");
+            client
+                .get_user()
+                .id(1)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| failure(&e))
+        }
+        Provider::Mattermost => {
+            let client = mattermost::Client::with_token(config, "mm-token").expect("client");
+            client
+                .get_user()
+                .user_id("u1")
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| failure(&e))
+        }
+        Provider::Okta => {
+            let client = okta::Client::with_api_token(config, "okta-token").expect("client");
+            client
+                .get_user()
+                .user_id("u1")
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| failure(&e))
+        }
+        Provider::SendAuth => {
+            let client = sendauth::Client::with_basic_auth(config, "api", "pw").expect("client");
+            let id: uuid::Uuid = SENDAUTH_USER_ID.parse().expect("uuid");
+            client
+                .get_user()
+                .user_id(id)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| failure(&e))
+        }
+    }
+}
+
+/// Serves one canned answer on the provider's user path and calls `get_user`.
+async fn answer(provider: Provider, status: u16, content_type: &str, body: &str) -> Failure {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(provider.user_path());
+            then.status(status)
+                .header("content-type", content_type)
+                .body(body);
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    get_user(provider, config)
+        .await
+        .expect_err("a broken answer is an error")
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_typed_errors_naming_operation_and_status() {
+    let cases = [
+        (
+            "truncated JSON",
+            200,
+            "application/json",
+            r#"{"id": 1, "user"#,
+        ),
+        (
+            "invalid JSON",
+            200,
+            "application/json",
+            "{id: 1, 'name': nope}",
+        ),
+        ("wrong shape", 200, "application/json", "[1, 2, 3]"),
+        (
+            "HTML page with 200",
+            200,
+            "text/html",
+            "<html><body>Gateway login</body></html>",
+        ),
+        ("empty body", 200, "application/json", ""),
+        (
+            "wrong content type",
+            200,
+            "text/plain",
+            "rate limited, try later",
+        ),
+        (
+            "HTML page with a documented 404",
+            404,
+            "text/html",
+            "<h1>Not Found</h1>",
+        ),
+    ];
+    for provider in PROVIDERS {
+        for (case, status, content_type, body) in cases {
+            let failure = answer(provider, status, content_type, body).await;
+            let context = format!("{provider:?}, {case}: {failure:?}");
+            assert_eq!(failure.variant, "InvalidResponse", "{context}");
+            assert_eq!(failure.status, Some(status), "{context}");
+            assert_eq!(failure.operation, Some("get_user"), "{context}");
+            assert_eq!(
+                failure.content_type.as_deref(),
+                Some(content_type),
+                "{context}"
+            );
+            assert_eq!(failure.body.as_deref(), Some(body.as_bytes()), "{context}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_undocumented_status_keeps_its_status() {
+    for provider in PROVIDERS {
+        let failure = answer(provider, 418, "text/plain", "I'm a teapot").await;
+        assert_eq!(failure.variant, "UnexpectedResponse", "{provider:?}");
+        assert_eq!(failure.status, Some(418), "{provider:?}");
+    }
+}
+
+#[tokio::test]
+async fn kept_bodies_are_truncated() {
+    let long = format!("<html>{}</html>", "x".repeat(100_000));
+    let failure = answer(Provider::Okta, 200, "text/html", &long).await;
+    let body = failure.body.expect("kept");
+    assert_eq!(body.len(), user_apis::runtime::KEPT_BODY_BYTES);
+    assert!(body.starts_with(b"<html>xxx"));
+}
+
+/// A raw TCP server for misbehaviour httpmock cannot produce. For every connection it reads
+/// the request head and then runs `behave` on the socket. Returns its URL and a connection
+/// counter.
+async fn raw_server<F, Fut>(behave: F) -> (String, Arc<AtomicUsize>)
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&connections);
+    let behave = Arc::new(behave);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let behave = Arc::clone(&behave);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0_u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                behave(socket).await;
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn stalled_servers_end_in_a_timeout_within_the_configured_time() {
+    // One server accepts and never answers; the other sends headers and then stalls.
+    let (silent, _) = raw_server(|socket| async move {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(socket);
+    })
+    .await;
+    let (half, _) = raw_server(|mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\":";
+        let _ = socket.write_all(head.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    for (name, url) in [("silent", silent), ("headers then stall", half)] {
+        for provider in PROVIDERS {
+            let config = ClientConfig::new(url.as_str())
+                .timeout(Duration::from_millis(300))
+                .retry(RetryPolicy::never());
+            let started = Instant::now();
+            let failure = get_user(provider, config).await.expect_err("times out");
+            let took = started.elapsed();
+            assert!(failure.timeout, "{name}, {provider:?}: {failure:?}");
+            assert!(
+                took < Duration::from_secs(5),
+                "{name}, {provider:?} took {took:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_huge_body_stops_at_the_limit_without_being_read() {
+    // An endless body: a JSON array that never closes, sent in 64 KiB chunks, with or without
+    // announcing a 200 MB length. The server counts what it managed to send.
+    let sent = Arc::new(AtomicUsize::new(0));
+    let serve = |announce: bool, sent: Arc<AtomicUsize>| {
+        move |mut socket: tokio::net::TcpStream| {
+            let sent = Arc::clone(&sent);
+            async move {
+                let head = if announce {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 200000000\r\n\r\n"
+                } else {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n"
+                };
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let mut chunk = vec![b' '; 64 * 1024];
+                chunk[0] = b'[';
+                while sent.load(Ordering::SeqCst) < 200_000_000 {
+                    if socket.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                    chunk[0] = b' ';
+                    sent.fetch_add(chunk.len(), Ordering::SeqCst);
+                }
+            }
+        }
+    };
+    for announce in [true, false] {
+        sent.store(0, Ordering::SeqCst);
+        let (url, _) = raw_server(serve(announce, Arc::clone(&sent))).await;
+        let config = ClientConfig::new(url)
+            .max_body_size(1024 * 1024)
+            .retry(RetryPolicy::never());
+        let failure = get_user(Provider::GitLab, config)
+            .await
+            .expect_err("too large");
+        assert!(failure.too_large, "announce {announce}: {failure:?}");
+        assert_eq!(failure.status, Some(200));
+        // The client hung up long before the 200 MB: at most the limit plus what sat in the
+        // socket buffers was ever sent.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let total = sent.load(Ordering::SeqCst);
+        assert!(
+            total < 64 * 1024 * 1024,
+            "announce {announce}: {total} bytes were sent"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_storm_of_429s_stops_after_the_configured_attempts() {
+    for provider in PROVIDERS {
+        let server = MockServer::start_async().await;
+        let storm = server
+            .mock_async(|when, then| {
+                when.method(GET).path(provider.user_path());
+                then.status(429)
+                    .header("retry-after", "0")
+                    .body("slow down");
+            })
+            .await;
+        let config = ClientConfig::new(server.base_url()).retry(fast_retries().max_attempts(5));
+        let failure = get_user(provider, config).await.expect_err("still limited");
+        assert_eq!(failure.status, Some(429), "{provider:?}: {failure:?}");
+        storm.assert_calls_async(5).await;
+    }
+}
+
+#[tokio::test]
+async fn a_storm_of_429s_stops_when_the_wait_budget_is_spent() {
+    let server = MockServer::start_async().await;
+    let storm = server
+        .mock_async(|when, then| {
+            when.method(GET).path(Provider::Okta.user_path());
+            then.status(429)
+                .header("retry-after", "1")
+                .body("slow down");
+        })
+        .await;
+    // Ten attempts allowed, but only 1.5 s of waiting: one wait of 1 s fits, a second does not.
+    let config = ClientConfig::new(server.base_url()).retry(
+        RetryPolicy::default()
+            .max_attempts(10)
+            .max_total_wait(Duration::from_millis(1500)),
+    );
+    let failure = get_user(Provider::Okta, config).await.expect_err("limited");
+    assert_eq!(failure.status, Some(429));
+    storm.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn a_retry_after_date_is_honoured() {
+    let server = MockServer::start_async().await;
+    let in_a_second =
+        httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(GET).path(Provider::SendAuth.user_path());
+            then.status(429)
+                .header("retry-after", in_a_second)
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(GET).path(Provider::SendAuth.user_path());
+            then.status(200)
+                .json_body(serde_json::json!({"firstName": "Ada", "lastName": "L"}));
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    get_user(Provider::SendAuth, config)
+        .await
+        .expect("succeeds after the date");
+    limited.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+}
