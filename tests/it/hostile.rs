@@ -400,3 +400,48 @@ async fn a_retry_after_date_is_honoured() {
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
+    // The first connection gets half a body and is cut; later ones get the whole answer.
+    let user = r#"{"id":"u1","status":"ACTIVE","profile":{"login":"ada@example.com"}}"#;
+    let cut_first = || {
+        let served = Arc::new(AtomicUsize::new(0));
+        move |mut socket: tokio::net::TcpStream| {
+            let first = served.fetch_add(1, Ordering::SeqCst) == 0;
+            async move {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    user.len()
+                );
+                let body = if first { &user[..20] } else { user };
+                let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+                // Dropping the socket cuts a short body off mid-way.
+            }
+        }
+    };
+
+    let (url, connections) = raw_server(cut_first()).await;
+    let config = ClientConfig::new(url).retry(fast_retries());
+    let client = okta::Client::with_api_token(config, "okta-token").expect("client");
+    let read = client
+        .get_user()
+        .user_id("u1")
+        .send()
+        .await
+        .expect("the retry reads it all");
+    assert_eq!(read.id.as_deref(), Some("u1"));
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+
+    let (url, connections) = raw_server(cut_first()).await;
+    let config = ClientConfig::new(url).retry(fast_retries());
+    let client = okta::Client::with_api_token(config, "okta-token").expect("client");
+    let error = client
+        .create_user()
+        .body(okta::types::UserInput::default())
+        .send()
+        .await
+        .expect_err("a POST that may have been processed is not repeated");
+    assert!(matches!(error, Error::CommunicationError(_)), "{error:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+}

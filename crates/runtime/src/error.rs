@@ -242,6 +242,74 @@ impl<E> From<progenitor_client::Error<E>> for Error<E> {
     }
 }
 
+/// Marks a response whose JSON body [`buffer_json`] stopped reading at the size limit; it
+/// carries only the start of the body. Never sent on the wire.
+const TRUNCATED: &str = "x-user-apis-truncated";
+
+/// Whether a response says its body is JSON.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
+}
+
+/// Reads a JSON response body of at most `limit` bytes into memory and hands back an
+/// equivalent response, so that a connection that drops mid-body fails inside the retry loop.
+///
+/// Other bodies (images, HTML error pages) are left unread. A body announced or found to be
+/// longer than `limit` is not read further: the response then carries its start and a marker
+/// that makes [`decode`] report [`InvalidResponseCause::TooLarge`].
+pub(crate) async fn buffer_json(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<reqwest::Response> {
+    use reqwest::ResponseBuilderExt as _;
+
+    if !is_json(response.headers()) {
+        return Ok(response);
+    }
+    let announced = response.content_length();
+    if announced.is_some_and(|length| length > limit as u64) {
+        return Ok(response);
+    }
+    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
+    let mut truncated = false;
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            let room = KEPT_BODY_BYTES.saturating_sub(body.len()).min(chunk.len());
+            body.extend_from_slice(&chunk[..room]);
+            body.truncate(KEPT_BODY_BYTES);
+            truncated = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let mut builder = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = response.headers().clone();
+        if truncated {
+            headers.insert(TRUNCATED, reqwest::header::HeaderValue::from_static("1"));
+            headers.remove(CONTENT_LENGTH);
+        } else {
+            headers.insert(CONTENT_LENGTH, body.len().into());
+        }
+    }
+    match builder.body(body) {
+        Ok(rebuilt) => Ok(reqwest::Response::from(rebuilt)),
+        // Every part came from a valid response, so this cannot fail; the original response
+        // is gone, and an empty answer with the same status is the closest truthful stand-in.
+        Err(_) => Ok(reqwest::Response::from(http::Response::new(Vec::new()))),
+    }
+}
+
 /// Reads and decodes a JSON response body of at most `limit` bytes.
 pub(crate) async fn decode<T: DeserializeOwned, E>(
     response: reqwest::Response,
@@ -262,6 +330,10 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
             cause,
         }))
     };
+    if headers.contains_key(TRUNCATED) {
+        let start = response.bytes().await.unwrap_or_default();
+        return Err(invalid(start, InvalidResponseCause::TooLarge { limit }));
+    }
     let body = match read_limited(response, &headers, limit).await {
         Ok(body) => body,
         Err((partial, cause)) => return Err(invalid(partial, cause)),

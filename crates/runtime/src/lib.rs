@@ -145,7 +145,9 @@ impl Runtime {
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
         request.headers_mut().remove(GENERATOR_VERSION_HEADER);
-        self.retry.execute(http, request).await
+        self.retry
+            .execute_buffered(http, request, Some(self.max_body_size))
+            .await
     }
 }
 

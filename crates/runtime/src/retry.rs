@@ -118,7 +118,19 @@ impl RetryPolicy {
     pub async fn execute(
         &self,
         client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.execute_buffered(client, request, None).await
+    }
+
+    /// Like [`execute`](Self::execute), and with `buffer_json = Some(limit)` also reads a JSON
+    /// response body of up to `limit` bytes before returning, so that a connection that drops
+    /// in the middle of the body is retried like one that drops before the answer.
+    pub(crate) async fn execute_buffered(
+        &self,
+        client: &reqwest::Client,
         mut request: reqwest::Request,
+        buffer_json: Option<usize>,
     ) -> reqwest::Result<reqwest::Response> {
         let idempotent = is_idempotent(request.method());
         let mut delays = self.backoff();
@@ -126,7 +138,10 @@ impl RetryPolicy {
         loop {
             // A request whose body is a stream cannot be copied, and so cannot be retried.
             let spare = request.try_clone();
-            let outcome = client.execute(request).await;
+            let outcome = match (buffer_json, client.execute(request).await) {
+                (Some(limit), Ok(response)) => crate::error::buffer_json(response, limit).await,
+                (_, outcome) => outcome,
+            };
             let Some(next) = spare else { return outcome };
             let server_wait = match &outcome {
                 Ok(response) if should_retry_status(response.status(), idempotent) => {
@@ -194,7 +209,7 @@ fn should_retry_status(status: StatusCode, idempotent: bool) -> bool {
 }
 
 fn should_retry_error(error: &reqwest::Error, idempotent: bool) -> bool {
-    if error.is_builder() || error.is_redirect() || error.is_decode() || error.is_body() {
+    if error.is_builder() || error.is_redirect() {
         return false;
     }
     // A failed connect sent nothing; anything later may have reached the server.
