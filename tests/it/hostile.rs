@@ -445,3 +445,103 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     assert!(matches!(error, Error::CommunicationError(_)), "{error:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn secrets_never_show_and_bad_credentials_fail_at_construction() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(401)
+                .header("content-type", "text/html")
+                .body("<h1>no</h1>");
+        })
+        .await;
+    let secret = "s3cr3t-TOKEN-value";
+    let config = || ClientConfig::new(server.base_url()).retry(RetryPolicy::never());
+    let mut shown = vec![format!("{:?}", config())];
+
+    let gitlab = gitlab::Client::with_private_token(config(), secret).expect("client");
+    let error = gitlab.get_user().id(1).send().await.expect_err("401");
+    shown.extend([
+        format!("{gitlab:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ]);
+
+    let mattermost = mattermost::Client::with_token(config(), secret).expect("client");
+    let error = mattermost
+        .get_user()
+        .user_id("u1")
+        .send()
+        .await
+        .expect_err("401");
+    shown.extend([
+        format!("{mattermost:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ]);
+
+    let okta = okta::Client::with_api_token(config(), secret).expect("client");
+    let error = okta.get_user().user_id("u1").send().await.expect_err("401");
+    shown.extend([
+        format!("{okta:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ]);
+    let builder = okta
+        .change_password()
+        .user_id("u1")
+        .body(okta::types::ChangePasswordRequest {
+            old_password: Some(okta::types::PasswordCredential {
+                value: Some(secret.into()),
+            }),
+            new_password: Some(okta::types::PasswordCredential {
+                value: Some(secret.into()),
+            }),
+        });
+    shown.push(format!("{builder:?}"));
+
+    let sendauth = sendauth::Client::with_basic_auth(config(), "api", secret).expect("client");
+    let id: uuid::Uuid = SENDAUTH_USER_ID.parse().expect("uuid");
+    let error = sendauth
+        .get_user()
+        .user_id(id)
+        .send()
+        .await
+        .expect_err("401");
+    shown.extend([
+        format!("{sendauth:?}"),
+        format!("{error:?}"),
+        format!("{error}"),
+    ]);
+
+    for text in &shown {
+        assert!(!text.contains(secret), "a secret leaked: {text}");
+        // The basic credential's base64 form ("api:s3cr3t-TOKEN-value").
+        assert!(
+            !text.contains("YXBpOnMzY3IzdC1UT0tFTi12YWx1ZQ"),
+            "a secret leaked: {text}"
+        );
+    }
+
+    for bad in ["line\nbreak", "tab\there", "naïve", ""] {
+        let url = "https://example.com";
+        let errors = [
+            gitlab::Client::with_private_token(url, bad).map(drop).err(),
+            mattermost::Client::with_token(url, bad).map(drop).err(),
+            okta::Client::with_api_token(url, bad).map(drop).err(),
+            sendauth::Client::with_basic_auth(url, "api", bad)
+                .map(drop)
+                .err(),
+        ];
+        for error in errors {
+            let text = error.map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                text.starts_with("invalid credential: "),
+                "{bad:?}: {text:?}"
+            );
+            assert!(bad.is_empty() || !text.contains(bad), "{text}");
+        }
+    }
+}
