@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: spec → validation → fixups → progenitor → fixups → generated.rs.
+//! `cargo xtask codegen`: spec → validation → fixups → progenitor → fixups → generated.rs, and
+//! the same fixed-up spec → progenitor's CLI generator → CLI fixups → the `user-apis` modules.
 
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
@@ -11,13 +12,15 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::providers::Provider;
-use crate::{code_fixups, spec_fixups, validate};
+use crate::{cli_fixups, code_fixups, spec_fixups, validate};
 
 /// The generated code of one provider, with the figures codegen reports.
 #[derive(Debug)]
 pub struct Generated {
-    /// The complete text of `generated.rs`.
+    /// The complete text of the client's `generated.rs`.
     pub code: String,
+    /// The complete text of the provider's module of the command-line tool.
+    pub cli: String,
     /// What each fixup changed, a line per change.
     pub log: Vec<String>,
     /// Number of operations in the spec.
@@ -37,6 +40,20 @@ pub enum Outcome {
     Stale,
 }
 
+/// A provider's spec after validation and the spec fixups: what both generators start from,
+/// so that the command-line tool names exactly the types the client crate defines.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The fixed-up document.
+    pub spec: OpenAPI,
+    /// The schemas split into a read and a write form.
+    pub splits: Vec<spec_fixups::Split>,
+    /// What each spec fixup changed, a line per change.
+    pub log: Vec<String>,
+    /// Number of operations in the spec.
+    pub operations: usize,
+}
+
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -44,8 +61,26 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// Reads, checks and transforms one provider's spec and generates its client code.
+/// Reads, checks and transforms one provider's spec and generates its client code and its
+/// command-line module.
 pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
+    let prepared = prepare(provider, root)?;
+    let (code, client_log, types) = generate_client(provider, &prepared)?;
+    let (cli, cli_log) = generate_cli(provider, &prepared)?;
+    let mut log = prepared.log;
+    log.extend(client_log);
+    log.extend(cli_log);
+    Ok(Generated {
+        code,
+        cli,
+        log,
+        operations: prepared.operations,
+        types,
+    })
+}
+
+/// Reads and validates one provider's spec, then applies the spec fixups.
+pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
     let path = root.join(provider.spec);
     let text =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", provider.spec))?;
@@ -80,32 +115,63 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
     let (splits, split_log) = spec_fixups::split_read_only_request_bodies(&mut spec)
         .map_err(|e| format!("{}: {e}", provider.spec))?;
     log.extend(split_log);
+    Ok(Prepared {
+        spec,
+        splits,
+        log,
+        operations,
+    })
+}
 
-    let tokens = run_progenitor(&spec).map_err(|e| format!("{}: {e}", provider.spec))?;
+/// Generates the client code: progenitor, then the code fixups. Returns the text, the fixup
+/// log and the number of schema types.
+fn generate_client(
+    provider: &Provider,
+    prepared: &Prepared,
+) -> Result<(String, Vec<String>, usize), String> {
+    let spec = &prepared.spec;
+    let tokens = run_progenitor(|generator| generator.generate_tokens(spec))
+        .map_err(|e| format!("{}: {e}", provider.spec))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         format!(
             "{}: progenitor produced unparsable code: {e}",
             provider.spec
         )
     })?;
-    log.extend(code_fixups::open_string_enums(&mut file)?);
-    log.extend(code_fixups::add_input_conversions(&mut file, &splits)?);
+    let mut log = code_fixups::open_string_enums(&mut file)?;
+    log.extend(code_fixups::add_input_conversions(
+        &mut file,
+        &prepared.splits,
+    )?);
     log.extend(code_fixups::guard_path_segments(&mut file));
     log.extend(code_fixups::decode_through_runtime(&mut file)?);
     log.extend(code_fixups::optional_request_bodies(
         &mut file,
-        &optional_body_operations(&spec),
+        &optional_body_operations(spec),
     )?);
     log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
     let types = code_fixups::count_types(&mut file);
 
     let code = format!("{}{}", header(provider), prettyplease::unparse(&file));
-    Ok(Generated {
-        code,
-        log,
-        operations,
-        types,
-    })
+    Ok((code, log, types))
+}
+
+/// Generates the provider's module of the `user-apis` command-line tool: progenitor's CLI
+/// generator on the same fixed-up spec, then the CLI fixups.
+fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec<String>), String> {
+    let spec = &prepared.spec;
+    let tokens = run_progenitor(|generator| generator.cli(spec, provider.crate_name))
+        .map_err(|e| format!("{}: {e}", provider.spec))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        format!(
+            "{}: progenitor produced an unparsable CLI: {e}",
+            provider.spec
+        )
+    })?;
+    let log = cli_fixups::apply(&mut file, &binary_response_operations(spec))
+        .map_err(|e| format!("{} (CLI): {e}", provider.spec))?;
+    let code = format!("{}{}", cli_header(provider), prettyplease::unparse(&file));
+    Ok((code, log))
 }
 
 /// The operations whose request body may be left out (`requestBody.required` is false).
@@ -122,6 +188,54 @@ fn optional_body_operations(spec: &OpenAPI) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The operations whose success response is a binary body (`type: string, format: binary`),
+/// which the command-line tool writes to the file named by `--output`.
+fn binary_response_operations(spec: &OpenAPI) -> Vec<String> {
+    let resolve = |response: &'_ openapiv3::ReferenceOr<openapiv3::Response>| match response {
+        openapiv3::ReferenceOr::Item(response) => Some(response.clone()),
+        openapiv3::ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/responses/")
+            .and_then(|name| spec.components.as_ref()?.responses.get(name))
+            .and_then(|response| response.as_item())
+            .cloned(),
+    };
+    let is_binary = |response: &openapiv3::ReferenceOr<openapiv3::Response>| {
+        resolve(response).is_some_and(|response| {
+            response.content.values().any(|media| {
+                matches!(
+                    &media.schema,
+                    Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
+                        schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(string)),
+                        ..
+                    })) if string.format
+                        == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                )
+            })
+        })
+    };
+    spec.paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .flat_map(|item| item.iter())
+        .filter(|(_, operation)| {
+            operation
+                .responses
+                .responses
+                .iter()
+                .any(|(status, response)| status_is_success(status) && is_binary(response))
+        })
+        .filter_map(|(_, operation)| operation.operation_id.clone())
+        .collect()
+}
+
+fn status_is_success(status: &openapiv3::StatusCode) -> bool {
+    match status {
+        openapiv3::StatusCode::Code(code) => (200..300).contains(code),
+        openapiv3::StatusCode::Range(range) => *range == 2,
+    }
 }
 
 /// The settings every client is generated with.
@@ -153,12 +267,15 @@ fn password_schema() -> schemars::schema::SchemaObject {
     }
 }
 
-/// Runs progenitor, turning a panic inside it into an error instead of a crash.
-fn run_progenitor(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+/// Runs one of progenitor's generators on a fresh `Generator` with the project's settings,
+/// turning a panic inside it into an error instead of a crash.
+fn run_progenitor(
+    generate: impl FnOnce(&mut Generator) -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<proc_macro2::TokenStream, String> {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).generate_tokens(spec)
+        generate(&mut Generator::new(&settings()))
     }));
     panic::set_hook(previous_hook);
     match result {
@@ -184,6 +301,20 @@ fn header(provider: &Provider) -> String {
          // @generated by `cargo xtask codegen` from `{spec}`. Do not edit: change the spec or\n\
          // xtask and run the command again; `cargo xtask codegen --check` fails on any drift.\n\
          #![allow(missing_docs, clippy::all, clippy::pedantic)]\n\n",
+        name = provider.name,
+        spec = provider.spec,
+    )
+}
+
+/// The CLI's header. `unused_variables`: the `CliConfig` hooks progenitor declares have
+/// default bodies that ignore their arguments.
+fn cli_header(provider: &Provider) -> String {
+    format!(
+        "//! The `user-apis {name}` commands generated from `{spec}`: arguments, help, dispatch.\n\
+         //\n\
+         // @generated by `cargo xtask codegen` from `{spec}`. Do not edit: change the spec or\n\
+         // xtask and run the command again; `cargo xtask codegen --check` fails on any drift.\n\
+         #![allow(missing_docs, unused_variables, clippy::all, clippy::pedantic)]\n\n",
         name = provider.name,
         spec = provider.spec,
     )
@@ -217,24 +348,33 @@ pub fn run(
     for provider in providers {
         let started = Instant::now();
         let generated = generate(provider, root)?;
-        let outcome = ensure_file_contents(&root.join(provider.output), &generated.code, check)?;
+        let outputs = [
+            (provider.output, &generated.code),
+            (provider.cli_output, &generated.cli),
+        ];
+        let mut states = Vec::new();
+        for (output, contents) in outputs {
+            let state = match ensure_file_contents(&root.join(output), contents, check)? {
+                Outcome::Fresh => format!("{output} up to date"),
+                Outcome::Written => format!("wrote {output}"),
+                Outcome::Stale => {
+                    all_fresh = false;
+                    format!("STALE: {output} differs from {}", provider.spec)
+                }
+            };
+            states.push(state);
+        }
         let elapsed: Duration = started.elapsed();
         report.extend(generated.log.iter().map(|line| format!("  {line}")));
-        let state = match outcome {
-            Outcome::Fresh => "up to date".to_string(),
-            Outcome::Written => format!("wrote {}", provider.output),
-            Outcome::Stale => {
-                all_fresh = false;
-                format!("STALE: {} differs from {}", provider.output, provider.spec)
-            }
-        };
         report.push(format!(
-            "{}: {} operations, {} types, {} lines, {:.2}s, {state}",
+            "{}: {} operations, {} types, {} + {} lines, {:.2}s, {}",
             provider.name,
             generated.operations,
             generated.types,
             generated.code.lines().count(),
+            generated.cli.lines().count(),
             elapsed.as_secs_f64(),
+            states.join(", "),
         ));
     }
     Ok((report, all_fresh))
@@ -267,6 +407,11 @@ mod tests {
                 "{} differs between runs",
                 provider.name
             );
+            assert_eq!(
+                first.cli, second.cli,
+                "the {} CLI differs between runs",
+                provider.name
+            );
         }
     }
 
@@ -289,7 +434,8 @@ paths:
 "#,
         )
         .expect("test spec parses");
-        let error = run_progenitor(&spec).expect_err("progenitor cannot generate this");
+        let error = run_progenitor(|generator| generator.generate_tokens(&spec))
+            .expect_err("progenitor cannot generate this");
         assert!(error.contains("more media types than expected"), "{error}");
     }
 

@@ -1,5 +1,6 @@
 //! Project automation for user-apis. Usage: `cargo xtask codegen [--check] [PROVIDER...]`.
 
+mod cli_fixups;
 mod code_fixups;
 mod codegen;
 mod providers;
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [PROVIDER...]
 
-Regenerates crates/<provider>/src/generated.rs from specs/<provider>.yaml.
+Regenerates crates/<provider>/src/generated.rs (the client) and
+crates/cli/src/generated/<provider>.rs (its `user-apis` commands) from specs/<provider>.yaml.
   --check     compare instead of writing; exit 1 naming each stale file
   PROVIDER    one or more of the providers below (default: all)";
 

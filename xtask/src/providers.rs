@@ -1,6 +1,7 @@
 //! The provider table: the one place that lists the clients `cargo xtask codegen` writes.
 
-/// One generated client: its spec and the crate that receives the code.
+/// One provider: its spec, the client crate that receives the generated client, and the
+/// module of the `user-apis` command-line tool generated from the same spec.
 #[derive(Debug, Clone, Copy)]
 pub struct Provider {
     /// Short lowercase name, used on the command line and in file names.
@@ -9,6 +10,10 @@ pub struct Provider {
     pub spec: &'static str,
     /// The generated client file, relative to the workspace root.
     pub output: &'static str,
+    /// The client crate's name as Rust code names it; the generated CLI calls its `Client`.
+    pub crate_name: &'static str,
+    /// The generated CLI module (in `crates/cli`), relative to the workspace root.
+    pub cli_output: &'static str,
 }
 
 /// Every provider, in the order codegen runs them.
@@ -17,21 +22,29 @@ pub const PROVIDERS: &[Provider] = &[
         name: "gitlab",
         spec: "specs/gitlab.yaml",
         output: "crates/gitlab/src/generated.rs",
+        crate_name: "user_apis_gitlab",
+        cli_output: "crates/cli/src/generated/gitlab.rs",
     },
     Provider {
         name: "mattermost",
         spec: "specs/mattermost.yaml",
         output: "crates/mattermost/src/generated.rs",
+        crate_name: "user_apis_mattermost",
+        cli_output: "crates/cli/src/generated/mattermost.rs",
     },
     Provider {
         name: "okta",
         spec: "specs/okta.yaml",
         output: "crates/okta/src/generated.rs",
+        crate_name: "user_apis_okta",
+        cli_output: "crates/cli/src/generated/okta.rs",
     },
     Provider {
         name: "sendauth",
         spec: "specs/sendauth.yaml",
         output: "crates/sendauth/src/generated.rs",
+        crate_name: "user_apis_sendauth",
+        cli_output: "crates/cli/src/generated/sendauth.rs",
     },
 ];
 

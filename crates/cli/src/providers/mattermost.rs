@@ -1,0 +1,175 @@
+//! `user-apis mattermost`: the Mattermost client from the environment, `--all` over its paged
+//! lists, and `set-profile-image`, the upload the client crate writes by hand.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Arg, ArgMatches, Command};
+use user_apis_mattermost::Client;
+
+use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
+use crate::generated::mattermost::{Cli, CliCommand};
+use crate::output::{Failure, Kind, Reporter};
+
+/// The variable that holds the token.
+const TOKEN_ENV: &str = "MATTERMOST_TOKEN";
+
+/// The hand-written upload, which the spec leaves out (its body is `multipart/form-data`).
+const SET_PROFILE_IMAGE: &str = "set-profile-image";
+
+/// Mattermost as the command line knows it.
+pub const PROVIDER: Provider = Provider {
+    name: "mattermost",
+    about: "Mattermost Users API (v4)",
+    url_env: "MATTERMOST_URL",
+    environment: "\
+Environment:
+  MATTERMOST_URL    the server's root URL, such as https://chat.example.com (or --base-url)
+  MATTERMOST_TOKEN  a personal access token or session token, sent as a bearer token; never
+                    printed. Without it requests carry no credential, as sign-up and password
+                    resets need.",
+};
+
+paged_operations! {
+    ListUsers => request_list_users,
+    ListUserAccessTokens => request_list_user_access_tokens,
+    ListUserAccessTokensForUser => request_list_user_access_tokens_for_user,
+    ListChannelMembersForUser => request_list_channel_members_for_user,
+}
+
+/// `user-apis mattermost` and its operations.
+pub fn command() -> Command {
+    let generated = CliCommand::iter().map(|operation| {
+        operation_command(
+            operation.operation_id(),
+            Cli::<&Reporter>::get_command(operation),
+            is_paged(operation),
+        )
+    });
+    provider_command(
+        &PROVIDER,
+        generated.chain(std::iter::once(set_profile_image_command())),
+    )
+}
+
+/// Runs one Mattermost operation.
+pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()> {
+    let url = base_url(matches, &PROVIDER)?;
+    let client = match super::optional_env(TOKEN_ENV)? {
+        Some(token) => Client::with_token(url, token),
+        None => Client::without_auth(url),
+    }
+    .map_err(|error| config_error(&PROVIDER, &error))?;
+    if let Some((SET_PROFILE_IMAGE, matches)) = matches.subcommand() {
+        return set_profile_image(&client, matches, reporter).await;
+    }
+    let (operation, matches) = operation(
+        matches,
+        CliCommand::iter().map(|operation| (operation.operation_id(), operation)),
+    )?;
+    let cli = Cli::new(client, reporter);
+    if super::wants_all(matches) {
+        print_all(&cli, operation, matches, reporter).await
+    } else {
+        cli.execute(operation, matches).await
+    }
+}
+
+fn set_profile_image_command() -> Command {
+    Command::new(SET_PROFILE_IMAGE)
+        .about(
+            "Set a user's profile image\n\nUploads an image as multipart/form-data. The spec \
+             leaves this operation out (the generator cannot write such a body); the client \
+             crate and this command are written by hand.",
+        )
+        .arg(
+            Arg::new("user-id")
+                .long("user-id")
+                .required(true)
+                .help("The user's id, or `me`."),
+        )
+        .arg(
+            Arg::new("image")
+                .long("image")
+                .value_name("FILE")
+                .required(true)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("The image file (PNG, JPEG, GIF or BMP)."),
+        )
+        .arg(
+            Arg::new("content-type")
+                .long("content-type")
+                .value_name("TYPE")
+                .help("The image's media type; by default from the file's extension."),
+        )
+}
+
+/// Uploads the image `--image` names through the client's hand-written upload.
+async fn set_profile_image(
+    client: &Client,
+    matches: &ArgMatches,
+    reporter: &Reporter,
+) -> anyhow::Result<()> {
+    let text = |name: &str| matches.try_get_one::<String>(name).ok().flatten();
+    let user_id = text("user-id").ok_or_else(|| Failure::usage("--user-id is required"))?;
+    let path = matches
+        .try_get_one::<PathBuf>("image")
+        .ok()
+        .flatten()
+        .ok_or_else(|| Failure::usage("--image is required"))?;
+    let content_type = match text("content-type") {
+        Some(content_type) => content_type.clone(),
+        None => image_type(path)?.to_string(),
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|error| Failure::usage(format!("cannot read {}: {error}", path.display())))?;
+    let file_name = path.file_name().map_or_else(
+        || "image".to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let result = client
+        .set_profile_image()
+        .user_id(user_id.clone())
+        .image(bytes, file_name, content_type)
+        .send()
+        .await;
+    match result {
+        Ok(response) => {
+            reporter.print(&*response);
+            Ok(())
+        }
+        Err(error) => {
+            reporter.client_error(&error);
+            Err(Failure::new(Kind::Api, "the upload failed").into())
+        }
+    }
+}
+
+/// The media type of an image file, from its extension.
+fn image_type(path: &Path) -> Result<&'static str, Failure> {
+    let extension = path
+        .extension()
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("png") => Ok("image/png"),
+        Some("jpg" | "jpeg") => Ok("image/jpeg"),
+        Some("gif") => Ok("image/gif"),
+        Some("bmp") => Ok("image/bmp"),
+        _ => Err(Failure::usage(format!(
+            "cannot tell the media type of {}; pass --content-type",
+            path.display()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_media_type_comes_from_the_extension() {
+        assert_eq!(image_type(Path::new("me.PNG")).ok(), Some("image/png"));
+        assert_eq!(image_type(Path::new("a/b.jpeg")).ok(), Some("image/jpeg"));
+        assert!(image_type(Path::new("me.tiff")).is_err());
+        assert!(image_type(Path::new("me")).is_err());
+    }
+}

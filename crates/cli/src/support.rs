@@ -1,0 +1,193 @@
+//! What the generated command modules call besides the client crates (the CLI fixups in
+//! `xtask/src/cli_fixups.rs` put the calls there): enum flags that accept values the spec does
+//! not list, `--json-body` from a file or standard input, and binary responses to `--output`.
+
+use std::ffi::OsStr;
+use std::io::{self, Read, Write};
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use futures_util::TryStreamExt;
+use progenitor_client::{ByteStream, ResponseValue};
+
+use crate::output::{Failure, Kind, chain};
+
+/// Parses an enum flag with the type's `FromStr`, listing the values the spec knows in
+/// `--help` and in errors.
+///
+/// The clients' string enums are open (a value the spec does not list is kept as
+/// `Unknown(..)`), so the flags accept any value too, as the library does.
+pub struct OpenEnumParser<T> {
+    known: Vec<String>,
+    parsed: PhantomData<fn() -> T>,
+}
+
+impl<T> OpenEnumParser<T> {
+    /// A parser for a type whose known values are `known`.
+    pub fn new(known: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            known: known.into_iter().collect(),
+            parsed: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for OpenEnumParser<T> {
+    fn clone(&self) -> Self {
+        Self::new(self.known.clone())
+    }
+}
+
+impl<T> TypedValueParser for OpenEnumParser<T>
+where
+    T: FromStr + Clone + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let invalid = || {
+            let mut error = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
+            if let Some(arg) = arg {
+                error.insert(
+                    ContextKind::InvalidArg,
+                    ContextValue::String(arg.to_string()),
+                );
+            }
+            error.insert(
+                ContextKind::InvalidValue,
+                ContextValue::String(value.to_string_lossy().into_owned()),
+            );
+            error.insert(
+                ContextKind::ValidValue,
+                ContextValue::Strings(self.known.clone()),
+            );
+            error
+        };
+        let text = value.to_str().filter(|text| !text.is_empty());
+        text.and_then(|text| text.parse().ok()).ok_or_else(invalid)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.known
+                .iter()
+                .map(|value| PossibleValue::new(value.clone())),
+        ))
+    }
+}
+
+/// Reads a `--json-body` argument: the file at `path`, or standard input when it is `-`.
+pub fn read_json_body(path: &Path) -> io::Result<String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// Writes a binary response to the file named by `--output` (`-` for standard output).
+///
+/// The body is read whole before anything is written, so a transfer that fails half-way does
+/// not leave half a file behind.
+pub async fn write_binary(
+    response: ResponseValue<ByteStream>,
+    matches: &clap::ArgMatches,
+) -> anyhow::Result<()> {
+    let path = matches
+        .try_get_one::<PathBuf>("output")
+        .ok()
+        .flatten()
+        .ok_or_else(|| Failure::usage("--output is required"))?;
+    let bytes = response
+        .into_inner()
+        .into_inner()
+        .try_fold(Vec::new(), |mut bytes, chunk| async move {
+            bytes.extend_from_slice(&chunk);
+            Ok(bytes)
+        })
+        .await
+        .map_err(|error| {
+            Failure::new(
+                Kind::Transport,
+                format!("cannot read the response: {}", chain(&error)),
+            )
+        })?;
+    let written = if path == Path::new("-") {
+        let mut out = io::stdout().lock();
+        out.write_all(&bytes).and_then(|()| out.flush())
+    } else {
+        std::fs::write(path, &bytes)
+    };
+    written.map_err(|error| {
+        Failure::new(
+            Kind::Other,
+            format!("cannot write {}: {error}", path.display()),
+        )
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Role {
+        Admin,
+        Unknown(String),
+    }
+
+    impl FromStr for Role {
+        type Err = &'static str;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(match value {
+                "admin" => Self::Admin,
+                other => Self::Unknown(other.to_string()),
+            })
+        }
+    }
+
+    fn command() -> clap::Command {
+        clap::Command::new("t").arg(
+            clap::Arg::new("role")
+                .long("role")
+                .value_parser(OpenEnumParser::<Role>::new(["admin".to_string()])),
+        )
+    }
+
+    fn parse(args: &[&str]) -> Result<Option<Role>, clap::Error> {
+        let matches = command().try_get_matches_from(args)?;
+        Ok(matches.get_one::<Role>("role").cloned())
+    }
+
+    #[test]
+    fn enum_flags_take_known_and_unknown_values() {
+        assert_eq!(
+            parse(&["t", "--role", "admin"]).ok(),
+            Some(Some(Role::Admin))
+        );
+        assert_eq!(
+            parse(&["t", "--role", "auditor"]).ok(),
+            Some(Some(Role::Unknown("auditor".into())))
+        );
+        let error = parse(&["t", "--role", ""]).expect_err("an empty value is refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidValue);
+        assert!(error.to_string().contains("admin"), "{error}");
+    }
+
+    #[test]
+    fn help_lists_the_known_values() {
+        let help = command().render_help().to_string();
+        assert!(help.contains("[possible values: admin]"), "{help}");
+    }
+}

@@ -1,0 +1,231 @@
+//! The `user-apis` executable against local `httpmock` servers: each test runs the binary
+//! with a command line and an environment, then checks the request on the wire, stdout,
+//! stderr and the exit code. A module per provider; usage and help here.
+
+mod gitlab;
+mod mattermost;
+mod okta;
+mod sendauth;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use httpmock::{Method, When};
+use serde_json::Value;
+
+/// What one run of `user-apis` produced.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`None` when a signal ended the process).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// The lines of stdout, each parsed as one JSON document.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("each line of stdout is JSON"))
+            .collect()
+    }
+
+    /// Asserts that no output holds `secret`.
+    pub fn assert_hides(&self, secret: &str) {
+        assert!(
+            !self.stdout.contains(secret),
+            "stdout shows a secret: {self:?}"
+        );
+        assert!(
+            !self.stderr.contains(secret),
+            "stderr shows a secret: {self:?}"
+        );
+    }
+}
+
+/// Runs `user-apis` with `args` and only the variables of `env` (nothing inherited, so a
+/// developer's real tokens never reach a test), feeding `stdin` when given.
+pub fn user_apis(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_user-apis"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the user-apis binary starts");
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        pipe.write_all(text.as_bytes()).expect("stdin is written");
+    }
+    let output = child.wait_with_output().expect("user-apis runs to the end");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Expects exactly this method, path and query (no other query parameters).
+pub fn exact(when: When, method: Method, path: &str, query: &[(&str, &str)]) -> When {
+    let when = query
+        .iter()
+        .fold(when.method(method).path(path), |when, (name, value)| {
+            when.query_param(*name, *value)
+        });
+    when.query_param_count(".*", ".*", query.len())
+}
+
+/// A file in a fresh temporary directory, removed with it when the value is dropped.
+pub struct TempFile {
+    dir: std::path::PathBuf,
+    /// The file's path.
+    pub path: std::path::PathBuf,
+}
+
+impl TempFile {
+    /// A path named `name` in a new directory unique to this test; `contents` are written to
+    /// it when given.
+    pub fn new(test: &str, name: &str, contents: Option<&[u8]>) -> Self {
+        let dir = std::env::temp_dir().join(format!("user-apis-cli-{}-{test}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        if let Some(contents) = contents {
+            std::fs::write(&path, contents).expect("temp file");
+        }
+        Self { dir, path }
+    }
+
+    /// The path as a command-line argument.
+    pub fn arg(&self) -> &str {
+        self.path.to_str().expect("temp paths are UTF-8")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn no_arguments_prints_help_and_exits_with_the_usage_code() {
+    let run = user_apis(&[], &[], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("Usage: user-apis <COMMAND>"), "{run:?}");
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn help_lists_providers_and_exit_codes() {
+    let run = user_apis(&["--help"], &[], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for provider in ["gitlab", "mattermost", "okta", "sendauth"] {
+        assert!(run.stdout.contains(provider), "{run:?}");
+    }
+    assert!(
+        run.stdout
+            .contains("3  the API answered with an error status"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn operation_help_comes_from_the_spec() {
+    let run = user_apis(&["okta", "list-users", "--help"], &[], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    // The operation's summary and description, each parameter's description.
+    assert!(
+        run.stdout.starts_with("List users\n\nOne page of users."),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("--limit <limit>")
+            && run.stdout.contains("Items per page (Okta caps it"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("--all"), "{run:?}");
+    // The provider's help names its environment variables.
+    let run = user_apis(&["okta", "--help"], &[], None);
+    assert!(run.stdout.contains("OKTA_API_TOKEN"), "{run:?}");
+    assert!(run.stdout.contains("  list-users "), "{run:?}");
+}
+
+#[test]
+fn unknown_operations_and_flags_are_usage_errors() {
+    let run = user_apis(&["okta", "list-userz"], &[], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr.contains("list-users"),
+        "clap suggests the name: {run:?}"
+    );
+
+    let run = user_apis(&["gitlab", "block-user"], &[], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("--id <id>"), "{run:?}");
+
+    let run = user_apis(&["gitlab", "block-user", "--id", "forty-two"], &[], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("invalid value 'forty-two'"), "{run:?}");
+}
+
+#[test]
+fn a_missing_server_or_credential_is_a_usage_error() {
+    let run = user_apis(&["okta", "get-user", "--user-id", "x"], &[], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: no server: pass --base-url or set OKTA_ORG_URL\n"
+    );
+
+    let run = user_apis(
+        &["okta", "get-user", "--user-id", "x"],
+        &[("OKTA_ORG_URL", "http://127.0.0.1:9")],
+        None,
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(run.stderr, "error: OKTA_API_TOKEN is not set\n");
+
+    let run = user_apis(
+        &[
+            "sendauth",
+            "get-user",
+            "--user-id",
+            "7b0e9a4e-3c1f-4b8e-9d2a-5f6c7d8e9f01",
+        ],
+        &[
+            ("SENDAUTH_URL", "http://127.0.0.1:9"),
+            ("SENDAUTH_USERNAME", "api-user"),
+        ],
+        None,
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(run.stderr, "error: SENDAUTH_PASSWORD is not set\n");
+}
+
+#[test]
+fn a_credential_that_cannot_be_sent_is_refused_without_echoing_it() {
+    let token = "glpat-secret\nwith-a-line-break";
+    let run = user_apis(
+        &["gitlab", "get-user", "--id", "1"],
+        &[
+            ("GITLAB_URL", "http://127.0.0.1:9"),
+            ("GITLAB_TOKEN", token),
+        ],
+        None,
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("error: cannot set up the gitlab client: invalid credential"),
+        "{run:?}"
+    );
+    run.assert_hides("glpat-secret");
+}

@@ -1,0 +1,249 @@
+//! `user-apis mattermost`: bearer auth (or none) from the environment, `--all` over short
+//! pages, profile images to `--output` and from `set-profile-image`, and `AppError` bodies.
+
+use httpmock::Method::{GET, POST};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+use crate::{TempFile, exact, user_apis};
+
+const TOKEN: &str = "mm-cli-personal-access-t0ken";
+const AUTHORIZATION: &str = "Bearer mm-cli-personal-access-t0ken";
+
+/// The first bytes of a PNG file, and some more.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-not-really-an-image";
+
+fn run(server: &MockServer, args: &[&str]) -> crate::Run {
+    let url = server.base_url();
+    user_apis(
+        args,
+        &[
+            ("MATTERMOST_URL", url.as_str()),
+            ("MATTERMOST_TOKEN", TOKEN),
+        ],
+        None,
+    )
+}
+
+fn user_json(id: &str) -> Value {
+    json!({"id": id, "username": format!("user-{id}"), "roles": "system_user", "create_at": 1_700_000_000_000_i64})
+}
+
+#[test]
+fn list_users_all_stops_after_the_first_short_page() {
+    let server = MockServer::start();
+    let pages = [
+        vec![user_json("u1"), user_json("u2")],
+        vec![user_json("u3"), user_json("u4")],
+        vec![user_json("u5")],
+    ];
+    let mocks: Vec<_> = pages
+        .iter()
+        .enumerate()
+        .map(|(page, users)| {
+            server.mock(|when, then| {
+                exact(
+                    when,
+                    GET,
+                    "/api/v4/users",
+                    &[
+                        ("page", &page.to_string()),
+                        ("per_page", "2"),
+                        ("active", "true"),
+                    ],
+                )
+                .header("authorization", AUTHORIZATION);
+                then.status(200).json_body(json!(users));
+            })
+        })
+        .collect();
+
+    let run = run(
+        &server,
+        &[
+            "mattermost",
+            "list-users",
+            "--active",
+            "true",
+            "--per-page",
+            "2",
+            "--all",
+        ],
+    );
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for mock in &mocks {
+        mock.assert();
+    }
+    let expected: Vec<Value> = pages.into_iter().flatten().collect();
+    assert_eq!(run.json_lines(), expected);
+}
+
+#[test]
+fn a_profile_image_goes_to_the_output_file_or_to_stdout() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v4/users/me/image",
+            &[("_", "1700000000000")],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200)
+            .header("content-type", "image/png")
+            .body(PNG);
+    });
+    let output = TempFile::new("mattermost-image", "me.png", None);
+
+    let run_file = run(
+        &server,
+        &[
+            "mattermost",
+            "get-profile-image",
+            "--user-id",
+            "me",
+            "--x",
+            "1700000000000",
+            "--output",
+            output.arg(),
+        ],
+    );
+
+    assert_eq!(run_file.code, Some(0), "{run_file:?}");
+    assert_eq!(run_file.stdout, "");
+    assert_eq!(
+        std::fs::read(&output.path).expect("the image was written"),
+        PNG
+    );
+
+    let run_stdout = user_apis_raw(&server, PNG.len());
+    mock.assert_calls(2);
+    assert_eq!(run_stdout, PNG);
+}
+
+/// `get-profile-image --output -`, returning stdout as bytes.
+fn user_apis_raw(server: &MockServer, expected_len: usize) -> Vec<u8> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_user-apis"))
+        .args([
+            "mattermost",
+            "get-profile-image",
+            "--user-id",
+            "me",
+            "--x",
+            "1700000000000",
+            "--output",
+            "-",
+        ])
+        .env_clear()
+        .env("MATTERMOST_URL", server.base_url())
+        .env("MATTERMOST_TOKEN", TOKEN)
+        .output()
+        .expect("user-apis runs");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(output.stdout.len(), expected_len);
+    output.stdout
+}
+
+#[test]
+fn set_profile_image_uploads_the_file_as_multipart() {
+    let image = TempFile::new("mattermost-upload", "ada.png", Some(PNG));
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/me/image", &[])
+            .header("authorization", AUTHORIZATION)
+            .header_includes("content-type", "multipart/form-data; boundary=")
+            .body_includes("Content-Disposition: form-data; name=\"image\"; filename=\"ada.png\"")
+            .body_includes("Content-Type: image/png")
+            .body_includes("IHDR-not-really-an-image");
+        then.status(200).json_body(json!({"status": "OK"}));
+    });
+
+    let run = run(
+        &server,
+        &[
+            "mattermost",
+            "set-profile-image",
+            "--user-id",
+            "me",
+            "--image",
+            image.arg(),
+        ],
+    );
+
+    mock.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.json_lines(), vec![json!({"status": "OK"})]);
+}
+
+#[test]
+fn create_user_without_a_token_sends_no_credential() {
+    let body = json!({
+        "email": "ada@example.com",
+        "username": "ada",
+        "password": "c0rrect-h0rse-battery"
+    });
+    let file = TempFile::new(
+        "mattermost-create",
+        "user.json",
+        Some(body.to_string().as_bytes()),
+    );
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users", &[("t", "invite-token")])
+            .header_missing("authorization")
+            .json_body(json!({
+                "email": "ada@example.com",
+                "username": "ada",
+                "password": "c0rrect-h0rse-battery",
+                "first_name": "Ada"
+            }));
+        then.status(201).json_body(user_json("new1"));
+    });
+    let url = server.base_url();
+
+    let run = user_apis(
+        &[
+            "mattermost",
+            "create-user",
+            "--t",
+            "invite-token",
+            "--json-body",
+            file.arg(),
+            "--first-name",
+            "Ada",
+        ],
+        &[("MATTERMOST_URL", url.as_str())],
+        None,
+    );
+
+    mock.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.json_lines(), vec![user_json("new1")]);
+}
+
+#[test]
+fn an_app_error_prints_its_message_and_exits_3() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/me", &[]).header("authorization", AUTHORIZATION);
+        then.status(401).json_body(json!({
+            "id": "api.context.session_expired.app_error",
+            "message": "Invalid or expired session, please login again.",
+            "detailed_error": "",
+            "request_id": "r1",
+            "status_code": 401
+        }));
+    });
+
+    let run = run(&server, &["mattermost", "get-user", "--user-id", "me"]);
+
+    mock.assert();
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: 401 Unauthorized: Invalid or expired session, please login again.\n"
+    );
+    run.assert_hides(TOKEN);
+}

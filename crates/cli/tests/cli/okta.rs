@@ -1,0 +1,317 @@
+//! `user-apis okta`: SSWS auth from the environment, `--all` over `Link` cursors, a body from
+//! standard input, typed errors, and transport failures.
+
+use httpmock::Method::{GET, POST};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+
+use crate::{exact, user_apis};
+
+const TOKEN: &str = "00aBcD-okta-cli-token";
+const AUTHORIZATION: &str = "SSWS 00aBcD-okta-cli-token";
+
+fn env(server: &MockServer) -> [(&'static str, String); 2] {
+    [
+        ("OKTA_ORG_URL", server.base_url()),
+        ("OKTA_API_TOKEN", TOKEN.to_string()),
+    ]
+}
+
+fn run(server: &MockServer, args: &[&str], stdin: Option<&str>) -> crate::Run {
+    let env = env(server);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    user_apis(args, &env, stdin)
+}
+
+/// A user as Okta sends it, with a custom profile attribute; it prints back unchanged.
+fn user_json(id: &str, login: &str) -> Value {
+    json!({
+        "id": id,
+        "status": "ACTIVE",
+        "created": "2024-01-02T03:04:05Z",
+        "profile": {"login": login, "email": login, "firstName": "Ada", "department": "Engines"}
+    })
+}
+
+#[test]
+fn list_users_all_follows_the_link_cursors_and_prints_one_user_per_line() {
+    let server = MockServer::start();
+    let next = |cursor: &str| {
+        format!(
+            "<{}/api/v1/users?after={cursor}&limit=2>; rel=\"next\"",
+            server.base_url()
+        )
+    };
+    let first = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v1/users",
+            &[("limit", "2"), ("filter", "status eq \"ACTIVE\"")],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200)
+            .header("link", next("c1"))
+            .json_body(json!([
+                user_json("u1", "a@x.io"),
+                user_json("u2", "b@x.io")
+            ]));
+    });
+    let second = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v1/users",
+            &[
+                ("after", "c1"),
+                ("limit", "2"),
+                ("filter", "status eq \"ACTIVE\""),
+            ],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200)
+            .header("link", next("c2"))
+            .json_body(json!([
+                user_json("u3", "c@x.io"),
+                user_json("u4", "d@x.io")
+            ]));
+    });
+    let last = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v1/users",
+            &[
+                ("after", "c2"),
+                ("limit", "2"),
+                ("filter", "status eq \"ACTIVE\""),
+            ],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200)
+            .json_body(json!([user_json("u5", "e@x.io")]));
+    });
+
+    let run = run(
+        &server,
+        &[
+            "okta",
+            "list-users",
+            "--limit",
+            "2",
+            "--filter",
+            "status eq \"ACTIVE\"",
+            "--all",
+        ],
+        None,
+    );
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    first.assert();
+    second.assert();
+    last.assert();
+    assert_eq!(
+        run.json_lines(),
+        vec![
+            user_json("u1", "a@x.io"),
+            user_json("u2", "b@x.io"),
+            user_json("u3", "c@x.io"),
+            user_json("u4", "d@x.io"),
+            user_json("u5", "e@x.io"),
+        ]
+    );
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn list_users_without_all_prints_the_one_page_as_one_document() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, GET, "/api/v1/users", &[("limit", "50")])
+            .header("authorization", AUTHORIZATION);
+        then.status(200)
+            .header(
+                "link",
+                format!(
+                    "<{}/api/v1/users?after=c1>; rel=\"next\"",
+                    server.base_url()
+                ),
+            )
+            .json_body(json!([user_json("u1", "a@x.io")]));
+    });
+
+    let run = run(&server, &["okta", "list-users", "--limit", "50"], None);
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    mock.assert();
+    // Not a terminal: compact JSON on one line.
+    assert_eq!(run.stdout.lines().count(), 1, "{run:?}");
+    assert_eq!(run.json_lines(), vec![json!([user_json("u1", "a@x.io")])]);
+}
+
+#[test]
+fn create_user_reads_its_body_from_stdin_and_sends_the_query_flags() {
+    let body = json!({
+        "profile": {"login": "ada@x.io", "email": "ada@x.io", "firstName": "Ada", "lastName": "Lovelace", "department": "Engines"},
+        "credentials": {"password": {"value": "c0rrect-h0rse"}}
+    });
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(
+            when,
+            POST,
+            "/api/v1/users",
+            &[("activate", "false"), ("nextLogin", "changePassword")],
+        )
+        .header("authorization", AUTHORIZATION)
+        .header("content-type", "application/json")
+        .json_body(body.clone());
+        then.status(200).json_body(user_json("00u9", "ada@x.io"));
+    });
+
+    let run = run(
+        &server,
+        &[
+            "okta",
+            "create-user",
+            "--activate",
+            "false",
+            "--next-login",
+            "changePassword",
+            "--json-body",
+            "-",
+        ],
+        Some(&body.to_string()),
+    );
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    mock.assert();
+    assert_eq!(run.json_lines(), vec![user_json("00u9", "ada@x.io")]);
+}
+
+#[test]
+fn an_error_status_prints_okta_s_summary_and_exits_3_without_the_token() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, GET, "/api/v1/users/nobody@x.io", &[]).header("authorization", AUTHORIZATION);
+        then.status(404).json_body(json!({
+            "errorCode": "E0000007",
+            "errorSummary": "Not found: Resource not found: nobody@x.io (User)",
+            "errorLink": "E0000007",
+            "errorId": "oae1",
+            "errorCauses": []
+        }));
+    });
+
+    let run = run(
+        &server,
+        &["okta", "get-user", "--user-id", "nobody@x.io"],
+        None,
+    );
+
+    mock.assert();
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: 404 Not Found: Not found: Resource not found: nobody@x.io (User)\n"
+    );
+    run.assert_hides(TOKEN);
+}
+
+#[test]
+fn a_malformed_response_exits_4() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/api/v1/users/u1");
+        then.status(200).body("{\"id\": ");
+    });
+
+    let run = run(&server, &["okta", "get-user", "--user-id", "u1"], None);
+
+    mock.assert();
+    assert_eq!(run.code, Some(4), "{run:?}");
+    assert!(
+        run.stderr.starts_with("error: cannot decode the response:"),
+        "{run:?}"
+    );
+    run.assert_hides(TOKEN);
+}
+
+#[test]
+fn an_error_status_with_an_html_body_still_exits_3_with_its_status() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/api/v1/users/u1");
+        then.status(404)
+            .header("content-type", "text/html")
+            .body("<h1>Not Found</h1>");
+    });
+
+    let run = run(&server, &["okta", "get-user", "--user-id", "u1"], None);
+
+    mock.assert();
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: 404 Not Found: invalid response to get_user (404 Not Found, text/html): \
+         expected value at line 1 column 1; body starts \"<h1>Not Found</h1>\"\n"
+    );
+    run.assert_hides(TOKEN);
+}
+
+#[test]
+fn a_path_parameter_that_would_change_the_path_is_refused_before_sending() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+
+    let run = run(&server, &["okta", "get-user", "--user-id", ".."], None);
+
+    assert_eq!(any.calls(), 0);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: invalid request: a path parameter is \"..\", which would change the path\n"
+    );
+}
+
+#[test]
+fn no_server_listening_exits_4_after_the_client_s_retries() {
+    // A port that was free a moment ago: the connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+
+    let run = user_apis(
+        &["okta", "--base-url", &url, "get-user", "--user-id", "u1"],
+        &[("OKTA_API_TOKEN", TOKEN)],
+        None,
+    );
+
+    assert_eq!(run.code, Some(4), "{run:?}");
+    assert!(run.stderr.starts_with("error: request failed:"), "{run:?}");
+    run.assert_hides(TOKEN);
+}
+
+#[test]
+fn a_status_the_spec_does_not_list_is_an_api_error() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/api/v1/users/u1");
+        then.status(418).body("short and stout");
+    });
+
+    let run = run(&server, &["okta", "get-user", "--user-id", "u1"], None);
+
+    mock.assert();
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: 418 I'm a teapot: a response this operation does not document\n"
+    );
+}

@@ -1,0 +1,766 @@
+//! Named transformations of progenitor's generated CLI, applied before printing.
+//!
+//! progenitor's CLI generator writes, per operation, a `clap` command and the code that turns
+//! its matches into a request. These fixups make that code fit this project: our types, our
+//! open enums, bodies from standard input, binary responses, and a hand-written layer that can
+//! reuse the request an invocation describes. The hand-written side of the contract lives in
+//! `crates/cli/src/support.rs`. Each fixup returns a line per change, which codegen prints.
+
+use quote::{ToTokens, format_ident, quote};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, Token, TraitItem, parse_quote};
+
+/// Applies every CLI fixup, then refuses code that could still panic on user input.
+pub fn apply(file: &mut File, binary_operations: &[String]) -> Result<Vec<String>, String> {
+    let mut log = drop_schemars_bounds(file);
+    log.extend(one_line_summaries(file));
+    log.extend(open_enum_arguments(file));
+    log.extend(json_body_from_file_or_stdin(file)?);
+    log.extend(drop_json_body_template(file));
+    log.extend(json_body_before_flags(file)?);
+    log.extend(split_request_building(file)?);
+    log.extend(binary_responses_to_output(file, binary_operations)?);
+    log.extend(drop_unused_list_hooks(file)?);
+    refuse_panics(file)?;
+    Ok(log)
+}
+
+/// The `impl<T: CliConfig> Cli<T>` block, which holds every command and execute function.
+fn cli_impl(file: &mut File) -> Result<&mut ItemImpl, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Impl(block) if block.trait_.is_none() && type_name(block) == "Cli" => Some(block),
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's CLI has no `impl Cli`".to_string())
+}
+
+fn type_name(block: &ItemImpl) -> String {
+    match block.self_ty.as_ref() {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The `CliConfig` trait the hand-written layer implements.
+fn cli_config(file: &mut File) -> Result<&mut syn::ItemTrait, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Trait(item) if item.ident == "CliConfig" => Some(item),
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's CLI has no `CliConfig` trait".to_string())
+}
+
+/// The function `name` in the `impl Cli` block.
+fn cli_fn<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut syn::ImplItemFn> {
+    block.items.iter_mut().find_map(|item| match item {
+        ImplItem::Fn(function) if function.sig.ident == name => Some(function),
+        _ => None,
+    })
+}
+
+/// Removes `schemars::JsonSchema` from the bounds of the `CliConfig` hooks.
+///
+/// progenitor asks every value printed by the CLI to implement `JsonSchema`; our clients do not
+/// derive it (they would need `schemars` for nothing), and printing needs only `Serialize`.
+pub fn drop_schemars_bounds(file: &mut File) -> Vec<String> {
+    struct Drop {
+        removed: usize,
+    }
+    impl VisitMut for Drop {
+        fn visit_predicate_type_mut(&mut self, predicate: &mut syn::PredicateType) {
+            let before = predicate.bounds.len();
+            predicate.bounds = std::mem::take(&mut predicate.bounds)
+                .into_iter()
+                .filter(|bound| {
+                    !matches!(bound, syn::TypeParamBound::Trait(t)
+                        if t.path.segments.last().is_some_and(|s| s.ident == "JsonSchema"))
+                })
+                .collect();
+            self.removed += before - predicate.bounds.len();
+        }
+    }
+    let mut drop = Drop { removed: 0 };
+    drop.visit_file_mut(file);
+    vec![format!(
+        "drop_schemars_bounds: {} JsonSchema bound(s) removed from CliConfig",
+        drop.removed
+    )]
+}
+
+/// Lists each operation with its summary only, keeping the description for its own `--help`.
+///
+/// progenitor puts summary and description together in `about`, so a provider's list of 60
+/// operations runs to hundreds of lines. `about` becomes the summary (shown in lists and by
+/// `-h`) and `long_about` the whole text (shown by `--help`).
+pub fn one_line_summaries(file: &mut File) -> Vec<String> {
+    struct Split {
+        split: usize,
+    }
+    impl VisitMut for Split {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method != "about" || call.args.len() != 1 {
+                return;
+            }
+            let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            })) = call.args.first()
+            else {
+                return;
+            };
+            let whole = text.value();
+            let Some((summary, _)) = whole.split_once("\n\n") else {
+                return;
+            };
+            let receiver = &call.receiver;
+            *call = parse_quote!(#receiver.about(#summary).long_about(#whole));
+            self.split += 1;
+        }
+    }
+    let mut split = Split { split: 0 };
+    split.visit_file_mut(file);
+    vec![format!(
+        "one_line_summaries: {} operation(s) listed by summary, described in full by --help",
+        split.split
+    )]
+}
+
+/// Lets enum flags take any value, as the clients' open enums do.
+///
+/// progenitor parses an enum flag with a `PossibleValuesParser` and `try_from(..).unwrap()`,
+/// which refuses a value the spec does not list. The clients keep such values
+/// (`Unknown(String)`), so a newer server's value must be usable from the command line too.
+/// `support::OpenEnumParser` parses with the type's `FromStr` and still lists the known values
+/// in `--help`; a closed enum's `FromStr` refuses unknown values with that list.
+pub fn open_enum_arguments(file: &mut File) -> Vec<String> {
+    struct Open {
+        support: syn::Path,
+        opened: Vec<String>,
+    }
+    impl VisitMut for Open {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::Call(call) = expr else { return };
+            if !path_ends_with(&call.func, &["TypedValueParser", "map"]) || call.args.len() != 2 {
+                return;
+            }
+            let (Some(Expr::Call(values)), Some(Expr::Closure(closure))) =
+                (call.args.first(), call.args.last())
+            else {
+                return;
+            };
+            if !path_ends_with(&values.func, &["PossibleValuesParser", "new"]) {
+                return;
+            }
+            // The closure is `|s| Type::try_from(s).unwrap()`; the type is its call's path.
+            let Expr::MethodCall(unwrap) = closure.body.as_ref() else {
+                return;
+            };
+            let Expr::Call(try_from) = unwrap.receiver.as_ref() else {
+                return;
+            };
+            let Expr::Path(function) = try_from.func.as_ref() else {
+                return;
+            };
+            let mut ty = function.path.clone();
+            if ty.segments.pop().is_none() {
+                return;
+            }
+            let ty = syn::Path {
+                leading_colon: ty.leading_colon,
+                segments: ty.segments.into_pairs().map(|p| p.into_value()).collect(),
+            };
+            let known = &values.args;
+            let support = &self.support;
+            self.opened
+                .push(ty.to_token_stream().to_string().replace(' ', ""));
+            *expr = parse_quote!(#support::OpenEnumParser::<#ty>::new(#known));
+        }
+    }
+    let mut open = Open {
+        support: support_path(),
+        opened: Vec::new(),
+    };
+    open.visit_file_mut(file);
+    open.opened.sort();
+    open.opened.dedup();
+    open.opened
+        .iter()
+        .map(|ty| {
+            format!("open_enum_arguments: flags of type {ty} accept values the spec does not list")
+        })
+        .collect()
+}
+
+/// The hand-written module of `crates/cli` that generated CLI code may call.
+fn support_path() -> syn::Path {
+    parse_quote!(crate::support)
+}
+
+/// Whether `expr` is a path whose last segments are `tail`.
+fn path_ends_with(expr: &Expr, tail: &[&str]) -> bool {
+    let Expr::Path(path) = expr else { return false };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments.len() >= tail.len() && segments[segments.len() - tail.len()..] == *tail
+}
+
+/// `--json-body FILE` also reads standard input (`-`), and says so in its help.
+///
+/// progenitor reads the body with `std::fs::read_to_string`; scripts want to pipe a body in.
+/// The read goes through `support::read_json_body`, which takes `-` as standard input.
+pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, String> {
+    struct Read {
+        support: syn::Path,
+        reads: usize,
+        helps: usize,
+    }
+    impl VisitMut for Read {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            match expr {
+                Expr::Call(call)
+                    if path_ends_with(&call.func, &["std", "fs", "read_to_string"]) =>
+                {
+                    let args = &call.args;
+                    let support = &self.support;
+                    *expr = parse_quote!(#support::read_json_body(#args));
+                    self.reads += 1;
+                }
+                Expr::MethodCall(call)
+                    if call.method == "help"
+                        && call.args.iter().any(|arg| {
+                            arg.to_token_stream().to_string()
+                                == "\"Path to a file that contains the full json body.\""
+                        }) =>
+                {
+                    call.args = parse_quote!(
+                        "The whole JSON request body: a file, or `-` for standard input. Flags for single fields override its fields."
+                    );
+                    self.helps += 1;
+                }
+                Expr::MethodCall(call)
+                    if call.method == "value_name"
+                        && call
+                            .args
+                            .iter()
+                            .any(|arg| arg.to_token_stream().to_string() == "\"JSON-FILE\"") =>
+                {
+                    call.args = parse_quote!("FILE");
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut read = Read {
+        support: support_path(),
+        reads: 0,
+        helps: 0,
+    };
+    read.visit_file_mut(file);
+    if read.reads != read.helps {
+        return Err(format!(
+            "{} body reads but {} --json-body flags",
+            read.reads, read.helps
+        ));
+    }
+    Ok(vec![format!(
+        "json_body_from_file_or_stdin: {} --json-body flag(s) read a file or standard input",
+        read.reads
+    )])
+}
+
+/// Removes `--json-body-template`, a flag progenitor declares (with the help text "XXX") but
+/// never reads.
+pub fn drop_json_body_template(file: &mut File) -> Vec<String> {
+    struct Drop {
+        removed: usize,
+    }
+    impl VisitMut for Drop {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if let Expr::MethodCall(call) = expr
+                && call.method == "arg"
+                && call
+                    .args
+                    .to_token_stream()
+                    .to_string()
+                    .contains("\"json-body-template\"")
+            {
+                *expr = (*call.receiver).clone();
+                self.removed += 1;
+                self.visit_expr_mut(expr);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    let mut drop = Drop { removed: 0 };
+    drop.visit_file_mut(file);
+    vec![format!(
+        "drop_json_body_template: {} unused --json-body-template flag(s) removed",
+        drop.removed
+    )]
+}
+
+/// Whether a statement is progenitor's `if let Some(value) = matches.get_one::<PathBuf>("json-body")`.
+fn is_json_body_read(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Expr(Expr::If(expr), _) => {
+            let condition = expr.cond.to_token_stream().to_string();
+            condition.contains("get_one") && condition.contains("\"json-body\"")
+        }
+        _ => false,
+    }
+}
+
+/// Reads `--json-body` before the flags for single body fields, so that the flags override
+/// the file's fields.
+///
+/// progenitor applies the field flags first and the file last, and the file replaces the
+/// whole body: `--json-body user.json --email x` would silently drop `--email`.
+pub fn json_body_before_flags(file: &mut File) -> Result<Vec<String>, String> {
+    let block = cli_impl(file)?;
+    let mut moved = 0;
+    for item in block.items.iter_mut() {
+        let ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let stmts = &mut function.block.stmts;
+        let Some(index) = stmts.iter().position(is_json_body_read) else {
+            continue;
+        };
+        // Right after `let mut request = self.client.operation();`.
+        if index > 1 {
+            let read = stmts.remove(index);
+            stmts.insert(1, read);
+            moved += 1;
+        }
+    }
+    Ok(vec![format!(
+        "json_body_before_flags: {moved} operation(s) read --json-body before their other flags"
+    )])
+}
+
+/// Splits each `execute_<op>` into `request_<op>`, which turns the matches into the request
+/// builder, and the sending and printing that follow.
+///
+/// The hand-written layer needs the request an invocation describes without sending it once:
+/// `--all` sends it through the client crate's `.stream()`. `request_<op>` runs everything
+/// progenitor's `execute_<op>` ran before `send()`, including the `CliConfig` hook.
+pub fn split_request_building(file: &mut File) -> Result<Vec<String>, String> {
+    // The builder type of each operation, from the hook `CliConfig::execute_<op>`.
+    let mut builders = Vec::new();
+    for item in &cli_config(file)?.items {
+        let TraitItem::Fn(function) = item else {
+            continue;
+        };
+        let name = function.sig.ident.to_string();
+        let Some(operation) = name.strip_prefix("execute_") else {
+            continue;
+        };
+        let builder = function.sig.inputs.iter().find_map(|input| match input {
+            syn::FnArg::Typed(typed) => match typed.ty.as_ref() {
+                syn::Type::Reference(reference) => match reference.elem.as_ref() {
+                    syn::Type::Path(path)
+                        if path
+                            .path
+                            .segments
+                            .first()
+                            .is_some_and(|s| s.ident == "builder") =>
+                    {
+                        Some(path.path.clone())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        });
+        let Some(mut builder) = builder else {
+            continue;
+        };
+        if let Some(last) = builder.segments.last_mut() {
+            last.arguments = syn::PathArguments::AngleBracketed(parse_quote!(<'_>));
+        }
+        builders.push((operation.to_string(), builder));
+    }
+
+    let block = cli_impl(file)?;
+    let mut added = Vec::new();
+    for (operation, builder) in &builders {
+        let execute = format_ident!("execute_{operation}");
+        let request_fn = format_ident!("request_{operation}");
+        let function = cli_fn(block, &execute.to_string())
+            .ok_or_else(|| format!("no Cli::{execute} for the hook CliConfig::{execute}"))?;
+        let hook = quote!(self.config.#execute(matches, &mut request)?).to_string();
+        let split = function
+            .block
+            .stmts
+            .iter()
+            .position(|stmt| {
+                let text = stmt.to_token_stream().to_string();
+                text.strip_suffix(" ;").unwrap_or(&text) == hook
+            })
+            .ok_or_else(|| format!("Cli::{execute} does not call its hook"))?;
+        let sending = function.block.stmts.split_off(split + 1);
+        let building = std::mem::take(&mut function.block.stmts);
+        let doc = format!(
+            " The request `{}` describes with these matches, not sent yet.",
+            operation.replace('_', "-")
+        );
+        let request: syn::ImplItemFn = parse_quote! {
+            #[doc = #doc]
+            pub fn #request_fn(&self, matches: &::clap::ArgMatches) -> anyhow::Result<#builder> {
+                #(#building)*
+                Ok(request)
+            }
+        };
+        function.block.stmts = vec![parse_quote!(let request = self.#request_fn(matches)?;)];
+        function.block.stmts.extend(sending);
+        added.push(request);
+    }
+    let count = added.len();
+    block.items.extend(added.into_iter().map(ImplItem::Fn));
+    Ok(vec![format!(
+        "split_request_building: {count} Cli::request_<op> functions build a request without sending it"
+    )])
+}
+
+/// Writes binary responses to the file named by `--output` instead of progenitor's `todo!()`.
+///
+/// progenitor has no output for a response that is not JSON and leaves a `todo!()`, a panic
+/// at run time. Each operation whose success response is binary gets a required
+/// `--output FILE` flag (`-` for standard output), and its response goes to
+/// `support::write_binary`.
+pub fn binary_responses_to_output(
+    file: &mut File,
+    operations: &[String],
+) -> Result<Vec<String>, String> {
+    struct Replace {
+        support: syn::Path,
+        replaced: usize,
+    }
+    impl VisitMut for Replace {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let Expr::Match(matched) = expr {
+                for arm in matched.arms.iter_mut() {
+                    let is_ok = arm.pat.to_token_stream().to_string() == "Ok (r)";
+                    let is_todo = is_todo(&arm.body);
+                    if is_ok && is_todo {
+                        let support = &self.support;
+                        *arm.body = parse_quote!(#support::write_binary(r, matches).await);
+                        self.replaced += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    let block = cli_impl(file)?;
+    let mut log = Vec::new();
+    for operation in operations {
+        let command = format!("cli_{operation}");
+        let function = cli_fn(block, &command)
+            .ok_or_else(|| format!("no Cli::{command} for the binary response of {operation}"))?;
+        if function
+            .block
+            .to_token_stream()
+            .to_string()
+            .contains("\"output\"")
+        {
+            return Err(format!("{operation} already has a flag named output"));
+        }
+        let [Stmt::Expr(command_expr, None)] = function.block.stmts.as_mut_slice() else {
+            return Err(format!("Cli::{command} is not one expression"));
+        };
+        *command_expr = parse_quote! {
+            #command_expr.arg(
+                ::clap::Arg::new("output")
+                    .long("output")
+                    .value_name("FILE")
+                    .required(true)
+                    .value_parser(::clap::value_parser!(std::path::PathBuf))
+                    .help("Where to write the response body, a binary file: a path, or `-` for standard output.")
+            )
+        };
+
+        let execute = format!("execute_{operation}");
+        let function = cli_fn(block, &execute)
+            .ok_or_else(|| format!("no Cli::{execute} for the binary response of {operation}"))?;
+        let mut replace = Replace {
+            support: support_path(),
+            replaced: 0,
+        };
+        replace.visit_block_mut(&mut function.block);
+        if replace.replaced != 1 {
+            return Err(format!(
+                "Cli::{execute} has {} todo!() success arms, expected 1",
+                replace.replaced
+            ));
+        }
+        log.push(format!(
+            "binary_responses_to_output: {operation} writes its response to --output"
+        ));
+    }
+    Ok(log)
+}
+
+/// The `CliConfig` hooks progenitor calls only for operations paged the Dropshot way.
+const LIST_HOOKS: &[&str] = &[
+    "list_start",
+    "list_item",
+    "list_end_success",
+    "list_end_error",
+];
+
+/// Removes the `CliConfig` list hooks when no operation calls them.
+///
+/// progenitor walks pages itself only for Dropshot's pagination extension, which our specs do
+/// not use; `--all` walks them through the client crates' streams instead. Hooks nothing calls
+/// would be dead code every implementation has to write.
+pub fn drop_unused_list_hooks(file: &mut File) -> Result<Vec<String>, String> {
+    let calls = cli_impl(file)?.to_token_stream().to_string();
+    if LIST_HOOKS
+        .iter()
+        .any(|hook| calls.contains(&format!(". {hook}")))
+    {
+        return Ok(vec![
+            "drop_unused_list_hooks: kept, an operation pages the Dropshot way".to_string(),
+        ]);
+    }
+    let config = cli_config(file)?;
+    let before = config.items.len();
+    config.items.retain(|item| {
+        !matches!(item, TraitItem::Fn(function)
+            if LIST_HOOKS.iter().any(|hook| function.sig.ident == hook))
+    });
+    Ok(vec![format!(
+        "drop_unused_list_hooks: {} CliConfig list hooks removed, nothing calls them",
+        before - config.items.len()
+    )])
+}
+
+/// Whether `expr` is `todo!()`, alone or as the only statement of a block.
+fn is_todo(expr: &Expr) -> bool {
+    match expr {
+        Expr::Macro(m) => m.mac.path.is_ident("todo"),
+        Expr::Block(block) => match block.block.stmts.as_slice() {
+            [Stmt::Expr(expr, None)] => is_todo(expr),
+            [Stmt::Macro(m)] => m.mac.path.is_ident("todo"),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Fails when the CLI still holds code that panics: `todo!`, `unimplemented!`, `panic!`,
+/// `unreachable!`, `.unwrap()` or `.expect(..)`. A command-line tool must not panic on any
+/// input or response; a construct no fixup handles yet is a codegen error, not a crash.
+pub fn refuse_panics(file: &mut File) -> Result<(), String> {
+    struct Find {
+        found: Vec<String>,
+        function: String,
+    }
+    impl VisitMut for Find {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            self.function = function.sig.ident.to_string();
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            let name = mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if ["todo", "unimplemented", "panic", "unreachable"].contains(&name.as_str()) {
+                self.found.push(format!("{name}! in {}", self.function));
+            }
+            // Arguments of `format!` and friends are raw tokens; look inside them too.
+            if let Ok(mut args) =
+                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            {
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+            }
+        }
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if call.method == "unwrap" || call.method == "expect" {
+                self.found
+                    .push(format!(".{}() in {}", call.method, self.function));
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    let mut find = Find {
+        found: Vec::new(),
+        function: String::new(),
+    };
+    find.visit_file_mut(file);
+    if find.found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the generated CLI could panic, no fixup handles: {}",
+            find.found.join(", ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(file: &File) -> String {
+        prettyplease::unparse(file)
+    }
+
+    #[test]
+    fn enum_flags_parse_through_the_open_parser() {
+        let mut file: File = parse_quote! {
+            fn f() {
+                ::clap::Arg::new("role").value_parser(
+                    ::clap::builder::TypedValueParser::map(
+                        ::clap::builder::PossibleValuesParser::new([
+                            types::Role::Admin.to_string(),
+                            types::Role::User.to_string(),
+                        ]),
+                        |s| types::Role::try_from(s).unwrap(),
+                    ),
+                );
+            }
+        };
+        let log = open_enum_arguments(&mut file);
+        assert_eq!(
+            log,
+            vec![
+                "open_enum_arguments: flags of type types::Role accept values the spec does not list"
+            ]
+        );
+        let text = text(&file);
+        let compact: String = text.split_whitespace().collect();
+        assert!(
+            compact.contains(
+                "crate::support::OpenEnumParser::<types::Role,>::new([types::Role::Admin.to_string(),types::Role::User.to_string()])"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("unwrap"), "{text}");
+    }
+
+    #[test]
+    fn json_body_reads_stdin_and_comes_before_flags() {
+        let mut file: File = parse_quote! {
+            impl<T: CliConfig> Cli<T> {
+                pub fn cli_create_user() -> ::clap::Command {
+                    ::clap::Command::new("")
+                        .arg(::clap::Arg::new("email").long("email"))
+                        .arg(
+                            ::clap::Arg::new("json-body")
+                                .long("json-body")
+                                .value_name("JSON-FILE")
+                                .help("Path to a file that contains the full json body."),
+                        )
+                        .arg(
+                            ::clap::Arg::new("json-body-template")
+                                .long("json-body-template")
+                                .help("XXX"),
+                        )
+                }
+                pub async fn execute_create_user(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
+                    let mut request = self.client.create_user();
+                    if let Some(value) = matches.get_one::<::std::string::String>("email") {
+                        request = request.body_map(|body| body.email(value.clone()))
+                    }
+                    if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+                        let body_txt = std::fs::read_to_string(value)?;
+                        request = request.body(body_txt);
+                    }
+                    self.config.execute_create_user(matches, &mut request)?;
+                    let result = request.send().await;
+                    Ok(())
+                }
+            }
+            pub trait CliConfig {
+                fn execute_create_user(
+                    &self,
+                    matches: &::clap::ArgMatches,
+                    request: &mut builder::CreateUser,
+                ) -> anyhow::Result<()> {
+                    Ok(())
+                }
+            }
+        };
+        json_body_from_file_or_stdin(&mut file).expect("fixup applies");
+        drop_json_body_template(&mut file);
+        json_body_before_flags(&mut file).expect("fixup applies");
+        split_request_building(&mut file).expect("fixup applies");
+        let text = text(&file);
+        assert!(
+            text.contains("crate::support::read_json_body(value)"),
+            "{text}"
+        );
+        assert!(text.contains(".value_name(\"FILE\")"), "{text}");
+        assert!(text.contains("`-` for standard input"), "{text}");
+        assert!(!text.contains("json-body-template"), "{text}");
+        // The request is built in `request_create_user`: the body file first, then the flags.
+        let building = &text[text.find("fn request_create_user").expect("split")..];
+        let file_read = building.find("\"json-body\"").expect("body read");
+        let flag_read = building.find("\"email\"").expect("flag read");
+        assert!(file_read < flag_read, "{text}");
+        assert!(
+            text.contains("-> anyhow::Result<builder::CreateUser<'_>>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("let request = self.request_create_user(matches)?;"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn binary_responses_get_an_output_flag_and_panics_are_refused() {
+        let mut file: File = parse_quote! {
+            impl<T: CliConfig> Cli<T> {
+                pub fn cli_get_image() -> ::clap::Command {
+                    ::clap::Command::new("").about("An image")
+                }
+                pub async fn execute_get_image(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
+                    let request = self.request_get_image(matches)?;
+                    let result = request.send().await;
+                    match result {
+                        Ok(r) => todo!(),
+                        Err(r) => Err(anyhow::Error::new(r)),
+                    }
+                }
+            }
+        };
+        let error = refuse_panics(&mut file).expect_err("todo! is refused");
+        assert!(error.contains("todo! in execute_get_image"), "{error}");
+        binary_responses_to_output(&mut file, &["get_image".to_string()]).expect("fixup applies");
+        refuse_panics(&mut file).expect("no panic left");
+        let text = text(&file);
+        assert!(
+            text.contains("Ok(r) => crate::support::write_binary(r, matches).await"),
+            "{text}"
+        );
+        assert!(text.contains("::clap::Arg::new(\"output\")"), "{text}");
+    }
+}
