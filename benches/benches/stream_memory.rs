@@ -1,0 +1,135 @@
+//! Stream memory benchmark (issue 7, goal 3): the peak heap while walking 50,000 Okta users
+//! over 500 pages through the real client (`list_users().limit(100).stream()`), against the
+//! peak of fetching and decoding one page of 100.
+//!
+//! Run with `cargo bench -p user-apis-benches --bench stream_memory`. A counting global
+//! allocator records the peak of live heap bytes above the level when each measurement
+//! starts. The local server runs in the same process, so its buffers for the page it is
+//! writing count in both figures.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures_util::TryStreamExt;
+use user_apis::okta::{self, ClientConfig, RetryPolicy};
+use user_apis_benches::{json_list, json_response, okta_user, serve};
+
+/// Users on each page.
+const PAGE: usize = 100;
+/// Pages the server holds.
+const PAGES: usize = 500;
+
+/// The system allocator, counting live bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on unchanged.
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            grow(layout.size());
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        // SAFETY: as for `alloc`.
+        unsafe { System.dealloc(pointer, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let new = unsafe { System.realloc(pointer, layout, new_size) };
+        if !new.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grow(new_size);
+        }
+        new
+    }
+}
+
+fn grow(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `work` and returns its result and the peak live heap above the level at its start.
+fn peak_of<T>(work: impl FnOnce() -> T) -> (T, usize) {
+    let start = LIVE.load(Ordering::Relaxed);
+    PEAK.store(start, Ordering::Relaxed);
+    let result = work();
+    (result, PEAK.load(Ordering::Relaxed).saturating_sub(start))
+}
+
+/// The response for one request: the page its `after` cursor names (the first without one),
+/// with a `Link` to the next page unless it is the last.
+fn page_response(target: &str) -> Vec<u8> {
+    let page = target
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("after="))
+        .and_then(|after| after.parse::<usize>().ok())
+        .unwrap_or(0);
+    let body = json_list(page * PAGE, PAGE, okta_user);
+    let link = if page + 1 < PAGES {
+        format!(
+            "link: </api/v1/users?limit={PAGE}&after={}>; rel=\"next\"\r\n",
+            page + 1
+        )
+    } else {
+        String::new()
+    };
+    json_response(&body, &link)
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let config = ClientConfig::new(serve(page_response)).retry(RetryPolicy::default());
+    let client = okta::Client::with_api_token(config, "00a-bench-token").expect("a client");
+    let page_bytes = page_response("/api/v1/users").len();
+
+    // Warm up: open the connection and let lazily built state settle.
+    runtime.block_on(async {
+        let first = client.list_users().limit(PAGE as i64).send().await;
+        assert_eq!(first.expect("a page").len(), PAGE);
+    });
+
+    let (users, one_page) = peak_of(|| {
+        runtime.block_on(async {
+            let page = client.list_users().limit(PAGE as i64).send().await;
+            page.expect("a page").into_inner().len()
+        })
+    });
+    assert_eq!(users, PAGE);
+
+    let (users, walk) = peak_of(|| {
+        runtime.block_on(async {
+            let mut stream = client.list_users().limit(PAGE as i64).stream();
+            let mut users = 0_usize;
+            while let Some(user) = stream.try_next().await.expect("every page arrives") {
+                users += usize::from(user.id.is_some());
+            }
+            users
+        })
+    });
+    assert_eq!(users, PAGE * PAGES);
+
+    println!("page response: {page_bytes} bytes ({PAGE} users)");
+    println!("peak heap, fetching and decoding one page: {one_page} bytes");
+    println!("peak heap, streaming {users} users over {PAGES} pages: {walk} bytes");
+    println!(
+        "ratio: {:.2}x (goal: at most 2x)",
+        walk as f64 / one_page as f64
+    );
+}
