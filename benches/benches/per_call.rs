@@ -9,6 +9,7 @@
 use divan::{Bencher, black_box};
 use reqwest::header::AUTHORIZATION;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
+use user_apis::runtime::{Credential, Parts, Runtime};
 use user_apis_benches::{json_response, okta_user, serve};
 
 /// The Okta API token both clients send.
@@ -63,6 +64,84 @@ fn raw_reqwest(bencher: Bencher) {
             .get(&url)
             .header(AUTHORIZATION, &authorization)
             .send()
+            .await
+            .expect("the call succeeds")
+            .bytes()
+            .await
+            .expect("the body arrives");
+        serde_json::from_slice::<okta::types::User>(&body).expect("the user decodes")
+    };
+    runtime.block_on(call());
+    bencher.bench_local(|| black_box(runtime.block_on(call())));
+}
+
+/// The raw call through the HTTP client the generated client is built with (its timeouts,
+/// default headers and credential), to tell the cost of that configuration from the cost of
+/// the runtime's hooks, retry loop and decoding.
+#[divan::bench]
+fn raw_with_configured_http(bencher: Bencher) {
+    let runtime = runtime();
+    let parts = ClientConfig::new(user_server())
+        .build(Some(&Credential::scheme("SSWS", TOKEN)))
+        .expect("a configuration");
+    let http = parts.http;
+    let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
+    let call = || async {
+        let body = http
+            .get(&url)
+            .send()
+            .await
+            .expect("the call succeeds")
+            .bytes()
+            .await
+            .expect("the body arrives");
+        serde_json::from_slice::<okta::types::User>(&body).expect("the user decodes")
+    };
+    runtime.block_on(call());
+    bencher.bench_local(|| black_box(runtime.block_on(call())));
+}
+
+/// The configured HTTP client and runtime of the generated client, for the breakdown below.
+fn parts() -> Parts {
+    ClientConfig::new(user_server())
+        .build(Some(&Credential::scheme("SSWS", TOKEN)))
+        .expect("a configuration")
+}
+
+/// Breakdown, step 1: the raw call sent through the retry policy's loop (no buffering).
+#[divan::bench]
+fn breakdown_retry_loop(bencher: Bencher) {
+    let runtime = runtime();
+    let parts = parts();
+    let policy = RetryPolicy::default();
+    let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
+    let call = || async {
+        let request = parts.http.get(&url).build().expect("a request");
+        let body = policy
+            .execute(&parts.http, request)
+            .await
+            .expect("the call succeeds")
+            .bytes()
+            .await
+            .expect("the body arrives");
+        serde_json::from_slice::<okta::types::User>(&body).expect("the user decodes")
+    };
+    runtime.block_on(call());
+    bencher.bench_local(|| black_box(runtime.block_on(call())));
+}
+
+/// Breakdown, step 2: the raw call sent through `Runtime::execute`, which also buffers the
+/// JSON body inside the retry loop.
+#[divan::bench]
+fn breakdown_runtime_execute(bencher: Bencher) {
+    let runtime = runtime();
+    let parts = parts();
+    let shared = Runtime::default();
+    let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
+    let call = || async {
+        let request = parts.http.get(&url).build().expect("a request");
+        let body = shared
+            .execute(&parts.http, request)
             .await
             .expect("the call succeeds")
             .bytes()
