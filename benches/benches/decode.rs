@@ -163,7 +163,22 @@ macro_rules! provider {
     };
 }
 
-provider!(gitlab_users, gitlab_user, gitlab::types::User, limit::GitlabUser);
-provider!(mattermost_users, mattermost_user, mattermost::types::User, limit::MattermostUser);
+provider!(
+    gitlab_users,
+    gitlab_user,
+    gitlab::types::User,
+    limit::GitlabUser
+);
+provider!(
+    mattermost_users,
+    mattermost_user,
+    mattermost::types::User,
+    limit::MattermostUser
+);
 provider!(okta_users, okta_user, okta::types::User, limit::OktaUser);
-provider!(sendauth_users, sendauth_user, sendauth::types::User, limit::SendauthUser);
+provider!(
+    sendauth_users,
+    sendauth_user,
+    sendauth::types::User,
+    limit::SendauthUser
+);
