@@ -273,28 +273,17 @@ pub(crate) async fn buffer_json(
     if !is_json(response.headers()) {
         return Ok(response);
     }
-    let announced = response.content_length();
-    if announced.is_some_and(|length| length > limit as u64) {
-        return Ok(response);
-    }
-    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
-    let mut truncated = false;
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
-            let room = KEPT_BODY_BYTES.saturating_sub(body.len()).min(chunk.len());
-            body.extend_from_slice(&chunk[..room]);
-            body.truncate(KEPT_BODY_BYTES);
-            truncated = true;
-            break;
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let (body, truncated) = match read_up_to(&mut response, limit).await {
+        Ok(Limited::Whole(body)) => (body, false),
+        Ok(Limited::TooLong { start }) => (start, true),
+        Err((_, error)) => return Err(error),
+    };
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
         .url(response.url().clone());
     if let Some(headers) = builder.headers_mut() {
-        *headers = response.headers().clone();
+        *headers = std::mem::take(response.headers_mut());
         if truncated {
             headers.insert(TRUNCATED, reqwest::header::HeaderValue::from_static("1"));
             headers.remove(CONTENT_LENGTH);
@@ -312,7 +301,7 @@ pub(crate) async fn buffer_json(
 
 /// Reads and decodes a JSON response body of at most `limit` bytes.
 pub(crate) async fn decode<T: DeserializeOwned, E>(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     info: &OperationInfo,
     limit: usize,
 ) -> Result<ResponseValue<T>, Error<E>> {
@@ -330,13 +319,15 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
             cause,
         }))
     };
-    if headers.contains_key(TRUNCATED) {
-        let start = response.bytes().await.unwrap_or_default();
-        return Err(invalid(start, InvalidResponseCause::TooLarge { limit }));
-    }
-    let body = match read_limited(response, &headers, limit).await {
-        Ok(body) => body,
-        Err((partial, cause)) => return Err(invalid(partial, cause)),
+    let too_large = InvalidResponseCause::TooLarge { limit };
+    let body = match read_up_to(&mut response, limit).await {
+        // `buffer_json` already stopped at the limit and kept only the start.
+        Ok(Limited::Whole(start)) if headers.contains_key(TRUNCATED) => {
+            return Err(invalid(start, too_large));
+        }
+        Ok(Limited::Whole(body)) => body,
+        Ok(Limited::TooLong { start }) => return Err(invalid(start, too_large)),
+        Err((partial, error)) => return Err(invalid(partial, InvalidResponseCause::Read(error))),
     };
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
@@ -344,34 +335,68 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
     }
 }
 
-/// Reads a body chunk by chunk, stopping as soon as it passes `limit`.
-async fn read_limited(
-    mut response: reqwest::Response,
-    headers: &HeaderMap,
+/// A body read with a size limit.
+enum Limited {
+    /// The whole body, no longer than the limit.
+    Whole(Bytes),
+    /// The body passed the limit; reading stopped, keeping its first [`KEPT_BODY_BYTES`].
+    TooLong {
+        /// The start of the body (empty when its announced length was already too long).
+        start: Bytes,
+    },
+}
+
+/// Reads a body chunk by chunk, stopping as soon as it passes `limit`. A body announced as
+/// longer is not read at all. On a read error, returns the start of what arrived.
+///
+/// Chunks are kept as they come, so a body that arrives in one chunk (every body that
+/// [`buffer_json`] rebuilt) is returned without a copy.
+async fn read_up_to(
+    response: &mut reqwest::Response,
     limit: usize,
-) -> Result<Bytes, (Bytes, InvalidResponseCause)> {
-    let too_large = InvalidResponseCause::TooLarge { limit };
-    let announced = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > limit as u64) {
-        return Err((Bytes::new(), too_large));
+) -> Result<Limited, (Bytes, reqwest::Error)> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Ok(Limited::TooLong {
+            start: Bytes::new(),
+        });
     }
-    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
+    let mut parts: Vec<Bytes> = Vec::new();
+    let mut total = 0;
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
-                    let room = KEPT_BODY_BYTES.saturating_sub(body.len()).min(chunk.len());
-                    body.extend_from_slice(&chunk[..room]);
-                    body.truncate(KEPT_BODY_BYTES);
-                    return Err((Bytes::from(body), too_large));
+                total += chunk.len();
+                parts.push(chunk);
+                if total > limit {
+                    return Ok(Limited::TooLong {
+                        start: join(&parts, KEPT_BODY_BYTES),
+                    });
                 }
-                body.extend_from_slice(&chunk);
             }
-            Ok(None) => return Ok(Bytes::from(body)),
-            Err(error) => return Err((Bytes::from(body), InvalidResponseCause::Read(error))),
+            Ok(None) => return Ok(Limited::Whole(join(&parts, total))),
+            Err(error) => return Err((join(&parts, KEPT_BODY_BYTES), error)),
+        }
+    }
+}
+
+/// The first `at_most` bytes of `parts` as one buffer, without a copy when there is one part.
+fn join(parts: &[Bytes], at_most: usize) -> Bytes {
+    match parts {
+        [] => Bytes::new(),
+        [one] => one.slice(..one.len().min(at_most)),
+        _ => {
+            let mut joined = Vec::with_capacity(at_most.min(parts.iter().map(Bytes::len).sum()));
+            for part in parts {
+                let room = at_most - joined.len();
+                joined.extend_from_slice(&part[..part.len().min(room)]);
+                if joined.len() == at_most {
+                    break;
+                }
+            }
+            Bytes::from(joined)
         }
     }
 }
@@ -407,5 +432,20 @@ mod tests {
             error.to_string(),
             "invalid response to get_user (200 OK, text/html): body longer than the 10-byte maximum"
         );
+    }
+
+    #[test]
+    fn join_keeps_at_most_the_asked_bytes_and_copies_only_several_parts() {
+        let one = Bytes::from_static(b"abcdef");
+        assert_eq!(join(std::slice::from_ref(&one), 4), "abcd");
+        assert_eq!(
+            join(std::slice::from_ref(&one), 4).as_ptr(),
+            one.as_ptr(),
+            "no copy"
+        );
+        let parts = [Bytes::from_static(b"abc"), Bytes::from_static(b"def")];
+        assert_eq!(join(&parts, 6), "abcdef");
+        assert_eq!(join(&parts, 4), "abcd");
+        assert_eq!(join(&[], 4), "");
     }
 }
