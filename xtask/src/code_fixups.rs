@@ -12,22 +12,23 @@ use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_
 
 use crate::spec_fixups::Split;
 
-/// The items of the generated `types` module, where every schema type lives.
-fn types_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
+/// The items of a top-level module of progenitor's output: `types` (every schema type) or
+/// `builder` (every request builder).
+fn module_items<'a>(file: &'a mut File, name: &str) -> Result<&'a mut Vec<Item>, String> {
     file.items
         .iter_mut()
         .find_map(|item| match item {
-            Item::Mod(module) if module.ident == "types" => {
+            Item::Mod(module) if module.ident == name => {
                 module.content.as_mut().map(|(_, items)| items)
             }
             _ => None,
         })
-        .ok_or_else(|| "progenitor's output has no `types` module".to_string())
+        .ok_or_else(|| format!("progenitor's output has no `{name}` module"))
 }
 
 /// Counts the schema types (structs and enums) in the generated `types` module.
 pub fn count_types(file: &mut File) -> usize {
-    types_module(file).map_or(0, |items| {
+    module_items(file, "types").map_or(0, |items| {
         items
             .iter()
             .filter(|item| matches!(item, Item::Struct(_) | Item::Enum(_)))
@@ -44,7 +45,7 @@ pub fn count_types(file: &mut File) -> usize {
 /// written back unchanged. `Display` prints the kept string and `FromStr` accepts any string.
 /// `Copy` is dropped from the derives, since the new variant owns a `String`.
 pub fn open_string_enums(file: &mut File) -> Result<Vec<String>, String> {
-    let items = types_module(file)?;
+    let items = module_items(file, "types")?;
     let mut opened = BTreeMap::new();
     for item in items.iter_mut() {
         let Item::Enum(item) = item else { continue };
@@ -200,7 +201,7 @@ fn fields_of(items: &[Item], name: &str) -> Option<Vec<(syn::Ident, String)>> {
 /// Fields of the same type move across; fields whose type is itself split convert with
 /// `Into` (through `Option` and `Vec`); the read-only fields are dropped.
 pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<String>, String> {
-    let items = types_module(file)?;
+    let items = module_items(file, "types")?;
     let mut log = Vec::new();
     let mut impls = Vec::new();
     for split in splits {
@@ -351,19 +352,6 @@ pub fn guard_path_segments(file: &mut File) -> Vec<String> {
     )]
 }
 
-/// The items of the generated `builder` module, where every request builder lives.
-fn builder_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == "builder" => {
-                module.content.as_mut().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| "progenitor's output has no `builder` module".to_string())
-}
-
 /// Makes the fields of every request builder visible to the rest of its crate (`pub(crate)`).
 ///
 /// progenitor keeps a builder's parameters in private fields, so hand-written code beside the
@@ -371,7 +359,7 @@ fn builder_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
 /// needs the page size the caller chose to tell a short (last) page from a full one. Users of
 /// the crate see no difference: the fields stay private to it.
 pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, String> {
-    let items = builder_module(file)?;
+    let items = module_items(file, "builder")?;
     let mut builders = 0;
     for item in items.iter_mut() {
         let Item::Struct(item) = item else { continue };
@@ -414,7 +402,7 @@ pub fn optional_request_bodies(
     file: &mut File,
     operation_ids: &[String],
 ) -> Result<Vec<String>, String> {
-    let items = builder_module(file)?;
+    let items = module_items(file, "builder")?;
     let mut log = Vec::new();
     for operation_id in operation_ids {
         let name = builder_name(operation_id);

@@ -123,6 +123,21 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
     })
 }
 
+/// Runs one of progenitor's generators and parses its output, naming the spec in any error.
+fn progenitor_file(
+    provider: &Provider,
+    what: &str,
+    generate: impl FnOnce(&mut Generator) -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<syn::File, String> {
+    let tokens = run_progenitor(generate).map_err(|e| format!("{}: {e}", provider.spec))?;
+    syn::parse2(tokens).map_err(|e| {
+        format!(
+            "{}: progenitor produced an unparsable {what}: {e}",
+            provider.spec
+        )
+    })
+}
+
 /// Generates the client code: progenitor, then the code fixups. Returns the text, the fixup
 /// log and the number of schema types.
 fn generate_client(
@@ -130,13 +145,8 @@ fn generate_client(
     prepared: &Prepared,
 ) -> Result<(String, Vec<String>, usize), String> {
     let spec = &prepared.spec;
-    let tokens = run_progenitor(|generator| generator.generate_tokens(spec))
-        .map_err(|e| format!("{}: {e}", provider.spec))?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        format!(
-            "{}: progenitor produced unparsable code: {e}",
-            provider.spec
-        )
+    let mut file = progenitor_file(provider, "client", |generator| {
+        generator.generate_tokens(spec)
     })?;
     let mut log = code_fixups::open_string_enums(&mut file)?;
     log.extend(code_fixups::add_input_conversions(
@@ -160,13 +170,8 @@ fn generate_client(
 /// generator on the same fixed-up spec, then the CLI fixups.
 fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec<String>), String> {
     let spec = &prepared.spec;
-    let tokens = run_progenitor(|generator| generator.cli(spec, provider.crate_name))
-        .map_err(|e| format!("{}: {e}", provider.spec))?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        format!(
-            "{}: progenitor produced an unparsable CLI: {e}",
-            provider.spec
-        )
+    let mut file = progenitor_file(provider, "CLI", |generator| {
+        generator.cli(spec, provider.crate_name)
     })?;
     let log = cli_fixups::apply(&mut file, &binary_response_operations(spec))
         .map_err(|e| format!("{} (CLI): {e}", provider.spec))?;
