@@ -10,7 +10,6 @@ use std::str::FromStr;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use futures_util::TryStreamExt;
 use progenitor_client::{ByteStream, ResponseValue};
 
 use crate::output::{Failure, Kind, chain};
@@ -108,13 +107,7 @@ pub async fn write_binary(
         .ok()
         .flatten()
         .ok_or_else(|| Failure::usage("--output is required"))?;
-    let bytes = response
-        .into_inner()
-        .into_inner()
-        .try_fold(Vec::new(), |mut bytes, chunk| async move {
-            bytes.extend_from_slice(&chunk);
-            Ok(bytes)
-        })
+    let bytes = user_apis_runtime::read_stream(response.into_inner())
         .await
         .map_err(|error| {
             Failure::new(

@@ -41,13 +41,7 @@ impl Image {
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .map(str::to_string);
-        let bytes = response
-            .into_inner()
-            .into_inner()
-            .try_fold(Vec::new(), |mut bytes, chunk| async move {
-                bytes.extend_from_slice(&chunk);
-                Ok(bytes)
-            })
+        let bytes = user_apis_runtime::read_stream(response.into_inner())
             .await
             .map_err(Error::CommunicationError)?;
         Ok(ResponseValue::new(

@@ -25,6 +25,23 @@ pub use password::Password;
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
 
+/// Reads a streamed (binary) response body, such as a downloaded image, to its end.
+///
+/// # Errors
+///
+/// The transport error that cut the body short.
+pub async fn read_stream(stream: progenitor_client::ByteStream) -> reqwest::Result<Vec<u8>> {
+    use futures_util::TryStreamExt as _;
+
+    stream
+        .into_inner()
+        .try_fold(Vec::new(), |mut bytes, chunk| async move {
+            bytes.extend_from_slice(&chunk);
+            Ok(bytes)
+        })
+        .await
+}
+
 /// The default longest JSON body a client reads: 16 MiB. Longer ones fail with
 /// [`InvalidResponseCause::TooLarge`] without being read to their end. Binary downloads stream
 /// and are not limited.
