@@ -133,11 +133,17 @@ impl RetryPolicy {
         buffer_json: Option<usize>,
     ) -> reqwest::Result<reqwest::Response> {
         let idempotent = is_idempotent(request.method());
-        let mut delays = self.backoff();
+        // Built when the first retry is due: most requests succeed at once.
+        let mut delays = None;
         let mut waited = Duration::ZERO;
         loop {
-            // A request whose body is a stream cannot be copied, and so cannot be retried.
-            let spare = request.try_clone();
+            // The copy a retry would send. A request whose body is a stream cannot be copied,
+            // and so cannot be retried; with a single attempt allowed, no copy is needed.
+            let spare = if self.max_attempts > 1 {
+                copy_request(&request)
+            } else {
+                None
+            };
             let outcome = match (buffer_json, client.execute(request).await) {
                 (Some(limit), Ok(response)) => crate::error::buffer_json(response, limit).await,
                 (_, outcome) => outcome,
@@ -150,7 +156,7 @@ impl RetryPolicy {
                 Err(error) if should_retry_error(error, idempotent) => None,
                 _ => return outcome,
             };
-            let Some(backoff) = delays.next() else {
+            let Some(backoff) = delays.get_or_insert_with(|| self.backoff()).next() else {
                 return outcome;
             };
             let wait = server_wait.unwrap_or(backoff);
@@ -189,6 +195,26 @@ impl RetryPolicy {
             }
         }
     }
+}
+
+/// A copy of `request` for a retry: `None` when its body is a stream, which cannot be copied.
+///
+/// `Request::try_clone` also copies the request's extension map, allocating it (to set the
+/// timeout) and then replacing it; that was the largest single cost of a call's retry set-up.
+/// A request built with reqwest's `RequestBuilder`, as every generated operation's is, keeps
+/// nothing there but its timeout, which is copied here. (The other extensions of a request
+/// converted from an `http::Request` are not carried to a retry.)
+fn copy_request(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -297,6 +323,51 @@ mod tests {
         assert_eq!(
             delta.server_wait(&headers(&[("x-ratelimit-reset", "3")]), now),
             Some(Duration::from_secs(3))
+        );
+    }
+
+    #[test]
+    fn a_retry_copy_is_the_same_request() {
+        use reqwest::header::{ACCEPT, HeaderValue};
+        let http = reqwest::Client::new();
+        let request = http
+            .delete("http://127.0.0.1:1/api/v1/users/00u1?sendEmail=true")
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header("x-two", "a")
+            .header("x-two", "b")
+            .timeout(Duration::from_secs(3))
+            .version(reqwest::Version::HTTP_11)
+            .build()
+            .expect("request");
+        let copy = copy_request(&request).expect("a body-less request is copied");
+        assert_eq!(copy.method(), request.method());
+        assert_eq!(copy.url(), request.url());
+        assert_eq!(copy.headers(), request.headers());
+        assert_eq!(copy.version(), request.version());
+        assert_eq!(copy.timeout(), Some(&Duration::from_secs(3)));
+        let untimed = http.get("http://127.0.0.1:1/").build().expect("request");
+        assert_eq!(copy_request(&untimed).expect("copied").timeout(), None);
+
+        let with_body = http
+            .post("http://127.0.0.1:1/")
+            .body("{}")
+            .build()
+            .expect("request");
+        let copy = copy_request(&with_body).expect("a byte body is copied");
+        assert_eq!(
+            copy.body().and_then(reqwest::Body::as_bytes),
+            Some(&b"{}"[..])
+        );
+        let streamed = http
+            .post("http://127.0.0.1:1/")
+            .body(reqwest::Body::wrap_stream(futures_util::stream::empty::<
+                Result<bytes::Bytes, std::io::Error>,
+            >()))
+            .build()
+            .expect("request");
+        assert!(
+            copy_request(&streamed).is_none(),
+            "a stream cannot be sent twice"
         );
     }
 
