@@ -140,10 +140,13 @@ fn breakdown_runtime_execute(bencher: Bencher) {
     let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
     let call = || async {
         let request = parts.http.get(&url).build().expect("a request");
-        let body = shared
+        let response = shared
             .execute(&parts.http, request)
             .await
-            .expect("the call succeeds")
+            .expect("the call succeeds");
+        // `execute` read the JSON body already; `readable` gives it back as a body.
+        let body = shared
+            .readable(response)
             .bytes()
             .await
             .expect("the body arrives");

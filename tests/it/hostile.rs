@@ -206,6 +206,42 @@ async fn an_undocumented_status_keeps_its_status() {
     }
 }
 
+/// The client reads a JSON body inside its retry loop; an answer it hands back undecoded
+/// (`UnexpectedResponse`) still reads as the server sent it.
+#[tokio::test]
+async fn an_undocumented_json_answer_can_still_be_read() {
+    let body = r#"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit"}"#;
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(Provider::Okta.user_path());
+            then.status(418)
+                .header("content-type", "application/json; charset=utf-8")
+                .header("x-request-id", "r-1")
+                .body(body);
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    let client = okta::Client::with_api_token(config, "okta-token").expect("client");
+    let error = client
+        .get_user()
+        .user_id("u1")
+        .send()
+        .await
+        .expect_err("418 is not documented");
+    let Error::UnexpectedResponse(response) = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(response.status().as_u16(), 418);
+    assert_eq!(response.url().path(), Provider::Okta.user_path());
+    assert_eq!(response.content_length(), Some(body.len() as u64));
+    assert_eq!(
+        response.headers().get("x-request-id").map(|v| v.as_bytes()),
+        Some(&b"r-1"[..])
+    );
+    assert_eq!(response.text().await.expect("the body reads"), body);
+}
+
 #[tokio::test]
 async fn kept_bodies_are_truncated() {
     let long = format!("<html>{}</html>", "x".repeat(100_000));

@@ -263,17 +263,30 @@ pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<St
 pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
     struct Decode {
         replaced: usize,
+        handed_over: usize,
     }
     impl VisitMut for Decode {
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
             if let Expr::Call(call) = expr {
-                let is_from_response = matches!(call.func.as_ref(),
-                    Expr::Path(path) if quote!(#path).to_string() == "ResponseValue :: from_response");
-                if is_from_response {
-                    let args = &call.args;
-                    *expr = parse_quote!(client.inner.decode(#args, &info));
-                    self.replaced += 1;
+                let func = match call.func.as_ref() {
+                    Expr::Path(path) => quote!(#path).to_string(),
+                    _ => return,
+                };
+                match func.as_str() {
+                    "ResponseValue :: from_response" => {
+                        let args = &call.args;
+                        *expr = parse_quote!(client.inner.decode(#args, &info));
+                        self.replaced += 1;
+                    }
+                    // Responses handed to the caller undecoded: the runtime may have read a
+                    // JSON body already, and gives it back readable.
+                    "Error :: UnexpectedResponse" | "ResponseValue :: stream" => {
+                        let args = &call.args;
+                        call.args = parse_quote!(client.inner.readable(#args));
+                        self.handed_over += 1;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -300,11 +313,14 @@ pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
         ),
     );
 
-    let mut decode = Decode { replaced: 0 };
+    let mut decode = Decode {
+        replaced: 0,
+        handed_over: 0,
+    };
     decode.visit_file_mut(file);
     Ok(vec![format!(
-        "decode_through_runtime: {} response bodies decode through Runtime::decode; Error is user_apis_runtime::Error",
-        decode.replaced
+        "decode_through_runtime: {} response bodies decode through Runtime::decode, {} undecoded responses pass through Runtime::readable; Error is user_apis_runtime::Error",
+        decode.replaced, decode.handed_over
     )])
 }
 
@@ -593,9 +609,290 @@ impl VisitMut for OptionalBodyInSend {
     }
 }
 
+/// Builds each request without work that sends nothing: progenitor's `api-version` header,
+/// `format!` for the URL, and a copy of each string path parameter.
+///
+/// progenitor adds an `api-version` header (the spec's `info.version`) to every request. None
+/// of the APIs served here defines such a header, so it is dropped here, and with it the header
+/// map when nothing else goes into it. The URL is joined from its pieces with `concat`, which
+/// sizes it once, instead of through `format!`'s formatting machinery; both give the same text.
+/// A path parameter that is already a `String` is passed to `path_segment` as it is, not
+/// through `to_string()`.
+pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
+    struct Lean {
+        headers_dropped: usize,
+        maps_dropped: usize,
+        urls: usize,
+        copies: usize,
+        problem: Option<String>,
+        /// The `String` fields of each request builder, and those of the one being visited.
+        string_fields: BTreeMap<String, Vec<String>>,
+        current: Vec<String>,
+    }
+    impl VisitMut for Lean {
+        fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
+            let name = match item.self_ty.as_ref() {
+                syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            self.current = name
+                .and_then(|name| self.string_fields.get(&name).cloned())
+                .unwrap_or_default();
+            syn::visit_mut::visit_item_impl_mut(self, item);
+            self.current.clear();
+        }
+
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            // `path_segment(&name.to_string())` -> `path_segment(&name)` for a `String` field.
+            let Expr::Call(call) = expr else { return };
+            let is_guard = matches!(call.func.as_ref(),
+                Expr::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "path_segment"));
+            if !is_guard {
+                return;
+            }
+            let Some(Expr::Reference(reference)) = call.args.first_mut() else {
+                return;
+            };
+            let Expr::MethodCall(to_string) = reference.expr.as_ref() else {
+                return;
+            };
+            let receiver = &to_string.receiver;
+            let is_string_field = to_string.method == "to_string"
+                && to_string.args.is_empty()
+                && matches!(receiver.as_ref(), Expr::Path(path)
+                    if path.path.get_ident().is_some_and(|ident| self.current.contains(&ident.to_string())));
+            if is_string_field {
+                *reference.expr = (**receiver).clone();
+                self.copies += 1;
+            }
+        }
+
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let mentions = |stmt: &syn::Stmt, what: &str| quote!(#stmt).to_string().contains(what);
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| {
+                !(matches!(stmt, syn::Stmt::Expr(Expr::MethodCall(call), _) if call.method == "append")
+                    && mentions(stmt, "\"api-version\""))
+            });
+            self.headers_dropped += before - block.stmts.len();
+
+            let is_map = |stmt: &syn::Stmt| {
+                matches!(stmt, syn::Stmt::Local(local)
+                    if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
+            };
+            if let Some(map) = block.stmts.iter().position(is_map) {
+                let users = block
+                    .stmts
+                    .iter()
+                    .filter(|stmt| !is_map(stmt) && mentions(stmt, "header_map"))
+                    .count();
+                // Only the request chain's `.headers(header_map)` uses an empty map.
+                if users == 1 {
+                    block.stmts.remove(map);
+                    let mut strip = StripHeaders { stripped: 0 };
+                    for stmt in &mut block.stmts {
+                        strip.visit_stmt_mut(stmt);
+                    }
+                    if strip.stripped == 1 {
+                        self.maps_dropped += 1;
+                    } else {
+                        self.problem = Some(format!(
+                            "a request chain uses its header map {} times, not once",
+                            strip.stripped
+                        ));
+                    }
+                }
+            }
+
+            for stmt in &mut block.stmts {
+                let syn::Stmt::Local(local) = stmt else {
+                    continue;
+                };
+                let is_url = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url");
+                let Some(init) = local.init.as_mut().filter(|_| is_url) else {
+                    continue;
+                };
+                let Expr::Macro(mac) = init.expr.as_mut() else {
+                    continue;
+                };
+                if !mac.mac.path.is_ident("format") {
+                    continue;
+                }
+                match concat_for_format(&mac.mac) {
+                    Ok(joined) => {
+                        *init.expr = joined;
+                        // Its arguments were macro tokens until now.
+                        self.visit_expr_mut(&mut init.expr);
+                        self.urls += 1;
+                    }
+                    Err(problem) => self.problem = Some(problem),
+                }
+            }
+        }
+    }
+    struct StripHeaders {
+        stripped: usize,
+    }
+    impl VisitMut for StripHeaders {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && quote!(#call)
+                    .to_string()
+                    .ends_with(". headers (header_map)")
+            {
+                *expr = (*call.receiver).clone();
+                self.stripped += 1;
+            }
+        }
+    }
+
+    let string = quote!(Result<::std::string::String, String>).to_string();
+    let string_fields = module_items(file, "builder")?
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) => Some((
+                item.ident.to_string(),
+                item.fields
+                    .iter()
+                    .filter(|field| {
+                        let ty = &field.ty;
+                        quote!(#ty).to_string() == string
+                    })
+                    .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut lean = Lean {
+        headers_dropped: 0,
+        maps_dropped: 0,
+        urls: 0,
+        copies: 0,
+        problem: None,
+        string_fields,
+        current: Vec::new(),
+    };
+    lean.visit_file_mut(file);
+    if let Some(problem) = lean.problem {
+        return Err(format!("lean_request_building: {problem}"));
+    }
+    Ok(vec![format!(
+        "lean_request_building: {} api-version headers and {} empty header maps dropped; {} URLs joined without format!; {} string path parameters passed without a copy",
+        lean.headers_dropped, lean.maps_dropped, lean.urls, lean.copies
+    )])
+}
+
+/// `[piece, argument, piece, ...].concat()` for a `format!` of `{}` placeholders only.
+fn concat_for_format(mac: &syn::Macro) -> Result<Expr, String> {
+    let args = mac
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .map_err(|error| format!("a URL format! cannot be read: {error}"))?;
+    let mut args = args.into_iter();
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(template),
+        ..
+    })) = args.next()
+    else {
+        return Err("a URL format! does not start with a string literal".to_string());
+    };
+    let template = template.value();
+    let pieces: Vec<&str> = template.split("{}").collect();
+    if pieces.iter().any(|piece| piece.contains(['{', '}'])) {
+        return Err(format!(
+            "the URL template {template:?} is not made of `{{}}` only"
+        ));
+    }
+    let mut parts: Vec<Expr> = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        if index > 0 {
+            let arg = args
+                .next()
+                .ok_or_else(|| format!("the URL template {template:?} has too few arguments"))?;
+            parts.push(parse_quote!(::std::convert::AsRef::<str>::as_ref(&#arg)));
+        }
+        if !piece.is_empty() {
+            parts.push(parse_quote!(#piece));
+        }
+    }
+    if args.next().is_some() {
+        return Err(format!(
+            "the URL template {template:?} has too many arguments"
+        ));
+    }
+    Ok(parse_quote!([#(#parts),*].concat()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_are_built_without_needless_work() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                pub struct GetUser<'a> {
+                    client: &'a super::Client,
+                    user_id: Result<::std::string::String, String>,
+                    number: Result<i64, String>,
+                }
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) {
+                        let url = format!(
+                            "{}/api/v1/users/{}/n/{}",
+                            client.baseurl,
+                            ::user_apis_runtime::path_segment(&user_id.to_string())?,
+                            ::user_apis_runtime::path_segment(&number.to_string())?,
+                        );
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        let mut request = client.client.get(url).headers(header_map).build()?;
+                    }
+                }
+            }
+        };
+        let log = lean_request_building(&mut file).expect("applies");
+        assert_eq!(
+            log,
+            [
+                "lean_request_building: 1 api-version headers and 1 empty header maps dropped; \
+              1 URLs joined without format!; 1 string path parameters passed without a copy"
+            ]
+        );
+        let expected: File = parse_quote! {
+            pub mod builder {
+                pub struct GetUser<'a> {
+                    client: &'a super::Client,
+                    user_id: Result<::std::string::String, String>,
+                    number: Result<i64, String>,
+                }
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) {
+                        let url = [
+                            ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                            "/api/v1/users/",
+                            ::std::convert::AsRef::<str>::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                            "/n/",
+                            ::std::convert::AsRef::<str>::as_ref(&::user_apis_runtime::path_segment(&number.to_string())?),
+                        ]
+                        .concat();
+                        let mut request = client.client.get(url).build()?;
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+    }
 
     #[test]
     fn builder_fields_become_visible_to_the_crate() {

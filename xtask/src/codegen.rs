@@ -154,6 +154,7 @@ fn generate_client(
         &prepared.splits,
     )?);
     log.extend(code_fixups::guard_path_segments(&mut file));
+    log.extend(code_fixups::lean_request_building(&mut file)?);
     log.extend(code_fixups::decode_through_runtime(&mut file)?);
     log.extend(code_fixups::optional_request_bodies(
         &mut file,

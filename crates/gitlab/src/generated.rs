@@ -8658,15 +8658,12 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let without_projects = without_projects.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users", client.baseurl,);
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -8764,7 +8761,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8833,15 +8830,12 @@ pub mod builder {
                     types::CreateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users", client.baseurl,);
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -8885,7 +8879,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8951,18 +8945,15 @@ pub mod builder {
             let with_custom_attributes = with_custom_attributes
                 .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9011,7 +9002,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9092,18 +9083,15 @@ pub mod builder {
                     types::UpdateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9152,7 +9140,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9213,18 +9201,15 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let hard_delete = hard_delete.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9273,7 +9258,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9321,18 +9306,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/activate", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/activate",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9370,7 +9353,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9418,18 +9401,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/approve", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/approve",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9472,7 +9453,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9525,18 +9506,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/associations_count", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/associations_count",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9574,7 +9553,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9622,18 +9601,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/ban", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/ban",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9671,7 +9648,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9719,18 +9696,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/block", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/block",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9768,7 +9743,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9821,18 +9796,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/custom_attributes", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/custom_attributes",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9870,7 +9843,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9935,19 +9908,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/custom_attributes/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/custom_attributes/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key)?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -9985,7 +9958,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10085,19 +10058,19 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/custom_attributes/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/custom_attributes/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key)?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10141,7 +10114,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10204,19 +10177,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/custom_attributes/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/custom_attributes/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key)?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10254,7 +10227,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10302,18 +10275,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/deactivate", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/deactivate",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10351,7 +10322,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10399,18 +10370,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/disable_two_factor", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/disable_two_factor",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10453,7 +10422,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10538,18 +10507,16 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/emails", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/emails",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10589,7 +10556,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10670,18 +10637,16 @@ pub mod builder {
                     types::AddEmailRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/emails", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/emails",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10725,7 +10690,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10785,19 +10750,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/emails/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& email_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/emails/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&email_id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10835,7 +10800,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10885,18 +10850,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/follow", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/follow",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -10939,7 +10902,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11024,18 +10987,16 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/followers", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/followers",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11075,7 +11036,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11160,18 +11121,16 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/following", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/following",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11211,7 +11170,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11296,18 +11255,16 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/gpg_keys", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/gpg_keys",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11347,7 +11304,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11428,18 +11385,16 @@ pub mod builder {
                     types::AddGpgKeyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/gpg_keys", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/gpg_keys",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11483,7 +11438,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11545,19 +11500,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/gpg_keys/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/gpg_keys/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11595,7 +11550,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11655,19 +11610,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/gpg_keys/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/gpg_keys/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11705,7 +11660,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11765,19 +11720,20 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/gpg_keys/{}/revoke", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/gpg_keys/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
+                "/revoke",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11816,7 +11772,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11879,19 +11835,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/identities/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& provider.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/identities/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&provider)?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -11929,7 +11885,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11991,19 +11947,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/keys/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/keys/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12041,7 +11997,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12101,19 +12057,19 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/keys/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& key_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/keys/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12151,7 +12107,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12199,18 +12155,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/reject", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/reject",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12254,7 +12208,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12302,18 +12256,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/unban", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/unban",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12351,7 +12303,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12399,18 +12351,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/unblock", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/unblock",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12448,7 +12398,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12498,18 +12448,16 @@ pub mod builder {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/unfollow", client.baseurl,
-                ::user_apis_runtime::path_segment(& id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                "/unfollow",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12547,7 +12495,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12647,18 +12595,16 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let state = state.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/impersonation_tokens", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/impersonation_tokens",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12704,7 +12650,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12792,18 +12738,16 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/impersonation_tokens", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/impersonation_tokens",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12847,7 +12791,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12914,20 +12858,23 @@ pub mod builder {
             let impersonation_token_id = impersonation_token_id
                 .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/impersonation_tokens/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& impersonation_token_id.to_string())
-                ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/impersonation_tokens/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(
+                    &::user_apis_runtime::path_segment(
+                        &impersonation_token_id.to_string(),
+                    )?,
+                ),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -12965,7 +12912,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13030,20 +12977,23 @@ pub mod builder {
             let impersonation_token_id = impersonation_token_id
                 .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/impersonation_tokens/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& impersonation_token_id.to_string())
-                ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/impersonation_tokens/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(
+                    &::user_apis_runtime::path_segment(
+                        &impersonation_token_id.to_string(),
+                    )?,
+                ),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13081,7 +13031,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13169,18 +13119,16 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/keys", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/keys",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13220,7 +13168,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13301,18 +13249,16 @@ pub mod builder {
                     types::AddSshKeyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/keys", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/keys",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13356,7 +13302,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13456,18 +13402,16 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/memberships", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/memberships",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13513,7 +13457,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13604,18 +13548,16 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/personal_access_tokens", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/personal_access_tokens",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13664,7 +13606,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13752,18 +13694,16 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/project_deploy_keys", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/project_deploy_keys",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13803,7 +13743,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13856,18 +13796,16 @@ pub mod builder {
             let Self { client, user_id, sudo } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/status", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/status",
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
@@ -13905,7 +13843,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }

@@ -7405,18 +7405,15 @@ pub mod builder {
                     types::BotConversion::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/bots/{}/convert_to_user", client.baseurl,
-                ::user_apis_runtime::path_segment(& bot_user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/bots/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&bot_user_id)?),
+                "/convert_to_user",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7432,7 +7429,6 @@ pub mod builder {
                         &set_system_admin,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
@@ -7463,7 +7459,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -7746,15 +7742,11 @@ pub mod builder {
             let sort = sort.map_err(Error::InvalidRequest)?;
             let team_roles = team_roles.map_err(Error::InvalidRequest)?;
             let without_team = without_team.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7793,7 +7785,6 @@ pub mod builder {
                 .query(
                     &progenitor_client::QueryParam::new("without_team", &without_team),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
@@ -7819,7 +7810,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -7895,15 +7886,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::NewUser::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7915,7 +7902,6 @@ pub mod builder {
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("iid", &iid))
                 .query(&progenitor_client::QueryParam::new("t", &t))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
@@ -7936,7 +7922,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -7956,15 +7942,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = format!("{}/api/v4/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7973,7 +7955,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
@@ -7994,7 +7975,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8076,15 +8057,11 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
             let team_id = team_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/autocomplete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/autocomplete",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8097,7 +8074,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("team_id", &team_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
@@ -8123,7 +8099,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8176,15 +8152,11 @@ pub mod builder {
                     types::VerificationToken::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/email/verify", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/email/verify",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8194,7 +8166,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email",
@@ -8210,7 +8181,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8261,15 +8232,11 @@ pub mod builder {
                     types::EmailAddress::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/email/verify/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/email/verify/send",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8279,7 +8246,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_verification_email",
@@ -8295,7 +8261,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8332,18 +8298,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, email } = self;
             let email = email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/email/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& email.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/email/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&email)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8352,7 +8314,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
@@ -8383,7 +8344,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8420,15 +8381,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UsersByChannel>, Error<types::AppError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/group_channels", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/group_channels",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8438,7 +8395,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
@@ -8459,7 +8415,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8512,15 +8468,11 @@ pub mod builder {
             let Self { client, since, body } = self;
             let since = since.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/ids", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/ids",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8531,7 +8483,6 @@ pub mod builder {
                 )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("since", &since))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
@@ -8552,7 +8503,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8575,15 +8526,11 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client } = self;
-            let url = format!("{}/api/v4/users/known", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/known",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8592,7 +8539,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_known_users",
@@ -8608,7 +8554,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8653,15 +8599,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::Login::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/login", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/login",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8671,7 +8613,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "login",
@@ -8698,7 +8639,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8741,15 +8682,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CwsLogin::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/login/cws", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/login/cws",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8759,7 +8696,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .form_urlencoded(&body)?
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
@@ -8785,7 +8721,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8836,15 +8772,11 @@ pub mod builder {
                     types::AccountSwitch::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/login/switch", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/login/switch",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8854,7 +8786,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "switch_account_type",
@@ -8890,7 +8821,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8910,15 +8841,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = format!("{}/api/v4/users/logout", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/logout",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8927,7 +8854,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "logout",
@@ -8949,7 +8875,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -8994,15 +8920,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::LoginId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/mfa", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/mfa",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9012,7 +8934,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
@@ -9028,7 +8949,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9079,15 +9000,11 @@ pub mod builder {
                     types::LdapMigration::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/migrate_auth/ldap", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/migrate_auth/ldap",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9097,7 +9014,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
@@ -9128,7 +9044,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9179,15 +9095,11 @@ pub mod builder {
                     types::SamlMigration::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/migrate_auth/saml", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/migrate_auth/saml",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9197,7 +9109,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
@@ -9228,7 +9139,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9279,15 +9190,11 @@ pub mod builder {
                     types::PasswordReset::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/password/reset", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/password/reset",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9297,7 +9204,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
@@ -9323,7 +9229,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9374,15 +9280,11 @@ pub mod builder {
                     types::EmailAddress::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/password/reset/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/password/reset/send",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9392,7 +9294,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
@@ -9418,7 +9319,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9470,15 +9371,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserSearch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/search",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9488,7 +9385,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "search_users",
@@ -9514,7 +9410,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9559,15 +9455,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::DeviceId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/sessions/device", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/sessions/device",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9577,7 +9469,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "attach_device_id",
@@ -9598,7 +9489,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9618,15 +9509,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = format!("{}/api/v4/users/sessions/revoke/all", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/sessions/revoke/all",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9635,7 +9522,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
@@ -9656,7 +9542,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9676,15 +9562,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersStats>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = format!("{}/api/v4/users/stats", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/stats",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9693,7 +9575,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
@@ -9724,7 +9605,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9863,15 +9744,11 @@ pub mod builder {
             let include_deleted = include_deleted.map_err(Error::InvalidRequest)?;
             let roles = roles.map_err(Error::InvalidRequest)?;
             let team_roles = team_roles.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/stats/filtered", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/stats/filtered",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9896,7 +9773,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("roles", &roles))
                 .query(&progenitor_client::QueryParam::new("team_roles", &team_roles))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
@@ -9927,7 +9803,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -9978,15 +9854,11 @@ pub mod builder {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/tokens", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/tokens",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9997,7 +9869,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
@@ -10023,7 +9894,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10074,15 +9945,11 @@ pub mod builder {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/tokens/disable", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/tokens/disable",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10092,7 +9959,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
@@ -10118,7 +9984,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10169,15 +10035,11 @@ pub mod builder {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/tokens/enable", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/tokens/enable",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10187,7 +10049,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
@@ -10213,7 +10074,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10264,15 +10125,11 @@ pub mod builder {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/tokens/revoke", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/tokens/revoke",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10282,7 +10139,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
@@ -10308,7 +10164,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10360,15 +10216,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SearchTerm::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/tokens/search", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/tokens/search",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10378,7 +10230,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
@@ -10404,7 +10255,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10441,18 +10292,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::AccessTokenInfo>, Error<types::AppError>> {
             let Self { client, token_id } = self;
             let token_id = token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/tokens/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& token_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/tokens/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&token_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10461,7 +10308,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
@@ -10492,7 +10338,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10529,18 +10375,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, username } = self;
             let username = username.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/username/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& username.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/username/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&username)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10549,7 +10391,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
@@ -10575,7 +10416,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10615,15 +10456,11 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v4/users/usernames", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/usernames",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10633,7 +10470,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
@@ -10654,7 +10490,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10691,18 +10527,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10711,7 +10543,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
@@ -10737,7 +10568,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10799,18 +10630,14 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10820,7 +10647,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
@@ -10846,7 +10672,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -10883,18 +10709,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10903,7 +10725,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
@@ -10934,7 +10755,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11000,18 +10821,15 @@ pub mod builder {
                     types::ActiveUpdate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/active", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/active",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11021,7 +10839,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user_active",
@@ -11047,7 +10864,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11087,18 +10904,15 @@ pub mod builder {
         > {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/audits", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/audits",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11107,7 +10921,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_audits",
@@ -11133,7 +10946,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11199,18 +11012,15 @@ pub mod builder {
                     types::UserAuthData::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/auth", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/auth",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11220,7 +11030,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user_auth",
@@ -11251,7 +11060,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11317,18 +11126,15 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/channel_members", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/channel_members",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11339,7 +11145,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
@@ -11365,7 +11170,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11402,18 +11207,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/convert_to_bot", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/convert_to_bot",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11422,7 +11224,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
@@ -11453,7 +11254,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11490,18 +11291,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/demote", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/demote",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11510,7 +11308,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
@@ -11546,7 +11343,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11583,18 +11380,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/email/verify/member", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/email/verify/member",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11603,7 +11397,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
@@ -11629,7 +11422,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11679,24 +11472,20 @@ pub mod builder {
             let Self { client, user_id, x } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let x = x.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/image", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/image",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .query(&progenitor_client::QueryParam::new("_", &x))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile_image",
@@ -11706,7 +11495,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11732,7 +11521,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11769,18 +11558,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/image", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/image",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11789,7 +11575,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
@@ -11825,7 +11610,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11862,20 +11647,17 @@ pub mod builder {
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/image/default", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/image/default",
+            ]
+                .concat();
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
@@ -11884,7 +11666,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11910,7 +11692,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -11972,18 +11754,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::MfaUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/mfa", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/mfa",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11993,7 +11772,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
@@ -12024,7 +11802,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12061,18 +11839,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::MfaSecret>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/mfa/generate", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/mfa/generate",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12081,7 +11856,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
@@ -12117,7 +11891,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12185,18 +11959,15 @@ pub mod builder {
                     types::PasswordUpdate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/password", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/password",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12206,7 +11977,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user_password",
@@ -12232,7 +12002,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12294,18 +12064,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserPatch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/patch", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/patch",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12315,7 +12082,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "patch_user",
@@ -12341,7 +12107,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12378,18 +12144,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/promote", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/promote",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12398,7 +12161,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
@@ -12434,7 +12196,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12498,18 +12260,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RolesUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/roles", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12519,7 +12278,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user_roles",
@@ -12545,7 +12303,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12585,18 +12343,15 @@ pub mod builder {
         > {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/sessions", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/sessions",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12605,7 +12360,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_sessions",
@@ -12631,7 +12385,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12693,18 +12447,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SessionId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/sessions/revoke", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/sessions/revoke",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12714,7 +12465,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_session",
@@ -12740,7 +12490,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12777,18 +12527,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/sessions/revoke/all", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/sessions/revoke/all",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12797,7 +12544,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
@@ -12823,7 +12569,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12860,18 +12606,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UserTermsOfService>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/terms_of_service", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/terms_of_service",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12880,7 +12623,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
@@ -12906,7 +12648,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -12976,18 +12718,15 @@ pub mod builder {
                     types::TermsOfServiceAction::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/terms_of_service", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/terms_of_service",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12997,7 +12736,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
@@ -13023,7 +12761,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13089,18 +12827,15 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/tokens", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/tokens",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13111,7 +12846,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
@@ -13137,7 +12871,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13205,18 +12939,15 @@ pub mod builder {
                     types::NewAccessToken::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/tokens", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/tokens",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13226,7 +12957,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
@@ -13253,7 +12983,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13313,18 +13043,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::Typing::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/typing", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/typing",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13334,7 +13061,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
@@ -13360,7 +13086,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -13400,18 +13126,15 @@ pub mod builder {
         > {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v4/users/{}/uploads", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v4/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/uploads",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13420,7 +13143,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
@@ -13446,7 +13168,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }

@@ -207,7 +207,7 @@ impl<'a> SetProfileImage<'a> {
             status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(
                 client.inner.decode(response, &info).await?,
             )),
-            _ => Err(Error::UnexpectedResponse(response)),
+            _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
         }
     }
 }

@@ -4030,15 +4030,11 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4054,7 +4050,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("q", &q))
                 .query(&progenitor_client::QueryParam::new("search", &search))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
@@ -4085,7 +4080,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4173,15 +4168,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4194,7 +4185,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("activate", &activate))
                 .query(&progenitor_client::QueryParam::new("nextLogin", &next_login))
                 .query(&progenitor_client::QueryParam::new("provider", &provider))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
@@ -4225,7 +4215,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4262,18 +4252,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4282,7 +4268,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
@@ -4313,7 +4298,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4375,18 +4360,14 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4396,7 +4377,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
@@ -4432,7 +4412,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4480,18 +4460,14 @@ pub mod builder {
             let Self { client, user_id, send_email } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4501,7 +4477,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
@@ -4533,7 +4508,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4586,18 +4561,15 @@ pub mod builder {
             let Self { client, user_id, show_all } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let show_all = show_all.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/appLinks", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/appLinks",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4607,7 +4579,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("showAll", &show_all))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_app_links",
@@ -4638,7 +4609,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4708,18 +4679,15 @@ pub mod builder {
                     types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/credentials/change_password", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/credentials/change_password",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4729,7 +4697,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "change_password",
@@ -4765,7 +4732,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4835,18 +4802,15 @@ pub mod builder {
                     types::UserCredentialsInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/credentials/change_recovery_question", client
-                .baseurl, ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/credentials/change_recovery_question",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4856,7 +4820,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
@@ -4892,7 +4855,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4982,18 +4945,15 @@ pub mod builder {
                         .transpose()
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/credentials/forgot_password", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/credentials/forgot_password",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5003,7 +4963,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .headers(header_map)
                 .build()?;
             if let Some(body) = &body {
                 request
@@ -5052,7 +5011,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5121,18 +5080,15 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/groups", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/groups",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5143,7 +5099,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_groups",
@@ -5174,7 +5129,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5223,18 +5178,15 @@ pub mod builder {
             let Self { client, user_id, send_email } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/activate", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/activate",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5244,7 +5196,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "activate_user",
@@ -5280,7 +5231,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5328,18 +5279,15 @@ pub mod builder {
             let Self { client, user_id, send_email } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/deactivate", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/deactivate",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5349,7 +5297,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_user",
@@ -5386,7 +5333,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5438,18 +5385,15 @@ pub mod builder {
             let Self { client, user_id, temp_password } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let temp_password = temp_password.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/expire_password", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/expire_password",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5461,7 +5405,6 @@ pub mod builder {
                 .query(
                     &progenitor_client::QueryParam::new("tempPassword", &temp_password),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "expire_password",
@@ -5497,7 +5440,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5532,18 +5475,15 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/reset_factors", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/reset_factors",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5552,7 +5492,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
@@ -5589,7 +5528,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5655,18 +5594,15 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/reset_password", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/reset_password",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5677,7 +5613,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("provider", &provider))
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
@@ -5713,7 +5648,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5748,18 +5683,15 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/suspend", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/suspend",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5768,7 +5700,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "suspend_user",
@@ -5805,7 +5736,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5840,18 +5771,15 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/unlock", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/unlock",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5860,7 +5788,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "unlock_user",
@@ -5897,7 +5824,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -5932,18 +5859,15 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/lifecycle/unsuspend", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/lifecycle/unsuspend",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5952,7 +5876,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
@@ -5989,7 +5912,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6045,18 +5968,15 @@ pub mod builder {
             let Self { client, user_id, expand } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/roles", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6066,7 +5986,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("expand", &expand))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
@@ -6097,7 +6016,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6159,18 +6078,15 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RoleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/roles", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6180,7 +6096,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
@@ -6217,7 +6132,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6267,19 +6182,18 @@ pub mod builder {
             let Self { client, user_id, role_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/roles/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6288,7 +6202,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
@@ -6320,7 +6233,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6404,19 +6317,19 @@ pub mod builder {
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/roles/{}/targets/groups", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                "/targets/groups",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6427,7 +6340,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
@@ -6458,7 +6370,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6523,20 +6435,22 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/roles/{}/targets/groups/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& group_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                "/targets/groups/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6545,7 +6459,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
@@ -6582,7 +6495,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6647,20 +6560,22 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/roles/{}/targets/groups/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& role_id.to_string()) ?,
-                ::user_apis_runtime::path_segment(& group_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/roles/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                "/targets/groups/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6669,7 +6584,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
@@ -6706,7 +6620,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -6754,18 +6668,15 @@ pub mod builder {
             let Self { client, user_id, oauth_tokens } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let oauth_tokens = oauth_tokens.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/sessions", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                "/sessions",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6775,7 +6686,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("oauthTokens", &oauth_tokens))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
@@ -6807,7 +6717,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }

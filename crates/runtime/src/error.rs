@@ -242,34 +242,41 @@ impl<E> From<progenitor_client::Error<E>> for Error<E> {
     }
 }
 
-/// Marks a response whose JSON body [`buffer_json`] stopped reading at the size limit; it
-/// carries only the start of the body. Never sent on the wire.
-const TRUNCATED: &str = "x-user-apis-truncated";
+/// A JSON body that [`buffer_json`] read inside the retry loop, kept in the rebuilt response's
+/// extensions so that [`decode`] takes it as it is instead of reading the body a second time.
+#[derive(Clone)]
+struct Buffered {
+    /// The whole body, or only its start when it passed the size limit.
+    body: Bytes,
+    /// Whether reading stopped at the size limit.
+    truncated: bool,
+}
 
-/// Whether a response says its body is JSON.
+/// Whether a response says its body is JSON (`application/json`, any parameters, any case).
 fn is_json(headers: &HeaderMap) -> bool {
+    const JSON: &str = "application/json";
     headers
         .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
+        .map(|value| value.as_bytes().trim_ascii_start())
+        .is_some_and(|value| {
+            value
+                .get(..JSON.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(JSON.as_bytes()))
         })
 }
 
-/// Reads a JSON response body of at most `limit` bytes into memory and hands back an
-/// equivalent response, so that a connection that drops mid-body fails inside the retry loop.
+/// Reads a JSON response body of at most `limit` bytes into memory, so that a connection that
+/// drops mid-body fails inside the retry loop, and keeps it in the response's extensions.
 ///
-/// Other bodies (images, HTML error pages) are left unread. A body announced or found to be
-/// longer than `limit` is not read further: the response then carries its start and a marker
-/// that makes [`decode`] report [`InvalidResponseCause::TooLarge`].
+/// The response is handed back with its body read: [`decode`] takes the kept body as it is,
+/// and [`readable`] rebuilds a response whose body can be read again, for the paths that hand
+/// the response to the caller. Other bodies (images, HTML error pages) are left unread. A body
+/// announced or found to be longer than `limit` is not read further: only its start is kept,
+/// and [`decode`] reports [`InvalidResponseCause::TooLarge`].
 pub(crate) async fn buffer_json(
     mut response: reqwest::Response,
     limit: usize,
 ) -> reqwest::Result<reqwest::Response> {
-    use reqwest::ResponseBuilderExt as _;
-
     if !is_json(response.headers()) {
         return Ok(response);
     }
@@ -278,6 +285,21 @@ pub(crate) async fn buffer_json(
         Ok(Limited::TooLong { start }) => (start, true),
         Err((_, error)) => return Err(error),
     };
+    response
+        .extensions_mut()
+        .insert(Buffered { body, truncated });
+    Ok(response)
+}
+
+/// `response` with a body that can be read: the body [`buffer_json`] kept, when it read one
+/// (only its start, without `Content-Length`, when it stopped at the limit), else the
+/// response as it is.
+pub(crate) fn readable(mut response: reqwest::Response) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt as _;
+
+    let Some(Buffered { body, truncated }) = response.extensions_mut().remove::<Buffered>() else {
+        return response;
+    };
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
@@ -285,17 +307,16 @@ pub(crate) async fn buffer_json(
     if let Some(headers) = builder.headers_mut() {
         *headers = std::mem::take(response.headers_mut());
         if truncated {
-            headers.insert(TRUNCATED, reqwest::header::HeaderValue::from_static("1"));
             headers.remove(CONTENT_LENGTH);
         } else {
             headers.insert(CONTENT_LENGTH, body.len().into());
         }
     }
     match builder.body(body) {
-        Ok(rebuilt) => Ok(reqwest::Response::from(rebuilt)),
+        Ok(rebuilt) => reqwest::Response::from(rebuilt),
         // Every part came from a valid response, so this cannot fail; the original response
         // is gone, and an empty answer with the same status is the closest truthful stand-in.
-        Err(_) => Ok(reqwest::Response::from(http::Response::new(Vec::new()))),
+        Err(_) => reqwest::Response::from(http::Response::new(Vec::new())),
     }
 }
 
@@ -306,8 +327,9 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
     limit: usize,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
-    let headers = response.headers().clone();
-    let invalid = |body: Bytes, cause| {
+    // Taken, not copied: the body is read through the response's own body, not its headers.
+    let headers = std::mem::take(response.headers_mut());
+    let invalid = |headers: &HeaderMap, body: Bytes, cause| {
         Error::InvalidResponse(Box::new(InvalidResponse {
             operation: info.operation_id,
             status,
@@ -320,18 +342,31 @@ pub(crate) async fn decode<T: DeserializeOwned, E>(
         }))
     };
     let too_large = InvalidResponseCause::TooLarge { limit };
-    let body = match read_up_to(&mut response, limit).await {
-        // `buffer_json` already stopped at the limit and kept only the start.
-        Ok(Limited::Whole(start)) if headers.contains_key(TRUNCATED) => {
-            return Err(invalid(start, too_large));
-        }
-        Ok(Limited::Whole(body)) => body,
-        Ok(Limited::TooLong { start }) => return Err(invalid(start, too_large)),
-        Err((partial, error)) => return Err(invalid(partial, InvalidResponseCause::Read(error))),
+    let body = match response.extensions_mut().remove::<Buffered>() {
+        // `buffer_json` already read the body, and stopped at the limit if it had to.
+        Some(Buffered {
+            body,
+            truncated: true,
+        }) => return Err(invalid(&headers, body, too_large)),
+        Some(Buffered {
+            body,
+            truncated: false,
+        }) => body,
+        None => match read_up_to(&mut response, limit).await {
+            Ok(Limited::Whole(body)) => body,
+            Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),
+            Err((partial, error)) => {
+                return Err(invalid(
+                    &headers,
+                    partial,
+                    InvalidResponseCause::Read(error),
+                ));
+            }
+        },
     };
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(error) => Err(invalid(body, InvalidResponseCause::Decode(error))),
+        Err(error) => Err(invalid(&headers, body, InvalidResponseCause::Decode(error))),
     }
 }
 
@@ -349,8 +384,8 @@ enum Limited {
 /// Reads a body chunk by chunk, stopping as soon as it passes `limit`. A body announced as
 /// longer is not read at all. On a read error, returns the start of what arrived.
 ///
-/// Chunks are kept as they come, so a body that arrives in one chunk (every body that
-/// [`buffer_json`] rebuilt) is returned without a copy.
+/// Chunks are kept as they come, so a body that arrives in one chunk is returned without a
+/// copy.
 async fn read_up_to(
     response: &mut reqwest::Response,
     limit: usize,

@@ -50,16 +50,18 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 /// Percent-encodes one path parameter so it stays exactly one path segment.
 ///
 /// Every generated operation builds its URL through this. `/`, `?`, `#`, `%`, spaces, control
-/// characters and non-ASCII are percent-encoded. Values that no encoding can keep in place are
-/// refused before anything is sent: an empty value (the URL would name the parent resource)
-/// and `.` or `..` (URL parsing resolves them, so the request would reach another path).
+/// characters and non-ASCII are percent-encoded (the set of progenitor's `encode_path`, the
+/// WHATWG path-segment set plus `/` and `%`); a value with none of them is borrowed as it is.
+/// Values that no encoding can keep in place are refused before anything is sent: an empty
+/// value (the URL would name the parent resource) and `.` or `..` (URL parsing resolves them,
+/// so the request would reach another path).
 ///
 /// # Errors
 ///
 /// [`Error::InvalidRequest`] naming the problem, for those values.
 // The error type is the one every generated operation returns, large or not.
 #[allow(clippy::result_large_err)]
-pub fn path_segment<E>(value: &str) -> Result<String, Error<E>> {
+pub fn path_segment<E>(value: &str) -> Result<std::borrow::Cow<'_, str>, Error<E>> {
     match value {
         "" => Err(Error::InvalidRequest(
             "a path parameter is empty".to_string(),
@@ -67,8 +69,22 @@ pub fn path_segment<E>(value: &str) -> Result<String, Error<E>> {
         "." | ".." => Err(Error::InvalidRequest(format!(
             "a path parameter is {value:?}, which would change the path"
         ))),
-        _ => Ok(progenitor_client::encode_path(value)),
+        _ if !value.bytes().any(needs_encoding) => Ok(std::borrow::Cow::Borrowed(value)),
+        _ => Ok(std::borrow::Cow::Owned(progenitor_client::encode_path(
+            value,
+        ))),
     }
+}
+
+/// Whether `encode_path` percent-encodes this byte: controls, non-ASCII, and
+/// `` ␠ " # < > ? ` { } / % ``.
+fn needs_encoding(byte: u8) -> bool {
+    !byte.is_ascii()
+        || byte.is_ascii_control()
+        || matches!(
+            byte,
+            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+        )
 }
 
 /// A client that could not be built from its configuration.
@@ -111,10 +127,6 @@ impl Default for Runtime {
     }
 }
 
-/// A header progenitor adds to every request from the spec's `info.version`. None of the
-/// APIs served here defines it, so it is not sent.
-const GENERATOR_VERSION_HEADER: &str = "api-version";
-
 impl Runtime {
     /// A runtime applying `retry`, reading bodies of up to [`DEFAULT_MAX_BODY_SIZE`] bytes.
     pub fn new(retry: RetryPolicy) -> Self {
@@ -155,13 +167,28 @@ impl Runtime {
         &self.retry
     }
 
+    /// A response from [`execute`](Self::execute) whose body can be read again.
+    ///
+    /// `execute` reads a JSON body inside the retry loop and keeps it aside, for
+    /// [`decode`](Self::decode). Generated code passes every response it hands to the caller
+    /// undecoded (`Error::UnexpectedResponse`, byte streams) through this, so the caller reads
+    /// the body as the server sent it. Any other response is returned as it is.
+    pub fn readable(&self, response: reqwest::Response) -> reqwest::Response {
+        error::readable(response)
+    }
+
     /// Sends one request of a generated client, with retries.
+    ///
+    /// A JSON body (up to the maximum body size) is read inside the retry loop, so a connection
+    /// cut in the middle of the body is retried like one cut before the answer. The response
+    /// comes back with that body already read and kept aside: decode it with
+    /// [`decode`](Self::decode), or pass the response through [`readable`](Self::readable)
+    /// before reading it any other way.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        request.headers_mut().remove(GENERATOR_VERSION_HEADER);
         self.retry
             .execute_buffered(http, request, Some(self.max_body_size))
             .await
@@ -174,12 +201,32 @@ mod tests {
 
     #[test]
     fn path_segments_are_encoded_or_refused() {
-        let ok = |value: &str| path_segment::<()>(value).expect("a usable segment");
+        let ok = |value: &str| {
+            path_segment::<()>(value)
+                .expect("a usable segment")
+                .into_owned()
+        };
         assert_eq!(ok("00u1"), "00u1");
         assert_eq!(ok("a/b?c#d%e f"), "a%2Fb%3Fc%23d%25e%20f");
         assert_eq!(ok("ünï"), "%C3%BCn%C3%AF");
         assert_eq!(ok("..."), "...");
         assert_eq!(ok("%2e%2e"), "%252e%252e");
+        // Borrowed exactly when `encode_path` would change nothing, for every ASCII byte and
+        // a non-ASCII character.
+        for value in (0_u8..=127)
+            .map(|b| char::from(b).to_string())
+            .chain(["é".to_string()])
+        {
+            let encoded = progenitor_client::encode_path(&value);
+            match path_segment::<()>(&value) {
+                Ok(std::borrow::Cow::Borrowed(kept)) => assert_eq!(kept, encoded, "{value:?}"),
+                Ok(std::borrow::Cow::Owned(changed)) => {
+                    assert_eq!(changed, encoded, "{value:?}");
+                    assert_ne!(changed, value, "{value:?} was copied for nothing");
+                }
+                Err(_) => assert_eq!(value, ".", "only `.` of one byte is refused"),
+            }
+        }
         for value in ["", ".", ".."] {
             let error = path_segment::<()>(value).expect_err("refused");
             assert!(

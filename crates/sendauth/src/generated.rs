@@ -2743,15 +2743,11 @@ pub mod builder {
             let q = q.map_err(Error::InvalidRequest)?;
             let sort_by = sort_by.map_err(Error::InvalidRequest)?;
             let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2766,7 +2762,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("q", &q))
                 .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
                 .query(&progenitor_client::QueryParam::new("sortDir", &sort_dir))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
@@ -2787,7 +2782,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -2834,15 +2829,11 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2852,7 +2843,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
@@ -2878,7 +2868,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -2963,15 +2953,11 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let permission = permission.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/users/deleted", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/deleted",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2984,7 +2970,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("permission", &permission))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
@@ -3000,7 +2985,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3034,18 +3019,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/deleted/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/deleted/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3054,7 +3035,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "restore_user",
@@ -3075,7 +3055,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3109,18 +3089,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/deleted/{}", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/deleted/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3129,7 +3105,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "destroy_user",
@@ -3150,7 +3125,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3186,18 +3161,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3206,7 +3177,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
@@ -3227,7 +3197,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3288,18 +3258,14 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3309,7 +3275,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
@@ -3340,7 +3305,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3374,18 +3339,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}", client.baseurl, ::user_apis_runtime::path_segment(&
-                user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3394,7 +3355,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
@@ -3420,7 +3380,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3503,18 +3463,15 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/audits", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/audits",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3526,7 +3483,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_audits",
@@ -3547,7 +3503,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3609,18 +3565,15 @@ pub mod builder {
                         .transpose()
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/authenticate", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/authenticate",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3629,7 +3582,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             if let Some(body) = &body {
                 request
@@ -3668,7 +3620,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3702,18 +3654,15 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/passkey", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/passkey",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3722,7 +3671,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
@@ -3743,7 +3691,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3779,18 +3727,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/register", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/register",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3799,7 +3744,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "register_user",
@@ -3825,7 +3769,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -3889,18 +3833,15 @@ pub mod builder {
                         .transpose()
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/tags", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/tags",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3909,7 +3850,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             if let Some(body) = &body {
                 request
@@ -3943,7 +3883,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
@@ -4026,18 +3966,15 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/users/{}/transactions", client.baseurl,
-                ::user_apis_runtime::path_segment(& user_id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
+                "/api/v1/users/",
+                ::std::convert::AsRef::<
+                    str,
+                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
+                "/transactions",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4049,7 +3986,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
@@ -4070,7 +4006,7 @@ pub mod builder {
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
+                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
             }
         }
     }
