@@ -1053,3 +1053,55 @@ fn parse_responses(text: &str) -> Responses {
         ty: rest.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_written_short_but_keep_their_crate() {
+        let cases = [
+            (
+                "::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>",
+                "Option<chrono::DateTime<chrono::Utc>>",
+            ),
+            (
+                "::std::collections::HashMap<::std::string::String, ::std::vec::Vec<types::User>>",
+                "HashMap<String, Vec<User>>",
+            ),
+            ("ResponseValue<()>", "ResponseValue<()>"),
+            ("&'a super::Client", "&Client"),
+            ("[u8; 4]", "[u8;4]"),
+            (
+                "::user_apis_runtime::Password",
+                "user_apis_runtime::Password",
+            ),
+        ];
+        for (rust, text) in cases {
+            let ty: Type = syn::parse_str(rust).expect("a type");
+            assert_eq!(type_text(&ty), text, "{rust}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_summary_is_an_error_naming_its_line() {
+        assert_eq!(
+            parse("# comment\nfn get_user(id): String; path; required\n"),
+            Err(
+                "line 2: a parameter before its operation: fn get_user(id): String; path; required"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            parse("trait Foo\n"),
+            Err("line 1: unknown kind \"trait\": trait Foo".to_string())
+        );
+        assert_eq!(
+            parse("struct User\nstruct User.name: String; maybe\n"),
+            Err(
+                "line 2: unknown field attribute \"maybe\": struct User.name: String; maybe"
+                    .to_string()
+            )
+        );
+    }
+}
