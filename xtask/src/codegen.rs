@@ -12,7 +12,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::providers::Provider;
-use crate::{cli_fixups, code_fixups, spec_fixups, validate};
+use crate::{api_report, api_summary, cli_fixups, code_fixups, spec_fixups, validate};
 
 /// The generated code of one provider, with the figures codegen reports.
 #[derive(Debug)]
@@ -21,6 +21,10 @@ pub struct Generated {
     pub code: String,
     /// The complete text of the provider's module of the command-line tool.
     pub cli: String,
+    /// The client's public API, read from the generated code.
+    pub api: api_summary::Api,
+    /// The text of `api.txt`, the public API one line per item.
+    pub api_text: String,
     /// What each fixup changed, a line per change.
     pub log: Vec<String>,
     /// Number of operations in the spec.
@@ -65,14 +69,17 @@ pub fn workspace_root() -> PathBuf {
 /// command-line module.
 pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
     let prepared = prepare(provider, root)?;
-    let (code, client_log, types) = generate_client(provider, &prepared)?;
+    let (code, api, client_log, types) = generate_client(provider, &prepared)?;
     let (cli, cli_log) = generate_cli(provider, &prepared)?;
     let mut log = prepared.log;
     log.extend(client_log);
     log.extend(cli_log);
+    let api_text = api_summary::render(&api, &api_header(provider));
     Ok(Generated {
         code,
         cli,
+        api,
+        api_text,
         log,
         operations: prepared.operations,
         types,
@@ -84,19 +91,22 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
     let path = root.join(provider.spec);
     let text =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", provider.spec))?;
+    prepare_text(provider.spec, &text)
+}
 
+/// Validates the spec `text` (named `label` in messages), then applies the spec fixups.
+pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     // The typed form is parsed straight from YAML so that its errors carry line and column.
-    let spec: OpenAPI = serde_saphyr::from_str(&text)
-        .map_err(|e| format!("{} is not a valid OpenAPI document: {e}", provider.spec))?;
-    let mut raw: Value = serde_saphyr::from_str(&text)
-        .map_err(|e| format!("{} is not valid YAML: {e}", provider.spec))?;
+    let spec: OpenAPI = serde_saphyr::from_str(text)
+        .map_err(|e| format!("{label} is not a valid OpenAPI document: {e}"))?;
+    let mut raw: Value =
+        serde_saphyr::from_str(text).map_err(|e| format!("{label} is not valid YAML: {e}"))?;
 
     let problems = validate::validate(&spec, &raw);
     if !problems.is_empty() {
         let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
         return Err(format!(
-            "{} has {} problem(s):\n{}",
-            provider.spec,
+            "{label} has {} problem(s):\n{}",
             problems.len(),
             lines.join("\n")
         ));
@@ -111,9 +121,9 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
 
     let mut log = spec_fixups::drop_value_constraints(&mut raw);
     let mut spec: OpenAPI = serde_json::from_value(raw)
-        .map_err(|e| format!("{}: a fixup broke the document: {e}", provider.spec))?;
+        .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
     let (splits, split_log) = spec_fixups::split_read_only_request_bodies(&mut spec)
-        .map_err(|e| format!("{}: {e}", provider.spec))?;
+        .map_err(|e| format!("{label}: {e}"))?;
     log.extend(split_log);
     Ok(Prepared {
         spec,
@@ -125,29 +135,33 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
 
 /// Runs one of progenitor's generators and parses its output, naming the spec in any error.
 fn progenitor_file(
-    provider: &Provider,
+    label: &str,
     what: &str,
     generate: impl FnOnce(&mut Generator) -> Result<proc_macro2::TokenStream, progenitor::Error>,
 ) -> Result<syn::File, String> {
-    let tokens = run_progenitor(generate).map_err(|e| format!("{}: {e}", provider.spec))?;
-    syn::parse2(tokens).map_err(|e| {
-        format!(
-            "{}: progenitor produced an unparsable {what}: {e}",
-            provider.spec
-        )
-    })
+    let tokens = run_progenitor(generate).map_err(|e| format!("{label}: {e}"))?;
+    syn::parse2(tokens)
+        .map_err(|e| format!("{label}: progenitor produced an unparsable {what}: {e}"))
 }
 
-/// Generates the client code: progenitor, then the code fixups. Returns the text, the fixup
-/// log and the number of schema types.
+/// Generates the client code: progenitor, then the code fixups. Returns the text, the public
+/// API, the fixup log and the number of schema types.
 fn generate_client(
     provider: &Provider,
     prepared: &Prepared,
-) -> Result<(String, Vec<String>, usize), String> {
+) -> Result<(String, api_summary::Api, Vec<String>, usize), String> {
+    let (mut file, log) = client_file(provider.spec, prepared)?;
+    let api = api_summary::summarize(&file).map_err(|e| format!("{}: {e}", provider.spec))?;
+    let types = code_fixups::count_types(&mut file);
+    let code = format!("{}{}", header(provider), prettyplease::unparse(&file));
+    Ok((code, api, log, types))
+}
+
+/// The client's syntax tree for a prepared spec (named `label` in messages): progenitor, then
+/// the code fixups. Returns the tree and the fixup log.
+pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<String>), String> {
     let spec = &prepared.spec;
-    let mut file = progenitor_file(provider, "client", |generator| {
-        generator.generate_tokens(spec)
-    })?;
+    let mut file = progenitor_file(label, "client", |generator| generator.generate_tokens(spec))?;
     let mut log = code_fixups::open_string_enums(&mut file)?;
     log.extend(code_fixups::add_input_conversions(
         &mut file,
@@ -161,17 +175,14 @@ fn generate_client(
         &optional_body_operations(spec),
     )?);
     log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
-    let types = code_fixups::count_types(&mut file);
-
-    let code = format!("{}{}", header(provider), prettyplease::unparse(&file));
-    Ok((code, log, types))
+    Ok((file, log))
 }
 
 /// Generates the provider's module of the `user-apis` command-line tool: progenitor's CLI
 /// generator on the same fixed-up spec, then the CLI fixups.
 fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec<String>), String> {
     let spec = &prepared.spec;
-    let mut file = progenitor_file(provider, "CLI", |generator| {
+    let mut file = progenitor_file(provider.spec, "CLI", |generator| {
         generator.cli(spec, provider.crate_name)
     })?;
     let log = cli_fixups::apply(&mut file, &binary_response_operations(spec))
@@ -326,6 +337,20 @@ fn cli_header(provider: &Provider) -> String {
     )
 }
 
+/// The comment lines at the top of `api.txt`.
+fn api_header(provider: &Provider) -> Vec<String> {
+    vec![
+        format!(
+            "Public API of the {} client, {}, generated from {}.",
+            provider.name, provider.output, provider.spec
+        ),
+        "@generated by `cargo xtask codegen`: one line per operation, parameter, type, field and variant."
+            .to_string(),
+        "codegen reports each change to this file as breaking or compatible; --check fails when it is stale."
+            .to_string(),
+    ]
+}
+
 /// Writes `contents` to `path` unless it already holds them; with `check`, only compares.
 ///
 /// Every generator goes through this one function, so `--check` covers all of them.
@@ -354,9 +379,22 @@ pub fn run(
     for provider in providers {
         let started = Instant::now();
         let generated = generate(provider, root)?;
+        // How the public API changed, from the committed summary to the new one.
+        let committed = match fs::read_to_string(root.join(provider.api)) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read {}: {e}", provider.api)),
+        };
+        let api_changes = api_report::compare(
+            provider.name,
+            provider.api,
+            committed.as_deref(),
+            &generated.api,
+        );
         let outputs = [
             (provider.output, &generated.code),
             (provider.cli_output, &generated.cli),
+            (provider.api, &generated.api_text),
         ];
         let mut states = Vec::new();
         for (output, contents) in outputs {
@@ -382,6 +420,7 @@ pub fn run(
             elapsed.as_secs_f64(),
             states.join(", "),
         ));
+        report.extend(api_changes);
     }
     Ok((report, all_fresh))
 }
@@ -416,6 +455,11 @@ mod tests {
             assert_eq!(
                 first.cli, second.cli,
                 "the {} CLI differs between runs",
+                provider.name
+            );
+            assert_eq!(
+                first.api_text, second.api_text,
+                "the {} API summary differs between runs",
                 provider.name
             );
         }

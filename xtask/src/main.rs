@@ -1,5 +1,8 @@
-//! Project automation for user-apis. Usage: `cargo xtask codegen [--check] [PROVIDER...]`.
+//! Project automation for user-apis. Usage: `cargo xtask codegen [--check] [PROVIDER...]` and
+//! `cargo xtask api-diff OLD.yaml NEW.yaml`.
 
+mod api_report;
+mod api_summary;
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
@@ -11,16 +14,21 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [PROVIDER...]
+       cargo xtask api-diff OLD.yaml NEW.yaml
 
-Regenerates crates/<provider>/src/generated.rs (the client) and
-crates/cli/src/generated/<provider>.rs (its `user-apis` commands) from specs/<provider>.yaml.
+codegen regenerates crates/<provider>/src/generated.rs (the client),
+crates/cli/src/generated/<provider>.rs (its `user-apis` commands) and crates/<provider>/api.txt
+(the client's public API) from specs/<provider>.yaml, and reports how the public API changed.
   --check     compare instead of writing; exit 1 naming each stale file
-  PROVIDER    one or more of the providers below (default: all)";
+  PROVIDER    one or more of the providers below (default: all)
+api-diff reports how the public API of the client generated from OLD.yaml differs from the
+one generated from NEW.yaml, each change breaking or compatible.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.split_first() {
         Some((command, rest)) if command == "codegen" => codegen_command(rest),
+        Some((command, rest)) if command == "api-diff" => api_diff_command(rest),
         Some((flag, _)) if flag == "--help" || flag == "-h" => {
             println!("{USAGE}\n  providers: {}", provider_names());
             ExitCode::SUCCESS
@@ -38,6 +46,25 @@ fn provider_names() -> String {
         .map(|p| p.name)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn api_diff_command(args: &[String]) -> ExitCode {
+    let [old, new] = args else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match api_report::compare_specs(old, new) {
+        Ok(report) => {
+            for line in report {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn codegen_command(args: &[String]) -> ExitCode {

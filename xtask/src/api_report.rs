@@ -1,0 +1,1069 @@
+//! How a client's public API changed between two summaries ([`crate::api_summary`]), each
+//! change classified as breaking or compatible, and the report codegen prints.
+//!
+//! Breaking: code that compiled against the old client may not compile against the new one, or
+//! a call that worked may now fail or reach the server differently. Compatible: everything
+//! else, mostly additions. Two rules follow from how the types are used, and are the project's
+//! choice rather than Rust's strict semver rules:
+//!
+//! - Types are built with their builders (`User::builder()`) or `..Default::default()`, not
+//!   with exhaustive struct literals, and enums are matched with a catch-all arm. So an added
+//!   optional field, or an added enum variant, is compatible.
+//! - A value of an open enum that the spec does not list decodes to `Unknown(value)`. Removing
+//!   a variant is breaking (code naming it no longer compiles) even though its values still
+//!   decode; adding one is compatible, and the report says which `Unknown` value it replaces.
+
+use std::collections::BTreeSet;
+
+use crate::api_summary::{
+    self, Api, Field, Operation, Param, Responses, TypeDef, Variant, location_text, responses_text,
+};
+
+/// One change to the public API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Whether code written for the old API may break.
+    pub breaking: bool,
+    /// The item, named as in `api.txt`: `fn list_users(page)`, `struct User.name`.
+    pub subject: String,
+    /// What changed.
+    pub what: String,
+}
+
+impl Change {
+    fn breaking(subject: impl Into<String>, what: impl Into<String>) -> Self {
+        Change {
+            breaking: true,
+            subject: subject.into(),
+            what: what.into(),
+        }
+    }
+
+    fn compatible(subject: impl Into<String>, what: impl Into<String>) -> Self {
+        Change {
+            breaking: false,
+            subject: subject.into(),
+            what: what.into(),
+        }
+    }
+}
+
+/// Every change from `old` to `new`, operations first, then types, each by name. An item
+/// added or removed is one change; its parameters, fields or variants are not listed.
+pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let names: BTreeSet<&String> = old.operations.keys().chain(new.operations.keys()).collect();
+    for name in names {
+        let subject = format!("fn {name}");
+        match (old.operations.get(name), new.operations.get(name)) {
+            (Some(_), None) => changes.push(Change::breaking(subject, "removed")),
+            (None, Some(added)) => changes.push(Change::compatible(
+                subject,
+                format!(
+                    "added: {} {} -> {}",
+                    added.method,
+                    added.path,
+                    responses_text(&added.ok)
+                ),
+            )),
+            (Some(before), Some(after)) => {
+                diff_operation(&subject, name, before, after, new, &mut changes);
+            }
+            (None, None) => {}
+        }
+    }
+    let names: BTreeSet<&String> = old.types.keys().chain(new.types.keys()).collect();
+    for name in names {
+        match (old.types.get(name), new.types.get(name)) {
+            (Some(before), None) => {
+                changes.push(Change::breaking(
+                    format!("{} {name}", before.kind()),
+                    "removed",
+                ));
+            }
+            (None, Some(after)) => {
+                changes.push(Change::compatible(
+                    format!("{} {name}", after.kind()),
+                    "added",
+                ));
+            }
+            (Some(before), Some(after)) => diff_type(name, before, after, &mut changes),
+            (None, None) => {}
+        }
+    }
+    changes
+}
+
+fn diff_operation(
+    subject: &str,
+    name: &str,
+    before: &Operation,
+    after: &Operation,
+    new: &Api,
+    changes: &mut Vec<Change>,
+) {
+    if (&before.method, &before.path) != (&after.method, &after.path) {
+        changes.push(Change::breaking(
+            subject,
+            format!(
+                "now sends {} {} (was {} {})",
+                after.method, after.path, before.method, before.path
+            ),
+        ));
+    }
+    if before.ok.ty != after.ok.ty {
+        changes.push(Change::breaking(
+            subject,
+            format!("returns {} (was {})", after.ok.ty, before.ok.ty),
+        ));
+    }
+    for status in missing(&before.ok, &after.ok) {
+        changes.push(Change::breaking(
+            subject,
+            format!("status {status} no longer succeeds: it is now an unexpected response"),
+        ));
+    }
+    for status in missing(&after.ok, &before.ok) {
+        changes.push(Change::compatible(
+            subject,
+            format!("status {status} now succeeds"),
+        ));
+    }
+    if before.error.ty != after.error.ty {
+        changes.push(Change::breaking(
+            subject,
+            format!("error body is {} (was {})", after.error.ty, before.error.ty),
+        ));
+    }
+    for status in missing(&before.error, &after.error) {
+        changes.push(Change::breaking(
+            subject,
+            format!(
+                "status {status} no longer has an error body: it is now an unexpected response"
+            ),
+        ));
+    }
+    for status in missing(&after.error, &before.error) {
+        changes.push(Change::compatible(
+            subject,
+            format!("status {status} now has an error body, {}", after.error.ty),
+        ));
+    }
+
+    let params: BTreeSet<&String> = before.params.keys().chain(after.params.keys()).collect();
+    for param in params {
+        let subject = format!("fn {name}({param})");
+        match (before.params.get(param), after.params.get(param)) {
+            (Some(_), None) => changes.push(Change::breaking(subject, "removed")),
+            (None, Some(added)) if added.required => changes.push(Change::breaking(
+                subject,
+                format!("added: {}", api_summary::param_text(added)),
+            )),
+            (None, Some(added)) => changes.push(Change::compatible(
+                subject,
+                format!("added: {}", api_summary::param_text(added)),
+            )),
+            (Some(old), Some(new_param)) => diff_param(&subject, old, new_param, new, changes),
+            (None, None) => {}
+        }
+    }
+}
+
+/// The statuses of `from` that `to` does not list.
+fn missing<'a>(from: &'a Responses, to: &Responses) -> Vec<&'a String> {
+    from.statuses
+        .iter()
+        .filter(|status| !to.statuses.contains(status))
+        .collect()
+}
+
+fn diff_param(subject: &str, before: &Param, after: &Param, new: &Api, changes: &mut Vec<Change>) {
+    if before.ty != after.ty {
+        // The read-only split: a body that was `User` and is now `UserInput` still takes a
+        // `User`, through `From<User> for UserInput`.
+        let converts = matches!(
+            new.types.get(&after.ty),
+            Some(TypeDef::Struct { from, .. }) if from.contains(&before.ty)
+        );
+        if converts {
+            changes.push(Change::compatible(
+                subject,
+                format!(
+                    "takes {} (was {}); a {} still converts into it",
+                    after.ty, before.ty, before.ty
+                ),
+            ));
+        } else {
+            changes.push(Change::breaking(
+                subject,
+                format!("takes {} (was {})", after.ty, before.ty),
+            ));
+        }
+    }
+    match (before.required, after.required) {
+        (false, true) => changes.push(Change::breaking(subject, "now required")),
+        (true, false) => changes.push(Change::compatible(subject, "now optional")),
+        _ => {}
+    }
+    if before.location != after.location {
+        changes.push(Change::breaking(
+            subject,
+            format!(
+                "now sent as {} (was {})",
+                location_text(&after.location),
+                location_text(&before.location)
+            ),
+        ));
+    }
+}
+
+fn diff_type(name: &str, before: &TypeDef, after: &TypeDef, changes: &mut Vec<Change>) {
+    let subject = format!("{} {name}", after.kind());
+    match (before, after) {
+        (
+            TypeDef::Struct {
+                fields: old_fields,
+                from: old_from,
+            },
+            TypeDef::Struct {
+                fields: new_fields,
+                from: new_from,
+            },
+        ) => {
+            for source in old_from.difference(new_from) {
+                changes.push(Change::breaking(
+                    &subject,
+                    format!("no longer converts from {source}"),
+                ));
+            }
+            for source in new_from.difference(old_from) {
+                changes.push(Change::compatible(
+                    &subject,
+                    format!("converts from {source}"),
+                ));
+            }
+            let fields: BTreeSet<&String> = old_fields.keys().chain(new_fields.keys()).collect();
+            for field in fields {
+                let subject = format!("struct {name}.{field}");
+                match (old_fields.get(field), new_fields.get(field)) {
+                    (Some(_), None) => changes.push(Change::breaking(subject, "removed")),
+                    (None, Some(added)) if added.required => changes.push(Change::breaking(
+                        subject,
+                        format!("added: {}", api_summary::field_text(added)),
+                    )),
+                    (None, Some(added)) => changes.push(Change::compatible(
+                        subject,
+                        format!("added: {}", api_summary::field_text(added)),
+                    )),
+                    (Some(old), Some(new)) => diff_field(&subject, field, old, new, changes),
+                    (None, None) => {}
+                }
+            }
+        }
+        (
+            TypeDef::Enum {
+                open: old_open,
+                variants: old_variants,
+            },
+            TypeDef::Enum {
+                open: new_open,
+                variants: new_variants,
+            },
+        ) => {
+            match (old_open, new_open) {
+                (Some(old), None) => changes.push(Change::breaking(
+                    &subject,
+                    format!("no longer keeps unknown values ({old} removed): they fail to decode"),
+                )),
+                (None, Some(new)) => changes.push(Change::compatible(
+                    &subject,
+                    format!("keeps unknown values in {new}"),
+                )),
+                (Some(old), Some(new)) if old != new => changes.push(Change::breaking(
+                    &subject,
+                    format!("keeps unknown values in {new} (was {old})"),
+                )),
+                _ => {}
+            }
+            let variants: BTreeSet<&String> =
+                old_variants.keys().chain(new_variants.keys()).collect();
+            for variant in variants {
+                let subject = format!("enum {name}::{variant}");
+                match (old_variants.get(variant), new_variants.get(variant)) {
+                    (Some(removed), None) => {
+                        let what = match (new_open, &removed.payload) {
+                            (Some(unknown), None) => format!(
+                                "removed: {value:?} now decodes as {unknown}({value:?})",
+                                value = wire(variant, removed)
+                            ),
+                            (None, None) => {
+                                format!("removed: {:?} no longer decodes", wire(variant, removed))
+                            }
+                            _ => "removed".to_string(),
+                        };
+                        changes.push(Change::breaking(subject, what));
+                    }
+                    (None, Some(added)) => {
+                        let what = match (old_open, &added.payload) {
+                            (Some(unknown), None) => format!(
+                                "added: {value:?} decoded as {unknown}({value:?}) before",
+                                value = wire(variant, added)
+                            ),
+                            _ => "added".to_string(),
+                        };
+                        changes.push(Change::compatible(subject, what));
+                    }
+                    (Some(old), Some(new)) => {
+                        if wire(variant, old) != wire(variant, new) {
+                            changes.push(Change::breaking(
+                                &subject,
+                                format!(
+                                    "now {:?} in JSON (was {:?})",
+                                    wire(variant, new),
+                                    wire(variant, old)
+                                ),
+                            ));
+                        }
+                        if old.payload != new.payload {
+                            changes.push(Change::breaking(
+                                &subject,
+                                format!(
+                                    "carries {} (was {})",
+                                    new.payload.as_deref().unwrap_or("nothing"),
+                                    old.payload.as_deref().unwrap_or("nothing")
+                                ),
+                            ));
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        (TypeDef::Newtype(old), TypeDef::Newtype(new)) if old != new => {
+            changes.push(Change::breaking(
+                subject,
+                format!("wraps {new} (was {old})"),
+            ));
+        }
+        (TypeDef::Alias(old), TypeDef::Alias(new)) if old != new => {
+            changes.push(Change::breaking(
+                subject,
+                format!("names {new} (was {old})"),
+            ));
+        }
+        (TypeDef::Newtype(_), TypeDef::Newtype(_)) | (TypeDef::Alias(_), TypeDef::Alias(_)) => {}
+        _ => changes.push(Change::breaking(
+            subject,
+            format!(
+                "now {} (was {})",
+                with_article(after.kind()),
+                with_article(before.kind())
+            ),
+        )),
+    }
+}
+
+fn with_article(kind: &str) -> String {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {kind}")
+    } else {
+        format!("a {kind}")
+    }
+}
+
+/// The JSON value of a variant: its `rename`, else its Rust name.
+fn wire<'a>(name: &'a str, variant: &'a Variant) -> &'a str {
+    variant.json.as_deref().unwrap_or(name)
+}
+
+fn diff_field(subject: &str, name: &str, before: &Field, after: &Field, changes: &mut Vec<Change>) {
+    if before.ty != after.ty {
+        // `Option<T>` ↔ `T` is the field becoming required or optional; either way its type
+        // changes, which breaks code that reads or sets it.
+        let what = if before.ty == format!("Option<{}>", after.ty) {
+            format!("now required: {} (was {})", after.ty, before.ty)
+        } else if after.ty == format!("Option<{}>", before.ty) {
+            format!("now optional: {} (was {})", after.ty, before.ty)
+        } else {
+            format!("type {} (was {})", after.ty, before.ty)
+        };
+        changes.push(Change::breaking(subject, what));
+    } else {
+        // Same type (a list or a map, which default to empty): only decoding changes.
+        match (before.required, after.required) {
+            (false, true) => changes.push(Change::breaking(
+                subject,
+                "now required: decoding fails without it",
+            )),
+            (true, false) => changes.push(Change::compatible(subject, "now optional")),
+            _ => {}
+        }
+    }
+    let json = |field: &Field| field.json.clone().unwrap_or_else(|| name.to_string());
+    if json(before) != json(after) {
+        changes.push(Change::breaking(
+            subject,
+            format!("now {:?} in JSON (was {:?})", json(after), json(before)),
+        ));
+    }
+    if before.flatten != after.flatten {
+        let what = if after.flatten {
+            "now holds the object's other properties (flatten)"
+        } else {
+            "no longer holds the object's other properties (flatten)"
+        };
+        changes.push(Change::breaking(subject, what));
+    }
+}
+
+/// The report of `changes`: a heading with the counts, then one line per change, breaking
+/// ones first. Nothing when there is no change.
+pub fn report(heading: &str, changes: &[Change]) -> Vec<String> {
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let compatible = changes.len() - breaking;
+    let mut lines = vec![format!(
+        "{heading}: {}, {}",
+        count(breaking, "breaking change"),
+        count(compatible, "compatible change")
+    )];
+    for change in changes.iter().filter(|c| c.breaking) {
+        lines.push(format!("  breaking    {}: {}", change.subject, change.what));
+    }
+    for change in changes.iter().filter(|c| !c.breaking) {
+        lines.push(format!("  compatible  {}: {}", change.subject, change.what));
+    }
+    lines
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// What codegen prints about one provider's API: how `new` differs from the committed
+/// summary `committed` (the text of `file`, absent before the first run). Nothing when it
+/// does not.
+pub fn compare(provider: &str, file: &str, committed: Option<&str>, new: &Api) -> Vec<String> {
+    let Some(committed) = committed else {
+        return vec![format!(
+            "{provider} public API: {file} is new ({}, {})",
+            count(new.operations.len(), "operation"),
+            count(new.types.len(), "type")
+        )];
+    };
+    match api_summary::parse(committed) {
+        Ok(old) => report(
+            &format!("{provider} public API changes (against {file})"),
+            &diff(&old, new),
+        ),
+        Err(e) => vec![format!(
+            "{provider} public API: the committed {file} cannot be read ({e}), so its changes are not listed"
+        )],
+    }
+}
+
+/// `cargo xtask api-diff OLD NEW`: the public API of the client each spec generates, and the
+/// report of how it changed.
+pub fn compare_specs(old_path: &str, new_path: &str) -> Result<Vec<String>, String> {
+    let api_of = |path: &str| -> Result<Api, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        spec_api(path, &text)
+    };
+    let changes = diff(&api_of(old_path)?, &api_of(new_path)?);
+    if changes.is_empty() {
+        return Ok(vec![format!(
+            "{old_path} -> {new_path}: no change to the public API"
+        )]);
+    }
+    Ok(report(&format!("{old_path} -> {new_path}"), &changes))
+}
+
+/// The public API of the client generated from the spec `text` (named `label` in messages).
+pub fn spec_api(label: &str, text: &str) -> Result<Api, String> {
+    let prepared = crate::codegen::prepare_text(label, text)?;
+    let (file, _) = crate::codegen::client_file(label, &prepared)?;
+    api_summary::summarize(&file).map_err(|e| format!("{label}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small spec with every kind of item: operations with query, path and body parameters,
+    /// a read-only field (so `UserInput` exists), an open enum, a list field.
+    const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /users:
+    get:
+      operationId: list_users
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+        - {name: perPage, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/User"}}}}
+        "401":
+          description: unauthorized
+          content: {application/json: {schema: {$ref: "#/components/schemas/ApiError"}}}
+    post:
+      operationId: create_user
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+      responses:
+        "201":
+          description: created
+          content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+        "422":
+          description: invalid
+          content: {application/json: {schema: {$ref: "#/components/schemas/ApiError"}}}
+  /users/{id}:
+    get:
+      operationId: get_user
+      description: One user.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}
+        "404":
+          description: missing
+          content: {application/json: {schema: {$ref: "#/components/schemas/ApiError"}}}
+components:
+  schemas:
+    ApiError:
+      type: object
+      properties:
+        message: {type: string}
+    Role:
+      type: string
+      enum: [admin, user]
+    User:
+      type: object
+      required: [name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string, description: The name.}
+        email: {type: string}
+        tags: {type: array, items: {type: string}}
+        role: {$ref: "#/components/schemas/Role"}
+"##;
+
+    fn api(spec: &str) -> Api {
+        spec_api("test.yaml", spec).expect("the test spec generates")
+    }
+
+    /// `BASE` with each `(from, to)` replaced; each `from` must occur exactly once.
+    fn edited(edits: &[(&str, &str)]) -> String {
+        let mut spec = BASE.to_string();
+        for (from, to) in edits {
+            assert_eq!(
+                spec.matches(from).count(),
+                1,
+                "{from:?} occurs once in the spec"
+            );
+            spec = spec.replacen(from, to, 1);
+        }
+        spec
+    }
+
+    /// The report for `BASE` changed by `edits`, and for the reverse change.
+    fn reports(edits: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+        let base = api(BASE);
+        let changed = api(&edited(edits));
+        (
+            report("test", &diff(&base, &changed)),
+            report("test", &diff(&changed, &base)),
+        )
+    }
+
+    #[test]
+    fn the_base_spec_summarizes_to_these_lines() {
+        let text = api_summary::render(&api(BASE), &["header".to_string()]);
+        assert_eq!(
+            text,
+            "\
+# header
+fn create_user: POST /users -> 201 User; errors 422 ApiError
+fn create_user(body): UserInput; body; required
+fn get_user: GET /users/{id} -> 200 User; errors 404 ApiError
+fn get_user(id): String; path; required
+fn list_users: GET /users -> 200 Vec<User>; errors 401 ApiError
+fn list_users(page): i64; query page
+fn list_users(per_page): i64; query perPage
+struct ApiError
+struct ApiError.message: Option<String>
+enum Role: open Unknown
+enum Role::Admin: json admin
+enum Role::User: json user
+struct User
+struct User.email: Option<String>
+struct User.id: Option<String>
+struct User.name: String; required
+struct User.role: Option<Role>
+struct User.tags: Vec<String>
+struct UserInput: from User
+struct UserInput.email: Option<String>
+struct UserInput.name: String; required
+struct UserInput.role: Option<Role>
+struct UserInput.tags: Vec<String>
+"
+        );
+        assert_eq!(api_summary::parse(&text), Ok(api(BASE)));
+    }
+
+    #[test]
+    fn a_change_nobody_can_see_reports_nothing() {
+        let (forward, _) = reports(&[
+            ("description: One user.", "description: A user."),
+            ("description: The name.", "description: Its name."),
+        ]);
+        assert_eq!(forward, Vec::<String>::new());
+    }
+
+    #[test]
+    fn removing_an_operation_breaks_and_adding_one_does_not() {
+        let (added, removed) = reports(&[(
+            "components:",
+            "  /users/{id}/block:
+    post:
+      operationId: block_user
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        \"201\": {description: blocked}
+components:",
+        )]);
+        assert_eq!(
+            added,
+            [
+                "test: 0 breaking changes, 1 compatible change",
+                "  compatible  fn block_user: added: POST /users/{id}/block -> 201 ()",
+            ]
+        );
+        assert_eq!(
+            removed,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn block_user: removed",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_required_parameter_breaks_and_a_new_optional_one_does_not() {
+        let (forward, reversed) = reports(&[(
+            "        - {name: page, in: query, schema: {type: integer}}\n",
+            "        - {name: q, in: query, schema: {type: string}}
+        - {name: since, in: query, required: true, schema: {type: string}}\n",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 2 breaking changes, 1 compatible change",
+                "  breaking    fn list_users(page): removed",
+                "  breaking    fn list_users(since): added: String; query since; required",
+                "  compatible  fn list_users(q): added: String; query q",
+            ]
+        );
+        assert_eq!(
+            reversed,
+            [
+                "test: 2 breaking changes, 1 compatible change",
+                "  breaking    fn list_users(q): removed",
+                "  breaking    fn list_users(since): removed",
+                "  compatible  fn list_users(page): added: i64; query page",
+            ]
+        );
+    }
+
+    #[test]
+    fn making_a_parameter_required_breaks_and_optional_does_not() {
+        let (forward, reversed) = reports(&[(
+            "{name: perPage, in: query, schema",
+            "{name: perPage, in: query, required: true, schema",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn list_users(per_page): now required",
+            ]
+        );
+        assert_eq!(
+            reversed,
+            [
+                "test: 0 breaking changes, 1 compatible change",
+                "  compatible  fn list_users(per_page): now optional",
+            ]
+        );
+
+        // A request body the spec makes optional becomes an `Option` that is sent only when set.
+        let (forward, reversed) = reports(&[(
+            "      requestBody:\n        required: true",
+            "      requestBody:\n        required: false",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 0 breaking changes, 1 compatible change",
+                "  compatible  fn create_user(body): now optional",
+            ]
+        );
+        assert_eq!(
+            reversed,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn create_user(body): now required",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_parameter_of_another_type_or_wire_name_breaks() {
+        let (forward, _) = reports(&[(
+            "{name: page, in: query, schema: {type: integer}}",
+            "{name: page, in: query, schema: {type: string}}",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn list_users(page): takes String (was i64)",
+            ]
+        );
+        // The setter keeps its name; the server receives another one.
+        let (forward, _) = reports(&[("name: perPage", "name: per_page")]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn list_users(per_page): now sent as query per_page (was query perPage)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_route_breaks() {
+        let (forward, _) = reports(&[("  /users/{id}:", "  /people/{id}:")]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn get_user: now sends GET /people/{id} (was GET /users/{id})",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_response_or_error_type_breaks() {
+        let (forward, _) = reports(&[(
+            "\"200\":
+          description: ok
+          content: {application/json: {schema: {$ref: \"#/components/schemas/User\"}}}",
+            "\"200\":
+          description: ok
+          content: {application/json: {schema: {$ref: \"#/components/schemas/ApiError\"}}}",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn get_user: returns ApiError (was User)",
+            ]
+        );
+        let (forward, _) = reports(&[(
+            "\"401\":
+          description: unauthorized
+          content: {application/json: {schema: {$ref: \"#/components/schemas/ApiError\"}}}",
+            "\"401\":
+          description: unauthorized
+          content: {application/json: {schema: {type: string}}}",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    fn list_users: error body is String (was ApiError)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_status_that_stops_succeeding_or_decoding_its_error_breaks() {
+        let (forward, _) = reports(&[
+            (
+                "\"201\":\n          description: created",
+                "\"200\":\n          description: created",
+            ),
+            ("\"422\":", "\"400\":"),
+        ]);
+        assert_eq!(
+            forward,
+            [
+                "test: 2 breaking changes, 2 compatible changes",
+                "  breaking    fn create_user: status 201 no longer succeeds: it is now an unexpected response",
+                "  breaking    fn create_user: status 422 no longer has an error body: it is now an unexpected response",
+                "  compatible  fn create_user: status 200 now succeeds",
+                "  compatible  fn create_user: status 400 now has an error body, ApiError",
+            ]
+        );
+    }
+
+    #[test]
+    fn removing_a_type_breaks_and_adding_one_does_not() {
+        let (added, removed) = reports(&[(
+            "    Role:\n",
+            "    Group:
+      type: object
+      properties:
+        name: {type: string}
+    Role:\n",
+        )]);
+        assert_eq!(
+            added,
+            [
+                "test: 0 breaking changes, 1 compatible change",
+                "  compatible  struct Group: added",
+            ]
+        );
+        assert_eq!(
+            removed,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    struct Group: removed",
+            ]
+        );
+
+        let (forward, _) = reports(&[(
+            "    Role:\n      type: string\n      enum: [admin, user]",
+            "    Role:\n      type: object\n      properties:\n        name: {type: string}",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    struct Role: now a struct (was an enum)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_required_field_breaks_and_a_new_optional_one_does_not() {
+        // `User` is read and sent (as `UserInput`), so both forms change.
+        let (added, removed) = reports(&[
+            (
+                "        tags: {type",
+                "        phone: {type: string}\n        nickname: {type: string}\n        tags: {type",
+            ),
+            ("required: [name]", "required: [name, phone]"),
+        ]);
+        assert_eq!(
+            added,
+            [
+                "test: 2 breaking changes, 2 compatible changes",
+                "  breaking    struct User.phone: added: String; required",
+                "  breaking    struct UserInput.phone: added: String; required",
+                "  compatible  struct User.nickname: added: Option<String>",
+                "  compatible  struct UserInput.nickname: added: Option<String>",
+            ]
+        );
+        assert_eq!(
+            removed,
+            [
+                "test: 4 breaking changes, 0 compatible changes",
+                "  breaking    struct User.nickname: removed",
+                "  breaking    struct User.phone: removed",
+                "  breaking    struct UserInput.nickname: removed",
+                "  breaking    struct UserInput.phone: removed",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_of_another_type_or_json_name_breaks() {
+        let (forward, _) = reports(&[("email: {type: string}", "email: {type: integer}")]);
+        assert_eq!(
+            forward,
+            [
+                "test: 2 breaking changes, 0 compatible changes",
+                "  breaking    struct User.email: type Option<i64> (was Option<String>)",
+                "  breaking    struct UserInput.email: type Option<i64> (was Option<String>)",
+            ]
+        );
+        let (forward, _) = reports(&[(
+            "        email: {type: string}",
+            "        Email: {type: string}",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 2 breaking changes, 0 compatible changes",
+                "  breaking    struct User.email: now \"Email\" in JSON (was \"email\")",
+                "  breaking    struct UserInput.email: now \"Email\" in JSON (was \"email\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_made_required_or_optional_breaks_when_its_type_changes() {
+        let (required, optional) = reports(&[("required: [name]", "required: [name, email]")]);
+        assert_eq!(
+            required,
+            [
+                "test: 2 breaking changes, 0 compatible changes",
+                "  breaking    struct User.email: now required: String (was Option<String>)",
+                "  breaking    struct UserInput.email: now required: String (was Option<String>)",
+            ]
+        );
+        assert_eq!(
+            optional,
+            [
+                "test: 2 breaking changes, 0 compatible changes",
+                "  breaking    struct User.email: now optional: Option<String> (was String)",
+                "  breaking    struct UserInput.email: now optional: Option<String> (was String)",
+            ]
+        );
+
+        // A list keeps its type either way (a missing one is empty): only decoding changes.
+        let (required, optional) = reports(&[("required: [name]", "required: [name, tags]")]);
+        assert_eq!(
+            required,
+            [
+                "test: 2 breaking changes, 0 compatible changes",
+                "  breaking    struct User.tags: now required: decoding fails without it",
+                "  breaking    struct UserInput.tags: now required: decoding fails without it",
+            ]
+        );
+        assert_eq!(
+            optional,
+            [
+                "test: 0 breaking changes, 2 compatible changes",
+                "  compatible  struct User.tags: now optional",
+                "  compatible  struct UserInput.tags: now optional",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_open_enum_keeps_the_values_of_removed_variants_but_code_naming_them_breaks() {
+        let (added, removed) = reports(&[("enum: [admin, user]", "enum: [admin, user, owner]")]);
+        assert_eq!(
+            added,
+            [
+                "test: 0 breaking changes, 1 compatible change",
+                "  compatible  enum Role::Owner: added: \"owner\" decoded as Unknown(\"owner\") before",
+            ]
+        );
+        assert_eq!(
+            removed,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    enum Role::Owner: removed: \"owner\" now decodes as Unknown(\"owner\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_read_only_split_is_reported_as_its_rust_types_change() {
+        // A field that becomes read-only leaves the input type only.
+        let (forward, reversed) = reports(&[(
+            "email: {type: string}",
+            "email: {type: string, readOnly: true}",
+        )]);
+        assert_eq!(
+            forward,
+            [
+                "test: 1 breaking change, 0 compatible changes",
+                "  breaking    struct UserInput.email: removed",
+            ]
+        );
+        assert_eq!(
+            reversed,
+            [
+                "test: 0 breaking changes, 1 compatible change",
+                "  compatible  struct UserInput.email: added: Option<String>",
+            ]
+        );
+
+        // The first read-only field creates `UserInput`; the body still takes a `User`, which
+        // converts. The last one going removes it, and the body takes `User` again.
+        let (forward, reversed) =
+            reports(&[("id: {type: string, readOnly: true}", "id: {type: string}")]);
+        assert_eq!(
+            forward,
+            [
+                "test: 2 breaking changes, 0 compatible changes",
+                "  breaking    fn create_user(body): takes User (was UserInput)",
+                "  breaking    struct UserInput: removed",
+            ]
+        );
+        assert_eq!(
+            reversed,
+            [
+                "test: 0 breaking changes, 2 compatible changes",
+                "  compatible  fn create_user(body): takes UserInput (was User); a User still converts into it",
+                "  compatible  struct UserInput: added",
+            ]
+        );
+    }
+
+    #[test]
+    fn codegen_names_the_file_it_compares_against() {
+        let base = api(BASE);
+        let committed = api_summary::render(&base, &[]);
+        assert_eq!(
+            compare("test", "crates/test/api.txt", Some(&committed), &base),
+            Vec::<String>::new()
+        );
+        let changed = api(&edited(&[("enum: [admin, user]", "enum: [admin]")]));
+        assert_eq!(
+            compare("test", "crates/test/api.txt", Some(&committed), &changed),
+            [
+                "test public API changes (against crates/test/api.txt): 1 breaking change, 0 compatible changes",
+                "  breaking    enum Role::User: removed: \"user\" now decodes as Unknown(\"user\")",
+            ]
+        );
+        assert_eq!(
+            compare("test", "crates/test/api.txt", None, &base),
+            ["test public API: crates/test/api.txt is new (3 operations, 4 types)"]
+        );
+        assert_eq!(
+            compare(
+                "test",
+                "crates/test/api.txt",
+                Some("fn x(y): String; nowhere\n"),
+                &base
+            ),
+            [
+                "test public API: the committed crates/test/api.txt cannot be read (line 1: \
+                 unknown location \"nowhere\": fn x(y): String; nowhere), so its changes are not listed"
+            ]
+        );
+    }
+
+    /// The text form reads back to the same summary for every provider's real client.
+    #[test]
+    fn every_provider_summary_reads_back_unchanged() {
+        for provider in crate::providers::PROVIDERS {
+            let root = crate::codegen::workspace_root();
+            let prepared = crate::codegen::prepare(provider, &root).expect("the spec prepares");
+            let (file, _) = crate::codegen::client_file(provider.spec, &prepared)
+                .expect("the client generates");
+            let api = api_summary::summarize(&file).expect("the client summarizes");
+            assert!(!api.operations.is_empty() && !api.types.is_empty());
+            let text = api_summary::render(&api, &[]);
+            assert_eq!(api_summary::parse(&text), Ok(api), "{}", provider.name);
+        }
+    }
+}
