@@ -135,6 +135,7 @@ impl RetryPolicy {
         let idempotent = is_idempotent(request.method());
         let mut delays = self.backoff();
         let mut waited = Duration::ZERO;
+        let mut attempts = crate::trace::Attempts::start();
         loop {
             // A request whose body is a stream cannot be copied, and so cannot be retried.
             let spare = request.try_clone();
@@ -142,6 +143,7 @@ impl RetryPolicy {
                 (Some(limit), Ok(response)) => crate::error::buffer_json(response, limit).await,
                 (_, outcome) => outcome,
             };
+            attempts.finished(&outcome);
             let Some(next) = spare else { return outcome };
             let server_wait = match &outcome {
                 Ok(response) if should_retry_status(response.status(), idempotent) => {
@@ -159,6 +161,7 @@ impl RetryPolicy {
             }
             // Release the connection before sleeping.
             drop(outcome);
+            attempts.retrying(wait);
             tokio::time::sleep(wait).await;
             waited += wait;
             request = next;
