@@ -516,6 +516,34 @@ pub fn optional_request_bodies(
     Ok(log)
 }
 
+/// Adds `path_template(operation_id)`: the spec's path of each operation, placeholders left in
+/// (`/api/v1/users/{userId}`), by operationId.
+///
+/// progenitor tells the client's hooks only the operationId of a request, and the request
+/// itself carries the filled-in path, ids and all. With the `tracing` feature the runtime
+/// records the template instead, which groups the requests of one operation and keeps ids out
+/// of traces; the client's hooks hand it this function. `operations` pairs each operationId
+/// with its path, in the spec's order.
+pub fn add_path_templates(file: &mut File, operations: &[(String, String)]) -> Vec<String> {
+    let arms = operations
+        .iter()
+        .map(|(id, path)| quote!(#id => ::std::option::Option::Some(#path),));
+    file.items.push(parse_quote! {
+        /// The spec's path template of the operation `operation_id` (`/api/v1/users/{userId}`),
+        /// or `None` for an operationId the spec does not have.
+        pub(crate) fn path_template(operation_id: &str) -> ::std::option::Option<&'static str> {
+            match operation_id {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    });
+    vec![format!(
+        "add_path_templates: path_template() knows the path template of {} operation(s)",
+        operations.len()
+    )]
+}
+
 /// `body: Ok(Default::default())` in a builder's `new()` becomes `body: Ok(None)`.
 struct ReplaceBodyInit {
     done: bool,
@@ -892,6 +920,36 @@ mod tests {
             prettyplease::unparse(&file),
             prettyplease::unparse(&expected)
         );
+    }
+
+    #[test]
+    fn path_templates_map_each_operation_to_its_spec_path() {
+        let mut file: File = parse_quote! {
+            pub mod builder {}
+        };
+        let operations = [
+            ("list_users".to_string(), "/api/v1/users".to_string()),
+            ("get_user".to_string(), "/api/v1/users/{userId}".to_string()),
+        ];
+        let log = add_path_templates(&mut file, &operations);
+        assert_eq!(
+            log,
+            vec!["add_path_templates: path_template() knows the path template of 2 operation(s)"]
+        );
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains(
+                "pub(crate) fn path_template(operation_id: &str) -> ::std::option::Option<&'static str> {"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#""get_user" => ::std::option::Option::Some("/api/v1/users/{userId}"),"#
+            ),
+            "{text}"
+        );
+        assert!(text.contains("_ => ::std::option::Option::None,"), "{text}");
     }
 
     #[test]

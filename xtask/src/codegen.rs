@@ -175,6 +175,10 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
         &optional_body_operations(spec),
     )?);
     log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
+    log.extend(code_fixups::add_path_templates(
+        &mut file,
+        &path_templates(spec),
+    ));
     Ok((file, log))
 }
 
@@ -189,6 +193,21 @@ fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec
         .map_err(|e| format!("{} (CLI): {e}", provider.spec))?;
     let code = format!("{}{}", cli_header(provider), prettyplease::unparse(&file));
     Ok((code, log))
+}
+
+/// Each operation's operationId and path (the template, as the spec writes it), in the spec's
+/// order.
+fn path_templates(spec: &OpenAPI) -> Vec<(String, String)> {
+    spec.paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| Some((path, item.as_item()?)))
+        .flat_map(|(path, item)| {
+            item.iter().filter_map(move |(_, operation)| {
+                Some((operation.operation_id.clone()?, path.clone()))
+            })
+        })
+        .collect()
 }
 
 /// The operations whose request body may be left out (`requestBody.required` is false).

@@ -13852,3 +13852,108 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The spec's path template of the operation `operation_id` (`/api/v1/users/{userId}`),
+/// or `None` for an operationId the spec does not have.
+pub(crate) fn path_template(operation_id: &str) -> ::std::option::Option<&'static str> {
+    match operation_id {
+        "list_users" => ::std::option::Option::Some("/api/v4/users"),
+        "create_user" => ::std::option::Option::Some("/api/v4/users"),
+        "get_user" => ::std::option::Option::Some("/api/v4/users/{id}"),
+        "update_user" => ::std::option::Option::Some("/api/v4/users/{id}"),
+        "delete_user" => ::std::option::Option::Some("/api/v4/users/{id}"),
+        "activate_user" => ::std::option::Option::Some("/api/v4/users/{id}/activate"),
+        "approve_user" => ::std::option::Option::Some("/api/v4/users/{id}/approve"),
+        "get_user_associations_count" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/associations_count")
+        }
+        "ban_user" => ::std::option::Option::Some("/api/v4/users/{id}/ban"),
+        "block_user" => ::std::option::Option::Some("/api/v4/users/{id}/block"),
+        "list_user_custom_attributes" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/custom_attributes")
+        }
+        "get_user_custom_attribute" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/custom_attributes/{key}")
+        }
+        "set_user_custom_attribute" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/custom_attributes/{key}")
+        }
+        "delete_user_custom_attribute" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/custom_attributes/{key}")
+        }
+        "deactivate_user" => ::std::option::Option::Some("/api/v4/users/{id}/deactivate"),
+        "disable_user_two_factor" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/disable_two_factor")
+        }
+        "list_user_emails" => ::std::option::Option::Some("/api/v4/users/{id}/emails"),
+        "add_user_email" => ::std::option::Option::Some("/api/v4/users/{id}/emails"),
+        "delete_user_email" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/emails/{email_id}")
+        }
+        "follow_user" => ::std::option::Option::Some("/api/v4/users/{id}/follow"),
+        "list_user_followers" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/followers")
+        }
+        "list_user_following" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/following")
+        }
+        "list_user_gpg_keys" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/gpg_keys")
+        }
+        "add_user_gpg_key" => ::std::option::Option::Some("/api/v4/users/{id}/gpg_keys"),
+        "get_user_gpg_key" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/gpg_keys/{key_id}")
+        }
+        "delete_user_gpg_key" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/gpg_keys/{key_id}")
+        }
+        "revoke_user_gpg_key" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/gpg_keys/{key_id}/revoke")
+        }
+        "delete_user_identity" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/identities/{provider}")
+        }
+        "get_user_ssh_key" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/keys/{key_id}")
+        }
+        "delete_user_ssh_key" => {
+            ::std::option::Option::Some("/api/v4/users/{id}/keys/{key_id}")
+        }
+        "reject_user" => ::std::option::Option::Some("/api/v4/users/{id}/reject"),
+        "unban_user" => ::std::option::Option::Some("/api/v4/users/{id}/unban"),
+        "unblock_user" => ::std::option::Option::Some("/api/v4/users/{id}/unblock"),
+        "unfollow_user" => ::std::option::Option::Some("/api/v4/users/{id}/unfollow"),
+        "list_impersonation_tokens" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/impersonation_tokens")
+        }
+        "create_impersonation_token" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/impersonation_tokens")
+        }
+        "get_impersonation_token" => {
+            ::std::option::Option::Some(
+                "/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}",
+            )
+        }
+        "revoke_impersonation_token" => {
+            ::std::option::Option::Some(
+                "/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}",
+            )
+        }
+        "list_user_ssh_keys" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/keys")
+        }
+        "add_user_ssh_key" => ::std::option::Option::Some("/api/v4/users/{user_id}/keys"),
+        "list_user_memberships" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/memberships")
+        }
+        "create_personal_access_token" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/personal_access_tokens")
+        }
+        "list_user_project_deploy_keys" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/project_deploy_keys")
+        }
+        "get_user_status" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/status")
+        }
+        _ => ::std::option::Option::None,
+    }
+}

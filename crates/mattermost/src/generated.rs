@@ -13177,3 +13177,149 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The spec's path template of the operation `operation_id` (`/api/v1/users/{userId}`),
+/// or `None` for an operationId the spec does not have.
+pub(crate) fn path_template(operation_id: &str) -> ::std::option::Option<&'static str> {
+    match operation_id {
+        "convert_bot_to_user" => {
+            ::std::option::Option::Some("/api/v4/bots/{bot_user_id}/convert_to_user")
+        }
+        "list_users" => ::std::option::Option::Some("/api/v4/users"),
+        "create_user" => ::std::option::Option::Some("/api/v4/users"),
+        "permanent_delete_all_users" => ::std::option::Option::Some("/api/v4/users"),
+        "autocomplete_users" => ::std::option::Option::Some("/api/v4/users/autocomplete"),
+        "verify_user_email" => ::std::option::Option::Some("/api/v4/users/email/verify"),
+        "send_verification_email" => {
+            ::std::option::Option::Some("/api/v4/users/email/verify/send")
+        }
+        "get_user_by_email" => ::std::option::Option::Some("/api/v4/users/email/{email}"),
+        "get_users_by_group_channel_ids" => {
+            ::std::option::Option::Some("/api/v4/users/group_channels")
+        }
+        "get_users_by_ids" => ::std::option::Option::Some("/api/v4/users/ids"),
+        "list_known_users" => ::std::option::Option::Some("/api/v4/users/known"),
+        "login" => ::std::option::Option::Some("/api/v4/users/login"),
+        "login_by_cws_token" => ::std::option::Option::Some("/api/v4/users/login/cws"),
+        "switch_account_type" => {
+            ::std::option::Option::Some("/api/v4/users/login/switch")
+        }
+        "logout" => ::std::option::Option::Some("/api/v4/users/logout"),
+        "check_user_mfa" => ::std::option::Option::Some("/api/v4/users/mfa"),
+        "migrate_auth_to_ldap" => {
+            ::std::option::Option::Some("/api/v4/users/migrate_auth/ldap")
+        }
+        "migrate_auth_to_saml" => {
+            ::std::option::Option::Some("/api/v4/users/migrate_auth/saml")
+        }
+        "reset_password" => ::std::option::Option::Some("/api/v4/users/password/reset"),
+        "send_password_reset_email" => {
+            ::std::option::Option::Some("/api/v4/users/password/reset/send")
+        }
+        "search_users" => ::std::option::Option::Some("/api/v4/users/search"),
+        "attach_device_id" => {
+            ::std::option::Option::Some("/api/v4/users/sessions/device")
+        }
+        "revoke_sessions_from_all_users" => {
+            ::std::option::Option::Some("/api/v4/users/sessions/revoke/all")
+        }
+        "get_total_users_stats" => ::std::option::Option::Some("/api/v4/users/stats"),
+        "get_total_users_stats_filtered" => {
+            ::std::option::Option::Some("/api/v4/users/stats/filtered")
+        }
+        "list_user_access_tokens" => ::std::option::Option::Some("/api/v4/users/tokens"),
+        "disable_user_access_token" => {
+            ::std::option::Option::Some("/api/v4/users/tokens/disable")
+        }
+        "enable_user_access_token" => {
+            ::std::option::Option::Some("/api/v4/users/tokens/enable")
+        }
+        "revoke_user_access_token" => {
+            ::std::option::Option::Some("/api/v4/users/tokens/revoke")
+        }
+        "search_user_access_tokens" => {
+            ::std::option::Option::Some("/api/v4/users/tokens/search")
+        }
+        "get_user_access_token" => {
+            ::std::option::Option::Some("/api/v4/users/tokens/{token_id}")
+        }
+        "get_user_by_username" => {
+            ::std::option::Option::Some("/api/v4/users/username/{username}")
+        }
+        "get_users_by_usernames" => {
+            ::std::option::Option::Some("/api/v4/users/usernames")
+        }
+        "get_user" => ::std::option::Option::Some("/api/v4/users/{user_id}"),
+        "update_user" => ::std::option::Option::Some("/api/v4/users/{user_id}"),
+        "delete_user" => ::std::option::Option::Some("/api/v4/users/{user_id}"),
+        "update_user_active" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/active")
+        }
+        "list_user_audits" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/audits")
+        }
+        "update_user_auth" => ::std::option::Option::Some("/api/v4/users/{user_id}/auth"),
+        "list_channel_members_for_user" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/channel_members")
+        }
+        "convert_user_to_bot" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/convert_to_bot")
+        }
+        "demote_user_to_guest" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/demote")
+        }
+        "verify_user_email_without_token" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/email/verify/member")
+        }
+        "get_profile_image" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/image")
+        }
+        "set_default_profile_image" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/image")
+        }
+        "get_default_profile_image" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/image/default")
+        }
+        "update_user_mfa" => ::std::option::Option::Some("/api/v4/users/{user_id}/mfa"),
+        "generate_mfa_secret" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/mfa/generate")
+        }
+        "update_user_password" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/password")
+        }
+        "patch_user" => ::std::option::Option::Some("/api/v4/users/{user_id}/patch"),
+        "promote_guest_to_user" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/promote")
+        }
+        "update_user_roles" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/roles")
+        }
+        "list_sessions" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/sessions")
+        }
+        "revoke_session" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/sessions/revoke")
+        }
+        "revoke_all_sessions" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/sessions/revoke/all")
+        }
+        "get_user_terms_of_service" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/terms_of_service")
+        }
+        "register_terms_of_service_action" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/terms_of_service")
+        }
+        "list_user_access_tokens_for_user" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/tokens")
+        }
+        "create_user_access_token" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/tokens")
+        }
+        "publish_user_typing" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/typing")
+        }
+        "list_uploads_for_user" => {
+            ::std::option::Option::Some("/api/v4/users/{user_id}/uploads")
+        }
+        _ => ::std::option::Option::None,
+    }
+}

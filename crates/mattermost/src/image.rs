@@ -212,6 +212,15 @@ impl<'a> SetProfileImage<'a> {
     }
 }
 
+/// The spec's path template of a Mattermost operation, for the request's trace. The upload is
+/// not in the spec, but its path is the spec's path of `get_profile_image`.
+pub(crate) fn path_template(operation_id: &str) -> Option<&'static str> {
+    match operation_id {
+        "set_profile_image" => crate::generated::path_template("get_profile_image"),
+        other => crate::generated::path_template(other),
+    }
+}
+
 /// Encodes the form with its one part, `image`, in memory: the body and its `Content-Type`
 /// (which names the boundary).
 async fn multipart_body(

@@ -93,12 +93,15 @@ impl Client {
 }
 
 impl ClientHooks<Runtime> for Client {
-    /// Sends every request through the shared runtime, which applies the retry policy.
+    /// Sends every request through the shared runtime, which applies the retry policy and,
+    /// with the `tracing` feature, records the request's span with the spec's path template.
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+        self.inner
+            .execute_operation(&self.client, request, info, image::path_template)
+            .await
     }
 }

@@ -6726,3 +6726,91 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The spec's path template of the operation `operation_id` (`/api/v1/users/{userId}`),
+/// or `None` for an operationId the spec does not have.
+pub(crate) fn path_template(operation_id: &str) -> ::std::option::Option<&'static str> {
+    match operation_id {
+        "list_users" => ::std::option::Option::Some("/api/v1/users"),
+        "create_user" => ::std::option::Option::Some("/api/v1/users"),
+        "get_user" => ::std::option::Option::Some("/api/v1/users/{userId}"),
+        "update_user" => ::std::option::Option::Some("/api/v1/users/{userId}"),
+        "deactivate_or_delete_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}")
+        }
+        "list_app_links" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/appLinks")
+        }
+        "change_password" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/credentials/change_password",
+            )
+        }
+        "change_recovery_question" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/credentials/change_recovery_question",
+            )
+        }
+        "forgot_password" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/credentials/forgot_password",
+            )
+        }
+        "list_user_groups" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/groups")
+        }
+        "activate_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/lifecycle/activate")
+        }
+        "deactivate_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/lifecycle/deactivate")
+        }
+        "expire_password" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/lifecycle/expire_password",
+            )
+        }
+        "reset_all_factors" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/lifecycle/reset_factors")
+        }
+        "reset_password" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/lifecycle/reset_password",
+            )
+        }
+        "suspend_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/lifecycle/suspend")
+        }
+        "unlock_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/lifecycle/unlock")
+        }
+        "unsuspend_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/lifecycle/unsuspend")
+        }
+        "list_assigned_roles" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/roles")
+        }
+        "add_role_to_user" => ::std::option::Option::Some("/api/v1/users/{userId}/roles"),
+        "remove_role_from_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/roles/{roleId}")
+        }
+        "list_group_targets_for_role" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/roles/{roleId}/targets/groups",
+            )
+        }
+        "add_group_target_to_role" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}",
+            )
+        }
+        "remove_group_target_from_role" => {
+            ::std::option::Option::Some(
+                "/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}",
+            )
+        }
+        "end_all_user_sessions" => {
+            ::std::option::Option::Some("/api/v1/users/{userId}/sessions")
+        }
+        _ => ::std::option::Option::None,
+    }
+}

@@ -136,6 +136,7 @@ impl RetryPolicy {
         // Built when the first retry is due: most requests succeed at once.
         let mut delays = None;
         let mut waited = Duration::ZERO;
+        let mut attempts = crate::trace::Attempts::start();
         loop {
             // The copy a retry would send. A request whose body is a stream cannot be copied,
             // and so cannot be retried; with a single attempt allowed, no copy is needed.
@@ -148,6 +149,7 @@ impl RetryPolicy {
                 (Some(limit), Ok(response)) => crate::error::buffer_json(response, limit).await,
                 (_, outcome) => outcome,
             };
+            attempts.finished(&outcome);
             let Some(next) = spare else { return outcome };
             let server_wait = match &outcome {
                 Ok(response) if should_retry_status(response.status(), idempotent) => {
@@ -165,6 +167,7 @@ impl RetryPolicy {
             }
             // Release the connection before sleeping.
             drop(outcome);
+            attempts.retrying(wait);
             tokio::time::sleep(wait).await;
             waited += wait;
             request = next;

@@ -4015,3 +4015,30 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The spec's path template of the operation `operation_id` (`/api/v1/users/{userId}`),
+/// or `None` for an operationId the spec does not have.
+pub(crate) fn path_template(operation_id: &str) -> ::std::option::Option<&'static str> {
+    match operation_id {
+        "list_users" => ::std::option::Option::Some("/api/v1/users"),
+        "create_user" => ::std::option::Option::Some("/api/v1/users"),
+        "list_deleted_users" => ::std::option::Option::Some("/api/v1/users/deleted"),
+        "restore_user" => ::std::option::Option::Some("/api/v1/users/deleted/{userID}"),
+        "destroy_user" => ::std::option::Option::Some("/api/v1/users/deleted/{userID}"),
+        "get_user" => ::std::option::Option::Some("/api/v1/users/{userID}"),
+        "update_user" => ::std::option::Option::Some("/api/v1/users/{userID}"),
+        "delete_user" => ::std::option::Option::Some("/api/v1/users/{userID}"),
+        "get_user_audits" => ::std::option::Option::Some("/api/v1/users/{userID}/audits"),
+        "authenticate_user" => {
+            ::std::option::Option::Some("/api/v1/users/{userID}/authenticate")
+        }
+        "remove_user_passkey" => {
+            ::std::option::Option::Some("/api/v1/users/{userID}/passkey")
+        }
+        "register_user" => ::std::option::Option::Some("/api/v1/users/{userID}/register"),
+        "set_user_tags" => ::std::option::Option::Some("/api/v1/users/{userID}/tags"),
+        "get_user_transactions" => {
+            ::std::option::Option::Some("/api/v1/users/{userID}/transactions")
+        }
+        _ => ::std::option::Option::None,
+    }
+}

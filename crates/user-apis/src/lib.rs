@@ -13,6 +13,14 @@
 //! TLS comes from rustls by default (feature `rustls`); enable `native-tls` for the
 //! platform's library instead. Features only add: enabling one never removes another.
 //!
+//! Feature `tracing` (off by default) runs every request of every client inside one `tracing`
+//! span (target `user_apis`, name `request`) recording the operation, the method, the spec's
+//! path template (`/api/v1/users/{userId}`, never the filled-in path), the final status or the
+//! kind of failure, the number of attempts and the duration, under OpenTelemetry's HTTP field
+//! names (`http.request.method`, `url.template`, `http.response.status_code`, ...). It never
+//! records a header, a body or the query, so no credential, password or token appears. The
+//! [`runtime`] documentation lists every field and says why it is named so.
+//!
 //! Every client shares the [`runtime`]: a [`ClientConfig`] with timeouts and a
 //! [`RetryPolicy`], credentials that never appear in `Debug` output, and lazy streams over
 //! paged lists.

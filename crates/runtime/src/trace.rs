@@ -1,0 +1,263 @@
+//! Tracing (the `tracing` feature): one span per request of a generated operation, and the
+//! hooks the retry loop calls after each attempt. Without the feature the hooks are empty and
+//! inlined away, and [`Runtime::execute_operation`] returns [`Runtime::execute`]'s future.
+//!
+//! What is recorded, and why under these names, is documented on the crate.
+
+use std::future::Future;
+
+use progenitor_client::OperationInfo;
+
+use crate::Runtime;
+
+impl Runtime {
+    /// Sends one request of the generated operation `info`, with retries: what every client's
+    /// hooks call.
+    ///
+    /// Without the `tracing` feature this is [`execute`](Self::execute). With it, the request
+    /// runs inside one span that records the operation, the method, the path template
+    /// (`path_template(operation_id)`, which each provider crate generates from its spec), the
+    /// final status or failure, the attempts and the duration; see the crate documentation.
+    pub fn execute_operation(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        info: &OperationInfo,
+        path_template: fn(&str) -> Option<&'static str>,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        #[cfg(feature = "tracing")]
+        {
+            enabled::execute(self, http, request, info.operation_id, path_template)
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = (info, path_template);
+            self.execute(http, request)
+        }
+    }
+}
+
+#[cfg(feature = "tracing")]
+pub(crate) use enabled::Attempts;
+
+#[cfg(not(feature = "tracing"))]
+pub(crate) use disabled::Attempts;
+
+#[cfg(not(feature = "tracing"))]
+mod disabled {
+    use std::time::Duration;
+
+    /// Nothing: without the `tracing` feature the retry loop's hooks do no work.
+    #[derive(Debug)]
+    pub(crate) struct Attempts;
+
+    impl Attempts {
+        #[inline(always)]
+        pub(crate) fn start() -> Self {
+            Self
+        }
+
+        #[inline(always)]
+        pub(crate) fn finished(&mut self, _outcome: &reqwest::Result<reqwest::Response>) {}
+
+        #[inline(always)]
+        pub(crate) fn retrying(&mut self, _wait: Duration) {}
+    }
+}
+
+#[cfg(feature = "tracing")]
+mod enabled {
+    use std::fmt;
+    use std::time::{Duration, Instant};
+
+    use reqwest::StatusCode;
+    use tracing::field::Empty;
+    use tracing::{Instrument as _, Level, Span};
+
+    use crate::Runtime;
+
+    /// The target of every span and event, for filters such as `user_apis=info`.
+    const TARGET: &str = "user_apis";
+
+    pub(super) async fn execute(
+        runtime: &Runtime,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+        path_template: fn(&str) -> Option<&'static str>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = request_span(&request, operation_id, path_template);
+        if span.is_disabled() {
+            return runtime.execute(http, request).await;
+        }
+        let started = Instant::now();
+        let outcome = runtime
+            .execute(http, request)
+            .instrument(span.clone())
+            .await;
+        record_outcome(&span, &outcome, started.elapsed());
+        outcome
+    }
+
+    /// The request's span. Only the method, the template and the server's host and port come
+    /// from the request: never its headers, body, path or query.
+    fn request_span(
+        request: &reqwest::Request,
+        operation_id: &'static str,
+        path_template: fn(&str) -> Option<&'static str>,
+    ) -> Span {
+        let method = request.method().as_str();
+        let template = path_template(operation_id);
+        let url = request.url();
+        tracing::info_span!(
+            target: TARGET,
+            "request",
+            otel.name = %SpanName { method, template },
+            otel.kind = "client",
+            otel.status_code = Empty,
+            user_apis.operation_id = operation_id,
+            http.request.method = method,
+            url.template = template,
+            server.address = url.host_str(),
+            server.port = url.port_or_known_default(),
+            http.response.status_code = Empty,
+            error.type = Empty,
+            user_apis.attempts = Empty,
+            user_apis.duration_ms = Empty,
+        )
+    }
+
+    /// OpenTelemetry's name for an HTTP client span: `{method} {url.template}`, or the method
+    /// alone when there is no template.
+    struct SpanName<'a> {
+        method: &'a str,
+        template: Option<&'static str>,
+    }
+
+    impl fmt::Display for SpanName<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self.template {
+                Some(template) => write!(f, "{} {template}", self.method),
+                None => f.write_str(self.method),
+            }
+        }
+    }
+
+    fn record_outcome(
+        span: &Span,
+        outcome: &reqwest::Result<reqwest::Response>,
+        elapsed: Duration,
+    ) {
+        span.record("user_apis.duration_ms", elapsed.as_secs_f64() * 1000.0);
+        match outcome {
+            Ok(response) => {
+                let status = response.status();
+                span.record("http.response.status_code", status.as_u16());
+                if is_error(status) {
+                    span.record("error.type", status.as_str());
+                    span.record("otel.status_code", "ERROR");
+                }
+            }
+            Err(error) => {
+                span.record("error.type", error_type(error));
+                span.record("otel.status_code", "ERROR");
+            }
+        }
+    }
+
+    /// OpenTelemetry counts every 4xx and 5xx answer to a client as an error.
+    fn is_error(status: StatusCode) -> bool {
+        status.is_client_error() || status.is_server_error()
+    }
+
+    /// The kind of a failure without a response, from a fixed list, so that it can never carry
+    /// the URL (and its query) the way the error's message does.
+    fn error_type(error: &reqwest::Error) -> &'static str {
+        if error.is_timeout() {
+            "timeout"
+        } else if error.is_connect() {
+            "connect"
+        } else if error.is_body() {
+            "body"
+        } else if error.is_decode() {
+            "decode"
+        } else if error.is_redirect() {
+            "redirect"
+        } else if error.is_builder() {
+            "builder"
+        } else if error.is_request() {
+            "request"
+        } else {
+            // OpenTelemetry's value for a kind it has no name for.
+            "_OTHER"
+        }
+    }
+
+    /// What the retry loop reports of its attempts: it counts them, records the count on the
+    /// request's span when the loop ends, and emits an event for each retry.
+    #[derive(Debug)]
+    pub(crate) struct Attempts {
+        /// The request's span, current when the loop starts (or none outside a request span).
+        span: Span,
+        count: u32,
+        last: Option<Last>,
+    }
+
+    #[derive(Debug, Clone, Copy)]
+    enum Last {
+        Status(StatusCode),
+        Failed(&'static str),
+    }
+
+    impl Attempts {
+        /// The retry loop starts, inside the request's span when there is one.
+        pub(crate) fn start() -> Self {
+            Self {
+                span: Span::current(),
+                count: 0,
+                last: None,
+            }
+        }
+
+        /// An attempt ended with `outcome`.
+        pub(crate) fn finished(&mut self, outcome: &reqwest::Result<reqwest::Response>) {
+            self.count = self.count.saturating_add(1);
+            self.last = Some(match outcome {
+                Ok(response) => Last::Status(response.status()),
+                Err(error) => Last::Failed(error_type(error)),
+            });
+        }
+
+        /// The last attempt is retried after `wait`.
+        pub(crate) fn retrying(&mut self, wait: Duration) {
+            let wait_ms = wait.as_secs_f64() * 1000.0;
+            match self.last {
+                Some(Last::Status(status)) => tracing::event!(
+                    target: TARGET,
+                    Level::INFO,
+                    user_apis.attempt = self.count,
+                    http.response.status_code = status.as_u16(),
+                    user_apis.wait_ms = wait_ms,
+                    "retrying",
+                ),
+                Some(Last::Failed(kind)) => tracing::event!(
+                    target: TARGET,
+                    Level::INFO,
+                    user_apis.attempt = self.count,
+                    error.type = kind,
+                    user_apis.wait_ms = wait_ms,
+                    "retrying",
+                ),
+                None => {}
+            }
+        }
+    }
+
+    impl Drop for Attempts {
+        fn drop(&mut self) {
+            if self.count > 0 {
+                self.span.record("user_apis.attempts", self.count);
+            }
+        }
+    }
+}
