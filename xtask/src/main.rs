@@ -3,6 +3,7 @@
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
+mod mock_fixups;
 mod providers;
 mod spec_fixups;
 mod validate;
@@ -12,8 +13,9 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [PROVIDER...]
 
-Regenerates crates/<provider>/src/generated.rs (the client) and
-crates/cli/src/generated/<provider>.rs (its `user-apis` commands) from specs/<provider>.yaml.
+Regenerates crates/<provider>/src/generated.rs (the client), crates/<provider>/src/mock.rs
+(its typed httpmock helpers) and crates/cli/src/generated/<provider>.rs (its `user-apis`
+commands) from specs/<provider>.yaml.
   --check     compare instead of writing; exit 1 naming each stale file
   PROVIDER    one or more of the providers below (default: all)";
 

@@ -1,7 +1,7 @@
 //! The provider table: the one place that lists the clients `cargo xtask codegen` writes.
 
-/// One provider: its spec, the client crate that receives the generated client, and the
-/// module of the `user-apis` command-line tool generated from the same spec.
+/// One provider: its spec, the client crate that receives the generated client and its typed
+/// mocks, and the module of the `user-apis` command-line tool generated from the same spec.
 #[derive(Debug, Clone, Copy)]
 pub struct Provider {
     /// Short lowercase name, used on the command line and in file names.
@@ -14,6 +14,9 @@ pub struct Provider {
     pub crate_name: &'static str,
     /// The generated CLI module (in `crates/cli`), relative to the workspace root.
     pub cli_output: &'static str,
+    /// The generated `httpmock` helpers (the client crate's `mock` module), relative to the
+    /// workspace root.
+    pub mock_output: &'static str,
 }
 
 /// Every provider, in the order codegen runs them.
@@ -24,6 +27,7 @@ pub const PROVIDERS: &[Provider] = &[
         output: "crates/gitlab/src/generated.rs",
         crate_name: "user_apis_gitlab",
         cli_output: "crates/cli/src/generated/gitlab.rs",
+        mock_output: "crates/gitlab/src/mock.rs",
     },
     Provider {
         name: "mattermost",
@@ -31,6 +35,7 @@ pub const PROVIDERS: &[Provider] = &[
         output: "crates/mattermost/src/generated.rs",
         crate_name: "user_apis_mattermost",
         cli_output: "crates/cli/src/generated/mattermost.rs",
+        mock_output: "crates/mattermost/src/mock.rs",
     },
     Provider {
         name: "okta",
@@ -38,6 +43,7 @@ pub const PROVIDERS: &[Provider] = &[
         output: "crates/okta/src/generated.rs",
         crate_name: "user_apis_okta",
         cli_output: "crates/cli/src/generated/okta.rs",
+        mock_output: "crates/okta/src/mock.rs",
     },
     Provider {
         name: "sendauth",
@@ -45,6 +51,7 @@ pub const PROVIDERS: &[Provider] = &[
         output: "crates/sendauth/src/generated.rs",
         crate_name: "user_apis_sendauth",
         cli_output: "crates/cli/src/generated/sendauth.rs",
+        mock_output: "crates/sendauth/src/mock.rs",
     },
 ];
 

@@ -35,6 +35,9 @@
 
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 mod streams;
 
 pub use generated::*;

@@ -38,6 +38,9 @@
 
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 mod image;
 mod session;
 mod streams;
