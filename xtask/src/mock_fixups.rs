@@ -401,9 +401,8 @@ pub fn binary_response_bodies(
             if !takes_json_value {
                 continue;
             }
-            let status = status_of(function).ok_or_else(|| {
-                format!("{name}::{} sets no literal status", function.sig.ident)
-            })?;
+            let status = status_of(function)
+                .ok_or_else(|| format!("{name}::{} sets no literal status", function.sig.ident))?;
             let ident = format_ident!("{}", function.sig.ident);
             *function = parse_quote! {
                 pub fn #ident(self, value: &[u8], content_type: &str) -> Self {
