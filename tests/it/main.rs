@@ -6,3 +6,4 @@ mod hostile;
 mod mattermost;
 mod okta;
 mod sendauth;
+mod typed_mocks;
