@@ -9,18 +9,24 @@
 //! runs against that server instead, and really creates and blocks a user.
 
 use std::num::NonZeroU64;
+use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
 use httpmock::MockServer;
 use user_apis::gitlab::mock::MockServerExt;
 use user_apis::gitlab::{Client, types};
-use user_apis_examples::{Result, Server};
+use user_apis_examples::{Result, Server, report};
 
 /// The token the mock server expects.
 const MOCK_TOKEN: &str = "glpat-example-token";
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    report(example().await)
+}
+
+/// Picks the server, builds the client and runs the example.
+async fn example() -> Result<()> {
     let server = Server::from_env_or_mock("GITLAB_URL", serve_mock_gitlab).await?;
     println!(
         "{}",

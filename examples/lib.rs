@@ -6,11 +6,23 @@
 //! (`GITLAB_URL` and `GITLAB_TOKEN`, ...).
 
 use std::error::Error;
+use std::process::ExitCode;
 
 use httpmock::MockServer;
 
-/// What the examples return: any error, printed by `main`.
+/// What the examples return: any error, printed by [`report`].
 pub type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+/// The exit status of an example: 0 when it ran, else 1 with its error on stderr.
+pub fn report(result: Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// Where an example sends its requests.
 pub enum Server {

@@ -9,11 +9,13 @@
 //! administrator's token) it runs against that server instead, and really creates and
 //! deactivates a user.
 
+use std::process::ExitCode;
+
 use futures_util::TryStreamExt;
 use httpmock::MockServer;
 use user_apis::mattermost::mock::MockServerExt;
 use user_apis::mattermost::{Client, Password, types};
-use user_apis_examples::{Result, Server};
+use user_apis_examples::{Result, Server, report};
 
 /// The token the mock server expects.
 const MOCK_TOKEN: &str = "example-personal-access-token";
@@ -21,7 +23,12 @@ const MOCK_TOKEN: &str = "example-personal-access-token";
 const MOCK_AUTHORIZATION: &str = "Bearer example-personal-access-token";
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    report(example().await)
+}
+
+/// Picks the server, builds the client and runs the example.
+async fn example() -> Result<()> {
     let server = Server::from_env_or_mock("MATTERMOST_URL", serve_mock_mattermost).await?;
     println!(
         "{}",

@@ -9,11 +9,13 @@
 //! `OKTA_ORG_URL` and `OKTA_API_TOKEN` it runs against that org instead, and really creates and
 //! deactivates a user.
 
+use std::process::ExitCode;
+
 use futures_util::TryStreamExt;
 use httpmock::MockServer;
 use user_apis::okta::mock::MockServerExt;
 use user_apis::okta::{Client, types};
-use user_apis_examples::{Result, Server};
+use user_apis_examples::{Result, Server, report};
 
 /// The API token the mock server expects.
 const MOCK_TOKEN: &str = "00a-example-api-token";
@@ -21,7 +23,12 @@ const MOCK_TOKEN: &str = "00a-example-api-token";
 const MOCK_AUTHORIZATION: &str = "SSWS 00a-example-api-token";
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    report(example().await)
+}
+
+/// Picks the server, builds the client and runs the example.
+async fn example() -> Result<()> {
     let server = Server::from_env_or_mock("OKTA_ORG_URL", serve_mock_okta).await?;
     println!(
         "{}",

@@ -11,12 +11,13 @@
 //! user.
 
 use std::num::NonZeroU64;
+use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
 use httpmock::MockServer;
 use user_apis::sendauth::mock::MockServerExt;
 use user_apis::sendauth::{Client, types};
-use user_apis_examples::{Result, Server};
+use user_apis_examples::{Result, Server, report};
 use uuid::Uuid;
 
 /// The API user and password the mock server expects.
@@ -26,7 +27,12 @@ const MOCK_PASSWORD: &str = "example-password";
 const MOCK_AUTHORIZATION: &str = "Basic YXBpLXVzZXI6ZXhhbXBsZS1wYXNzd29yZA==";
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    report(example().await)
+}
+
+/// Picks the server, builds the client and runs the example.
+async fn example() -> Result<()> {
     let server = Server::from_env_or_mock("SENDAUTH_URL", serve_mock_sendauth).await?;
     println!(
         "{}",
