@@ -52,8 +52,9 @@ mod generated;
 ///   `not_found`, ...) taking the typed body, so the client decodes exactly what the mock
 ///   serves.
 ///
-/// `into_inner()` on either gives the plain `httpmock` type, for what the spec does not
-/// describe, such as the authentication header or a paging header: for instance
+/// The methods register the mock at once, through httpmock's blocking `mock`, which async
+/// tests can call too. `into_inner()` on either wrapper gives the plain `httpmock` type, for
+/// what the spec does not describe, such as the authentication header or a paging header:
 /// `when.id(42).into_inner().header("private-token", "...")`.
 ///
 /// ```

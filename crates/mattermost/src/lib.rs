@@ -53,10 +53,15 @@ mod generated;
 ///   value.
 /// - the operation's `Then`, with a method per status the spec documents (`ok`, `created`,
 ///   `not_found`, ...) taking the typed body, so the client decodes exactly what the mock
-///   serves; a profile image is served as bytes with its content type (`then.ok(&png, "image/png")`). The `_` query parameter of `get_profile_image` is `x` here (`update_time` on the client).
+///   serves; a profile image is served as bytes with its content type
+///   (`then.ok(&png, "image/png")`).
 ///
-/// `into_inner()` on either gives the plain `httpmock` type, for what the spec does not
-/// describe, such as the authentication header or a paging header: for instance
+/// The `_` query parameter of `get_profile_image` is `x` here, its generated name
+/// (`update_time` on the client).
+///
+/// The methods register the mock at once, through httpmock's blocking `mock`, which async
+/// tests can call too. `into_inner()` on either wrapper gives the plain `httpmock` type, for
+/// what the spec does not describe, such as the authentication header or a paging header:
 /// `when.user_id("me").into_inner().header("authorization", "...")`.
 ///
 /// ```
