@@ -84,8 +84,10 @@ fn method_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut ImplIte
 /// as `ada@example.com` or one holding `/`, `?` or `+` either matches the wrong path or makes
 /// the pattern invalid. This writes each operation's pattern at generation time, its constant
 /// parts escaped and every open parameter one non-empty segment (`[^/]+`); a parameter the test
-/// sets is percent-encoded as the client encodes it (`progenitor_client::encode_path`) and then
-/// escaped. No pattern is unwrapped in the generated code any more.
+/// sets goes through the function the client builds its path with
+/// (`user_apis_runtime::path_segment`) and is then escaped. A value the client refuses to send
+/// (empty, `.` or `..`) becomes an empty segment, which matches no request, since none is sent.
+/// No pattern is unwrapped in the generated code any more.
 pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
     struct Patterns {
         operations: usize,
@@ -124,7 +126,8 @@ pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
                         let pattern = LitStr::new(&pattern, pattern_span());
                         statements.push(parse_quote! {
                             let segment = ::regex_syntax::escape(
-                                &::progenitor_client::encode_path(&value.to_string()),
+                                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                                    .unwrap_or_default(),
                             );
                         });
                         if let syn::Stmt::Local(local) = &mut statement
@@ -499,11 +502,11 @@ mod tests {
         );
         assert!(
             text.contains(
-                r#"letsegment=::regex_syntax::escape(&::progenitor_client::encode_path(&value.to_string()),);letre=format!("^/api/v1/users/{segment}$");"#
+                r#"letsegment=::regex_syntax::escape(&::user_apis_runtime::path_segment::<()>(&value.to_string()).unwrap_or_default(),);letre=format!("^/api/v1/users/{segment}$");"#
             ),
             "{text}"
         );
-        assert!(!text.contains("unwrap"), "{text}");
+        assert!(!text.contains(".unwrap()"), "{text}");
     }
 
     #[test]

@@ -408,7 +408,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -502,7 +503,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -598,7 +600,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -695,7 +698,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/activate$");
             Self(self.0.path_matches(re))
@@ -764,7 +768,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/approve$");
             Self(self.0.path_matches(re))
@@ -842,7 +847,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/associations_count$");
             Self(self.0.path_matches(re))
@@ -917,7 +923,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/ban$");
             Self(self.0.path_matches(re))
@@ -986,7 +993,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/block$");
             Self(self.0.path_matches(re))
@@ -1055,7 +1063,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/custom_attributes$");
             Self(self.0.path_matches(re))
@@ -1130,14 +1139,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/custom_attributes/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/custom_attributes/{segment}$");
             Self(self.0.path_matches(re))
@@ -1212,14 +1223,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/custom_attributes/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/custom_attributes/{segment}$");
             Self(self.0.path_matches(re))
@@ -1306,14 +1319,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/custom_attributes/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/custom_attributes/{segment}$");
             Self(self.0.path_matches(re))
@@ -1382,7 +1397,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/deactivate$");
             Self(self.0.path_matches(re))
@@ -1451,7 +1467,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/disable_two_factor$");
             Self(self.0.path_matches(re))
@@ -1529,7 +1546,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/emails$");
             Self(self.0.path_matches(re))
@@ -1624,7 +1642,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/emails$");
             Self(self.0.path_matches(re))
@@ -1711,14 +1730,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/emails/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn email_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/emails/{segment}$");
             Self(self.0.path_matches(re))
@@ -1787,7 +1808,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/follow$");
             Self(self.0.path_matches(re))
@@ -1871,7 +1893,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/followers$");
             Self(self.0.path_matches(re))
@@ -1966,7 +1989,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/following$");
             Self(self.0.path_matches(re))
@@ -2061,7 +2085,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/gpg_keys$");
             Self(self.0.path_matches(re))
@@ -2156,7 +2181,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/gpg_keys$");
             Self(self.0.path_matches(re))
@@ -2243,14 +2269,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/gpg_keys/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/gpg_keys/{segment}$");
             Self(self.0.path_matches(re))
@@ -2325,14 +2353,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/gpg_keys/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/gpg_keys/{segment}$");
             Self(self.0.path_matches(re))
@@ -2401,14 +2431,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/gpg_keys/[^/]+/revoke$");
             Self(self.0.path_matches(re))
         }
         pub fn key_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/gpg_keys/{segment}/revoke$");
             Self(self.0.path_matches(re))
@@ -2480,14 +2512,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/identities/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn provider(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/identities/{segment}$");
             Self(self.0.path_matches(re))
@@ -2556,14 +2590,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/keys/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/keys/{segment}$");
             Self(self.0.path_matches(re))
@@ -2638,14 +2674,16 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/keys/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn key_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/keys/{segment}$");
             Self(self.0.path_matches(re))
@@ -2714,7 +2752,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/reject$");
             Self(self.0.path_matches(re))
@@ -2795,7 +2834,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/unban$");
             Self(self.0.path_matches(re))
@@ -2864,7 +2904,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/unblock$");
             Self(self.0.path_matches(re))
@@ -2933,7 +2974,8 @@ pub mod operations {
         }
         pub fn id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/unfollow$");
             Self(self.0.path_matches(re))
@@ -3008,7 +3050,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/impersonation_tokens$");
             Self(self.0.path_matches(re))
@@ -3122,7 +3165,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/impersonation_tokens$");
             Self(self.0.path_matches(re))
@@ -3209,14 +3253,16 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/impersonation_tokens/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn impersonation_token_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/impersonation_tokens/{segment}$");
             Self(self.0.path_matches(re))
@@ -3291,14 +3337,16 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/impersonation_tokens/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn impersonation_token_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/[^/]+/impersonation_tokens/{segment}$");
             Self(self.0.path_matches(re))
@@ -3367,7 +3415,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/keys$");
             Self(self.0.path_matches(re))
@@ -3462,7 +3511,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/keys$");
             Self(self.0.path_matches(re))
@@ -3549,7 +3599,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/memberships$");
             Self(self.0.path_matches(re))
@@ -3663,7 +3714,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/personal_access_tokens$");
             Self(self.0.path_matches(re))
@@ -3759,7 +3811,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/project_deploy_keys$");
             Self(self.0.path_matches(re))
@@ -3854,7 +3907,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/status$");
             Self(self.0.path_matches(re))

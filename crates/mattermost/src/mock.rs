@@ -24,7 +24,8 @@ pub mod operations {
         }
         pub fn bot_user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/bots/{segment}/convert_to_user$");
             Self(self.0.path_matches(re))
@@ -617,7 +618,8 @@ pub mod operations {
         }
         pub fn email(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/email/{segment}$");
             Self(self.0.path_matches(re))
@@ -2103,7 +2105,8 @@ pub mod operations {
         }
         pub fn token_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/tokens/{segment}$");
             Self(self.0.path_matches(re))
@@ -2177,7 +2180,8 @@ pub mod operations {
         }
         pub fn username(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/username/{segment}$");
             Self(self.0.path_matches(re))
@@ -2294,7 +2298,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -2359,7 +2364,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -2427,7 +2433,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -2501,7 +2508,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/active$");
             Self(self.0.path_matches(re))
@@ -2569,7 +2577,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/audits$");
             Self(self.0.path_matches(re))
@@ -2634,7 +2643,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/auth$");
             Self(self.0.path_matches(re))
@@ -2711,7 +2721,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/channel_members$");
             Self(self.0.path_matches(re))
@@ -2799,7 +2810,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/convert_to_bot$");
             Self(self.0.path_matches(re))
@@ -2873,7 +2885,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/demote$");
             Self(self.0.path_matches(re))
@@ -2956,7 +2969,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/email/verify/member$");
             Self(self.0.path_matches(re))
@@ -3021,7 +3035,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/image$");
             Self(self.0.path_matches(re))
@@ -3108,7 +3123,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/image$");
             Self(self.0.path_matches(re))
@@ -3191,7 +3207,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/image/default$");
             Self(self.0.path_matches(re))
@@ -3268,7 +3285,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/mfa$");
             Self(self.0.path_matches(re))
@@ -3345,7 +3363,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/mfa/generate$");
             Self(self.0.path_matches(re))
@@ -3428,7 +3447,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/password$");
             Self(self.0.path_matches(re))
@@ -3496,7 +3516,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/patch$");
             Self(self.0.path_matches(re))
@@ -3564,7 +3585,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/promote$");
             Self(self.0.path_matches(re))
@@ -3647,7 +3669,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/roles$");
             Self(self.0.path_matches(re))
@@ -3715,7 +3738,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/sessions$");
             Self(self.0.path_matches(re))
@@ -3780,7 +3804,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/sessions/revoke$");
             Self(self.0.path_matches(re))
@@ -3848,7 +3873,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/sessions/revoke/all$");
             Self(self.0.path_matches(re))
@@ -3913,7 +3939,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/terms_of_service$");
             Self(self.0.path_matches(re))
@@ -3978,7 +4005,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/terms_of_service$");
             Self(self.0.path_matches(re))
@@ -4046,7 +4074,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/tokens$");
             Self(self.0.path_matches(re))
@@ -4131,7 +4160,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/tokens$");
             Self(self.0.path_matches(re))
@@ -4208,7 +4238,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/typing$");
             Self(self.0.path_matches(re))
@@ -4276,7 +4307,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v4/users/{segment}/uploads$");
             Self(self.0.path_matches(re))

@@ -253,7 +253,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -327,7 +328,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -413,7 +415,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -494,7 +497,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/appLinks$");
             Self(self.0.path_matches(re))
@@ -578,7 +582,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/credentials/change_password$");
             Self(self.0.path_matches(re))
@@ -666,7 +671,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/{segment}/credentials/change_recovery_question$"
@@ -754,7 +760,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/credentials/forgot_password$");
             Self(self.0.path_matches(re))
@@ -857,7 +864,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/groups$");
             Self(self.0.path_matches(re))
@@ -951,7 +959,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/activate$");
             Self(self.0.path_matches(re))
@@ -1037,7 +1046,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/deactivate$");
             Self(self.0.path_matches(re))
@@ -1127,7 +1137,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/expire_password$");
             Self(self.0.path_matches(re))
@@ -1220,7 +1231,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/reset_factors$");
             Self(self.0.path_matches(re))
@@ -1300,7 +1312,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/reset_password$");
             Self(self.0.path_matches(re))
@@ -1403,7 +1416,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/suspend$");
             Self(self.0.path_matches(re))
@@ -1483,7 +1497,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/unlock$");
             Self(self.0.path_matches(re))
@@ -1563,7 +1578,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/lifecycle/unsuspend$");
             Self(self.0.path_matches(re))
@@ -1643,7 +1659,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/roles$");
             Self(self.0.path_matches(re))
@@ -1727,7 +1744,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/roles$");
             Self(self.0.path_matches(re))
@@ -1822,14 +1840,16 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/roles/[^/]+$");
             Self(self.0.path_matches(re))
         }
         pub fn role_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/[^/]+/roles/{segment}$");
             Self(self.0.path_matches(re))
@@ -1900,14 +1920,16 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/roles/[^/]+/targets/groups$");
             Self(self.0.path_matches(re))
         }
         pub fn role_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/[^/]+/roles/{segment}/targets/groups$");
             Self(self.0.path_matches(re))
@@ -2003,7 +2025,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/{segment}/roles/[^/]+/targets/groups/[^/]+$"
@@ -2012,7 +2035,8 @@ pub mod operations {
         }
         pub fn role_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/[^/]+/roles/{segment}/targets/groups/[^/]+$"
@@ -2021,7 +2045,8 @@ pub mod operations {
         }
         pub fn group_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/[^/]+/roles/[^/]+/targets/groups/{segment}$"
@@ -2105,7 +2130,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/{segment}/roles/[^/]+/targets/groups/[^/]+$"
@@ -2114,7 +2140,8 @@ pub mod operations {
         }
         pub fn role_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/[^/]+/roles/{segment}/targets/groups/[^/]+$"
@@ -2123,7 +2150,8 @@ pub mod operations {
         }
         pub fn group_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!(
                 "^/api/v1/users/[^/]+/roles/[^/]+/targets/groups/{segment}$"
@@ -2205,7 +2233,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &str) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/sessions$");
             Self(self.0.path_matches(re))

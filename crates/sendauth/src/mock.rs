@@ -266,7 +266,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/deleted/{segment}$");
             Self(self.0.path_matches(re))
@@ -316,7 +317,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/deleted/{segment}$");
             Self(self.0.path_matches(re))
@@ -366,7 +368,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -422,7 +425,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -499,7 +503,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
@@ -558,7 +563,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/audits$");
             Self(self.0.path_matches(re))
@@ -644,7 +650,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/authenticate$");
             Self(self.0.path_matches(re))
@@ -719,7 +726,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/passkey$");
             Self(self.0.path_matches(re))
@@ -769,7 +777,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/register$");
             Self(self.0.path_matches(re))
@@ -834,7 +843,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/tags$");
             Self(self.0.path_matches(re))
@@ -894,7 +904,8 @@ pub mod operations {
         }
         pub fn user_id(self, value: &::uuid::Uuid) -> Self {
             let segment = ::regex_syntax::escape(
-                &::progenitor_client::encode_path(&value.to_string()),
+                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                    .unwrap_or_default(),
             );
             let re = format!("^/api/v1/users/{segment}/transactions$");
             Self(self.0.path_matches(re))
