@@ -30,6 +30,12 @@ pub fn exact(when: When, method: Method, path: &str, query: &[(&str, &str)]) -> 
     when.query_param_count(".*", ".*", query.len())
 }
 
+/// Expects exactly `count` query parameters. A typed mock (`user_apis::<provider>::mock`) pins
+/// each parameter it is given; this adds that the request carries no others.
+pub fn query_count(when: When, count: usize) -> When {
+    when.query_param_count(".*", ".*", count)
+}
+
 /// The README's code blocks, compiled as doctests so the quick start cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

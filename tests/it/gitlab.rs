@@ -6,12 +6,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;
 use futures_util::{StreamExt, TryStreamExt};
-use httpmock::Method::{self, DELETE, GET, PATCH, POST, PUT};
+use httpmock::Method::{self, DELETE, GET, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use user_apis::ClientConfig;
+use user_apis::gitlab::mock::MockServerExt;
 use user_apis::gitlab::{Client, Error, HeaderValue, ResponseValue, SUDO, types};
-use user_apis_tests::{exact, fast_retries};
+use user_apis_tests::{exact, fast_retries, query_count};
 
 /// The personal access token the tests authenticate with; no output may ever contain it.
 const TOKEN: &str = "glpat-T3st-t0ken-9xYz";
@@ -618,13 +619,11 @@ async fn update_user_sends_only_the_fields_given() {
 #[tokio::test]
 async fn delete_user_hard() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(when, DELETE, &user_path(""), &[("hard_delete", "true")])
-                .header("private-token", TOKEN);
-            then.status(204);
-        })
-        .await;
+    let mock = server.delete_user(|when, then| {
+        let when = when.id(USER_ID).hard_delete(true).sudo(None).into_inner();
+        query_count(when, 1).header("private-token", TOKEN).body("");
+        then.no_content();
+    });
 
     let client = client(&server);
     expect_empty(
@@ -797,15 +796,20 @@ async fn list_user_following_and_followers() {
 #[tokio::test]
 async fn disable_two_factor_and_delete_identity() {
     let server = MockServer::start_async().await;
-    let two_factor = mock_plain(&server, PATCH, &user_path("/disable_two_factor"), 204, None).await;
-    let identity = mock_plain(
-        &server,
-        DELETE,
-        &user_path("/identities/ldapmain"),
-        204,
-        None,
-    )
-    .await;
+    let two_factor = server.disable_user_two_factor(|when, then| {
+        let when = when.id(USER_ID).sudo(None).into_inner();
+        query_count(when, 0).header("private-token", TOKEN).body("");
+        then.no_content();
+    });
+    let identity = server.delete_user_identity(|when, then| {
+        let when = when
+            .id(USER_ID)
+            .provider("ldapmain")
+            .sudo(None)
+            .into_inner();
+        query_count(when, 0).header("private-token", TOKEN).body("");
+        then.no_content();
+    });
 
     let client = client(&server);
     expect_empty(client.disable_user_two_factor().id(USER_ID).send(), 204).await;
@@ -1228,16 +1232,19 @@ async fn list_user_memberships_of_one_type() {
 #[tokio::test]
 async fn get_user_associations_count() {
     let server = MockServer::start_async().await;
-    let mock = mock_plain(
-        &server,
-        GET,
-        &user_path("/associations_count"),
-        200,
-        Some(json!({"groups_count": 2, "projects_count": 3, "issues_count": 5, "merge_requests_count": 8})),
-    )
-    .await;
+    let counts = types::UserAssociationsCount {
+        groups_count: Some(2),
+        projects_count: Some(3),
+        issues_count: Some(5),
+        merge_requests_count: Some(8),
+    };
+    let mock = server.get_user_associations_count(|when, then| {
+        let when = when.id(USER_ID).sudo(None).into_inner();
+        query_count(when, 0).header("private-token", TOKEN);
+        then.ok(&counts);
+    });
 
-    let counts = client(&server)
+    let fetched = client(&server)
         .get_user_associations_count()
         .id(USER_ID)
         .send()
@@ -1245,15 +1252,7 @@ async fn get_user_associations_count() {
         .expect("counts");
 
     mock.assert_async().await;
-    assert_eq!(
-        *counts,
-        types::UserAssociationsCount {
-            groups_count: Some(2),
-            projects_count: Some(3),
-            issues_count: Some(5),
-            merge_requests_count: Some(8),
-        }
-    );
+    assert_eq!(*fetched, counts);
 }
 
 #[tokio::test]
@@ -1561,14 +1560,11 @@ async fn sudo_on_the_client_and_on_one_request() {
 #[tokio::test]
 async fn sudo_on_one_request_without_a_client_default() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(when, POST, &user_path("/block"), &[])
-                .header("private-token", TOKEN)
-                .header("sudo", "root");
-            then.status(201).json_body(json!(true));
-        })
-        .await;
+    let mock = server.block_user(|when, then| {
+        let when = when.id(USER_ID).sudo("root").into_inner();
+        query_count(when, 0).header("private-token", TOKEN);
+        then.created();
+    });
 
     expect_empty(
         client(&server).block_user().id(USER_ID).sudo("root").send(),

@@ -7,3 +7,4 @@ mod mattermost;
 mod okta;
 mod sendauth;
 mod traces;
+mod typed_mocks;

@@ -11,8 +11,9 @@ use httpmock::Method::{self, DELETE, GET, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use user_apis::ClientConfig;
+use user_apis::mattermost::mock::MockServerExt;
 use user_apis::mattermost::{Client, Error, LoginError, ResponseValue, Session, types};
-use user_apis_tests::{exact, fast_retries};
+use user_apis_tests::{exact, fast_retries, query_count};
 
 const TOKEN: &str = "pat-9xq3mattermost";
 const AUTHORIZATION: &str = "Bearer pat-9xq3mattermost";
@@ -483,24 +484,26 @@ async fn user_counts_plain_and_filtered() {
 #[tokio::test]
 async fn single_users_by_id_username_and_email() {
     let server = MockServer::start_async().await;
-    let paths = [
-        format!("/api/v4/users/{USER_ID}"),
-        "/api/v4/users/username/ada".to_string(),
-        "/api/v4/users/email/ada@example.com".to_string(),
+    let ada: types::User = serde_json::from_value(user_json(USER_ID, "ada")).expect("a user");
+    let authenticated = |when: httpmock::When| {
+        query_count(when, 0)
+            .header("authorization", AUTHORIZATION)
+            .header("accept", "application/json");
+    };
+    let mocks = [
+        server.get_user(|when, then| {
+            authenticated(when.user_id(USER_ID).into_inner());
+            then.ok(&ada);
+        }),
+        server.get_user_by_username(|when, then| {
+            authenticated(when.username("ada").into_inner());
+            then.ok(&ada);
+        }),
+        server.get_user_by_email(|when, then| {
+            authenticated(when.email("ada@example.com").into_inner());
+            then.ok(&ada);
+        }),
     ];
-    let mut mocks = Vec::new();
-    for path in &paths {
-        mocks.push(
-            server
-                .mock_async(|when, then| {
-                    exact(when, GET, path, &[])
-                        .header("authorization", AUTHORIZATION)
-                        .header("accept", "application/json");
-                    then.status(200).json_body(user_json(USER_ID, "ada"));
-                })
-                .await,
-        );
-    }
 
     let client = client(&server);
     let by_id = client.get_user().user_id(USER_ID).send().await;
@@ -587,23 +590,24 @@ async fn update_user_sends_back_only_the_writable_fields() {
 #[tokio::test]
 async fn patch_user_sends_only_the_patch() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(when, PUT, &format!("/api/v4/users/{USER_ID}/patch"), &[])
-                .header("authorization", AUTHORIZATION)
-                .json_body(json!({"nickname": "Countess", "position": "Analyst"}));
-            then.status(200).json_body(user_json(USER_ID, "ada"));
-        })
-        .await;
+    let patch = types::UserPatch {
+        nickname: Some("Countess".into()),
+        position: Some("Analyst".into()),
+        ..Default::default()
+    };
+    let ada: types::User = serde_json::from_value(user_json(USER_ID, "ada")).expect("a user");
+    let mock = server.patch_user(|when, then| {
+        let when = when.user_id(USER_ID).body(&patch).into_inner();
+        query_count(when, 0)
+            .header("authorization", AUTHORIZATION)
+            .json_body(json!({"nickname": "Countess", "position": "Analyst"}));
+        then.ok(&ada);
+    });
 
     let patched = client(&server)
         .patch_user()
         .user_id(USER_ID)
-        .body(types::UserPatch {
-            nickname: Some("Countess".into()),
-            position: Some("Analyst".into()),
-            ..Default::default()
-        })
+        .body(patch.clone())
         .send()
         .await;
 
@@ -616,34 +620,16 @@ async fn images_come_back_as_bytes_with_their_content_type() {
     let server = MockServer::start_async().await;
     let png: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff];
     let jpeg: Vec<u8> = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
-    let image = server
-        .mock_async(|when, then| {
-            exact(
-                when,
-                GET,
-                &format!("/api/v4/users/{USER_ID}/image"),
-                &[("_", "1700000050000")],
-            )
-            .header("authorization", AUTHORIZATION);
-            then.status(200)
-                .header("content-type", "image/jpeg")
-                .body(jpeg.clone());
-        })
-        .await;
-    let default = server
-        .mock_async(|when, then| {
-            exact(
-                when,
-                GET,
-                &format!("/api/v4/users/{USER_ID}/image/default"),
-                &[],
-            )
-            .header("authorization", AUTHORIZATION);
-            then.status(200)
-                .header("content-type", "image/png")
-                .body(png.clone());
-        })
-        .await;
+    let image = server.get_profile_image(|when, then| {
+        // `x` is the generated name of the `_` query parameter (`update_time` on the client).
+        let when = when.user_id(USER_ID).x(1_700_000_050_000_i64).into_inner();
+        query_count(when, 1).header("authorization", AUTHORIZATION);
+        then.ok(&jpeg, "image/jpeg");
+    });
+    let default = server.get_default_profile_image(|when, then| {
+        query_count(when.user_id(USER_ID).into_inner(), 0).header("authorization", AUTHORIZATION);
+        then.ok(&png, "image/png");
+    });
 
     let client = client(&server);
     let custom = client

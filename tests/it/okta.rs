@@ -9,9 +9,10 @@ use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::{self, DELETE, GET, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
+use user_apis::okta::mock::MockServerExt;
 use user_apis::okta::{Client, Error, ResponseValue, types};
 use user_apis::{ClientConfig, RetryPolicy};
-use user_apis_tests::{exact, fast_retries};
+use user_apis_tests::{exact, fast_retries, query_count};
 
 const TOKEN: &str = "00aBcD-okta-api-token";
 const AUTHORIZATION: &str = "SSWS 00aBcD-okta-api-token";
@@ -520,21 +521,15 @@ async fn list_user_groups_decodes_groups() {
 #[tokio::test]
 async fn activate_user_returns_the_activation_link() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(
-                when,
-                POST,
-                &format!("/api/v1/users/{USER_ID}/lifecycle/activate"),
-                &[("sendEmail", "false")],
-            )
-            .header("authorization", AUTHORIZATION);
-            then.status(200).json_body(json!({
-                "activationUrl": "https://x.okta.com/welcome/XE6wE17zmphl3KqAPFxO",
-                "activationToken": "XE6wE17zmphl3KqAPFxO"
-            }));
-        })
-        .await;
+    let activation = types::UserActivationToken {
+        activation_url: Some("https://x.okta.com/welcome/XE6wE17zmphl3KqAPFxO".to_string()),
+        activation_token: Some("XE6wE17zmphl3KqAPFxO".to_string()),
+    };
+    let mock = server.activate_user(|when, then| {
+        let when = when.user_id(USER_ID).send_email(false).into_inner();
+        query_count(when, 1).header("authorization", AUTHORIZATION);
+        then.ok(&activation);
+    });
 
     let token = client(&server)
         .activate_user()
@@ -544,10 +539,7 @@ async fn activate_user_returns_the_activation_link() {
         .await;
 
     mock.assert_async().await;
-    assert_eq!(
-        token.expect("activate").activation_token.as_deref(),
-        Some("XE6wE17zmphl3KqAPFxO")
-    );
+    assert_eq!(token.expect("activate").into_inner(), activation);
 }
 
 #[tokio::test]
@@ -601,19 +593,22 @@ async fn expire_password_returns_a_redacted_temporary_password() {
 #[tokio::test]
 async fn reset_password_sends_provider_and_flag() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(
-                when,
-                POST,
-                &format!("/api/v1/users/{USER_ID}/lifecycle/reset_password"),
-                &[("provider", "OKTA"), ("sendEmail", "false")],
-            )
-            .header("authorization", AUTHORIZATION);
-            then.status(200)
-                .json_body(json!({"resetPasswordUrl": "https://x.okta.com/reset/xyz"}));
-        })
-        .await;
+    let reset = types::ResetPasswordToken {
+        reset_password_url: Some("https://x.okta.com/reset/xyz".to_string()),
+    };
+    let mock = server.reset_password(|when, then| {
+        let when = when
+            .user_id(USER_ID)
+            .provider(types::AuthenticationProviderType::Okta)
+            .send_email(false)
+            .into_inner();
+        query_count(when, 2)
+            .header("authorization", AUTHORIZATION)
+            // What the typed setters stand for on the wire.
+            .query_param("provider", "OKTA")
+            .query_param("sendEmail", "false");
+        then.ok(&reset);
+    });
 
     let token = client(&server)
         .reset_password()
@@ -624,10 +619,7 @@ async fn reset_password_sends_provider_and_flag() {
         .await;
 
     mock.assert_async().await;
-    assert_eq!(
-        token.expect("reset").reset_password_url.as_deref(),
-        Some("https://x.okta.com/reset/xyz")
-    );
+    assert_eq!(token.expect("reset").into_inner(), reset);
 }
 
 #[tokio::test]
@@ -672,34 +664,36 @@ async fn list_assigned_roles_decodes_roles() {
 #[tokio::test]
 async fn add_role_to_user_sends_only_the_type() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(when, POST, &format!("/api/v1/users/{USER_ID}/roles"), &[])
-                .header("authorization", AUTHORIZATION)
-                .header("content-type", "application/json")
-                .json_body(json!({"type": "USER_ADMIN"}));
-            then.status(201).json_body(json!({
-                "id": ROLE_ID,
-                "label": "User Administrator",
-                "type": "USER_ADMIN",
-                "status": "ACTIVE"
-            }));
-        })
-        .await;
+    let input = types::RoleInput {
+        type_: Some(types::RoleType::UserAdmin),
+    };
+    let role = types::Role {
+        id: Some(ROLE_ID.to_string()),
+        label: Some("User Administrator".to_string()),
+        type_: Some(types::RoleType::UserAdmin),
+        status: Some(types::RoleStatus::Active),
+        ..Default::default()
+    };
+    let mock = server.add_role_to_user(|when, then| {
+        let when = when.user_id(USER_ID).body(&input).into_inner();
+        query_count(when, 0)
+            .header("authorization", AUTHORIZATION)
+            .header("content-type", "application/json")
+            .json_body(json!({"type": "USER_ADMIN"}));
+        then.created(&role);
+    });
 
-    let role = client(&server)
+    let added = client(&server)
         .add_role_to_user()
         .user_id(USER_ID)
-        .body(types::RoleInput {
-            type_: Some(types::RoleType::UserAdmin),
-        })
+        .body(input.clone())
         .send()
         .await;
 
     mock.assert_async().await;
-    let role = role.expect("add role");
-    assert_eq!(role.status().as_u16(), 201);
-    assert_eq!(role.id.as_deref(), Some(ROLE_ID));
+    let added = added.expect("add role");
+    assert_eq!(added.status().as_u16(), 201);
+    assert_eq!(added.into_inner(), role);
 }
 
 #[tokio::test]

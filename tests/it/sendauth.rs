@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use httpmock::Method::{DELETE, GET, POST, PUT};
+use httpmock::Method::{GET, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
+use user_apis::sendauth::mock::MockServerExt;
 use user_apis::sendauth::{Client, Error, types};
 use user_apis::{ClientConfig, RetryPolicy};
 use user_apis_tests::{
-    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries,
+    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries, query_count,
 };
 use uuid::Uuid;
 
@@ -214,19 +215,16 @@ async fn list_deleted_users_pages() {
 #[tokio::test]
 async fn restore_and_destroy_deleted_users() {
     let server = MockServer::start_async().await;
-    let path = format!("/api/v1/users/deleted/{USER_ID}");
-    let restore = server
-        .mock_async(|when, then| {
-            exact(when, PUT, &path, &[]).header("authorization", SENDAUTH_AUTHORIZATION);
-            then.status(200);
-        })
-        .await;
-    let destroy = server
-        .mock_async(|when, then| {
-            exact(when, DELETE, &path, &[]).header("authorization", SENDAUTH_AUTHORIZATION);
-            then.status(200);
-        })
-        .await;
+    let restore = server.restore_user(|when, then| {
+        query_count(when.user_id(&user_id()).into_inner(), 0)
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+        then.ok();
+    });
+    let destroy = server.destroy_user(|when, then| {
+        query_count(when.user_id(&user_id()).into_inner(), 0)
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+        then.ok();
+    });
 
     let client = client(&server);
     let restored = client
@@ -320,13 +318,11 @@ async fn update_user_round_trips_a_read_user_without_read_only_fields() {
 #[tokio::test]
 async fn delete_user() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(when, DELETE, &format!("/api/v1/users/{USER_ID}"), &[])
-                .header("authorization", SENDAUTH_AUTHORIZATION);
-            then.status(200);
-        })
-        .await;
+    let mock = server.delete_user(|when, then| {
+        query_count(when.user_id(&user_id()).into_inner(), 0)
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+        then.ok();
+    });
 
     let response = client(&server)
         .delete_user()
@@ -506,49 +502,34 @@ async fn authenticate_user_sends_the_message() {
 #[tokio::test]
 async fn authenticate_user_without_a_message_sends_no_body() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(
-                when,
-                POST,
-                &format!("/api/v1/users/{USER_ID}/authenticate"),
-                &[],
-            )
-            .header("authorization", SENDAUTH_AUTHORIZATION)
-            .header_missing("content-type")
-            .body("");
-            then.status(201).json_body(json!({"tx": COMPANY_ID}));
-        })
-        .await;
+    let tx = types::Tx {
+        tx: Some(COMPANY_ID.parse().expect("uuid")),
+    };
+    // `body(None)`: no body and no `Content-Type`.
+    let mock = server.authenticate_user(|when, then| {
+        query_count(when.user_id(&user_id()).body(None).into_inner(), 0)
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+        then.created(&tx);
+    });
 
-    let tx = client(&server)
+    let sent = client(&server)
         .authenticate_user()
         .user_id(user_id())
         .send()
         .await;
 
     mock.assert_async().await;
-    assert_eq!(
-        tx.expect("authenticate").tx,
-        Some(COMPANY_ID.parse().expect("uuid"))
-    );
+    assert_eq!(sent.expect("authenticate").into_inner(), tx);
 }
 
 #[tokio::test]
 async fn remove_user_passkey() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(
-                when,
-                DELETE,
-                &format!("/api/v1/users/{USER_ID}/passkey"),
-                &[],
-            )
+    let mock = server.remove_user_passkey(|when, then| {
+        query_count(when.user_id(&user_id()).into_inner(), 0)
             .header("authorization", SENDAUTH_AUTHORIZATION);
-            then.status(200);
-        })
-        .await;
+        then.ok();
+    });
 
     let response = client(&server)
         .remove_user_passkey()
@@ -564,24 +545,26 @@ async fn remove_user_passkey() {
 #[tokio::test]
 async fn set_user_tags_sends_the_map() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            exact(when, PUT, &format!("/api/v1/users/{USER_ID}/tags"), &[])
-                .header("authorization", SENDAUTH_AUTHORIZATION)
-                .header("content-type", "application/json")
-                .json_body(json!({"tags": {"team": "platform", "site": "LON"}}));
-            then.status(200);
-        })
-        .await;
+    let tags = types::TagsRequest {
+        tags: [("team", "platform"), ("site", "LON")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    let mock = server.set_user_tags(|when, then| {
+        let when = when.user_id(&user_id()).body(&tags).into_inner();
+        // The typed body is what `tags` serializes to; on the wire that is exactly this.
+        query_count(when, 0)
+            .header("authorization", SENDAUTH_AUTHORIZATION)
+            .header("content-type", "application/json")
+            .json_body(json!({"tags": {"team": "platform", "site": "LON"}}));
+        then.ok();
+    });
 
-    let tags = [("team", "platform"), ("site", "LON")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
     let response = client(&server)
         .set_user_tags()
         .user_id(user_id())
-        .body(types::TagsRequest { tags })
+        .body(tags.clone())
         .send()
         .await
         .expect("set tags");

@@ -22,7 +22,7 @@ pub fn apply(file: &mut File, binary_operations: &[String]) -> Result<Vec<String
     log.extend(split_request_building(file)?);
     log.extend(binary_responses_to_output(file, binary_operations)?);
     log.extend(drop_unused_list_hooks(file)?);
-    refuse_panics(file)?;
+    refuse_panics(file, "the generated CLI")?;
     Ok(log)
 }
 
@@ -569,10 +569,11 @@ fn is_todo(expr: &Expr) -> bool {
     }
 }
 
-/// Fails when the CLI still holds code that panics: `todo!`, `unimplemented!`, `panic!`,
-/// `unreachable!`, `.unwrap()` or `.expect(..)`. A command-line tool must not panic on any
-/// input or response; a construct no fixup handles yet is a codegen error, not a crash.
-pub fn refuse_panics(file: &mut File) -> Result<(), String> {
+/// Fails when generated code (`what`, for the message) still holds code that panics: `todo!`,
+/// `unimplemented!`, `panic!`, `unreachable!`, `.unwrap()` or `.expect(..)`. A command-line
+/// tool must not panic on any input or response; a construct no fixup handles yet is a
+/// codegen error, not a crash.
+pub fn refuse_panics(file: &mut File, what: &str) -> Result<(), String> {
     struct Find {
         found: Vec<String>,
         function: String,
@@ -618,7 +619,7 @@ pub fn refuse_panics(file: &mut File) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "the generated CLI could panic, no fixup handles: {}",
+            "{what} could panic, no fixup handles: {}",
             find.found.join(", ")
         ))
     }
@@ -752,10 +753,10 @@ mod tests {
                 }
             }
         };
-        let error = refuse_panics(&mut file).expect_err("todo! is refused");
+        let error = refuse_panics(&mut file, "the generated CLI").expect_err("todo! is refused");
         assert!(error.contains("todo! in execute_get_image"), "{error}");
         binary_responses_to_output(&mut file, &["get_image".to_string()]).expect("fixup applies");
-        refuse_panics(&mut file).expect("no panic left");
+        refuse_panics(&mut file, "the generated CLI").expect("no panic left");
         let text = text(&file);
         assert!(
             text.contains("Ok(r) => crate::support::write_binary(r, matches).await"),

@@ -6,6 +6,7 @@ mod api_summary;
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
+mod mock_fixups;
 mod providers;
 mod spec_fixups;
 mod validate;
@@ -16,9 +17,10 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [PROVIDER...]
        cargo xtask api-diff OLD.yaml NEW.yaml
 
-codegen regenerates crates/<provider>/src/generated.rs (the client),
-crates/cli/src/generated/<provider>.rs (its `user-apis` commands) and crates/<provider>/api.txt
-(the client's public API) from specs/<provider>.yaml, and reports how the public API changed.
+codegen regenerates crates/<provider>/src/generated.rs (the client), crates/<provider>/src/mock.rs
+(its typed httpmock helpers), crates/cli/src/generated/<provider>.rs (its `user-apis` commands)
+and crates/<provider>/api.txt (the client's public API) from specs/<provider>.yaml, and reports
+how the public API changed.
   --check     compare instead of writing; exit 1 naming each stale file
   PROVIDER    one or more of the providers below (default: all)
 api-diff reports how the public API of the client generated from OLD.yaml differs from the

@@ -1,8 +1,8 @@
 //! The provider table: the one place that lists the clients `cargo xtask codegen` writes.
 
-/// One provider: its spec, the client crate that receives the generated client, the module of
-/// the `user-apis` command-line tool generated from the same spec, and the summary of the
-/// client's public API.
+/// One provider: its spec, the client crate that receives the generated client and its typed
+/// mocks, the module of the `user-apis` command-line tool generated from the same spec, and the
+/// summary of the client's public API.
 #[derive(Debug, Clone, Copy)]
 pub struct Provider {
     /// Short lowercase name, used on the command line and in file names.
@@ -17,6 +17,9 @@ pub struct Provider {
     pub cli_output: &'static str,
     /// The summary of the client's public API, relative to the workspace root.
     pub api: &'static str,
+    /// The generated `httpmock` helpers (the client crate's `mock` module), relative to the
+    /// workspace root.
+    pub mock_output: &'static str,
 }
 
 /// Every provider, in the order codegen runs them.
@@ -28,6 +31,7 @@ pub const PROVIDERS: &[Provider] = &[
         crate_name: "user_apis_gitlab",
         cli_output: "crates/cli/src/generated/gitlab.rs",
         api: "crates/gitlab/api.txt",
+        mock_output: "crates/gitlab/src/mock.rs",
     },
     Provider {
         name: "mattermost",
@@ -36,6 +40,7 @@ pub const PROVIDERS: &[Provider] = &[
         crate_name: "user_apis_mattermost",
         cli_output: "crates/cli/src/generated/mattermost.rs",
         api: "crates/mattermost/api.txt",
+        mock_output: "crates/mattermost/src/mock.rs",
     },
     Provider {
         name: "okta",
@@ -44,6 +49,7 @@ pub const PROVIDERS: &[Provider] = &[
         crate_name: "user_apis_okta",
         cli_output: "crates/cli/src/generated/okta.rs",
         api: "crates/okta/api.txt",
+        mock_output: "crates/okta/src/mock.rs",
     },
     Provider {
         name: "sendauth",
@@ -52,6 +58,7 @@ pub const PROVIDERS: &[Provider] = &[
         crate_name: "user_apis_sendauth",
         cli_output: "crates/cli/src/generated/sendauth.rs",
         api: "crates/sendauth/api.txt",
+        mock_output: "crates/sendauth/src/mock.rs",
     },
 ];
 

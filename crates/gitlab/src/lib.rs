@@ -10,6 +10,9 @@
 //! of a client with [`ClientConfig::header`] and [`SUDO`], or for one request with the
 //! `.sudo(..)` setter every builder has.
 //!
+//! With the `mock` feature, the `mock` module offers typed `httpmock` helpers (one per
+//! operation) for testing code that uses this client against a local mock server.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use user_apis_gitlab::{Client, ClientConfig, HeaderValue, SUDO, types};
@@ -35,6 +38,54 @@
 
 #[rustfmt::skip]
 mod generated;
+/// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`).
+///
+/// [`MockServerExt`](crate::mock::MockServerExt) gives httpmock's `MockServer` one method per
+/// operation, named like the client's. Its closure receives two typed wrappers:
+///
+/// - the operation's `When`, which already matches the method and the path, with a method per
+///   parameter: a value requires it, `None` requires that it is absent, and a parameter left
+///   unset matches any value (a path parameter: any one segment). A path parameter matches the
+///   segment exactly as the client percent-encodes it; a body matches the JSON of the typed
+///   value. The `Sudo` header every operation accepts has its setter too.
+/// - the operation's `Then`, with a method per status the spec documents (`ok`, `created`,
+///   `not_found`, ...) taking the typed body, so the client decodes exactly what the mock
+///   serves.
+///
+/// The methods register the mock at once, through httpmock's blocking `mock`, which async
+/// tests can call too. `into_inner()` on either wrapper gives the plain `httpmock` type, for
+/// what the spec does not describe, such as the authentication header or a paging header:
+/// `when.id(42).into_inner().header("private-token", "...")`.
+///
+/// ```
+/// use httpmock::MockServer;
+/// use user_apis_gitlab::mock::MockServerExt;
+/// use user_apis_gitlab::{Client, types};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = MockServer::start_async().await;
+/// let not_found = types::ApiError {
+///     message: Some("404 User Not Found".into()),
+///     ..Default::default()
+/// };
+/// let block = server.block_user(|when, then| {
+///     when.id(42).sudo("root");
+///     then.not_found(&not_found);
+/// });
+///
+/// // The code under test, pointed at the mock server.
+/// let client = Client::with_private_token(server.base_url(), "glpat-test")?;
+/// let error = client.block_user().id(42).sudo("root").send().await.expect_err("no such user");
+///
+/// block.assert_async().await;
+/// assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
+/// assert_eq!(error.error_body(), Some(&not_found));
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 mod streams;
 
 pub use generated::*;

@@ -6,6 +6,9 @@
 //! `Retry-After`, else `X-Rate-Limit-Reset`), and the lists that page by cursor offer a lazy
 //! [`stream`](builder::ListUsers::stream) that follows the `Link` header.
 //!
+//! With the `mock` feature, the `mock` module offers typed `httpmock` helpers (one per
+//! operation) for testing code that uses this client against a local mock server.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use futures_util::TryStreamExt;
@@ -34,6 +37,53 @@
 
 #[rustfmt::skip]
 mod generated;
+/// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`).
+///
+/// [`MockServerExt`](crate::mock::MockServerExt) gives httpmock's `MockServer` one method per
+/// operation, named like the client's. Its closure receives two typed wrappers:
+///
+/// - the operation's `When`, which already matches the method and the path, with a method per
+///   parameter: a value requires it, `None` requires that it is absent, and a parameter left
+///   unset matches any value (a path parameter: any one segment). A path parameter matches the
+///   segment exactly as the client percent-encodes it; a body matches the JSON of the typed
+///   value.
+/// - the operation's `Then`, with a method per status the spec documents (`ok`, `created`,
+///   `not_found`, ...) taking the typed body, so the client decodes exactly what the mock
+///   serves.
+///
+/// The methods register the mock at once, through httpmock's blocking `mock`, which async
+/// tests can call too. `into_inner()` on either wrapper gives the plain `httpmock` type, for
+/// what the spec does not describe, such as the authentication header or a paging header:
+/// `when.user_id("00u1").into_inner().header("authorization", "...")`.
+///
+/// ```
+/// use httpmock::MockServer;
+/// use user_apis_okta::Client;
+/// use user_apis_okta::mock::MockServerExt;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = MockServer::start_async().await;
+/// let deactivate = server.deactivate_user(|when, then| {
+///     when.user_id("ada@example.com").send_email(false);
+///     then.ok();
+/// });
+///
+/// // The code under test, pointed at the mock server.
+/// let client = Client::with_api_token(server.base_url(), "00a-test-token")?;
+/// client
+///     .deactivate_user()
+///     .user_id("ada@example.com")
+///     .send_email(false)
+///     .send()
+///     .await?;
+///
+/// deactivate.assert_async().await;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 mod streams;
 
 pub use generated::*;

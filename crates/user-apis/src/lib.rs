@@ -24,6 +24,43 @@
 //! Every client shares the [`runtime`]: a [`ClientConfig`] with timeouts and a
 //! [`RetryPolicy`], credentials that never appear in `Debug` output, and lazy streams over
 //! paged lists.
+//!
+//! For tests, the `mock` feature (usually enabled in `[dev-dependencies]`) adds to each
+//! enabled provider a `mock` module (`user_apis::okta::mock`, ...) of typed `httpmock`
+//! helpers: a method per operation on httpmock's `MockServer`, whose `When` has a setter per
+//! parameter and matches the path exactly as the client encodes it, and whose `Then` serves
+//! the typed response of each status the spec documents.
+#![cfg_attr(
+    all(feature = "mock", feature = "okta"),
+    doc = r#"
+```
+use httpmock::MockServer;
+use user_apis::okta::mock::MockServerExt;
+use user_apis::okta::{Client, types};
+
+# #[tokio::main(flavor = "current_thread")]
+# async fn main() -> Result<(), Box<dyn std::error::Error>> {
+let server = MockServer::start_async().await;
+let ada = types::User {
+    id: Some("00u1ab2cd3EF4gh5ij6k".into()),
+    status: Some(types::UserStatus::Active),
+    ..Default::default()
+};
+let get = server.get_user(|when, then| {
+    when.user_id("ada@example.com");
+    then.ok(&ada);
+});
+
+// The code under test, pointed at the mock server.
+let client = Client::with_api_token(server.base_url(), "00a-test-token")?;
+let user = client.get_user().user_id("ada@example.com").send().await?;
+
+get.assert_async().await;
+assert_eq!(*user, ada);
+# Ok(()) }
+```
+"#
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use user_apis_runtime as runtime;

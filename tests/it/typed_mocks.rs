@@ -1,0 +1,240 @@
+//! The typed mocks (feature `mock`): each one matches exactly the request its client sends for
+//! the values it is given, and nothing else, and serves typed responses the client decodes.
+
+use std::num::NonZeroU64;
+
+use httpmock::MockServer;
+use user_apis::{ClientConfig, gitlab, mattermost, okta, sendauth};
+use user_apis_tests::{SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, fast_retries};
+
+fn config(server: &MockServer) -> ClientConfig {
+    ClientConfig::new(server.base_url()).retry(fast_retries())
+}
+
+#[tokio::test]
+async fn query_headers_and_date_times_match_what_the_client_sends() {
+    use gitlab::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let created_after: chrono::DateTime<chrono::Utc> =
+        "2024-01-02T03:04:05Z".parse().expect("timestamp");
+    let mock = server.list_users(|when, then| {
+        when.created_after(&created_after)
+            .search("ada lovelace")
+            .blocked(false)
+            .two_factor(gitlab::types::TwoFactorFilter::Enabled)
+            .per_page(NonZeroU64::new(50))
+            .sudo("root")
+            .page(None)
+            .into_inner()
+            // The raw matcher shows what the typed one stands for.
+            .query_param("created_after", "2024-01-02T03:04:05Z")
+            .query_param_count(".*", ".*", 5);
+        then.ok(&vec![]);
+    });
+
+    let client =
+        gitlab::Client::with_private_token(config(&server), "glpat-token").expect("client");
+    let users = client
+        .list_users()
+        .created_after(created_after)
+        .search("ada lovelace")
+        .blocked(false)
+        .two_factor(gitlab::types::TwoFactorFilter::Enabled)
+        .per_page(50)
+        .sudo("root")
+        .send()
+        .await;
+    mock.assert_async().await;
+    assert!(users.expect("listed").is_empty());
+
+    // One value off (here `page`, which the mock requires to be absent) and it does not match.
+    let missed = client
+        .list_users()
+        .created_after(created_after)
+        .search("ada lovelace")
+        .blocked(false)
+        .two_factor(gitlab::types::TwoFactorFilter::Enabled)
+        .per_page(50)
+        .page(2)
+        .sudo("root")
+        .send()
+        .await;
+    assert_eq!(
+        missed
+            .expect_err("no mock matches")
+            .status()
+            .map(|s| s.as_u16()),
+        Some(404)
+    );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn path_parameters_match_the_encoded_segment_and_nothing_else() {
+    use okta::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let client = okta::Client::with_api_token(config(&server), "00a-token").expect("client");
+    // Regular-expression and URL syntax in ids: each must match only itself.
+    for id in [
+        "ada+test@example.com",
+        "a/../b?admin=1#x%y zü",
+        ".*",
+        "(a|b)",
+    ] {
+        let user: okta::types::User = serde_json::from_value(serde_json::json!({
+            "id": id,
+            "status": "ACTIVE",
+            "profile": {"login": "ada@example.com"}
+        }))
+        .expect("a user");
+        let mock = server.get_user(|when, then| {
+            when.user_id(id);
+            then.ok(&user);
+        });
+        let fetched = client.get_user().user_id(id).send().await;
+        assert_eq!(fetched.expect(id).id.as_deref(), Some(id));
+        let other = client.get_user().user_id("00u-someone-else").send().await;
+        assert!(other.is_err(), "{id:?} matched another id");
+        mock.assert_calls_async(1).await;
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_path_parameter_left_open_matches_exactly_one_segment() {
+    use okta::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let mock = server.remove_role_from_user(|when, then| {
+        when.user_id("00u1");
+        then.no_content();
+    });
+    let client = okta::Client::with_api_token(config(&server), "00a-token").expect("client");
+
+    let removed = client
+        .remove_role_from_user()
+        .user_id("00u1")
+        .role_id("ra1")
+        .send()
+        .await;
+    assert_eq!(removed.expect("removed").status().as_u16(), 204);
+    // A role id with a `/` is one encoded segment on the wire, so it still matches once...
+    let encoded = client
+        .remove_role_from_user()
+        .user_id("00u1")
+        .role_id("ra1/x")
+        .send()
+        .await;
+    assert_eq!(encoded.expect("one segment").status().as_u16(), 204);
+    // ...but another user does not.
+    let other = client
+        .remove_role_from_user()
+        .user_id("00u2")
+        .role_id("ra1")
+        .send()
+        .await;
+    assert!(other.is_err());
+    mock.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn an_optional_body_is_matched_present_or_absent() {
+    use sendauth::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let user_id = uuid::Uuid::from_u128(0x7b0e_9a4e_3c1f_4b8e_9d2a_5f6c_7d8e_9f01);
+    let tx = sendauth::types::Tx {
+        tx: Some(uuid::Uuid::from_u128(42)),
+    };
+    let message = sendauth::types::WebTx {
+        message: Some("Approve the VPN login".to_string()),
+        ..Default::default()
+    };
+    let without = server.authenticate_user(|when, then| {
+        when.user_id(&user_id)
+            .body(None)
+            .into_inner()
+            .header("authorization", SENDAUTH_AUTHORIZATION);
+        then.created(&tx);
+    });
+    let with = server.authenticate_user(|when, then| {
+        when.user_id(&user_id)
+            .body(&message)
+            .into_inner()
+            .header("content-type", "application/json")
+            .json_body(serde_json::json!({"message": "Approve the VPN login"}));
+        then.created(&tx);
+    });
+    let client =
+        sendauth::Client::with_basic_auth(config(&server), SENDAUTH_USER, SENDAUTH_PASSWORD)
+            .expect("client");
+
+    let sent = client.authenticate_user().user_id(user_id).send().await;
+    assert_eq!(sent.expect("no body").tx, tx.tx);
+    without.assert_async().await;
+    with.assert_calls_async(0).await;
+
+    let sent = client
+        .authenticate_user()
+        .user_id(user_id)
+        .body(message.clone())
+        .send()
+        .await;
+    assert_eq!(sent.expect("with body").tx, tx.tx);
+    with.assert_async().await;
+    without.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn binary_responses_are_bytes_with_their_content_type() {
+    use mattermost::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    let mock = server.get_profile_image(|when, then| {
+        // `x` is the generated name of the `_` query parameter (`update_time` on the client).
+        when.user_id("me").x(1_700_000_050_000_i64);
+        then.ok(&png, "image/png");
+    });
+    let client = mattermost::Client::with_token(config(&server), "token").expect("client");
+
+    let image = client
+        .get_profile_image()
+        .user_id("me")
+        .update_time(1_700_000_050_000_i64)
+        .send_image()
+        .await
+        .expect("image");
+    mock.assert_async().await;
+    assert_eq!(image.content_type.as_deref(), Some("image/png"));
+    assert_eq!(image.bytes, png);
+}
+
+#[tokio::test]
+async fn typed_error_responses_decode_as_the_operations_error_body() {
+    use mattermost::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let body = mattermost::types::AppError {
+        id: Some("app.user.missing_account.const".to_string()),
+        message: Some("Unable to find the user.".to_string()),
+        status_code: Some(404),
+        ..Default::default()
+    };
+    server.get_user(|when, then| {
+        when.user_id("nobody");
+        then.not_found(&body);
+    });
+    let client = mattermost::Client::with_token(config(&server), "token").expect("client");
+
+    let error = client
+        .get_user()
+        .user_id("nobody")
+        .send()
+        .await
+        .expect_err("404");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.error_body(), Some(&body));
+}

@@ -1,0 +1,617 @@
+//! Named transformations of progenitor's generated `httpmock` helpers (the `mock` module of
+//! each client crate), so that a typed mock matches exactly the request the client sends.
+//!
+//! Each returns a line per change, which codegen prints.
+
+use quote::{ToTokens, format_ident};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, LitStr, Token, parse_quote};
+
+use crate::cli_fixups;
+
+/// Applies every mock fixup in order and refuses code that could still panic.
+pub fn apply(
+    file: &mut File,
+    optional_body_operations: &[String],
+    binary_operations: &[String],
+) -> Result<Vec<String>, String> {
+    let mut log = exact_path_patterns(file)?;
+    log.extend(datetime_parameter_values(file));
+    log.extend(optional_body_matchers(file, optional_body_operations)?);
+    log.extend(binary_response_bodies(file, binary_operations)?);
+    cli_fixups::refuse_panics(file, "the generated mock")?;
+    Ok(log)
+}
+
+/// The `impl` blocks of the `operations` module, where every `When` and `Then` wrapper lives.
+fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl>, String> {
+    let items = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "operations" => {
+                module.content.as_mut().map(|(_, items)| items)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's mock has no `operations` module".to_string())?;
+    Ok(items.iter_mut().filter_map(|item| match item {
+        Item::Impl(block) if block.trait_.is_none() => Some(block),
+        _ => None,
+    }))
+}
+
+fn type_name(block: &ItemImpl) -> String {
+    match block.self_ty.as_ref() {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The Rust name progenitor gives the wrappers of a snake_case operationId, without the
+/// `When` or `Then` suffix.
+fn pascal_case(operation_id: &str) -> String {
+    operation_id
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn method_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut ImplItemFn> {
+    block.items.iter_mut().find_map(|item| match item {
+        ImplItem::Fn(function) if function.sig.ident == name => Some(function),
+        _ => None,
+    })
+}
+
+/// Matches the path exactly as the client writes it.
+///
+/// progenitor matches paths with regular expressions built at run time and unwrapped: the
+/// constant parts are not escaped, a parameter the test leaves open matches any text (`.*`,
+/// across `/`, or nothing), and a parameter the test sets is pasted in raw, so a value such
+/// as `ada@example.com` or one holding `/`, `?` or `+` either matches the wrong path or makes
+/// the pattern invalid. This writes each operation's pattern at generation time, its constant
+/// parts escaped and every open parameter one non-empty segment (`[^/]+`); a parameter the test
+/// sets goes through the function the client builds its path with
+/// (`user_apis_runtime::path_segment`) and is then escaped. A value the client refuses to send
+/// (empty, `.` or `..`) becomes an empty segment, which matches no request, since none is sent.
+/// No pattern is unwrapped in the generated code any more.
+pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
+    struct Patterns {
+        operations: usize,
+        parameters: usize,
+        error: Option<String>,
+    }
+    impl Patterns {
+        fn fail(&mut self, error: String) {
+            self.error.get_or_insert(error);
+        }
+    }
+    impl VisitMut for Patterns {
+        // A setter: `let re = regex::Regex::new(&format!("^/api/v1/users/{}$",
+        // value.to_string())).unwrap();` becomes the escaped, encoded segment and the pattern.
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let mut statements = Vec::with_capacity(block.stmts.len() + 1);
+            for mut statement in block.stmts.drain(..) {
+                let formatted = match &statement {
+                    syn::Stmt::Local(local) => local
+                        .init
+                        .as_ref()
+                        .and_then(|init| unwrapped_regex(&init.expr))
+                        .and_then(|argument| match argument {
+                            Expr::Reference(reference) => match reference.expr.as_ref() {
+                                Expr::Macro(mac) if mac.mac.path.is_ident("format") => {
+                                    Some(format_pattern(&mac.mac))
+                                }
+                                _ => None,
+                            },
+                            _ => None,
+                        }),
+                    _ => None,
+                };
+                match formatted {
+                    Some(Ok(pattern)) => {
+                        let pattern = LitStr::new(&pattern, pattern_span());
+                        statements.push(parse_quote! {
+                            let segment = ::regex_syntax::escape(
+                                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                                    .unwrap_or_default(),
+                            );
+                        });
+                        if let syn::Stmt::Local(local) = &mut statement
+                            && let Some(init) = local.init.as_mut()
+                        {
+                            *init.expr = parse_quote!(format!(#pattern));
+                        }
+                        self.parameters += 1;
+                    }
+                    Some(Err(error)) => self.fail(error),
+                    None => syn::visit_mut::visit_stmt_mut(self, &mut statement),
+                }
+                statements.push(statement);
+            }
+            block.stmts = statements;
+        }
+
+        // An operation's own pattern: `regex::Regex::new("^/api/v1/users/[^/]*$").unwrap()`.
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Some(argument) = unwrapped_regex(expr) else {
+                return;
+            };
+            let replacement = match argument {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(pattern),
+                    ..
+                }) => path_pattern(&pattern.value(), None),
+                _ => Err(format!(
+                    "unexpected path pattern: {}",
+                    argument.to_token_stream()
+                )),
+            };
+            match replacement {
+                Ok(pattern) => {
+                    let pattern = LitStr::new(&pattern, pattern_span());
+                    *expr = parse_quote!(#pattern);
+                    self.operations += 1;
+                }
+                Err(error) => self.fail(error),
+            }
+        }
+    }
+    let mut patterns = Patterns {
+        operations: 0,
+        parameters: 0,
+        error: None,
+    };
+    patterns.visit_file_mut(file);
+    if let Some(error) = patterns.error {
+        return Err(error);
+    }
+    Ok(vec![format!(
+        "exact_path_patterns: {} operation path(s) and {} path parameter setter(s) match the encoded path exactly, without unwrap",
+        patterns.operations, patterns.parameters
+    )])
+}
+
+fn pattern_span() -> proc_macro2::Span {
+    proc_macro2::Span::call_site()
+}
+
+/// The argument of `regex::Regex::new(argument).unwrap()`, if `expr` is that.
+fn unwrapped_regex(expr: &Expr) -> Option<&Expr> {
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    if call.method != "unwrap" || !call.args.is_empty() {
+        return None;
+    }
+    let Expr::Call(new) = call.receiver.as_ref() else {
+        return None;
+    };
+    let is_regex_new = matches!(new.func.as_ref(),
+        Expr::Path(path) if path.to_token_stream().to_string() == "regex :: Regex :: new");
+    match (is_regex_new, new.args.len()) {
+        (true, 1) => new.args.first(),
+        _ => None,
+    }
+}
+
+/// The pattern of a path-parameter setter's `format!`, with the set parameter left as the
+/// format's only `{}`.
+fn format_pattern(mac: &syn::Macro) -> Result<String, String> {
+    let args = mac
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .map_err(|e| format!("unreadable path pattern: {e}"))?;
+    match args.first() {
+        Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(pattern),
+            ..
+        })) if args.len() == 2 => path_pattern(&pattern.value(), Some("segment")),
+        _ => Err(format!(
+            "unexpected path pattern: {}",
+            mac.to_token_stream()
+        )),
+    }
+}
+
+/// Rewrites one of progenitor's path patterns: `^` and `$` kept, constant parts escaped, every
+/// open parameter (`[^/]*` or `.*`) one non-empty segment. With `set`, the pattern is for
+/// `format!`: the `{}` of the parameter being set becomes `{set}` and other braces are doubled.
+fn path_pattern(pattern: &str, set: Option<&str>) -> Result<String, String> {
+    let inner = pattern
+        .strip_prefix('^')
+        .and_then(|p| p.strip_suffix('$'))
+        .ok_or_else(|| format!("path pattern {pattern:?} is not anchored"))?;
+    let mut out = String::from("^");
+    let mut rest = inner;
+    let mut placeholders = 0;
+    while !rest.is_empty() {
+        let next = ["[^/]*", ".*", "{}"]
+            .iter()
+            .filter_map(|token| rest.find(token).map(|at| (at, *token)))
+            .min();
+        let (constant, token) = match next {
+            Some((at, token)) => (&rest[..at], Some(token)),
+            None => (rest, None),
+        };
+        let escaped = regex_syntax::escape(constant);
+        if set.is_some() {
+            out.push_str(&escaped.replace('{', "{{").replace('}', "}}"));
+        } else {
+            out.push_str(&escaped);
+        }
+        match (token, set) {
+            (Some("{}"), Some(name)) => {
+                placeholders += 1;
+                out.push_str(&format!("{{{name}}}"));
+            }
+            (Some("{}"), None) => return Err(format!("path pattern {pattern:?} holds a `{{}}`")),
+            (Some(_), _) => out.push_str("[^/]+"),
+            (None, _) => {}
+        }
+        rest = &rest[constant.len() + token.map_or(0, str::len)..];
+    }
+    if set.is_some() && placeholders != 1 {
+        return Err(format!(
+            "path pattern {pattern:?} does not set exactly one parameter"
+        ));
+    }
+    out.push('$');
+    Ok(out)
+}
+
+/// Writes date-time parameters the way the client sends them.
+///
+/// progenitor's setters turn every parameter into text with `to_string()`, which for a
+/// `chrono::DateTime` is `2024-01-02 03:04:05 UTC`; the client serializes it as RFC 3339
+/// (`2024-01-02T03:04:05Z`), so the mock would never match. This uses chrono's serde form.
+pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
+    struct Values {
+        replaced: usize,
+    }
+    impl VisitMut for Values {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let Expr::MethodCall(call) = expr
+                && call.method == "to_string"
+                && call.args.is_empty()
+                && call.receiver.to_token_stream().to_string() == "value"
+            {
+                *expr = parse_quote!(value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true));
+                self.replaced += 1;
+            }
+        }
+        // `format!` arguments are raw tokens; path patterns are not date-times.
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    }
+    let mut log = Vec::new();
+    let Ok(blocks) = operation_impls(file) else {
+        return log;
+    };
+    for block in blocks {
+        let owner = type_name(block);
+        for item in block.items.iter_mut() {
+            let ImplItem::Fn(function) = item else {
+                continue;
+            };
+            let signature = function.sig.to_token_stream().to_string();
+            if !signature.contains(":: chrono :: DateTime") {
+                continue;
+            }
+            let mut values = Values { replaced: 0 };
+            values.visit_block_mut(&mut function.block);
+            if values.replaced > 0 {
+                log.push(format!(
+                    "datetime_parameter_values: {owner}::{} matches the RFC 3339 text the client sends",
+                    function.sig.ident
+                ));
+            }
+        }
+    }
+    log
+}
+
+/// Lets the body matcher of an operation whose body is optional also say "no body".
+///
+/// The client sends such a body only when it is set (see the code fixup
+/// `optional_request_bodies`). progenitor's `body(&value)` can only require one; this makes
+/// it take `Into<Option<&T>>`, where `None` requires an empty body and no `Content-Type`, in
+/// the way the optional query and header setters treat `None`.
+pub fn optional_body_matchers(
+    file: &mut File,
+    operation_ids: &[String],
+) -> Result<Vec<String>, String> {
+    let mut log = Vec::new();
+    let mut blocks: Vec<&mut ItemImpl> = operation_impls(file)?.collect();
+    for operation_id in operation_ids {
+        let name = format!("{}When", pascal_case(operation_id));
+        let block = blocks
+            .iter_mut()
+            .find(|block| type_name(block) == name)
+            .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
+        let body = method_mut(block, "body")
+            .ok_or_else(|| format!("{name} has no body matcher for {operation_id}"))?;
+        let ty = match body.sig.inputs.iter().nth(1) {
+            Some(syn::FnArg::Typed(arg)) => match arg.ty.as_ref() {
+                syn::Type::Reference(reference) => reference.elem.clone(),
+                other => {
+                    return Err(format!(
+                        "{name}::body takes {}, not a reference",
+                        other.to_token_stream()
+                    ));
+                }
+            },
+            _ => return Err(format!("{name}::body has no value argument")),
+        };
+        *body = parse_quote! {
+            pub fn body<'a, T>(self, value: T) -> Self
+            where
+                T: Into<Option<&'a #ty>>,
+            {
+                if let Some(value) = value.into() {
+                    Self(self.0.json_body_obj(value))
+                } else {
+                    Self(self.0.body("").header_missing("content-type"))
+                }
+            }
+        };
+        log.push(format!(
+            "optional_body_matchers: {name}::body(None) requires that no body is sent"
+        ));
+    }
+    Ok(log)
+}
+
+/// Serves binary responses (`format: binary`) as bytes with their own content type.
+///
+/// progenitor's responder for them takes a `serde_json::Value` and labels it
+/// `application/json`, which no binary download can use. This makes it
+/// `ok(&bytes, "image/png")`.
+pub fn binary_response_bodies(
+    file: &mut File,
+    operation_ids: &[String],
+) -> Result<Vec<String>, String> {
+    let mut log = Vec::new();
+    let mut blocks: Vec<&mut ItemImpl> = operation_impls(file)?.collect();
+    for operation_id in operation_ids {
+        let name = format!("{}Then", pascal_case(operation_id));
+        let block = blocks
+            .iter_mut()
+            .find(|block| type_name(block) == name)
+            .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
+        let mut changed = Vec::new();
+        for item in block.items.iter_mut() {
+            let ImplItem::Fn(function) = item else {
+                continue;
+            };
+            let takes_json_value = function.sig.inputs.iter().any(|input| {
+                matches!(input, syn::FnArg::Typed(arg)
+                    if arg.ty.to_token_stream().to_string() == ":: serde_json :: Value")
+            });
+            if !takes_json_value {
+                continue;
+            }
+            let status = status_of(function)
+                .ok_or_else(|| format!("{name}::{} sets no literal status", function.sig.ident))?;
+            let ident = format_ident!("{}", function.sig.ident);
+            *function = parse_quote! {
+                pub fn #ident(self, value: &[u8], content_type: &str) -> Self {
+                    Self(self.0.status(#status).header("content-type", content_type).body(value))
+                }
+            };
+            changed.push(ident.to_string());
+        }
+        if changed.is_empty() {
+            return Err(format!(
+                "{name} has no JSON responder to turn into a binary one"
+            ));
+        }
+        log.extend(changed.iter().map(|method| {
+            format!("binary_response_bodies: {name}::{method} serves bytes with their content type")
+        }));
+    }
+    Ok(log)
+}
+
+/// The literal status a responder sets (`.status(200u16)`).
+fn status_of(function: &mut ImplItemFn) -> Option<syn::LitInt> {
+    struct Find(Option<syn::LitInt>);
+    impl VisitMut for Find {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if call.method == "status"
+                && let Some(Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(status),
+                    ..
+                })) = call.args.first()
+            {
+                self.0 = Some(status.clone());
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block_mut(&mut function.block);
+    find.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(file: &File) -> String {
+        prettyplease::unparse(file).split_whitespace().collect()
+    }
+
+    #[test]
+    fn path_patterns_are_escaped_and_segments_are_non_empty() {
+        assert_eq!(
+            path_pattern("^/api/v4/users/[^/]*/keys/[^/]*$", None),
+            Ok(r"^/api/v4/users/[^/]+/keys/[^/]+$".to_string())
+        );
+        assert_eq!(
+            path_pattern("^/api/v1/users/{}/lifecycle/.*$", Some("segment")),
+            Ok(r"^/api/v1/users/{segment}/lifecycle/[^/]+$".to_string())
+        );
+        assert_eq!(
+            path_pattern("^/a.b+c/{}/x$", Some("segment")),
+            Ok(r"^/a\.b\+c/{segment}/x$".to_string())
+        );
+        assert!(path_pattern("/unanchored", None).is_err());
+        assert!(path_pattern("^/x/{}/{}$", Some("segment")).is_err());
+    }
+
+    #[test]
+    fn path_matchers_lose_their_unwraps() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl GetUserWhen {
+                    pub fn new(inner: ::httpmock::When) -> Self {
+                        Self(inner.path_matches(regex::Regex::new("^/api/v1/users/[^/]*$").unwrap()))
+                    }
+                    pub fn user_id(self, value: &str) -> Self {
+                        let re = regex::Regex::new(&format!("^/api/v1/users/{}$", value.to_string())).unwrap();
+                        Self(self.0.path_matches(re))
+                    }
+                }
+            }
+        };
+        let log = exact_path_patterns(&mut file).expect("fixup applies");
+        assert_eq!(
+            log,
+            vec![
+                "exact_path_patterns: 1 operation path(s) and 1 path parameter setter(s) match the encoded path exactly, without unwrap"
+            ]
+        );
+        let text = text(&file);
+        assert!(
+            text.contains(r#"inner.path_matches("^/api/v1/users/[^/]+$")"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"letsegment=::regex_syntax::escape(&::user_apis_runtime::path_segment::<()>(&value.to_string()).unwrap_or_default(),);letre=format!("^/api/v1/users/{segment}$");"#
+            ),
+            "{text}"
+        );
+        assert!(!text.contains(".unwrap()"), "{text}");
+    }
+
+    #[test]
+    fn date_time_values_use_rfc_3339() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl ListUsersWhen {
+                    pub fn created_after<'a, T>(self, value: T) -> Self
+                    where
+                        T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.query_param("created_after", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("created_after"))
+                        }
+                    }
+                    pub fn search<'a, T>(self, value: T) -> Self
+                    where
+                        T: Into<Option<&'a str>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.query_param("search", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("search"))
+                        }
+                    }
+                }
+            }
+        };
+        let log = datetime_parameter_values(&mut file);
+        assert_eq!(
+            log,
+            vec![
+                "datetime_parameter_values: ListUsersWhen::created_after matches the RFC 3339 text the client sends"
+            ]
+        );
+        let text = text(&file);
+        assert!(
+            text.contains(r#"query_param("created_after",value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi,true),)"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"query_param("search",value.to_string())"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn optional_bodies_can_be_required_absent() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl SetUserTagsWhen {
+                    pub fn body(self, value: &types::TagsRequest) -> Self {
+                        Self(self.0.json_body_obj(value))
+                    }
+                }
+            }
+        };
+        let log = optional_body_matchers(&mut file, &["set_user_tags".to_string()])
+            .expect("fixup applies");
+        assert_eq!(
+            log,
+            vec![
+                "optional_body_matchers: SetUserTagsWhen::body(None) requires that no body is sent"
+            ]
+        );
+        let text = text(&file);
+        assert!(
+            text.contains("T:Into<Option<&'atypes::TagsRequest>>"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"Self(self.0.body("").header_missing("content-type"))"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn binary_responders_take_bytes_and_a_content_type() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl GetProfileImageThen {
+                    pub fn ok(self, value: ::serde_json::Value) -> Self {
+                        Self(self.0.status(200u16).header("content-type", "application/json").json_body(value))
+                    }
+                    pub fn not_found(self, value: &types::AppError) -> Self {
+                        Self(self.0.status(404u16).header("content-type", "application/json").json_body_obj(value))
+                    }
+                }
+            }
+        };
+        let log = binary_response_bodies(&mut file, &["get_profile_image".to_string()])
+            .expect("fixup applies");
+        assert_eq!(
+            log,
+            vec![
+                "binary_response_bodies: GetProfileImageThen::ok serves bytes with their content type"
+            ]
+        );
+        let text = text(&file);
+        assert!(
+            text.contains(r#"pubfnok(self,value:&[u8],content_type:&str)->Self{Self(self.0.status(200u16).header("content-type",content_type).body(value))}"#),
+            "{text}"
+        );
+        assert!(text.contains("json_body_obj(value)"), "{text}");
+    }
+}
