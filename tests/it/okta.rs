@@ -1187,6 +1187,17 @@ async fn hostile_ids_stay_one_path_segment() {
     mock.assert_async().await;
     assert_is_ada(&user.expect("one segment"));
 
+    // URL parsing reads `\` as `/`; encoded, it stays inside the segment.
+    let backslashes = server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v1/users/..%5C..%5Cgroups", &[]);
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+    let user = client.get_user().user_id("..\\..\\groups").send().await;
+    backslashes.assert_async().await;
+    assert_is_ada(&user.expect("one segment"));
+
     for id in ["", ".", ".."] {
         let error = client
             .get_user()

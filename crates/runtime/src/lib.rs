@@ -87,12 +87,13 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 
 /// Percent-encodes one path parameter so it stays exactly one path segment.
 ///
-/// Every generated operation builds its URL through this. `/`, `?`, `#`, `%`, spaces, control
-/// characters and non-ASCII are percent-encoded (the set of progenitor's `encode_path`, the
-/// WHATWG path-segment set plus `/` and `%`); a value with none of them is borrowed as it is.
-/// Values that no encoding can keep in place are refused before anything is sent: an empty
-/// value (the URL would name the parent resource) and `.` or `..` (URL parsing resolves them,
-/// so the request would reach another path).
+/// Every generated operation builds its URL through this. `/`, `\\`, `?`, `#`, `%`, spaces,
+/// control characters and non-ASCII are percent-encoded (the WHATWG path-segment set plus `/`,
+/// `\\` and `%`); a value with none of them is borrowed as it is. `\\` is encoded because URL
+/// parsing reads it as `/` in `http` and `https` URLs. Values that no encoding can keep in place
+/// are refused before anything is sent: an empty value (the URL would name the parent
+/// resource) and `.` or `..` (URL parsing resolves them, so the request would reach another
+/// path).
 ///
 /// # Errors
 ///
@@ -107,23 +108,25 @@ pub fn path_segment<E>(value: &str) -> Result<std::borrow::Cow<'_, str>, Error<E
         "." | ".." => Err(Error::InvalidRequest(format!(
             "a path parameter is {value:?}, which would change the path"
         ))),
-        _ if !value.bytes().any(needs_encoding) => Ok(std::borrow::Cow::Borrowed(value)),
-        _ => Ok(std::borrow::Cow::Owned(progenitor_client::encode_path(
-            value,
-        ))),
+        _ => Ok(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).into()),
     }
 }
 
-/// Whether `encode_path` percent-encodes this byte: controls, non-ASCII, and
-/// `` ␠ " # < > ? ` { } / % ``.
-fn needs_encoding(byte: u8) -> bool {
-    !byte.is_ascii()
-        || byte.is_ascii_control()
-        || matches!(
-            byte,
-            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
-        )
-}
+/// What [`path_segment`] percent-encodes: controls, non-ASCII (always), and
+/// `` ␠ " # < > ? ` { } / \ % ``.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'\\')
+    .add(b'%');
 
 /// A client that could not be built from its configuration.
 #[derive(Debug, thiserror::Error)]
@@ -249,17 +252,19 @@ mod tests {
         assert_eq!(ok("ünï"), "%C3%BCn%C3%AF");
         assert_eq!(ok("..."), "...");
         assert_eq!(ok("%2e%2e"), "%252e%252e");
-        // Borrowed exactly when `encode_path` would change nothing, for every ASCII byte and
-        // a non-ASCII character.
+        // `\\` would be read as `/`.
+        assert_eq!(ok("..\\..\\groups"), "..%5C..%5Cgroups");
+        // Borrowed exactly when nothing is encoded; the same as progenitor's `encode_path`
+        // but for `\\`.
         for value in (0_u8..=127)
             .map(|b| char::from(b).to_string())
             .chain(["é".to_string()])
         {
-            let encoded = progenitor_client::encode_path(&value);
+            let expected = progenitor_client::encode_path(&value).replace('\\', "%5C");
             match path_segment::<()>(&value) {
-                Ok(std::borrow::Cow::Borrowed(kept)) => assert_eq!(kept, encoded, "{value:?}"),
+                Ok(std::borrow::Cow::Borrowed(kept)) => assert_eq!(kept, expected, "{value:?}"),
                 Ok(std::borrow::Cow::Owned(changed)) => {
-                    assert_eq!(changed, encoded, "{value:?}");
+                    assert_eq!(changed, expected, "{value:?}");
                     assert_ne!(changed, value, "{value:?} was copied for nothing");
                 }
                 Err(_) => assert_eq!(value, ".", "only `.` of one byte is refused"),
