@@ -2178,3 +2178,43 @@ fn tokens_that_cannot_be_sent_fail_when_the_client_is_built() {
         "invalid base URL: it is not an absolute URL"
     );
 }
+
+/// Requests ask for JSON through the client's default `Accept`, which a configured header
+/// replaces.
+#[tokio::test]
+async fn accept_is_json_unless_configured() {
+    let server = MockServer::start_async().await;
+    let json = server
+        .mock_async(|when, then| {
+            exact(when, GET, &user_path(""), &[]).header("accept", "application/json");
+            then.status(200).json_body(admin_user_json("Ada Lovelace"));
+        })
+        .await;
+    client(&server)
+        .get_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("get succeeds");
+    json.assert_async().await;
+    json.delete_async().await;
+
+    let custom = server
+        .mock_async(|when, then| {
+            exact(when, GET, &user_path(""), &[]).header("accept", "application/vnd.ada+json");
+            then.status(200).json_body(admin_user_json("Ada Lovelace"));
+        })
+        .await;
+    let config = ClientConfig::new(server.base_url()).header(
+        user_apis::gitlab::HeaderName::from_static("accept"),
+        HeaderValue::from_static("application/vnd.ada+json"),
+    );
+    Client::with_private_token(config, TOKEN)
+        .expect("valid client")
+        .get_user()
+        .id(USER_ID)
+        .send()
+        .await
+        .expect("get succeeds");
+    custom.assert_async().await;
+}

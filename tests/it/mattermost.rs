@@ -623,7 +623,10 @@ async fn images_come_back_as_bytes_with_their_content_type() {
     let image = server.get_profile_image(|when, then| {
         // `x` is the generated name of the `_` query parameter (`update_time` on the client).
         let when = when.user_id(USER_ID).x(1_700_000_050_000_i64).into_inner();
-        query_count(when, 1).header("authorization", AUTHORIZATION);
+        // Bytes are asked for as such, not with the client's default `application/json`.
+        query_count(when, 1)
+            .header("authorization", AUTHORIZATION)
+            .header("accept", "*/*");
         then.ok(&jpeg, "image/jpeg");
     });
     let default = server.get_default_profile_image(|when, then| {

@@ -645,13 +645,17 @@ impl VisitMut for OptionalBodyInSend {
 /// map when nothing else goes into it. The URL is joined from its pieces with `concat`, which
 /// sizes it once, instead of through `format!`'s formatting machinery; both give the same text.
 /// A path parameter that is already a `String` is passed to `path_segment` as it is, not
-/// through `to_string()`.
+/// through `to_string()`. `Accept: application/json` is left to the client's default headers
+/// (`ClientConfig::build` sets it), so a request carries no header of its own to copy for a
+/// retry; the few operations that download bytes send `Accept: */*` instead.
 pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
     struct Lean {
         headers_dropped: usize,
         maps_dropped: usize,
         urls: usize,
         copies: usize,
+        json_accepts: usize,
+        any_accepts: usize,
         problem: Option<String>,
         /// The `String` fields of each request builder, and those of the one being visited.
         string_fields: BTreeMap<String, Vec<String>>,
@@ -758,6 +762,78 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
                     Err(problem) => self.problem = Some(problem),
                 }
             }
+
+            // The request chains: `Accept: application/json` comes from the client's default
+            // headers; a chain that asked for no type (a binary download) accepts any.
+            for stmt in &mut block.stmts {
+                let syn::Stmt::Local(local) = stmt else {
+                    continue;
+                };
+                let is_request = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request");
+                let Some(init) = local.init.as_mut().filter(|_| is_request) else {
+                    continue;
+                };
+                let chain = init.expr.as_ref();
+                if !quote!(#chain).to_string().contains("client . client") {
+                    continue;
+                }
+                let mut accept = Accept {
+                    json_dropped: 0,
+                    any_added: 0,
+                    asks: quote!(#chain).to_string().contains("ACCEPT"),
+                };
+                accept.visit_expr_mut(&mut init.expr);
+                match (accept.asks, accept.json_dropped, accept.any_added) {
+                    (true, 1, 0) => self.json_accepts += 1,
+                    (false, 0, 1) => self.any_accepts += 1,
+                    _ => {
+                        let chain = init.expr.as_ref();
+                        self.problem = Some(format!(
+                            "a request chain asks for a type other than JSON, or twice: {}",
+                            quote!(#chain)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    /// Drops `.header(ACCEPT, "application/json")` from a request chain, or, when the chain
+    /// sets no `Accept` (`asks` is false), adds `Accept: */*` after its method call.
+    struct Accept {
+        json_dropped: usize,
+        any_added: usize,
+        asks: bool,
+    }
+    impl VisitMut for Accept {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::MethodCall(call) = expr else { return };
+            let arg = |index: usize| {
+                call.args
+                    .iter()
+                    .nth(index)
+                    .map(|arg| quote!(#arg).to_string())
+                    .unwrap_or_default()
+            };
+            if call.method == "header"
+                && call.args.len() == 2
+                && arg(0) == ":: reqwest :: header :: ACCEPT"
+                && arg(1).contains("from_static (\"application/json\"")
+            {
+                *expr = (*call.receiver).clone();
+                self.json_dropped += 1;
+            } else if !self.asks
+                && ["get", "post", "put", "patch", "delete", "head"]
+                    .iter()
+                    .any(|method| call.method == method)
+                && quote!(#call).to_string().starts_with("client . client .")
+            {
+                *expr = parse_quote!(#call.header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("*/*"),
+                ));
+                self.any_added += 1;
+            }
         }
     }
     struct StripHeaders {
@@ -801,6 +877,8 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
         maps_dropped: 0,
         urls: 0,
         copies: 0,
+        json_accepts: 0,
+        any_accepts: 0,
         problem: None,
         string_fields,
         current: Vec::new(),
@@ -810,8 +888,13 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
         return Err(format!("lean_request_building: {problem}"));
     }
     Ok(vec![format!(
-        "lean_request_building: {} api-version headers and {} empty header maps dropped; {} URLs joined without format!; {} string path parameters passed without a copy",
-        lean.headers_dropped, lean.maps_dropped, lean.urls, lean.copies
+        "lean_request_building: {} api-version headers and {} empty header maps dropped; {} URLs joined without format!; {} string path parameters passed without a copy; {} requests take Accept: application/json from the client's default headers, {} binary downloads send Accept: */*",
+        lean.headers_dropped,
+        lean.maps_dropped,
+        lean.urls,
+        lean.copies,
+        lean.json_accepts,
+        lean.any_accepts
     )])
 }
 
@@ -881,7 +964,18 @@ mod tests {
                             ::reqwest::header::HeaderName::from_static("api-version"),
                             ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
                         );
-                        let mut request = client.client.get(url).headers(header_map).build()?;
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .headers(header_map)
+                            .build()?;
+                    }
+                    pub async fn download(self) {
+                        let mut request = client.client.get(url).build()?;
                     }
                 }
             }
@@ -891,7 +985,9 @@ mod tests {
             log,
             [
                 "lean_request_building: 1 api-version headers and 1 empty header maps dropped; \
-              1 URLs joined without format!; 1 string path parameters passed without a copy"
+              1 URLs joined without format!; 1 string path parameters passed without a copy; \
+              1 requests take Accept: application/json from the client's default headers, \
+              1 binary downloads send Accept: */*"
             ]
         );
         let expected: File = parse_quote! {
@@ -912,6 +1008,16 @@ mod tests {
                         ]
                         .concat();
                         let mut request = client.client.get(url).build()?;
+                    }
+                    pub async fn download(self) {
+                        let mut request = client
+                            .client
+                            .get(url)
+                            .header(
+                                ::reqwest::header::ACCEPT,
+                                ::reqwest::header::HeaderValue::from_static("*/*"),
+                            )
+                            .build()?;
                     }
                 }
             }

@@ -7418,10 +7418,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -7751,10 +7747,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("active", &active))
                 .query(
                     &progenitor_client::QueryParam::new("channel_roles", &channel_roles),
@@ -7895,10 +7887,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("iid", &iid))
                 .query(&progenitor_client::QueryParam::new("t", &t))
@@ -7948,14 +7936,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
@@ -8066,10 +8047,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("channel_id", &channel_id))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("name", &name))
@@ -8158,15 +8135,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
@@ -8238,15 +8207,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
@@ -8307,14 +8268,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
@@ -8387,15 +8341,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
@@ -8477,10 +8423,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("since", &since))
                 .build()?;
@@ -8532,14 +8474,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
@@ -8605,15 +8540,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "login",
             };
@@ -8688,15 +8615,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .form_urlencoded(&body)?
-                .build()?;
+            let mut request = client.client.post(url).form_urlencoded(&body)?.build()?;
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
@@ -8778,15 +8697,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
@@ -8847,14 +8758,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "logout",
             };
@@ -8926,15 +8830,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
@@ -9006,15 +8902,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
@@ -9101,15 +8989,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
@@ -9196,15 +9076,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
@@ -9286,15 +9158,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
@@ -9377,15 +9241,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "search_users",
             };
@@ -9461,15 +9317,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
@@ -9515,14 +9363,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
@@ -9568,14 +9409,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
@@ -9753,10 +9587,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("channel_roles", &channel_roles),
                 )
@@ -9863,10 +9693,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
@@ -9951,15 +9777,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
@@ -10041,15 +9859,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
@@ -10131,15 +9941,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
@@ -10222,15 +10024,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
@@ -10301,14 +10095,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
@@ -10384,14 +10171,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
@@ -10462,15 +10242,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
@@ -10536,14 +10308,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
@@ -10639,15 +10404,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
@@ -10718,14 +10475,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
@@ -10831,15 +10581,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
@@ -10914,14 +10656,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
@@ -11022,15 +10757,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
@@ -11139,10 +10866,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
                 .build()?;
@@ -11217,14 +10940,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
@@ -11301,14 +11017,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
@@ -11390,14 +11099,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
@@ -11485,6 +11187,10 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("*/*"),
+                )
                 .query(&progenitor_client::QueryParam::new("_", &x))
                 .build()?;
             let info = OperationInfo {
@@ -11568,14 +11274,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
@@ -11657,7 +11356,14 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("*/*"),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
@@ -11764,15 +11470,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
@@ -11849,14 +11547,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
@@ -11969,15 +11660,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
@@ -12074,15 +11757,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
@@ -12154,14 +11829,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
@@ -12270,15 +11938,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
@@ -12353,14 +12013,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
@@ -12457,15 +12110,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
@@ -12537,14 +12182,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
@@ -12616,14 +12254,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
@@ -12728,15 +12359,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
@@ -12840,10 +12463,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .build()?;
@@ -12949,15 +12568,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
@@ -13053,15 +12664,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
@@ -13136,14 +12739,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };

@@ -4039,10 +4039,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("expand", &expand))
                 .query(&progenitor_client::QueryParam::new("filter", &filter))
@@ -4177,10 +4173,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("activate", &activate))
                 .query(&progenitor_client::QueryParam::new("nextLogin", &next_login))
@@ -4261,14 +4253,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
@@ -4369,15 +4354,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
@@ -4472,10 +4449,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
                 .build()?;
             let info = OperationInfo {
@@ -4574,10 +4547,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("showAll", &show_all))
                 .build()?;
             let info = OperationInfo {
@@ -4689,15 +4658,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "change_password",
             };
@@ -4812,15 +4773,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
@@ -4958,10 +4911,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
                 .build()?;
             if let Some(body) = &body {
@@ -5093,10 +5042,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
@@ -5191,10 +5136,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
                 .build()?;
             let info = OperationInfo {
@@ -5292,10 +5233,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
                 .build()?;
             let info = OperationInfo {
@@ -5398,10 +5335,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("tempPassword", &temp_password),
                 )
@@ -5485,14 +5418,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
@@ -5607,10 +5533,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("provider", &provider))
                 .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
                 .build()?;
@@ -5693,14 +5615,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
@@ -5781,14 +5696,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
@@ -5869,14 +5777,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
@@ -5981,10 +5882,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("expand", &expand))
                 .build()?;
             let info = OperationInfo {
@@ -6088,15 +5985,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
@@ -6195,14 +6084,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
@@ -6334,10 +6216,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("after", &after))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .build()?;
@@ -6452,14 +6330,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.put(url).build()?;
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
@@ -6577,14 +6448,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
@@ -6681,10 +6545,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("oauthTokens", &oauth_tokens))
                 .build()?;
             let info = OperationInfo {

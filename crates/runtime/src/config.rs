@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::{ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, RateLimitReset, RetryPolicy, Runtime};
 
@@ -100,7 +100,8 @@ impl ClientConfig {
     }
 
     /// A header sent with every request (GitLab's `Sudo`, for example). A request that sets the
-    /// same header itself keeps its own value.
+    /// same header itself keeps its own value. `Accept` replaces the default,
+    /// `application/json`.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.insert(name, value);
         self
@@ -150,6 +151,12 @@ impl ClientConfig {
         let agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
         headers.insert(USER_AGENT, agent);
+        // Every API served here answers JSON. A default header rather than one per request
+        // (the generated binary downloads send `Accept: */*` instead); one set with
+        // `header` wins.
+        headers
+            .entry(ACCEPT)
+            .or_insert(HeaderValue::from_static("application/json"));
         if let Some(credential) = credential {
             let (name, value) = credential.to_header()?;
             headers.insert(name, value);

@@ -2752,10 +2752,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("permission", &permission))
@@ -2835,15 +2831,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
@@ -2962,10 +2950,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("permission", &permission))
@@ -3028,14 +3012,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.put(url).build()?;
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
@@ -3098,14 +3075,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
@@ -3170,14 +3140,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
@@ -3267,15 +3230,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
@@ -3348,14 +3303,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
@@ -3476,10 +3424,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("q", &q))
@@ -3575,14 +3519,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             if let Some(body) = &body {
                 request
                     .headers_mut()
@@ -3664,14 +3601,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
@@ -3737,14 +3667,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "register_user",
             };
@@ -3843,14 +3766,7 @@ pub mod builder {
             ]
                 .concat();
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.put(url).build()?;
             if let Some(body) = &body {
                 request
                     .headers_mut()
@@ -3979,10 +3895,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("perPage", &per_page))
                 .query(&progenitor_client::QueryParam::new("q", &q))
