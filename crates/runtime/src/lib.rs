@@ -108,8 +108,24 @@ pub fn path_segment<E>(value: &str) -> Result<std::borrow::Cow<'_, str>, Error<E
         "." | ".." => Err(Error::InvalidRequest(format!(
             "a path parameter is {value:?}, which would change the path"
         ))),
+        // Ids rarely need encoding: one pass over the bytes tells, before any copy.
+        _ if value
+            .bytes()
+            .all(|byte| byte.is_ascii() && !needs_encoding(byte)) =>
+        {
+            Ok(std::borrow::Cow::Borrowed(value))
+        }
         _ => Ok(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).into()),
     }
+}
+
+/// Whether [`PATH_SEGMENT`] holds this ASCII byte (the unit test checks every byte).
+fn needs_encoding(byte: u8) -> bool {
+    byte.is_ascii_control()
+        || matches!(
+            byte,
+            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'\\' | b'%'
+        )
 }
 
 /// What [`path_segment`] percent-encodes: controls, non-ASCII (always), and
@@ -225,14 +241,15 @@ impl Runtime {
     /// comes back with that body already read and kept aside: decode it with
     /// [`decode`](Self::decode), or pass the response through [`readable`](Self::readable)
     /// before reading it any other way.
-    pub async fn execute(
+    // The retry loop's own future, not one wrapping it: each layer of `async fn` would hold
+    // another copy of the request, and every layer above moves the whole.
+    pub fn execute(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         self.retry
             .execute_buffered(http, request, Some(self.max_body_size))
-            .await
     }
 }
 

@@ -114,13 +114,14 @@ impl Client {
 impl ClientHooks<Runtime> for Client {
     /// Sends every request through the shared runtime, which applies the retry policy and,
     /// with the `tracing` feature, records the request's span with the spec's path template.
-    async fn exec(
+    // The runtime's future itself, not an `async fn` around it that would hold another copy
+    // of the request.
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         self.inner
             .execute_operation(&self.client, request, info, generated::path_template)
-            .await
     }
 }
