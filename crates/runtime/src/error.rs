@@ -398,7 +398,7 @@ async fn read_up_to(
             start: Bytes::new(),
         });
     }
-    let mut parts: Vec<Bytes> = Vec::new();
+    let mut parts = Parts::default();
     let mut total = 0;
     loop {
         match response.chunk().await {
@@ -407,32 +407,51 @@ async fn read_up_to(
                 parts.push(chunk);
                 if total > limit {
                     return Ok(Limited::TooLong {
-                        start: join(&parts, KEPT_BODY_BYTES),
+                        start: parts.join(KEPT_BODY_BYTES),
                     });
                 }
             }
-            Ok(None) => return Ok(Limited::Whole(join(&parts, total))),
-            Err(error) => return Err((join(&parts, KEPT_BODY_BYTES), error)),
+            Ok(None) => return Ok(Limited::Whole(parts.join(total))),
+            Err(error) => return Err((parts.join(KEPT_BODY_BYTES), error)),
         }
     }
 }
 
-/// The first `at_most` bytes of `parts` as one buffer, without a copy when there is one part.
-fn join(parts: &[Bytes], at_most: usize) -> Bytes {
-    match parts {
-        [] => Bytes::new(),
-        [one] => one.slice(..one.len().min(at_most)),
-        _ => {
-            let mut joined = Vec::with_capacity(at_most.min(parts.iter().map(Bytes::len).sum()));
-            for part in parts {
-                let room = at_most - joined.len();
-                joined.extend_from_slice(&part[..part.len().min(room)]);
-                if joined.len() == at_most {
-                    break;
-                }
-            }
-            Bytes::from(joined)
+/// The chunks of a body as they arrived. The first is kept apart, so a body that arrives in
+/// one chunk (most JSON bodies) needs no list at all.
+#[derive(Default)]
+struct Parts {
+    first: Option<Bytes>,
+    more: Vec<Bytes>,
+}
+
+impl Parts {
+    fn push(&mut self, chunk: Bytes) {
+        if self.first.is_none() {
+            self.first = Some(chunk);
+        } else {
+            self.more.push(chunk);
         }
+    }
+
+    /// The first `at_most` bytes as one buffer, without a copy when there is one chunk.
+    fn join(&self, at_most: usize) -> Bytes {
+        let Some(first) = &self.first else {
+            return Bytes::new();
+        };
+        if self.more.is_empty() {
+            return first.slice(..first.len().min(at_most));
+        }
+        let all = std::iter::once(first).chain(&self.more);
+        let mut joined = Vec::with_capacity(at_most.min(all.clone().map(Bytes::len).sum()));
+        for part in all {
+            let room = at_most - joined.len();
+            joined.extend_from_slice(&part[..part.len().min(room)]);
+            if joined.len() == at_most {
+                break;
+            }
+        }
+        Bytes::from(joined)
     }
 }
 
@@ -471,16 +490,26 @@ mod tests {
 
     #[test]
     fn join_keeps_at_most_the_asked_bytes_and_copies_only_several_parts() {
-        let one = Bytes::from_static(b"abcdef");
-        assert_eq!(join(std::slice::from_ref(&one), 4), "abcd");
+        let parts = |chunks: &[&'static [u8]]| {
+            let mut parts = Parts::default();
+            for chunk in chunks {
+                parts.push(Bytes::from_static(chunk));
+            }
+            parts
+        };
+        let one = parts(&[b"abcdef"]);
+        assert_eq!(one.join(4), "abcd");
         assert_eq!(
-            join(std::slice::from_ref(&one), 4).as_ptr(),
-            one.as_ptr(),
+            one.join(4).as_ptr(),
+            one.first
+                .as_ref()
+                .map_or(std::ptr::null(), |first| first.as_ptr()),
             "no copy"
         );
-        let parts = [Bytes::from_static(b"abc"), Bytes::from_static(b"def")];
-        assert_eq!(join(&parts, 6), "abcdef");
-        assert_eq!(join(&parts, 4), "abcd");
-        assert_eq!(join(&[], 4), "");
+        let three = parts(&[b"abc", b"def", b"gh"]);
+        assert_eq!(three.join(8), "abcdefgh");
+        assert_eq!(three.join(4), "abcd");
+        assert_eq!(three.join(6), "abcdef");
+        assert_eq!(parts(&[]).join(4), "");
     }
 }

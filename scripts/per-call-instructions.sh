@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Per-call overhead in instructions: the generated Okta client against raw reqwest + serde_json,
+# counted by callgrind (valgrind) over 1,200 minus 200 sequential get_user calls. The counts
+# repeat exactly for the same binary, so the ratio does not move with machine load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v valgrind >/dev/null || { echo "valgrind is required" >&2; exit 1; }
+binary=$(cargo bench -p user-apis-benches --bench per_call_count --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*per_call_count[^"]*\)".*/\1/p' | tail -n 1)
+[ -n "$binary" ] || { echo "could not build the per_call_count benchmark" >&2; exit 1; }
+
+count() { # variant calls -> instructions
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$binary" "$1" "$2" 2>&1 |
+        sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+}
+declare -A per_call
+for variant in raw generated; do
+    small=$(count "$variant" 200)
+    large=$(count "$variant" 1200)
+    per_call[$variant]=$(( (large - small) / 1000 ))
+    printf '%-10s %8d instructions per call\n' "$variant" "${per_call[$variant]}"
+done
+awk -v g="${per_call[generated]}" -v r="${per_call[raw]}" \
+    'BEGIN { printf "ratio      %8.3fx (generated / raw)\n", g / r }'
