@@ -3,6 +3,8 @@
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
+#[cfg(test)]
+mod msrv;
 mod providers;
 mod spec_fixups;
 mod validate;

@@ -7,6 +7,7 @@
 //! [`RetryPolicy`]. [`ClientConfig`] builds the HTTP client with the [`Credential`], the
 //! timeouts and the user agent, and [`paginate`] turns a provider's paging scheme into a lazy
 //! [`Stream`](futures_core::Stream).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod credentials;

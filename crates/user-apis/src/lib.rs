@@ -16,6 +16,10 @@
 //! Every client shares the [`runtime`]: a [`ClientConfig`] with timeouts and a
 //! [`RetryPolicy`], credentials that never appear in `Debug` output, and lazy streams over
 //! paged lists.
+//!
+// The quick start uses the SendAuth client, so it is part of the docs when that feature is on
+// (as on docs.rs, which enables every feature).
+#![cfg_attr(feature = "sendauth", doc = include_str!("quick_start.md"))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use user_apis_runtime as runtime;
