@@ -21,7 +21,8 @@ if [[ -z "$msrv" ]]; then
     exit 1
 fi
 
-have_toolchain() { cargo "+$msrv" --version >/dev/null 2>&1; }
+# Only asks: with auto-install off, rustup does not start a download for a missing toolchain.
+have_toolchain() { RUSTUP_AUTO_INSTALL=0 cargo "+$msrv" --version >/dev/null 2>&1; }
 
 if ! have_toolchain && command -v rustup >/dev/null; then
     echo "msrv: Rust $msrv is not installed; trying: rustup toolchain install $msrv --profile minimal"
@@ -33,7 +34,7 @@ if have_toolchain; then
     started=$(date +%s)
     CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/msrv" \
         cargo "+$msrv" check --workspace --all-targets --locked
-    echo "msrv: the workspace, with its tests, examples and benches, builds with $(cargo "+$msrv" --version) ($(($(date +%s) - started)) s)"
+    echo "msrv: the workspace, with its tests, examples and benches, builds with $(rustc "+$msrv" --version) ($(($(date +%s) - started)) s)"
     exit 0
 fi
 
