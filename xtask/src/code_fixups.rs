@@ -12,6 +12,8 @@ use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_
 
 use crate::spec_fixups::Split;
 
+pub mod docs;
+
 /// The items of a top-level module of progenitor's output: `types` (every schema type) or
 /// `builder` (every request builder).
 fn module_items<'a>(file: &'a mut File, name: &str) -> Result<&'a mut Vec<Item>, String> {

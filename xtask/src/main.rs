@@ -7,6 +7,8 @@ mod cli_fixups;
 mod code_fixups;
 mod codegen;
 mod mock_fixups;
+#[cfg(test)]
+mod msrv;
 mod providers;
 mod spec_fixups;
 mod validate;

@@ -13,14 +13,33 @@
 //! With the `mock` feature, the `mock` module offers typed `httpmock` helpers (one per
 //! operation) for testing code that uses this client against a local mock server.
 //!
+//! # Quick start
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use user_apis_gitlab::{Client, ClientConfig, HeaderValue, SUDO, types};
+//! use futures_util::TryStreamExt;
+//! use user_apis_gitlab::{Client, ClientConfig, Error, HeaderValue, SUDO, types};
 //!
+//! // A personal access token (or `Client::with_oauth_token`).
 //! let client = Client::with_private_token("https://gitlab.example.com", "glpat-...")?;
+//!
+//! // One call: one page of the users matching a search.
 //! let page = client.list_users().search("ada").per_page(50).send().await?;
 //! for user in page.iter() {
 //!     println!("{} {} {:?}", user.id, user.username, user.state);
+//! }
+//!
+//! // Every blocked user, one page at a time as the loop asks for more.
+//! let mut users = client.list_users().blocked(true).per_page(100).stream();
+//! while let Some(user) = users.try_next().await? {
+//!     println!("{} {}", user.id, user.username);
+//! }
+//!
+//! // An error status: its code, and GitLab's message.
+//! match client.block_user().id(42).send().await {
+//!     Ok(_) => println!("blocked"),
+//!     Err(Error::ErrorResponse(body)) => println!("{}: {:?}", body.status(), body.message),
+//!     Err(other) => return Err(other.into()),
 //! }
 //!
 //! // One request as another user (admin tokens with the `sudo` scope only):
@@ -35,6 +54,7 @@
 //! as_ada.add_user_email().id(42).body(body).send().await?;
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 mod generated;

@@ -14,12 +14,19 @@
 //! With the `mock` feature, the `mock` module offers typed `httpmock` helpers (one per
 //! operation) for testing code that uses this client against a local mock server.
 //!
+//! # Quick start
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use futures_util::TryStreamExt;
-//! use user_apis_mattermost::{Session, types};
+//! use user_apis_mattermost::{Client, Error, Session, types};
 //!
-//! // Sign in: the session token comes back in a header and the client carries it.
+//! // A personal access token:
+//! let bot = Client::with_token("https://chat.example.com", "pat-token")?;
+//! let me = bot.get_user().user_id("me").send().await?;
+//! println!("{:?}", me.username);
+//!
+//! // Or sign in: the session token comes back in a header and the client carries it.
 //! let session = Session::login("https://chat.example.com", "ada@example.com", "s3cret").await?;
 //! let client = session.client();
 //!
@@ -35,9 +42,17 @@
 //! let png = std::fs::read("ada.png")?;
 //! client.set_profile_image().user_id("me").image(png, "ada.png", "image/png").send().await?;
 //!
+//! // An error status: its code, and Mattermost's `AppError`.
+//! match client.get_user_by_username().username("nobody").send().await {
+//!     Ok(user) => println!("{:?}", user.id),
+//!     Err(Error::ErrorResponse(body)) => println!("{}: {:?}", body.status(), body.message),
+//!     Err(other) => return Err(other.into()),
+//! }
+//!
 //! client.logout().send().await?;
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 mod generated;

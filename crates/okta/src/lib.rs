@@ -9,11 +9,14 @@
 //! With the `mock` feature, the `mock` module offers typed `httpmock` helpers (one per
 //! operation) for testing code that uses this client against a local mock server.
 //!
+//! # Quick start
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use futures_util::TryStreamExt;
 //! use user_apis_okta::{Client, types};
 //!
+//! // An API token, sent as `SSWS` (or `Client::with_access_token` for OAuth 2.0).
 //! let client = Client::with_api_token("https://your-org.okta.com", "00a-api-token")?;
 //!
 //! // Every active user, one page at a time.
@@ -32,8 +35,23 @@
 //! // A lifecycle operation.
 //! client.suspend_user().user_id("ada@example.com").send().await?;
 //! # let _ = types::UserStatus::Suspended;
+//!
+//! // An error status: its code, and Okta's error body.
+//! match client.get_user().user_id("nobody@example.com").send().await {
+//!     Ok(user) => println!("{:?}", user.status),
+//!     Err(err) if err.status().is_some_and(|status| status.as_u16() == 404) => {
+//!         println!("no such user");
+//!     }
+//!     Err(err) => {
+//!         if let Some(body) = err.error_body() {
+//!             eprintln!("{:?} {:?}", body.error_code, body.error_summary);
+//!         }
+//!         return Err(err.into());
+//!     }
+//! }
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 mod generated;

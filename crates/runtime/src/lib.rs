@@ -44,6 +44,7 @@
 //! that does not decode is an error of the call, while the span shows the status it came with.
 //!
 //! Without the feature none of this is compiled, and a request does no work for it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod credentials;

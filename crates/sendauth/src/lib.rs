@@ -8,14 +8,24 @@
 //! With the `mock` feature, the `mock` module offers typed `httpmock` helpers (one per
 //! operation) for testing code that uses this client against a local mock server.
 //!
+//! # Quick start
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures_util::TryStreamExt;
 //! use user_apis_sendauth::{Client, types};
 //!
+//! // HTTP basic auth with an API user.
 //! let client = Client::with_basic_auth("https://app.sendauth.com", "api-user", "api-password")?;
+//!
+//! // One call: a page of users, with the total count.
 //! let page = client.list_users().per_page(50).send().await?;
-//! for user in &page.rows {
-//!     println!("{:?} {}", user.id, user.first_name);
+//! println!("{} users in all", page.total.unwrap_or_default());
+//!
+//! // Every user, one page at a time as the loop asks for more.
+//! let mut users = client.list_users().per_page(100).stream();
+//! while let Some(user) = users.try_next().await? {
+//!     println!("{:?} {} {}", user.id, user.first_name, user.last_name);
 //! }
 //!
 //! // Read, change, write back: server-assigned fields are dropped on the way out.
@@ -23,8 +33,23 @@
 //! let mut user = client.get_user().user_id(id).send().await?.into_inner();
 //! user.role = Some(types::Role::Admin);
 //! client.update_user().user_id(id).body(user).send().await?;
+//!
+//! // An error status: its code, and SendAuth's error body.
+//! match client.register_user().user_id(id).send().await {
+//!     Ok(tx) => println!("registration {:?}", tx.tx),
+//!     Err(err) if err.status().is_some_and(|status| status.as_u16() == 406) => {
+//!         println!("already has a passkey");
+//!     }
+//!     Err(err) => {
+//!         if let Some(body) = err.error_body() {
+//!             eprintln!("{:?}: {:?}", err.status(), body.error);
+//!         }
+//!         return Err(err.into());
+//!     }
+//! }
 //! # Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 mod generated;

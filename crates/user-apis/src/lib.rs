@@ -25,6 +25,9 @@
 //! [`RetryPolicy`], credentials that never appear in `Debug` output, and lazy streams over
 //! paged lists.
 //!
+// The quick start uses the SendAuth client, so it is part of the docs when that feature is on
+// (as on docs.rs, which enables every feature).
+#![cfg_attr(feature = "sendauth", doc = include_str!("quick_start.md"))]
 //! For tests, the `mock` feature (usually enabled in `[dev-dependencies]`) adds to each
 //! enabled provider a `mock` module (`user_apis::okta::mock`, ...) of typed `httpmock`
 //! helpers: a method per operation on httpmock's `MockServer`, whose `When` has a setter per
