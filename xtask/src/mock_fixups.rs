@@ -15,11 +15,13 @@ pub fn apply(
     file: &mut File,
     optional_body_operations: &[String],
     binary_operations: &[String],
+    routes: &[Route],
 ) -> Result<Vec<String>, String> {
     let mut log = exact_path_patterns(file)?;
     log.extend(datetime_parameter_values(file));
     log.extend(optional_body_matchers(file, optional_body_operations)?);
     log.extend(binary_response_bodies(file, binary_operations)?);
+    log.extend(document_mocks(file, routes)?);
     cli_fixups::refuse_panics(file, "the generated mock")?;
     Ok(log)
 }
@@ -447,9 +449,242 @@ fn status_of(function: &mut ImplItemFn) -> Option<syn::LitInt> {
     find.0
 }
 
+/// One operation of the spec: its operationId, HTTP method and path template.
+pub struct Route {
+    /// The operationId, which names the client's method.
+    pub operation_id: String,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path as the spec writes it, placeholders left in.
+    pub path: String,
+}
+
+/// Documents every public item of the mock module, which progenitor leaves undocumented.
+///
+/// Each `When` and `Then` wrapper names its operation (a link to the client's method) and its
+/// route; a `When` setter says which part of the request it matches (the query parameter or
+/// header it names, the body, or the path parameter), a `Then` method the status it answers
+/// and with what, and each `MockServerExt` method the operation it mocks.
+pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, String> {
+    let by_type: std::collections::BTreeMap<String, &Route> = routes
+        .iter()
+        .map(|route| (pascal_case(&route.operation_id), route))
+        .collect();
+    let route_of = |name: &str| -> Result<(&Route, bool), String> {
+        let (base, is_when) = match (name.strip_suffix("When"), name.strip_suffix("Then")) {
+            (Some(base), _) => (base, true),
+            (_, Some(base)) => (base, false),
+            _ => return Err(format!("the mock type {name} is neither a When nor a Then")),
+        };
+        by_type
+            .get(base)
+            .map(|route| (*route, is_when))
+            .ok_or_else(|| format!("the mock type {name} names no operation of the spec"))
+    };
+    let mut documented = 0;
+    let operations = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "operations" => {
+                module.content.as_mut().map(|(_, items)| items)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor's mock has no `operations` module".to_string())?;
+    for item in operations.iter_mut() {
+        match item {
+            Item::Struct(wrapper) => {
+                let (route, is_when) = route_of(&wrapper.ident.to_string())?;
+                let Route {
+                    operation_id: op,
+                    method,
+                    path,
+                } = route;
+                let doc = if is_when {
+                    format!(
+                        "What a request to [`{op}`](crate::Client::{op}) (`{method} {path}`) must \
+                         match; [`MockServerExt::{op}`](super::MockServerExt::{op}) hands it to \
+                         the test, with a setter per parameter."
+                    )
+                } else {
+                    format!(
+                        "What the mock of [`{op}`](crate::Client::{op}) answers: a method per \
+                         status the spec documents."
+                    )
+                };
+                wrapper.attrs.push(parse_quote!(#[doc = #doc]));
+                documented += 1;
+            }
+            Item::Impl(block) if block.trait_.is_none() => {
+                let (route, is_when) = route_of(&type_name(block))?;
+                for member in &mut block.items {
+                    let ImplItem::Fn(function) = member else {
+                        continue;
+                    };
+                    let doc = mock_method_doc(function, route, is_when);
+                    function.attrs.push(parse_quote!(#[doc = #doc]));
+                    documented += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    for item in &mut file.items {
+        let Item::Trait(extension) = item else {
+            continue;
+        };
+        for member in &mut extension.items {
+            let syn::TraitItem::Fn(function) = member else {
+                continue;
+            };
+            let op = function.sig.ident.to_string();
+            let route = routes
+                .iter()
+                .find(|route| route.operation_id == op)
+                .ok_or_else(|| format!("MockServerExt::{op} names no operation of the spec"))?;
+            let doc = format!(
+                "Mocks [`{op}`](crate::Client::{op}) (`{} {}`): `config_fn` gets what the \
+                 request must match and what the mock answers.",
+                route.method, route.path
+            );
+            function.attrs.push(parse_quote!(#[doc = #doc]));
+            documented += 1;
+        }
+    }
+    Ok(vec![format!(
+        "document_mocks: {documented} wrappers, setters, answers and MockServerExt methods documented"
+    )])
+}
+
+/// The documentation of one method of a `When` (`is_when`) or `Then` wrapper, read off its
+/// name, its arguments and what its body calls.
+fn mock_method_doc(function: &mut ImplItemFn, route: &Route, is_when: bool) -> String {
+    let name = function.sig.ident.to_string();
+    let inner = if is_when { "When" } else { "Then" };
+    match name.as_str() {
+        "new" if is_when => {
+            return format!(
+                "Matches `{} {}`, any value in each path parameter until its setter is called.",
+                route.method, route.path
+            );
+        }
+        "new" => return "Wraps httpmock's `Then`; a method below chooses the answer.".to_string(),
+        "into_inner" => {
+            return format!(
+                "httpmock's own `{inner}`, to go beyond the typed methods (for example, to \
+                 send what the spec does not allow)."
+            );
+        }
+        _ => {}
+    }
+    let block = &function.block;
+    let body = quote::quote!(#block).to_string();
+    let named = |call: &str| {
+        let start = body.find(&format!("{call} (\""))? + call.len() + 3;
+        body[start..].split('"').next().map(str::to_string)
+    };
+    if is_when {
+        let optional = body.contains("_missing") || body.contains("Option");
+        let absent = if optional {
+            " `None` requires it to be absent."
+        } else {
+            ""
+        };
+        if let Some(query) = named("query_param") {
+            format!("Matches the `{query}` query parameter as the client sends it.{absent}")
+        } else if let Some(header) = named("header") {
+            format!("Matches the `{header}` header.{absent}")
+        } else if name == "body" || body.contains("json_body") || body.contains("body (") {
+            format!("Matches the request body: what the client sends for this value.{absent}")
+        } else {
+            format!(
+                "Matches the `{name}` path parameter, encoded as the client encodes it \
+                 (`user_apis_runtime::path_segment`)."
+            )
+        }
+    } else {
+        let status = status_of(function)
+            .map(|status| status.base10_digits().to_string())
+            .unwrap_or_else(|| "the given status".to_string());
+        let arguments = function.sig.inputs.len() - 1;
+        match arguments {
+            0 => format!("Answers `{status}` with no body."),
+            1 => format!("Answers `{status}` with `value` as its JSON body."),
+            _ => {
+                format!("Answers `{status}` with these bytes as the body, of this `Content-Type`.")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_mock_item_is_documented_from_its_route() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                pub struct GetUserWhen(::httpmock::When);
+                impl GetUserWhen {
+                    pub fn new(inner: ::httpmock::When) -> Self { Self(inner) }
+                    pub fn into_inner(self) -> ::httpmock::When { self.0 }
+                    pub fn user_id(self, value: &str) -> Self { Self(self.0.path_matches(value)) }
+                    pub fn expand<'a, T>(self, value: T) -> Self
+                    where
+                        T: Into<Option<&'a str>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.query_param("expand", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("expand"))
+                        }
+                    }
+                }
+                pub struct GetUserThen(::httpmock::Then);
+                impl GetUserThen {
+                    pub fn ok(self, value: &types::User) -> Self {
+                        Self(self.0.status(200u16).json_body_obj(value))
+                    }
+                    pub fn no_content(self) -> Self { Self(self.0.status(204u16)) }
+                }
+            }
+            pub trait MockServerExt {
+                fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>;
+            }
+        };
+        let routes = [Route {
+            operation_id: "get_user".to_string(),
+            method: "GET".to_string(),
+            path: "/api/v1/users/{userId}".to_string(),
+        }];
+        let log = document_mocks(&mut file, &routes).expect("documents");
+        assert_eq!(
+            log,
+            ["document_mocks: 9 wrappers, setters, answers and MockServerExt methods documented"]
+        );
+        let text = prettyplease::unparse(&file);
+        for doc in [
+            "What a request to [`get_user`](crate::Client::get_user) (`GET /api/v1/users/{userId}`) must match",
+            "Matches `GET /api/v1/users/{userId}`",
+            "Matches the `user_id` path parameter",
+            "Matches the `expand` query parameter as the client sends it. `None` requires it to be absent.",
+            "What the mock of [`get_user`](crate::Client::get_user) answers",
+            "Answers `200` with `value` as its JSON body.",
+            "Answers `204` with no body.",
+            "Mocks [`get_user`](crate::Client::get_user) (`GET /api/v1/users/{userId}`)",
+        ] {
+            assert!(text.contains(doc), "{doc:?} missing from:\n{text}");
+        }
+        let mut unknown: File = parse_quote! {
+            pub mod operations { pub struct DeleteUserWhen(::httpmock::When); }
+        };
+        assert!(
+            document_mocks(&mut unknown, &routes).is_err(),
+            "an operation the spec lacks"
+        );
+    }
 
     fn text(file: &File) -> String {
         prettyplease::unparse(file).split_whitespace().collect()
