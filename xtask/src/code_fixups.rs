@@ -639,6 +639,109 @@ impl VisitMut for OptionalBodyInSend {
     }
 }
 
+/// Builds a request builder without writing an error message it will most likely never show.
+///
+/// progenitor starts every required parameter as `Err("<name> was not initialized".to_string())`,
+/// an allocation on every call that sets the parameter, as nearly every call does. The builder
+/// starts it as an empty `String` instead, and `send` writes the same message only when the
+/// parameter was never set (a setter's conversion error, never empty, is kept as it is).
+pub fn lazy_missing_parameter_messages(file: &mut File) -> Result<Vec<String>, String> {
+    let items = module_items(file, "builder")?;
+    let mut fields = 0;
+    for item in items.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let mut messages: BTreeMap<String, String> = BTreeMap::new();
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            if function.sig.ident != "new" {
+                continue;
+            }
+            let mut find = MissingMessages(&mut messages);
+            find.visit_block_mut(&mut function.block);
+        }
+        if messages.is_empty() {
+            continue;
+        }
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            if function.sig.ident != "send" {
+                continue;
+            }
+            for stmt in &mut function.block.stmts {
+                let syn::Stmt::Local(local) = stmt else {
+                    continue;
+                };
+                let syn::Pat::Ident(name) = &local.pat else {
+                    continue;
+                };
+                let Some(message) = messages.get(&name.ident.to_string()) else {
+                    continue;
+                };
+                let Some(init) = local.init.as_mut() else {
+                    continue;
+                };
+                let field = &name.ident;
+                let expected = quote!(#field.map_err(Error::InvalidRequest)?).to_string();
+                let init_expr = &init.expr;
+                if quote!(#init_expr).to_string() != expected {
+                    return Err(format!(
+                        "lazy_missing_parameter_messages: `send` reads `{field}` as {}",
+                        quote!(#init_expr)
+                    ));
+                }
+                *init.expr = parse_quote!(#field.map_err(|message| {
+                    Error::InvalidRequest(if message.is_empty() {
+                        #message.to_string()
+                    } else {
+                        message
+                    })
+                })?);
+                fields += 1;
+            }
+        }
+    }
+    Ok(vec![format!(
+        "lazy_missing_parameter_messages: {fields} required parameters start without an error message"
+    )])
+}
+
+/// Collects, and empties, the `Err("<name> was not initialized".to_string())` a builder's `new`
+/// starts its required parameters with.
+struct MissingMessages<'a>(&'a mut BTreeMap<String, String>);
+
+impl VisitMut for MissingMessages<'_> {
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        let syn::Member::Named(name) = &field.member else {
+            return;
+        };
+        let Expr::Call(call) = &field.expr else {
+            return;
+        };
+        let Some(Expr::MethodCall(to_string)) = call.args.first() else {
+            return;
+        };
+        let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(message),
+            ..
+        }) = to_string.receiver.as_ref()
+        else {
+            return;
+        };
+        let is_err = matches!(call.func.as_ref(), Expr::Path(path) if path.path.is_ident("Err"));
+        if is_err
+            && to_string.method == "to_string"
+            && message.value().ends_with(" was not initialized")
+        {
+            self.0.insert(name.to_string(), message.value());
+            field.expr = parse_quote!(Err(::std::string::String::new()));
+        }
+    }
+}
+
 /// Builds each request without work that sends nothing: progenitor's `api-version` header,
 /// `format!` for the URL, and a copy of each string path parameter.
 ///
@@ -943,6 +1046,63 @@ fn concat_for_format(mac: &syn::Macro) -> Result<Expr, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_parameter_messages_are_written_only_when_shown() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self {
+                            client: client,
+                            user_id: Err("user_id was not initialized".to_string()),
+                            limit: Ok(None),
+                        }
+                    }
+                    pub async fn send(self) {
+                        let Self { client, user_id, limit } = self;
+                        let user_id = user_id.map_err(Error::InvalidRequest)?;
+                        let limit = limit.map_err(Error::InvalidRequest)?;
+                    }
+                }
+            }
+        };
+        let log = lazy_missing_parameter_messages(&mut file).expect("applies");
+        assert_eq!(
+            log,
+            [
+                "lazy_missing_parameter_messages: 1 required parameters start without an error message"
+            ]
+        );
+        let expected: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self {
+                            client: client,
+                            user_id: Err(::std::string::String::new()),
+                            limit: Ok(None),
+                        }
+                    }
+                    pub async fn send(self) {
+                        let Self { client, user_id, limit } = self;
+                        let user_id = user_id.map_err(|message| {
+                            Error::InvalidRequest(if message.is_empty() {
+                                "user_id was not initialized".to_string()
+                            } else {
+                                message
+                            })
+                        })?;
+                        let limit = limit.map_err(Error::InvalidRequest)?;
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+    }
 
     #[test]
     fn requests_are_built_without_needless_work() {

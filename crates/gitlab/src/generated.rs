@@ -9271,7 +9271,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 with_custom_attributes: Ok(None),
                 sudo: Ok(None),
             }
@@ -9318,7 +9318,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
             let Self { client, id, with_custom_attributes, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let with_custom_attributes = with_custom_attributes
                 .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -9394,7 +9403,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -9454,7 +9463,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -9533,7 +9551,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 hard_delete: Ok(None),
                 sudo: Ok(None),
             }
@@ -9576,7 +9594,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, hard_delete, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let hard_delete = hard_delete.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
@@ -9650,7 +9677,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -9681,7 +9708,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/activate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -9740,7 +9776,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -9771,7 +9807,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/approve`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -9835,7 +9880,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -9871,7 +9916,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -9930,7 +9984,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -9961,7 +10015,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/ban`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10020,7 +10083,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -10051,7 +10114,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/block`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10110,7 +10182,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -10146,7 +10218,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10206,8 +10287,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key: Err("key was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -10253,8 +10334,26 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomAttribute>, Error<types::ApiError>> {
             let Self { client, id, key, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key = key.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key = key
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10318,8 +10417,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key: Err("key was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -10395,8 +10494,26 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomAttribute>, Error<types::ApiError>> {
             let Self { client, id, key, sudo, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key = key.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key = key
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -10475,8 +10592,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key: Err("key was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -10520,8 +10637,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/custom_attributes/{key}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key = key.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key = key
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10583,7 +10718,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -10614,7 +10749,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/deactivate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10673,7 +10817,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -10704,7 +10848,16 @@ pub mod builder {
         ///Sends a `PATCH` request to `/api/v4/users/{id}/disable_two_factor`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -10770,7 +10923,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -10836,7 +10989,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -10904,7 +11066,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -10964,7 +11126,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Email>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -11039,8 +11210,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                email_id: Err("email_id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                email_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -11081,8 +11252,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/emails/{email_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, email_id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let email_id = email_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let email_id = email_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "email_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -11144,7 +11333,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -11177,7 +11366,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -11243,7 +11441,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -11309,7 +11507,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11378,7 +11585,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -11444,7 +11651,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11513,7 +11729,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -11579,7 +11795,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11647,7 +11872,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -11707,7 +11932,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GpgKey>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -11782,8 +12016,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key_id: Err("key_id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -11826,8 +12060,26 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GpgKey>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key_id = key_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key_id = key_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -11890,8 +12142,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key_id: Err("key_id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -11932,8 +12184,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/gpg_keys/{key_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key_id = key_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key_id = key_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -11996,8 +12266,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key_id: Err("key_id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12038,8 +12308,26 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/gpg_keys/{key_id}/revoke`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key_id = key_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key_id = key_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12104,8 +12392,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                provider: Err("provider was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                provider: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12149,8 +12437,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/identities/{provider}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, provider, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let provider = provider.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let provider = provider
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "provider was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12213,8 +12519,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key_id: Err("key_id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12257,8 +12563,26 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SshKey>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key_id = key_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key_id = key_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12321,8 +12645,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
-                key_id: Err("key_id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
+                key_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12363,8 +12687,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/keys/{key_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let key_id = key_id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let key_id = key_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "key_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12426,7 +12768,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12457,7 +12799,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/reject`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12522,7 +12873,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12553,7 +12904,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/unban`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12612,7 +12972,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12643,7 +13003,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/unblock`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12702,7 +13071,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -12735,7 +13104,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -12797,7 +13175,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 state: Ok(None),
@@ -12877,7 +13255,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, state, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let state = state.map_err(Error::InvalidRequest)?;
@@ -12952,7 +13339,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -13018,7 +13405,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, sudo, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -13094,10 +13490,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                impersonation_token_id: Err(
-                    "impersonation_token_id was not initialized".to_string(),
-                ),
+                user_id: Err(::std::string::String::new()),
+                impersonation_token_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -13142,9 +13536,26 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ImpersonationToken>, Error<types::ApiError>> {
             let Self { client, user_id, impersonation_token_id, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let impersonation_token_id = impersonation_token_id
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "impersonation_token_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -13211,10 +13622,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                impersonation_token_id: Err(
-                    "impersonation_token_id was not initialized".to_string(),
-                ),
+                user_id: Err(::std::string::String::new()),
+                impersonation_token_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -13257,9 +13666,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, impersonation_token_id, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let impersonation_token_id = impersonation_token_id
-                .map_err(Error::InvalidRequest)?;
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "impersonation_token_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -13327,7 +13753,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -13396,7 +13822,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13464,7 +13899,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -13524,7 +13959,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SshKey>, Error<types::ApiError>> {
             let Self { client, user_id, sudo, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -13601,7 +14045,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 type_: Ok(None),
@@ -13681,7 +14125,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, type_, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
@@ -13759,7 +14212,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -13825,7 +14278,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, sudo, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -13907,7 +14369,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -13976,7 +14438,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -14043,7 +14514,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 sudo: Ok(None),
             }
         }
@@ -14079,7 +14550,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserStatus>, Error<types::ApiError>> {
             let Self { client, user_id, sudo } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),

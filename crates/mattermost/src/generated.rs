@@ -7683,7 +7683,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                bot_user_id: Err("bot_user_id was not initialized".to_string()),
+                bot_user_id: Err(::std::string::String::new()),
                 set_system_admin: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -7743,7 +7743,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, bot_user_id, set_system_admin, body } = self;
-            let bot_user_id = bot_user_id.map_err(Error::InvalidRequest)?;
+            let bot_user_id = bot_user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "bot_user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let set_system_admin = set_system_admin.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -8346,7 +8355,7 @@ pub mod builder {
                 client: client,
                 channel_id: Ok(None),
                 limit: Ok(None),
-                name: Err("name was not initialized".to_string()),
+                name: Err(::std::string::String::new()),
                 team_id: Ok(None),
             }
         }
@@ -8409,7 +8418,16 @@ pub mod builder {
             let Self { client, channel_id, limit, name, team_id } = self;
             let channel_id = channel_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
+            let name = name
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "name was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let team_id = team_id.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -8618,7 +8636,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                email: Err("email was not initialized".to_string()),
+                email: Err(::std::string::String::new()),
             }
         }
         ///The email address.
@@ -8639,7 +8657,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, email } = self;
-            let email = email.map_err(Error::InvalidRequest)?;
+            let email = email
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "email was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/email/",
@@ -8696,7 +8723,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Err(::std::string::String::new()),
             }
         }
         ///The ids of the group channels whose members to get.
@@ -8717,7 +8744,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersByChannel>, Error<types::AppError>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "body was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/group_channels",
@@ -8763,7 +8799,7 @@ pub mod builder {
             Self {
                 client: client,
                 since: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Err(::std::string::String::new()),
             }
         }
         ///Only users changed after this time (milliseconds since the epoch).
@@ -8799,7 +8835,16 @@ pub mod builder {
         > {
             let Self { client, since, body } = self;
             let since = since.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "body was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/ids",
@@ -10509,7 +10554,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                token_id: Err("token_id was not initialized".to_string()),
+                token_id: Err(::std::string::String::new()),
             }
         }
         ///The token's id (not the token).
@@ -10530,7 +10575,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AccessTokenInfo>, Error<types::AppError>> {
             let Self { client, token_id } = self;
-            let token_id = token_id.map_err(Error::InvalidRequest)?;
+            let token_id = token_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "token_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/tokens/",
@@ -10587,7 +10641,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                username: Err("username was not initialized".to_string()),
+                username: Err(::std::string::String::new()),
             }
         }
         ///The username.
@@ -10608,7 +10662,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, username } = self;
-            let username = username.map_err(Error::InvalidRequest)?;
+            let username = username
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "username was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/username/",
@@ -10660,7 +10723,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Err(::std::string::String::new()),
             }
         }
         ///The usernames of the users to get.
@@ -10684,7 +10747,16 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "body was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/usernames",
@@ -10728,7 +10800,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -10749,7 +10821,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -10802,7 +10883,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -10846,7 +10927,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -10901,7 +10991,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -10922,7 +11012,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -10980,7 +11079,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -11026,7 +11125,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::ActiveUpdate::try_from(v).map_err(|e| e.to_string())
@@ -11084,7 +11192,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11108,7 +11216,16 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -11162,7 +11279,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -11208,7 +11325,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserAuthData>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::UserAuthData::try_from(v).map_err(|e| e.to_string())
@@ -11273,7 +11399,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 page_size: Ok(None),
             }
@@ -11321,7 +11447,16 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id, page, page_size } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let url = [
@@ -11381,7 +11516,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11402,7 +11537,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -11460,7 +11604,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11481,7 +11625,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -11544,7 +11697,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11565,7 +11718,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -11619,7 +11781,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 x: Ok(None),
             }
         }
@@ -11652,7 +11814,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
             let Self { client, user_id, x } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let x = x.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -11724,7 +11895,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11745,7 +11916,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -11808,7 +11988,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11829,7 +12009,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -11900,7 +12089,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -11944,7 +12133,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::MfaUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -12005,7 +12203,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12026,7 +12224,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::MfaSecret>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -12090,7 +12297,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12138,7 +12345,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::PasswordUpdate::try_from(v).map_err(|e| e.to_string())
@@ -12197,7 +12413,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12241,7 +12457,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::UserPatch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -12297,7 +12522,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12318,7 +12543,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -12382,7 +12616,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12428,7 +12662,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::RolesUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -12484,7 +12727,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12508,7 +12751,16 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -12562,7 +12814,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12606,7 +12858,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::SessionId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -12662,7 +12923,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12683,7 +12944,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -12736,7 +13006,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12757,7 +13027,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserTermsOfService>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",
@@ -12811,7 +13090,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12861,7 +13140,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::TermsOfServiceAction::try_from(v).map_err(|e| e.to_string())
@@ -12921,7 +13209,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
             }
@@ -12969,7 +13257,16 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id, page, per_page } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = [
@@ -13030,7 +13327,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -13078,7 +13375,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AccessToken>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::NewAccessToken::try_from(v).map_err(|e| e.to_string())
@@ -13138,7 +13444,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -13180,7 +13486,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::Typing::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -13236,7 +13551,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13260,7 +13575,16 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v4/users/",

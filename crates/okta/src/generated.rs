@@ -4416,7 +4416,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -4437,7 +4437,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -4495,7 +4504,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -4539,7 +4548,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -4605,7 +4623,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 send_email: Ok(None),
             }
         }
@@ -4636,7 +4654,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, send_email } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -4700,7 +4727,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 show_all: Ok(None),
             }
         }
@@ -4736,7 +4763,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, show_all } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let show_all = show_all.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -4800,7 +4836,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -4850,7 +4886,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
@@ -4919,7 +4964,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -4969,7 +5014,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     types::UserCredentialsInput::try_from(v).map_err(|e| e.to_string())
@@ -5039,7 +5093,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 send_email: Ok(None),
                 body: Ok(None),
             }
@@ -5104,7 +5158,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, send_email, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -5196,7 +5259,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 after: Ok(None),
                 limit: Ok(None),
             }
@@ -5247,7 +5310,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, after, limit } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = [
@@ -5313,8 +5385,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                send_email: Err("send_email was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
+                send_email: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -5345,8 +5417,26 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserActivationToken>, Error<types::ApiError>> {
             let Self { client, user_id, send_email } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let send_email = send_email.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let send_email = send_email
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "send_email was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -5414,7 +5504,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 send_email: Ok(None),
             }
         }
@@ -5445,7 +5535,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/deactivate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, send_email } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -5515,7 +5614,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 temp_password: Ok(None),
             }
         }
@@ -5550,7 +5649,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::TempPassword>, Error<types::ApiError>> {
             let Self { client, user_id, temp_password } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let temp_password = temp_password.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -5620,7 +5728,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -5639,7 +5747,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/reset_factors`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -5705,7 +5822,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 provider: Ok(None),
                 send_email: Ok(None),
             }
@@ -5753,7 +5870,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ResetPasswordToken>, Error<types::ApiError>> {
             let Self { client, user_id, provider, send_email } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = [
@@ -5823,7 +5949,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -5842,7 +5968,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/suspend`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -5906,7 +6041,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -5925,7 +6060,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unlock`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -5989,7 +6133,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -6008,7 +6152,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unsuspend`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -6073,7 +6226,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 expand: Ok(None),
             }
         }
@@ -6112,7 +6265,16 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, expand } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let expand = expand.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
@@ -6176,7 +6338,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -6220,7 +6382,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Role>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::RoleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -6288,8 +6459,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                role_id: Err("role_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
+                role_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -6321,8 +6492,26 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, role_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let role_id = role_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let role_id = role_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "role_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -6387,8 +6576,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                role_id: Err("role_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
+                role_id: Err(::std::string::String::new()),
                 after: Ok(None),
                 limit: Ok(None),
             }
@@ -6452,8 +6641,26 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, role_id, after, limit } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let role_id = role_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let role_id = role_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "role_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = [
@@ -6524,9 +6731,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                role_id: Err("role_id was not initialized".to_string()),
-                group_id: Err("group_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
+                role_id: Err(::std::string::String::new()),
+                group_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -6571,9 +6778,36 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, role_id, group_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let role_id = role_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let role_id = role_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "role_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let group_id = group_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "group_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -6646,9 +6880,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
-                role_id: Err("role_id was not initialized".to_string()),
-                group_id: Err("group_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
+                role_id: Err(::std::string::String::new()),
+                group_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id, or their login.
@@ -6693,9 +6927,36 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, role_id, group_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let role_id = role_id.map_err(Error::InvalidRequest)?;
-            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let role_id = role_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "role_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
+            let group_id = group_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "group_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -6767,7 +7028,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 oauth_tokens: Ok(None),
             }
         }
@@ -6798,7 +7059,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/sessions`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, oauth_tokens } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let oauth_tokens = oauth_tokens.map_err(Error::InvalidRequest)?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),

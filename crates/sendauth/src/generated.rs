@@ -3113,7 +3113,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id.
@@ -3131,7 +3131,16 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/users/deleted/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/deleted/",
@@ -3178,7 +3187,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id.
@@ -3196,7 +3205,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/deleted/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/deleted/",
@@ -3243,7 +3261,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id.
@@ -3263,7 +3281,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -3311,7 +3338,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -3354,7 +3381,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -3414,7 +3450,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id.
@@ -3432,7 +3468,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -3487,7 +3532,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 q: Ok(None),
@@ -3551,7 +3596,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AuditPage>, Error<types::ApiError>> {
             let Self { client, user_id, page, per_page, q } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
@@ -3609,7 +3663,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(None),
             }
         }
@@ -3650,7 +3704,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     v.map(|v| types::WebTx::try_from(v).map_err(|e| e.to_string()))
@@ -3722,7 +3785,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id.
@@ -3740,7 +3803,16 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userID}/passkey`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -3788,7 +3860,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
             }
         }
         ///The user's id.
@@ -3808,7 +3880,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let url = [
                 ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
                 "/api/v1/users/",
@@ -3862,7 +3943,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 body: Ok(None),
             }
         }
@@ -3905,7 +3986,16 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/users/{userID}/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let body = body
                 .and_then(|v| {
                     v.map(|v| types::TagsRequest::try_from(v).map_err(|e| e.to_string()))
@@ -3975,7 +4065,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err("user_id was not initialized".to_string()),
+                user_id: Err(::std::string::String::new()),
                 page: Ok(None),
                 per_page: Ok(None),
                 q: Ok(None),
@@ -4039,7 +4129,16 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ApiError>> {
             let Self { client, user_id, page, per_page, q } = self;
-            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id
+                .map_err(|message| {
+                    Error::InvalidRequest(
+                        if message.is_empty() {
+                            "user_id was not initialized".to_string()
+                        } else {
+                            message
+                        },
+                    )
+                })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
