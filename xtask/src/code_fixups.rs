@@ -10,6 +10,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
+use crate::codegen::Route;
 use crate::spec_fixups::Split;
 
 pub mod docs;
@@ -524,12 +525,13 @@ pub fn optional_request_bodies(
 /// progenitor tells the client's hooks only the operationId of a request, and the request
 /// itself carries the filled-in path, ids and all. With the `tracing` feature the runtime
 /// records the template instead, which groups the requests of one operation and keeps ids out
-/// of traces; the client's hooks hand it this function. `operations` pairs each operationId
-/// with its path, in the spec's order.
-pub fn add_path_templates(file: &mut File, operations: &[(String, String)]) -> Vec<String> {
-    let arms = operations
-        .iter()
-        .map(|(id, path)| quote!(#id => ::std::option::Option::Some(#path),));
+/// of traces; the client's hooks hand it this function. `routes` are the spec's operations, in
+/// its order.
+pub fn add_path_templates(file: &mut File, routes: &[Route]) -> Vec<String> {
+    let arms = routes.iter().map(|route| {
+        let (id, path) = (&route.operation_id, &route.path);
+        quote!(#id => ::std::option::Option::Some(#path),)
+    });
     file.items.push(parse_quote! {
         /// The spec's path template of the operation `operation_id` (`/api/v1/users/{userId}`),
         /// or `None` for an operationId the spec does not have.
@@ -542,7 +544,7 @@ pub fn add_path_templates(file: &mut File, operations: &[(String, String)]) -> V
     });
     vec![format!(
         "add_path_templates: path_template() knows the path template of {} operation(s)",
-        operations.len()
+        routes.len()
     )]
 }
 
@@ -1195,11 +1197,16 @@ mod tests {
         let mut file: File = parse_quote! {
             pub mod builder {}
         };
-        let operations = [
-            ("list_users".to_string(), "/api/v1/users".to_string()),
-            ("get_user".to_string(), "/api/v1/users/{userId}".to_string()),
+        let route = |id: &str, path: &str| Route {
+            operation_id: id.to_string(),
+            method: "GET".to_string(),
+            path: path.to_string(),
+        };
+        let routes = [
+            route("list_users", "/api/v1/users"),
+            route("get_user", "/api/v1/users/{userId}"),
         ];
-        let log = add_path_templates(&mut file, &operations);
+        let log = add_path_templates(&mut file, &routes);
         assert_eq!(
             log,
             vec!["add_path_templates: path_template() knows the path template of 2 operation(s)"]

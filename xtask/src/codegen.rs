@@ -186,10 +186,7 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
         &optional_body_operations(spec),
     )?);
     log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
-    log.extend(code_fixups::add_path_templates(
-        &mut file,
-        &path_templates(spec),
-    ));
+    log.extend(code_fixups::add_path_templates(&mut file, &routes(spec)));
     log.extend(code_fixups::docs::document_enum_variants(
         &mut file,
         &prepared.docs,
@@ -220,34 +217,36 @@ fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec
     Ok((code, log))
 }
 
-/// Each operation's operationId, method and path, in the spec's order.
-fn routes(spec: &OpenAPI) -> Vec<mock_fixups::Route> {
-    spec.paths
-        .paths
-        .iter()
-        .filter_map(|(path, item)| Some((path, item.as_item()?)))
-        .flat_map(|(path, item)| {
-            item.iter().filter_map(move |(method, operation)| {
-                Some(mock_fixups::Route {
-                    operation_id: operation.operation_id.clone()?,
-                    method: method.to_uppercase(),
-                    path: path.clone(),
-                })
-            })
-        })
-        .collect()
+/// One operation of the spec: its operationId, HTTP method and path template.
+pub struct Route {
+    /// The operationId, which names the client's method.
+    pub operation_id: String,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path as the spec writes it, placeholders left in.
+    pub path: String,
 }
 
-/// Each operation's operationId and path (the template, as the spec writes it), in the spec's
-/// order.
-fn path_templates(spec: &OpenAPI) -> Vec<(String, String)> {
+/// Every operation of the spec with its method and path, in the spec's order.
+fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &String, &openapiv3::Operation)> {
     spec.paths
         .paths
         .iter()
         .filter_map(|(path, item)| Some((path, item.as_item()?)))
         .flat_map(|(path, item)| {
-            item.iter().filter_map(move |(_, operation)| {
-                Some((operation.operation_id.clone()?, path.clone()))
+            item.iter()
+                .map(move |(method, operation)| (method, path, operation))
+        })
+}
+
+/// Each operation's operationId, method and path, in the spec's order.
+fn routes(spec: &OpenAPI) -> Vec<Route> {
+    operations(spec)
+        .filter_map(|(method, path, operation)| {
+            Some(Route {
+                operation_id: operation.operation_id.clone()?,
+                method: method.to_uppercase(),
+                path: path.clone(),
             })
         })
         .collect()
@@ -277,12 +276,8 @@ fn generate_mock(
 
 /// The operations whose request body may be left out (`requestBody.required` is false).
 fn optional_body_operations(spec: &OpenAPI) -> Vec<String> {
-    spec.paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .flat_map(|item| item.iter())
-        .filter_map(|(_, operation)| match &operation.request_body {
+    operations(spec)
+        .filter_map(|(_, _, operation)| match &operation.request_body {
             Some(openapiv3::ReferenceOr::Item(body)) if !body.required => {
                 operation.operation_id.clone()
             }
@@ -316,19 +311,15 @@ fn binary_response_operations(spec: &OpenAPI) -> Vec<String> {
             })
         })
     };
-    spec.paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .flat_map(|item| item.iter())
-        .filter(|(_, operation)| {
+    operations(spec)
+        .filter(|(_, _, operation)| {
             operation
                 .responses
                 .responses
                 .iter()
                 .any(|(status, response)| status_is_success(status) && is_binary(response))
         })
-        .filter_map(|(_, operation)| operation.operation_id.clone())
+        .filter_map(|(_, _, operation)| operation.operation_id.clone())
         .collect()
 }
 

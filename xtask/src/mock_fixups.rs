@@ -9,6 +9,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, LitStr, Token, parse_quote};
 
 use crate::cli_fixups;
+use crate::codegen::Route;
 
 /// Applies every mock fixup in order and refuses code that could still panic.
 pub fn apply(
@@ -26,10 +27,9 @@ pub fn apply(
     Ok(log)
 }
 
-/// The `impl` blocks of the `operations` module, where every `When` and `Then` wrapper lives.
-fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl>, String> {
-    let items = file
-        .items
+/// The items of the `operations` module, where every `When` and `Then` wrapper lives.
+fn operations_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
+    file.items
         .iter_mut()
         .find_map(|item| match item {
             Item::Mod(module) if module.ident == "operations" => {
@@ -37,11 +37,17 @@ fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl
             }
             _ => None,
         })
-        .ok_or_else(|| "progenitor's mock has no `operations` module".to_string())?;
-    Ok(items.iter_mut().filter_map(|item| match item {
-        Item::Impl(block) if block.trait_.is_none() => Some(block),
-        _ => None,
-    }))
+        .ok_or_else(|| "progenitor's mock has no `operations` module".to_string())
+}
+
+/// The `impl` blocks of the `operations` module.
+fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl>, String> {
+    Ok(operations_module(file)?
+        .iter_mut()
+        .filter_map(|item| match item {
+            Item::Impl(block) if block.trait_.is_none() => Some(block),
+            _ => None,
+        }))
 }
 
 fn type_name(block: &ItemImpl) -> String {
@@ -449,16 +455,6 @@ fn status_of(function: &mut ImplItemFn) -> Option<syn::LitInt> {
     find.0
 }
 
-/// One operation of the spec: its operationId, HTTP method and path template.
-pub struct Route {
-    /// The operationId, which names the client's method.
-    pub operation_id: String,
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// The path as the spec writes it, placeholders left in.
-    pub path: String,
-}
-
 /// Documents every public item of the mock module, which progenitor leaves undocumented.
 ///
 /// Each `When` and `Then` wrapper names its operation (a link to the client's method) and its
@@ -482,17 +478,7 @@ pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, 
             .ok_or_else(|| format!("the mock type {name} names no operation of the spec"))
     };
     let mut documented = 0;
-    let operations = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == "operations" => {
-                module.content.as_mut().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| "progenitor's mock has no `operations` module".to_string())?;
-    for item in operations.iter_mut() {
+    for item in operations_module(file)?.iter_mut() {
         match item {
             Item::Struct(wrapper) => {
                 let (route, is_when) = route_of(&wrapper.ident.to_string())?;
