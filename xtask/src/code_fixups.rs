@@ -830,7 +830,11 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
                 // Only the request chain's `.headers(header_map)` uses an empty map.
                 if users == 1 {
                     block.stmts.remove(map);
-                    let mut strip = StripHeaders { stripped: 0 };
+                    let mut strip = StripCalls::new(|call: &syn::ExprMethodCall| {
+                        call.method == "headers"
+                            && call.args.len() == 1
+                            && arg_text(call, 0) == "header_map"
+                    });
                     for stmt in &mut block.stmts {
                         strip.visit_stmt_mut(stmt);
                     }
@@ -846,24 +850,18 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
             }
 
             for stmt in &mut block.stmts {
-                let syn::Stmt::Local(local) = stmt else {
+                let Some(url) = init_of(stmt, "url") else {
                     continue;
                 };
-                let is_url = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url");
-                let Some(init) = local.init.as_mut().filter(|_| is_url) else {
-                    continue;
-                };
-                let Expr::Macro(mac) = init.expr.as_mut() else {
-                    continue;
-                };
+                let Expr::Macro(mac) = &*url else { continue };
                 if !mac.mac.path.is_ident("format") {
                     continue;
                 }
                 match concat_for_format(&mac.mac) {
                     Ok(joined) => {
-                        *init.expr = joined;
+                        *url = joined;
                         // Its arguments were macro tokens until now.
-                        self.visit_expr_mut(&mut init.expr);
+                        self.visit_expr_mut(url);
                         self.urls += 1;
                     }
                     Err(problem) => self.problem = Some(problem),
@@ -873,90 +871,54 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
             // The request chains: `Accept: application/json` comes from the client's default
             // headers; a chain that asked for no type (a binary download) accepts any.
             for stmt in &mut block.stmts {
-                let syn::Stmt::Local(local) = stmt else {
+                let Some(chain) = init_of(stmt, "request") else {
                     continue;
                 };
-                let is_request = matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request");
-                let Some(init) = local.init.as_mut().filter(|_| is_request) else {
-                    continue;
-                };
-                let chain = init.expr.as_ref();
-                if !quote!(#chain).to_string().contains("client . client") {
+                let text = quote!(#chain).to_string();
+                if !text.contains("client . client") {
                     continue;
                 }
-                let mut accept = Accept {
-                    json_dropped: 0,
-                    any_added: 0,
-                    asks: quote!(#chain).to_string().contains("ACCEPT"),
+                let (changed, counter) = if text.contains("ACCEPT") {
+                    let mut json = StripCalls::new(|call: &syn::ExprMethodCall| {
+                        call.method == "header"
+                            && call.args.len() == 2
+                            && arg_text(call, 0) == ":: reqwest :: header :: ACCEPT"
+                            && arg_text(call, 1).contains("from_static (\"application/json\"")
+                    });
+                    json.visit_expr_mut(chain);
+                    (json.stripped, &mut self.json_accepts)
+                } else {
+                    let mut any = AcceptAny { added: 0 };
+                    any.visit_expr_mut(chain);
+                    (any.added, &mut self.any_accepts)
                 };
-                accept.visit_expr_mut(&mut init.expr);
-                match (accept.asks, accept.json_dropped, accept.any_added) {
-                    (true, 1, 0) => self.json_accepts += 1,
-                    (false, 0, 1) => self.any_accepts += 1,
-                    _ => {
-                        let chain = init.expr.as_ref();
-                        self.problem = Some(format!(
-                            "a request chain asks for a type other than JSON, or twice: {}",
-                            quote!(#chain)
-                        ));
-                    }
+                if changed == 1 {
+                    *counter += 1;
+                } else {
+                    self.problem = Some(format!(
+                        "a request chain asks for a type other than JSON, or twice: {text}"
+                    ));
                 }
             }
         }
     }
-    /// Drops `.header(ACCEPT, "application/json")` from a request chain, or, when the chain
-    /// sets no `Accept` (`asks` is false), adds `Accept: */*` after its method call.
-    struct Accept {
-        json_dropped: usize,
-        any_added: usize,
-        asks: bool,
+    /// Adds `Accept: */*` after the method call of a request chain that sets no `Accept`.
+    struct AcceptAny {
+        added: usize,
     }
-    impl VisitMut for Accept {
+    impl VisitMut for AcceptAny {
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
             let Expr::MethodCall(call) = expr else { return };
-            let arg = |index: usize| {
-                call.args
-                    .iter()
-                    .nth(index)
-                    .map(|arg| quote!(#arg).to_string())
-                    .unwrap_or_default()
-            };
-            if call.method == "header"
-                && call.args.len() == 2
-                && arg(0) == ":: reqwest :: header :: ACCEPT"
-                && arg(1).contains("from_static (\"application/json\"")
-            {
-                *expr = (*call.receiver).clone();
-                self.json_dropped += 1;
-            } else if !self.asks
-                && ["get", "post", "put", "patch", "delete", "head"]
-                    .iter()
-                    .any(|method| call.method == method)
-                && quote!(#call).to_string().starts_with("client . client .")
-            {
+            let is_method = ["get", "post", "put", "patch", "delete", "head"]
+                .iter()
+                .any(|method| call.method == method);
+            if is_method && quote!(#call).to_string().starts_with("client . client .") {
                 *expr = parse_quote!(#call.header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("*/*"),
                 ));
-                self.any_added += 1;
-            }
-        }
-    }
-    struct StripHeaders {
-        stripped: usize,
-    }
-    impl VisitMut for StripHeaders {
-        fn visit_expr_mut(&mut self, expr: &mut Expr) {
-            syn::visit_mut::visit_expr_mut(self, expr);
-            if let Expr::MethodCall(call) = expr
-                && call.method == "headers"
-                && quote!(#call)
-                    .to_string()
-                    .ends_with(". headers (header_map)")
-            {
-                *expr = (*call.receiver).clone();
-                self.stripped += 1;
+                self.added += 1;
             }
         }
     }
@@ -1003,6 +965,50 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
         lean.json_accepts,
         lean.any_accepts
     )])
+}
+
+/// The initialiser of `let <name> = ...;`, when `stmt` is that statement.
+fn init_of<'a>(stmt: &'a mut syn::Stmt, name: &str) -> Option<&'a mut Expr> {
+    let syn::Stmt::Local(local) = stmt else {
+        return None;
+    };
+    if !matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name) {
+        return None;
+    }
+    local.init.as_mut().map(|init| init.expr.as_mut())
+}
+
+/// The tokens of a method call's argument `index`, as text (empty when there is none).
+fn arg_text(call: &syn::ExprMethodCall, index: usize) -> String {
+    call.args
+        .iter()
+        .nth(index)
+        .map(|arg| quote!(#arg).to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces every method call that `strip` picks with its receiver, dropping it from a chain.
+struct StripCalls<F> {
+    strip: F,
+    stripped: usize,
+}
+
+impl<F: Fn(&syn::ExprMethodCall) -> bool> StripCalls<F> {
+    fn new(strip: F) -> Self {
+        Self { strip, stripped: 0 }
+    }
+}
+
+impl<F: Fn(&syn::ExprMethodCall) -> bool> VisitMut for StripCalls<F> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let Expr::MethodCall(call) = expr
+            && (self.strip)(call)
+        {
+            *expr = (*call.receiver).clone();
+            self.stripped += 1;
+        }
+    }
 }
 
 /// `[piece, argument, piece, ...].concat()` for a `format!` of `{}` placeholders only.
