@@ -3,7 +3,7 @@
 
 use futures_util::TryStreamExt;
 use progenitor_client::{ByteStream, ClientHooks, OperationInfo, ResponseValue};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use reqwest::multipart::{Form, Part};
 
 use crate::{Client, Error, builder, types};
@@ -191,7 +191,6 @@ impl<'a> SetProfileImage<'a> {
         let mut request = client
             .client
             .post(url)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(CONTENT_TYPE, content_type)
             .body(body)
             .build()?;
