@@ -149,7 +149,7 @@ impl RetryPolicy {
                 (Some(limit), Ok(response)) => crate::error::buffer_json(response, limit).await,
                 (_, outcome) => outcome,
             };
-            attempts.finished(&outcome);
+            attempts.finished();
             let Some(next) = spare else { return outcome };
             let server_wait = match &outcome {
                 Ok(response) if should_retry_status(response.status(), idempotent) => {
@@ -165,9 +165,9 @@ impl RetryPolicy {
             if waited.saturating_add(wait) > self.max_total_wait {
                 return outcome;
             }
+            attempts.retrying(&outcome, wait);
             // Release the connection before sleeping.
             drop(outcome);
-            attempts.retrying(wait);
             tokio::time::sleep(wait).await;
             waited += wait;
             request = next;

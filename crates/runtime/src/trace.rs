@@ -58,10 +58,15 @@ mod disabled {
         }
 
         #[inline(always)]
-        pub(crate) fn finished(&mut self, _outcome: &reqwest::Result<reqwest::Response>) {}
+        pub(crate) fn finished(&mut self) {}
 
         #[inline(always)]
-        pub(crate) fn retrying(&mut self, _wait: Duration) {}
+        pub(crate) fn retrying(
+            &mut self,
+            _outcome: &reqwest::Result<reqwest::Response>,
+            _wait: Duration,
+        ) {
+        }
     }
 }
 
@@ -200,13 +205,6 @@ mod enabled {
         /// The request's span, current when the loop starts (or none outside a request span).
         span: Span,
         count: u32,
-        last: Option<Last>,
-    }
-
-    #[derive(Debug, Clone, Copy)]
-    enum Last {
-        Status(StatusCode),
-        Failed(&'static str),
     }
 
     impl Attempts {
@@ -215,40 +213,38 @@ mod enabled {
             Self {
                 span: Span::current(),
                 count: 0,
-                last: None,
             }
         }
 
-        /// An attempt ended with `outcome`.
-        pub(crate) fn finished(&mut self, outcome: &reqwest::Result<reqwest::Response>) {
+        /// An attempt ended.
+        pub(crate) fn finished(&mut self) {
             self.count = self.count.saturating_add(1);
-            self.last = Some(match outcome {
-                Ok(response) => Last::Status(response.status()),
-                Err(error) => Last::Failed(error_type(error)),
-            });
         }
 
-        /// The last attempt is retried after `wait`.
-        pub(crate) fn retrying(&mut self, wait: Duration) {
+        /// The attempt that ended with `outcome` is retried after `wait`.
+        pub(crate) fn retrying(
+            &mut self,
+            outcome: &reqwest::Result<reqwest::Response>,
+            wait: Duration,
+        ) {
             let wait_ms = wait.as_secs_f64() * 1000.0;
-            match self.last {
-                Some(Last::Status(status)) => tracing::event!(
+            match outcome {
+                Ok(response) => tracing::event!(
                     target: TARGET,
                     Level::INFO,
                     user_apis.attempt = self.count,
-                    http.response.status_code = status.as_u16(),
+                    http.response.status_code = response.status().as_u16(),
                     user_apis.wait_ms = wait_ms,
                     "retrying",
                 ),
-                Some(Last::Failed(kind)) => tracing::event!(
+                Err(error) => tracing::event!(
                     target: TARGET,
                     Level::INFO,
                     user_apis.attempt = self.count,
-                    error.type = kind,
+                    error.type = error_type(error),
                     user_apis.wait_ms = wait_ms,
                     "retrying",
                 ),
-                None => {}
             }
         }
     }
