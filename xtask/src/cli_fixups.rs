@@ -6,6 +6,7 @@
 //! reuse the request an invocation describes. The hand-written side of the contract lives in
 //! `crates/cli/src/support.rs`. Each fixup returns a line per change, which codegen prints.
 
+use crate::code_fixups::self_type_name;
 use quote::{ToTokens, format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -31,22 +32,14 @@ fn cli_impl(file: &mut File) -> Result<&mut ItemImpl, String> {
     file.items
         .iter_mut()
         .find_map(|item| match item {
-            Item::Impl(block) if block.trait_.is_none() && type_name(block) == "Cli" => Some(block),
+            Item::Impl(block)
+                if block.trait_.is_none() && self_type_name(block).unwrap_or_default() == "Cli" =>
+            {
+                Some(block)
+            }
             _ => None,
         })
         .ok_or_else(|| "progenitor's CLI has no `impl Cli`".to_string())
-}
-
-fn type_name(block: &ItemImpl) -> String {
-    match block.self_ty.as_ref() {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// The `CliConfig` trait the hand-written layer implements.

@@ -136,7 +136,8 @@ fn drop_copy(attrs: &mut [Attribute]) -> Result<(), String> {
     Ok(())
 }
 
-fn self_type_name(item: &ItemImpl) -> Option<String> {
+/// The name of the type an `impl` block is for (`GetUser` for `impl<'a> GetUser<'a>`).
+pub(crate) fn self_type_name(item: &ItemImpl) -> Option<String> {
     match item.self_ty.as_ref() {
         syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
@@ -396,8 +397,9 @@ pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, Stri
     )])
 }
 
-/// The Rust name progenitor gives the request builder of a snake_case operationId.
-fn builder_name(operation_id: &str) -> String {
+/// The Rust name progenitor gives the types of a snake_case operationId: its request builder,
+/// and its mock's `When` and `Then` wrappers without their suffix.
+pub(crate) fn builder_name(operation_id: &str) -> String {
     operation_id
         .split('_')
         .map(|word| {
@@ -770,11 +772,7 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
     }
     impl VisitMut for Lean {
         fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
-            let name = match item.self_ty.as_ref() {
-                syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-                _ => None,
-            };
-            self.current = name
+            self.current = self_type_name(item)
                 .and_then(|name| self.string_fields.get(&name).cloned())
                 .unwrap_or_default();
             syn::visit_mut::visit_item_impl_mut(self, item);

@@ -3,6 +3,7 @@
 //!
 //! Each returns a line per change, which codegen prints.
 
+use crate::code_fixups::{builder_name, self_type_name};
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -48,33 +49,6 @@ fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl
             Item::Impl(block) if block.trait_.is_none() => Some(block),
             _ => None,
         }))
-}
-
-fn type_name(block: &ItemImpl) -> String {
-    match block.self_ty.as_ref() {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
-/// The Rust name progenitor gives the wrappers of a snake_case operationId, without the
-/// `When` or `Then` suffix.
-fn pascal_case(operation_id: &str) -> String {
-    operation_id
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 fn method_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut ImplItemFn> {
@@ -310,7 +284,7 @@ pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
         return log;
     };
     for block in blocks {
-        let owner = type_name(block);
+        let owner = self_type_name(block).unwrap_or_default();
         for item in block.items.iter_mut() {
             let ImplItem::Fn(function) = item else {
                 continue;
@@ -345,10 +319,10 @@ pub fn optional_body_matchers(
     let mut log = Vec::new();
     let mut blocks: Vec<&mut ItemImpl> = operation_impls(file)?.collect();
     for operation_id in operation_ids {
-        let name = format!("{}When", pascal_case(operation_id));
+        let name = format!("{}When", builder_name(operation_id));
         let block = blocks
             .iter_mut()
-            .find(|block| type_name(block) == name)
+            .find(|block| self_type_name(block).unwrap_or_default() == name)
             .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
         let body = method_mut(block, "body")
             .ok_or_else(|| format!("{name} has no body matcher for {operation_id}"))?;
@@ -395,10 +369,10 @@ pub fn binary_response_bodies(
     let mut log = Vec::new();
     let mut blocks: Vec<&mut ItemImpl> = operation_impls(file)?.collect();
     for operation_id in operation_ids {
-        let name = format!("{}Then", pascal_case(operation_id));
+        let name = format!("{}Then", builder_name(operation_id));
         let block = blocks
             .iter_mut()
-            .find(|block| type_name(block) == name)
+            .find(|block| self_type_name(block).unwrap_or_default() == name)
             .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
         let mut changed = Vec::new();
         for item in block.items.iter_mut() {
@@ -464,7 +438,7 @@ fn status_of(function: &mut ImplItemFn) -> Option<syn::LitInt> {
 pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, String> {
     let by_type: std::collections::BTreeMap<String, &Route> = routes
         .iter()
-        .map(|route| (pascal_case(&route.operation_id), route))
+        .map(|route| (builder_name(&route.operation_id), route))
         .collect();
     let route_of = |name: &str| -> Result<(&Route, bool), String> {
         let (base, is_when) = match (name.strip_suffix("When"), name.strip_suffix("Then")) {
@@ -503,7 +477,7 @@ pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, 
                 documented += 1;
             }
             Item::Impl(block) if block.trait_.is_none() => {
-                let (route, is_when) = route_of(&type_name(block))?;
+                let (route, is_when) = route_of(&self_type_name(block).unwrap_or_default())?;
                 for member in &mut block.items {
                     let ImplItem::Fn(function) = member else {
                         continue;
