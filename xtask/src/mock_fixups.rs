@@ -51,6 +51,19 @@ fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl
         }))
 }
 
+/// The `impl` block of an operation's `When` or `Then` wrapper (`suffix`), with its type name.
+fn wrapper_impl<'a>(
+    file: &'a mut File,
+    operation_id: &str,
+    suffix: &str,
+) -> Result<(String, &'a mut ItemImpl), String> {
+    let name = format!("{}{suffix}", builder_name(operation_id));
+    let block = operation_impls(file)?
+        .find(|block| self_type_name(block).as_deref() == Some(name.as_str()))
+        .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
+    Ok((name, block))
+}
+
 fn method_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut ImplItemFn> {
     block.items.iter_mut().find_map(|item| match item {
         ImplItem::Fn(function) if function.sig.ident == name => Some(function),
@@ -317,13 +330,8 @@ pub fn optional_body_matchers(
     operation_ids: &[String],
 ) -> Result<Vec<String>, String> {
     let mut log = Vec::new();
-    let mut blocks: Vec<&mut ItemImpl> = operation_impls(file)?.collect();
     for operation_id in operation_ids {
-        let name = format!("{}When", builder_name(operation_id));
-        let block = blocks
-            .iter_mut()
-            .find(|block| self_type_name(block).unwrap_or_default() == name)
-            .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
+        let (name, block) = wrapper_impl(file, operation_id, "When")?;
         let body = method_mut(block, "body")
             .ok_or_else(|| format!("{name} has no body matcher for {operation_id}"))?;
         let ty = match body.sig.inputs.iter().nth(1) {
@@ -367,13 +375,8 @@ pub fn binary_response_bodies(
     operation_ids: &[String],
 ) -> Result<Vec<String>, String> {
     let mut log = Vec::new();
-    let mut blocks: Vec<&mut ItemImpl> = operation_impls(file)?.collect();
     for operation_id in operation_ids {
-        let name = format!("{}Then", builder_name(operation_id));
-        let block = blocks
-            .iter_mut()
-            .find(|block| self_type_name(block).unwrap_or_default() == name)
-            .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
+        let (name, block) = wrapper_impl(file, operation_id, "Then")?;
         let mut changed = Vec::new();
         for item in block.items.iter_mut() {
             let ImplItem::Fn(function) = item else {
