@@ -15,11 +15,13 @@ count() { # variant calls -> instructions
         sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
 }
 declare -A per_call
-for variant in raw generated; do
+for variant in raw configured generated; do
     small=$(count "$variant" 200)
     large=$(count "$variant" 1200)
     per_call[$variant]=$(( (large - small) / 1000 ))
     printf '%-10s %8d instructions per call\n' "$variant" "${per_call[$variant]}"
 done
-awk -v g="${per_call[generated]}" -v r="${per_call[raw]}" \
-    'BEGIN { printf "ratio      %8.3fx (generated / raw)\n", g / r }'
+awk -v g="${per_call[generated]}" -v c="${per_call[configured]}" -v r="${per_call[raw]}" 'BEGIN {
+    printf "ratio      %8.3fx (generated / raw)\n", g / r
+    printf "           %8.3fx (configured / raw: the HTTP client configuration alone)\n", c / r
+}'

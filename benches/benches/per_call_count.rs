@@ -1,9 +1,9 @@
 //! Per-call overhead, counted and timed (issue 7, goal 2): sequential `get_user` calls with
 //! one client on loopback.
 //!
-//! Usage: `per_call_count <raw|generated|interleaved> <N>`.
+//! Usage: `per_call_count <raw|configured|generated|interleaved> <N>`.
 //!
-//! - `raw` and `generated` make `N` calls of one kind, for `scripts/per-call-instructions.sh`
+//! - `raw`, `configured` and `generated` make `N` calls of one kind, for `scripts/per-call-instructions.sh`
 //!   to run under `valgrind --tool=callgrind`. Instruction counts repeat exactly for the same
 //!   binary, whatever else the machine is doing, where the timed `per_call` benchmark moves by
 //!   several percent from run to run. The script subtracts a run of 200 calls from a run of
@@ -35,7 +35,7 @@ fn main() {
     let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
     let calls = |text: String| text.parse::<usize>().ok().filter(|&calls| calls > 0);
     let (Some(variant), Some(calls)) = (args.next(), args.next().and_then(calls)) else {
-        eprintln!("usage: per_call_count <raw|generated|interleaved> <calls>");
+        eprintln!("usage: per_call_count <raw|configured|generated|interleaved> <calls>");
         std::process::exit(2);
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -89,6 +89,7 @@ fn main() {
     match variant.as_str() {
         "generated" => (0..calls).for_each(|_| drop(std::hint::black_box(generated()))),
         "raw" => (0..calls).for_each(|_| drop(std::hint::black_box(raw()))),
+        "configured" => (0..calls).for_each(|_| drop(std::hint::black_box(configured()))),
         "interleaved" => {
             // Open the keep-alive connections and warm every path before timing.
             for _ in 0..200 {
@@ -125,7 +126,7 @@ fn main() {
             );
         }
         other => {
-            eprintln!("unknown variant {other:?}: raw, generated or interleaved");
+            eprintln!("unknown variant {other:?}: raw, configured, generated or interleaved");
             std::process::exit(2);
         }
     }

@@ -86,24 +86,37 @@ where
 }
 
 /// Answers the requests of one keep-alive connection until the client closes it.
+///
+/// The server shares the machine (and, under callgrind, the count) with the client under test,
+/// so it does as little per request as it can: each byte is searched once for the end of the
+/// head, and only the request line is read. Its cost per request does not grow with the
+/// headers a client sends.
 fn connection(mut stream: TcpStream, respond: &dyn Fn(&str) -> Vec<u8>) {
     stream.set_nodelay(true).ok();
+    let end_of_head = memchr::memmem::Finder::new(b"\r\n\r\n");
     let mut buffer = Vec::with_capacity(4096);
     let mut chunk = [0_u8; 4096];
     loop {
         // Read until the end of the request head; the benchmarks send no request bodies.
+        let mut searched = 0;
         let end = loop {
-            if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break end + 4;
+            if let Some(at) = end_of_head.find(&buffer[searched..]) {
+                break searched + at + 4;
             }
+            // The end may straddle this read and the next.
+            searched = buffer.len().saturating_sub(3);
             match stream.read(&mut chunk) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => buffer.extend_from_slice(&chunk[..n]),
             }
         };
         let target = {
-            let head = String::from_utf8_lossy(&buffer[..end]);
-            head.split(' ').nth(1).unwrap_or("/").to_string()
+            let line = buffer[..end]
+                .split(|&byte| byte == b'\r')
+                .next()
+                .unwrap_or(&[]);
+            let target = line.split(|&byte| byte == b' ').nth(1).unwrap_or(b"/");
+            String::from_utf8_lossy(target).into_owned()
         };
         buffer.drain(..end);
         if stream.write_all(&respond(&target)).is_err() {
