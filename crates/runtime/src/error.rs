@@ -273,22 +273,26 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// the response to the caller. Other bodies (images, HTML error pages) are left unread. A body
 /// announced or found to be longer than `limit` is not read further: only its start is kept,
 /// and [`decode`] reports [`InvalidResponseCause::TooLarge`].
-pub(crate) async fn buffer_json(
+// An `async` block, not an `async fn`, which would hold the response twice: see
+// `RetryPolicy::execute_buffered`.
+pub(crate) fn buffer_json(
     mut response: reqwest::Response,
     limit: usize,
-) -> reqwest::Result<reqwest::Response> {
-    if !is_json(response.headers()) {
-        return Ok(response);
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    async move {
+        if !is_json(response.headers()) {
+            return Ok(response);
+        }
+        let (body, truncated) = match read_up_to(&mut response, limit).await {
+            Ok(Limited::Whole(body)) => (body, false),
+            Ok(Limited::TooLong { start }) => (start, true),
+            Err((_, error)) => return Err(error),
+        };
+        response
+            .extensions_mut()
+            .insert(Buffered { body, truncated });
+        Ok(response)
     }
-    let (body, truncated) = match read_up_to(&mut response, limit).await {
-        Ok(Limited::Whole(body)) => (body, false),
-        Ok(Limited::TooLong { start }) => (start, true),
-        Err((_, error)) => return Err(error),
-    };
-    response
-        .extensions_mut()
-        .insert(Buffered { body, truncated });
-    Ok(response)
 }
 
 /// `response` with a body that can be read: the body [`buffer_json`] kept, when it read one

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use backon::{BackoffBuilder, ExponentialBuilder};
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
@@ -103,7 +103,7 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    fn backoff(&self) -> impl Iterator<Item = Duration> {
+    fn backoff(&self) -> ExponentialBackoff {
         ExponentialBuilder::default()
             .with_min_delay(self.initial_backoff)
             .with_max_delay(self.max_backoff)
@@ -115,62 +115,80 @@ impl RetryPolicy {
     /// Sends `request`, retrying as this policy allows; returns the last response or error.
     ///
     /// A response with an error status is returned as `Ok`, for the caller to decode.
-    pub async fn execute(
+    pub fn execute(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.execute_buffered(client, request, None).await
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.execute_buffered(client, request, None)
     }
 
     /// Like [`execute`](Self::execute), and with `buffer_json = Some(limit)` also reads a JSON
     /// response body of up to `limit` bytes before returning, so that a connection that drops
     /// in the middle of the body is retried like one that drops before the answer.
-    pub(crate) async fn execute_buffered(
+    //
+    // Every generated call holds this future and moves it between layers, so its size is part
+    // of each call's cost. Hence an `async` block rather than an `async fn` (which would keep
+    // the request twice, as argument and as local), one request slot (the copy for the next
+    // attempt replaces the one sent), and the backoff schedule boxed when a first retry needs
+    // it.
+    pub(crate) fn execute_buffered(
         &self,
         client: &reqwest::Client,
         mut request: reqwest::Request,
         buffer_json: Option<usize>,
-    ) -> reqwest::Result<reqwest::Response> {
-        let idempotent = is_idempotent(request.method());
-        // Built when the first retry is due: most requests succeed at once.
-        let mut delays = None;
-        let mut waited = Duration::ZERO;
-        let mut attempts = crate::trace::Attempts::start();
-        loop {
-            // The copy a retry would send. A request whose body is a stream cannot be copied,
-            // and so cannot be retried; with a single attempt allowed, no copy is needed.
-            let spare = if self.max_attempts > 1 {
-                copy_request(&request)
-            } else {
-                None
-            };
-            let outcome = match (buffer_json, client.execute(request).await) {
-                (Some(limit), Ok(response)) => crate::error::buffer_json(response, limit).await,
-                (_, outcome) => outcome,
-            };
-            attempts.finished();
-            let Some(next) = spare else { return outcome };
-            let server_wait = match &outcome {
-                Ok(response) if should_retry_status(response.status(), idempotent) => {
-                    self.server_wait(response.headers(), SystemTime::now())
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        async move {
+            let idempotent = is_idempotent(request.method());
+            let mut delays: Option<Box<ExponentialBackoff>> = None;
+            let mut waited = Duration::ZERO;
+            let mut attempts = crate::trace::Attempts::start();
+            loop {
+                // Each attempt that may be retried sends the request and keeps a copy for the
+                // next one. (A temporary, not a local, so the future needs no slot for it.)
+                let sent = match self.copy_for_retry(&request) {
+                    Some(copy) => std::mem::replace(&mut request, copy),
+                    None => break,
+                };
+                let outcome = attempt(client, sent, buffer_json).await;
+                attempts.finished();
+                let server_wait = match &outcome {
+                    Ok(response) if should_retry_status(response.status(), idempotent) => {
+                        self.server_wait(response.headers(), SystemTime::now())
+                    }
+                    Err(error) if should_retry_error(error, idempotent) => None,
+                    _ => return outcome,
+                };
+                let Some(backoff) = delays
+                    .get_or_insert_with(|| Box::new(self.backoff()))
+                    .next()
+                else {
+                    return outcome;
+                };
+                let wait = server_wait.unwrap_or(backoff);
+                if waited.saturating_add(wait) > self.max_total_wait {
+                    return outcome;
                 }
-                Err(error) if should_retry_error(error, idempotent) => None,
-                _ => return outcome,
-            };
-            let Some(backoff) = delays.get_or_insert_with(|| self.backoff()).next() else {
-                return outcome;
-            };
-            let wait = server_wait.unwrap_or(backoff);
-            if waited.saturating_add(wait) > self.max_total_wait {
-                return outcome;
+                attempts.retrying(&outcome, wait);
+                // Release the connection before sleeping.
+                drop(outcome);
+                tokio::time::sleep(wait).await;
+                waited += wait;
             }
-            attempts.retrying(&outcome, wait);
-            // Release the connection before sleeping.
-            drop(outcome);
-            tokio::time::sleep(wait).await;
-            waited += wait;
-            request = next;
+            // No copy, so no retry: a single attempt is allowed, or the body is a stream.
+            let outcome = attempt(client, request, buffer_json).await;
+            attempts.finished();
+            outcome
+        }
+    }
+
+    /// The copy of `request` a retry would send: `None` when no retry is allowed, or when the
+    /// body is a stream, which cannot be copied.
+    fn copy_for_retry(&self, request: &reqwest::Request) -> Option<reqwest::Request> {
+        if self.max_attempts > 1 {
+            copy_request(request)
+        } else {
+            None
         }
     }
 
@@ -196,6 +214,22 @@ impl RetryPolicy {
                     UNIX_EPOCH.checked_add(Duration::from_secs(text(name)?.parse().ok()?))?;
                 Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
             }
+        }
+    }
+}
+
+/// One attempt: sends `request` and, with `buffer_json = Some(limit)`, reads a JSON body.
+fn attempt(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    buffer_json: Option<usize>,
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    let sent = client.execute(request);
+    async move {
+        let response = sent.await?;
+        match buffer_json {
+            Some(limit) => crate::error::buffer_json(response, limit).await,
+            None => Ok(response),
         }
     }
 }
