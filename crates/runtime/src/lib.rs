@@ -110,40 +110,45 @@ pub fn path_segment<E>(value: &str) -> Result<std::borrow::Cow<'_, str>, Error<E
             "a path parameter is {value:?}, which would change the path"
         ))),
         // Ids rarely need encoding: one pass over the bytes tells, before any copy.
-        _ if value
-            .bytes()
-            .all(|byte| byte.is_ascii() && !needs_encoding(byte)) =>
-        {
+        _ if value.bytes().all(|byte| KEPT[usize::from(byte)]) => {
             Ok(std::borrow::Cow::Borrowed(value))
         }
         _ => Ok(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).into()),
     }
 }
 
-/// Whether [`PATH_SEGMENT`] holds this ASCII byte (the unit test checks every byte).
-fn needs_encoding(byte: u8) -> bool {
-    byte.is_ascii_control()
-        || matches!(
-            byte,
-            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'\\' | b'%'
-        )
-}
+/// The printable ASCII characters [`path_segment`] percent-encodes, besides controls and
+/// non-ASCII: `` ␠ " # < > ? ` { } / \ % ``. [`PATH_SEGMENT`] and [`KEPT`] are both made
+/// from this list.
+const ENCODED: &[u8] = b" \"#<>?`{}/\\%";
 
-/// What [`path_segment`] percent-encodes: controls, non-ASCII (always), and
-/// `` ␠ " # < > ? ` { } / \ % ``.
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'\\')
-    .add(b'%');
+/// What [`path_segment`] percent-encodes: controls, non-ASCII and [`ENCODED`].
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &{
+    let mut set = percent_encoding::CONTROLS.add(ENCODED[0]);
+    let mut i = 1;
+    while i < ENCODED.len() {
+        set = set.add(ENCODED[i]);
+        i += 1;
+    }
+    set
+};
+
+/// The bytes [`PATH_SEGMENT`] leaves alone, as a table: printable ASCII but [`ENCODED`]. One
+/// lookup per byte tells whether a value can be borrowed as it is.
+const KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut byte = b' ';
+    while byte <= b'~' {
+        kept[byte as usize] = true;
+        byte += 1;
+    }
+    let mut i = 0;
+    while i < ENCODED.len() {
+        kept[ENCODED[i] as usize] = false;
+        i += 1;
+    }
+    kept
+};
 
 /// A client that could not be built from its configuration.
 #[derive(Debug, thiserror::Error)]
