@@ -4,7 +4,7 @@
 use std::fmt;
 
 use bytes::Bytes;
-use progenitor_client::{OperationInfo, ResponseValue};
+use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use serde::de::DeserializeOwned;
@@ -275,6 +275,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// and [`decode`] reports [`InvalidResponseCause::TooLarge`].
 // An `async` block, not an `async fn`, which would hold the response twice: see
 // `RetryPolicy::execute_buffered`.
+#[allow(clippy::manual_async_fn)] // Deliberately not an `async fn`: see above.
 pub(crate) fn buffer_json(
     mut response: reqwest::Response,
     limit: usize,
@@ -325,52 +326,58 @@ pub(crate) fn readable(mut response: reqwest::Response) -> reqwest::Response {
 }
 
 /// Reads and decodes a JSON response body of at most `limit` bytes.
-pub(crate) async fn decode<T: DeserializeOwned, E>(
+// An `async` block, not an `async fn`, which would hold the response twice: see
+// `RetryPolicy::execute_buffered`.
+#[allow(clippy::manual_async_fn)] // Deliberately not an `async fn`: see above.
+pub(crate) fn decode<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
-    info: &OperationInfo,
+    operation: &'static str,
     limit: usize,
-) -> Result<ResponseValue<T>, Error<E>> {
-    let status = response.status();
-    // Taken, not copied: the body is read through the response's own body, not its headers.
-    let headers = std::mem::take(response.headers_mut());
-    let invalid = |headers: &HeaderMap, body: Bytes, cause| {
-        Error::InvalidResponse(Box::new(InvalidResponse {
-            operation: info.operation_id,
-            status,
-            content_type: headers
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
-            body: body.slice(..body.len().min(KEPT_BODY_BYTES)),
-            cause,
-        }))
-    };
-    let too_large = InvalidResponseCause::TooLarge { limit };
-    let body = match response.extensions_mut().remove::<Buffered>() {
-        // `buffer_json` already read the body, and stopped at the limit if it had to.
-        Some(Buffered {
-            body,
-            truncated: true,
-        }) => return Err(invalid(&headers, body, too_large)),
-        Some(Buffered {
-            body,
-            truncated: false,
-        }) => body,
-        None => match read_up_to(&mut response, limit).await {
-            Ok(Limited::Whole(body)) => body,
-            Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),
-            Err((partial, error)) => {
-                return Err(invalid(
-                    &headers,
-                    partial,
-                    InvalidResponseCause::Read(error),
-                ));
-            }
-        },
-    };
-    match serde_json::from_slice(&body) {
-        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(error) => Err(invalid(&headers, body, InvalidResponseCause::Decode(error))),
+) -> impl Future<Output = Result<ResponseValue<T>, Error<E>>> {
+    async move {
+        let status = response.status();
+        // Taken, not copied: the body is read through the response's own body, not its
+        // headers.
+        let headers = std::mem::take(response.headers_mut());
+        let invalid = |headers: &HeaderMap, body: Bytes, cause| {
+            Error::InvalidResponse(Box::new(InvalidResponse {
+                operation,
+                status,
+                content_type: headers
+                    .get(CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                body: body.slice(..body.len().min(KEPT_BODY_BYTES)),
+                cause,
+            }))
+        };
+        let too_large = InvalidResponseCause::TooLarge { limit };
+        let body = match response.extensions_mut().remove::<Buffered>() {
+            // `buffer_json` already read the body, and stopped at the limit if it had to.
+            Some(Buffered {
+                body,
+                truncated: true,
+            }) => return Err(invalid(&headers, body, too_large)),
+            Some(Buffered {
+                body,
+                truncated: false,
+            }) => body,
+            None => match read_up_to(&mut response, limit).await {
+                Ok(Limited::Whole(body)) => body,
+                Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),
+                Err((partial, error)) => {
+                    return Err(invalid(
+                        &headers,
+                        partial,
+                        InvalidResponseCause::Read(error),
+                    ));
+                }
+            },
+        };
+        match serde_json::from_slice(&body) {
+            Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+            Err(error) => Err(invalid(&headers, body, InvalidResponseCause::Decode(error))),
+        }
     }
 }
 

@@ -217,12 +217,12 @@ impl Runtime {
     /// [`Error::InvalidResponse`] when the body is too long, unreadable or not the expected JSON.
     // The error type is the one every generated operation returns, large or not.
     #[allow(clippy::result_large_err)]
-    pub async fn decode<T: serde::de::DeserializeOwned, E>(
+    pub fn decode<T: serde::de::DeserializeOwned, E>(
         &self,
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
-    ) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
-        error::decode(response, info, self.max_body_size).await
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
+        error::decode(response, info.operation_id, self.max_body_size)
     }
 
     /// The retry policy in force.

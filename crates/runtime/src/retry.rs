@@ -132,10 +132,11 @@ impl RetryPolicy {
     // the request twice, as argument and as local), one request slot (the copy for the next
     // attempt replaces the one sent), and the backoff schedule boxed when a first retry needs
     // it.
+    #[allow(clippy::manual_async_fn)] // Deliberately not an `async fn`: see above.
     pub(crate) fn execute_buffered(
         &self,
         client: &reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         buffer_json: Option<usize>,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         async move {
@@ -144,11 +145,10 @@ impl RetryPolicy {
             let mut waited = Duration::ZERO;
             let mut attempts = crate::trace::Attempts::start();
             loop {
-                // Each attempt that may be retried sends the request and keeps a copy for the
-                // next one. (A temporary, not a local, so the future needs no slot for it.)
-                let sent = match self.copy_for_retry(&request) {
-                    Some(copy) => std::mem::replace(&mut request, copy),
-                    None => break,
+                // Each attempt that may be retried sends a copy, keeping the request for the
+                // next one.
+                let Some(sent) = self.copy_for_retry(&request) else {
+                    break;
                 };
                 let outcome = attempt(client, sent, buffer_json).await;
                 attempts.finished();
@@ -234,13 +234,14 @@ fn attempt(
     }
 }
 
-/// A copy of `request` for a retry: `None` when its body is a stream, which cannot be copied.
+/// A copy of `request` to send: `None` when its body is a stream, which cannot be copied.
 ///
-/// `Request::try_clone` also copies the request's extension map, allocating it (to set the
-/// timeout) and then replacing it; that was the largest single cost of a call's retry set-up.
-/// A request built with reqwest's `RequestBuilder`, as every generated operation's is, keeps
-/// nothing there but its timeout, which is copied here. (The other extensions of a request
-/// converted from an `http::Request` are not carried to a retry.)
+/// The copy carries everything reqwest reads from a request: method, URL, headers, version,
+/// body and timeout. `Request::try_clone` also copies the request's extension map, allocating
+/// it (to set the timeout) and then replacing it; that was the largest single cost of a call's
+/// retry set-up. reqwest keeps nothing in that map but the timeout, which is copied here, and
+/// does not pass it on to the connection. (Other extensions, which only a request converted
+/// from an `http::Request` can hold, are not copied: reqwest would not read them either.)
 fn copy_request(request: &reqwest::Request) -> Option<reqwest::Request> {
     if request.body().is_some() {
         return request.try_clone();
