@@ -965,6 +965,112 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
     )])
 }
 
+/// Ends the hooks' borrows of the request and of the result in blocks of their own, so that
+/// each operation's future keeps neither once it is past them.
+///
+/// progenitor writes `let mut request = ...; let info = ...; client.pre(&mut request, &info)
+/// .await?; let result = client.exec(request, &info).await; client.post(&result, &info)
+/// .await?; let response = result?;`. A local that was borrowed keeps its place in the future
+/// to the end of the function, moved out or not, and every layer above moves that future
+/// whole: here the request (264 bytes) and the result (136) rode along to the end of every
+/// call. Now `let request = { ...; pre; request }; let response = { exec; post; result? };`:
+/// the same statements in the same order, each borrowed local dying with its block.
+pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
+    struct Scope {
+        scoped: usize,
+        problem: Option<String>,
+    }
+    impl VisitMut for Scope {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let text = |stmt: &syn::Stmt| quote!(#stmt).to_string();
+            let Some(pre) = block
+                .stmts
+                .iter()
+                .position(|stmt| text(stmt) == "client . pre (& mut request , & info) . await ? ;")
+            else {
+                return;
+            };
+            let is_build = |stmt: &syn::Stmt| {
+                text(stmt)
+                    .trim_start_matches("# [allow (unused_mut)] ")
+                    .starts_with("let mut request = client . client .")
+            };
+            let is_info = |stmt: &syn::Stmt| text(stmt).starts_with("let info = OperationInfo {");
+            let Some(build) = block.stmts[..pre].iter().rposition(is_build) else {
+                self.problem =
+                    Some("an operation calls `pre` on a request it did not build".into());
+                return;
+            };
+            // Between building the request and `pre`: the operation info and, for an optional
+            // body, the statements that set it; no other binding whose scope would change.
+            let between = &block.stmts[build + 1..pre];
+            let infos = between.iter().filter(|stmt| is_info(stmt)).count();
+            let other_bindings = between
+                .iter()
+                .any(|stmt| !is_info(stmt) && matches!(stmt, syn::Stmt::Local(_)));
+            let after = [
+                "let result = client . exec (request , & info) . await ;",
+                "client . post (& result , & info) . await ? ;",
+                "let response = result ? ;",
+            ];
+            let after_ok = after.iter().enumerate().all(|(i, expected)| {
+                block
+                    .stmts
+                    .get(pre + 1 + i)
+                    .is_some_and(|stmt| text(stmt) == *expected)
+            });
+            if infos != 1 || other_bindings || !after_ok {
+                self.problem = Some(format!(
+                    "an operation calls its hooks in another shape: {}",
+                    block.stmts[build..]
+                        .iter()
+                        .map(text)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+                return;
+            }
+            let mut taken: Vec<syn::Stmt> = block.stmts.drain(build..=pre + 3).collect();
+            let (exec, post) = (taken.remove(taken.len() - 3), taken.remove(taken.len() - 2));
+            taken.pop(); // `let response = result?;`
+            let info = taken.remove(taken.iter().position(is_info).unwrap_or_default());
+            // `taken` now runs from building the request to `pre`.
+            let scoped: [syn::Stmt; 3] = [
+                info,
+                parse_quote! {
+                    let request = {
+                        #(#taken)*
+                        request
+                    };
+                },
+                parse_quote! {
+                    let response = {
+                        #exec
+                        #post
+                        result?
+                    };
+                },
+            ];
+            block.stmts.splice(build..build, scoped);
+            self.scoped += 1;
+        }
+    }
+
+    let mut scope = Scope {
+        scoped: 0,
+        problem: None,
+    };
+    scope.visit_file_mut(file);
+    if let Some(problem) = scope.problem {
+        return Err(format!("scope_hook_borrows: {problem}"));
+    }
+    Ok(vec![format!(
+        "scope_hook_borrows: {} operations end the hooks' borrows of the request and the result in blocks",
+        scope.scoped
+    )])
+}
+
 /// The initialiser of `let <name> = ...;`, when `stmt` is that statement.
 fn init_of<'a>(stmt: &'a mut syn::Stmt, name: &str) -> Option<&'a mut Expr> {
     let syn::Stmt::Local(local) = stmt else {
@@ -1107,6 +1213,91 @@ mod tests {
         assert_eq!(
             prettyplease::unparse(&file),
             prettyplease::unparse(&expected)
+        );
+    }
+
+    #[test]
+    fn hook_borrows_end_in_blocks_of_their_own() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> SetPassword<'a> {
+                    pub async fn send(self) {
+                        let url = [client.baseurl.as_str(), "/users"].concat();
+                        #[allow(unused_mut)]
+                        let mut request = client.client.post(url).build()?;
+                        let info = OperationInfo { operation_id: "set_password" };
+                        if let Some(body) = &body {
+                            *request.body_mut() = Some(body.clone().into());
+                        }
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        match response.status().as_u16() {
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        let log = scope_hook_borrows(&mut file).expect("applies");
+        assert_eq!(
+            log,
+            [
+                "scope_hook_borrows: 1 operations end the hooks' borrows of the request and the result in blocks"
+            ]
+        );
+        let expected: File = parse_quote! {
+            pub mod builder {
+                impl<'a> SetPassword<'a> {
+                    pub async fn send(self) {
+                        let url = [client.baseurl.as_str(), "/users"].concat();
+                        let info = OperationInfo { operation_id: "set_password" };
+                        let request = {
+                            #[allow(unused_mut)]
+                            let mut request = client.client.post(url).build()?;
+                            if let Some(body) = &body {
+                                *request.body_mut() = Some(body.clone().into());
+                            }
+                            client.pre(&mut request, &info).await?;
+                            request
+                        };
+                        let response = {
+                            let result = client.exec(request, &info).await;
+                            client.post(&result, &info).await?;
+                            result?
+                        };
+                        match response.status().as_u16() {
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+
+        // Another shape is a failure, not a silent skip.
+        let mut other: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) {
+                        #[allow(unused_mut)]
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_user" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        let response = result?;
+                    }
+                }
+            }
+        };
+        let error = scope_hook_borrows(&mut other).expect_err("refused");
+        assert!(
+            error.starts_with("scope_hook_borrows: an operation calls its hooks in another shape"),
+            "{error}"
         );
     }
 

@@ -185,6 +185,7 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
         &mut file,
         &optional_body_operations(spec),
     )?);
+    log.extend(code_fixups::scope_hook_borrows(&mut file)?);
     log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
     log.extend(code_fixups::add_path_templates(&mut file, &routes(spec)));
     log.extend(code_fixups::docs::document_enum_variants(

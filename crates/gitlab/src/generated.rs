@@ -9044,79 +9044,91 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("active", &active))
-                .query(&progenitor_client::QueryParam::new("admins", &admins))
-                .query(&progenitor_client::QueryParam::new("auditors", &auditors))
-                .query(&progenitor_client::QueryParam::new("blocked", &blocked))
-                .query(
-                    &progenitor_client::QueryParam::new("created_after", &created_after),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "created_before",
-                        &created_before,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "exclude_external",
-                        &exclude_external,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "exclude_internal",
-                        &exclude_internal,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("extern_uid", &extern_uid))
-                .query(&progenitor_client::QueryParam::new("external", &external))
-                .query(&progenitor_client::QueryParam::new("order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("provider", &provider))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "saml_provider_id",
-                        &saml_provider_id,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("search", &search))
-                .query(&progenitor_client::QueryParam::new("skip_ldap", &skip_ldap))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("two_factor", &two_factor))
-                .query(&progenitor_client::QueryParam::new("username", &username))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "with_custom_attributes",
-                        &with_custom_attributes,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "without_project_bots",
-                        &without_project_bots,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "without_projects",
-                        &without_projects,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("active", &active))
+                    .query(&progenitor_client::QueryParam::new("admins", &admins))
+                    .query(&progenitor_client::QueryParam::new("auditors", &auditors))
+                    .query(&progenitor_client::QueryParam::new("blocked", &blocked))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "created_after",
+                            &created_after,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "created_before",
+                            &created_before,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "exclude_external",
+                            &exclude_external,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "exclude_internal",
+                            &exclude_internal,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("extern_uid", &extern_uid),
+                    )
+                    .query(&progenitor_client::QueryParam::new("external", &external))
+                    .query(&progenitor_client::QueryParam::new("order_by", &order_by))
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .query(&progenitor_client::QueryParam::new("provider", &provider))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "saml_provider_id",
+                            &saml_provider_id,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("search", &search))
+                    .query(&progenitor_client::QueryParam::new("skip_ldap", &skip_ldap))
+                    .query(&progenitor_client::QueryParam::new("sort", &sort))
+                    .query(
+                        &progenitor_client::QueryParam::new("two_factor", &two_factor),
+                    )
+                    .query(&progenitor_client::QueryParam::new("username", &username))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "with_custom_attributes",
+                            &with_custom_attributes,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "without_project_bots",
+                            &without_project_bots,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "without_projects",
+                            &without_projects,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9216,20 +9228,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9343,25 +9360,30 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "with_custom_attributes",
-                        &with_custom_attributes,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "with_custom_attributes",
+                            &with_custom_attributes,
+                        ),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9491,20 +9513,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9618,20 +9645,27 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .query(&progenitor_client::QueryParam::new("hard_delete", &hard_delete))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .query(
+                        &progenitor_client::QueryParam::new("hard_delete", &hard_delete),
+                    )
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
@@ -9732,15 +9766,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -9831,15 +9870,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "approve_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -9940,15 +9984,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_associations_count",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -10039,15 +10088,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "ban_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -10138,15 +10192,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "block_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -10242,15 +10301,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "list_user_custom_attributes",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -10371,15 +10435,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -10537,20 +10606,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "set_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10674,15 +10748,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -10773,15 +10852,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -10872,15 +10956,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.patch(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "disable_user_two_factor",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.patch(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
@@ -11015,21 +11104,26 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_emails",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -11155,20 +11249,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "add_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11289,15 +11388,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -11390,15 +11494,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "follow_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11533,21 +11642,26 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_followers",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -11677,21 +11791,26 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_following",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -11821,21 +11940,26 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_gpg_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -11961,20 +12085,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "add_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12097,15 +12226,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -12221,15 +12355,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -12346,15 +12485,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 202u16 => Ok(ResponseValue::empty(response)),
@@ -12474,15 +12618,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_identity",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -12600,15 +12749,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -12724,15 +12878,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -12823,15 +12982,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "reject_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 201u16 => Ok(ResponseValue::empty(response)),
@@ -12928,15 +13092,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unban_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -13027,15 +13196,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unblock_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -13128,15 +13302,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unfollow_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -13282,22 +13461,27 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_impersonation_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .query(&progenitor_client::QueryParam::new("state", &state))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13435,20 +13619,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13577,15 +13766,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -13707,15 +13901,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -13848,21 +14047,26 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_ssh_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -13988,20 +14192,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "add_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -14152,22 +14361,27 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_memberships",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .query(&progenitor_client::QueryParam::new("type", &type_))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -14308,20 +14522,25 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_personal_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -14464,21 +14683,26 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_project_deploy_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -14574,15 +14798,20 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_status",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {

@@ -7768,25 +7768,30 @@ pub mod builder {
                 "/convert_to_user",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "set_system_admin",
-                        &set_system_admin,
-                    ),
-                )
-                .build()?;
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "set_system_admin",
+                            &set_system_admin,
+                        ),
+                    )
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8114,48 +8119,65 @@ pub mod builder {
                 "/api/v4/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("active", &active))
-                .query(
-                    &progenitor_client::QueryParam::new("channel_roles", &channel_roles),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "group_constrained",
-                        &group_constrained,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("in_channel", &in_channel))
-                .query(&progenitor_client::QueryParam::new("in_group", &in_group))
-                .query(&progenitor_client::QueryParam::new("in_team", &in_team))
-                .query(&progenitor_client::QueryParam::new("inactive", &inactive))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "not_in_channel",
-                        &not_in_channel,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("not_in_team", &not_in_team))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .query(&progenitor_client::QueryParam::new("role", &role))
-                .query(&progenitor_client::QueryParam::new("roles", &roles))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("team_roles", &team_roles))
-                .query(
-                    &progenitor_client::QueryParam::new("without_team", &without_team),
-                )
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("active", &active))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "channel_roles",
+                            &channel_roles,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "group_constrained",
+                            &group_constrained,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("in_channel", &in_channel),
+                    )
+                    .query(&progenitor_client::QueryParam::new("in_group", &in_group))
+                    .query(&progenitor_client::QueryParam::new("in_team", &in_team))
+                    .query(&progenitor_client::QueryParam::new("inactive", &inactive))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "not_in_channel",
+                            &not_in_channel,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("not_in_team", &not_in_team),
+                    )
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .query(&progenitor_client::QueryParam::new("role", &role))
+                    .query(&progenitor_client::QueryParam::new("roles", &roles))
+                    .query(&progenitor_client::QueryParam::new("sort", &sort))
+                    .query(
+                        &progenitor_client::QueryParam::new("team_roles", &team_roles),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "without_team",
+                            &without_team,
+                        ),
+                    )
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8259,21 +8281,26 @@ pub mod builder {
                 "/api/v4/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("iid", &iid))
-                .query(&progenitor_client::QueryParam::new("t", &t))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("iid", &iid))
+                    .query(&progenitor_client::QueryParam::new("t", &t))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8312,15 +8339,20 @@ pub mod builder {
                 "/api/v4/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 403u16 => {
@@ -8434,22 +8466,29 @@ pub mod builder {
                 "/api/v4/users/autocomplete",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("channel_id", &channel_id))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("team_id", &team_id))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(
+                        &progenitor_client::QueryParam::new("channel_id", &channel_id),
+                    )
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("name", &name))
+                    .query(&progenitor_client::QueryParam::new("team_id", &team_id))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8528,15 +8567,20 @@ pub mod builder {
                 "/api/v4/users/email/verify",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8603,15 +8647,20 @@ pub mod builder {
                 "/api/v4/users/email/verify/send",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8675,15 +8724,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&email)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8759,15 +8813,20 @@ pub mod builder {
                 "/api/v4/users/group_channels",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8850,20 +8909,25 @@ pub mod builder {
                 "/api/v4/users/ids",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("since", &since))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("since", &since))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -8905,15 +8969,20 @@ pub mod builder {
                 "/api/v4/users/known",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -8974,15 +9043,20 @@ pub mod builder {
                 "/api/v4/users/login",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "login",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 201u16 => client.inner.decode(response, &info).await,
@@ -9052,15 +9126,24 @@ pub mod builder {
                 "/api/v4/users/login/cws",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).form_urlencoded(&body)?.build()?;
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .form_urlencoded(&body)?
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
@@ -9137,15 +9220,20 @@ pub mod builder {
                 "/api/v4/users/login/switch",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9199,15 +9287,20 @@ pub mod builder {
                 "/api/v4/users/logout",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "logout",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 201u16 => client.inner.decode(response, &info).await,
@@ -9274,15 +9367,20 @@ pub mod builder {
                 "/api/v4/users/mfa",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9349,15 +9447,20 @@ pub mod builder {
                 "/api/v4/users/migrate_auth/ldap",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9439,15 +9542,20 @@ pub mod builder {
                 "/api/v4/users/migrate_auth/saml",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9529,15 +9637,20 @@ pub mod builder {
                 "/api/v4/users/password/reset",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9614,15 +9727,20 @@ pub mod builder {
                 "/api/v4/users/password/reset/send",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9700,15 +9818,20 @@ pub mod builder {
                 "/api/v4/users/search",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "search_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9779,15 +9902,20 @@ pub mod builder {
                 "/api/v4/users/sessions/device",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9826,15 +9954,20 @@ pub mod builder {
                 "/api/v4/users/sessions/revoke/all",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -9873,15 +10006,20 @@ pub mod builder {
                 "/api/v4/users/stats",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10056,34 +10194,49 @@ pub mod builder {
                 "/api/v4/users/stats/filtered",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(
-                    &progenitor_client::QueryParam::new("channel_roles", &channel_roles),
-                )
-                .query(&progenitor_client::QueryParam::new("in_channel", &in_channel))
-                .query(&progenitor_client::QueryParam::new("in_team", &in_team))
-                .query(
-                    &progenitor_client::QueryParam::new("include_bots", &include_bots),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "include_deleted",
-                        &include_deleted,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("roles", &roles))
-                .query(&progenitor_client::QueryParam::new("team_roles", &team_roles))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "channel_roles",
+                            &channel_roles,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new("in_channel", &in_channel),
+                    )
+                    .query(&progenitor_client::QueryParam::new("in_team", &in_team))
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "include_bots",
+                            &include_bots,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "include_deleted",
+                            &include_deleted,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("roles", &roles))
+                    .query(
+                        &progenitor_client::QueryParam::new("team_roles", &team_roles),
+                    )
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10165,20 +10318,25 @@ pub mod builder {
                 "/api/v4/users/tokens",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10255,15 +10413,20 @@ pub mod builder {
                 "/api/v4/users/tokens/disable",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10340,15 +10503,20 @@ pub mod builder {
                 "/api/v4/users/tokens/enable",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10425,15 +10593,20 @@ pub mod builder {
                 "/api/v4/users/tokens/revoke",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10511,15 +10684,20 @@ pub mod builder {
                 "/api/v4/users/tokens/search",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10593,15 +10771,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&token_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10680,15 +10863,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&username)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10762,15 +10950,20 @@ pub mod builder {
                 "/api/v4/users/usernames",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10839,15 +11032,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -10948,15 +11146,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11030,15 +11233,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11149,15 +11357,20 @@ pub mod builder {
                 "/active",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11235,15 +11448,20 @@ pub mod builder {
                 "/audits",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11349,15 +11567,20 @@ pub mod builder {
                 "/auth",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11468,20 +11691,25 @@ pub mod builder {
                 "/channel_members",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11556,15 +11784,20 @@ pub mod builder {
                 "/convert_to_bot",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11644,15 +11877,20 @@ pub mod builder {
                 "/demote",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11737,15 +11975,20 @@ pub mod builder {
                 "/email/verify/member",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -11834,23 +12077,28 @@ pub mod builder {
                 "/image",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("*/*"),
-                )
-                .query(&progenitor_client::QueryParam::new("_", &x))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("*/*"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("_", &x))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -11935,15 +12183,20 @@ pub mod builder {
                 "/image",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12028,22 +12281,27 @@ pub mod builder {
                 "/image/default",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("*/*"),
-                )
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("*/*"),
+                    )
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -12155,15 +12413,20 @@ pub mod builder {
                 "/mfa",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12243,15 +12506,20 @@ pub mod builder {
                 "/mfa/generate",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12369,15 +12637,20 @@ pub mod builder {
                 "/password",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12479,15 +12752,20 @@ pub mod builder {
                 "/patch",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12562,15 +12840,20 @@ pub mod builder {
                 "/promote",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12684,15 +12967,20 @@ pub mod builder {
                 "/roles",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12770,15 +13058,20 @@ pub mod builder {
                 "/sessions",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12880,15 +13173,20 @@ pub mod builder {
                 "/sessions/revoke",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -12963,15 +13261,20 @@ pub mod builder {
                 "/sessions/revoke/all",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13046,15 +13349,20 @@ pub mod builder {
                 "/terms_of_service",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13164,15 +13472,20 @@ pub mod builder {
                 "/terms_of_service",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13278,20 +13591,25 @@ pub mod builder {
                 "/tokens",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13399,15 +13717,20 @@ pub mod builder {
                 "/tokens",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 201u16 => client.inner.decode(response, &info).await,
@@ -13508,15 +13831,20 @@ pub mod builder {
                 "/typing",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -13594,15 +13922,20 @@ pub mod builder {
                 "/uploads",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {

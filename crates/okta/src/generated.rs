@@ -4221,25 +4221,30 @@ pub mod builder {
                 "/api/v1/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("expand", &expand))
-                .query(&progenitor_client::QueryParam::new("filter", &filter))
-                .query(&progenitor_client::QueryParam::new("format", &format))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .query(&progenitor_client::QueryParam::new("search", &search))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("expand", &expand))
+                    .query(&progenitor_client::QueryParam::new("filter", &filter))
+                    .query(&progenitor_client::QueryParam::new("format", &format))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("q", &q))
+                    .query(&progenitor_client::QueryParam::new("search", &search))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -4361,22 +4366,27 @@ pub mod builder {
                 "/api/v1/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("activate", &activate))
-                .query(&progenitor_client::QueryParam::new("nextLogin", &next_login))
-                .query(&progenitor_client::QueryParam::new("provider", &provider))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("activate", &activate))
+                    .query(&progenitor_client::QueryParam::new("nextLogin", &next_login))
+                    .query(&progenitor_client::QueryParam::new("provider", &provider))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -4455,15 +4465,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -4569,15 +4584,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -4673,19 +4693,24 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -4783,19 +4808,24 @@ pub mod builder {
                 "/appLinks",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("showAll", &show_all))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_app_links",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("showAll", &show_all))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -4910,15 +4940,20 @@ pub mod builder {
                 "/credentials/change_password",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "change_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -5038,15 +5073,20 @@ pub mod builder {
                 "/credentials/change_recovery_question",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -5187,32 +5227,39 @@ pub mod builder {
                 "/credentials/forgot_password",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .build()?;
-            if let Some(body) = &body {
-                request
-                    .headers_mut()
-                    .insert(
-                        ::reqwest::header::CONTENT_TYPE,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    );
-                *request.body_mut() = Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
-                        .into(),
-                );
-            }
             let info = OperationInfo {
                 operation_id: "forgot_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                    .build()?;
+                if let Some(body) = &body {
+                    request
+                        .headers_mut()
+                        .insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        );
+                    *request.body_mut() = Some(
+                        ::serde_json::to_vec(body)
+                            .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                            .into(),
+                    );
+                }
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -5331,20 +5378,25 @@ pub mod builder {
                 "/groups",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_groups",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -5446,19 +5498,24 @@ pub mod builder {
                 "/lifecycle/activate",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -5555,19 +5612,24 @@ pub mod builder {
                 "/lifecycle/deactivate",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -5669,21 +5731,29 @@ pub mod builder {
                 "/lifecycle/expire_password",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .query(
-                    &progenitor_client::QueryParam::new("tempPassword", &temp_password),
-                )
-                .build()?;
             let info = OperationInfo {
                 operation_id: "expire_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "tempPassword",
+                            &temp_password,
+                        ),
+                    )
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -5766,15 +5836,20 @@ pub mod builder {
                 "/lifecycle/reset_factors",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -5891,20 +5966,25 @@ pub mod builder {
                 "/lifecycle/reset_password",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .query(&progenitor_client::QueryParam::new("provider", &provider))
-                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .query(&progenitor_client::QueryParam::new("provider", &provider))
+                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -5987,15 +6067,20 @@ pub mod builder {
                 "/lifecycle/suspend",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -6079,15 +6164,20 @@ pub mod builder {
                 "/lifecycle/unlock",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -6171,15 +6261,20 @@ pub mod builder {
                 "/lifecycle/unsuspend",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -6285,19 +6380,24 @@ pub mod builder {
                 "/roles",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("expand", &expand))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("expand", &expand))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -6404,15 +6504,20 @@ pub mod builder {
                 "/roles",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 201u16 => client.inner.decode(response, &info).await,
@@ -6524,15 +6629,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -6676,20 +6786,25 @@ pub mod builder {
                 "/targets/groups",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("after", &after))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("after", &after))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -6824,15 +6939,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).build()?;
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -6973,15 +7093,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -7079,19 +7204,26 @@ pub mod builder {
                 "/sessions",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .query(&progenitor_client::QueryParam::new("oauthTokens", &oauth_tokens))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .query(
+                        &progenitor_client::QueryParam::new("oauthTokens", &oauth_tokens),
+                    )
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 204u16 => Ok(ResponseValue::empty(response)),

@@ -2867,24 +2867,31 @@ pub mod builder {
                 "/api/v1/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                .query(&progenitor_client::QueryParam::new("permission", &permission))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                .query(&progenitor_client::QueryParam::new("sortDir", &sort_dir))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                    .query(
+                        &progenitor_client::QueryParam::new("permission", &permission),
+                    )
+                    .query(&progenitor_client::QueryParam::new("q", &q))
+                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                    .query(&progenitor_client::QueryParam::new("sortDir", &sort_dir))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -2952,15 +2959,20 @@ pub mod builder {
                 "/api/v1/users",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3073,22 +3085,29 @@ pub mod builder {
                 "/api/v1/users/deleted",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                .query(&progenitor_client::QueryParam::new("permission", &permission))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                    .query(
+                        &progenitor_client::QueryParam::new("permission", &permission),
+                    )
+                    .query(&progenitor_client::QueryParam::new("q", &q))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3149,15 +3168,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).build()?;
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -3223,15 +3247,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -3299,15 +3328,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3402,15 +3436,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).json(&body).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3486,15 +3525,20 @@ pub mod builder {
                 >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -3618,21 +3662,26 @@ pub mod builder {
                 "/audits",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_audits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                    .query(&progenitor_client::QueryParam::new("q", &q))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3729,28 +3778,35 @@ pub mod builder {
                 "/authenticate",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
-            if let Some(body) = &body {
-                request
-                    .headers_mut()
-                    .insert(
-                        ::reqwest::header::CONTENT_TYPE,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    );
-                *request.body_mut() = Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
-                        .into(),
-                );
-            }
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                if let Some(body) = &body {
+                    request
+                        .headers_mut()
+                        .insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        );
+                    *request.body_mut() = Some(
+                        ::serde_json::to_vec(body)
+                            .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                            .into(),
+                    );
+                }
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3822,15 +3878,20 @@ pub mod builder {
                 "/passkey",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.delete(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -3899,15 +3960,20 @@ pub mod builder {
                 "/register",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "register_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.post(url).build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -4011,28 +4077,35 @@ pub mod builder {
                 "/tags",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).build()?;
-            if let Some(body) = &body {
-                request
-                    .headers_mut()
-                    .insert(
-                        ::reqwest::header::CONTENT_TYPE,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    );
-                *request.body_mut() = Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
-                        .into(),
-                );
-            }
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client.client.put(url).build()?;
+                if let Some(body) = &body {
+                    request
+                        .headers_mut()
+                        .insert(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        );
+                    *request.body_mut() = Some(
+                        ::serde_json::to_vec(body)
+                            .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                            .into(),
+                    );
+                }
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
@@ -4151,21 +4224,26 @@ pub mod builder {
                 "/transactions",
             ]
                 .concat();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let request = {
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .query(&progenitor_client::QueryParam::new("page", &page))
+                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                    .query(&progenitor_client::QueryParam::new("q", &q))
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                request
+            };
+            let response = {
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                result?
+            };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
