@@ -173,10 +173,15 @@ impl ClientConfig {
             .timeout(self.timeout)
             .build()
             .map_err(ConfigError::Http)?;
+        let mut runtime = Runtime::new(self.retry).with_max_body_size(self.max_body_size);
+        // Parsed once here, not on every call (`Runtime::url`).
+        if let Ok(parsed) = Url::parse(&base_url) {
+            runtime = runtime.with_base_url(parsed);
+        }
         Ok(Parts {
             base_url,
             http,
-            runtime: Runtime::new(self.retry).with_max_body_size(self.max_body_size),
+            runtime,
         })
     }
 }

@@ -182,6 +182,8 @@ pub enum ConfigError {
 pub struct Runtime {
     retry: RetryPolicy,
     max_body_size: usize,
+    /// The client's base URL, parsed once: see [`url`](Self::url).
+    base: Option<reqwest::Url>,
 }
 
 impl Default for Runtime {
@@ -196,6 +198,7 @@ impl Runtime {
         Self {
             retry,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            base: None,
         }
     }
 
@@ -225,9 +228,64 @@ impl Runtime {
         error::decode(response, info.operation_id, self.max_body_size)
     }
 
+    /// The same runtime, keeping `base` parsed for [`url`](Self::url). `ClientConfig::build`
+    /// sets it to the client's base URL.
+    pub fn with_base_url(mut self, base: reqwest::Url) -> Self {
+        self.base = Some(base);
+        self
+    }
+
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The URL of a request: `base` with `segments` appended, each as one path segment.
+    ///
+    /// Generated operations build every URL through this, with the spec's literal segments as
+    /// they are and each path parameter encoded by [`path_segment`]; the segments are not
+    /// encoded again. When `base` is the base URL this runtime was given (as with every client
+    /// built from a `ClientConfig`), the URL starts from that parsed copy, so a call does not
+    /// parse its whole URL again; any other base is parsed here.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when `base` is not an absolute URL that can take a path.
+    // The error type is the one every generated operation returns, large or not.
+    #[allow(clippy::result_large_err)]
+    pub fn url<E>(&self, base: &str, segments: &[&str]) -> Result<reqwest::Url, Error<E>> {
+        let invalid = || Error::InvalidRequest(format!("the base URL {base:?} cannot take a path"));
+        let mut url = match &self.base {
+            // A parsed root URL ends in `/`, which the base URL as given does not.
+            Some(parsed)
+                if parsed.as_str() == base || parsed.as_str().strip_suffix('/') == Some(base) =>
+            {
+                parsed.clone()
+            }
+            _ => reqwest::Url::parse(base).map_err(|_| invalid())?,
+        };
+        if url.cannot_be_a_base() {
+            return Err(invalid());
+        }
+        // `set_path`, not `path_segments_mut`, which would encode the encoded values again
+        // (`%2F` would become `%252F`). The path parse that `set_path` does leaves them as
+        // they are: `path_segment` encoded every character it would change, and refused the
+        // segments it would resolve (`.`, `..`).
+        let base_path = url.path().trim_end_matches('/');
+        let mut path = String::with_capacity(
+            base_path.len()
+                + segments
+                    .iter()
+                    .map(|segment| segment.len() + 1)
+                    .sum::<usize>(),
+        );
+        path.push_str(base_path);
+        for segment in segments {
+            path.push('/');
+            path.push_str(segment);
+        }
+        url.set_path(&path);
+        Ok(url)
     }
 
     /// A response from [`execute`](Self::execute) whose body can be read again.
@@ -262,6 +320,62 @@ impl Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_append_segments_to_the_base_as_given() {
+        let configured = |base: &str| {
+            let parts = ClientConfig::new(base).build(None).expect("valid base URL");
+            (parts.base_url, parts.runtime)
+        };
+        let url = |runtime: &Runtime, base: &str, segments: &[&str]| {
+            runtime
+                .url::<()>(base, segments)
+                .expect("a URL")
+                .to_string()
+        };
+        // Every encoded value, hostile ones included, lands as the text a joined string gives.
+        let values = [
+            "00u1",
+            "a/../b?admin=1#x%y zü",
+            "..\\..\\groups",
+            "%2e%2e",
+            "[v]|^~",
+        ];
+        for base in ["https://example.com", "http://127.0.0.1:8080/gitlab/"] {
+            let (base, runtime) = configured(base);
+            for value in values {
+                let segment = path_segment::<()>(value).expect("encoded");
+                let joined = format!("{base}/api/v4/users/{segment}/status");
+                assert_eq!(
+                    url(&runtime, &base, &["api", "v4", "users", &segment, "status"]),
+                    joined,
+                    "{value:?}"
+                );
+                // A base other than the configured one is parsed on the spot, to the same.
+                assert_eq!(
+                    url(
+                        &Runtime::default(),
+                        &base,
+                        &["api", "v4", "users", &segment, "status"]
+                    ),
+                    joined
+                );
+            }
+        }
+        let (_, runtime) = configured("https://example.com");
+        assert_eq!(
+            url(&runtime, "https://other.example.org/x", &["users"]),
+            "https://other.example.org/x/users",
+            "the base passed in wins over the configured one"
+        );
+        for base in ["not a url", "mailto:ada@example.com"] {
+            let error = runtime.url::<()>(base, &["users"]).expect_err(base);
+            assert!(
+                matches!(error, Error::InvalidRequest(_)),
+                "{base}: {error:?}"
+            );
+        }
+    }
 
     #[test]
     fn path_segments_are_encoded_or_refused() {
