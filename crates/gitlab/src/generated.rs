@@ -9035,11 +9035,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let without_projects = without_projects.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9219,11 +9215,7 @@ pub mod builder {
                     types::CreateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9348,14 +9340,19 @@ pub mod builder {
             let with_custom_attributes = with_custom_attributes
                 .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9501,14 +9498,19 @@ pub mod builder {
                     types::UpdateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9633,14 +9635,19 @@ pub mod builder {
                 })?;
             let hard_delete = hard_delete.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9753,15 +9760,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/activate",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "activate",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9857,15 +9869,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/approve",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "approve",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -9971,15 +9988,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/associations_count",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "associations_count",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10075,15 +10097,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/ban",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "ban",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10179,15 +10206,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/block",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "block",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10288,15 +10320,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/custom_attributes",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "custom_attributes",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10419,18 +10456,23 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/custom_attributes/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "custom_attributes",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&key)?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10590,18 +10632,23 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/custom_attributes/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "custom_attributes",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&key)?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10732,18 +10779,23 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/custom_attributes/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "custom_attributes",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&key)?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10839,15 +10891,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/deactivate",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "deactivate",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -10943,15 +11000,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/disable_two_factor",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "disable_two_factor",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11091,15 +11153,20 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/emails",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "emails",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11236,15 +11303,20 @@ pub mod builder {
                     types::AddEmailRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/emails",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "emails",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11372,18 +11444,25 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/emails/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&email_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "emails",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&email_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11481,15 +11560,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/follow",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "follow",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11629,15 +11713,20 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/followers",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "followers",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11778,15 +11867,20 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/following",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "following",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -11927,15 +12021,20 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/gpg_keys",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "gpg_keys",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12072,15 +12171,20 @@ pub mod builder {
                     types::AddGpgKeyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/gpg_keys",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "gpg_keys",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12210,18 +12314,25 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/gpg_keys/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "gpg_keys",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&key_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12339,18 +12450,25 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/gpg_keys/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "gpg_keys",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&key_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12468,19 +12586,26 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/gpg_keys/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
-                "/revoke",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "gpg_keys",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&key_id.to_string())?,
+                        ),
+                        "revoke",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12602,18 +12727,23 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/identities/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&provider)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "identities",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&provider)?),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12733,18 +12863,25 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/keys/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "keys",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&key_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12862,18 +12999,25 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/keys/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&key_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "keys",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&key_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -12969,15 +13113,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/reject",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "reject",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13079,15 +13228,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/unban",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "unban",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13183,15 +13337,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/unblock",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "unblock",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13289,15 +13448,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
-                "/unfollow",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&id.to_string())?),
+                        "unfollow",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13448,15 +13612,22 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let state = state.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/impersonation_tokens",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "impersonation_tokens",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13606,15 +13777,22 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/impersonation_tokens",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "impersonation_tokens",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13746,22 +13924,29 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/impersonation_tokens/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(
-                    &::user_apis_runtime::path_segment(
-                        &impersonation_token_id.to_string(),
-                    )?,
-                ),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "impersonation_tokens",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(
+                                &impersonation_token_id.to_string(),
+                            )?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -13881,22 +14066,29 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/impersonation_tokens/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(
-                    &::user_apis_runtime::path_segment(
-                        &impersonation_token_id.to_string(),
-                    )?,
-                ),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "impersonation_tokens",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(
+                                &impersonation_token_id.to_string(),
+                            )?,
+                        ),
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -14034,15 +14226,20 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/keys",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "keys",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -14179,15 +14376,22 @@ pub mod builder {
                     types::AddSshKeyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/keys",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "keys",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -14348,15 +14552,22 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/memberships",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "memberships",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -14509,15 +14720,22 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/personal_access_tokens",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "personal_access_tokens",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -14670,15 +14888,20 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/project_deploy_keys",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "project_deploy_keys",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
@@ -14785,15 +15008,20 @@ pub mod builder {
                     )
                 })?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/status",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "status",
+                    ],
+                )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);

@@ -7759,15 +7759,20 @@ pub mod builder {
                     types::BotConversion::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/bots/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&bot_user_id)?),
-                "/convert_to_user",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "bots",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&bot_user_id)?),
+                        "convert_to_user",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
             };
@@ -8114,11 +8119,7 @@ pub mod builder {
             let sort = sort.map_err(Error::InvalidRequest)?;
             let team_roles = team_roles.map_err(Error::InvalidRequest)?;
             let without_team = without_team.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
@@ -8276,11 +8277,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::NewUser::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
@@ -8334,11 +8331,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
@@ -8461,11 +8454,9 @@ pub mod builder {
                     )
                 })?;
             let team_id = team_id.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/autocomplete",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "autocomplete"])?;
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
             };
@@ -8562,11 +8553,9 @@ pub mod builder {
                     types::VerificationToken::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/email/verify",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "email", "verify"])?;
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
@@ -8642,11 +8631,12 @@ pub mod builder {
                     types::EmailAddress::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/email/verify/send",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &["api", "v4", "users", "email", "verify", "send"],
+                )?;
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
@@ -8716,14 +8706,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/email/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&email)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        "email",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&email)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
@@ -8808,11 +8804,9 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/group_channels",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "group_channels"])?;
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
@@ -8904,11 +8898,7 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/ids",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users", "ids"])?;
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
             };
@@ -8964,11 +8954,9 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client } = self;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/known",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "known"])?;
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
@@ -9038,11 +9026,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::Login::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/login",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "login"])?;
             let info = OperationInfo {
                 operation_id: "login",
             };
@@ -9121,11 +9107,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CwsLogin::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/login/cws",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "login", "cws"])?;
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
@@ -9215,11 +9199,9 @@ pub mod builder {
                     types::AccountSwitch::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/login/switch",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "login", "switch"])?;
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
@@ -9282,11 +9264,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/logout",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "logout"])?;
             let info = OperationInfo {
                 operation_id: "logout",
             };
@@ -9362,11 +9342,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::LoginId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/mfa",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v4", "users", "mfa"])?;
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
@@ -9442,11 +9418,9 @@ pub mod builder {
                     types::LdapMigration::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/migrate_auth/ldap",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "migrate_auth", "ldap"])?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
@@ -9537,11 +9511,9 @@ pub mod builder {
                     types::SamlMigration::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/migrate_auth/saml",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "migrate_auth", "saml"])?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
@@ -9632,11 +9604,9 @@ pub mod builder {
                     types::PasswordReset::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/password/reset",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "password", "reset"])?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
@@ -9722,11 +9692,12 @@ pub mod builder {
                     types::EmailAddress::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/password/reset/send",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &["api", "v4", "users", "password", "reset", "send"],
+                )?;
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
@@ -9813,11 +9784,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserSearch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/search",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "search"])?;
             let info = OperationInfo {
                 operation_id: "search_users",
             };
@@ -9897,11 +9866,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::DeviceId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/sessions/device",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "sessions", "device"])?;
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
@@ -9949,11 +9916,12 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/sessions/revoke/all",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &["api", "v4", "users", "sessions", "revoke", "all"],
+                )?;
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
@@ -10001,11 +9969,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersStats>, Error<types::AppError>> {
             let Self { client } = self;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/stats",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "stats"])?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
@@ -10189,11 +10155,9 @@ pub mod builder {
             let include_deleted = include_deleted.map_err(Error::InvalidRequest)?;
             let roles = roles.map_err(Error::InvalidRequest)?;
             let team_roles = team_roles.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/stats/filtered",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "stats", "filtered"])?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
             };
@@ -10313,11 +10277,9 @@ pub mod builder {
             let Self { client, page, per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/tokens",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "tokens"])?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
             };
@@ -10408,11 +10370,9 @@ pub mod builder {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/tokens/disable",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "tokens", "disable"])?;
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
@@ -10498,11 +10458,9 @@ pub mod builder {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/tokens/enable",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "tokens", "enable"])?;
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
@@ -10588,11 +10546,9 @@ pub mod builder {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/tokens/revoke",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "tokens", "revoke"])?;
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
@@ -10679,11 +10635,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SearchTerm::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/tokens/search",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "tokens", "search"])?;
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
@@ -10763,14 +10717,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/tokens/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&token_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        "tokens",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&token_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
@@ -10855,14 +10815,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/username/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&username)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        "username",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&username)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
@@ -10945,11 +10911,9 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/usernames",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v4", "users", "usernames"])?;
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
@@ -11024,14 +10988,19 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
@@ -11138,14 +11107,19 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
@@ -11225,14 +11199,19 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
@@ -11348,15 +11327,20 @@ pub mod builder {
                     types::ActiveUpdate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/active",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "active",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
@@ -11439,15 +11423,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/audits",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "audits",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
@@ -11558,15 +11547,20 @@ pub mod builder {
                     types::UserAuthData::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/auth",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "auth",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
@@ -11682,15 +11676,20 @@ pub mod builder {
                 })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/channel_members",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "channel_members",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
             };
@@ -11775,15 +11774,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/convert_to_bot",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "convert_to_bot",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
@@ -11868,15 +11872,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/demote",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "demote",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
@@ -11966,15 +11975,22 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/email/verify/member",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "email",
+                        "verify",
+                        "member",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
@@ -12068,15 +12084,20 @@ pub mod builder {
                     )
                 })?;
             let x = x.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/image",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "image",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_profile_image",
             };
@@ -12174,15 +12195,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/image",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "image",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
@@ -12272,15 +12298,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/image/default",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "image",
+                        "default",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
@@ -12404,15 +12436,20 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::MfaUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/mfa",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "mfa",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
@@ -12497,15 +12534,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/mfa/generate",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "mfa",
+                        "generate",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
@@ -12628,15 +12671,20 @@ pub mod builder {
                     types::PasswordUpdate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/password",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "password",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
@@ -12743,15 +12791,20 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserPatch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/patch",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "patch",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
@@ -12831,15 +12884,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/promote",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "promote",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
@@ -12958,15 +13016,20 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RolesUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
@@ -13049,15 +13112,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/sessions",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "sessions",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
@@ -13164,15 +13232,21 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SessionId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/sessions/revoke",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "sessions",
+                        "revoke",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
@@ -13252,15 +13326,22 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/sessions/revoke/all",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "sessions",
+                        "revoke",
+                        "all",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
@@ -13340,15 +13421,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/terms_of_service",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "terms_of_service",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
@@ -13463,15 +13549,20 @@ pub mod builder {
                     types::TermsOfServiceAction::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/terms_of_service",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "terms_of_service",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
@@ -13582,15 +13673,20 @@ pub mod builder {
                 })?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/tokens",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "tokens",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
             };
@@ -13708,15 +13804,20 @@ pub mod builder {
                     types::NewAccessToken::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/tokens",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "tokens",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
@@ -13822,15 +13923,20 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::Typing::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/typing",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "typing",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
@@ -13913,15 +14019,20 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v4/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/uploads",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v4",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "uploads",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };

@@ -183,24 +183,35 @@ impl<'a> SetProfileImage<'a> {
             image.ok_or_else(|| Error::InvalidRequest("image was not initialized".into()))?;
         let (content_type, body) = multipart_body(image).await?;
 
-        let url = format!(
-            "{}/api/v4/users/{}/image",
-            client.baseurl,
-            user_apis_runtime::path_segment(&user_id)?
-        );
-        let mut request = client
-            .client
-            .post(url)
-            .header(CONTENT_TYPE, content_type)
-            .body(body)
-            .build()?;
+        let url = client.inner.url(
+            &client.baseurl,
+            &[
+                "api",
+                "v4",
+                "users",
+                &user_apis_runtime::path_segment(&user_id)?,
+                "image",
+            ],
+        )?;
         let info = OperationInfo {
             operation_id: "set_profile_image",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
+        // The same shape as the generated operations' (see the `scope_hook_borrows` fixup).
+        let request = {
+            let mut request = client
+                .client
+                .post(url)
+                .header(CONTENT_TYPE, content_type)
+                .body(body)
+                .build()?;
+            client.pre(&mut request, &info).await?;
+            request
+        };
+        let response = {
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            result?
+        };
         match response.status().as_u16() {
             200 => client.inner.decode(response, &info).await,
             status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(

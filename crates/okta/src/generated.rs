@@ -4216,11 +4216,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
@@ -4361,11 +4357,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
@@ -4457,14 +4449,19 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
@@ -4576,14 +4573,19 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
@@ -4685,14 +4687,19 @@ pub mod builder {
                     )
                 })?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
             };
@@ -4799,15 +4806,20 @@ pub mod builder {
                     )
                 })?;
             let show_all = show_all.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/appLinks",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "appLinks",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_app_links",
             };
@@ -4931,15 +4943,21 @@ pub mod builder {
                     types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/credentials/change_password",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "credentials",
+                        "change_password",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "change_password",
             };
@@ -5064,15 +5082,21 @@ pub mod builder {
                     types::UserCredentialsInput::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/credentials/change_recovery_question",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "credentials",
+                        "change_recovery_question",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
@@ -5218,15 +5242,21 @@ pub mod builder {
                         .transpose()
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/credentials/forgot_password",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "credentials",
+                        "forgot_password",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "forgot_password",
             };
@@ -5369,15 +5399,20 @@ pub mod builder {
                 })?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/groups",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "groups",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_user_groups",
             };
@@ -5489,15 +5524,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/activate",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "activate",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
@@ -5603,15 +5644,21 @@ pub mod builder {
                     )
                 })?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/deactivate",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "deactivate",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
@@ -5722,15 +5769,21 @@ pub mod builder {
                     )
                 })?;
             let temp_password = temp_password.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/expire_password",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "expire_password",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "expire_password",
             };
@@ -5827,15 +5880,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/reset_factors",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "reset_factors",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
@@ -5957,15 +6016,21 @@ pub mod builder {
                 })?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/reset_password",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "reset_password",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
@@ -6058,15 +6123,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/suspend",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "suspend",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
@@ -6155,15 +6226,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/unlock",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "unlock",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
@@ -6252,15 +6329,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/lifecycle/unsuspend",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "lifecycle",
+                        "unsuspend",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
@@ -6371,15 +6454,20 @@ pub mod builder {
                     )
                 })?;
             let expand = expand.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
             };
@@ -6495,15 +6583,20 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RoleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
@@ -6617,18 +6710,23 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
@@ -6773,19 +6871,25 @@ pub mod builder {
                 })?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
-                "/targets/groups",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                        "targets",
+                        "groups",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
             };
@@ -6923,22 +7027,28 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
-                "/targets/groups/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                        "targets",
+                        "groups",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
@@ -7077,22 +7187,28 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/roles/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
-                "/targets/groups/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "roles",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
+                        "targets",
+                        "groups",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
@@ -7195,15 +7311,20 @@ pub mod builder {
                     )
                 })?;
             let oauth_tokens = oauth_tokens.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
-                "/sessions",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
+                        "sessions",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
             };

@@ -2862,11 +2862,7 @@ pub mod builder {
             let q = q.map_err(Error::InvalidRequest)?;
             let sort_by = sort_by.map_err(Error::InvalidRequest)?;
             let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
@@ -2954,11 +2950,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users",
-            ]
-                .concat();
+            let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
@@ -3080,11 +3072,9 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let permission = permission.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/deleted",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(&client.baseurl, &["api", "v1", "users", "deleted"])?;
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
             };
@@ -3160,14 +3150,22 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/deleted/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        "deleted",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
@@ -3239,14 +3237,22 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/deleted/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        "deleted",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
@@ -3320,14 +3326,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
@@ -3428,14 +3441,21 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
@@ -3517,14 +3537,21 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
@@ -3653,15 +3680,22 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/audits",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "audits",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user_audits",
             };
@@ -3769,15 +3803,22 @@ pub mod builder {
                         .transpose()
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/authenticate",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "authenticate",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
@@ -3869,15 +3910,22 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/passkey",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "passkey",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
@@ -3951,15 +3999,22 @@ pub mod builder {
                         },
                     )
                 })?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/register",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "register",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "register_user",
             };
@@ -4068,15 +4123,22 @@ pub mod builder {
                         .transpose()
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/tags",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "tags",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };
@@ -4215,15 +4277,22 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = [
-                ::std::convert::AsRef::<str>::as_ref(&client.baseurl),
-                "/api/v1/users/",
-                ::std::convert::AsRef::<
-                    str,
-                >::as_ref(&::user_apis_runtime::path_segment(&user_id.to_string())?),
-                "/transactions",
-            ]
-                .concat();
+            let url = client
+                .inner
+                .url(
+                    &client.baseurl,
+                    &[
+                        "api",
+                        "v1",
+                        "users",
+                        ::std::convert::AsRef::<
+                            str,
+                        >::as_ref(
+                            &::user_apis_runtime::path_segment(&user_id.to_string())?,
+                        ),
+                        "transactions",
+                    ],
+                )?;
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
             };
