@@ -2,6 +2,10 @@
 # Per-call overhead in instructions: the generated Okta client against raw reqwest + serde_json,
 # counted by callgrind (valgrind) over 1,200 minus 200 sequential get_user calls. The counts
 # repeat exactly for the same binary, so the ratio does not move with machine load.
+#
+# With `--cache`, cachegrind also simulates the caches and branch predictor and prints, per
+# call, the instruction-cache misses, data-cache misses (reads and writes) and mispredicted
+# branches: the costs of a call that an instruction count does not show.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +13,25 @@ command -v valgrind >/dev/null || { echo "valgrind is required" >&2; exit 1; }
 binary=$(cargo bench -p user-apis-benches --bench per_call_count --no-run --message-format=json 2>/dev/null |
     sed -n 's/.*"executable":"\([^"]*per_call_count[^"]*\)".*/\1/p' | tail -n 1)
 [ -n "$binary" ] || { echo "could not build the per_call_count benchmark" >&2; exit 1; }
+
+if [ "${1:-}" = "--cache" ]; then
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+    summary() { # variant calls -> "Ir I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw Bc Bcm Bi Bim"
+        valgrind --tool=cachegrind --cache-sim=yes --branch-sim=yes \
+            --cachegrind-out-file="$out/$1-$2" "$binary" "$1" "$2" >/dev/null 2>&1
+        sed -n 's/^summary: //p' "$out/$1-$2"
+    }
+    printf '%-10s %9s %9s %9s %9s %9s\n' variant instr I1-miss D1-rmiss D1-wmiss mispredict
+    for variant in raw configured generated; do
+        read -ra small <<<"$(summary "$variant" 200)"
+        read -ra large <<<"$(summary "$variant" 1200)"
+        each() { echo $(( (large[$1] - small[$1]) / 1000 )); }
+        printf '%-10s %9d %9d %9d %9d %9d\n' "$variant" "$(each 0)" "$(each 1)" "$(each 4)" \
+            "$(each 7)" $(( $(each 10) + $(each 12) ))
+    done
+    exit 0
+fi
 
 count() { # variant calls -> instructions
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$binary" "$1" "$2" 2>&1 |
