@@ -1,7 +1,7 @@
 //! Per-call overhead, counted and timed (issue 7, goal 2): sequential `get_user` calls with
 //! one client on loopback.
 //!
-//! Usage: `per_call_count <raw|configured|generated|interleaved> <N>`.
+//! Usage: `per_call_count <raw|configured|generated|interleaved> <N> [R]`.
 //!
 //! - `raw`, `configured` and `generated` make `N` calls of one kind, for `scripts/per-call-instructions.sh`
 //!   to run under `valgrind --tool=callgrind`. Instruction counts repeat exactly for the same
@@ -11,7 +11,8 @@
 //! - `interleaved` times `N` rounds of three calls, raw, configured and generated, taking
 //!   turns on one thread against the same server, so that a change in the machine's speed
 //!   during the run touches all three alike; it prints the median time of each and their
-//!   ratios.
+//!   ratios. `interleaved N R` makes each turn `R` calls of one kind in a row (about `N`
+//!   calls of each in all), which keeps each kind's code and data warmer between its calls.
 //!
 //! `generated` is `okta::Client` with the default retry policy and an API token; `raw` is
 //! `reqwest::Client::new()` with the same `Authorization` header, `bytes()` and
@@ -33,9 +34,13 @@ const USER_ID: &str = "00u00000000000000001";
 fn main() {
     // Cargo passes `--bench` to benchmark targets.
     let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
-    let calls = |text: String| text.parse::<usize>().ok().filter(|&calls| calls > 0);
-    let (Some(variant), Some(calls)) = (args.next(), args.next().and_then(calls)) else {
-        eprintln!("usage: per_call_count <raw|configured|generated|interleaved> <calls>");
+    let count = |text: String| text.parse::<usize>().ok().filter(|&count| count > 0);
+    let (Some(variant), Some(calls)) = (args.next(), args.next().and_then(count)) else {
+        eprintln!("usage: per_call_count <raw|configured|generated|interleaved> <calls> [run]");
+        std::process::exit(2);
+    };
+    let Some(run) = args.next().map_or(Some(1), count) else {
+        eprintln!("the run length is a number of calls, at least 1");
         std::process::exit(2);
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -96,24 +101,27 @@ fn main() {
                 std::hint::black_box((generated(), raw(), configured()));
             }
             let mut times: [Vec<Duration>; 3] = Default::default();
-            // Which goes first rotates too, so none always follows another.
-            for round in 0..calls {
+            // Which goes first rotates too, so none always follows another. Each turn is
+            // `run` calls of one kind in a row (one unless given).
+            for round in 0..calls.div_ceil(run) {
                 for turn in 0..3 {
                     let which = (round + turn) % 3;
-                    let started = Instant::now();
-                    match which {
-                        0 => drop(std::hint::black_box(raw())),
-                        1 => drop(std::hint::black_box(configured())),
-                        _ => drop(std::hint::black_box(generated())),
+                    for _ in 0..run {
+                        let started = Instant::now();
+                        match which {
+                            0 => drop(std::hint::black_box(raw())),
+                            1 => drop(std::hint::black_box(configured())),
+                            _ => drop(std::hint::black_box(generated())),
+                        }
+                        times[which].push(started.elapsed());
                     }
-                    times[which].push(started.elapsed());
                 }
             }
             let [raw, configured, generated] = times.map(|mut times| {
                 times.sort_unstable();
                 times[times.len() / 2].as_secs_f64() * 1e6
             });
-            println!("{calls} rounds of interleaved calls, median time per call:");
+            println!("{calls} rounds of interleaved calls ({run} in a row), median time per call:");
             println!("raw         {raw:>9.2} µs");
             println!(
                 "configured  {configured:>9.2} µs  {:.3}x raw (the client's HTTP configuration)",
