@@ -146,7 +146,7 @@ impl ClientConfig {
     /// credential that cannot travel in a header; [`ConfigError::InvalidUserAgent`];
     /// [`ConfigError::Http`] when the TLS backend cannot start.
     pub fn build(self, credential: Option<&Credential>) -> Result<Parts, ConfigError> {
-        let base_url = check_base_url(&self.base_url)?;
+        let (base_url, parsed_base) = check_base_url(&self.base_url)?;
         let mut headers = self.headers;
         let agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
@@ -173,15 +173,13 @@ impl ClientConfig {
             .timeout(self.timeout)
             .build()
             .map_err(ConfigError::Http)?;
-        let mut runtime = Runtime::new(self.retry).with_max_body_size(self.max_body_size);
-        // Parsed once here, not on every call (`Runtime::url`).
-        if let Ok(parsed) = Url::parse(&base_url) {
-            runtime = runtime.with_base_url(parsed);
-        }
         Ok(Parts {
             base_url,
             http,
-            runtime,
+            // The base URL parsed here serves every call (`Runtime::url`).
+            runtime: Runtime::new(self.retry)
+                .with_max_body_size(self.max_body_size)
+                .with_base_url(parsed_base),
         })
     }
 }
@@ -200,7 +198,8 @@ impl From<String> for ClientConfig {
     }
 }
 
-fn check_base_url(text: &str) -> Result<String, ConfigError> {
+/// The base URL as the clients join paths to it (no trailing slash), and parsed.
+fn check_base_url(text: &str) -> Result<(String, Url), ConfigError> {
     let invalid = |reason: &'static str| ConfigError::InvalidBaseUrl { reason };
     let url = Url::parse(text.trim()).map_err(|_| invalid("it is not an absolute URL"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -214,7 +213,7 @@ fn check_base_url(text: &str) -> Result<String, ConfigError> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it has a query or fragment"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    Ok((url.as_str().trim_end_matches('/').to_string(), url))
 }
 
 #[cfg(test)]
@@ -223,7 +222,7 @@ mod tests {
 
     #[test]
     fn base_urls_are_checked_and_normalised() {
-        let ok = |text: &str| check_base_url(text).expect("valid URL");
+        let ok = |text: &str| check_base_url(text).expect("valid URL").0;
         assert_eq!(ok("https://example.com/"), "https://example.com");
         assert_eq!(
             ok("http://127.0.0.1:8080/gitlab/"),
