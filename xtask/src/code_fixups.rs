@@ -1033,16 +1033,18 @@ pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
                 ));
                 return;
             }
-            let mut taken: Vec<syn::Stmt> = block.stmts.drain(build..=pre + 3).collect();
-            let (exec, post) = (taken.remove(taken.len() - 3), taken.remove(taken.len() - 2));
-            taken.pop(); // `let response = result?;`
-            let info = taken.remove(taken.iter().position(is_info).unwrap_or_default());
-            // `taken` now runs from building the request to `pre`.
-            let scoped: [syn::Stmt; 3] = [
-                info,
+            // From building the request to `pre`, less the info; then exec, post and
+            // `let response = result?;`, whose value becomes the second block's.
+            let (info, building): (Vec<syn::Stmt>, Vec<syn::Stmt>) =
+                block.stmts.drain(build..=pre).partition(is_info);
+            let hooks: Vec<syn::Stmt> = block.stmts.drain(build..build + 3).collect();
+            let Ok([exec, post, _response]) = <[syn::Stmt; 3]>::try_from(hooks) else {
+                return; // The shape was checked above: three statements follow `pre`.
+            };
+            let scoped = info.into_iter().chain([
                 parse_quote! {
                     let request = {
-                        #(#taken)*
+                        #(#building)*
                         request
                     };
                 },
@@ -1053,7 +1055,7 @@ pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
                         result?
                     };
                 },
-            ];
+            ]);
             block.stmts.splice(build..build, scoped);
             self.scoped += 1;
         }
