@@ -110,14 +110,12 @@ fn connection(mut stream: TcpStream, respond: &dyn Fn(&str) -> Vec<u8>) {
                 Ok(n) => buffer.extend_from_slice(&chunk[..n]),
             }
         };
-        let target = {
-            let line = buffer[..end]
-                .split(|&byte| byte == b'\r')
-                .next()
-                .unwrap_or(&[]);
-            let target = line.split(|&byte| byte == b' ').nth(1).unwrap_or(b"/");
-            String::from_utf8_lossy(target).into_owned()
-        };
+        // The request line comes first: the target is its second word.
+        let target = buffer[..end]
+            .split(|&byte| byte == b' ')
+            .nth(1)
+            .unwrap_or(b"/");
+        let target = String::from_utf8_lossy(target).into_owned();
         buffer.drain(..end);
         if stream.write_all(&respond(&target)).is_err() {
             return;
