@@ -22,11 +22,13 @@ if [ "${1:-}" = "--cache" ]; then
             --cachegrind-out-file="$out/$1-$2" "$binary" "$1" "$2" >/dev/null 2>&1
         sed -n 's/^summary: //p' "$out/$1-$2"
     }
+    each() { # event index -> per call, from the `small` and `large` summaries
+        echo $(( (large[$1] - small[$1]) / 1000 ))
+    }
     printf '%-10s %9s %9s %9s %9s %9s\n' variant instr I1-miss D1-rmiss D1-wmiss mispredict
     for variant in raw configured generated; do
         read -ra small <<<"$(summary "$variant" 200)"
         read -ra large <<<"$(summary "$variant" 1200)"
-        each() { echo $(( (large[$1] - small[$1]) / 1000 )); }
         printf '%-10s %9d %9d %9d %9d %9d\n' "$variant" "$(each 0)" "$(each 1)" "$(each 4)" \
             "$(each 7)" $(( $(each 10) + $(each 12) ))
     done
