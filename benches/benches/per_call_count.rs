@@ -3,11 +3,12 @@
 //!
 //! Usage: `per_call_count <raw|configured|generated|interleaved> <N> [R]`.
 //!
-//! - `raw`, `configured` and `generated` make `N` calls of one kind, for `scripts/per-call-instructions.sh`
-//!   to run under `valgrind --tool=callgrind`. Instruction counts repeat exactly for the same
-//!   binary, whatever else the machine is doing, where the timed `per_call` benchmark moves by
-//!   several percent from run to run. The script subtracts a run of 200 calls from a run of
-//!   1,200, so start-up (TLS roots, the runtime, the server) cancels out.
+//! - `raw`, `configured` and `generated` make `N` calls of one kind, for
+//!   `scripts/per-call-instructions.sh` to run under valgrind. Instruction counts repeat
+//!   exactly for the same binary, whatever else the machine is doing, where the timed
+//!   `per_call` benchmark moves by several percent from run to run. The script subtracts a run
+//!   of 200 calls from a run of 1,200, so start-up (TLS roots, the runtime, the server)
+//!   cancels out.
 //! - `interleaved` times `N` rounds of three calls, raw, configured and generated, taking
 //!   turns on one thread against the same server, so that a change in the machine's speed
 //!   during the run touches all three alike; it prints the median time of each and their
