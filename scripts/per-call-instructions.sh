@@ -10,9 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "valgrind is required" >&2; exit 1; }
-binary=$(cargo bench -p user-apis-benches --bench per_call_count --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*per_call_count[^"]*\)".*/\1/p' | tail -n 1)
-[ -n "$binary" ] || { echo "could not build the per_call_count benchmark" >&2; exit 1; }
+. scripts/per-call-binary.sh
 
 if [ "${1:-}" = "--cache" ]; then
     out=$(mktemp -d)
