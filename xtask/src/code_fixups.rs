@@ -16,9 +16,17 @@ use crate::spec_fixups::Split;
 pub mod docs;
 
 /// The items of a top-level module of progenitor's output: `types` (every schema type) or
-/// `builder` (every request builder).
+/// `builder` (every request builder) in a client, `operations` in a mock.
 fn module_items<'a>(file: &'a mut File, name: &str) -> Result<&'a mut Vec<Item>, String> {
-    file.items
+    module_items_mut(&mut file.items, name)
+}
+
+/// The items of the module `name` among `items` (a file's, or another module's).
+pub(crate) fn module_items_mut<'a>(
+    items: &'a mut [Item],
+    name: &str,
+) -> Result<&'a mut Vec<Item>, String> {
+    items
         .iter_mut()
         .find_map(|item| match item {
             Item::Mod(module) if module.ident == name => {

@@ -3,7 +3,7 @@
 //!
 //! Each returns a line per change, which codegen prints.
 
-use crate::code_fixups::{builder_name, self_type_name};
+use crate::code_fixups::{builder_name, module_items_mut, self_type_name};
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -28,22 +28,9 @@ pub fn apply(
     Ok(log)
 }
 
-/// The items of the `operations` module, where every `When` and `Then` wrapper lives.
-fn operations_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == "operations" => {
-                module.content.as_mut().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| "progenitor's mock has no `operations` module".to_string())
-}
-
-/// The `impl` blocks of the `operations` module.
+/// The `impl` blocks of the `operations` module, where every `When` and `Then` wrapper lives.
 fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl>, String> {
-    Ok(operations_module(file)?
+    Ok(module_items_mut(&mut file.items, "operations")?
         .iter_mut()
         .filter_map(|item| match item {
             Item::Impl(block) if block.trait_.is_none() => Some(block),
@@ -455,7 +442,7 @@ pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, 
             .ok_or_else(|| format!("the mock type {name} names no operation of the spec"))
     };
     let mut documented = 0;
-    for item in operations_module(file)?.iter_mut() {
+    for item in module_items_mut(&mut file.items, "operations")?.iter_mut() {
         match item {
             Item::Struct(wrapper) => {
                 let (route, is_when) = route_of(&wrapper.ident.to_string())?;

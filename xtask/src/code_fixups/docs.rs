@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use syn::{Attribute, Fields, File, ImplItem, Item, parse_quote};
 
-use super::{builder_name, module_items, self_type_name};
+use super::{builder_name, module_items, module_items_mut, self_type_name};
 use crate::spec_fixups::Split;
 
 /// What a spec says about the items progenitor leaves undocumented, read once per spec.
@@ -450,19 +450,6 @@ pub fn document_type_builders(file: &mut File) -> Result<Vec<String>, String> {
     Ok(vec![format!(
         "document_type_builders: {structs} type builders, {setters} setters (from their fields), {starts} builder() functions"
     )])
-}
-
-/// The items of the module `name` inside a module's items.
-fn module_items_mut<'a>(items: &'a mut [Item], name: &str) -> Result<&'a mut Vec<Item>, String> {
-    items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == name => {
-                module.content.as_mut().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| format!("progenitor's `types` module has no `{name}` module"))
 }
 
 /// Documents the request builders' `new`, their parameter setters (each with its parameter's
