@@ -6,7 +6,7 @@
 //! reuse the request an invocation describes. The hand-written side of the contract lives in
 //! `crates/cli/src/support.rs`. Each fixup returns a line per change, which codegen prints.
 
-use crate::code_fixups::self_type_name;
+use crate::code_fixups::{fn_mut, self_type_name};
 use quote::{ToTokens, format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -51,14 +51,6 @@ fn cli_config(file: &mut File) -> Result<&mut syn::ItemTrait, String> {
             _ => None,
         })
         .ok_or_else(|| "progenitor's CLI has no `CliConfig` trait".to_string())
-}
-
-/// The function `name` in the `impl Cli` block.
-fn cli_fn<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut syn::ImplItemFn> {
-    block.items.iter_mut().find_map(|item| match item {
-        ImplItem::Fn(function) if function.sig.ident == name => Some(function),
-        _ => None,
-    })
 }
 
 /// Removes `schemars::JsonSchema` from the bounds of the `CliConfig` hooks.
@@ -398,7 +390,7 @@ pub fn split_request_building(file: &mut File) -> Result<Vec<String>, String> {
     for (operation, builder) in &builders {
         let execute = format_ident!("execute_{operation}");
         let request_fn = format_ident!("request_{operation}");
-        let function = cli_fn(block, &execute.to_string())
+        let function = fn_mut(block, &execute.to_string())
             .ok_or_else(|| format!("no Cli::{execute} for the hook CliConfig::{execute}"))?;
         let hook = quote!(self.config.#execute(matches, &mut request)?).to_string();
         let split = function
@@ -469,7 +461,7 @@ pub fn binary_responses_to_output(
     let mut log = Vec::new();
     for operation in operations {
         let command = format!("cli_{operation}");
-        let function = cli_fn(block, &command)
+        let function = fn_mut(block, &command)
             .ok_or_else(|| format!("no Cli::{command} for the binary response of {operation}"))?;
         if function
             .block
@@ -494,7 +486,7 @@ pub fn binary_responses_to_output(
         };
 
         let execute = format!("execute_{operation}");
-        let function = cli_fn(block, &execute)
+        let function = fn_mut(block, &execute)
             .ok_or_else(|| format!("no Cli::{execute} for the binary response of {operation}"))?;
         let mut replace = Replace {
             support: support_path(),

@@ -152,6 +152,14 @@ pub(crate) fn self_type_name(item: &ItemImpl) -> Option<String> {
     }
 }
 
+/// The function `name` of an `impl` block.
+pub(crate) fn fn_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut syn::ImplItemFn> {
+    block.items.iter_mut().find_map(|item| match item {
+        syn::ImplItem::Fn(function) if function.sig.ident == name => Some(function),
+        _ => None,
+    })
+}
+
 fn trait_name(item: &ItemImpl) -> Option<String> {
     let (path, _) = item.trait_.as_ref()?;
     path.segments.last().map(|s| s.ident.to_string())
@@ -663,57 +671,45 @@ pub fn lazy_missing_parameter_messages(file: &mut File) -> Result<Vec<String>, S
     for item in items.iter_mut() {
         let Item::Impl(block) = item else { continue };
         let mut messages: BTreeMap<String, String> = BTreeMap::new();
-        for member in &mut block.items {
-            let syn::ImplItem::Fn(function) = member else {
-                continue;
-            };
-            if function.sig.ident != "new" {
-                continue;
-            }
-            let mut find = MissingMessages(&mut messages);
-            find.visit_block_mut(&mut function.block);
+        if let Some(new) = fn_mut(block, "new") {
+            MissingMessages(&mut messages).visit_block_mut(&mut new.block);
         }
         if messages.is_empty() {
             continue;
         }
-        for member in &mut block.items {
-            let syn::ImplItem::Fn(function) = member else {
+        let Some(send) = fn_mut(block, "send") else {
+            continue;
+        };
+        for stmt in &mut send.block.stmts {
+            let syn::Stmt::Local(local) = stmt else {
                 continue;
             };
-            if function.sig.ident != "send" {
+            let syn::Pat::Ident(name) = &local.pat else {
                 continue;
+            };
+            let Some(message) = messages.get(&name.ident.to_string()) else {
+                continue;
+            };
+            let Some(init) = local.init.as_mut() else {
+                continue;
+            };
+            let field = &name.ident;
+            let expected = quote!(#field.map_err(Error::InvalidRequest)?).to_string();
+            let init_expr = &init.expr;
+            if quote!(#init_expr).to_string() != expected {
+                return Err(format!(
+                    "lazy_missing_parameter_messages: `send` reads `{field}` as {}",
+                    quote!(#init_expr)
+                ));
             }
-            for stmt in &mut function.block.stmts {
-                let syn::Stmt::Local(local) = stmt else {
-                    continue;
-                };
-                let syn::Pat::Ident(name) = &local.pat else {
-                    continue;
-                };
-                let Some(message) = messages.get(&name.ident.to_string()) else {
-                    continue;
-                };
-                let Some(init) = local.init.as_mut() else {
-                    continue;
-                };
-                let field = &name.ident;
-                let expected = quote!(#field.map_err(Error::InvalidRequest)?).to_string();
-                let init_expr = &init.expr;
-                if quote!(#init_expr).to_string() != expected {
-                    return Err(format!(
-                        "lazy_missing_parameter_messages: `send` reads `{field}` as {}",
-                        quote!(#init_expr)
-                    ));
-                }
-                *init.expr = parse_quote!(#field.map_err(|message| {
-                    Error::InvalidRequest(if message.is_empty() {
-                        #message.to_string()
-                    } else {
-                        message
-                    })
-                })?);
-                fields += 1;
-            }
+            *init.expr = parse_quote!(#field.map_err(|message| {
+                Error::InvalidRequest(if message.is_empty() {
+                    #message.to_string()
+                } else {
+                    message
+                })
+            })?);
+            fields += 1;
         }
     }
     Ok(vec![format!(

@@ -3,7 +3,7 @@
 //!
 //! Each returns a line per change, which codegen prints.
 
-use crate::code_fixups::{builder_name, module_items_mut, self_type_name};
+use crate::code_fixups::{builder_name, fn_mut, module_items_mut, self_type_name};
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -49,13 +49,6 @@ fn wrapper_impl<'a>(
         .find(|block| self_type_name(block).as_deref() == Some(name.as_str()))
         .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
     Ok((name, block))
-}
-
-fn method_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut ImplItemFn> {
-    block.items.iter_mut().find_map(|item| match item {
-        ImplItem::Fn(function) if function.sig.ident == name => Some(function),
-        _ => None,
-    })
 }
 
 /// Matches the path exactly as the client writes it.
@@ -319,7 +312,7 @@ pub fn optional_body_matchers(
     let mut log = Vec::new();
     for operation_id in operation_ids {
         let (name, block) = wrapper_impl(file, operation_id, "When")?;
-        let body = method_mut(block, "body")
+        let body = fn_mut(block, "body")
             .ok_or_else(|| format!("{name} has no body matcher for {operation_id}"))?;
         let ty = match body.sig.inputs.iter().nth(1) {
             Some(syn::FnArg::Typed(arg)) => match arg.ty.as_ref() {
