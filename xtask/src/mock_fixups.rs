@@ -7,7 +7,7 @@ use crate::code_fixups::{builder_name, fn_mut, module_items_mut, self_type_name}
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, LitStr, Token, parse_quote};
+use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, Token, parse_quote};
 
 use crate::cli_fixups;
 use crate::codegen::Route;
@@ -98,7 +98,6 @@ pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
                 };
                 match formatted {
                     Some(Ok(pattern)) => {
-                        let pattern = LitStr::new(&pattern, pattern_span());
                         statements.push(parse_quote! {
                             let segment = ::regex_syntax::escape(
                                 &::user_apis_runtime::path_segment::<()>(&value.to_string())
@@ -138,7 +137,6 @@ pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
             };
             match replacement {
                 Ok(pattern) => {
-                    let pattern = LitStr::new(&pattern, pattern_span());
                     *expr = parse_quote!(#pattern);
                     self.operations += 1;
                 }
@@ -159,10 +157,6 @@ pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
         "exact_path_patterns: {} operation path(s) and {} path parameter setter(s) match the encoded path exactly, without unwrap",
         patterns.operations, patterns.parameters
     )])
-}
-
-fn pattern_span() -> proc_macro2::Span {
-    proc_macro2::Span::call_site()
 }
 
 /// The argument of `regex::Regex::new(argument).unwrap()`, if `expr` is that.
@@ -269,8 +263,6 @@ pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
                 self.replaced += 1;
             }
         }
-        // `format!` arguments are raw tokens; path patterns are not date-times.
-        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
     }
     let mut log = Vec::new();
     let Ok(blocks) = operation_impls(file) else {
@@ -392,10 +384,10 @@ pub fn binary_response_bodies(
 }
 
 /// The literal status a responder sets (`.status(200u16)`).
-fn status_of(function: &mut ImplItemFn) -> Option<syn::LitInt> {
+fn status_of(function: &ImplItemFn) -> Option<syn::LitInt> {
     struct Find(Option<syn::LitInt>);
-    impl VisitMut for Find {
-        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_expr_method_call(&mut self, call: &syn::ExprMethodCall) {
             if call.method == "status"
                 && let Some(Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Int(status),
@@ -404,11 +396,11 @@ fn status_of(function: &mut ImplItemFn) -> Option<syn::LitInt> {
             {
                 self.0 = Some(status.clone());
             }
-            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            syn::visit::visit_expr_method_call(self, call);
         }
     }
     let mut find = Find(None);
-    find.visit_block_mut(&mut function.block);
+    syn::visit::Visit::visit_block(&mut find, &function.block);
     find.0
 }
 
@@ -502,7 +494,7 @@ pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, 
 
 /// The documentation of one method of a `When` (`is_when`) or `Then` wrapper, read off its
 /// name, its arguments and what its body calls.
-fn mock_method_doc(function: &mut ImplItemFn, route: &Route, is_when: bool) -> String {
+fn mock_method_doc(function: &ImplItemFn, route: &Route, is_when: bool) -> String {
     let name = function.sig.ident.to_string();
     let inner = if is_when { "When" } else { "Then" };
     match name.as_str() {
