@@ -330,7 +330,7 @@ fn ident_text(ident: &syn::Ident) -> String {
 
 /// The arguments of the `#[serde(...)]` attributes: `rename` → `Some("firstName")`,
 /// `default` → `None`.
-fn serde_args(attrs: &[Attribute]) -> Result<BTreeMap<String, Option<String>>, String> {
+pub(crate) fn serde_args(attrs: &[Attribute]) -> Result<BTreeMap<String, Option<String>>, String> {
     let mut args = BTreeMap::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {

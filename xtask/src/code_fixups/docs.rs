@@ -14,6 +14,7 @@ use serde_json::Value;
 use syn::{Attribute, Fields, File, ImplItem, Item, parse_quote};
 
 use super::{builder_name, module_items, module_items_mut, self_type_name};
+use crate::api_summary::serde_args;
 use crate::spec_fixups::Split;
 
 /// What a spec says about the items progenitor leaves undocumented, read once per spec.
@@ -229,37 +230,13 @@ fn push_doc(attrs: &mut Vec<Attribute>, text: &str) {
     attrs.insert(0, parse_quote!(#[doc = #text]));
 }
 
-/// The `#[serde(rename = "...")]` of an item, if any.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
-    let mut rename = None;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                // Skip the value of any other `key = value`.
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    rename
-}
-
-fn has_serde_flag(attrs: &[Attribute], flag: &str) -> bool {
-    let mut found = false;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(flag) {
-                found = true;
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    found
+/// The name serde reads and writes an enum variant or a field under: its `rename`, else its
+/// own.
+fn serde_name(attrs: &[Attribute], ident: &syn::Ident) -> Result<String, String> {
+    Ok(serde_args(attrs)?
+        .remove("rename")
+        .flatten()
+        .unwrap_or_else(|| ident.to_string()))
 }
 
 /// Documents every variant of the generated enums with the description the spec gives its
@@ -278,15 +255,15 @@ pub fn document_enum_variants(file: &mut File, docs: &SpecDocs) -> Result<Vec<St
             .variants
             .iter()
             .filter(|v| matches!(v.fields, Fields::Unit))
-            .map(|v| serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string()))
-            .collect();
+            .map(|v| serde_name(&v.attrs, &v.ident))
+            .collect::<Result<_, _>>()?;
         let spec = docs.enum_for(&item.ident.to_string(), &values);
         let (mut documented, mut missing) = (0, Vec::new());
         for variant in item.variants.iter_mut() {
             if has_doc(&variant.attrs) || !matches!(variant.fields, Fields::Unit) {
                 continue;
             }
-            let value = serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+            let value = serde_name(&variant.attrs, &variant.ident)?;
             match spec.and_then(|spec| spec.descriptions.get(&value)) {
                 Some(description) => {
                     push_doc(&mut variant.attrs, &format!("`{value}`: {description}"));
@@ -330,10 +307,10 @@ pub fn document_reference_fields(
                 continue;
             }
             let Some(ident) = &field.ident else { continue };
-            let key = if has_serde_flag(&field.attrs, "flatten") {
+            let key = if serde_args(&field.attrs)?.contains_key("flatten") {
                 EXTRA.to_string()
             } else {
-                serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string())
+                serde_name(&field.attrs, ident)?
             };
             match described.and_then(|described| described.get(&key)) {
                 Some(description) => {
