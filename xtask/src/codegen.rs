@@ -119,13 +119,7 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
             lines.join("\n")
         ));
     }
-    let operations = spec
-        .paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .map(|item| item.iter().count())
-        .sum();
+    let operations = operations(&spec).count();
 
     let mut log = spec_fixups::drop_value_constraints(&mut raw);
     let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
