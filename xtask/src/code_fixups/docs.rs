@@ -51,12 +51,13 @@ impl SpecDocs {
     pub fn from_spec(raw: &Value) -> Self {
         let mut docs = SpecDocs::default();
         let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_string);
-        let resolve = |value: &'_ Value| -> Option<Value> {
+        // A parameter or body as written, or the component its `$ref` names.
+        fn resolve<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
             match value.get("$ref").and_then(Value::as_str) {
-                Some(reference) => raw.pointer(reference.strip_prefix('#')?).cloned(),
-                None => Some(value.clone()),
+                Some(reference) => raw.pointer(reference.strip_prefix('#')?),
+                None => Some(value),
             }
-        };
+        }
 
         if let Some(Value::Object(paths)) = raw.get("paths") {
             for item in paths.values() {
@@ -72,7 +73,7 @@ impl SpecDocs {
                         .chain(own)
                         .flatten()
                         .filter_map(|parameter| {
-                            let parameter = resolve(parameter)?;
+                            let parameter = resolve(raw, parameter)?;
                             Some((
                                 text(parameter.get("name"))?,
                                 text(parameter.get("description"))?,
@@ -80,7 +81,9 @@ impl SpecDocs {
                         })
                         .collect();
                     docs.parameters.insert(id.clone(), parameters);
-                    if let Some(body) = operation.get("requestBody").and_then(resolve)
+                    if let Some(body) = operation
+                        .get("requestBody")
+                        .and_then(|body| resolve(raw, body))
                         && let Some(description) = text(body.get("description"))
                     {
                         docs.bodies.insert(id, description);
