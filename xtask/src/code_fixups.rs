@@ -1080,7 +1080,7 @@ pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
 }
 
 /// The initialiser of `let <name> = ...;`, when `stmt` is that statement.
-fn init_of<'a>(stmt: &'a mut syn::Stmt, name: &str) -> Option<&'a mut Expr> {
+pub(crate) fn init_of<'a>(stmt: &'a mut syn::Stmt, name: &str) -> Option<&'a mut Expr> {
     let syn::Stmt::Local(local) = stmt else {
         return None;
     };

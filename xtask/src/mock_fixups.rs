@@ -3,7 +3,7 @@
 //!
 //! Each returns a line per change, which codegen prints.
 
-use crate::code_fixups::{builder_name, fn_mut, module_items_mut, self_type_name};
+use crate::code_fixups::{builder_name, fn_mut, init_of, module_items_mut, self_type_name};
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -80,38 +80,32 @@ pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
             let mut statements = Vec::with_capacity(block.stmts.len() + 1);
             for mut statement in block.stmts.drain(..) {
-                let formatted = match &statement {
-                    syn::Stmt::Local(local) => local
-                        .init
-                        .as_ref()
-                        .and_then(|init| unwrapped_regex(&init.expr))
-                        .and_then(|argument| match argument {
-                            Expr::Reference(reference) => match reference.expr.as_ref() {
-                                Expr::Macro(mac) if mac.mac.path.is_ident("format") => {
-                                    Some(format_pattern(&mac.mac))
-                                }
-                                _ => None,
-                            },
-                            _ => None,
-                        }),
-                    _ => None,
-                };
+                let formatted = init_of(&mut statement, "re").and_then(|init| {
+                    let Expr::Reference(reference) = unwrapped_regex(init)? else {
+                        return None;
+                    };
+                    let Expr::Macro(mac) = reference.expr.as_ref() else {
+                        return None;
+                    };
+                    let pattern = mac
+                        .mac
+                        .path
+                        .is_ident("format")
+                        .then(|| format_pattern(&mac.mac))?;
+                    Some((pattern, init))
+                });
                 match formatted {
-                    Some(Ok(pattern)) => {
+                    Some((Ok((pattern, value)), init)) => {
+                        *init = parse_quote!(format!(#pattern));
                         statements.push(parse_quote! {
                             let segment = ::regex_syntax::escape(
-                                &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                                &::user_apis_runtime::path_segment::<()>(&#value)
                                     .unwrap_or_default(),
                             );
                         });
-                        if let syn::Stmt::Local(local) = &mut statement
-                            && let Some(init) = local.init.as_mut()
-                        {
-                            *init.expr = parse_quote!(format!(#pattern));
-                        }
                         self.parameters += 1;
                     }
-                    Some(Err(error)) => self.fail(error),
+                    Some((Err(error), _)) => self.fail(error),
                     None => syn::visit_mut::visit_stmt_mut(self, &mut statement),
                 }
                 statements.push(statement);
@@ -179,16 +173,22 @@ fn unwrapped_regex(expr: &Expr) -> Option<&Expr> {
 }
 
 /// The pattern of a path-parameter setter's `format!`, with the set parameter left as the
-/// format's only `{}`.
-fn format_pattern(mac: &syn::Macro) -> Result<String, String> {
+/// format's only `{}`, and the format's argument (the value as text).
+fn format_pattern(mac: &syn::Macro) -> Result<(String, Expr), String> {
     let args = mac
         .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
         .map_err(|e| format!("unreadable path pattern: {e}"))?;
-    match args.first() {
-        Some(Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(pattern),
-            ..
-        })) if args.len() == 2 => path_pattern(&pattern.value(), Some("segment")),
+    match (args.first(), args.get(1)) {
+        (
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(pattern),
+                ..
+            })),
+            Some(value),
+        ) if args.len() == 2 => Ok((
+            path_pattern(&pattern.value(), Some("segment"))?,
+            value.clone(),
+        )),
         _ => Err(format!(
             "unexpected path pattern: {}",
             mac.to_token_stream()
