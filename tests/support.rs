@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use httpmock::{Method, When};
-use user_apis::RetryPolicy;
+use httpmock::{Method, MockServer, When};
+use user_apis::{ClientConfig, RetryPolicy};
 
 /// The SendAuth API user the tests log in as.
 pub const SENDAUTH_USER: &str = "api-user";
@@ -18,6 +18,11 @@ pub fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
         .initial_backoff(Duration::from_millis(1))
         .max_backoff(Duration::from_millis(5))
+}
+
+/// A configuration for a client of `server`, with [`fast_retries`].
+pub fn mock_config(server: &MockServer) -> ClientConfig {
+    ClientConfig::new(server.base_url()).retry(fast_retries())
 }
 
 /// Expects exactly this method, path and query (no other query parameters).

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use user_apis::ClientConfig;
 use user_apis::gitlab::mock::MockServerExt;
 use user_apis::gitlab::{Client, Error, HeaderValue, ResponseValue, SUDO, types};
-use user_apis_tests::{exact, fast_retries, query_count};
+use user_apis_tests::{exact, fast_retries, mock_config, query_count};
 
 /// The personal access token the tests authenticate with; no output may ever contain it.
 const TOKEN: &str = "glpat-T3st-t0ken-9xYz";
@@ -22,8 +22,7 @@ const USER_ID: i64 = 3_000_000_000;
 const ITEM_ID: i64 = 4_100_000_007;
 
 fn client(server: &MockServer) -> Client {
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
-    Client::with_private_token(config, TOKEN).expect("valid client")
+    Client::with_private_token(mock_config(server), TOKEN).expect("valid client")
 }
 
 fn user_path(rest: &str) -> String {
@@ -1596,7 +1595,7 @@ async fn oauth_tokens_travel_as_bearer() {
             then.status(200).json_body(basic_user_json(USER_ID, "ada"));
         })
         .await;
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    let config = mock_config(&server);
     let client = Client::with_oauth_token(config, "oauth-access-123").expect("client");
 
     let user = client.get_user().id(USER_ID).send().await.expect("get");

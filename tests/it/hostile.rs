@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use user_apis::runtime::{Error, InvalidResponseCause};
 use user_apis::{ClientConfig, RetryPolicy, gitlab, mattermost, okta, sendauth};
-use user_apis_tests::fast_retries;
+use user_apis_tests::{fast_retries, mock_config};
 
 const SENDAUTH_USER_ID: &str = "7b0e9a4e-3c1f-4b8e-9d2a-5f6c7d8e9f01";
 
@@ -138,7 +138,7 @@ async fn answer(provider: Provider, status: u16, content_type: &str, body: &str)
                 .body(body);
         })
         .await;
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    let config = mock_config(&server);
     get_user(provider, config)
         .await
         .expect_err("a broken answer is an error")
@@ -221,7 +221,7 @@ async fn an_undocumented_json_answer_can_still_be_read() {
                 .body(body);
         })
         .await;
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    let config = mock_config(&server);
     let client = okta::Client::with_api_token(config, "okta-token").expect("client");
     let error = client
         .get_user()
@@ -429,7 +429,7 @@ async fn a_retry_after_date_is_honoured() {
                 .json_body(serde_json::json!({"firstName": "Ada", "lastName": "L"}));
         })
         .await;
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
+    let config = mock_config(&server);
     get_user(Provider::SendAuth, config)
         .await
         .expect("succeeds after the date");

@@ -10,10 +10,9 @@ use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::{self, DELETE, GET, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
-use user_apis::ClientConfig;
 use user_apis::mattermost::mock::MockServerExt;
 use user_apis::mattermost::{Client, Error, LoginError, ResponseValue, Session, types};
-use user_apis_tests::{exact, fast_retries, query_count};
+use user_apis_tests::{exact, mock_config, query_count};
 
 const TOKEN: &str = "pat-9xq3mattermost";
 const AUTHORIZATION: &str = "Bearer pat-9xq3mattermost";
@@ -23,12 +22,8 @@ const BOT_ID: &str = "4xp9fdt3pbbhddnxbqdgn9pbzr";
 const TOKEN_ID: &str = "tk4jwob5pfyqmn9m9a3wsskaqh";
 const CHANNEL_ID: &str = "gm9hky5xdtrudmgmgf6e9h3ueh";
 
-fn config(server: &MockServer) -> ClientConfig {
-    ClientConfig::new(server.base_url()).retry(fast_retries())
-}
-
 fn client(server: &MockServer) -> Client {
-    Client::with_token(config(server), TOKEN).expect("valid client")
+    Client::with_token(mock_config(server), TOKEN).expect("valid client")
 }
 
 /// A user as Mattermost sends it, with fields this client does not know.
@@ -868,7 +863,7 @@ async fn check_user_mfa_and_switch_account_type() {
         })
         .await;
 
-    let anonymous = Client::without_auth(config(&server)).expect("client");
+    let anonymous = Client::without_auth(mock_config(&server)).expect("client");
     let needed = anonymous
         .check_user_mfa()
         .body(types::LoginId {
@@ -1817,7 +1812,7 @@ async fn login_hands_back_an_authenticated_client() {
         })
         .await;
 
-    let session = Session::login(config(&server), "ada@example.com", "Tr0ub4dor&3")
+    let session = Session::login(mock_config(&server), "ada@example.com", "Tr0ub4dor&3")
         .await
         .expect("signed in");
     assert_is_user(session.user().expect("user"), USER_ID, "ada");
@@ -1860,7 +1855,7 @@ async fn login_with_sends_a_multi_factor_code_and_accepts_201() {
         .await;
 
     let session = Session::login_with(
-        config(&server),
+        mock_config(&server),
         types::Login {
             login_id: Some("ada".into()),
             password: Some("pw".into()),
@@ -1901,7 +1896,7 @@ async fn failed_logins_say_why() {
         })
         .await;
 
-    let error = Session::login(config(&server), "wrong", "nope")
+    let error = Session::login(mock_config(&server), "wrong", "nope")
         .await
         .expect_err("rejected");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
@@ -1914,7 +1909,7 @@ async fn failed_logins_say_why() {
     );
     assert!(!format!("{error:?} {error}").contains("nope"));
 
-    let error = Session::login(config(&server), "tokenless", "pw")
+    let error = Session::login(mock_config(&server), "tokenless", "pw")
         .await
         .expect_err("no token");
     assert!(
@@ -1963,9 +1958,10 @@ async fn cws_login_reads_the_token_off_the_redirect() {
         })
         .await;
 
-    let session = Session::login_by_cws_token(config(&server), "ada@example.com", "cws+token/1")
-        .await
-        .expect("signed in");
+    let session =
+        Session::login_by_cws_token(mock_config(&server), "ada@example.com", "cws+token/1")
+            .await
+            .expect("signed in");
     assert!(session.user().is_none());
     let user = session
         .client()
@@ -1981,7 +1977,7 @@ async fn cws_login_reads_the_token_off_the_redirect() {
     assert_is_user(&user, USER_ID, "ada");
 
     // The generated operation on an ordinary client follows the redirect, as clients do.
-    let followed = Client::without_auth(config(&server))
+    let followed = Client::without_auth(mock_config(&server))
         .expect("client")
         .login_by_cws_token()
         .body(types::CwsLogin {
@@ -2006,7 +2002,7 @@ async fn a_rejected_cws_token_is_a_redirect_without_a_token() {
         })
         .await;
 
-    let error = Session::login_by_cws_token(config(&server), "ada@example.com", "expired")
+    let error = Session::login_by_cws_token(mock_config(&server), "ada@example.com", "expired")
         .await
         .expect_err("no session");
     assert!(

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use user_apis::okta::mock::MockServerExt;
 use user_apis::okta::{Client, Error, ResponseValue, types};
 use user_apis::{ClientConfig, RetryPolicy};
-use user_apis_tests::{exact, fast_retries, query_count};
+use user_apis_tests::{exact, mock_config, query_count};
 
 const TOKEN: &str = "00aBcD-okta-api-token";
 const AUTHORIZATION: &str = "SSWS 00aBcD-okta-api-token";
@@ -21,8 +21,7 @@ const ROLE_ID: &str = "ra1b2c3d4e5f6g7h8i9";
 const GROUP_ID: &str = "00g1a2b3c4d5e6f7g8h9";
 
 fn client(server: &MockServer) -> Client {
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
-    Client::with_api_token(config, TOKEN).expect("valid client")
+    Client::with_api_token(mock_config(server), TOKEN).expect("valid client")
 }
 
 /// A user as Okta sends it, with two custom profile attributes.

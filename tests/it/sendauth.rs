@@ -11,7 +11,8 @@ use user_apis::sendauth::mock::MockServerExt;
 use user_apis::sendauth::{Client, Error, types};
 use user_apis::{ClientConfig, RetryPolicy};
 use user_apis_tests::{
-    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries, query_count,
+    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries, mock_config,
+    query_count,
 };
 use uuid::Uuid;
 
@@ -23,8 +24,8 @@ fn user_id() -> Uuid {
 }
 
 fn client(server: &MockServer) -> Client {
-    let config = ClientConfig::new(server.base_url()).retry(fast_retries());
-    Client::with_basic_auth(config, SENDAUTH_USER, SENDAUTH_PASSWORD).expect("valid client")
+    Client::with_basic_auth(mock_config(server), SENDAUTH_USER, SENDAUTH_PASSWORD)
+        .expect("valid client")
 }
 
 /// A user as the server sends it, read-only fields included.

@@ -20,7 +20,7 @@ use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 use user_apis::{ClientConfig, RetryPolicy, gitlab, mattermost, okta, sendauth};
-use user_apis_tests::{exact, fast_retries};
+use user_apis_tests::{exact, fast_retries, mock_config};
 
 const GITLAB_TOKEN: &str = "glpat-TRACE-SECRET-0001";
 const OKTA_TOKEN: &str = "00a-TRACE-SECRET-0002";
@@ -275,10 +275,6 @@ async fn unauthorized_list(server: &MockServer, path: &str, name: &str, error: s
         .await;
 }
 
-fn config(server: &MockServer) -> ClientConfig {
-    ClientConfig::new(server.base_url()).retry(fast_retries())
-}
-
 #[tokio::test]
 async fn gitlab_requests_are_traced_without_secrets() {
     let server = MockServer::start_async().await;
@@ -295,8 +291,8 @@ async fn gitlab_requests_are_traced_without_secrets() {
         json!({"message": "401 Unauthorized"}),
     )
     .await;
-    let client =
-        gitlab::Client::with_private_token(config(&server), GITLAB_TOKEN).expect("valid client");
+    let client = gitlab::Client::with_private_token(mock_config(&server), GITLAB_TOKEN)
+        .expect("valid client");
 
     let ((user, list), captured) = traced(async {
         let user = client.get_user().id(42).send().await;
@@ -346,7 +342,8 @@ async fn okta_requests_are_traced_without_secrets() {
         json!({"errorCode": "E0000011", "errorSummary": "Invalid token provided"}),
     )
     .await;
-    let client = okta::Client::with_api_token(config(&server), OKTA_TOKEN).expect("valid client");
+    let client =
+        okta::Client::with_api_token(mock_config(&server), OKTA_TOKEN).expect("valid client");
 
     let ((user, list), captured) = traced(async {
         let user = client.get_user().user_id("00u1").send().await;
@@ -403,7 +400,7 @@ async fn sendauth_requests_are_traced_without_secrets() {
     )
     .await;
     let client =
-        sendauth::Client::with_basic_auth(config(&server), SENDAUTH_USER, SENDAUTH_PASSWORD)
+        sendauth::Client::with_basic_auth(mock_config(&server), SENDAUTH_USER, SENDAUTH_PASSWORD)
             .expect("valid client");
     let user_id: uuid::Uuid = SENDAUTH_USER_ID.parse().expect("a uuid");
 
@@ -480,7 +477,7 @@ async fn mattermost_requests_are_traced_without_secrets() {
         .await;
 
     let ((user, list, image), captured) = traced(async {
-        let session = mattermost::Session::login(config(&server), "ada", MATTERMOST_PASSWORD)
+        let session = mattermost::Session::login(mock_config(&server), "ada", MATTERMOST_PASSWORD)
             .await
             .expect("signed in");
         let client = session.client();

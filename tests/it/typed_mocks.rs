@@ -4,12 +4,8 @@
 use std::num::NonZeroU64;
 
 use httpmock::MockServer;
-use user_apis::{ClientConfig, gitlab, mattermost, okta, sendauth};
-use user_apis_tests::{SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, fast_retries};
-
-fn config(server: &MockServer) -> ClientConfig {
-    ClientConfig::new(server.base_url()).retry(fast_retries())
-}
+use user_apis::{gitlab, mattermost, okta, sendauth};
+use user_apis_tests::{SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, mock_config};
 
 #[tokio::test]
 async fn query_headers_and_date_times_match_what_the_client_sends() {
@@ -34,7 +30,7 @@ async fn query_headers_and_date_times_match_what_the_client_sends() {
     });
 
     let client =
-        gitlab::Client::with_private_token(config(&server), "glpat-token").expect("client");
+        gitlab::Client::with_private_token(mock_config(&server), "glpat-token").expect("client");
     let users = client
         .list_users()
         .created_after(created_after)
@@ -75,7 +71,7 @@ async fn path_parameters_match_the_encoded_segment_and_nothing_else() {
     use okta::mock::MockServerExt;
 
     let server = MockServer::start_async().await;
-    let client = okta::Client::with_api_token(config(&server), "00a-token").expect("client");
+    let client = okta::Client::with_api_token(mock_config(&server), "00a-token").expect("client");
     // Regular-expression and URL syntax in ids: each must match only itself.
     for id in [
         "ada+test@example.com",
@@ -111,7 +107,7 @@ async fn a_path_parameter_left_open_matches_exactly_one_segment() {
         when.user_id("00u1");
         then.no_content();
     });
-    let client = okta::Client::with_api_token(config(&server), "00a-token").expect("client");
+    let client = okta::Client::with_api_token(mock_config(&server), "00a-token").expect("client");
 
     let removed = client
         .remove_role_from_user()
@@ -168,7 +164,7 @@ async fn an_optional_body_is_matched_present_or_absent() {
         then.created(&tx);
     });
     let client =
-        sendauth::Client::with_basic_auth(config(&server), SENDAUTH_USER, SENDAUTH_PASSWORD)
+        sendauth::Client::with_basic_auth(mock_config(&server), SENDAUTH_USER, SENDAUTH_PASSWORD)
             .expect("client");
 
     let sent = client.authenticate_user().user_id(user_id).send().await;
@@ -198,7 +194,7 @@ async fn binary_responses_are_bytes_with_their_content_type() {
         when.user_id("me").x(1_700_000_050_000_i64);
         then.ok(&png, "image/png");
     });
-    let client = mattermost::Client::with_token(config(&server), "token").expect("client");
+    let client = mattermost::Client::with_token(mock_config(&server), "token").expect("client");
 
     let image = client
         .get_profile_image()
@@ -227,7 +223,7 @@ async fn typed_error_responses_decode_as_the_operations_error_body() {
         when.user_id("nobody");
         then.not_found(&body);
     });
-    let client = mattermost::Client::with_token(config(&server), "token").expect("client");
+    let client = mattermost::Client::with_token(mock_config(&server), "token").expect("client");
 
     let error = client
         .get_user()
