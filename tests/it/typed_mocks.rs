@@ -5,7 +5,9 @@ use std::num::NonZeroU64;
 
 use httpmock::MockServer;
 use user_apis::{gitlab, mattermost, okta, sendauth};
-use user_apis_tests::{SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, mock_config};
+use user_apis_tests::{
+    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, mock_config, query_count,
+};
 
 #[tokio::test]
 async fn query_headers_and_date_times_match_what_the_client_sends() {
@@ -15,7 +17,8 @@ async fn query_headers_and_date_times_match_what_the_client_sends() {
     let created_after: chrono::DateTime<chrono::Utc> =
         "2024-01-02T03:04:05Z".parse().expect("timestamp");
     let mock = server.list_users(|when, then| {
-        when.created_after(&created_after)
+        let when = when
+            .created_after(&created_after)
             .search("ada lovelace")
             .blocked(false)
             .two_factor(gitlab::types::TwoFactorFilter::Enabled)
@@ -24,8 +27,8 @@ async fn query_headers_and_date_times_match_what_the_client_sends() {
             .page(None)
             .into_inner()
             // The raw matcher shows what the typed one stands for.
-            .query_param("created_after", "2024-01-02T03:04:05Z")
-            .query_param_count(".*", ".*", 5);
+            .query_param("created_after", "2024-01-02T03:04:05Z");
+        query_count(when, 5);
         then.ok(&vec![]);
     });
 
