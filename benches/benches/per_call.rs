@@ -9,35 +9,18 @@
 use divan::{Bencher, black_box};
 use reqwest::header::AUTHORIZATION;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
-use user_apis::runtime::{Credential, Parts, Runtime};
-use user_apis_benches::{json_response, okta_user, serve};
-
-/// The Okta API token both clients send.
-const TOKEN: &str = "00a-bench-token";
+use user_apis::runtime::{Parts, Runtime};
+use user_apis_benches::{OKTA_TOKEN, okta_parts, okta_user_server, runtime};
 
 fn main() {
     divan::main();
 }
 
-/// A current-thread runtime with I/O and timers, as a small service would run the client.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
-/// A server answering every request with one Okta user.
-fn user_server() -> String {
-    let response = json_response(&okta_user(1), "");
-    serve(move |_| response.clone())
-}
-
 #[divan::bench]
 fn generated_client(bencher: Bencher) {
     let runtime = runtime();
-    let config = ClientConfig::new(user_server()).retry(RetryPolicy::default());
-    let client = okta::Client::with_api_token(config, TOKEN).expect("a client");
+    let config = ClientConfig::new(okta_user_server()).retry(RetryPolicy::default());
+    let client = okta::Client::with_api_token(config, OKTA_TOKEN).expect("a client");
     let call = || async {
         client
             .get_user()
@@ -55,10 +38,10 @@ fn generated_client(bencher: Bencher) {
 #[divan::bench]
 fn raw_reqwest(bencher: Bencher) {
     let runtime = runtime();
-    let base = user_server();
+    let base = okta_user_server();
     let http = reqwest::Client::new();
     let url = format!("{base}/api/v1/users/00u00000000000000001");
-    let authorization = format!("SSWS {TOKEN}");
+    let authorization = format!("SSWS {OKTA_TOKEN}");
     let call = || async {
         let body = http
             .get(&url)
@@ -81,9 +64,7 @@ fn raw_reqwest(bencher: Bencher) {
 #[divan::bench]
 fn raw_with_configured_http(bencher: Bencher) {
     let runtime = runtime();
-    let parts = ClientConfig::new(user_server())
-        .build(Some(&Credential::scheme("SSWS", TOKEN)))
-        .expect("a configuration");
+    let parts = parts();
     let http = parts.http;
     let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
     let call = || async {
@@ -103,9 +84,7 @@ fn raw_with_configured_http(bencher: Bencher) {
 
 /// The configured HTTP client and runtime of the generated client, for the breakdown below.
 fn parts() -> Parts {
-    ClientConfig::new(user_server())
-        .build(Some(&Credential::scheme("SSWS", TOKEN)))
-        .expect("a configuration")
+    okta_parts(&okta_user_server())
 }
 
 /// Breakdown, step 1: the raw call sent through the retry policy's loop (no buffering).

@@ -25,11 +25,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::AUTHORIZATION;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
-use user_apis::runtime::Credential;
-use user_apis_benches::{json_response, okta_user, serve};
+use user_apis_benches::{OKTA_TOKEN, okta_parts, okta_user_server, runtime};
 
-/// The Okta API token every client sends.
-const TOKEN: &str = "00a-bench-token";
 const USER_ID: &str = "00u00000000000000001";
 
 fn main() {
@@ -44,22 +41,15 @@ fn main() {
         eprintln!("the run length is a number of calls, at least 1");
         std::process::exit(2);
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let response = json_response(&okta_user(1), "");
-    let base = serve(move |_| response.clone());
+    let runtime = runtime();
+    let base = okta_user_server();
 
     let config = ClientConfig::new(base.clone()).retry(RetryPolicy::default());
-    let client = okta::Client::with_api_token(config, TOKEN).expect("a client");
+    let client = okta::Client::with_api_token(config, OKTA_TOKEN).expect("a client");
     let http = reqwest::Client::new();
-    let configured_http = ClientConfig::new(base.clone())
-        .build(Some(&Credential::scheme("SSWS", TOKEN)))
-        .expect("a configuration")
-        .http;
+    let configured_http = okta_parts(&base).http;
     let url = format!("{base}/api/v1/users/{USER_ID}");
-    let authorization = format!("SSWS {TOKEN}");
+    let authorization = format!("SSWS {OKTA_TOKEN}");
 
     let generated = || {
         runtime.block_on(async {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::TryStreamExt;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
-use user_apis_benches::{json_list, json_response, okta_user, serve};
+use user_apis_benches::{json_list, json_response, okta_user, runtime, serve};
 
 /// Users on each page.
 const PAGE: usize = 100;
@@ -110,10 +110,7 @@ fn page_response(target: &str) -> Vec<u8> {
 fn main() {
     // The client's thread; the server's threads, started below, count nothing.
     COUNTED.with(|counted| counted.set(true));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = runtime();
     let config = ClientConfig::new(serve(page_response)).retry(RetryPolicy::default());
     let client = okta::Client::with_api_token(config, "00a-bench-token").expect("a client");
     let page_bytes = page_response("/api/v1/users").len();

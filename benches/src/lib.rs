@@ -8,6 +8,9 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 
+use user_apis::okta::ClientConfig;
+use user_apis::runtime::{Credential, Parts};
+
 /// One GitLab user as `GET /api/v4/users` returns it to an administrator.
 pub fn gitlab_user(i: usize) -> String {
     format!(
@@ -51,6 +54,31 @@ pub fn json_list(first: usize, count: usize, item: impl Fn(usize) -> String) -> 
     }
     out.push(']');
     out
+}
+
+/// The Okta API token the per-call benchmarks' clients send.
+pub const OKTA_TOKEN: &str = "00a-bench-token";
+
+/// A current-thread runtime with I/O and timers, as a small service would run the client.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// A server answering every request with one Okta user (`okta_user(1)`); its base URL.
+pub fn okta_user_server() -> String {
+    let response = json_response(&okta_user(1), "");
+    serve(move |_| response.clone())
+}
+
+/// What `ClientConfig::build` makes of an Okta client of `base` with [`OKTA_TOKEN`]: the
+/// configured HTTP client (timeouts, default headers, credential) and the runtime.
+pub fn okta_parts(base: &str) -> Parts {
+    ClientConfig::new(base)
+        .build(Some(&Credential::scheme("SSWS", OKTA_TOKEN)))
+        .expect("a configuration")
 }
 
 /// A complete `200 OK` JSON response with keep-alive, extra header lines included verbatim
