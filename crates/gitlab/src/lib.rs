@@ -58,24 +58,10 @@
 
 #[rustfmt::skip]
 mod generated;
-/// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`).
-///
-/// [`MockServerExt`](crate::mock::MockServerExt) gives httpmock's `MockServer` one method per
-/// operation, named like the client's. Its closure receives two typed wrappers:
-///
-/// - the operation's `When`, which already matches the method and the path, with a method per
-///   parameter: a value requires it, `None` requires that it is absent, and a parameter left
-///   unset matches any value (a path parameter: any one segment). A path parameter matches the
-///   segment exactly as the client percent-encodes it; a body matches the JSON of the typed
-///   value. The `Sudo` header every operation accepts has its setter too.
-/// - the operation's `Then`, with a method per status the spec documents (`ok`, `created`,
-///   `not_found`, ...) taking the typed body, so the client decodes exactly what the mock
-///   serves.
-///
-/// The methods register the mock at once, through httpmock's blocking `mock`, which async
-/// tests can call too. `into_inner()` on either wrapper gives the plain `httpmock` type, for
-/// what the spec does not describe, such as the authentication header or a paging header:
-/// `when.id(42).into_inner().header("private-token", "...")`.
+/// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`): a
+/// method per operation on httpmock's `MockServer`, as described below the example. The `Sudo`
+/// header every operation accepts has its setter too; the token header goes through httpmock's
+/// own `When`: `when.id(42).into_inner().header("private-token", "...")`.
 ///
 /// ```
 /// use httpmock::MockServer;
