@@ -26,8 +26,9 @@ perf record -q -o "$out/perf.data" \
     "$binary" interleaved "$rounds" 50
 perf script -i "$out/perf.data" --ns -F tid,time,event,trace 2>/dev/null >"$out/events"
 
-# The call order is `interleaved`'s: 200 warm-up rounds of three calls, then turns of 50 calls
-# of one kind, kind (round + turn) % 3 with 0 raw, 1 configured, 2 generated.
+# The call order is `interleaved`'s (benches/benches/per_call_count.rs): 200 warm-up rounds of
+# three calls, then turns of 50 calls of one kind, kind (round + turn) % 3 with 0 raw,
+# 1 configured, 2 generated. Change both together.
 awk -v run=50 -v warmup=600 '
     function us(text) { sub(":$", "", text); return text * 1e6 }
     $3 ~ /sys_enter_writev/ { if (!client) client = $1 }

@@ -93,7 +93,9 @@ fn main() {
             }
             let mut times: [Vec<Duration>; 3] = Default::default();
             // Which goes first rotates too, so none always follows another. Each turn is
-            // `run` calls of one kind in a row (one unless given).
+            // `run` calls of one kind in a row (one unless given). `scripts/per-call-phases.sh`
+            // tells the calls apart by this order and the 600 warm-up calls above: change
+            // them together.
             for round in 0..calls.div_ceil(run) {
                 for turn in 0..3 {
                     let which = (round + turn) % 3;
