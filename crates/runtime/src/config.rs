@@ -171,6 +171,13 @@ impl ClientConfig {
             .redirect(redirects)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            // One retry layer: the `RetryPolicy`. reqwest's own, on by default, retries only
+            // HTTP/2 and HTTP/3 refusals (none without reqwest's `http2` feature, which these
+            // crates do not enable), yet it copied every request, headers and extensions
+            // included, before sending it; BENCHMARKS.md has the cost. With no retries allowed
+            // it makes no copy. Should a service enable `http2`, a refused stream is an error
+            // that the `RetryPolicy` retries for idempotent methods only.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(ConfigError::Http)?;
         Ok(Parts {
