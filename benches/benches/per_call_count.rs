@@ -14,6 +14,7 @@
 //!   during the run touches all three alike; it prints the median time of each and their
 //!   ratios. `interleaved N R` makes each turn `R` calls of one kind in a row (about `N`
 //!   calls of each in all), which keeps each kind's code and data warmer between its calls.
+//!   `scripts/per-call-ab.sh` reads the three medians from the lines this prints.
 //!
 //! `generated` is `okta::Client` with the default retry policy and an API token; `raw` is
 //! `reqwest::Client::new()` with the same `Authorization` header, `bytes()` and
