@@ -182,8 +182,9 @@ pub enum ConfigError {
 pub struct Runtime {
     retry: RetryPolicy,
     max_body_size: usize,
-    /// The client's base URL, parsed once: see [`url`](Self::url).
-    base: Option<reqwest::Url>,
+    /// The client's base URL, parsed once: given by `ClientConfig::build`, or else the first
+    /// base URL [`url`](Self::url) parses.
+    base: std::sync::OnceLock<reqwest::Url>,
 }
 
 impl Default for Runtime {
@@ -198,7 +199,7 @@ impl Runtime {
         Self {
             retry,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
-            base: None,
+            base: std::sync::OnceLock::new(),
         }
     }
 
@@ -231,7 +232,7 @@ impl Runtime {
     /// The same runtime, keeping `base` parsed for [`url`](Self::url). `ClientConfig::build`
     /// sets it to the client's base URL.
     pub fn with_base_url(mut self, base: reqwest::Url) -> Self {
-        self.base = Some(base);
+        self.base = std::sync::OnceLock::from(base);
         self
     }
 
@@ -244,9 +245,11 @@ impl Runtime {
     ///
     /// Generated operations build every URL through this, with the spec's literal segments as
     /// they are and each path parameter encoded by [`path_segment`]; the segments are not
-    /// encoded again. When `base` is the base URL this runtime was given (as with every client
-    /// built from a `ClientConfig`), the URL starts from that parsed copy, so a call does not
-    /// parse its whole URL again; any other base is parsed here.
+    /// encoded again. When `base` is the base URL this runtime keeps parsed, the URL starts
+    /// from that copy, so a call does not parse its whole URL again. A runtime from
+    /// `ClientConfig::build` keeps the client's base URL; one made otherwise (a client built
+    /// with `new_with_client(.., Runtime::default())`) keeps the first base URL it parses. Any
+    /// other base is parsed on the spot.
     ///
     /// # Errors
     ///
@@ -255,14 +258,22 @@ impl Runtime {
     #[allow(clippy::result_large_err)]
     pub fn url<E>(&self, base: &str, segments: &[&str]) -> Result<reqwest::Url, Error<E>> {
         let invalid = || Error::InvalidRequest(format!("the base URL {base:?} cannot take a path"));
-        let mut url = match &self.base {
+        let mut url = match self.base.get() {
             // A parsed root URL ends in `/`, which the base URL as given does not.
             Some(parsed)
                 if parsed.as_str() == base || parsed.as_str().strip_suffix('/') == Some(base) =>
             {
                 parsed.clone()
             }
-            _ => reqwest::Url::parse(base).map_err(|_| invalid())?,
+            Some(_) => reqwest::Url::parse(base).map_err(|_| invalid())?,
+            None => {
+                let parsed = reqwest::Url::parse(base).map_err(|_| invalid())?;
+                if !parsed.cannot_be_a_base() {
+                    // Kept for the next calls, unless another call got there first.
+                    let _ = self.base.set(parsed.clone());
+                }
+                parsed
+            }
         };
         if url.cannot_be_a_base() {
             return Err(invalid());
@@ -362,6 +373,29 @@ mod tests {
                 );
             }
         }
+        // A runtime given no base URL keeps the first one it parses, for the next calls.
+        let fresh = Runtime::default();
+        let kept = |runtime: &Runtime| runtime.base.get().map(|url| url.as_str().to_string());
+        assert_eq!(
+            url(&fresh, "https://a.example.com/x", &["users"]),
+            "https://a.example.com/x/users"
+        );
+        assert_eq!(kept(&fresh).as_deref(), Some("https://a.example.com/x"));
+        assert_eq!(
+            url(&fresh, "https://a.example.com/x", &["groups"]),
+            "https://a.example.com/x/groups"
+        );
+        assert_eq!(
+            url(&fresh, "https://b.example.com", &["users"]),
+            "https://b.example.com/users",
+            "another base is parsed on the spot"
+        );
+        assert_eq!(
+            kept(&fresh).as_deref(),
+            Some("https://a.example.com/x"),
+            "the first base stays"
+        );
+
         let (_, runtime) = configured("https://example.com");
         assert_eq!(
             url(&runtime, "https://other.example.org/x", &["users"]),
@@ -374,6 +408,10 @@ mod tests {
                 matches!(error, Error::InvalidRequest(_)),
                 "{base}: {error:?}"
             );
+            // Nor does a runtime without a base URL keep one that cannot take a path.
+            let fresh = Runtime::default();
+            fresh.url::<()>(base, &["users"]).expect_err(base);
+            assert!(fresh.base.get().is_none(), "{base}");
         }
     }
 
