@@ -258,18 +258,19 @@ impl Runtime {
     #[allow(clippy::result_large_err)]
     pub fn url<E>(&self, base: &str, segments: &[&str]) -> Result<reqwest::Url, Error<E>> {
         let invalid = || Error::InvalidRequest(format!("the base URL {base:?} cannot take a path"));
-        let mut url = match self.base.get() {
+        let kept = self.base.get();
+        let mut url = match kept {
             // A parsed root URL ends in `/`, which the base URL as given does not.
             Some(parsed)
                 if parsed.as_str() == base || parsed.as_str().strip_suffix('/') == Some(base) =>
             {
                 parsed.clone()
             }
-            Some(_) => reqwest::Url::parse(base).map_err(|_| invalid())?,
-            None => {
+            _ => {
                 let parsed = reqwest::Url::parse(base).map_err(|_| invalid())?;
-                if !parsed.cannot_be_a_base() {
-                    // Kept for the next calls, unless another call got there first.
+                // A runtime without a base URL keeps the first that can take a path, unless
+                // another call got there first.
+                if kept.is_none() && !parsed.cannot_be_a_base() {
                     let _ = self.base.set(parsed.clone());
                 }
                 parsed
