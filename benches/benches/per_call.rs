@@ -10,7 +10,9 @@ use divan::{Bencher, black_box};
 use reqwest::header::AUTHORIZATION;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
 use user_apis::runtime::{Parts, Runtime};
-use user_apis_benches::{OKTA_TOKEN, okta_parts, okta_user_server, runtime};
+use user_apis_benches::{
+    OKTA_TOKEN, OKTA_USER_ID, okta_parts, okta_user_server, okta_user_url, runtime,
+};
 
 fn main() {
     divan::main();
@@ -24,7 +26,7 @@ fn generated_client(bencher: Bencher) {
     let call = || async {
         client
             .get_user()
-            .user_id("00u00000000000000001")
+            .user_id(OKTA_USER_ID)
             .send()
             .await
             .expect("the call succeeds")
@@ -40,7 +42,7 @@ fn raw_reqwest(bencher: Bencher) {
     let runtime = runtime();
     let base = okta_user_server();
     let http = reqwest::Client::new();
-    let url = format!("{base}/api/v1/users/00u00000000000000001");
+    let url = okta_user_url(&base);
     let authorization = format!("SSWS {OKTA_TOKEN}");
     let call = || async {
         let body = http
@@ -66,7 +68,7 @@ fn raw_with_configured_http(bencher: Bencher) {
     let runtime = runtime();
     let parts = parts();
     let http = parts.http;
-    let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
+    let url = okta_user_url(&parts.base_url);
     let call = || async {
         let body = http
             .get(&url)
@@ -93,7 +95,7 @@ fn breakdown_retry_loop(bencher: Bencher) {
     let runtime = runtime();
     let parts = parts();
     let policy = RetryPolicy::default();
-    let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
+    let url = okta_user_url(&parts.base_url);
     let call = || async {
         let request = parts.http.get(&url).build().expect("a request");
         let body = policy
@@ -116,7 +118,7 @@ fn breakdown_runtime_execute(bencher: Bencher) {
     let runtime = runtime();
     let parts = parts();
     let shared = Runtime::default();
-    let url = format!("{}/api/v1/users/00u00000000000000001", parts.base_url);
+    let url = okta_user_url(&parts.base_url);
     let call = || async {
         let request = parts.http.get(&url).build().expect("a request");
         let response = shared

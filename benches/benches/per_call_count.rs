@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::AUTHORIZATION;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
-use user_apis_benches::{OKTA_TOKEN, okta_parts, okta_user_server, runtime};
-
-const USER_ID: &str = "00u00000000000000001";
+use user_apis_benches::{
+    OKTA_TOKEN, OKTA_USER_ID, okta_parts, okta_user_server, okta_user_url, runtime,
+};
 
 fn main() {
     // Cargo passes `--bench` to benchmark targets.
@@ -49,14 +49,14 @@ fn main() {
     let client = okta::Client::with_api_token(config, OKTA_TOKEN).expect("a client");
     let http = reqwest::Client::new();
     let configured_http = okta_parts(&base).http;
-    let url = format!("{base}/api/v1/users/{USER_ID}");
+    let url = okta_user_url(&base);
     let authorization = format!("SSWS {OKTA_TOKEN}");
 
     let generated = || {
         runtime.block_on(async {
             client
                 .get_user()
-                .user_id(USER_ID)
+                .user_id(OKTA_USER_ID)
                 .send()
                 .await
                 .expect("the call succeeds")

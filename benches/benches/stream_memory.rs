@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::TryStreamExt;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
-use user_apis_benches::{json_list, json_response, okta_user, runtime, serve};
+use user_apis_benches::{OKTA_TOKEN, json_list, json_response, okta_user, runtime, serve};
 
 /// Users on each page.
 const PAGE: usize = 100;
@@ -112,7 +112,7 @@ fn main() {
     COUNTED.with(|counted| counted.set(true));
     let runtime = runtime();
     let config = ClientConfig::new(serve(page_response)).retry(RetryPolicy::default());
-    let client = okta::Client::with_api_token(config, "00a-bench-token").expect("a client");
+    let client = okta::Client::with_api_token(config, OKTA_TOKEN).expect("a client");
     let page_bytes = page_response("/api/v1/users").len();
 
     // Warm up: open the connection and let lazily built state settle.

@@ -56,8 +56,16 @@ pub fn json_list(first: usize, count: usize, item: impl Fn(usize) -> String) -> 
     out
 }
 
-/// The Okta API token the per-call benchmarks' clients send.
+/// The Okta API token the benchmarks' clients send.
 pub const OKTA_TOKEN: &str = "00a-bench-token";
+
+/// The user the per-call benchmarks get.
+pub const OKTA_USER_ID: &str = "00u00000000000000001";
+
+/// The URL a raw call gets [`OKTA_USER_ID`] at, on the server at `base`.
+pub fn okta_user_url(base: &str) -> String {
+    format!("{base}/api/v1/users/{OKTA_USER_ID}")
+}
 
 /// A current-thread runtime with I/O and timers, as a small service would run the client.
 pub fn runtime() -> tokio::runtime::Runtime {
