@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "valgrind is required" >&2; exit 1; }
-. scripts/per-call-binary.sh
+. scripts/per-call-common.sh
+build_per_call_binary
 
 if [ "${1:-}" = "--cache" ]; then
     out=$(mktemp -d)

@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.."
 
 rounds=${1:-20000}
 command -v perf >/dev/null || { echo "perf is required" >&2; exit 1; }
-. scripts/per-call-binary.sh
+. scripts/per-call-common.sh
+build_per_call_binary
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -46,7 +47,6 @@ awk -v run=50 -v warmup=600 '
     }
 ' "$out/events" >"$out/calls"
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }'; }
 printf '%-11s %7s %16s %12s\n' kind calls "client (µs)" "waiting (µs)"
 names=(raw configured generated)
 for kind in 0 1 2; do
