@@ -162,7 +162,6 @@ async fn an_optional_body_is_matched_present_or_absent() {
         when.user_id(&user_id)
             .body(&message)
             .into_inner()
-            .header("content-type", "application/json")
             .json_body(serde_json::json!({"message": "Approve the VPN login"}));
         then.created(&tx);
     });
@@ -184,6 +183,73 @@ async fn an_optional_body_is_matched_present_or_absent() {
     assert_eq!(sent.expect("with body").tx, tx.tx);
     with.assert_async().await;
     without.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_json_body_matches_only_under_its_content_type() {
+    use sendauth::mock::MockServerExt;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    // The status a raw `POST path` with `body` and `content_type` gets from `server`.
+    async fn post(server: &MockServer, path: &str, content_type: Option<&str>, body: &str) -> u16 {
+        let mut socket = tokio::net::TcpStream::connect(server.address())
+            .await
+            .expect("connects");
+        let content_type = content_type
+            .map(|value| format!("content-type: {value}\r\n"))
+            .unwrap_or_default();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nhost: {}\r\n{content_type}content-length: {}\r\n\
+             connection: close\r\n\r\n{body}",
+            server.address(),
+            body.len()
+        );
+        socket.write_all(request.as_bytes()).await.expect("sent");
+        let mut response = String::new();
+        socket
+            .read_to_string(&mut response)
+            .await
+            .expect("answered");
+        response
+            .split(' ')
+            .nth(1)
+            .and_then(|status| status.parse().ok())
+            .expect("a status line")
+    }
+
+    let server = MockServer::start_async().await;
+    let user_id = uuid::Uuid::from_u128(7);
+    let message = sendauth::types::WebTx {
+        message: Some("Approve the VPN login".to_string()),
+        ..Default::default()
+    };
+    let mock = server.authenticate_user(|when, then| {
+        when.user_id(&user_id).body(&message);
+        then.created(&sendauth::types::Tx { tx: None });
+    });
+    let path = format!("/api/v1/users/{user_id}/authenticate");
+    let json = r#"{"message":"Approve the VPN login"}"#;
+
+    // The same JSON under another content type, or none, is not what the client sends.
+    assert_eq!(post(&server, &path, Some("text/plain"), json).await, 404);
+    assert_eq!(post(&server, &path, None, json).await, 404);
+    mock.assert_calls_async(0).await;
+    // Under `application/json` it matches, as the client's own request does.
+    assert_eq!(
+        post(&server, &path, Some("application/json"), json).await,
+        201
+    );
+    let client =
+        sendauth::Client::with_basic_auth(mock_config(&server), SENDAUTH_USER, SENDAUTH_PASSWORD)
+            .expect("client");
+    client
+        .authenticate_user()
+        .user_id(user_id)
+        .body(message)
+        .send()
+        .await
+        .expect("the client's request matches");
+    mock.assert_calls_async(2).await;
 }
 
 #[tokio::test]

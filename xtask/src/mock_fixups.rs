@@ -22,6 +22,7 @@ pub fn apply(
     let mut log = exact_path_patterns(file)?;
     log.extend(datetime_parameter_values(file));
     log.extend(optional_body_matchers(file, optional_body_operations)?);
+    log.extend(json_body_matchers(file)?);
     log.extend(binary_response_bodies(file, binary_operations)?);
     log.extend(document_mocks(file, routes)?);
     cli_fixups::refuse_panics(file, "the generated mock")?;
@@ -333,6 +334,47 @@ pub fn optional_body_matchers(
         log.push(format!(
             "optional_body_matchers: {name}::body(None) requires that no body is sent"
         ));
+    }
+    Ok(log)
+}
+
+/// Makes every JSON body matcher also require the `Content-Type` the client sends with it.
+///
+/// progenitor's `body(&value)` matches the body's JSON alone, so a request carrying the right
+/// JSON under another content type (or none) matched too, and a test could not tell. The
+/// clients send every JSON body as `application/json`; now `body(&value)` (and
+/// `body(Some(..))` of an optional body) requires that header as well, the way `body(None)`
+/// requires its absence.
+pub fn json_body_matchers(file: &mut File) -> Result<Vec<String>, String> {
+    struct Require {
+        changed: usize,
+    }
+    impl VisitMut for Require {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            let receiver = &call.receiver;
+            if call.method == "json_body_obj" && quote::quote!(#receiver).to_string() == "self . 0"
+            {
+                call.receiver = parse_quote!(self.0.header("content-type", "application/json"));
+                self.changed += 1;
+            }
+        }
+    }
+    let mut log = Vec::new();
+    for block in operation_impls(file)? {
+        let Some(name) = self_type_name(block).filter(|name| name.ends_with("When")) else {
+            continue;
+        };
+        let Some(body) = fn_mut(block, "body") else {
+            continue;
+        };
+        let mut require = Require { changed: 0 };
+        require.visit_impl_item_fn_mut(body);
+        if require.changed > 0 {
+            log.push(format!(
+                "json_body_matchers: {name}::body also requires Content-Type: application/json"
+            ));
+        }
     }
     Ok(log)
 }
@@ -751,6 +793,52 @@ mod tests {
         );
         assert!(
             text.contains(r#"Self(self.0.body("").header_missing("content-type"))"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_body_matchers_require_the_content_type() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl SetUserTagsWhen {
+                    pub fn body<'a, T>(self, value: T) -> Self
+                    where
+                        T: Into<Option<&'a types::TagsRequest>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.json_body_obj(value))
+                        } else {
+                            Self(self.0.body("").header_missing("content-type"))
+                        }
+                    }
+                }
+                impl SetUserTagsThen {
+                    pub fn not_found(self, value: &types::AppError) -> Self {
+                        Self(self.0.status(404u16).header("content-type", "application/json").json_body_obj(value))
+                    }
+                }
+            }
+        };
+        let log = json_body_matchers(&mut file).expect("fixup applies");
+        assert_eq!(
+            log,
+            vec![
+                "json_body_matchers: SetUserTagsWhen::body also requires Content-Type: application/json"
+            ]
+        );
+        let text = text(&file);
+        assert!(
+            text.contains(r#"Some(value)=value.into(){Self(self.0.header("content-type","application/json").json_body_obj(value)"#),
+            "{text}"
+        );
+        // `None` and the responders are left as they are.
+        assert!(
+            text.contains(r#"Self(self.0.body("").header_missing("content-type"))"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"Self(self.0.status(404u16).header("content-type","application/json").json_body_obj(value)"#),
             "{text}"
         );
     }

@@ -394,9 +394,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::CreateUserRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_user`](crate::Client::create_user) answers: a method per status the spec documents.
@@ -605,9 +605,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UpdateUserRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user`](crate::Client::update_user) answers: a method per status the spec documents.
@@ -1450,9 +1450,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::SetCustomAttributeRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`set_user_custom_attribute`](crate::Client::set_user_custom_attribute) answers: a method per status the spec documents.
@@ -1927,9 +1927,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AddEmailRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`add_user_email`](crate::Client::add_user_email) answers: a method per status the spec documents.
@@ -2548,9 +2548,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AddGpgKeyRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`add_user_gpg_key`](crate::Client::add_user_gpg_key) answers: a method per status the spec documents.
@@ -3691,9 +3691,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::CreateImpersonationTokenRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_impersonation_token`](crate::Client::create_impersonation_token) answers: a method per status the spec documents.
@@ -4091,9 +4091,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AddSshKeyRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`add_user_ssh_key`](crate::Client::add_user_ssh_key) answers: a method per status the spec documents.
@@ -4324,9 +4324,9 @@ pub mod operations {
                 Self(self.0.header_missing("Sudo"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::CreatePersonalAccessTokenRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_personal_access_token`](crate::Client::create_personal_access_token) answers: a method per status the spec documents.

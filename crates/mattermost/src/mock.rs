@@ -65,9 +65,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("set_system_admin"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::BotConversion) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`convert_bot_to_user`](crate::Client::convert_bot_to_user) answers: a method per status the spec documents.
@@ -405,9 +405,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("t"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::NewUser) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_user`](crate::Client::create_user) answers: a method per status the spec documents.
@@ -628,9 +628,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::VerificationToken) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`verify_user_email`](crate::Client::verify_user_email) answers: a method per status the spec documents.
@@ -680,9 +680,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::EmailAddress) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`send_verification_email`](crate::Client::send_verification_email) answers: a method per status the spec documents.
@@ -819,9 +819,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &::std::vec::Vec<::std::string::String>) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`get_users_by_group_channel_ids`](crate::Client::get_users_by_group_channel_ids) answers: a method per status the spec documents.
@@ -892,9 +892,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("since"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &::std::vec::Vec<::std::string::String>) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`get_users_by_ids`](crate::Client::get_users_by_ids) answers: a method per status the spec documents.
@@ -1002,9 +1002,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::Login) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`login`](crate::Client::login) answers: a method per status the spec documents.
@@ -1084,9 +1084,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::CwsLogin) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`login_by_cws_token`](crate::Client::login_by_cws_token) answers: a method per status the spec documents.
@@ -1154,9 +1154,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AccountSwitch) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`switch_account_type`](crate::Client::switch_account_type) answers: a method per status the spec documents.
@@ -1314,9 +1314,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::LoginId) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`check_user_mfa`](crate::Client::check_user_mfa) answers: a method per status the spec documents.
@@ -1366,9 +1366,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::LdapMigration) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`migrate_auth_to_ldap`](crate::Client::migrate_auth_to_ldap) answers: a method per status the spec documents.
@@ -1448,9 +1448,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::SamlMigration) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`migrate_auth_to_saml`](crate::Client::migrate_auth_to_saml) answers: a method per status the spec documents.
@@ -1530,9 +1530,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::PasswordReset) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`reset_password`](crate::Client::reset_password) answers: a method per status the spec documents.
@@ -1602,9 +1602,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::EmailAddress) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`send_password_reset_email`](crate::Client::send_password_reset_email) answers: a method per status the spec documents.
@@ -1674,9 +1674,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserSearch) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`search_users`](crate::Client::search_users) answers: a method per status the spec documents.
@@ -1746,9 +1746,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::DeviceId) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`attach_device_id`](crate::Client::attach_device_id) answers: a method per status the spec documents.
@@ -2189,9 +2189,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AccessTokenId) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`disable_user_access_token`](crate::Client::disable_user_access_token) answers: a method per status the spec documents.
@@ -2261,9 +2261,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AccessTokenId) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`enable_user_access_token`](crate::Client::enable_user_access_token) answers: a method per status the spec documents.
@@ -2333,9 +2333,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::AccessTokenId) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`revoke_user_access_token`](crate::Client::revoke_user_access_token) answers: a method per status the spec documents.
@@ -2405,9 +2405,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::SearchTerm) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`search_user_access_tokens`](crate::Client::search_user_access_tokens) answers: a method per status the spec documents.
@@ -2641,9 +2641,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &::std::vec::Vec<::std::string::String>) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`get_users_by_usernames`](crate::Client::get_users_by_usernames) answers: a method per status the spec documents.
@@ -2789,9 +2789,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user`](crate::Client::update_user) answers: a method per status the spec documents.
@@ -2957,9 +2957,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/active$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::ActiveUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user_active`](crate::Client::update_user_active) answers: a method per status the spec documents.
@@ -3115,9 +3115,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/auth$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserAuthData) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user_auth`](crate::Client::update_user_auth) answers: a method per status the spec documents.
@@ -3859,9 +3859,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/mfa$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::MfaUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user_mfa`](crate::Client::update_user_mfa) answers: a method per status the spec documents.
@@ -4047,9 +4047,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/password$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::PasswordUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user_password`](crate::Client::update_user_password) answers: a method per status the spec documents.
@@ -4128,9 +4128,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/patch$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserPatch) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`patch_user`](crate::Client::patch_user) answers: a method per status the spec documents.
@@ -4306,9 +4306,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/roles$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::RolesUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user_roles`](crate::Client::update_user_roles) answers: a method per status the spec documents.
@@ -4464,9 +4464,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/sessions/revoke$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::SessionId) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`revoke_session`](crate::Client::revoke_session) answers: a method per status the spec documents.
@@ -4699,9 +4699,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/terms_of_service$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::TermsOfServiceAction) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`register_terms_of_service_action`](crate::Client::register_terms_of_service_action) answers: a method per status the spec documents.
@@ -4879,9 +4879,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/tokens$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::NewAccessToken) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_user_access_token`](crate::Client::create_user_access_token) answers: a method per status the spec documents.
@@ -4970,9 +4970,9 @@ pub mod operations {
             let re = format!("^/api/v4/users/{segment}/typing$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::Typing) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`publish_user_typing`](crate::Client::publish_user_typing) answers: a method per status the spec documents.

@@ -225,9 +225,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("provider"))
             }
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_user`](crate::Client::create_user) answers: a method per status the spec documents.
@@ -403,9 +403,9 @@ pub mod operations {
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user`](crate::Client::update_user) answers: a method per status the spec documents.
@@ -698,9 +698,9 @@ pub mod operations {
             let re = format!("^/api/v1/users/{segment}/credentials/change_password$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::ChangePasswordRequest) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`change_password`](crate::Client::change_password) answers: a method per status the spec documents.
@@ -803,9 +803,9 @@ pub mod operations {
             );
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserCredentialsInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`change_recovery_question`](crate::Client::change_recovery_question) answers: a method per status the spec documents.
@@ -915,13 +915,18 @@ pub mod operations {
                 Self(self.0.query_param_missing("sendEmail"))
             }
         }
-        ///Matches the request body: what the client sends for this value. `None` requires it to be absent.
+        ///Matches the `content-type` header. `None` requires it to be absent.
         pub fn body<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a types::UserCredentialsInput>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.json_body_obj(value))
+                Self(
+                    self
+                        .0
+                        .header("content-type", "application/json")
+                        .json_body_obj(value),
+                )
             } else {
                 Self(self.0.body("").header_missing("content-type"))
             }
@@ -2044,9 +2049,9 @@ pub mod operations {
             let re = format!("^/api/v1/users/{segment}/roles$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::RoleInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`add_role_to_user`](crate::Client::add_role_to_user) answers: a method per status the spec documents.

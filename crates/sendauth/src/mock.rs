@@ -161,9 +161,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`create_user`](crate::Client::create_user) answers: a method per status the spec documents.
@@ -523,9 +523,9 @@ pub mod operations {
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value.
+        ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserInput) -> Self {
-            Self(self.0.json_body_obj(value))
+            Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
     ///What the mock of [`update_user`](crate::Client::update_user) answers: a method per status the spec documents.
@@ -785,13 +785,18 @@ pub mod operations {
             let re = format!("^/api/v1/users/{segment}/authenticate$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value. `None` requires it to be absent.
+        ///Matches the `content-type` header. `None` requires it to be absent.
         pub fn body<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a types::WebTx>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.json_body_obj(value))
+                Self(
+                    self
+                        .0
+                        .header("content-type", "application/json")
+                        .json_body_obj(value),
+                )
             } else {
                 Self(self.0.body("").header_missing("content-type"))
             }
@@ -1011,13 +1016,18 @@ pub mod operations {
             let re = format!("^/api/v1/users/{segment}/tags$");
             Self(self.0.path_matches(re))
         }
-        ///Matches the request body: what the client sends for this value. `None` requires it to be absent.
+        ///Matches the `content-type` header. `None` requires it to be absent.
         pub fn body<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a types::TagsRequest>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.json_body_obj(value))
+                Self(
+                    self
+                        .0
+                        .header("content-type", "application/json")
+                        .json_body_obj(value),
+                )
             } else {
                 Self(self.0.body("").header_missing("content-type"))
             }
