@@ -259,8 +259,8 @@ async fn binary_responses_are_bytes_with_their_content_type() {
     let server = MockServer::start_async().await;
     let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
     let mock = server.get_profile_image(|when, then| {
-        // `x` is the generated name of the `_` query parameter (`update_time` on the client).
-        when.user_id("me").x(1_700_000_050_000_i64);
+        // `update_time` is the `_` query parameter, as on the client.
+        when.user_id("me").update_time(1_700_000_050_000_i64);
         then.ok(&png, "image/png");
     });
     let client = mattermost::Client::with_token(mock_config(&server), "token").expect("client");

@@ -77,6 +77,19 @@ impl builder::GetProfileImage<'_> {
     }
 }
 
+#[cfg(feature = "mock")]
+impl crate::mock::operations::GetProfileImageWhen {
+    /// Matches the `_` query parameter under the client's name for it
+    /// ([`update_time`](builder::GetProfileImage::update_time)); the generated name of this
+    /// matcher is `x`. `None` requires the parameter to be absent.
+    pub fn update_time<T>(self, value: T) -> Self
+    where
+        T: Into<Option<i64>>,
+    {
+        self.x(value)
+    }
+}
+
 impl builder::GetDefaultProfileImage<'_> {
     /// Sends the request and reads the whole image, with its content type.
     ///
