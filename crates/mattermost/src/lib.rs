@@ -98,7 +98,7 @@ mod streams;
 
 pub use generated::*;
 pub use image::{Image, SetProfileImage};
-pub use session::{LoginError, Session};
+pub use session::{LoginError, Session, TOKEN_HEADER, session_token};
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
 use progenitor_client::{ClientHooks, OperationInfo};

@@ -205,8 +205,12 @@ impl Session {
     }
 }
 
-/// The session token of a sign-in answer, from its `Token` header.
-fn session_token(headers: &HeaderMap) -> Option<Password> {
+/// The session token of a sign-in answer, from its `Token` header ([`TOKEN_HEADER`]); `None`
+/// when the header is absent, empty or not text.
+///
+/// [`Session::login`] reads it for you; this is for code that sends the sign-in itself (the
+/// command line does, to print the token).
+pub fn session_token(headers: &HeaderMap) -> Option<Password> {
     headers
         .get(TOKEN_HEADER)
         .and_then(|value| value.to_str().ok())

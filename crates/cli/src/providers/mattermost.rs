@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgMatches, Command};
-use user_apis_mattermost::Client;
+use user_apis_mattermost::{Client, ClientConfig, Error, session_token};
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::mattermost::{Cli, CliCommand};
@@ -12,6 +12,11 @@ use crate::output::{Failure, Kind, Reporter};
 
 /// The variable that holds the token.
 const TOKEN_ENV: &str = "MATTERMOST_TOKEN";
+
+/// What the sign-in commands print, as their help says (see [`login`]).
+const LOGIN_OUTPUT: &str = "Prints {\"token\": ..., \"user\": ...}: the new session's token, which \
+     the server sends in the Token header, and the user (null for login-by-cws-token). The \
+     token is a secret: use it as MATTERMOST_TOKEN.";
 
 /// The hand-written upload, which the spec leaves out (its body is `multipart/form-data`).
 const SET_PROFILE_IMAGE: &str = "set-profile-image";
@@ -39,11 +44,16 @@ paged_operations! {
 /// `user-apis mattermost` and its operations.
 pub fn command() -> Command {
     let generated = CliCommand::iter().map(|operation| {
-        operation_command(
+        let command = operation_command(
             operation.operation_id(),
             Cli::<&Reporter>::get_command(operation),
             is_paged(operation),
-        )
+        );
+        if matches!(operation, CliCommand::Login | CliCommand::LoginByCwsToken) {
+            command.after_help(LOGIN_OUTPUT)
+        } else {
+            command
+        }
     });
     provider_command(
         &PROVIDER,
@@ -55,8 +65,8 @@ pub fn command() -> Command {
 pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()> {
     let url = base_url(matches, &PROVIDER)?;
     let client = match super::optional_env(TOKEN_ENV)? {
-        Some(token) => Client::with_token(url, token),
-        None => Client::without_auth(url),
+        Some(token) => Client::with_token(url.clone(), token),
+        None => Client::without_auth(url.clone()),
     }
     .map_err(|error| config_error(&PROVIDER, &error))?;
     if let Some((SET_PROFILE_IMAGE, matches)) = matches.subcommand() {
@@ -66,12 +76,62 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
         matches,
         CliCommand::iter().map(|operation| (operation.operation_id(), operation)),
     )?;
+    if matches!(operation, CliCommand::Login | CliCommand::LoginByCwsToken) {
+        // As `Session::login` does: no credential, and a redirect is the answer to read (the
+        // CWS sign-in's carries the token), not one to follow.
+        let anonymous = Client::without_auth(ClientConfig::new(url).follow_redirects(false))
+            .map_err(|error| config_error(&PROVIDER, &error))?;
+        return login(&Cli::new(anonymous, reporter), operation, matches, reporter).await;
+    }
     let cli = Cli::new(client, reporter);
     if super::wants_all(matches) {
         print_all(&cli, operation, matches, reporter).await
     } else {
         cli.execute(operation, matches).await
     }
+}
+
+/// `login` and `login-by-cws-token`, which the generated commands would run without the one
+/// thing a sign-in is for: the session token, which Mattermost sends in the answer's `Token`
+/// header. Prints `{"token": ..., "user": ...}` (`user` is `null` after the CWS sign-in, whose
+/// answer has no body), so that the token can become `MATTERMOST_TOKEN`. An answer without the
+/// token is a failure (exit 4): there is no session to use.
+async fn login(
+    cli: &Cli<&Reporter>,
+    operation: CliCommand,
+    matches: &ArgMatches,
+    reporter: &Reporter,
+) -> anyhow::Result<()> {
+    let answer = match operation {
+        CliCommand::Login => cli.request_login(matches)?.send().await.map(|response| {
+            (
+                session_token(response.headers()),
+                Some(response.into_inner()),
+            )
+        }),
+        _ => match cli.request_login_by_cws_token(matches)?.send().await {
+            Ok(response) => Ok((session_token(response.headers()), None)),
+            // The redirect to the web app that carries the token.
+            Err(Error::UnexpectedResponse(response)) if response.status().is_redirection() => {
+                Ok((session_token(response.headers()), None))
+            }
+            Err(error) => Err(error),
+        },
+    };
+    let (token, user) = match answer {
+        Ok(answer) => answer,
+        Err(error) => {
+            reporter.client_error(&error);
+            return Err(error.into());
+        }
+    };
+    let Some(token) = token else {
+        let message = "the server answered the sign-in without a Token header: no session";
+        reporter.fail(Kind::Transport, message);
+        return Err(Failure::new(Kind::Transport, message).into());
+    };
+    reporter.print(&serde_json::json!({ "token": token.expose(), "user": user }));
+    Ok(())
 }
 
 fn set_profile_image_command() -> Command {

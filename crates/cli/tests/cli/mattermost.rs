@@ -247,3 +247,133 @@ fn an_app_error_prints_its_message_and_exits_3() {
     );
     run.assert_hides(TOKEN);
 }
+
+/// Runs `user-apis` with the server's URL, a token in the environment (which a sign-in must
+/// not send) and `stdin`.
+fn sign_in(server: &MockServer, args: &[&str], stdin: &str) -> crate::Run {
+    let url = server.base_url();
+    user_apis(
+        args,
+        &[
+            ("MATTERMOST_URL", url.as_str()),
+            ("MATTERMOST_TOKEN", TOKEN),
+        ],
+        Some(stdin),
+    )
+}
+
+#[test]
+fn login_prints_the_session_token_and_the_user() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/login", &[])
+            .header_missing("authorization")
+            .header("content-type", "application/json")
+            .json_body(json!({"login_id": "ada", "password": "c0rrect-h0rse"}));
+        then.status(200)
+            .header("token", "sess-t0ken")
+            .json_body(user_json("u1"));
+    });
+
+    let run = sign_in(
+        &server,
+        &[
+            "mattermost",
+            "login",
+            "--json-body",
+            "-",
+            "--login-id",
+            "ada",
+        ],
+        r#"{"login_id": "someone-else", "password": "c0rrect-h0rse"}"#,
+    );
+
+    mock.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        run.json_lines(),
+        vec![json!({"token": "sess-t0ken", "user": user_json("u1")})]
+    );
+    assert_eq!(run.stderr, "");
+    run.assert_hides("c0rrect-h0rse");
+}
+
+#[test]
+fn login_by_cws_token_reads_the_token_from_the_redirect_without_following_it() {
+    let server = MockServer::start();
+    let base = server.base_url();
+    let mock = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/login/cws", &[])
+            .header_missing("authorization")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .form_urlencoded_tuple("login_id", "ada@example.com")
+            .form_urlencoded_tuple("cws_token", "cws+token/1")
+            .form_urlencoded_tuple_count(".*", ".*", 2);
+        then.status(302)
+            .header("location", format!("{base}/landing"))
+            .header("token", "sess-from-cws");
+    });
+    let landing = server.mock(|when, then| {
+        when.path("/landing");
+        then.status(200).body("<html></html>");
+    });
+
+    let run = sign_in(
+        &server,
+        &["mattermost", "login-by-cws-token", "--json-body", "-"],
+        r#"{"login_id": "ada@example.com", "cws_token": "cws+token/1"}"#,
+    );
+
+    mock.assert();
+    landing.assert_calls(0);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        run.json_lines(),
+        vec![json!({"token": "sess-from-cws", "user": null})]
+    );
+    run.assert_hides("cws+token/1");
+}
+
+#[test]
+fn a_sign_in_without_a_token_or_refused_prints_nothing_on_stdout() {
+    let server = MockServer::start();
+    // An answer without the `Token` header: there is no session to print.
+    let mut untokened = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/login", &[]);
+        then.status(200).json_body(user_json("u1"));
+    });
+    let run = sign_in(
+        &server,
+        &["mattermost", "login", "--json-body", "-"],
+        r#"{"login_id": "ada", "password": "pw"}"#,
+    );
+    untokened.assert();
+    assert_eq!(run.code, Some(4), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: the server answered the sign-in without a Token header: no session\n"
+    );
+    untokened.delete();
+
+    // A refused sign-in: the server's message and the API's exit code.
+    server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/login", &[]);
+        then.status(401).json_body(json!({
+            "id": "api.user.login.invalid_credentials_email_username",
+            "message": "Enter a valid email or username and/or password.",
+            "status_code": 401
+        }));
+    });
+    let run = sign_in(
+        &server,
+        &["mattermost", "login", "--json-body", "-"],
+        r#"{"login_id": "ada", "password": "wrong"}"#,
+    );
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: 401 Unauthorized: Enter a valid email or username and/or password.\n"
+    );
+}
