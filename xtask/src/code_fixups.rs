@@ -14,6 +14,7 @@ use crate::codegen::Route;
 use crate::spec_fixups::Split;
 
 pub mod docs;
+pub mod examples;
 
 /// The items of a top-level module of progenitor's output: `types` (every schema type) or
 /// `builder` (every request builder) in a client, `operations` in a mock.

@@ -154,7 +154,11 @@ fn generate_client(
     provider: &Provider,
     prepared: &Prepared,
 ) -> Result<(String, api_summary::Api, Vec<String>, usize), String> {
-    let (mut file, log) = client_file(provider.spec, prepared)?;
+    let (mut file, mut log) = client_file(provider.spec, prepared)?;
+    log.extend(
+        code_fixups::examples::compile_operation_examples(&mut file, provider.crate_name)
+            .map_err(|e| format!("{}: compile_operation_examples: {e}", provider.spec))?,
+    );
     let api = api_summary::summarize(&file).map_err(|e| format!("{}: {e}", provider.spec))?;
     let types = code_fixups::count_types(&mut file);
     let code = format!("{}{}", header(provider), prettyplease::unparse(&file));

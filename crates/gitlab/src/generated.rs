@@ -7657,7 +7657,8 @@ Arguments:
 - `without_project_bots`: Leave out project bot users (default false).
 - `without_projects`: Only users without projects (admin only, default false).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, active: bool, admins: bool, auditors: bool, blocked: bool, created_after: :: chrono :: DateTime < :: chrono :: offset :: Utc >, created_before: :: chrono :: DateTime < :: chrono :: offset :: Utc >, exclude_external: bool, exclude_internal: bool, extern_uid: :: std :: string :: String, external: bool, order_by: :: user_apis_gitlab :: types :: UserOrderBy, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, provider: :: std :: string :: String, saml_provider_id: i64, search: :: std :: string :: String, skip_ldap: bool, sort: :: user_apis_gitlab :: types :: SortOrder, two_factor: :: user_apis_gitlab :: types :: TwoFactorFilter, username: :: std :: string :: String, with_custom_attributes: bool, without_project_bots: bool, without_projects: bool, sudo: :: std :: string :: String) {
 let response = client.list_users()
     .active(active)
     .admins(admins)
@@ -7685,6 +7686,7 @@ let response = client.list_users()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
@@ -7698,12 +7700,14 @@ Sends a `POST` request to `/api/v4/users`
 Arguments:
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The user to create; `email`, `name` and `username` are required.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: CreateUserRequest) {
 let response = client.create_user()
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
@@ -7718,13 +7722,15 @@ Arguments:
 - `id`: The user's id.
 - `with_custom_attributes`: Include each user's custom attributes (admin only, default false).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, with_custom_attributes: bool, sudo: :: std :: string :: String) {
 let response = client.get_user()
     .id(id)
     .with_custom_attributes(with_custom_attributes)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
@@ -7739,13 +7745,15 @@ Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The fields to change; a field left out keeps its value.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: UpdateUserRequest) {
 let response = client.update_user()
     .id(id)
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
@@ -7760,13 +7768,15 @@ Arguments:
 - `id`: The user's id.
 - `hard_delete`: Also delete the user's contributions, and delete a user who is the only owner of a group.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, hard_delete: bool, sudo: :: std :: string :: String) {
 let response = client.delete_user()
     .id(id)
     .hard_delete(hard_delete)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
@@ -7780,12 +7790,14 @@ Sends a `POST` request to `/api/v4/users/{id}/activate`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.activate_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn activate_user(&self) -> builder::ActivateUser<'_> {
         builder::ActivateUser::new(self)
@@ -7799,12 +7811,14 @@ Sends a `POST` request to `/api/v4/users/{id}/approve`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.approve_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn approve_user(&self) -> builder::ApproveUser<'_> {
         builder::ApproveUser::new(self)
@@ -7818,12 +7832,14 @@ Sends a `GET` request to `/api/v4/users/{id}/associations_count`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.get_user_associations_count()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_associations_count(&self) -> builder::GetUserAssociationsCount<'_> {
         builder::GetUserAssociationsCount::new(self)
@@ -7837,12 +7853,14 @@ Sends a `POST` request to `/api/v4/users/{id}/ban`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.ban_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn ban_user(&self) -> builder::BanUser<'_> {
         builder::BanUser::new(self)
@@ -7856,12 +7874,14 @@ Sends a `POST` request to `/api/v4/users/{id}/block`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.block_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn block_user(&self) -> builder::BlockUser<'_> {
         builder::BlockUser::new(self)
@@ -7875,12 +7895,14 @@ Sends a `GET` request to `/api/v4/users/{id}/custom_attributes`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.list_user_custom_attributes()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_custom_attributes(&self) -> builder::ListUserCustomAttributes<'_> {
         builder::ListUserCustomAttributes::new(self)
@@ -7895,13 +7917,15 @@ Arguments:
 - `id`: The user's id.
 - `key`: The custom attribute's key.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key: :: std :: string :: String, sudo: :: std :: string :: String) {
 let response = client.get_user_custom_attribute()
     .id(id)
     .key(key)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_custom_attribute(&self) -> builder::GetUserCustomAttribute<'_> {
         builder::GetUserCustomAttribute::new(self)
@@ -7917,7 +7941,8 @@ Arguments:
 - `key`: The custom attribute's key.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The attribute's new value.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key: :: std :: string :: String, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: SetCustomAttributeRequest) {
 let response = client.set_user_custom_attribute()
     .id(id)
     .key(key)
@@ -7925,6 +7950,7 @@ let response = client.set_user_custom_attribute()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn set_user_custom_attribute(&self) -> builder::SetUserCustomAttribute<'_> {
         builder::SetUserCustomAttribute::new(self)
@@ -7939,13 +7965,15 @@ Arguments:
 - `id`: The user's id.
 - `key`: The custom attribute's key.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key: :: std :: string :: String, sudo: :: std :: string :: String) {
 let response = client.delete_user_custom_attribute()
     .id(id)
     .key(key)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user_custom_attribute(
         &self,
@@ -7961,12 +7989,14 @@ Sends a `POST` request to `/api/v4/users/{id}/deactivate`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.deactivate_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
@@ -7980,12 +8010,14 @@ Sends a `PATCH` request to `/api/v4/users/{id}/disable_two_factor`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.disable_user_two_factor()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn disable_user_two_factor(&self) -> builder::DisableUserTwoFactor<'_> {
         builder::DisableUserTwoFactor::new(self)
@@ -8001,7 +8033,8 @@ Arguments:
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, sudo: :: std :: string :: String) {
 let response = client.list_user_emails()
     .id(id)
     .page(page)
@@ -8009,6 +8042,7 @@ let response = client.list_user_emails()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_emails(&self) -> builder::ListUserEmails<'_> {
         builder::ListUserEmails::new(self)
@@ -8023,13 +8057,15 @@ Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The address to add, and whether to skip confirming it.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: AddEmailRequest) {
 let response = client.add_user_email()
     .id(id)
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn add_user_email(&self) -> builder::AddUserEmail<'_> {
         builder::AddUserEmail::new(self)
@@ -8044,13 +8080,15 @@ Arguments:
 - `id`: The user's id.
 - `email_id`: The email address's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, email_id: i64, sudo: :: std :: string :: String) {
 let response = client.delete_user_email()
     .id(id)
     .email_id(email_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user_email(&self) -> builder::DeleteUserEmail<'_> {
         builder::DeleteUserEmail::new(self)
@@ -8064,12 +8102,14 @@ Sends a `POST` request to `/api/v4/users/{id}/follow`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.follow_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn follow_user(&self) -> builder::FollowUser<'_> {
         builder::FollowUser::new(self)
@@ -8085,7 +8125,8 @@ Arguments:
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, sudo: :: std :: string :: String) {
 let response = client.list_user_followers()
     .id(id)
     .page(page)
@@ -8093,6 +8134,7 @@ let response = client.list_user_followers()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_followers(&self) -> builder::ListUserFollowers<'_> {
         builder::ListUserFollowers::new(self)
@@ -8108,7 +8150,8 @@ Arguments:
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, sudo: :: std :: string :: String) {
 let response = client.list_user_following()
     .id(id)
     .page(page)
@@ -8116,6 +8159,7 @@ let response = client.list_user_following()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_following(&self) -> builder::ListUserFollowing<'_> {
         builder::ListUserFollowing::new(self)
@@ -8131,7 +8175,8 @@ Arguments:
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, sudo: :: std :: string :: String) {
 let response = client.list_user_gpg_keys()
     .id(id)
     .page(page)
@@ -8139,6 +8184,7 @@ let response = client.list_user_gpg_keys()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_gpg_keys(&self) -> builder::ListUserGpgKeys<'_> {
         builder::ListUserGpgKeys::new(self)
@@ -8153,13 +8199,15 @@ Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The armored public key.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: AddGpgKeyRequest) {
 let response = client.add_user_gpg_key()
     .id(id)
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn add_user_gpg_key(&self) -> builder::AddUserGpgKey<'_> {
         builder::AddUserGpgKey::new(self)
@@ -8174,13 +8222,15 @@ Arguments:
 - `id`: The user's id.
 - `key_id`: The key's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key_id: i64, sudo: :: std :: string :: String) {
 let response = client.get_user_gpg_key()
     .id(id)
     .key_id(key_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_gpg_key(&self) -> builder::GetUserGpgKey<'_> {
         builder::GetUserGpgKey::new(self)
@@ -8195,13 +8245,15 @@ Arguments:
 - `id`: The user's id.
 - `key_id`: The key's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key_id: i64, sudo: :: std :: string :: String) {
 let response = client.delete_user_gpg_key()
     .id(id)
     .key_id(key_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user_gpg_key(&self) -> builder::DeleteUserGpgKey<'_> {
         builder::DeleteUserGpgKey::new(self)
@@ -8216,13 +8268,15 @@ Arguments:
 - `id`: The user's id.
 - `key_id`: The key's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key_id: i64, sudo: :: std :: string :: String) {
 let response = client.revoke_user_gpg_key()
     .id(id)
     .key_id(key_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn revoke_user_gpg_key(&self) -> builder::RevokeUserGpgKey<'_> {
         builder::RevokeUserGpgKey::new(self)
@@ -8237,13 +8291,15 @@ Arguments:
 - `id`: The user's id.
 - `provider`: The external provider whose identity to remove, such as `ldapmain`.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, provider: :: std :: string :: String, sudo: :: std :: string :: String) {
 let response = client.delete_user_identity()
     .id(id)
     .provider(provider)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user_identity(&self) -> builder::DeleteUserIdentity<'_> {
         builder::DeleteUserIdentity::new(self)
@@ -8258,13 +8314,15 @@ Arguments:
 - `id`: The user's id.
 - `key_id`: The key's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key_id: i64, sudo: :: std :: string :: String) {
 let response = client.get_user_ssh_key()
     .id(id)
     .key_id(key_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_ssh_key(&self) -> builder::GetUserSshKey<'_> {
         builder::GetUserSshKey::new(self)
@@ -8279,13 +8337,15 @@ Arguments:
 - `id`: The user's id.
 - `key_id`: The key's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, key_id: i64, sudo: :: std :: string :: String) {
 let response = client.delete_user_ssh_key()
     .id(id)
     .key_id(key_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user_ssh_key(&self) -> builder::DeleteUserSshKey<'_> {
         builder::DeleteUserSshKey::new(self)
@@ -8299,12 +8359,14 @@ Sends a `POST` request to `/api/v4/users/{id}/reject`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.reject_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn reject_user(&self) -> builder::RejectUser<'_> {
         builder::RejectUser::new(self)
@@ -8318,12 +8380,14 @@ Sends a `POST` request to `/api/v4/users/{id}/unban`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.unban_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn unban_user(&self) -> builder::UnbanUser<'_> {
         builder::UnbanUser::new(self)
@@ -8337,12 +8401,14 @@ Sends a `POST` request to `/api/v4/users/{id}/unblock`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.unblock_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn unblock_user(&self) -> builder::UnblockUser<'_> {
         builder::UnblockUser::new(self)
@@ -8356,12 +8422,14 @@ Sends a `POST` request to `/api/v4/users/{id}/unfollow`
 Arguments:
 - `id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String) {
 let response = client.unfollow_user()
     .id(id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn unfollow_user(&self) -> builder::UnfollowUser<'_> {
         builder::UnfollowUser::new(self)
@@ -8378,7 +8446,8 @@ Arguments:
 - `per_page`: Items per page, at most 100 (default 20).
 - `state`: Only active or only inactive tokens (GitLab's default is `all`).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, state: :: user_apis_gitlab :: types :: TokenStateFilter, sudo: :: std :: string :: String) {
 let response = client.list_impersonation_tokens()
     .user_id(user_id)
     .page(page)
@@ -8387,6 +8456,7 @@ let response = client.list_impersonation_tokens()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_impersonation_tokens(&self) -> builder::ListImpersonationTokens<'_> {
         builder::ListImpersonationTokens::new(self)
@@ -8401,13 +8471,15 @@ Arguments:
 - `user_id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The token's name, scopes and expiry date.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: CreateImpersonationTokenRequest) {
 let response = client.create_impersonation_token()
     .user_id(user_id)
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_impersonation_token(&self) -> builder::CreateImpersonationToken<'_> {
         builder::CreateImpersonationToken::new(self)
@@ -8422,13 +8494,15 @@ Arguments:
 - `user_id`: The user's id.
 - `impersonation_token_id`: The impersonation token's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, impersonation_token_id: i64, sudo: :: std :: string :: String) {
 let response = client.get_impersonation_token()
     .user_id(user_id)
     .impersonation_token_id(impersonation_token_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_impersonation_token(&self) -> builder::GetImpersonationToken<'_> {
         builder::GetImpersonationToken::new(self)
@@ -8443,13 +8517,15 @@ Arguments:
 - `user_id`: The user's id.
 - `impersonation_token_id`: The impersonation token's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, impersonation_token_id: i64, sudo: :: std :: string :: String) {
 let response = client.revoke_impersonation_token()
     .user_id(user_id)
     .impersonation_token_id(impersonation_token_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn revoke_impersonation_token(&self) -> builder::RevokeImpersonationToken<'_> {
         builder::RevokeImpersonationToken::new(self)
@@ -8465,7 +8541,8 @@ Arguments:
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: :: std :: string :: String, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, sudo: :: std :: string :: String) {
 let response = client.list_user_ssh_keys()
     .user_id(user_id)
     .page(page)
@@ -8473,6 +8550,7 @@ let response = client.list_user_ssh_keys()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_ssh_keys(&self) -> builder::ListUserSshKeys<'_> {
         builder::ListUserSshKeys::new(self)
@@ -8487,13 +8565,15 @@ Arguments:
 - `user_id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The public key and its title.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: AddSshKeyRequest) {
 let response = client.add_user_ssh_key()
     .user_id(user_id)
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn add_user_ssh_key(&self) -> builder::AddUserSshKey<'_> {
         builder::AddUserSshKey::new(self)
@@ -8510,7 +8590,8 @@ Arguments:
 - `per_page`: Items per page, at most 100 (default 20).
 - `type_`: Only project memberships, or only group (namespace) memberships.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, type_: :: user_apis_gitlab :: types :: MembershipSourceType, sudo: :: std :: string :: String) {
 let response = client.list_user_memberships()
     .user_id(user_id)
     .page(page)
@@ -8519,6 +8600,7 @@ let response = client.list_user_memberships()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_memberships(&self) -> builder::ListUserMemberships<'_> {
         builder::ListUserMemberships::new(self)
@@ -8533,13 +8615,15 @@ Arguments:
 - `user_id`: The user's id.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The token's name, scopes and expiry date.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: CreatePersonalAccessTokenRequest) {
 let response = client.create_personal_access_token()
     .user_id(user_id)
     .sudo(sudo)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_personal_access_token(
         &self,
@@ -8557,7 +8641,8 @@ Arguments:
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: :: std :: string :: String, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, sudo: :: std :: string :: String) {
 let response = client.list_user_project_deploy_keys()
     .user_id(user_id)
     .page(page)
@@ -8565,6 +8650,7 @@ let response = client.list_user_project_deploy_keys()
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_project_deploy_keys(
         &self,
@@ -8580,12 +8666,14 @@ Sends a `GET` request to `/api/v4/users/{user_id}/status`
 Arguments:
 - `user_id`: The user's id or username.
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
-```ignore
+```no_run
+# async fn example(client: &user_apis_gitlab::Client, user_id: :: std :: string :: String, sudo: :: std :: string :: String) {
 let response = client.get_user_status()
     .user_id(user_id)
     .sudo(sudo)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_status(&self) -> builder::GetUserStatus<'_> {
         builder::GetUserStatus::new(self)

@@ -6540,13 +6540,15 @@ Arguments:
 - `bot_user_id`: The bot's user id.
 - `set_system_admin`: Make the new user a system admin.
 - `body`: The details of the user the bot becomes, such as an email address and a password.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, bot_user_id: :: std :: string :: String, set_system_admin: bool, body: :: user_apis_mattermost :: types :: BotConversion) {
 let response = client.convert_bot_to_user()
     .bot_user_id(bot_user_id)
     .set_system_admin(set_system_admin)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn convert_bot_to_user(&self) -> builder::ConvertBotToUser<'_> {
         builder::ConvertBotToUser::new(self)
@@ -6574,7 +6576,8 @@ Arguments:
 - `sort`: Order of the page: with `in_team`, `last_activity_at` or `create_at`; with `in_channel`, `status`; with `in_group`, `display_name`. Empty orders by username.
 - `team_roles`: Comma-separated team roles, with `in_team`.
 - `without_team`: Only users on no team; wins over `in_team`, `in_channel`, `not_in_channel`.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, active: bool, channel_roles: :: std :: string :: String, group_constrained: bool, in_channel: :: std :: string :: String, in_group: :: std :: string :: String, in_team: :: std :: string :: String, inactive: bool, not_in_channel: :: std :: string :: String, not_in_team: :: std :: string :: String, page: i32, per_page: i32, role: :: std :: string :: String, roles: :: std :: string :: String, sort: :: std :: string :: String, team_roles: :: std :: string :: String, without_team: bool) {
 let response = client.list_users()
     .active(active)
     .channel_roles(channel_roles)
@@ -6594,6 +6597,7 @@ let response = client.list_users()
     .without_team(without_team)
     .send()
     .await;
+# }
 ```*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
@@ -6608,13 +6612,15 @@ Arguments:
 - `iid`: Id of the token from an invitation link.
 - `t`: Id of the token from an email invitation.
 - `body`: The account to create; `email` and `username` are required.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, iid: :: std :: string :: String, t: :: std :: string :: String, body: :: user_apis_mattermost :: types :: NewUser) {
 let response = client.create_user()
     .iid(iid)
     .t(t)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
@@ -6625,10 +6631,12 @@ Removes every user and everything they made, posts included. Only available in t
 
 Sends a `DELETE` request to `/api/v4/users`
 
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client) {
 let response = client.permanent_delete_all_users()
     .send()
     .await;
+# }
 ```*/
     pub fn permanent_delete_all_users(&self) -> builder::PermanentDeleteAllUsers<'_> {
         builder::PermanentDeleteAllUsers::new(self)
@@ -6644,7 +6652,8 @@ Arguments:
 - `limit`: Most users to return (the server's default is 100).
 - `name`: The prefix to match.
 - `team_id`: Only users on this team.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, channel_id: :: std :: string :: String, limit: i32, name: :: std :: string :: String, team_id: :: std :: string :: String) {
 let response = client.autocomplete_users()
     .channel_id(channel_id)
     .limit(limit)
@@ -6652,6 +6661,7 @@ let response = client.autocomplete_users()
     .team_id(team_id)
     .send()
     .await;
+# }
 ```*/
     pub fn autocomplete_users(&self) -> builder::AutocompleteUsers<'_> {
         builder::AutocompleteUsers::new(self)
@@ -6664,11 +6674,13 @@ Sends a `POST` request to `/api/v4/users/email/verify`
 
 Arguments:
 - `body`: The token from the verification email.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: VerificationToken) {
 let response = client.verify_user_email()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn verify_user_email(&self) -> builder::VerifyUserEmail<'_> {
         builder::VerifyUserEmail::new(self)
@@ -6681,11 +6693,13 @@ Sends a `POST` request to `/api/v4/users/email/verify/send`
 
 Arguments:
 - `body`: The address to send the verification link to.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: EmailAddress) {
 let response = client.send_verification_email()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn send_verification_email(&self) -> builder::SendVerificationEmail<'_> {
         builder::SendVerificationEmail::new(self)
@@ -6698,11 +6712,13 @@ Sends a `GET` request to `/api/v4/users/email/{email}`
 
 Arguments:
 - `email`: The email address.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, email: :: std :: string :: String) {
 let response = client.get_user_by_email()
     .email(email)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_by_email(&self) -> builder::GetUserByEmail<'_> {
         builder::GetUserByEmail::new(self)
@@ -6715,11 +6731,13 @@ Sends a `POST` request to `/api/v4/users/group_channels`
 
 Arguments:
 - `body`: The ids of the group channels whose members to get.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: std :: vec :: Vec < :: std :: string :: String >) {
 let response = client.get_users_by_group_channel_ids()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn get_users_by_group_channel_ids(
         &self,
@@ -6735,12 +6753,14 @@ Sends a `POST` request to `/api/v4/users/ids`
 Arguments:
 - `since`: Only users changed after this time (milliseconds since the epoch).
 - `body`: The ids of the users to get.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, since: i64, body: :: std :: vec :: Vec < :: std :: string :: String >) {
 let response = client.get_users_by_ids()
     .since(since)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn get_users_by_ids(&self) -> builder::GetUsersByIds<'_> {
         builder::GetUsersByIds::new(self)
@@ -6751,10 +6771,12 @@ The ids of every user who shares a channel (direct and group messages included) 
 
 Sends a `GET` request to `/api/v4/users/known`
 
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client) {
 let response = client.list_known_users()
     .send()
     .await;
+# }
 ```*/
     pub fn list_known_users(&self) -> builder::ListKnownUsers<'_> {
         builder::ListKnownUsers::new(self)
@@ -6767,11 +6789,13 @@ Sends a `POST` request to `/api/v4/users/login`
 
 Arguments:
 - `body`: The login id and password, plus an MFA code when the account needs one.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: Login) {
 let response = client.login()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn login(&self) -> builder::Login<'_> {
         builder::Login::new(self)
@@ -6784,11 +6808,13 @@ Sends a `POST` request to `/api/v4/users/login/cws`
 
 Arguments:
 - `body`: The login id and the token from the Customer Web Server.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: CwsLogin) {
 let response = client.login_by_cws_token()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn login_by_cws_token(&self) -> builder::LoginByCwsToken<'_> {
         builder::LoginByCwsToken::new(self)
@@ -6801,11 +6827,13 @@ Sends a `POST` request to `/api/v4/users/login/switch`
 
 Arguments:
 - `body`: The sign-in method to leave, the one to move to, and the credentials needed.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: AccountSwitch) {
 let response = client.switch_account_type()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn switch_account_type(&self) -> builder::SwitchAccountType<'_> {
         builder::SwitchAccountType::new(self)
@@ -6816,10 +6844,12 @@ Revokes the session the request was made with.
 
 Sends a `POST` request to `/api/v4/users/logout`
 
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client) {
 let response = client.logout()
     .send()
     .await;
+# }
 ```*/
     pub fn logout(&self) -> builder::Logout<'_> {
         builder::Logout::new(self)
@@ -6832,11 +6862,13 @@ Sends a `POST` request to `/api/v4/users/mfa`
 
 Arguments:
 - `body`: The login id to check.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: LoginId) {
 let response = client.check_user_mfa()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn check_user_mfa(&self) -> builder::CheckUserMfa<'_> {
         builder::CheckUserMfa::new(self)
@@ -6849,11 +6881,13 @@ Sends a `POST` request to `/api/v4/users/migrate_auth/ldap`
 
 Arguments:
 - `body`: The sign-in method to move from and the user field to match against LDAP.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: LdapMigration) {
 let response = client.migrate_auth_to_ldap()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn migrate_auth_to_ldap(&self) -> builder::MigrateAuthToLdap<'_> {
         builder::MigrateAuthToLdap::new(self)
@@ -6866,11 +6900,13 @@ Sends a `POST` request to `/api/v4/users/migrate_auth/saml`
 
 Arguments:
 - `body`: The sign-in method to move from, and how to match accounts to their SAML ids.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: SamlMigration) {
 let response = client.migrate_auth_to_saml()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn migrate_auth_to_saml(&self) -> builder::MigrateAuthToSaml<'_> {
         builder::MigrateAuthToSaml::new(self)
@@ -6883,11 +6919,13 @@ Sends a `POST` request to `/api/v4/users/password/reset`
 
 Arguments:
 - `body`: The code from the reset email and the new password.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: PasswordReset) {
 let response = client.reset_password()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn reset_password(&self) -> builder::ResetPassword<'_> {
         builder::ResetPassword::new(self)
@@ -6900,11 +6938,13 @@ Sends a `POST` request to `/api/v4/users/password/reset/send`
 
 Arguments:
 - `body`: The address to send the reset link to.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: EmailAddress) {
 let response = client.send_password_reset_email()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn send_password_reset_email(&self) -> builder::SendPasswordResetEmail<'_> {
         builder::SendPasswordResetEmail::new(self)
@@ -6917,11 +6957,13 @@ Sends a `POST` request to `/api/v4/users/search`
 
 Arguments:
 - `body`: The term to search for, and where to look.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: UserSearch) {
 let response = client.search_users()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn search_users(&self) -> builder::SearchUsers<'_> {
         builder::SearchUsers::new(self)
@@ -6934,11 +6976,13 @@ Sends a `PUT` request to `/api/v4/users/sessions/device`
 
 Arguments:
 - `body`: The mobile device id to tie to the session.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: DeviceId) {
 let response = client.attach_device_id()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn attach_device_id(&self) -> builder::AttachDeviceId<'_> {
         builder::AttachDeviceId::new(self)
@@ -6949,10 +6993,12 @@ Signs every user out, admins included.
 
 Sends a `POST` request to `/api/v4/users/sessions/revoke/all`
 
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client) {
 let response = client.revoke_sessions_from_all_users()
     .send()
     .await;
+# }
 ```*/
     pub fn revoke_sessions_from_all_users(
         &self,
@@ -6965,10 +7011,12 @@ How many users the server has.
 
 Sends a `GET` request to `/api/v4/users/stats`
 
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client) {
 let response = client.get_total_users_stats()
     .send()
     .await;
+# }
 ```*/
     pub fn get_total_users_stats(&self) -> builder::GetTotalUsersStats<'_> {
         builder::GetTotalUsersStats::new(self)
@@ -6987,7 +7035,8 @@ Arguments:
 - `include_deleted`: Count deactivated users too.
 - `roles`: Comma-separated system roles; users holding any of them.
 - `team_roles`: Comma-separated team roles, with `in_team`.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, channel_roles: :: std :: string :: String, in_channel: :: std :: string :: String, in_team: :: std :: string :: String, include_bots: bool, include_deleted: bool, roles: :: std :: string :: String, team_roles: :: std :: string :: String) {
 let response = client.get_total_users_stats_filtered()
     .channel_roles(channel_roles)
     .in_channel(in_channel)
@@ -6998,6 +7047,7 @@ let response = client.get_total_users_stats_filtered()
     .team_roles(team_roles)
     .send()
     .await;
+# }
 ```*/
     pub fn get_total_users_stats_filtered(
         &self,
@@ -7013,12 +7063,14 @@ Sends a `GET` request to `/api/v4/users/tokens`
 Arguments:
 - `page`: The page to return, counting from 0.
 - `per_page`: Items per page; the server's default is 60 and it sends at most 200.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, page: i32, per_page: i32) {
 let response = client.list_user_access_tokens()
     .page(page)
     .per_page(per_page)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_access_tokens(&self) -> builder::ListUserAccessTokens<'_> {
         builder::ListUserAccessTokens::new(self)
@@ -7031,11 +7083,13 @@ Sends a `POST` request to `/api/v4/users/tokens/disable`
 
 Arguments:
 - `body`: The id of the token to disable.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: AccessTokenId) {
 let response = client.disable_user_access_token()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn disable_user_access_token(&self) -> builder::DisableUserAccessToken<'_> {
         builder::DisableUserAccessToken::new(self)
@@ -7048,11 +7102,13 @@ Sends a `POST` request to `/api/v4/users/tokens/enable`
 
 Arguments:
 - `body`: The id of the token to enable.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: AccessTokenId) {
 let response = client.enable_user_access_token()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn enable_user_access_token(&self) -> builder::EnableUserAccessToken<'_> {
         builder::EnableUserAccessToken::new(self)
@@ -7065,11 +7121,13 @@ Sends a `POST` request to `/api/v4/users/tokens/revoke`
 
 Arguments:
 - `body`: The id of the token to revoke.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: AccessTokenId) {
 let response = client.revoke_user_access_token()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn revoke_user_access_token(&self) -> builder::RevokeUserAccessToken<'_> {
         builder::RevokeUserAccessToken::new(self)
@@ -7082,11 +7140,13 @@ Sends a `POST` request to `/api/v4/users/tokens/search`
 
 Arguments:
 - `body`: The term to search for.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: user_apis_mattermost :: types :: SearchTerm) {
 let response = client.search_user_access_tokens()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn search_user_access_tokens(&self) -> builder::SearchUserAccessTokens<'_> {
         builder::SearchUserAccessTokens::new(self)
@@ -7099,11 +7159,13 @@ Sends a `GET` request to `/api/v4/users/tokens/{token_id}`
 
 Arguments:
 - `token_id`: The token's id (not the token).
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, token_id: :: std :: string :: String) {
 let response = client.get_user_access_token()
     .token_id(token_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_access_token(&self) -> builder::GetUserAccessToken<'_> {
         builder::GetUserAccessToken::new(self)
@@ -7116,11 +7178,13 @@ Sends a `GET` request to `/api/v4/users/username/{username}`
 
 Arguments:
 - `username`: The username.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, username: :: std :: string :: String) {
 let response = client.get_user_by_username()
     .username(username)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_by_username(&self) -> builder::GetUserByUsername<'_> {
         builder::GetUserByUsername::new(self)
@@ -7133,11 +7197,13 @@ Sends a `POST` request to `/api/v4/users/usernames`
 
 Arguments:
 - `body`: The usernames of the users to get.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, body: :: std :: vec :: Vec < :: std :: string :: String >) {
 let response = client.get_users_by_usernames()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn get_users_by_usernames(&self) -> builder::GetUsersByUsernames<'_> {
         builder::GetUsersByUsernames::new(self)
@@ -7150,11 +7216,13 @@ Sends a `GET` request to `/api/v4/users/{user_id}`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.get_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
@@ -7168,12 +7236,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The user as it should be after the update; its `id` must be the user's.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: UserInput) {
 let response = client.update_user()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
@@ -7186,11 +7256,13 @@ Sends a `DELETE` request to `/api/v4/users/{user_id}`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.delete_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
@@ -7204,12 +7276,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}/active`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: Whether the account is to be active.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: ActiveUpdate) {
 let response = client.update_user_active()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user_active(&self) -> builder::UpdateUserActive<'_> {
         builder::UpdateUserActive::new(self)
@@ -7222,11 +7296,13 @@ Sends a `GET` request to `/api/v4/users/{user_id}/audits`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.list_user_audits()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_audits(&self) -> builder::ListUserAudits<'_> {
         builder::ListUserAudits::new(self)
@@ -7240,12 +7316,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}/auth`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The authentication service and the user's id in it.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: UserAuthData) {
 let response = client.update_user_auth()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user_auth(&self) -> builder::UpdateUserAuth<'_> {
         builder::UpdateUserAuth::new(self)
@@ -7260,13 +7338,15 @@ Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `page`: The page to return, counting from 0.
 - `page_size`: Items per page.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, page: i32, page_size: i32) {
 let response = client.list_channel_members_for_user()
     .user_id(user_id)
     .page(page)
     .page_size(page_size)
     .send()
     .await;
+# }
 ```*/
     pub fn list_channel_members_for_user(
         &self,
@@ -7281,11 +7361,13 @@ Sends a `POST` request to `/api/v4/users/{user_id}/convert_to_bot`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.convert_user_to_bot()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn convert_user_to_bot(&self) -> builder::ConvertUserToBot<'_> {
         builder::ConvertUserToBot::new(self)
@@ -7298,11 +7380,13 @@ Sends a `POST` request to `/api/v4/users/{user_id}/demote`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.demote_user_to_guest()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn demote_user_to_guest(&self) -> builder::DemoteUserToGuest<'_> {
         builder::DemoteUserToGuest::new(self)
@@ -7315,11 +7399,13 @@ Sends a `POST` request to `/api/v4/users/{user_id}/email/verify/member`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.verify_user_email_without_token()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn verify_user_email_without_token(
         &self,
@@ -7335,12 +7421,14 @@ Sends a `GET` request to `/api/v4/users/{user_id}/image`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `x`: Ignored by the server: pass the user's `last_picture_update` so that caches keep one copy per picture.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, x: i64) {
 let response = client.get_profile_image()
     .user_id(user_id)
     .x(x)
     .send()
     .await;
+# }
 ```*/
     pub fn get_profile_image(&self) -> builder::GetProfileImage<'_> {
         builder::GetProfileImage::new(self)
@@ -7353,11 +7441,13 @@ Sends a `DELETE` request to `/api/v4/users/{user_id}/image`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.set_default_profile_image()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn set_default_profile_image(&self) -> builder::SetDefaultProfileImage<'_> {
         builder::SetDefaultProfileImage::new(self)
@@ -7370,11 +7460,13 @@ Sends a `GET` request to `/api/v4/users/{user_id}/image/default`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.get_default_profile_image()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_default_profile_image(&self) -> builder::GetDefaultProfileImage<'_> {
         builder::GetDefaultProfileImage::new(self)
@@ -7388,12 +7480,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}/mfa`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: Whether to turn MFA on and, to turn it on, a code from the authenticator app.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: MfaUpdate) {
 let response = client.update_user_mfa()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user_mfa(&self) -> builder::UpdateUserMfa<'_> {
         builder::UpdateUserMfa::new(self)
@@ -7406,11 +7500,13 @@ Sends a `POST` request to `/api/v4/users/{user_id}/mfa/generate`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.generate_mfa_secret()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn generate_mfa_secret(&self) -> builder::GenerateMfaSecret<'_> {
         builder::GenerateMfaSecret::new(self)
@@ -7424,12 +7520,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}/password`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The new password and, for one's own account, the current one.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: PasswordUpdate) {
 let response = client.update_user_password()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user_password(&self) -> builder::UpdateUserPassword<'_> {
         builder::UpdateUserPassword::new(self)
@@ -7443,12 +7541,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}/patch`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The fields to change; the others keep their values.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: UserPatch) {
 let response = client.patch_user()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn patch_user(&self) -> builder::PatchUser<'_> {
         builder::PatchUser::new(self)
@@ -7461,11 +7561,13 @@ Sends a `POST` request to `/api/v4/users/{user_id}/promote`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.promote_guest_to_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn promote_guest_to_user(&self) -> builder::PromoteGuestToUser<'_> {
         builder::PromoteGuestToUser::new(self)
@@ -7479,12 +7581,14 @@ Sends a `PUT` request to `/api/v4/users/{user_id}/roles`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The user's new system roles, separated by spaces.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: RolesUpdate) {
 let response = client.update_user_roles()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user_roles(&self) -> builder::UpdateUserRoles<'_> {
         builder::UpdateUserRoles::new(self)
@@ -7497,11 +7601,13 @@ Sends a `GET` request to `/api/v4/users/{user_id}/sessions`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.list_sessions()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn list_sessions(&self) -> builder::ListSessions<'_> {
         builder::ListSessions::new(self)
@@ -7515,12 +7621,14 @@ Sends a `POST` request to `/api/v4/users/{user_id}/sessions/revoke`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The id of the session to sign out.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: SessionId) {
 let response = client.revoke_session()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn revoke_session(&self) -> builder::RevokeSession<'_> {
         builder::RevokeSession::new(self)
@@ -7533,11 +7641,13 @@ Sends a `POST` request to `/api/v4/users/{user_id}/sessions/revoke/all`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.revoke_all_sessions()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn revoke_all_sessions(&self) -> builder::RevokeAllSessions<'_> {
         builder::RevokeAllSessions::new(self)
@@ -7550,11 +7660,13 @@ Sends a `GET` request to `/api/v4/users/{user_id}/terms_of_service`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.get_user_terms_of_service()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_terms_of_service(&self) -> builder::GetUserTermsOfService<'_> {
         builder::GetUserTermsOfService::new(self)
@@ -7568,12 +7680,14 @@ Sends a `POST` request to `/api/v4/users/{user_id}/terms_of_service`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The version of the terms of service and whether the user accepts it.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: TermsOfServiceAction) {
 let response = client.register_terms_of_service_action()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn register_terms_of_service_action(
         &self,
@@ -7590,13 +7704,15 @@ Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `page`: The page to return, counting from 0.
 - `per_page`: Items per page; the server's default is 60 and it sends at most 200.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, page: i32, per_page: i32) {
 let response = client.list_user_access_tokens_for_user()
     .user_id(user_id)
     .page(page)
     .per_page(per_page)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_access_tokens_for_user(
         &self,
@@ -7612,12 +7728,14 @@ Sends a `POST` request to `/api/v4/users/{user_id}/tokens`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: What the token is for (its description).
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: NewAccessToken) {
 let response = client.create_user_access_token()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_user_access_token(&self) -> builder::CreateUserAccessToken<'_> {
         builder::CreateUserAccessToken::new(self)
@@ -7631,12 +7749,14 @@ Sends a `POST` request to `/api/v4/users/{user_id}/typing`
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
 - `body`: The channel the user is typing in and, for a reply, the thread's root post.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, body: :: user_apis_mattermost :: types :: Typing) {
 let response = client.publish_user_typing()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn publish_user_typing(&self) -> builder::PublishUserTyping<'_> {
         builder::PublishUserTyping::new(self)
@@ -7649,11 +7769,13 @@ Sends a `GET` request to `/api/v4/users/{user_id}/uploads`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-```ignore
+```no_run
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String) {
 let response = client.list_uploads_for_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn list_uploads_for_user(&self) -> builder::ListUploadsForUser<'_> {
         builder::ListUploadsForUser::new(self)

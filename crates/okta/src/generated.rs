@@ -3588,7 +3588,8 @@ Arguments:
 - `limit`: Items per page (Okta caps it; without it Okta uses its own default).
 - `q`: Matches the start of first name, last name or primary email.
 - `search`: Search expression over any profile attribute, such as `profile.department eq "Eng"`.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, after: :: std :: string :: String, expand: :: std :: string :: String, filter: :: std :: string :: String, format: :: std :: string :: String, limit: i32, q: :: std :: string :: String, search: :: std :: string :: String) {
 let response = client.list_users()
     .after(after)
     .expand(expand)
@@ -3599,6 +3600,7 @@ let response = client.list_users()
     .search(search)
     .send()
     .await;
+# }
 ```*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
@@ -3614,7 +3616,8 @@ Arguments:
 - `next_login`: Make the user change their password at first login.
 - `provider`: Create the user with an authentication provider instead of a password.
 - `body`: The new user: a profile (`login`, `email`, `firstName` and `lastName` at least) and, optionally, credentials: a password, a recovery question or an authentication provider.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, activate: bool, next_login: :: user_apis_okta :: types :: UserNextLogin, provider: bool, body: :: user_apis_okta :: types :: UserInput) {
 let response = client.create_user()
     .activate(activate)
     .next_login(next_login)
@@ -3622,6 +3625,7 @@ let response = client.create_user()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
@@ -3634,11 +3638,13 @@ Sends a `GET` request to `/api/v1/users/{userId}`
 
 Arguments:
 - `user_id`: The user's id, or their login.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String) {
 let response = client.get_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
@@ -3652,12 +3658,14 @@ Sends a `PUT` request to `/api/v1/users/{userId}`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `body`: The user's profile and credentials as they should be. The profile is replaced whole: an attribute left out is cleared.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, body: :: user_apis_okta :: types :: UserInput) {
 let response = client.update_user()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
@@ -3671,12 +3679,14 @@ Sends a `DELETE` request to `/api/v1/users/{userId}`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `send_email`: Email the user about it (Okta's default is false).
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, send_email: bool) {
 let response = client.deactivate_or_delete_user()
     .user_id(user_id)
     .send_email(send_email)
     .send()
     .await;
+# }
 ```*/
     pub fn deactivate_or_delete_user(&self) -> builder::DeactivateOrDeleteUser<'_> {
         builder::DeactivateOrDeleteUser::new(self)
@@ -3690,12 +3700,14 @@ Sends a `GET` request to `/api/v1/users/{userId}/appLinks`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `show_all`: Include hidden links too.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, show_all: bool) {
 let response = client.list_app_links()
     .user_id(user_id)
     .show_all(show_all)
     .send()
     .await;
+# }
 ```*/
     pub fn list_app_links(&self) -> builder::ListAppLinks<'_> {
         builder::ListAppLinks::new(self)
@@ -3709,12 +3721,14 @@ Sends a `POST` request to `/api/v1/users/{userId}/credentials/change_password`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `body`: The current password and the new one.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, body: :: user_apis_okta :: types :: ChangePasswordRequest) {
 let response = client.change_password()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn change_password(&self) -> builder::ChangePassword<'_> {
         builder::ChangePassword::new(self)
@@ -3728,12 +3742,14 @@ Sends a `POST` request to `/api/v1/users/{userId}/credentials/change_recovery_qu
 Arguments:
 - `user_id`: The user's id, or their login.
 - `body`: The current password, and the new recovery question with its answer.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, body: :: user_apis_okta :: types :: UserCredentialsInput) {
 let response = client.change_recovery_question()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn change_recovery_question(&self) -> builder::ChangeRecoveryQuestion<'_> {
         builder::ChangeRecoveryQuestion::new(self)
@@ -3748,13 +3764,15 @@ Arguments:
 - `user_id`: The user's id, or their login.
 - `send_email`: Email the reset link to the user (Okta's default is true).
 - `body`: The answer to the user's recovery question and the new password. Optional: without it Okta starts a reset by link instead.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, send_email: bool, body: :: user_apis_okta :: types :: UserCredentialsInput) {
 let response = client.forgot_password()
     .user_id(user_id)
     .send_email(send_email)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn forgot_password(&self) -> builder::ForgotPassword<'_> {
         builder::ForgotPassword::new(self)
@@ -3769,13 +3787,15 @@ Arguments:
 - `user_id`: The user's id, or their login.
 - `after`: Cursor of the page to return, taken from the previous page's `Link` header.
 - `limit`: Items per page (Okta caps it; without it Okta uses its own default).
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, after: :: std :: string :: String, limit: i32) {
 let response = client.list_user_groups()
     .user_id(user_id)
     .after(after)
     .limit(limit)
     .send()
     .await;
+# }
 ```*/
     pub fn list_user_groups(&self) -> builder::ListUserGroups<'_> {
         builder::ListUserGroups::new(self)
@@ -3789,12 +3809,14 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/activate`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `send_email`: Email the activation link to the user (Okta's default is true).
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, send_email: bool) {
 let response = client.activate_user()
     .user_id(user_id)
     .send_email(send_email)
     .send()
     .await;
+# }
 ```*/
     pub fn activate_user(&self) -> builder::ActivateUser<'_> {
         builder::ActivateUser::new(self)
@@ -3808,12 +3830,14 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/deactivate`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `send_email`: Email the user about it (Okta's default is false).
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, send_email: bool) {
 let response = client.deactivate_user()
     .user_id(user_id)
     .send_email(send_email)
     .send()
     .await;
+# }
 ```*/
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
@@ -3827,12 +3851,14 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/expire_password`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `temp_password`: Set and return a temporary password.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, temp_password: bool) {
 let response = client.expire_password()
     .user_id(user_id)
     .temp_password(temp_password)
     .send()
     .await;
+# }
 ```*/
     pub fn expire_password(&self) -> builder::ExpirePassword<'_> {
         builder::ExpirePassword::new(self)
@@ -3845,11 +3871,13 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/reset_factors`
 
 Arguments:
 - `user_id`: The user's id, or their login.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String) {
 let response = client.reset_all_factors()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn reset_all_factors(&self) -> builder::ResetAllFactors<'_> {
         builder::ResetAllFactors::new(self)
@@ -3864,13 +3892,15 @@ Arguments:
 - `user_id`: The user's id, or their login.
 - `provider`: The authentication provider whose password to reset.
 - `send_email`: Email the reset link to the user.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, provider: :: user_apis_okta :: types :: AuthenticationProviderType, send_email: bool) {
 let response = client.reset_password()
     .user_id(user_id)
     .provider(provider)
     .send_email(send_email)
     .send()
     .await;
+# }
 ```*/
     pub fn reset_password(&self) -> builder::ResetPassword<'_> {
         builder::ResetPassword::new(self)
@@ -3883,11 +3913,13 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/suspend`
 
 Arguments:
 - `user_id`: The user's id, or their login.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String) {
 let response = client.suspend_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn suspend_user(&self) -> builder::SuspendUser<'_> {
         builder::SuspendUser::new(self)
@@ -3900,11 +3932,13 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unlock`
 
 Arguments:
 - `user_id`: The user's id, or their login.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String) {
 let response = client.unlock_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn unlock_user(&self) -> builder::UnlockUser<'_> {
         builder::UnlockUser::new(self)
@@ -3917,11 +3951,13 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unsuspend`
 
 Arguments:
 - `user_id`: The user's id, or their login.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String) {
 let response = client.unsuspend_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn unsuspend_user(&self) -> builder::UnsuspendUser<'_> {
         builder::UnsuspendUser::new(self)
@@ -3935,12 +3971,14 @@ Sends a `GET` request to `/api/v1/users/{userId}/roles`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `expand`: Related objects to embed in `_embedded`.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, expand: :: std :: string :: String) {
 let response = client.list_assigned_roles()
     .user_id(user_id)
     .expand(expand)
     .send()
     .await;
+# }
 ```*/
     pub fn list_assigned_roles(&self) -> builder::ListAssignedRoles<'_> {
         builder::ListAssignedRoles::new(self)
@@ -3954,12 +3992,14 @@ Sends a `POST` request to `/api/v1/users/{userId}/roles`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `body`: The role to assign; only its `type` is needed.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, body: :: user_apis_okta :: types :: RoleInput) {
 let response = client.add_role_to_user()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn add_role_to_user(&self) -> builder::AddRoleToUser<'_> {
         builder::AddRoleToUser::new(self)
@@ -3973,12 +4013,14 @@ Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `role_id`: The role assignment's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, role_id: :: std :: string :: String) {
 let response = client.remove_role_from_user()
     .user_id(user_id)
     .role_id(role_id)
     .send()
     .await;
+# }
 ```*/
     pub fn remove_role_from_user(&self) -> builder::RemoveRoleFromUser<'_> {
         builder::RemoveRoleFromUser::new(self)
@@ -3994,7 +4036,8 @@ Arguments:
 - `role_id`: The role assignment's id.
 - `after`: Cursor of the page to return, taken from the previous page's `Link` header.
 - `limit`: Items per page (Okta caps it; without it Okta uses its own default).
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, role_id: :: std :: string :: String, after: :: std :: string :: String, limit: i32) {
 let response = client.list_group_targets_for_role()
     .user_id(user_id)
     .role_id(role_id)
@@ -4002,6 +4045,7 @@ let response = client.list_group_targets_for_role()
     .limit(limit)
     .send()
     .await;
+# }
 ```*/
     pub fn list_group_targets_for_role(&self) -> builder::ListGroupTargetsForRole<'_> {
         builder::ListGroupTargetsForRole::new(self)
@@ -4016,13 +4060,15 @@ Arguments:
 - `user_id`: The user's id, or their login.
 - `role_id`: The role assignment's id.
 - `group_id`: The group's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, role_id: :: std :: string :: String, group_id: :: std :: string :: String) {
 let response = client.add_group_target_to_role()
     .user_id(user_id)
     .role_id(role_id)
     .group_id(group_id)
     .send()
     .await;
+# }
 ```*/
     pub fn add_group_target_to_role(&self) -> builder::AddGroupTargetToRole<'_> {
         builder::AddGroupTargetToRole::new(self)
@@ -4037,13 +4083,15 @@ Arguments:
 - `user_id`: The user's id, or their login.
 - `role_id`: The role assignment's id.
 - `group_id`: The group's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, role_id: :: std :: string :: String, group_id: :: std :: string :: String) {
 let response = client.remove_group_target_from_role()
     .user_id(user_id)
     .role_id(role_id)
     .group_id(group_id)
     .send()
     .await;
+# }
 ```*/
     pub fn remove_group_target_from_role(
         &self,
@@ -4059,12 +4107,14 @@ Sends a `DELETE` request to `/api/v1/users/{userId}/sessions`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `oauth_tokens`: Also revoke the user's OAuth access and refresh tokens.
-```ignore
+```no_run
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, oauth_tokens: bool) {
 let response = client.end_all_user_sessions()
     .user_id(user_id)
     .oauth_tokens(oauth_tokens)
     .send()
     .await;
+# }
 ```*/
     pub fn end_all_user_sessions(&self) -> builder::EndAllUserSessions<'_> {
         builder::EndAllUserSessions::new(self)

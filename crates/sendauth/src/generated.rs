@@ -2474,7 +2474,8 @@ Arguments:
 - `q`: Free-text search.
 - `sort_by`: Field to sort the users by.
 - `sort_dir`: Sort direction.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, permission: :: std :: string :: String, q: :: std :: string :: String, sort_by: :: std :: string :: String, sort_dir: :: user_apis_sendauth :: types :: SortDirection) {
 let response = client.list_users()
     .page(page)
     .per_page(per_page)
@@ -2484,6 +2485,7 @@ let response = client.list_users()
     .sort_dir(sort_dir)
     .send()
     .await;
+# }
 ```*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
@@ -2496,11 +2498,13 @@ Sends a `POST` request to `/api/v1/users`
 
 Arguments:
 - `body`: The new user; `firstName` and `lastName` are required.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, body: :: user_apis_sendauth :: types :: UserInput) {
 let response = client.create_user()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
@@ -2516,7 +2520,8 @@ Arguments:
 - `per_page`: Items per page, at most 100.
 - `permission`: Only users holding this permission.
 - `q`: Free-text search.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, permission: :: std :: string :: String, q: :: std :: string :: String) {
 let response = client.list_deleted_users()
     .page(page)
     .per_page(per_page)
@@ -2524,6 +2529,7 @@ let response = client.list_deleted_users()
     .q(q)
     .send()
     .await;
+# }
 ```*/
     pub fn list_deleted_users(&self) -> builder::ListDeletedUsers<'_> {
         builder::ListDeletedUsers::new(self)
@@ -2536,11 +2542,13 @@ Sends a `PUT` request to `/api/v1/users/deleted/{userID}`
 
 Arguments:
 - `user_id`: The user's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid) {
 let response = client.restore_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn restore_user(&self) -> builder::RestoreUser<'_> {
         builder::RestoreUser::new(self)
@@ -2553,11 +2561,13 @@ Sends a `DELETE` request to `/api/v1/users/deleted/{userID}`
 
 Arguments:
 - `user_id`: The user's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid) {
 let response = client.destroy_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn destroy_user(&self) -> builder::DestroyUser<'_> {
         builder::DestroyUser::new(self)
@@ -2570,11 +2580,13 @@ Sends a `GET` request to `/api/v1/users/{userID}`
 
 Arguments:
 - `user_id`: The user's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid) {
 let response = client.get_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
@@ -2588,12 +2600,14 @@ Sends a `PUT` request to `/api/v1/users/{userID}`
 Arguments:
 - `user_id`: The user's id.
 - `body`: The user's writable fields as they should be after the update.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid, body: :: user_apis_sendauth :: types :: UserInput) {
 let response = client.update_user()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
@@ -2606,11 +2620,13 @@ Sends a `DELETE` request to `/api/v1/users/{userID}`
 
 Arguments:
 - `user_id`: The user's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid) {
 let response = client.delete_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
@@ -2626,7 +2642,8 @@ Arguments:
 - `page`: Page number, starting at 1.
 - `per_page`: Items per page, at most 100.
 - `q`: Free-text search.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, q: :: std :: string :: String) {
 let response = client.get_user_audits()
     .user_id(user_id)
     .page(page)
@@ -2634,6 +2651,7 @@ let response = client.get_user_audits()
     .q(q)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_audits(&self) -> builder::GetUserAudits<'_> {
         builder::GetUserAudits::new(self)
@@ -2647,12 +2665,14 @@ Sends a `POST` request to `/api/v1/users/{userID}/authenticate`
 Arguments:
 - `user_id`: The user's id.
 - `body`: What to show the user with the request (a message, a ConnectWise ticket). Optional: without it no body is sent.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid, body: :: user_apis_sendauth :: types :: WebTx) {
 let response = client.authenticate_user()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn authenticate_user(&self) -> builder::AuthenticateUser<'_> {
         builder::AuthenticateUser::new(self)
@@ -2665,11 +2685,13 @@ Sends a `DELETE` request to `/api/v1/users/{userID}/passkey`
 
 Arguments:
 - `user_id`: The user's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid) {
 let response = client.remove_user_passkey()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn remove_user_passkey(&self) -> builder::RemoveUserPasskey<'_> {
         builder::RemoveUserPasskey::new(self)
@@ -2682,11 +2704,13 @@ Sends a `POST` request to `/api/v1/users/{userID}/register`
 
 Arguments:
 - `user_id`: The user's id.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid) {
 let response = client.register_user()
     .user_id(user_id)
     .send()
     .await;
+# }
 ```*/
     pub fn register_user(&self) -> builder::RegisterUser<'_> {
         builder::RegisterUser::new(self)
@@ -2700,12 +2724,14 @@ Sends a `PUT` request to `/api/v1/users/{userID}/tags`
 Arguments:
 - `user_id`: The user's id.
 - `body`: The user's complete set of tags. Optional: without it no body is sent.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid, body: :: user_apis_sendauth :: types :: TagsRequest) {
 let response = client.set_user_tags()
     .user_id(user_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn set_user_tags(&self) -> builder::SetUserTags<'_> {
         builder::SetUserTags::new(self)
@@ -2721,7 +2747,8 @@ Arguments:
 - `page`: Page number, starting at 1.
 - `per_page`: Items per page, at most 100.
 - `q`: Free-text search.
-```ignore
+```no_run
+# async fn example(client: &user_apis_sendauth::Client, user_id: :: uuid :: Uuid, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, q: :: std :: string :: String) {
 let response = client.get_user_transactions()
     .user_id(user_id)
     .page(page)
@@ -2729,6 +2756,7 @@ let response = client.get_user_transactions()
     .q(q)
     .send()
     .await;
+# }
 ```*/
     pub fn get_user_transactions(&self) -> builder::GetUserTransactions<'_> {
         builder::GetUserTransactions::new(self)
