@@ -64,13 +64,8 @@ pub fn command() -> Command {
 /// Runs one Mattermost operation.
 pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()> {
     let url = base_url(matches, &PROVIDER)?;
-    let client = match super::optional_env(TOKEN_ENV)? {
-        Some(token) => Client::with_token(url.clone(), token),
-        None => Client::without_auth(url.clone()),
-    }
-    .map_err(|error| config_error(&PROVIDER, &error))?;
     if let Some((SET_PROFILE_IMAGE, matches)) = matches.subcommand() {
-        return set_profile_image(&client, matches, reporter).await;
+        return set_profile_image(&client(url)?, matches, reporter).await;
     }
     let (operation, matches) = operation(
         matches,
@@ -83,12 +78,21 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
             .map_err(|error| config_error(&PROVIDER, &error))?;
         return login(&Cli::new(anonymous, reporter), operation, matches, reporter).await;
     }
-    let cli = Cli::new(client, reporter);
+    let cli = Cli::new(client(url)?, reporter);
     if super::wants_all(matches) {
         print_all(&cli, operation, matches, reporter).await
     } else {
         cli.execute(operation, matches).await
     }
+}
+
+/// The client for `url` with the token of `MATTERMOST_TOKEN`, or with none when it is unset.
+fn client(url: String) -> anyhow::Result<Client> {
+    let client = match super::optional_env(TOKEN_ENV)? {
+        Some(token) => Client::with_token(url, token),
+        None => Client::without_auth(url),
+    };
+    Ok(client.map_err(|error| config_error(&PROVIDER, &error))?)
 }
 
 /// `login` and `login-by-cws-token`, which the generated commands would run without the one
