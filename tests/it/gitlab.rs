@@ -1975,6 +1975,24 @@ async fn stream_follows_x_next_page_lazily() {
     for page in &pages[1..] {
         page.assert_calls_async(1).await;
     }
+
+    // A page set on the builder is where the walk starts, to resume one.
+    let resumed: Vec<String> = client
+        .list_users()
+        .blocked(true)
+        .per_page(2)
+        .page(2)
+        .sudo("root")
+        .stream()
+        .map_ok(|user| user.username)
+        .try_collect()
+        .await
+        .expect("pages 2 and 3");
+    assert_eq!(resumed, ["b1", "b2", "c1"]);
+    pages[0].assert_calls_async(2).await;
+    for page in &pages[1..] {
+        page.assert_calls_async(2).await;
+    }
 }
 
 #[tokio::test]

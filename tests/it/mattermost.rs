@@ -1285,6 +1285,31 @@ async fn channel_members_page_and_stream_to_an_empty_page() {
     }
     let channels: Vec<_> = all.iter().map(|m| m.channel_id.as_deref()).collect();
     assert_eq!(channels, [Some("c1"), Some("c2"), Some("c3")]);
+
+    // Resumed from page 1; a negative page starts the walk at 0.
+    let resumed: Vec<types::ChannelMemberWithTeamData> = client
+        .list_channel_members_for_user()
+        .user_id(USER_ID)
+        .page_size(2)
+        .page(1)
+        .stream()
+        .try_collect()
+        .await
+        .expect("pages 1 and 2");
+    assert_eq!(resumed.len(), 1);
+    let from_negative = client
+        .list_channel_members_for_user()
+        .user_id(USER_ID)
+        .page_size(2)
+        .page(-5)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("every membership");
+    assert_eq!(from_negative.len(), 3);
+    mocks[0].assert_calls_async(2).await;
+    mocks[1].assert_calls_async(3).await;
+    mocks[2].assert_calls_async(3).await;
 }
 
 #[tokio::test]
@@ -1339,6 +1364,22 @@ async fn list_users_stream_walks_pages_from_zero_and_stops_at_a_short_page() {
     beyond.assert_calls_async(0).await;
     let ids: Vec<_> = rest.iter().map(|u| u.id.as_deref()).collect();
     assert_eq!(ids, [Some("u1"), Some("u2"), Some("u3"), Some("u4")]);
+
+    // A page set on the builder is where the walk starts, to resume one.
+    let resumed: Vec<types::User> = client
+        .list_users()
+        .in_team("team1")
+        .per_page(2)
+        .page(1)
+        .stream()
+        .try_collect()
+        .await
+        .expect("pages 1 and 2");
+    let ids: Vec<_> = resumed.iter().map(|u| u.id.as_deref()).collect();
+    assert_eq!(ids, [Some("u2"), Some("u3"), Some("u4")]);
+    pages[0].assert_calls_async(1).await;
+    pages[1].assert_calls_async(2).await;
+    pages[2].assert_calls_async(2).await;
 }
 
 #[tokio::test]

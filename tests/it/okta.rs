@@ -936,6 +936,20 @@ async fn stream_follows_link_cursors_over_three_pages() {
             Some(types::UserStatus::Staged),
         ]
     );
+
+    // An `after` cursor set on the builder is where the walk starts, to resume one.
+    let resumed: Vec<types::User> = client
+        .list_users()
+        .limit(2)
+        .after("00u2")
+        .stream()
+        .try_collect()
+        .await
+        .expect("pages 2 and 3");
+    assert_eq!(resumed.len(), 3);
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(2).await;
+    third.assert_calls_async(2).await;
 }
 
 #[tokio::test]

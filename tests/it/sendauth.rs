@@ -885,6 +885,68 @@ async fn stream_walks_three_pages_lazily() {
     for page in &pages[1..] {
         page.assert_calls_async(1).await;
     }
+
+    // A page set on the builder is where the walk starts, to resume one; with `per_page` it
+    // counts the items before it and stops at `total`, asking for no page 4.
+    let beyond = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/users")
+                .query_param("page", "4");
+            then.status(200).json_body(json!({"rows": [], "total": 7}));
+        })
+        .await;
+    let resumed: Vec<String> = client
+        .list_users()
+        .per_page(3)
+        .q("x")
+        .page(2)
+        .stream()
+        .map_ok(|user| user.first_name)
+        .try_collect()
+        .await
+        .expect("pages 2 and 3");
+    assert_eq!(resumed, ["B1", "B2", "B3", "C1"]);
+    pages[0].assert_calls_async(2).await;
+    for page in &pages[1..] {
+        page.assert_calls_async(2).await;
+    }
+    beyond.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_stream_resumed_without_a_page_size_ends_at_the_first_empty_page() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for (page, names) in [(2, vec!["B1", "B2"]), (3, vec!["C1"]), (4, vec![])] {
+        let rows: Vec<Value> = names.iter().map(|name| user_json(name)).collect();
+        let page_text = page.to_string();
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    exact(when, GET, "/api/v1/users", &[("page", &page_text)]);
+                    then.status(200)
+                        .json_body(json!({"rows": rows, "total": 5}));
+                })
+                .await,
+        );
+    }
+
+    let names: Vec<String> = client(&server)
+        .list_users()
+        .page(2)
+        .stream()
+        .map_ok(|user| user.first_name)
+        .try_collect()
+        .await
+        .expect("pages 2 to 4");
+
+    // The two items before page 2 are unknown, so `total` (5) is never reached: page 4, empty,
+    // ends the walk.
+    assert_eq!(names, ["B1", "B2", "C1"]);
+    for page in &pages {
+        page.assert_calls_async(1).await;
+    }
 }
 
 #[tokio::test]

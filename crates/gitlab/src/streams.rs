@@ -27,15 +27,16 @@ fn next_page(headers: &HeaderMap, current: u64) -> Option<u64> {
     (next > current).then_some(next)
 }
 
-/// Walks pages 1, 2, ... for as long as GitLab announces a next page.
+/// Walks pages `first`, `first + 1`, ... for as long as GitLab announces a next page.
 fn walk<'a, T, Fut>(
+    first: u64,
     mut fetch: impl FnMut(u64) -> Fut + Send + 'a,
 ) -> impl Stream<Item = ApiResult<T>> + Send + Unpin + 'a
 where
     T: Send + 'a,
     Fut: Future<Output = ApiResult<ResponseValue<Vec<T>>>> + Send + 'a,
 {
-    Box::pin(paginate(1_u64, move |page| {
+    Box::pin(paginate(first, move |page| {
         let response = fetch(page);
         async move {
             let response = response.await?;
@@ -54,11 +55,12 @@ macro_rules! stream_method {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
             /// The other parameters set on this builder (filters, `per_page`, `sudo`) apply to
-            /// every page; the stream sets `page` itself, starting at 1. Set `per_page` (at
-            /// most 100) for fewer requests. The stream ends after the last page or after the
-            /// first error.
+            /// every page; the stream sets `page` itself, starting at the `page` set on this
+            /// builder (to resume a walk), else at 1. Set `per_page` (at most 100) for fewer
+            /// requests. The stream ends after the last page or after the first error.
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
-                walk(move |page| self.clone().page(page).send())
+                let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
+                walk(first, move |page| self.clone().page(page).send())
             }
         }
     )*};

@@ -27,9 +27,15 @@ fn page_size(per_page: Option<i32>) -> usize {
     usize::try_from(size).unwrap_or(0)
 }
 
-/// Walks pages 0, 1, ... and stops after a page with fewer than `full` items (the last one),
-/// or with no `full` size known, after the first empty page.
+/// The page a stream starts at: the one set on the builder (0 for a negative one), else 0.
+fn first_page(page: &Result<Option<i32>, String>) -> i32 {
+    page.clone().ok().flatten().map_or(0, |page| page.max(0))
+}
+
+/// Walks pages `first`, `first + 1`, ... and stops after a page with fewer than `full` items
+/// (the last one), or with no `full` size known, after the first empty page.
 fn walk<'a, T, Fut>(
+    first: i32,
     full: Option<usize>,
     mut fetch: impl FnMut(i32) -> Fut + Send + 'a,
 ) -> impl Stream<Item = ApiResult<T>> + Send + Unpin + 'a
@@ -37,7 +43,7 @@ where
     T: Send + 'a,
     Fut: Future<Output = ApiResult<ResponseValue<Vec<T>>>> + Send + 'a,
 {
-    Box::pin(paginate(0_i32, move |page| {
+    Box::pin(paginate(first, move |page| {
         let response = fetch(page);
         async move {
             let items = response.await?.into_inner();
@@ -55,13 +61,16 @@ macro_rules! per_page_stream {
         impl<'a> builder::$builder<'a> {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
-            /// The stream sets `page` itself, from 0; the other parameters set on this builder
-            /// apply to every page. Pages hold `per_page` items (60 when it is not set, at most
-            /// 200), and the stream ends after the first page shorter than that, which is the
-            /// last one, or after the first error.
+            /// The stream sets `page` itself, from the `page` set on this builder (to resume a
+            /// walk), else from 0; the other parameters set on this builder apply to every
+            /// page. Pages hold `per_page` items (60 when it is not set, at most 200), and the
+            /// stream ends after the first page shorter than that, which is the last one, or
+            /// after the first error.
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
                 let full = self.per_page.clone().ok().and_then(|per_page| per_page);
-                walk(Some(page_size(full)), move |page| self.clone().page(page).send())
+                walk(first_page(&self.page), Some(page_size(full)), move |page| {
+                    self.clone().page(page).send()
+                })
             }
         }
     )*};
@@ -76,13 +85,16 @@ per_page_stream!(
 impl<'a> builder::ListChannelMembersForUser<'a> {
     /// Every membership on every page, fetched one page at a time as the stream is consumed.
     ///
-    /// The stream sets `page` itself, from 0; `pageSize` and the user apply to every page. The
-    /// page size servers apply is not always the one asked for, so the stream ends after the
-    /// first empty page (one request more than strictly needed), or after the first error.
+    /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk),
+    /// else from 0; `pageSize` and the user apply to every page. The page size servers apply
+    /// is not always the one asked for, so the stream ends after the first empty page (one
+    /// request more than strictly needed), or after the first error.
     pub fn stream(
         self,
     ) -> impl Stream<Item = ApiResult<types::ChannelMemberWithTeamData>> + Send + Unpin + 'a {
-        walk(None, move |page| self.clone().page(page).send())
+        walk(first_page(&self.page), None, move |page| {
+            self.clone().page(page).send()
+        })
     }
 }
 

@@ -41,7 +41,8 @@ macro_rules! stream_method {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
             /// The other parameters set on this builder (such as `limit`, the page size) apply
-            /// to every page; the stream follows the `after` cursor of each response's `Link`
+            /// to every page; the stream starts at the `after` cursor set on this builder, if
+            /// any (to resume a walk), and follows the `after` cursor of each response's `Link`
             /// header. It ends after the last page or after the first error.
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
                 walk(move |after| match after {

@@ -30,9 +30,12 @@ macro_rules! paged {
 
 paged!(UserPage => User, AuditPage => Audit, TransactionPage => Transaction);
 
-/// Walks pages 1, 2, ... until `total` items have been seen (or, without `total`, until a page
-/// comes back empty).
+/// Walks pages `first`, `first + 1`, ... until `total` items have been seen, counting
+/// `before` items on the pages before `first` (or, without `total`, until a page comes back
+/// empty, which also ends a resumed walk whose `before` is not known).
 fn walk<'a, P, Fut>(
+    first: u64,
+    before: u64,
     mut fetch: impl FnMut(u64) -> Fut + Send + 'a,
 ) -> impl Stream<Item = ApiResult<P::Item>> + Send + Unpin + 'a
 where
@@ -40,7 +43,7 @@ where
     P::Item: Send,
     Fut: Future<Output = ApiResult<ResponseValue<P>>> + Send + 'a,
 {
-    Box::pin(paginate((1_u64, 0_u64), move |(page, seen)| {
+    Box::pin(paginate((first, before), move |(page, seen)| {
         let response = fetch(page);
         async move {
             let (items, total) = response.await?.into_inner().into_parts();
@@ -60,10 +63,20 @@ macro_rules! stream_method {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
             /// The other parameters set on this builder apply to every page; the stream sets
-            /// `page` itself, starting at 1. Set `per_page` (at most 100) for fewer requests.
-            /// The stream ends after the last page or after the first error.
+            /// `page` itself, starting at the `page` set on this builder (to resume a walk),
+            /// else at 1. Set `per_page` (at most 100) for fewer requests. The stream ends
+            /// after the last page or after the first error. (A walk resumed without
+            /// `per_page` cannot count the items before it, so it ends at the first empty
+            /// page: one request more.)
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
-                walk(move |page| self.clone().page(page).send())
+                let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
+                let before = self
+                    .per_page
+                    .clone()
+                    .ok()
+                    .flatten()
+                    .map_or(0, |per_page| (first - 1).saturating_mul(per_page.get()));
+                walk(first, before, move |page| self.clone().page(page).send())
             }
         }
     )*};
