@@ -616,8 +616,11 @@ async fn images_come_back_as_bytes_with_their_content_type() {
     let png: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff];
     let jpeg: Vec<u8> = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
     let image = server.get_profile_image(|when, then| {
-        // `x` is the generated name of the `_` query parameter (`update_time` on the client).
-        let when = when.user_id(USER_ID).x(1_700_000_050_000_i64).into_inner();
+        // `update_time` is the `_` query parameter, on the mock as on the client.
+        let when = when
+            .user_id(USER_ID)
+            .update_time(1_700_000_050_000_i64)
+            .into_inner();
         // Bytes are asked for as such, not with the client's default `application/json`.
         query_count(when, 1)
             .header("authorization", AUTHORIZATION)

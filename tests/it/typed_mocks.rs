@@ -253,31 +253,6 @@ async fn a_json_body_matches_only_under_its_content_type() {
 }
 
 #[tokio::test]
-async fn binary_responses_are_bytes_with_their_content_type() {
-    use mattermost::mock::MockServerExt;
-
-    let server = MockServer::start_async().await;
-    let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-    let mock = server.get_profile_image(|when, then| {
-        // `update_time` is the `_` query parameter, as on the client.
-        when.user_id("me").update_time(1_700_000_050_000_i64);
-        then.ok(&png, "image/png");
-    });
-    let client = mattermost::Client::with_token(mock_config(&server), "token").expect("client");
-
-    let image = client
-        .get_profile_image()
-        .user_id("me")
-        .update_time(1_700_000_050_000_i64)
-        .send_image()
-        .await
-        .expect("image");
-    mock.assert_async().await;
-    assert_eq!(image.content_type.as_deref(), Some("image/png"));
-    assert_eq!(image.bytes, png);
-}
-
-#[tokio::test]
 async fn typed_error_responses_decode_as_the_operations_error_body() {
     use mattermost::mock::MockServerExt;
 
