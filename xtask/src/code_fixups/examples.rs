@@ -17,8 +17,9 @@ use syn::{Expr, File, FnArg, GenericParam, ImplItem, Item, Type, WherePredicate,
 
 use super::{module_items_mut, self_type_name};
 
-/// How progenitor opens and closes each example.
-const OPEN: &str = "```ignore\nlet response = client.";
+/// How progenitor opens each example (its fence, then its first line) and closes it.
+const FENCE: &str = "```ignore\n";
+const FIRST_LINE: &str = "let response = client.";
 const CLOSE: &str = "```";
 
 /// Compiles the usage example of every `Client` method of `crate_name` (see the module).
@@ -27,6 +28,7 @@ pub fn compile_operation_examples(
     crate_name: &str,
 ) -> Result<Vec<String>, String> {
     let setters = setter_types(file, crate_name)?;
+    let open = format!("{FENCE}{FIRST_LINE}");
     let mut compiled = 0;
     for item in &mut file.items {
         let Item::Impl(block) = item else { continue };
@@ -56,14 +58,14 @@ pub fn compile_operation_examples(
                     continue;
                 };
                 let value = text.value();
-                let Some(start) = value.find(OPEN) else {
+                let Some(start) = value.find(&open) else {
                     continue;
                 };
                 let method = function.sig.ident.to_string();
                 let builder = builder
                     .as_deref()
                     .ok_or_else(|| format!("Client::{method} does not return a builder"))?;
-                let example_start = start + "```ignore\n".len();
+                let example_start = start + FENCE.len();
                 let end = value[example_start..]
                     .find(CLOSE)
                     .map(|at| example_start + at)
@@ -98,8 +100,7 @@ fn calls(example: &str) -> Vec<(String, String)> {
         .filter_map(|line| {
             let call = line.trim().strip_prefix('.')?.strip_suffix(')')?;
             let (setter, variable) = call.split_once('(')?;
-            (!variable.is_empty() && setter != "send")
-                .then(|| (setter.to_string(), variable.to_string()))
+            (!variable.is_empty()).then(|| (setter.to_string(), variable.to_string()))
         })
         .collect()
 }
@@ -114,7 +115,7 @@ fn last_segment(ty: &Type) -> Option<String> {
 
 /// The type of the value each request builder's setter takes, keyed by (builder, setter),
 /// written as a path from outside the crate: `T` for `fn name<V>(self, value: V) where V:
-/// TryInto<T>`, else the type of a setter's one value argument.
+/// TryInto<T>`, the shape of every progenitor setter.
 fn setter_types(
     file: &mut File,
     crate_name: &str,
@@ -129,30 +130,27 @@ fn setter_types(
             let ImplItem::Fn(function) = member else {
                 continue;
             };
-            let mut arguments = function.sig.inputs.iter().filter_map(|input| match input {
-                FnArg::Typed(typed) => Some(&typed.ty),
-                FnArg::Receiver(_) => None,
-            });
-            let (Some(argument), None) = (arguments.next(), arguments.next()) else {
-                continue;
-            };
-            let ty = match generic_bound(function, argument) {
-                Some(bound) => bound,
-                None if function.sig.generics.params.is_empty() => (**argument).clone(),
-                None => continue,
-            };
-            types.insert(
-                (builder.clone(), function.sig.ident.to_string()),
-                from_outside(ty, crate_name),
-            );
+            if let Some(ty) = try_into_target(function) {
+                types.insert(
+                    (builder.clone(), function.sig.ident.to_string()),
+                    from_outside(ty, crate_name),
+                );
+            }
         }
     }
     Ok(types)
 }
 
-/// `T` when `argument` is the function's type parameter `V` and its `where` clause says
-/// `V: ...TryInto<T>`.
-fn generic_bound(function: &syn::ImplItemFn, argument: &Type) -> Option<Type> {
+/// `T` when the function's one value argument is its type parameter `V` and its `where`
+/// clause says `V: ...TryInto<T>`.
+fn try_into_target(function: &syn::ImplItemFn) -> Option<Type> {
+    let mut arguments = function.sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(typed.ty.as_ref()),
+        FnArg::Receiver(_) => None,
+    });
+    let (Some(Type::Path(argument)), None) = (arguments.next(), arguments.next()) else {
+        return None;
+    };
     let parameter = function
         .sig
         .generics
@@ -162,7 +160,7 @@ fn generic_bound(function: &syn::ImplItemFn, argument: &Type) -> Option<Type> {
             GenericParam::Type(param) => Some(&param.ident),
             _ => None,
         })?;
-    if !matches!(argument, Type::Path(path) if path.path.is_ident(parameter)) {
+    if !argument.path.is_ident(parameter) {
         return None;
     }
     function
@@ -172,51 +170,47 @@ fn generic_bound(function: &syn::ImplItemFn, argument: &Type) -> Option<Type> {
         .as_ref()?
         .predicates
         .iter()
-        .find_map(|predicate| {
-            let WherePredicate::Type(predicate) = predicate else {
+        .filter_map(|predicate| match predicate {
+            WherePredicate::Type(predicate)
+                if matches!(&predicate.bounded_ty, Type::Path(path) if path.path.is_ident(parameter)) =>
+            {
+                Some(&predicate.bounds)
+            }
+            _ => None,
+        })
+        .flatten()
+        .find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
                 return None;
             };
-            if !matches!(&predicate.bounded_ty, Type::Path(path) if path.path.is_ident(parameter)) {
+            let segment = bound.path.segments.last().filter(|s| s.ident == "TryInto")?;
+            let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
                 return None;
-            }
-            predicate.bounds.iter().find_map(|bound| {
-                let syn::TypeParamBound::Trait(bound) = bound else {
-                    return None;
-                };
-                let segment = bound.path.segments.last()?;
-                if segment.ident != "TryInto" {
-                    return None;
-                }
-                let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
-                    return None;
-                };
-                arguments.args.iter().find_map(|argument| match argument {
-                    syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                    _ => None,
-                })
+            };
+            arguments.args.iter().find_map(|argument| match argument {
+                syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                _ => None,
             })
         })
 }
 
-/// `ty` as written outside the crate: `types::X` and `super::X` (paths from the `builder`
-/// module) start at `crate_name` instead.
+/// `ty` as written outside the crate: `types::X` (a path from the `builder` module) starts at
+/// `crate_name` instead.
 fn from_outside(mut ty: Type, crate_name: &str) -> String {
     struct Rebase<'a>(&'a str);
     impl VisitMut for Rebase<'_> {
         fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
             syn::visit_mut::visit_type_path_mut(self, path);
-            if path.qself.is_some() || path.path.leading_colon.is_some() {
-                return;
-            }
-            let Some(first) = path.path.segments.first() else {
-                return;
-            };
-            let crate_ident = syn::Ident::new(self.0, first.ident.span());
-            if first.ident == "types" {
+            let relative = path.qself.is_none() && path.path.leading_colon.is_none();
+            if relative
+                && path
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident == "types")
+            {
+                let crate_ident = syn::Ident::new(self.0, proc_macro2::Span::call_site());
                 path.path.segments.insert(0, crate_ident.into());
-                path.path.leading_colon = Some(Default::default());
-            } else if first.ident == "super" {
-                path.path.segments[0] = crate_ident.into();
                 path.path.leading_colon = Some(Default::default());
             }
         }
@@ -253,7 +247,10 @@ mod tests {
                     {
                         self
                     }
-                    pub fn limit(mut self, value: u32) -> Self {
+                    pub fn limit<V>(mut self, value: V) -> Self
+                    where
+                        V: std::convert::TryInto<u32>,
+                    {
                         self
                     }
                 }
