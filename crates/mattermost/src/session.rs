@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use user_apis_runtime::{ClientConfig, ConfigError, Password};
 
-use crate::{Client, Error, types};
+use crate::{Client, Error, builder, types};
 
 /// The response header in which Mattermost hands back a new session's token.
 pub const TOKEN_HEADER: &str = "token";
@@ -189,19 +189,39 @@ impl Session {
             login_id: Some(login_id.into()),
             cws_token: Some(cws_token.into()),
         };
-        let (status, token) = match anonymous.login_by_cws_token().body(body).send().await {
-            Ok(response) => (response.status(), session_token(response.headers())),
-            Err(Error::UnexpectedResponse(response)) if response.status().is_redirection() => {
-                (response.status(), session_token(response.headers()))
-            }
-            Err(error) => return Err(error.into()),
-        };
+        let (status, token) = anonymous
+            .login_by_cws_token()
+            .body(body)
+            .send_for_token()
+            .await?;
         let token = token.ok_or(LoginError::MissingToken { status })?;
         Ok(Session {
             client: Client::with_token(config, token.expose())?,
             user: None,
             token,
         })
+    }
+}
+
+impl builder::LoginByCwsToken<'_> {
+    /// Sends the sign-in and reads the session token off the answer, with that answer's
+    /// status: the redirect to the web app that carries the token (what a client that does not
+    /// follow redirects receives, as [`Session::login_by_cws_token`]'s does), or a success.
+    /// `None` when the answer has no token (how Mattermost answers a rejected CWS token).
+    ///
+    /// # Errors
+    ///
+    /// As `send`, but for the redirect.
+    pub async fn send_for_token(
+        self,
+    ) -> Result<(StatusCode, Option<Password>), Error<types::AppError>> {
+        match self.send().await {
+            Ok(response) => Ok((response.status(), session_token(response.headers()))),
+            Err(Error::UnexpectedResponse(response)) if response.status().is_redirection() => {
+                Ok((response.status(), session_token(response.headers())))
+            }
+            Err(error) => Err(error),
+        }
     }
 }
 

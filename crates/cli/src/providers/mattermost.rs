@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgMatches, Command};
-use user_apis_mattermost::{Client, ClientConfig, Error, session_token};
+use user_apis_mattermost::{Client, ClientConfig, session_token};
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::mattermost::{Cli, CliCommand};
@@ -113,14 +113,11 @@ async fn login(
                 Some(response.into_inner()),
             )
         }),
-        _ => match cli.request_login_by_cws_token(matches)?.send().await {
-            Ok(response) => Ok((session_token(response.headers()), None)),
-            // The redirect to the web app that carries the token.
-            Err(Error::UnexpectedResponse(response)) if response.status().is_redirection() => {
-                Ok((session_token(response.headers()), None))
-            }
-            Err(error) => Err(error),
-        },
+        _ => cli
+            .request_login_by_cws_token(matches)?
+            .send_for_token()
+            .await
+            .map(|(_, token)| (token, None)),
     };
     let (token, user) = match answer {
         Ok(answer) => answer,
