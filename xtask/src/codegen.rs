@@ -439,7 +439,7 @@ fn mock_header(provider: &Provider) -> String {
          //!   method per parameter: a value requires it, `None` requires that it is absent, and a\n\
          //!   parameter left unset matches any value (a path parameter: any one segment). A path\n\
          //!   parameter matches the segment exactly as the client percent-encodes it; a body\n\
-         //!   matches the JSON of the typed value.\n\
+         //!   matches the JSON of the typed value, sent as `application/json`.\n\
          //! - the operation's `Then`, with a method per status the spec documents (`ok`,\n\
          //!   `created`, `not_found`, ...) taking the typed body, so the client decodes exactly\n\
          //!   what the mock serves.\n\

@@ -8,7 +8,7 @@
 //!   method per parameter: a value requires it, `None` requires that it is absent, and a
 //!   parameter left unset matches any value (a path parameter: any one segment). A path
 //!   parameter matches the segment exactly as the client percent-encodes it; a body
-//!   matches the JSON of the typed value.
+//!   matches the JSON of the typed value, sent as `application/json`.
 //! - the operation's `Then`, with a method per status the spec documents (`ok`,
 //!   `created`, `not_found`, ...) taking the typed body, so the client decodes exactly
 //!   what the mock serves.
