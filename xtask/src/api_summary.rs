@@ -668,11 +668,15 @@ impl<'ast> Visit<'ast> for SendBody {
                 if matches!(arm.pat, syn::Pat::Wild(_)) {
                     continue;
                 }
-                let status = status_text(&arm.pat);
+                // Statuses handled alike share an arm: `401u16 | 404u16`.
+                let statuses = match &arm.pat {
+                    syn::Pat::Or(or) => or.cases.iter().map(status_text).collect(),
+                    single => vec![status_text(single)],
+                };
                 if is_error_response(&arm.body) {
-                    self.error_statuses.push(status);
+                    self.error_statuses.extend(statuses);
                 } else {
-                    self.ok_statuses.push(status);
+                    self.ok_statuses.extend(statuses);
                 }
             }
         }

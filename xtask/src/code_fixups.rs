@@ -345,6 +345,85 @@ pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
     )])
 }
 
+/// Gives statuses that are handled alike one match arm: `401u16 | 403u16 | 404u16 => ..`.
+///
+/// progenitor writes an arm per documented status, and most operations document several
+/// error statuses with the same type, so their arms are the same code. Each arm decodes with
+/// its own `.await`, and every `.await` is a state of the operation's future, with its own
+/// copy of the inlined decoding: four alike arms made four. One arm per distinct body makes
+/// the generated code, its build and the code a call runs through smaller, and behaves the
+/// same: a literal status arm joins the first earlier arm with the same body only when no arm
+/// of another kind (a range, a wildcard) lies between them, so the arm that matches a status
+/// is the one that matched it before, or one with the same body.
+pub fn merge_alike_status_arms(file: &mut File) -> Vec<String> {
+    struct Merge {
+        matches: usize,
+        merged: usize,
+    }
+    impl VisitMut for Merge {
+        fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
+            syn::visit_mut::visit_expr_match_mut(self, expr);
+            let scrutinee = &expr.expr;
+            if quote!(#scrutinee).to_string() != "response . status () . as_u16 ()" {
+                return;
+            }
+            // A guarded arm is a `Pat::Guard`, so not one of these.
+            let is_status = |arm: &syn::Arm| match &arm.pat {
+                syn::Pat::Lit(lit) => matches!(lit.lit, syn::Lit::Int(_)),
+                _ => false,
+            };
+            let before = expr.arms.len();
+            let mut arms: Vec<syn::Arm> = Vec::with_capacity(before);
+            // The arms since the last arm of another kind, by body: where each went in `arms`.
+            let mut since_other: Vec<(String, usize)> = Vec::new();
+            for arm in std::mem::take(&mut expr.arms) {
+                if !is_status(&arm) {
+                    since_other.clear();
+                    arms.push(arm);
+                    continue;
+                }
+                let body = &arm.body;
+                let body = quote!(#body).to_string();
+                match since_other.iter().find(|(seen, _)| *seen == body) {
+                    Some(&(_, index)) => {
+                        let joined = &mut arms[index].pat;
+                        let mut cases =
+                            match std::mem::replace(joined, syn::Pat::Verbatim(quote!())) {
+                                syn::Pat::Or(or) => or.cases,
+                                single => std::iter::once(single).collect(),
+                            };
+                        cases.push(arm.pat);
+                        *joined = syn::Pat::Or(syn::PatOr {
+                            attrs: Vec::new(),
+                            leading_vert: None,
+                            cases,
+                        });
+                    }
+                    None => {
+                        since_other.push((body, arms.len()));
+                        arms.push(arm);
+                    }
+                }
+            }
+            expr.arms = arms;
+            if expr.arms.len() < before {
+                self.matches += 1;
+                self.merged += before - expr.arms.len();
+            }
+        }
+    }
+
+    let mut merge = Merge {
+        matches: 0,
+        merged: 0,
+    };
+    merge.visit_file_mut(file);
+    vec![format!(
+        "merge_alike_status_arms: {} arms joined an alike arm, in {} operations",
+        merge.merged, merge.matches
+    )]
+}
+
 /// Sends every path parameter through `user_apis_runtime::path_segment`.
 ///
 /// progenitor's `encode_path` percent-encodes `/`, `?` and `#`, but leaves an empty value, `.`
@@ -1175,6 +1254,52 @@ fn url_for_format(mac: &syn::Macro) -> Result<Expr, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alike_status_arms_share_one_arm_but_never_across_another_kind() {
+        let mut file: File = parse_quote! {
+            async fn send() {
+                match response.status().as_u16() {
+                    200u16 => ok(response).await,
+                    201u16 => created(response).await,
+                    204u16 => ok(response).await,
+                    401u16 => Err(fail(response).await?),
+                    403u16 => Err(fail(response).await?),
+                    500u16..=599u16 => Err(server(response)),
+                    503u16 => Err(fail(response).await?),
+                    504u16 => Err(fail(response).await?),
+                    _ => Err(unexpected(response)),
+                }
+                match other.as_u16() {
+                    1u16 => a,
+                    2u16 => a,
+                }
+            }
+        };
+        let log = merge_alike_status_arms(&mut file);
+        assert_eq!(
+            log,
+            ["merge_alike_status_arms: 3 arms joined an alike arm, in 1 operations"]
+        );
+        let expected: File = parse_quote! {
+            async fn send() {
+                match response.status().as_u16() {
+                    200u16 | 204u16 => ok(response).await,
+                    201u16 => created(response).await,
+                    401u16 | 403u16 => Err(fail(response).await?),
+                    500u16..=599u16 => Err(server(response)),
+                    // Not joined to 401 | 403: the range in between answers 503 first.
+                    503u16 | 504u16 => Err(fail(response).await?),
+                    _ => Err(unexpected(response)),
+                }
+                match other.as_u16() {
+                    1u16 => a,
+                    2u16 => a,
+                }
+            }
+        };
+        assert_eq!(quote!(#file).to_string(), quote!(#expected).to_string());
+    }
 
     #[test]
     fn missing_parameter_messages_are_written_only_when_shown() {

@@ -179,6 +179,7 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
     log.extend(code_fixups::lean_request_building(&mut file)?);
     log.extend(code_fixups::lazy_missing_parameter_messages(&mut file)?);
     log.extend(code_fixups::decode_through_runtime(&mut file)?);
+    log.extend(code_fixups::merge_alike_status_arms(&mut file));
     log.extend(code_fixups::optional_request_bodies(
         &mut file,
         &optional_body_operations(spec),

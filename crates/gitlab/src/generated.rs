@@ -9215,17 +9215,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9329,22 +9319,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                409u16 => {
+                400u16 | 401u16 | 403u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9471,22 +9446,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9624,27 +9584,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                409u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9763,27 +9703,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                409u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9882,17 +9802,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9991,22 +9901,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                409u16 => {
+                401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10110,17 +10005,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10219,17 +10104,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10328,17 +10203,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10442,17 +10307,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10581,17 +10436,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10762,22 +10607,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10904,17 +10734,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11013,17 +10833,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11122,22 +10932,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11281,17 +11076,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11430,22 +11215,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11571,17 +11341,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11682,22 +11442,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11841,17 +11586,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11995,17 +11730,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12149,17 +11874,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12298,22 +12013,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12441,17 +12141,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12577,17 +12267,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12713,19 +12393,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
-                202u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                201u16 | 202u16 => Ok(ResponseValue::empty(response)),
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12852,17 +12521,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12990,17 +12649,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13126,17 +12775,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13234,24 +12873,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                409u16 => {
+                200u16 | 201u16 => Ok(ResponseValue::empty(response)),
+                401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13350,17 +12973,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13459,17 +13072,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13570,17 +13173,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13743,22 +13336,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13906,22 +13484,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14055,17 +13618,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14197,17 +13750,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14354,17 +13897,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14505,22 +14038,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14683,22 +14201,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14849,27 +14352,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                422u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 422u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -15016,17 +14499,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -15130,17 +14603,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

@@ -7921,22 +7921,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8303,17 +8288,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8422,12 +8397,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8470,12 +8440,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                500u16 => {
+                403u16 | 500u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8604,17 +8569,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8858,22 +8813,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8945,12 +8885,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
+                400u16 | 401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9042,12 +8977,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
+                400u16 | 401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9166,19 +9096,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                200u16 | 201u16 => client.inner.decode(response, &info).await,
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9252,17 +9171,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9340,27 +9249,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9404,14 +9293,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                200u16 | 201u16 => client.inner.decode(response, &info).await,
+                400u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9559,22 +9442,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9652,22 +9520,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9745,17 +9598,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9836,17 +9679,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9925,17 +9758,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10007,12 +9830,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
+                400u16 | 401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10060,12 +9878,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10110,22 +9923,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10325,22 +10123,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10423,17 +10206,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10511,17 +10284,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10599,17 +10362,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10687,17 +10440,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10776,17 +10519,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10869,22 +10602,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10967,17 +10685,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11052,12 +10760,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
+                400u16 | 401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11139,17 +10842,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11258,17 +10951,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11350,22 +11033,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11479,17 +11147,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11575,17 +11233,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11699,22 +11347,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11833,17 +11466,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11926,22 +11549,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12024,27 +11632,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12129,17 +11717,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12244,27 +11822,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12347,27 +11905,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12458,27 +11996,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12588,22 +12106,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12687,27 +12190,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12823,17 +12306,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12943,17 +12416,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13036,27 +12499,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                501u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13168,17 +12611,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13264,17 +12697,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13385,17 +12808,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13480,17 +12893,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13573,17 +12976,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13701,17 +13094,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13830,17 +13213,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13955,19 +13328,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                200u16 | 201u16 => client.inner.decode(response, &info).await,
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14075,17 +13437,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
+                400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14171,17 +13523,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                400u16 | 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

@@ -4293,22 +4293,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4431,22 +4416,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4528,22 +4498,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4652,27 +4607,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4769,24 +4704,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4890,22 +4809,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5024,27 +4928,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5163,27 +5047,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5342,27 +5206,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5484,22 +5328,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5609,27 +5438,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5728,29 +5537,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5859,27 +5647,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5960,29 +5728,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6102,27 +5849,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6203,29 +5930,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6306,29 +6012,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6409,29 +6094,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6538,22 +6202,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6662,29 +6311,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 201u16 => client.inner.decode(response, &info).await,
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6792,24 +6420,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6961,22 +6573,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7114,29 +6711,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7274,29 +6850,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7396,24 +6951,8 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                429u16 => {
+                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

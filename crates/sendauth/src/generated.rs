@@ -2918,12 +2918,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                500u16 => {
+                401u16 | 500u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -2995,17 +2990,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                422u16 => {
+                401u16 | 403u16 | 422u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3210,12 +3195,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3297,12 +3277,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3385,12 +3360,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3500,22 +3470,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                422u16 => {
+                401u16 | 403u16 | 404u16 | 422u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3596,17 +3551,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3746,12 +3691,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3878,17 +3818,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                406u16 => {
+                401u16 | 404u16 | 406u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3970,12 +3900,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4059,17 +3984,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                406u16 => {
+                401u16 | 404u16 | 406u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4198,12 +4113,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4343,12 +4253,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
-                    )
-                }
-                404u16 => {
+                401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
