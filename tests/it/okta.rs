@@ -216,6 +216,61 @@ async fn get_user_decodes_every_field() {
     assert_is_ada(&user.expect("get succeeds"));
 }
 
+/// `new_with_client` sends through the caller's own HTTP client as it is configured (its
+/// default headers carry the credential here), and the answer and its errors decode as with
+/// any other client.
+#[tokio::test]
+async fn a_client_of_your_own_sends_as_configured() {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}");
+    let found = server
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[])
+                .header("authorization", "SSWS own-token")
+                .header("x-team", "directory");
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+    let missing = server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v1/users/nobody", &[]).header("x-team", "directory");
+            then.status(404).json_body(json!({
+                "errorCode": "E0000007",
+                "errorSummary": "Not found: Resource not found: nobody (User)"
+            }));
+        })
+        .await;
+    let mut headers = HeaderMap::new();
+    headers.insert("authorization", HeaderValue::from_static("SSWS own-token"));
+    headers.insert("x-team", HeaderValue::from_static("directory"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("an HTTP client");
+    let client = Client::new_with_client(
+        &server.base_url(),
+        http,
+        user_apis::runtime::Runtime::new(RetryPolicy::never()),
+    );
+
+    let user = client.get_user().user_id(USER_ID).send().await;
+    let error = client.get_user().user_id("nobody").send().await;
+
+    found.assert_async().await;
+    missing.assert_async().await;
+    assert_is_ada(&user.expect("get succeeds"));
+    let error = error.expect_err("404");
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
+    assert_eq!(
+        error
+            .error_body()
+            .and_then(|body| body.error_code.as_deref()),
+        Some("E0000007")
+    );
+}
+
 #[tokio::test]
 async fn update_user_keeps_custom_profile_attributes() {
     let server = MockServer::start_async().await;

@@ -739,6 +739,56 @@ impl VisitMut for OptionalBodyInSend {
     }
 }
 
+/// Leaves `Client` only the constructor that takes a configured HTTP client.
+///
+/// progenitor's `Client::new(baseurl, inner)` builds its own `reqwest::Client` and unwraps the
+/// build, so it panics when the TLS backend cannot start, and it skips the client's
+/// configuration: no credential, no user agent, progenitor's 15-second timeouts instead of the
+/// defaults, no check of the base URL. It is removed; the provider's `with_*` constructors
+/// build through `ClientConfig`, and `new_with_client` stays for a caller's own
+/// `reqwest::Client`, documented with where its parts come from.
+pub fn configured_constructors_only(file: &mut File) -> Result<Vec<String>, String> {
+    let block = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Impl(block)
+                if block.trait_.is_none() && self_type_name(block).as_deref() == Some("Client") =>
+            {
+                Some(block)
+            }
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `impl Client`")?;
+    let before = block.items.len();
+    block
+        .items
+        .retain(|item| !matches!(item, syn::ImplItem::Fn(function) if function.sig.ident == "new"));
+    if block.items.len() == before {
+        return Err("progenitor's `impl Client` has no `new` to remove".to_string());
+    }
+    let with_client = fn_mut(block, "new_with_client")
+        .ok_or("progenitor's `impl Client` has no `new_with_client`")?;
+    with_client
+        .attrs
+        .retain(|attr| !attr.path().is_ident("doc"));
+    with_client.attrs.splice(
+        0..0,
+        [
+            parse_quote!(#[doc = " A client for the server at `baseurl` (its root URL) that sends through `client`,"]),
+            parse_quote!(#[doc = " with `inner` applying retries and the body size limit."]),
+            parse_quote!(#[doc = ""]),
+            parse_quote!(#[doc = " The provider's `with_*` constructors are the usual way to a client: they also set"]),
+            parse_quote!(#[doc = " the provider's rate-limit header. This one takes an HTTP client of your own, which"]),
+            parse_quote!(#[doc = " sends every request as you configured it. [`ClientConfig::build`](crate::ClientConfig::build)"]),
+            parse_quote!(#[doc = " gives all three parts with the default timeouts, user agent and a credential."]),
+        ],
+    );
+    Ok(vec![
+        "configured_constructors_only: Client::new removed (it unwrapped reqwest's build and skipped the configuration); new_with_client documented".to_string(),
+    ])
+}
+
 /// Builds a request builder without writing an error message it will most likely never show.
 ///
 /// progenitor starts every required parameter as `Err("<name> was not initialized".to_string())`,
@@ -1254,6 +1304,59 @@ fn url_for_format(mac: &syn::Macro) -> Result<Expr, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_constructor_taking_a_configured_client_stays() {
+        let mut file: File = parse_quote! {
+            impl Client {
+                /// Create a new client.
+                pub fn new(baseurl: &str, inner: Runtime) -> Self {
+                    Self::new_with_client(baseurl, reqwest::ClientBuilder::new().build().unwrap(), inner)
+                }
+                /// Construct a new client with an existing `reqwest::Client`.
+                #[must_use]
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: Runtime) -> Self {
+                    Self { baseurl: baseurl.to_string(), client, inner }
+                }
+            }
+            impl ClientInfo<Runtime> for Client {
+                fn new() {}
+            }
+        };
+        configured_constructors_only(&mut file).expect("applies");
+        let [Item::Impl(client), Item::Impl(info)] = file.items.as_slice() else {
+            panic!("two impls");
+        };
+        let names: Vec<String> = client
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(function) => Some(function.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["new_with_client"]);
+        let syn::ImplItem::Fn(with_client) = &client.items[0] else {
+            unreachable!()
+        };
+        let docs = quote!(#with_client).to_string();
+        assert!(docs.contains("`with_*` constructors"), "{docs}");
+        assert!(
+            !docs.contains("existing"),
+            "progenitor's text is replaced: {docs}"
+        );
+        assert!(
+            with_client
+                .attrs
+                .iter()
+                .any(|attr| attr.path().is_ident("must_use")),
+            "other attributes stay"
+        );
+        assert_eq!(info.items.len(), 1, "a trait impl is left alone");
+        // Run twice, it finds nothing to remove: progenitor's output changed.
+        let error = configured_constructors_only(&mut file).expect_err("no `new`");
+        assert!(error.contains("no `new`"), "{error}");
+    }
 
     #[test]
     fn alike_status_arms_share_one_arm_but_never_across_another_kind() {

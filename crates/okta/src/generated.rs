@@ -3519,27 +3519,13 @@ pub struct Client {
     pub(crate) inner: ::user_apis_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
+    /// A client for the server at `baseurl` (its root URL) that sends through `client`,
+    /// with `inner` applying retries and the body size limit.
     ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::user_apis_runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// The provider's `with_*` constructors are the usual way to a client: they also set
+    /// the provider's rate-limit header. This one takes an HTTP client of your own, which
+    /// sends every request as you configured it. [`ClientConfig::build`](crate::ClientConfig::build)
+    /// gives all three parts with the default timeouts, user agent and a credential.
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
