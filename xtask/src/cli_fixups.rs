@@ -8,9 +8,8 @@
 
 use crate::code_fixups::{fn_mut, self_type_name};
 use quote::{ToTokens, format_ident, quote};
-use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, Token, TraitItem, parse_quote};
+use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, TraitItem, parse_quote};
 
 /// Applies every CLI fixup, then refuses code that could still panic on user input.
 pub fn apply(file: &mut File, binary_operations: &[String]) -> Result<Vec<String>, String> {
@@ -23,7 +22,7 @@ pub fn apply(file: &mut File, binary_operations: &[String]) -> Result<Vec<String
     log.extend(split_request_building(file)?);
     log.extend(binary_responses_to_output(file, binary_operations)?);
     log.extend(drop_unused_list_hooks(file)?);
-    refuse_panics(file, "the generated CLI")?;
+    crate::code_fixups::refuse_panics(file, "the generated CLI")?;
     Ok(log)
 }
 
@@ -554,62 +553,6 @@ fn is_todo(expr: &Expr) -> bool {
     }
 }
 
-/// Fails when generated code (`what`, for the message) still holds code that panics: `todo!`,
-/// `unimplemented!`, `panic!`, `unreachable!`, `.unwrap()` or `.expect(..)`. A command-line
-/// tool must not panic on any input or response; a construct no fixup handles yet is a
-/// codegen error, not a crash.
-pub fn refuse_panics(file: &mut File, what: &str) -> Result<(), String> {
-    struct Find {
-        found: Vec<String>,
-        function: String,
-    }
-    impl VisitMut for Find {
-        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-            self.function = function.sig.ident.to_string();
-            syn::visit_mut::visit_impl_item_fn_mut(self, function);
-        }
-        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-            let name = mac
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
-            if ["todo", "unimplemented", "panic", "unreachable"].contains(&name.as_str()) {
-                self.found.push(format!("{name}! in {}", self.function));
-            }
-            // Arguments of `format!` and friends are raw tokens; look inside them too.
-            if let Ok(mut args) =
-                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-            {
-                for arg in args.iter_mut() {
-                    self.visit_expr_mut(arg);
-                }
-            }
-        }
-        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-            if call.method == "unwrap" || call.method == "expect" {
-                self.found
-                    .push(format!(".{}() in {}", call.method, self.function));
-            }
-            syn::visit_mut::visit_expr_method_call_mut(self, call);
-        }
-    }
-    let mut find = Find {
-        found: Vec::new(),
-        function: String::new(),
-    };
-    find.visit_file_mut(file);
-    if find.found.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} could panic, no fixup handles: {}",
-            find.found.join(", ")
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -738,10 +681,11 @@ mod tests {
                 }
             }
         };
-        let error = refuse_panics(&mut file, "the generated CLI").expect_err("todo! is refused");
+        let error = crate::code_fixups::refuse_panics(&mut file, "the generated CLI")
+            .expect_err("todo! is refused");
         assert!(error.contains("todo! in execute_get_image"), "{error}");
         binary_responses_to_output(&mut file, &["get_image".to_string()]).expect("fixup applies");
-        refuse_panics(&mut file, "the generated CLI").expect("no panic left");
+        crate::code_fixups::refuse_panics(&mut file, "the generated CLI").expect("no panic left");
         let text = text(&file);
         assert!(
             text.contains("Ok(r) => crate::support::write_binary(r, matches).await"),

@@ -739,6 +739,62 @@ impl VisitMut for OptionalBodyInSend {
     }
 }
 
+/// Fails when generated code (`what`, for the message) still holds code that panics: `todo!`,
+/// `unimplemented!`, `panic!`, `unreachable!`, `.unwrap()` or `.expect(..)`. Neither a client,
+/// its mocks nor the command-line tool may panic on any input or response; a construct no
+/// fixup handles yet is a codegen error, not a crash.
+pub fn refuse_panics(file: &mut File, what: &str) -> Result<(), String> {
+    struct Find {
+        found: Vec<String>,
+        function: String,
+    }
+    impl VisitMut for Find {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            self.function = function.sig.ident.to_string();
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            let name = mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if ["todo", "unimplemented", "panic", "unreachable"].contains(&name.as_str()) {
+                self.found.push(format!("{name}! in {}", self.function));
+            }
+            // Arguments of `format!` and friends are raw tokens; look inside them too.
+            if let Ok(mut args) =
+                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            {
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+            }
+        }
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if call.method == "unwrap" || call.method == "expect" {
+                self.found
+                    .push(format!(".{}() in {}", call.method, self.function));
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    let mut find = Find {
+        found: Vec::new(),
+        function: String::new(),
+    };
+    find.visit_file_mut(file);
+    if find.found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} could panic, no fixup handles: {}",
+            find.found.join(", ")
+        ))
+    }
+}
+
 /// Leaves `Client` only the constructor that takes a configured HTTP client.
 ///
 /// progenitor's `Client::new(baseurl, inner)` builds its own `reqwest::Client` and unwraps the

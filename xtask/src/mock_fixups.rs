@@ -9,7 +9,6 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, Token, parse_quote};
 
-use crate::cli_fixups;
 use crate::codegen::Route;
 
 /// Applies every mock fixup in order and refuses code that could still panic.
@@ -25,7 +24,7 @@ pub fn apply(
     log.extend(json_body_matchers(file)?);
     log.extend(binary_response_bodies(file, binary_operations)?);
     log.extend(document_mocks(file, routes)?);
-    cli_fixups::refuse_panics(file, "the generated mock")?;
+    crate::code_fixups::refuse_panics(file, "the generated mock")?;
     Ok(log)
 }
 
