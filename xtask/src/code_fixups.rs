@@ -11,7 +11,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
 use crate::codegen::Route;
-use crate::spec_fixups::Split;
+use crate::spec_fixups::{Split, WireName};
 
 pub mod docs;
 pub mod examples;
@@ -795,6 +795,72 @@ pub fn refuse_panics(file: &mut File, what: &str) -> Result<(), String> {
     }
 }
 
+/// Puts back the wire name of each query parameter that `x-rust-name` renamed
+/// ([`spec_fixups::rust_parameter_names`](crate::spec_fixups::rust_parameter_names)): in its
+/// operation's `send`, the string literal of the Rust name (the query pair's name) becomes the
+/// wire name, and the setter's docs say what it is sent as. Runs after the docs fixups, which
+/// document only setters without docs.
+pub fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<String>, String> {
+    let items = module_items(file, "builder")?;
+    let mut log = Vec::new();
+    for name in names {
+        let builder = builder_name(&name.operation_id);
+        let block = items
+            .iter_mut()
+            .find_map(|item| match item {
+                Item::Impl(block)
+                    if block.trait_.is_none()
+                        && self_type_name(block).as_deref() == Some(builder.as_str()) =>
+                {
+                    Some(block)
+                }
+                _ => None,
+            })
+            .ok_or_else(|| format!("no builder {builder} for {}", name.operation_id))?;
+        let send = fn_mut(block, "send").ok_or_else(|| format!("{builder} has no send"))?;
+        if replace_string_literals(&mut send.block, &name.rust, &name.wire) == 0 {
+            return Err(format!(
+                "{builder}::send does not send the query parameter {:?}",
+                name.rust
+            ));
+        }
+        let setter = fn_mut(block, &name.rust)
+            .ok_or_else(|| format!("{builder} has no setter {}", name.rust))?;
+        let sent = format!(" Sent as the `{}` query parameter.", name.wire);
+        setter.attrs.push(parse_quote!(#[doc = ""]));
+        setter.attrs.push(parse_quote!(#[doc = #sent]));
+        log.push(format!(
+            "wire_parameter_names: {builder}::{} sends the query parameter {:?}",
+            name.rust, name.wire
+        ));
+    }
+    Ok(log)
+}
+
+/// Replaces every string literal `from` in `block` by `to`; returns how many it replaced.
+pub(crate) fn replace_string_literals(block: &mut syn::Block, from: &str, to: &str) -> usize {
+    struct Replace<'a> {
+        from: &'a str,
+        to: &'a str,
+        replaced: usize,
+    }
+    impl VisitMut for Replace<'_> {
+        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+            if lit.value() == self.from {
+                *lit = syn::LitStr::new(self.to, lit.span());
+                self.replaced += 1;
+            }
+        }
+    }
+    let mut replace = Replace {
+        from,
+        to,
+        replaced: 0,
+    };
+    replace.visit_block_mut(block);
+    replace.replaced
+}
+
 /// Leaves `Client` only the constructor that takes a configured HTTP client.
 ///
 /// progenitor's `Client::new(baseurl, inner)` builds its own `reqwest::Client` and unwraps the
@@ -1360,6 +1426,52 @@ fn url_for_format(mac: &syn::Macro) -> Result<Expr, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_renamed_query_parameter_is_sent_under_its_wire_name() {
+        let builder = |name: &str| -> File {
+            parse_quote! {
+                pub mod builder {
+                    impl<'a> GetImage<'a> {
+                        ///Defeats caches.
+                        pub fn update_time<V>(mut self, value: V) -> Self { self }
+                        pub async fn send(self) {
+                            let Self { client, update_time } = self;
+                            let request = client.client.get(url)
+                                .query(&progenitor_client::QueryParam::new(#name, &update_time))
+                                .build()?;
+                        }
+                    }
+                }
+            }
+        };
+        let names = [WireName {
+            operation_id: "get_image".to_string(),
+            rust: "update_time".to_string(),
+            wire: "_".to_string(),
+        }];
+        let mut file = builder("update_time");
+        let log = wire_parameter_names(&mut file, &names).expect("applies");
+        assert_eq!(
+            log,
+            ["wire_parameter_names: GetImage::update_time sends the query parameter \"_\""]
+        );
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("QueryParam :: new (\"_\" , & update_time)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [doc = r\"Defeats caches.\"] # [doc = \"\"] # [doc = \" Sent as the `_` query parameter.\"] pub fn update_time"),
+            "{text}"
+        );
+        // A send that no longer sends the Rust name is an error, not a silent mismatch.
+        let error = wire_parameter_names(&mut builder("t"), &names).expect_err("not sent");
+        assert_eq!(
+            error,
+            "GetImage::send does not send the query parameter \"update_time\""
+        );
+    }
 
     #[test]
     fn only_the_constructor_taking_a_configured_client_stays() {

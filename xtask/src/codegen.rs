@@ -61,6 +61,9 @@ pub struct Prepared {
     pub operations: usize,
     /// The spec's descriptions of what progenitor leaves undocumented.
     pub docs: code_fixups::docs::SpecDocs,
+    /// The query parameters named in Rust by `x-rust-name`, whose wire names the code fixups
+    /// put back.
+    pub wire_names: Vec<spec_fixups::WireName>,
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -122,6 +125,9 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     let operations = operations(&spec).count();
 
     let mut log = spec_fixups::drop_value_constraints(&mut raw);
+    let (wire_names, names_log) =
+        spec_fixups::rust_parameter_names(&mut raw).map_err(|e| format!("{label}: {e}"))?;
+    log.extend(names_log);
     let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
     let mut spec: OpenAPI = serde_json::from_value(raw)
         .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
@@ -134,6 +140,7 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
         log,
         operations,
         docs,
+        wire_names,
     })
 }
 
@@ -201,6 +208,10 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
     log.extend(code_fixups::docs::document_request_builders(
         &mut file,
         &prepared.docs,
+    )?);
+    log.extend(code_fixups::wire_parameter_names(
+        &mut file,
+        &prepared.wire_names,
     )?);
     code_fixups::refuse_panics(&mut file, "the generated client")?;
     Ok((file, log))
@@ -270,6 +281,7 @@ fn generate_mock(
         &optional_body_operations(spec),
         &binary_response_operations(spec),
         &routes(spec),
+        &prepared.wire_names,
     )
     .map_err(|e| format!("{} (mock): {e}", provider.spec))?;
     let code = format!("{}{}", mock_header(provider), prettyplease::unparse(&file));

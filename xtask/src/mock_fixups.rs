@@ -3,13 +3,16 @@
 //!
 //! Each returns a line per change, which codegen prints.
 
-use crate::code_fixups::{builder_name, fn_mut, init_of, module_items_mut, self_type_name};
+use crate::code_fixups::{
+    builder_name, fn_mut, init_of, module_items_mut, replace_string_literals, self_type_name,
+};
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, Token, parse_quote};
 
 use crate::codegen::Route;
+use crate::spec_fixups::WireName;
 
 /// Applies every mock fixup in order and refuses code that could still panic.
 pub fn apply(
@@ -17,8 +20,10 @@ pub fn apply(
     optional_body_operations: &[String],
     binary_operations: &[String],
     routes: &[Route],
+    wire_names: &[WireName],
 ) -> Result<Vec<String>, String> {
     let mut log = exact_path_patterns(file)?;
+    log.extend(wire_parameter_names(file, wire_names)?);
     log.extend(datetime_parameter_values(file));
     log.extend(optional_body_matchers(file, optional_body_operations)?);
     log.extend(json_body_matchers(file)?);
@@ -49,6 +54,29 @@ fn wrapper_impl<'a>(
         .find(|block| self_type_name(block).as_deref() == Some(name.as_str()))
         .ok_or_else(|| format!("no mock {name} for {operation_id}"))?;
     Ok((name, block))
+}
+
+/// Matches each query parameter that `x-rust-name` renamed under its wire name, as the client
+/// sends it ([`code_fixups::wire_parameter_names`](crate::code_fixups::wire_parameter_names)):
+/// the matcher keeps the Rust name, and the name it matches becomes the wire name.
+fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<String>, String> {
+    let mut log = Vec::new();
+    for name in names {
+        let (wrapper, block) = wrapper_impl(file, &name.operation_id, "When")?;
+        let matcher = fn_mut(block, &name.rust)
+            .ok_or_else(|| format!("{wrapper} has no matcher {}", name.rust))?;
+        if replace_string_literals(&mut matcher.block, &name.rust, &name.wire) == 0 {
+            return Err(format!(
+                "{wrapper}::{} does not match the query parameter {:?}",
+                name.rust, name.rust
+            ));
+        }
+        log.push(format!(
+            "wire_parameter_names: {wrapper}::{} matches the query parameter {:?}",
+            name.rust, name.wire
+        ));
+    }
+    Ok(log)
 }
 
 /// Matches the path exactly as the client writes it.

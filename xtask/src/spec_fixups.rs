@@ -307,9 +307,208 @@ fn drop_constraints_in(node: &mut Value, at: &str, dropped: &mut Vec<String>) {
     }
 }
 
+/// A query parameter whose Rust name is not its wire name: the spec's `x-rust-name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireName {
+    /// The operation the parameter belongs to.
+    pub operation_id: String,
+    /// Its name in Rust: the builder's setter, the mock's matcher, the CLI's flag.
+    pub rust: String,
+    /// Its name on the wire, as the spec's `name` writes it.
+    pub wire: String,
+}
+
+/// Names a query parameter in Rust by its `x-rust-name` rather than its wire name.
+///
+/// A wire name that is no Rust name comes out of progenitor as whatever its sanitizing
+/// makes of it: Mattermost's cache-busting parameter `_` became `x` in the builder (`.x(..)`),
+/// the mock and the CLI (`--x`). `x-rust-name: update_time` on an operation's own query
+/// parameter renames it in the document the generators read, and returns where the wire name
+/// has to go back: the client's and the mock's code fixups put it in place of the Rust name in
+/// what goes on the wire. The name must be snake case and not another parameter's of the
+/// operation. `x-rust-name` anywhere else (a path's shared parameters, `components`) is an
+/// error, so the extension never has an effect it does not say.
+pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<String>), String> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut names = Vec::new();
+    let components = raw
+        .pointer("/components/parameters")
+        .and_then(Value::as_object);
+    if let Some(name) = components
+        .into_iter()
+        .flatten()
+        .find_map(|(name, p)| p.get("x-rust-name").map(|_| name))
+    {
+        return Err(format!(
+            "components/parameters/{name}: x-rust-name is read only on an operation's own parameters"
+        ));
+    }
+    let Some(Value::Object(paths)) = raw.get_mut("paths") else {
+        return Ok((names, Vec::new()));
+    };
+    for (path, item) in paths.iter_mut() {
+        let shared = item.get("parameters").and_then(Value::as_array);
+        if shared.is_some_and(|all| all.iter().any(|p| p.get("x-rust-name").is_some())) {
+            return Err(format!(
+                "{path}: x-rust-name is read only on an operation's own parameters"
+            ));
+        }
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method) else {
+                continue;
+            };
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let Some(Value::Array(parameters)) = operation.get_mut("parameters") else {
+                continue;
+            };
+            let taken: BTreeSet<String> = parameters
+                .iter()
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            for parameter in parameters.iter_mut() {
+                let Value::Object(parameter) = parameter else {
+                    continue;
+                };
+                let Some(rust) = parameter.remove("x-rust-name") else {
+                    continue;
+                };
+                let at = format!("{operation_id} ({method} {path})");
+                let rust = rust
+                    .as_str()
+                    .filter(|name| {
+                        name.starts_with(|c: char| c.is_ascii_lowercase())
+                            && name
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    })
+                    .ok_or_else(|| format!("{at}: x-rust-name must be a snake_case name"))?
+                    .to_string();
+                if parameter.get("in").and_then(Value::as_str) != Some("query") {
+                    return Err(format!(
+                        "{at}: x-rust-name is read only on query parameters"
+                    ));
+                }
+                if taken.contains(&rust) {
+                    return Err(format!(
+                        "{at}: x-rust-name {rust} is another parameter's name"
+                    ));
+                }
+                let wire = parameter
+                    .insert("name".to_string(), Value::String(rust.clone()))
+                    .and_then(|name| name.as_str().map(str::to_string))
+                    .ok_or_else(|| format!("{at}: a parameter with x-rust-name has no name"))?;
+                names.push(WireName {
+                    operation_id: operation_id.clone(),
+                    rust,
+                    wire,
+                });
+            }
+        }
+    }
+    let log = names
+        .iter()
+        .map(|name| {
+            format!(
+                "rust_parameter_names: {} query parameter {:?} is {} in Rust",
+                name.operation_id, name.wire, name.rust
+            )
+        })
+        .collect();
+    Ok((names, log))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn x_rust_name_renames_an_operations_own_query_parameter() {
+        let mut raw = serde_json::json!({
+            "paths": {
+                "/users/{id}/image": {
+                    "parameters": [{"name": "id", "in": "path"}],
+                    "get": {
+                        "operationId": "get_image",
+                        "parameters": [
+                            {"name": "_", "in": "query", "x-rust-name": "update_time"},
+                            {"name": "size", "in": "query"}
+                        ]
+                    }
+                }
+            }
+        });
+        let (names, log) = rust_parameter_names(&mut raw).expect("applies");
+        assert_eq!(
+            names,
+            [WireName {
+                operation_id: "get_image".to_string(),
+                rust: "update_time".to_string(),
+                wire: "_".to_string(),
+            }]
+        );
+        assert_eq!(
+            log,
+            ["rust_parameter_names: get_image query parameter \"_\" is update_time in Rust"]
+        );
+        assert_eq!(
+            raw.pointer("/paths/~1users~1{id}~1image/get/parameters/0"),
+            Some(&serde_json::json!({"name": "update_time", "in": "query"})),
+            "renamed, and the extension removed"
+        );
+    }
+
+    #[test]
+    fn x_rust_name_is_refused_where_it_would_not_say_what_it_does() {
+        let refused = |raw: Value| rust_parameter_names(&mut { raw }).expect_err("refused");
+        let operation = |parameter: Value| {
+            serde_json::json!({"paths": {"/x": {"get": {
+                "operationId": "get_x",
+                "parameters": [parameter, {"name": "size", "in": "query"}]
+            }}}})
+        };
+        assert_eq!(
+            refused(operation(
+                serde_json::json!({"name": "X-Id", "in": "header", "x-rust-name": "id"})
+            )),
+            "get_x (get /x): x-rust-name is read only on query parameters"
+        );
+        for bad in [
+            serde_json::json!("Update-Time"),
+            serde_json::json!(""),
+            serde_json::json!(3),
+        ] {
+            assert_eq!(
+                refused(operation(
+                    serde_json::json!({"name": "_", "in": "query", "x-rust-name": bad})
+                )),
+                "get_x (get /x): x-rust-name must be a snake_case name"
+            );
+        }
+        assert_eq!(
+            refused(operation(
+                serde_json::json!({"name": "_", "in": "query", "x-rust-name": "size"})
+            )),
+            "get_x (get /x): x-rust-name size is another parameter's name"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"paths": {"/x": {
+                "parameters": [{"name": "_", "in": "query", "x-rust-name": "t"}]
+            }}})),
+            "/x: x-rust-name is read only on an operation's own parameters"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"components": {"parameters": {
+                "Bust": {"name": "_", "in": "query", "x-rust-name": "t"}
+            }}})),
+            "components/parameters/Bust: x-rust-name is read only on an operation's own parameters"
+        );
+    }
 
     #[test]
     fn value_constraints_move_into_descriptions() {

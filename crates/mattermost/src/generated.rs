@@ -7406,12 +7406,12 @@ Sends a `GET` request to `/api/v4/users/{user_id}/image`
 
 Arguments:
 - `user_id`: The user's id, or `me` for the caller.
-- `x`: Ignored by the server: pass the user's `last_picture_update` so that caches keep one copy per picture.
+- `update_time`: Ignored by the server: pass the user's `last_picture_update` so that caches keep one copy per picture.
 ```no_run
-# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, x: i64) {
+# async fn example(client: &user_apis_mattermost::Client, user_id: :: std :: string :: String, update_time: i64) {
 let response = client.get_profile_image()
     .user_id(user_id)
-    .x(x)
+    .update_time(update_time)
     .send()
     .await;
 # }
@@ -11719,7 +11719,7 @@ pub mod builder {
     pub struct GetProfileImage<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
-        pub(crate) x: Result<Option<i64>, String>,
+        pub(crate) update_time: Result<Option<i64>, String>,
     }
     impl<'a> GetProfileImage<'a> {
         ///A request for [`Client::get_profile_image`](super::Client::get_profile_image) with nothing set; `client.get_profile_image()` is the same.
@@ -11727,7 +11727,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err(::std::string::String::new()),
-                x: Ok(None),
+                update_time: Ok(None),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11744,21 +11744,23 @@ pub mod builder {
             self
         }
         ///Ignored by the server: pass the user's `last_picture_update` so that caches keep one copy per picture.
-        pub fn x<V>(mut self, value: V) -> Self
+        ///
+        /// Sent as the `_` query parameter.
+        pub fn update_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.x = value
+            self.update_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for x failed".to_string());
+                .map_err(|_| "conversion to `i64` for update_time failed".to_string());
             self
         }
         ///Sends a `GET` request to `/api/v4/users/{user_id}/image`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
-            let Self { client, user_id, x } = self;
+            let Self { client, user_id, update_time } = self;
             let user_id = user_id
                 .map_err(|message| {
                     Error::InvalidRequest(
@@ -11769,7 +11771,7 @@ pub mod builder {
                         },
                     )
                 })?;
-            let x = x.map_err(Error::InvalidRequest)?;
+            let update_time = update_time.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11796,7 +11798,7 @@ pub mod builder {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("*/*"),
                     )
-                    .query(&progenitor_client::QueryParam::new("_", &x))
+                    .query(&progenitor_client::QueryParam::new("_", &update_time))
                     .build()?;
                 client.pre(&mut request, &info).await?;
                 request

@@ -56,17 +56,6 @@ impl Image {
 }
 
 impl builder::GetProfileImage<'_> {
-    /// Sets the `_` query parameter, which the server ignores: pass the user's
-    /// `last_picture_update` so that caches keep one copy per picture. (The generated name of
-    /// this setter is `x`.)
-    #[must_use]
-    pub fn update_time<V>(self, value: V) -> Self
-    where
-        V: TryInto<i64>,
-    {
-        self.x(value)
-    }
-
     /// Sends the request and reads the whole image, with its content type.
     ///
     /// # Errors
@@ -74,19 +63,6 @@ impl builder::GetProfileImage<'_> {
     /// As `send`, and [`Error::CommunicationError`] when the body cannot be read to its end.
     pub async fn send_image(self) -> Result<ResponseValue<Image>, Error<types::AppError>> {
         Image::collect(self.send().await?).await
-    }
-}
-
-#[cfg(feature = "mock")]
-impl crate::mock::operations::GetProfileImageWhen {
-    /// Matches the `_` query parameter under the client's name for it
-    /// ([`update_time`](builder::GetProfileImage::update_time)); the generated name of this
-    /// matcher is `x`. `None` requires the parameter to be absent.
-    pub fn update_time<T>(self, value: T) -> Self
-    where
-        T: Into<Option<i64>>,
-    {
-        self.x(value)
     }
 }
 

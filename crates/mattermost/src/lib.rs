@@ -59,8 +59,8 @@ mod generated;
 /// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`): a
 /// method per operation on httpmock's `MockServer`, as described below the example. A profile
 /// image is served as bytes with its content type (`then.ok(&png, "image/png")`), and the `_`
-/// query parameter of `get_profile_image` is `update_time` here as on the client (`x`, its
-/// generated name, works too). The authentication header goes through httpmock's own `When`:
+/// query parameter of `get_profile_image` is `update_time` here as on the client. The
+/// authentication header goes through httpmock's own `When`:
 /// `when.user_id("me").into_inner().header("authorization", "...")`.
 ///
 /// ```

@@ -3570,7 +3570,7 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
         ///Matches the `_` query parameter as the client sends it. `None` requires it to be absent.
-        pub fn x<T>(self, value: T) -> Self
+        pub fn update_time<T>(self, value: T) -> Self
         where
             T: Into<Option<i64>>,
         {

@@ -1415,20 +1415,20 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_get_profile_image() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
-                ::clap::Arg::new("user-id")
-                    .long("user-id")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(true)
-                    .help("The user's id, or `me` for the caller."),
-            )
-            .arg(
-                ::clap::Arg::new("x")
-                    .long("x")
+                ::clap::Arg::new("update-time")
+                    .long("update-time")
                     .value_parser(::clap::value_parser!(i64))
                     .required(false)
                     .help(
                         "Ignored by the server: pass the user's `last_picture_update` so that caches keep one copy per picture.",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("user-id")
+                    .long("user-id")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(true)
+                    .help("The user's id, or `me` for the caller."),
             )
             .about("Get a user's profile image")
             .long_about(
@@ -3971,11 +3971,11 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<builder::GetProfileImage<'_>> {
         let mut request = self.client.get_profile_image();
+        if let Some(value) = matches.get_one::<i64>("update-time") {
+            request = request.update_time(value.clone());
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());
-        }
-        if let Some(value) = matches.get_one::<i64>("x") {
-            request = request.x(value.clone());
         }
         self.config.execute_get_profile_image(matches, &mut request)?;
         Ok(request)
