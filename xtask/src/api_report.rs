@@ -469,19 +469,41 @@ pub fn compare(provider: &str, file: &str, committed: Option<&str>, new: &Api) -
 }
 
 /// `cargo xtask api-diff OLD NEW`: the public API of the client each spec generates, and the
-/// report of how it changed.
-pub fn compare_specs(old_path: &str, new_path: &str) -> Result<Vec<String>, String> {
+/// report of how it changed, with the count of breaking changes (the command's exit status).
+pub fn compare_specs(old_path: &str, new_path: &str) -> Result<SpecComparison, String> {
     let api_of = |path: &str| -> Result<Api, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
         spec_api(path, &text)
     };
-    let changes = diff(&api_of(old_path)?, &api_of(new_path)?);
+    Ok(compare_apis(
+        &format!("{old_path} -> {new_path}"),
+        &api_of(old_path)?,
+        &api_of(new_path)?,
+    ))
+}
+
+/// What `api-diff` prints, and how many of the changes break.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SpecComparison {
+    /// The report, a line per change, breaking changes first.
+    pub lines: Vec<String>,
+    /// How many changes are breaking.
+    pub breaking: usize,
+}
+
+/// The report of the changes from `old` to `new` under `heading`.
+fn compare_apis(heading: &str, old: &Api, new: &Api) -> SpecComparison {
+    let changes = diff(old, new);
     if changes.is_empty() {
-        return Ok(vec![format!(
-            "{old_path} -> {new_path}: no change to the public API"
-        )]);
+        return SpecComparison {
+            lines: vec![format!("{heading}: no change to the public API")],
+            breaking: 0,
+        };
     }
-    Ok(report(&format!("{old_path} -> {new_path}"), &changes))
+    SpecComparison {
+        lines: report(heading, &changes),
+        breaking: changes.iter().filter(|change| change.breaking).count(),
+    }
 }
 
 /// The public API of the client generated from the spec `text` (named `label` in messages).
@@ -585,6 +607,34 @@ components:
             report("test", &diff(&base, &changed)),
             report("test", &diff(&changed, &base)),
         )
+    }
+
+    #[test]
+    fn a_comparison_counts_its_breaking_changes() {
+        let base = api(BASE);
+        let no_change = compare_apis("a -> b", &base, &base);
+        assert_eq!(
+            no_change,
+            SpecComparison {
+                lines: vec!["a -> b: no change to the public API".to_string()],
+                breaking: 0,
+            }
+        );
+        // Adding an optional parameter is compatible; removing it back is breaking.
+        let added = api(&edited(&[(
+            "        - {name: perPage, in: query, schema: {type: integer}}\n",
+            "        - {name: perPage, in: query, schema: {type: integer}}\n        - {name: sort, in: query, schema: {type: string}}\n",
+        )]));
+        let compatible = compare_apis("a -> b", &base, &added);
+        assert_eq!(compatible.breaking, 0, "{:?}", compatible.lines);
+        assert_eq!(compatible.lines.len(), 2, "{:?}", compatible.lines);
+        let breaking = compare_apis("b -> a", &added, &base);
+        assert_eq!(breaking.breaking, 1, "{:?}", breaking.lines);
+        assert!(
+            breaking.lines[1].starts_with("  breaking    fn list_users(sort): removed"),
+            "{:?}",
+            breaking.lines
+        );
     }
 
     #[test]

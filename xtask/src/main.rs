@@ -26,7 +26,8 @@ how the public API changed.
   --check     compare instead of writing; exit 1 naming each stale file
   PROVIDER    one or more of the providers below (default: all)
 api-diff reports how the public API of the client generated from OLD.yaml differs from the
-one generated from NEW.yaml, each change breaking or compatible.";
+one generated from NEW.yaml, each change breaking or compatible; it exits 1 when a change is
+breaking, 0 when none is, and 2 when it cannot compare them.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,15 +59,20 @@ fn api_diff_command(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     };
     match api_report::compare_specs(old, new) {
-        Ok(report) => {
-            for line in report {
+        Ok(comparison) => {
+            for line in &comparison.lines {
                 println!("{line}");
             }
-            ExitCode::SUCCESS
+            // Like a semver checker: a breaking change fails, so CI can gate on it.
+            if comparison.breaking == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }
