@@ -734,6 +734,53 @@ async fn following_again_is_an_unexpected_304_not_a_panic() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(304));
 }
 
+/// `send_or_unchanged` reads GitLab's 304 (already followed, or not followed) as `Ok(None)`,
+/// the user of a 201 as `Some`, and keeps every other answer's error.
+#[tokio::test]
+async fn following_or_unfollowing_twice_is_unchanged_with_send_or_unchanged() {
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    for (rest, status) in [("/follow", 201), ("/follow", 304), ("/unfollow", 304)] {
+        let body = (status == 201).then(public_user_json);
+        let mock = mock_plain(&server, POST, &user_path(rest), status, body).await;
+        let outcome = if rest == "/follow" {
+            client.follow_user().id(USER_ID).send_or_unchanged().await
+        } else {
+            client.unfollow_user().id(USER_ID).send_or_unchanged().await
+        };
+        mock.assert_async().await;
+        mock.delete_async().await;
+        match outcome.expect("201 and 304 succeed") {
+            Some(user) => {
+                assert_eq!((rest, status), ("/follow", 201));
+                assert_eq!(user.status(), 201);
+                assert_public_user(&user);
+            }
+            None => assert_eq!(status, 304, "{rest}"),
+        }
+    }
+
+    mock_plain(
+        &server,
+        POST,
+        &user_path("/unfollow"),
+        404,
+        Some(json!({"message": "404 User Not Found"})),
+    )
+    .await;
+    let error = client
+        .unfollow_user()
+        .id(USER_ID)
+        .send_or_unchanged()
+        .await
+        .expect_err("404");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        error.error_body().and_then(|body| body.message.as_ref()),
+        Some(&json!("404 User Not Found"))
+    );
+}
+
 #[tokio::test]
 async fn list_user_following_and_followers() {
     let server = MockServer::start_async().await;

@@ -8081,7 +8081,7 @@ let response = client.delete_user_email()
     }
     /**Follow a user
 
-The caller starts following the user. When the caller already follows them GitLab answers 304, which this client reports as an unexpected response.
+The caller starts following the user. When the caller already follows them GitLab answers 304 Not Modified, which this operation does not document (the Rust builder's `send_or_unchanged` reads it as nothing changed).
 
 Sends a `POST` request to `/api/v4/users/{id}/follow`
 
@@ -8401,7 +8401,7 @@ let response = client.unblock_user()
     }
     /**Unfollow a user
 
-The caller stops following the user. When the caller did not follow them GitLab answers 304, which this client reports as an unexpected response.
+The caller stops following the user. When the caller did not follow them GitLab answers 304 Not Modified, which this operation does not document (the Rust builder's `send_or_unchanged` reads it as nothing changed).
 
 Sends a `POST` request to `/api/v4/users/{id}/unfollow`
 

@@ -92,6 +92,7 @@ mod generated;
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+mod follow;
 mod streams;
 
 pub use generated::*;
