@@ -30,7 +30,7 @@ use output::{Failure, Kind, Reporter};
 /// The exit codes, as `--help` states them.
 const EXIT_CODES: &str = "\
 Exit status:
-  0  success
+  0  success, or 304 Not Modified: the API changed nothing (a note says so on stderr)
   1  any other failure, such as output that cannot be written
   2  usage error: unknown command or flag, missing setting, unreadable --json-body, a value
      the client refuses before sending
@@ -88,6 +88,9 @@ fn finish(result: anyhow::Result<()>, reporter: &Reporter) -> u8 {
     }
     match result {
         Ok(()) => 0,
+        // The generated code returns the client's error after reporting it; a 304 was
+        // reported as a note, since it changed nothing.
+        Err(_) if reporter.changed_nothing() => 0,
         Err(error) => {
             let kind = error
                 .downcast_ref::<Failure>()

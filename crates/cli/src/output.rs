@@ -78,6 +78,8 @@ pub struct Reporter {
     failure: Cell<Option<Kind>>,
     /// Whoever reads stdout has gone away (a closed pipe): stop printing, quietly.
     closed: Cell<bool>,
+    /// The API answered `304 Not Modified`: the request changed nothing, which is no failure.
+    unchanged: Cell<bool>,
 }
 
 impl Reporter {
@@ -87,12 +89,19 @@ impl Reporter {
             pretty: io::stdout().is_terminal(),
             failure: Cell::new(None),
             closed: Cell::new(false),
+            unchanged: Cell::new(false),
         }
     }
 
     /// The first failure reported, if any; its message has been printed.
     pub fn failure(&self) -> Option<Kind> {
         self.failure.get()
+    }
+
+    /// Whether the API answered `304 Not Modified` (see [`client_error`](Self::client_error)):
+    /// the error the generated code returns with it is then no failure.
+    pub fn changed_nothing(&self) -> bool {
+        self.unchanged.get()
     }
 
     /// Prints a failure on stderr and remembers it for the exit code.
@@ -141,7 +150,18 @@ impl Reporter {
     }
 
     /// Reports an error returned by a client operation.
+    ///
+    /// A `304 Not Modified` is no failure: the API says the request changed nothing (GitLab
+    /// answers so to following a user already followed). It prints a note on stderr and
+    /// nothing on stdout, and the run succeeds, so that such a command can be run again.
     pub fn client_error<E: Serialize>(&self, error: &Error<E>) {
+        if let Error::UnexpectedResponse(response) = error
+            && response.status().as_u16() == 304
+        {
+            eprintln!("note: {}: nothing changed", response.status());
+            self.unchanged.set(true);
+            return;
+        }
         let (kind, message) = describe(error);
         self.fail(kind, &message);
     }

@@ -101,6 +101,24 @@ fn block_user_posts_and_prints_nothing_for_an_empty_answer() {
     assert_eq!(run.stderr, "");
 }
 
+/// Following a user already followed: GitLab answers 304, which changes nothing, so the run
+/// succeeds with a note on stderr and nothing on stdout; a command can be run again.
+#[test]
+fn following_again_changes_nothing_and_succeeds() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/42/follow", &[]).header("private-token", TOKEN);
+        then.status(304);
+    });
+
+    let run = run(&server, &["gitlab", "follow-user", "--id", "42"], None);
+
+    mock.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr, "note: 304 Not Modified: nothing changed\n");
+}
+
 #[test]
 fn add_user_email_sends_the_file_s_body_with_flags_over_its_fields() {
     let body = TempFile::new(
