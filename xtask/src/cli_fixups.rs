@@ -6,7 +6,7 @@
 //! reuse the request an invocation describes. The hand-written side of the contract lives in
 //! `crates/cli/src/support.rs`. Each fixup returns a line per change, which codegen prints.
 
-use crate::code_fixups::{fn_mut, self_type_name};
+use crate::code_fixups::{fn_mut, inherent_impl_mut, refuse_panics};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, TraitItem, parse_quote};
@@ -22,22 +22,13 @@ pub fn apply(file: &mut File, binary_operations: &[String]) -> Result<Vec<String
     log.extend(split_request_building(file)?);
     log.extend(binary_responses_to_output(file, binary_operations)?);
     log.extend(drop_unused_list_hooks(file)?);
-    crate::code_fixups::refuse_panics(file, "the generated CLI")?;
+    refuse_panics(file, "the generated CLI")?;
     Ok(log)
 }
 
 /// The `impl<T: CliConfig> Cli<T>` block, which holds every command and execute function.
 fn cli_impl(file: &mut File) -> Result<&mut ItemImpl, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Impl(block)
-                if block.trait_.is_none() && self_type_name(block).unwrap_or_default() == "Cli" =>
-            {
-                Some(block)
-            }
-            _ => None,
-        })
+    inherent_impl_mut(&mut file.items, "Cli")
         .ok_or_else(|| "progenitor's CLI has no `impl Cli`".to_string())
 }
 
@@ -681,11 +672,10 @@ mod tests {
                 }
             }
         };
-        let error = crate::code_fixups::refuse_panics(&mut file, "the generated CLI")
-            .expect_err("todo! is refused");
+        let error = refuse_panics(&mut file, "the generated CLI").expect_err("todo! is refused");
         assert!(error.contains("todo! in execute_get_image"), "{error}");
         binary_responses_to_output(&mut file, &["get_image".to_string()]).expect("fixup applies");
-        crate::code_fixups::refuse_panics(&mut file, "the generated CLI").expect("no panic left");
+        refuse_panics(&mut file, "the generated CLI").expect("no panic left");
         let text = text(&file);
         assert!(
             text.contains("Ok(r) => crate::support::write_binary(r, matches).await"),

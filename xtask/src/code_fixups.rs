@@ -161,6 +161,18 @@ pub(crate) fn fn_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut 
     })
 }
 
+/// The inherent `impl` block (not a trait's) among `items` for the type named `name`.
+pub(crate) fn inherent_impl_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemImpl> {
+    items.iter_mut().find_map(|item| match item {
+        Item::Impl(block)
+            if block.trait_.is_none() && self_type_name(block).as_deref() == Some(name) =>
+        {
+            Some(block)
+        }
+        _ => None,
+    })
+}
+
 fn trait_name(item: &ItemImpl) -> Option<String> {
     let (path, _) = item.trait_.as_ref()?;
     path.segments.last().map(|s| s.ident.to_string())
@@ -549,17 +561,7 @@ pub fn optional_request_bodies(
                 "no request builder {name} with a body for {operation_id}"
             ));
         };
-        let impl_block = items
-            .iter_mut()
-            .find_map(|item| match item {
-                Item::Impl(block)
-                    if self_type_name(block).as_deref() == Some(name.as_str())
-                        && block.trait_.is_none() =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
+        let impl_block = inherent_impl_mut(items, &name)
             .ok_or_else(|| format!("no impl for the request builder {name}"))?;
         let mut replaced = 0;
         for member in impl_block.items.iter_mut() {
@@ -805,17 +807,7 @@ pub fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<S
     let mut log = Vec::new();
     for name in names {
         let builder = builder_name(&name.operation_id);
-        let block = items
-            .iter_mut()
-            .find_map(|item| match item {
-                Item::Impl(block)
-                    if block.trait_.is_none()
-                        && self_type_name(block).as_deref() == Some(builder.as_str()) =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
+        let block = inherent_impl_mut(items, &builder)
             .ok_or_else(|| format!("no builder {builder} for {}", name.operation_id))?;
         let send = fn_mut(block, "send").ok_or_else(|| format!("{builder} has no send"))?;
         if replace_string_literals(&mut send.block, &name.rust, &name.wire) == 0 {
@@ -870,17 +862,7 @@ pub(crate) fn replace_string_literals(block: &mut syn::Block, from: &str, to: &s
 /// build through `ClientConfig`, and `new_with_client` stays for a caller's own
 /// `reqwest::Client`, documented with where its parts come from.
 pub fn configured_constructors_only(file: &mut File) -> Result<Vec<String>, String> {
-    let block = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Impl(block)
-                if block.trait_.is_none() && self_type_name(block).as_deref() == Some("Client") =>
-            {
-                Some(block)
-            }
-            _ => None,
-        })
+    let block = inherent_impl_mut(&mut file.items, "Client")
         .ok_or("progenitor's output has no `impl Client`")?;
     let before = block.items.len();
     block

@@ -4,7 +4,8 @@
 //! Each returns a line per change, which codegen prints.
 
 use crate::code_fixups::{
-    builder_name, fn_mut, init_of, module_items_mut, replace_string_literals, self_type_name,
+    builder_name, fn_mut, init_of, module_items_mut, refuse_panics, replace_string_literals,
+    self_type_name,
 };
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
@@ -29,7 +30,7 @@ pub fn apply(
     log.extend(json_body_matchers(file)?);
     log.extend(binary_response_bodies(file, binary_operations)?);
     log.extend(document_mocks(file, routes)?);
-    crate::code_fixups::refuse_panics(file, "the generated mock")?;
+    refuse_panics(file, "the generated mock")?;
     Ok(log)
 }
 
