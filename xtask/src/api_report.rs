@@ -494,14 +494,13 @@ pub struct SpecComparison {
 /// The report of the changes from `old` to `new` under `heading`.
 fn compare_apis(heading: &str, old: &Api, new: &Api) -> SpecComparison {
     let changes = diff(old, new);
-    if changes.is_empty() {
-        return SpecComparison {
-            lines: vec![format!("{heading}: no change to the public API")],
-            breaking: 0,
-        };
-    }
+    let lines = if changes.is_empty() {
+        vec![format!("{heading}: no change to the public API")]
+    } else {
+        report(heading, &changes)
+    };
     SpecComparison {
-        lines: report(heading, &changes),
+        lines,
         breaking: changes.iter().filter(|change| change.breaking).count(),
     }
 }

@@ -329,9 +329,6 @@ pub struct WireName {
 /// operation. `x-rust-name` anywhere else (a path's shared parameters, `components`) is an
 /// error, so the extension never has an effect it does not say.
 pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<String>), String> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let mut names = Vec::new();
     let components = raw
         .pointer("/components/parameters")
@@ -355,15 +352,16 @@ pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<Strin
                 "{path}: x-rust-name is read only on an operation's own parameters"
             ));
         }
-        for method in METHODS {
-            let Some(operation) = item.get_mut(method) else {
-                continue;
-            };
-            let operation_id = operation
+        let Value::Object(item) = item else { continue };
+        // An operation is a member with an `operationId`, as `SpecDocs::from_spec` reads them.
+        for (method, operation) in item.iter_mut() {
+            let Some(operation_id) = operation
                 .get("operationId")
                 .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+                .map(str::to_string)
+            else {
+                continue;
+            };
             let Some(Value::Array(parameters)) = operation.get_mut("parameters") else {
                 continue;
             };
