@@ -51,8 +51,12 @@ pub enum Outcome {
 /// so that the command-line tool names exactly the types the client crate defines.
 #[derive(Debug)]
 pub struct Prepared {
-    /// The fixed-up document.
+    /// The fixed-up document, its operations described for the Rust client
+    /// ([`spec_fixups::Audience::Rust`]).
     pub spec: OpenAPI,
+    /// The same document with its operations described for the command line
+    /// ([`spec_fixups::Audience::Cli`]).
+    pub cli_spec: OpenAPI,
     /// The schemas split into a read and a write form.
     pub splits: Vec<spec_fixups::Split>,
     /// What each spec fixup changed, a line per change.
@@ -128,14 +132,28 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     let (wire_names, names_log) =
         spec_fixups::rust_parameter_names(&mut raw).map_err(|e| format!("{label}: {e}"))?;
     log.extend(names_log);
-    let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
-    let mut spec: OpenAPI = serde_json::from_value(raw)
-        .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
-    let (splits, split_log) = spec_fixups::split_read_only_request_bodies(&mut spec)
+    let mut cli_raw = raw.clone();
+    log.extend(
+        spec_fixups::audience_descriptions(&mut raw, spec_fixups::Audience::Rust)
+            .map_err(|e| format!("{label}: {e}"))?,
+    );
+    spec_fixups::audience_descriptions(&mut cli_raw, spec_fixups::Audience::Cli)
         .map_err(|e| format!("{label}: {e}"))?;
+    let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
+    let typed = |raw: Value| -> Result<(OpenAPI, Vec<spec_fixups::Split>, Vec<String>), String> {
+        let mut spec: OpenAPI = serde_json::from_value(raw)
+            .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
+        let (splits, log) = spec_fixups::split_read_only_request_bodies(&mut spec)
+            .map_err(|e| format!("{label}: {e}"))?;
+        Ok((spec, splits, log))
+    };
+    let (spec, splits, split_log) = typed(raw)?;
+    // The descriptions are all that differ, so the CLI's document splits the same schemas.
+    let (cli_spec, _, _) = typed(cli_raw)?;
     log.extend(split_log);
     Ok(Prepared {
         spec,
+        cli_spec,
         splits,
         log,
         operations,
@@ -220,7 +238,7 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
 /// Generates the provider's module of the `user-apis` command-line tool: progenitor's CLI
 /// generator on the same fixed-up spec, then the CLI fixups.
 fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec<String>), String> {
-    let spec = &prepared.spec;
+    let spec = &prepared.cli_spec;
     let mut file = progenitor_file(provider.spec, "CLI", |generator| {
         generator.cli(spec, provider.crate_name)
     })?;

@@ -421,9 +421,179 @@ pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<Strin
     Ok((names, log))
 }
 
+/// Who reads an operation's description: the Rust client's docs, or the command line's help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The generated client, its typed mocks and their docs.
+    Rust,
+    /// The `user-apis` command-line tool.
+    Cli,
+}
+
+impl Audience {
+    /// The operation's extension that holds the paragraph for this audience.
+    const fn key(self) -> &'static str {
+        match self {
+            Self::Rust => "x-rust-doc",
+            Self::Cli => "x-cli-doc",
+        }
+    }
+}
+
+const AUDIENCES: [Audience; 2] = [Audience::Rust, Audience::Cli];
+
+/// Ends each operation's description with the paragraph the spec writes for `audience` alone.
+///
+/// One description feeds both the Rust docs and the command line's help, and some facts are
+/// one audience's: which Rust method reads GitLab's undocumented 304, or that the command exits
+/// 0 on it. An operation's `x-rust-doc` is such a paragraph for the Rust docs, `x-cli-doc` one
+/// for the command's help. Both extensions leave the document, whichever audience it is
+/// prepared for, so neither reader sees the other's. A value that is not text, or either
+/// extension anywhere but on an operation, is an error: it would say nothing where it stands.
+pub fn audience_descriptions(raw: &mut Value, audience: Audience) -> Result<Vec<String>, String> {
+    let mut log = Vec::new();
+    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            // An operation is a member with an `operationId`, as `SpecDocs::from_spec` reads them.
+            for (method, operation) in item.iter_mut() {
+                let Some(operation_id) = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                else {
+                    continue;
+                };
+                let Value::Object(operation) = operation else {
+                    continue;
+                };
+                for other in AUDIENCES {
+                    let Some(paragraph) = operation.remove(other.key()) else {
+                        continue;
+                    };
+                    let Value::String(paragraph) = paragraph else {
+                        return Err(format!(
+                            "{operation_id} ({method} {path}): {} must be text",
+                            other.key()
+                        ));
+                    };
+                    if other != audience {
+                        continue;
+                    }
+                    let paragraph = paragraph.trim();
+                    let description = match operation.get("description").and_then(Value::as_str) {
+                        Some(text) if !text.trim().is_empty() => {
+                            format!("{}\n\n{paragraph}", text.trim_end())
+                        }
+                        _ => paragraph.to_string(),
+                    };
+                    operation.insert("description".to_string(), Value::String(description));
+                    log.push(format!(
+                        "audience_descriptions: {operation_id}'s description ends with its {}",
+                        other.key()
+                    ));
+                }
+            }
+        }
+    }
+    match misplaced_audience_key(raw, "") {
+        Some((at, key)) => Err(format!("{at}: {key} is read only on operations")),
+        None => Ok(log),
+    }
+}
+
+/// Where an audience extension is left after [`audience_descriptions`] took the operations':
+/// the JSON pointer of the object holding it, and the key.
+fn misplaced_audience_key(node: &Value, at: &str) -> Option<(String, &'static str)> {
+    match node {
+        Value::Object(map) => {
+            if let Some(audience) = AUDIENCES.iter().find(|a| map.contains_key(a.key())) {
+                return Some((at.to_string(), audience.key()));
+            }
+            map.iter().find_map(|(key, value)| {
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                misplaced_audience_key(value, &format!("{at}/{escaped}"))
+            })
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| misplaced_audience_key(item, &format!("{at}/{index}"))),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_audience_reads_its_own_paragraph_and_neither_extension() {
+        let spec = serde_json::json!({
+            "paths": {"/x": {"post": {
+                "operationId": "follow",
+                "description": "Follows.\n",
+                "x-rust-doc": "`send_or_unchanged` reads a 304 as nothing changed.",
+                "x-cli-doc": "A 304 exits 0.",
+            }, "get": {
+                "operationId": "get_x",
+                "x-cli-doc": "Prints the user.",
+            }}}
+        });
+        let mut rust = spec.clone();
+        let log = audience_descriptions(&mut rust, Audience::Rust).unwrap();
+        assert_eq!(
+            rust["paths"]["/x"]["post"],
+            serde_json::json!({
+                "operationId": "follow",
+                "description": "Follows.\n\n`send_or_unchanged` reads a 304 as nothing changed.",
+            })
+        );
+        assert_eq!(
+            rust["paths"]["/x"]["get"],
+            serde_json::json!({"operationId": "get_x"})
+        );
+        assert_eq!(
+            log,
+            ["audience_descriptions: follow's description ends with its x-rust-doc"]
+        );
+        let mut cli = spec;
+        audience_descriptions(&mut cli, Audience::Cli).unwrap();
+        assert_eq!(
+            cli["paths"]["/x"]["post"]["description"],
+            "Follows.\n\nA 304 exits 0."
+        );
+        // Without a description of its own, the paragraph is the description.
+        assert_eq!(
+            cli["paths"]["/x"]["get"],
+            serde_json::json!({"operationId": "get_x", "description": "Prints the user."})
+        );
+    }
+
+    #[test]
+    fn audience_paragraphs_are_refused_where_they_would_say_nothing() {
+        let refused =
+            |spec: Value| audience_descriptions(&mut spec.clone(), Audience::Rust).unwrap_err();
+        assert_eq!(
+            refused(serde_json::json!({"paths": {"/x": {"get": {
+                "operationId": "get_x", "x-cli-doc": ["not", "text"]
+            }}}})),
+            "get_x (get /x): x-cli-doc must be text"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"paths": {"/x": {
+                "x-rust-doc": "on the path",
+                "get": {"operationId": "get_x"}
+            }}})),
+            "/paths/~1x: x-rust-doc is read only on operations"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"components": {"schemas": {"User": {
+                "x-cli-doc": "on a schema"
+            }}}})),
+            "/components/schemas/User: x-cli-doc is read only on operations"
+        );
+    }
 
     #[test]
     fn x_rust_name_renames_an_operations_own_query_parameter() {

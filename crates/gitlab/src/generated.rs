@@ -8081,7 +8081,9 @@ let response = client.delete_user_email()
     }
     /**Follow a user
 
-The caller starts following the user. When the caller already follows them GitLab answers 304 Not Modified, which this operation does not document (the Rust builder's `send_or_unchanged` reads it as nothing changed).
+The caller starts following the user. When the caller already follows them GitLab answers 304 Not Modified, which this operation does not document.
+
+[`send`](crate::builder::FollowUser::send) reports that 304 as [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse); [`send_or_unchanged`](crate::builder::FollowUser::send_or_unchanged) reads it as nothing changed (`Ok(None)`).
 
 Sends a `POST` request to `/api/v4/users/{id}/follow`
 
@@ -8401,7 +8403,9 @@ let response = client.unblock_user()
     }
     /**Unfollow a user
 
-The caller stops following the user. When the caller did not follow them GitLab answers 304 Not Modified, which this operation does not document (the Rust builder's `send_or_unchanged` reads it as nothing changed).
+The caller stops following the user. When the caller did not follow them GitLab answers 304 Not Modified, which this operation does not document.
+
+[`send`](crate::builder::UnfollowUser::send) reports that 304 as [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse); [`send_or_unchanged`](crate::builder::UnfollowUser::send_or_unchanged) reads it as nothing changed (`Ok(None)`).
 
 Sends a `POST` request to `/api/v4/users/{id}/unfollow`
 

@@ -6769,7 +6769,9 @@ let response = client.list_known_users()
     }
     /**Sign in
 
-Signs in with a login id and password. The session token comes back in the `Token` response header; `Session::login` turns it into an authenticated client.
+Signs in with a login id and password. The session token comes back in the `Token` response header.
+
+[`Session::login`](crate::Session::login) turns it into an authenticated client.
 
 Sends a `POST` request to `/api/v4/users/login`
 
@@ -6788,7 +6790,9 @@ let response = client.login()
     }
     /**Sign in with a CWS token
 
-Signs in to a cloud server with a token from the Customer Web Server. The server answers with a redirect to its web app (302) carrying the session token in the `Token` header; a client that follows redirects (the default) gets the page it leads to (200). `Session::login_by_cws_token` does not follow it and keeps the token.
+Signs in to a cloud server with a token from the Customer Web Server. The server answers with a redirect to its web app (302) carrying the session token in the `Token` header; a client that follows redirects (the default) gets the page it leads to (200).
+
+[`Session::login_by_cws_token`](crate::Session::login_by_cws_token) does not follow it and keeps the token.
 
 Sends a `POST` request to `/api/v4/users/login/cws`
 
@@ -7400,7 +7404,9 @@ let response = client.verify_user_email_without_token()
     }
     /**Get a user's profile image
 
-The image itself; `Image::collect` gathers its bytes and content type.
+The image itself, in the format its `Content-Type` names.
+
+[`Image::collect`](crate::Image::collect) gathers its bytes and content type.
 
 Sends a `GET` request to `/api/v4/users/{user_id}/image`
 

@@ -1279,7 +1279,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Follow a user")
             .long_about(
-                "Follow a user\n\nThe caller starts following the user. When the caller already follows them GitLab answers 304 Not Modified, which this operation does not document (the Rust builder's `send_or_unchanged` reads it as nothing changed).",
+                "Follow a user\n\nThe caller starts following the user. When the caller already follows them GitLab answers 304 Not Modified, which this operation does not document.\n\nOn that 304 the command prints nothing, notes on standard error that nothing changed, and exits 0.",
             )
     }
     pub fn cli_list_user_followers() -> ::clap::Command {
@@ -1700,7 +1700,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Unfollow a user")
             .long_about(
-                "Unfollow a user\n\nThe caller stops following the user. When the caller did not follow them GitLab answers 304 Not Modified, which this operation does not document (the Rust builder's `send_or_unchanged` reads it as nothing changed).",
+                "Unfollow a user\n\nThe caller stops following the user. When the caller did not follow them GitLab answers 304 Not Modified, which this operation does not document.\n\nOn that 304 the command prints nothing, notes on standard error that nothing changed, and exits 0.",
             )
     }
     pub fn cli_list_impersonation_tokens() -> ::clap::Command {

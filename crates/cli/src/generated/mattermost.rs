@@ -592,7 +592,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Sign in")
             .long_about(
-                "Sign in\n\nSigns in with a login id and password. The session token comes back in the `Token` response header; `Session::login` turns it into an authenticated client.",
+                "Sign in\n\nSigns in with a login id and password. The session token comes back in the `Token` response header.",
             )
     }
     pub fn cli_login_by_cws_token() -> ::clap::Command {
@@ -616,7 +616,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Sign in with a CWS token")
             .long_about(
-                "Sign in with a CWS token\n\nSigns in to a cloud server with a token from the Customer Web Server. The server answers with a redirect to its web app (302) carrying the session token in the `Token` header; a client that follows redirects (the default) gets the page it leads to (200). `Session::login_by_cws_token` does not follow it and keeps the token.",
+                "Sign in with a CWS token\n\nSigns in to a cloud server with a token from the Customer Web Server. The server answers with a redirect to its web app (302) carrying the session token in the `Token` header; a client that follows redirects (the default) gets the page it leads to (200).\n\nThe command does not follow it and keeps the token.",
             )
     }
     pub fn cli_switch_account_type() -> ::clap::Command {
@@ -1432,7 +1432,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Get a user's profile image")
             .long_about(
-                "Get a user's profile image\n\nThe image itself; `Image::collect` gathers its bytes and content type.",
+                "Get a user's profile image\n\nThe image itself, in the format its `Content-Type` names.",
             )
             .arg(
                 ::clap::Arg::new("output")

@@ -159,6 +159,55 @@ fn operation_help_comes_from_the_spec() {
 }
 
 #[test]
+fn operation_help_speaks_of_the_command_not_the_rust_api() {
+    // Every operation's help, each provider's commands read from its own help.
+    for provider in ["gitlab", "mattermost", "okta", "sendauth"] {
+        let list = user_apis(&[provider, "--help"], &[], None);
+        let commands: Vec<&str> = list
+            .stdout
+            .lines()
+            .skip_while(|line| *line != "Commands:")
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            // A line of its own for each command; a long summary wraps onto deeper ones.
+            .filter_map(|line| {
+                line.strip_prefix("  ")
+                    .filter(|rest| !rest.starts_with(' '))
+            })
+            .filter_map(|line| line.split_whitespace().next())
+            .filter(|command| *command != "help")
+            .collect();
+        assert!(commands.len() > 10, "{list:?}");
+        for command in commands {
+            let run = user_apis(&[provider, command, "--help"], &[], None);
+            assert_eq!(run.code, Some(0), "{run:?}");
+            // A Rust path (`Session::login`, `crate::Error`) names nothing a shell user has.
+            let rust_path = run.stdout.match_indices("::").any(|(at, _)| {
+                run.stdout[at + 2..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            });
+            assert!(!rust_path, "{provider} {command}: {}", run.stdout);
+            assert!(!run.stdout.contains("send_or_unchanged"), "{run:?}");
+        }
+    }
+    // Where the spec writes a paragraph for the command line, the help ends with it.
+    let run = user_apis(&["gitlab", "follow-user", "--help"], &[], None);
+    assert!(
+        run.stdout.contains(
+            "GitLab answers 304 Not Modified, which this operation does not document.\n\n\
+             On that 304 the command prints nothing, notes on standard error that nothing \
+             changed, and exits 0."
+        ),
+        "{run:?}"
+    );
+    let run = user_apis(&["mattermost", "login-by-cws-token", "--help"], &[], None);
+    assert!(
+        run.stdout
+            .contains("(200).\n\nThe command does not follow it and keeps the token."),
+        "{run:?}"
+    );
+}
+
+#[test]
 fn unknown_operations_and_flags_are_usage_errors() {
     let run = user_apis(&["okta", "list-userz"], &[], None);
     assert_eq!(run.code, Some(2), "{run:?}");
