@@ -581,3 +581,88 @@ async fn secrets_never_show_and_bad_credentials_fail_at_construction() {
         }
     }
 }
+
+/// A redirect to another origin must not carry the credential there. reqwest drops
+/// `Authorization` on such a redirect, which covers Mattermost, Okta and SendAuth: they follow
+/// it without their credential. GitLab's `PRIVATE-TOKEN` is a header reqwest would keep, so a
+/// GitLab client stops at the redirect, and so does any client given a sensitive header of its
+/// own.
+#[tokio::test]
+async fn a_redirect_to_another_origin_never_carries_a_secret_there() {
+    for provider in PROVIDERS {
+        let elsewhere = MockServer::start_async().await;
+        let credential_free = elsewhere
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/moved")
+                    .header_missing("authorization")
+                    .header_missing("private-token")
+                    .header_missing("x-api-secret");
+                then.status(418).body("reached without a credential");
+            })
+            .await;
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(provider.user_path());
+                then.status(302).header("location", elsewhere.url("/moved"));
+            })
+            .await;
+        let failure = get_user(provider, mock_config(&server))
+            .await
+            .expect_err("neither answer is a user");
+        let context = format!("{provider:?}: {failure:?}");
+        match provider {
+            Provider::GitLab => {
+                // The redirect is the answer: the client never went there.
+                assert_eq!(failure.variant, "UnexpectedResponse", "{context}");
+                assert_eq!(failure.status, Some(302), "{context}");
+                credential_free.assert_calls_async(0).await;
+            }
+            _ => {
+                assert_eq!(failure.status, Some(418), "{context}");
+                credential_free.assert_async().await;
+            }
+        }
+
+        // A sensitive header of the caller's own stops every client at such a redirect.
+        let mut secret = reqwest::header::HeaderValue::from_static("s3cret");
+        secret.set_sensitive(true);
+        let config = mock_config(&server).header(
+            reqwest::header::HeaderName::from_static("x-api-secret"),
+            secret,
+        );
+        let failure = get_user(provider, config)
+            .await
+            .expect_err("a redirect is no user");
+        assert_eq!(failure.status, Some(302), "{provider:?}: {failure:?}");
+        credential_free
+            .assert_calls_async(usize::from(!matches!(provider, Provider::GitLab)))
+            .await;
+    }
+}
+
+/// Within the origin, a redirect is followed with the credential, GitLab's included.
+#[tokio::test]
+async fn a_redirect_within_the_origin_keeps_the_credential() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v4/users/1");
+            then.status(301).header("location", "/api/v4/users/2");
+        })
+        .await;
+    let moved = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v4/users/2")
+                .header("private-token", "glpat-x");
+            then.status(418);
+        })
+        .await;
+    let failure = get_user(Provider::GitLab, mock_config(&server))
+        .await
+        .expect_err("a teapot is no user");
+    assert_eq!(failure.status, Some(418), "{failure:?}");
+    moved.assert_async().await;
+}

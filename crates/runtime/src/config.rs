@@ -111,6 +111,13 @@ impl ClientConfig {
     ///
     /// Turn it off to read a redirect itself: a sign-in that answers with a redirect carrying
     /// the session token in a header, for example.
+    ///
+    /// A redirect to another origin (scheme, host or port) drops the `Authorization` header, as
+    /// reqwest does for every client. A client with a secret in any other header (GitLab's
+    /// `PRIVATE-TOKEN`, or a header given to [`header`](Self::header) with its value marked
+    /// sensitive) does not follow such a redirect at all, since that header would go with it:
+    /// the redirect is the answer, which the operations report as an unexpected status with
+    /// its `Location`.
     pub fn follow_redirects(mut self, follow: bool) -> Self {
         self.follow_redirects = follow;
         self
@@ -161,11 +168,7 @@ impl ClientConfig {
             let (name, value) = credential.to_header()?;
             headers.insert(name, value);
         }
-        let redirects = if self.follow_redirects {
-            reqwest::redirect::Policy::default()
-        } else {
-            reqwest::redirect::Policy::none()
-        };
+        let redirects = redirect_policy(self.follow_redirects, &headers);
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .redirect(redirects)
@@ -189,6 +192,43 @@ impl ClientConfig {
                 .with_base_url(parsed_base),
         })
     }
+}
+
+/// How many redirects in a row a client follows.
+const MAX_REDIRECTS: usize = 10;
+
+/// The headers reqwest removes when a redirect leaves the origin.
+const DROPPED_ACROSS_ORIGINS: [HeaderName; 3] = [
+    reqwest::header::AUTHORIZATION,
+    reqwest::header::COOKIE,
+    reqwest::header::PROXY_AUTHORIZATION,
+];
+
+/// The redirect policy for a client sending `headers` with every request: none, or up to
+/// [`MAX_REDIRECTS`] in a row, and then only within the origin when a sensitive header would
+/// otherwise go to another one.
+fn redirect_policy(follow: bool, headers: &HeaderMap) -> reqwest::redirect::Policy {
+    if !follow {
+        return reqwest::redirect::Policy::none();
+    }
+    let limited = reqwest::redirect::Policy::limited(MAX_REDIRECTS);
+    let secret_travels = headers
+        .iter()
+        .any(|(name, value)| value.is_sensitive() && !DROPPED_ACROSS_ORIGINS.contains(name));
+    if !secret_travels {
+        return limited;
+    }
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let leaves_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|previous| previous.origin() != attempt.url().origin());
+        if leaves_origin {
+            attempt.stop()
+        } else {
+            limited.redirect(attempt)
+        }
+    })
 }
 
 impl From<&str> for ClientConfig {
