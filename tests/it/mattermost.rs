@@ -1741,14 +1741,14 @@ async fn actions_answered_with_status_ok() {
             POST,
             format!("{user}/terms_of_service"),
             vec![],
-            Some(json!({"serviceTermsId": "tos2", "accepted": "true"})),
+            Some(json!({"termsOfServiceId": "tos2", "accepted": true})),
             Box::pin(
                 client
                     .register_terms_of_service_action()
                     .user_id(USER_ID)
                     .body(types::TermsOfServiceAction {
-                        service_terms_id: "tos2".into(),
-                        accepted: "true".into(),
+                        terms_of_service_id: "tos2".into(),
+                        accepted: true,
                     })
                     .send(),
             ),
@@ -1883,6 +1883,7 @@ async fn login_hands_back_an_authenticated_client() {
 
 #[tokio::test]
 async fn login_with_sends_a_multi_factor_code_and_accepts_201() {
+    // `ldap_only` travels as text: the server compares it with "true".
     let server = MockServer::start_async().await;
     let login = server
         .mock_async(|when, then| {
@@ -1891,7 +1892,7 @@ async fn login_with_sends_a_multi_factor_code_and_accepts_201() {
                 "password": "pw",
                 "token": "654321",
                 "device_id": "android:xyz",
-                "ldap_only": false
+                "ldap_only": "true"
             }));
             then.status(201)
                 .header("token", "sess-from-201")
@@ -1906,7 +1907,7 @@ async fn login_with_sends_a_multi_factor_code_and_accepts_201() {
             password: Some("pw".into()),
             token: Some("654321".into()),
             device_id: Some("android:xyz".into()),
-            ldap_only: Some(false),
+            ldap_only: Some(types::LdapOnly::True),
             id: None,
         },
     )

@@ -339,6 +339,66 @@ pub mod types {
             Default::default()
         }
     }
+    ///Whether a sign-in goes through LDAP only, sent as text: the server reads every field of the sign-in as a string.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum LdapOnly {
+        ///`true`: Only an LDAP account may sign in.
+        #[serde(rename = "true")]
+        True,
+        ///`false`: Any authentication service may, as when the field is absent.
+        #[serde(rename = "false")]
+        False,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for LdapOnly {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::True => f.write_str("true"),
+                Self::False => f.write_str("false"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LdapOnly {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "true" => Ok(Self::True),
+                "false" => Ok(Self::False),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LdapOnly {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LdapOnly {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///How to sign in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Login {
@@ -348,9 +408,9 @@ pub mod types {
         ///A user id, to sign in by id instead of `login_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Sign in through LDAP only.
+        ///Whether to sign in through LDAP only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ldap_only: ::std::option::Option<bool>,
+        pub ldap_only: ::std::option::Option<LdapOnly>,
         ///Email address, username or LDAP id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub login_id: ::std::option::Option<::std::string::String>,
@@ -651,10 +711,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TermsOfServiceAction {
         ///Whether they were accepted.
-        pub accepted: ::std::string::String,
+        pub accepted: bool,
         ///The terms of service answered.
-        #[serde(rename = "serviceTermsId")]
-        pub service_terms_id: ::std::string::String,
+        #[serde(rename = "termsOfServiceId")]
+        pub terms_of_service_id: ::std::string::String,
     }
     impl TermsOfServiceAction {
         ///Starts a [`builder::TermsOfServiceAction`]: optional fields start empty (or at their default), required ones unset.
@@ -2802,7 +2862,7 @@ pub mod types {
                 ::std::string::String,
             >,
             ldap_only: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::std::option::Option<super::LdapOnly>,
                 ::std::string::String,
             >,
             login_id: ::std::result::Result<
@@ -2855,10 +2915,10 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            ///Sign in through LDAP only.
+            ///Whether to sign in through LDAP only.
             pub fn ldap_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LdapOnly>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ldap_only = value
@@ -4279,11 +4339,8 @@ pub mod types {
         ///Builds a [`TermsOfServiceAction`](super::TermsOfServiceAction) one field at a time. Pass it wherever a `TermsOfServiceAction` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct TermsOfServiceAction {
-            accepted: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            service_terms_id: ::std::result::Result<
+            accepted: ::std::result::Result<bool, ::std::string::String>,
+            terms_of_service_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
@@ -4292,8 +4349,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     accepted: Err("no value supplied for accepted".to_string()),
-                    service_terms_id: Err(
-                        "no value supplied for service_terms_id".to_string(),
+                    terms_of_service_id: Err(
+                        "no value supplied for terms_of_service_id".to_string(),
                     ),
                 }
             }
@@ -4302,7 +4359,7 @@ pub mod types {
             ///Whether they were accepted.
             pub fn accepted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.accepted = value
@@ -4313,16 +4370,16 @@ pub mod types {
                 self
             }
             ///The terms of service answered.
-            pub fn service_terms_id<T>(mut self, value: T) -> Self
+            pub fn terms_of_service_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.service_terms_id = value
+                self.terms_of_service_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for service_terms_id: {e}"
+                            "error converting supplied value for terms_of_service_id: {e}"
                         )
                     });
                 self
@@ -4336,7 +4393,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     accepted: value.accepted?,
-                    service_terms_id: value.service_terms_id?,
+                    terms_of_service_id: value.terms_of_service_id?,
                 })
             }
         }
@@ -4344,7 +4401,7 @@ pub mod types {
             fn from(value: super::TermsOfServiceAction) -> Self {
                 Self {
                     accepted: Ok(value.accepted),
-                    service_terms_id: Ok(value.service_terms_id),
+                    terms_of_service_id: Ok(value.terms_of_service_id),
                 }
             }
         }

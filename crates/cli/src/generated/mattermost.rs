@@ -562,9 +562,15 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("ldap-only")
                     .long("ldap-only")
-                    .value_parser(::clap::value_parser!(bool))
-                    .required(false)
-                    .help("Sign in through LDAP only."),
+                    .value_parser(
+                        crate::support::OpenEnumParser::<
+                            types::LdapOnly,
+                        >::new([
+                            types::LdapOnly::True.to_string(),
+                            types::LdapOnly::False.to_string(),
+                        ]),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("login-id")
@@ -1751,13 +1757,13 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("accepted")
                     .long("accepted")
-                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .value_parser(::clap::value_parser!(bool))
                     .required_unless_present("json-body")
                     .help("Whether they were accepted."),
             )
             .arg(
-                ::clap::Arg::new("service-terms-id")
-                    .long("service-terms-id")
+                ::clap::Arg::new("terms-of-service-id")
+                    .long("terms-of-service-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
                     .help("The terms of service answered."),
@@ -3364,7 +3370,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<bool>("ldap-only") {
+        if let Some(value) = matches.get_one::<types::LdapOnly>("ldap-only") {
             request = request.body_map(|body| { body.ldap_only(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("login-id") {
@@ -4207,12 +4213,14 @@ impl<T: CliConfig> Cli<T> {
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
-        if let Some(value) = matches.get_one::<::std::string::String>("accepted") {
+        if let Some(value) = matches.get_one::<bool>("accepted") {
             request = request.body_map(|body| { body.accepted(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<::std::string::String>("service-terms-id")
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("terms-of-service-id")
         {
-            request = request.body_map(|body| { body.service_terms_id(value.clone()) });
+            request = request
+                .body_map(|body| { body.terms_of_service_id(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());

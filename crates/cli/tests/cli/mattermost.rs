@@ -269,7 +269,10 @@ fn login_prints_the_session_token_and_the_user() {
         exact(when, POST, "/api/v4/users/login", &[])
             .header_missing("authorization")
             .header("content-type", "application/json")
-            .json_body(json!({"login_id": "ada", "password": "c0rrect-h0rse"}));
+            // `--ldap-only true` as the server reads it: text.
+            .json_body(
+                json!({"login_id": "ada", "password": "c0rrect-h0rse", "ldap_only": "true"}),
+            );
         then.status(200)
             .header("token", "sess-t0ken")
             .json_body(user_json("u1"));
@@ -284,6 +287,8 @@ fn login_prints_the_session_token_and_the_user() {
             "-",
             "--login-id",
             "ada",
+            "--ldap-only",
+            "true",
         ],
         r#"{"login_id": "someone-else", "password": "c0rrect-h0rse"}"#,
     );
