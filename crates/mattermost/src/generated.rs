@@ -81,7 +81,7 @@ pub mod types {
         pub ldap_id: ::std::option::Option<::std::string::String>,
         ///A multi-factor code, when the account needs one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mfa_code: ::std::option::Option<::std::string::String>,
+        pub mfa_code: ::std::option::Option<::user_apis_runtime::Password>,
         ///The method to switch to, such as `gitlab` or `ldap`.
         pub new_service: ::std::string::String,
         ///The account's password.
@@ -419,7 +419,7 @@ pub mod types {
         pub password: ::std::option::Option<::user_apis_runtime::Password>,
         ///A multi-factor code, when the account needs one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<::user_apis_runtime::Password>,
     }
     impl Login {
         ///Starts a [`builder::Login`]: optional fields start empty (or at their default), required ones unset.
@@ -457,7 +457,7 @@ pub mod types {
     pub struct MfaSecret {
         ///A base64-encoded PNG QR code of the secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub qr_code: ::std::option::Option<::std::string::String>,
+        pub qr_code: ::std::option::Option<::user_apis_runtime::Password>,
         ///The secret, for typing into an authenticator app.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<::user_apis_runtime::Password>,
@@ -475,7 +475,7 @@ pub mod types {
         pub activate: bool,
         ///A current code from the authenticator app (needed to turn it on).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<::user_apis_runtime::Password>,
     }
     impl MfaUpdate {
         ///Starts a [`builder::MfaUpdate`]: optional fields start empty (or at their default), required ones unset.
@@ -1195,7 +1195,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VerificationToken {
         ///The token.
-        pub token: ::std::string::String,
+        pub token: ::user_apis_runtime::Password,
     }
     impl VerificationToken {
         ///Starts a [`builder::VerificationToken`]: optional fields start empty (or at their default), required ones unset.
@@ -1478,7 +1478,7 @@ pub mod types {
                 ::std::string::String,
             >,
             mfa_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             new_service: ::std::result::Result<
@@ -1549,7 +1549,9 @@ pub mod types {
             ///A multi-factor code, when the account needs one.
             pub fn mfa_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.mfa_code = value
@@ -2874,7 +2876,7 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
         }
@@ -2959,7 +2961,9 @@ pub mod types {
             ///A multi-factor code, when the account needs one.
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -3093,7 +3097,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MfaSecret {
             qr_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             secret: ::std::result::Result<
@@ -3113,7 +3117,9 @@ pub mod types {
             ///A base64-encoded PNG QR code of the secret.
             pub fn qr_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.qr_code = value
@@ -3163,7 +3169,7 @@ pub mod types {
         pub struct MfaUpdate {
             activate: ::std::result::Result<bool, ::std::string::String>,
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
         }
@@ -3192,7 +3198,9 @@ pub mod types {
             ///A current code from the authenticator app (needed to turn it on).
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -6431,7 +6439,10 @@ pub mod types {
         ///Builds a [`VerificationToken`](super::VerificationToken) one field at a time. Pass it wherever a `VerificationToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct VerificationToken {
-            token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            token: ::std::result::Result<
+                ::user_apis_runtime::Password,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for VerificationToken {
             fn default() -> Self {
@@ -6444,7 +6455,7 @@ pub mod types {
             ///The token.
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::user_apis_runtime::Password>,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value

@@ -395,7 +395,7 @@ pub mod types {
             rename = "resetPasswordUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub reset_password_url: ::std::option::Option<::std::string::String>,
+        pub reset_password_url: ::std::option::Option<::user_apis_runtime::Password>,
     }
     impl ForgotPasswordResponse {
         ///Starts a [`builder::ForgotPasswordResponse`]: optional fields start empty (or at their default), required ones unset.
@@ -583,7 +583,7 @@ pub mod types {
             rename = "resetPasswordUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub reset_password_url: ::std::option::Option<::std::string::String>,
+        pub reset_password_url: ::std::option::Option<::user_apis_runtime::Password>,
     }
     impl ResetPasswordToken {
         ///Starts a [`builder::ResetPasswordToken`]: optional fields start empty (or at their default), required ones unset.
@@ -914,13 +914,13 @@ pub mod types {
             rename = "activationToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub activation_token: ::std::option::Option<::std::string::String>,
+        pub activation_token: ::std::option::Option<::user_apis_runtime::Password>,
         ///Link the user follows to activate.
         #[serde(
             rename = "activationUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub activation_url: ::std::option::Option<::std::string::String>,
+        pub activation_url: ::std::option::Option<::user_apis_runtime::Password>,
     }
     impl UserActivationToken {
         ///Starts a [`builder::UserActivationToken`]: optional fields start empty (or at their default), required ones unset.
@@ -1815,7 +1815,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ForgotPasswordResponse {
             reset_password_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
         }
@@ -1830,7 +1830,9 @@ pub mod types {
             ///Link the user follows to reset the password.
             pub fn reset_password_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.reset_password_url = value
@@ -2288,7 +2290,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ResetPasswordToken {
             reset_password_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
         }
@@ -2303,7 +2305,9 @@ pub mod types {
             ///Link the user follows to reset the password.
             pub fn reset_password_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.reset_password_url = value
@@ -2931,11 +2935,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UserActivationToken {
             activation_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
             activation_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
         }
@@ -2951,7 +2955,9 @@ pub mod types {
             ///Token for a custom activation flow.
             pub fn activation_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.activation_token = value
@@ -2966,7 +2972,9 @@ pub mod types {
             ///Link the user follows to activate.
             pub fn activation_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.activation_url = value

@@ -438,17 +438,10 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_verify_user_email() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
-                ::clap::Arg::new("token")
-                    .long("token")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required_unless_present("json-body")
-                    .help("The token."),
-            )
-            .arg(
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("FILE")
-                    .required(false)
+                    .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
                     .help(
                         "The whole JSON request body: a file, or `-` for standard input. Flags for single fields override its fields.",
@@ -580,13 +573,6 @@ impl<T: CliConfig> Cli<T> {
                     .help("Email address, username or LDAP id."),
             )
             .arg(
-                ::clap::Arg::new("token")
-                    .long("token")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false)
-                    .help("A multi-factor code, when the account needs one."),
-            )
-            .arg(
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("FILE")
@@ -647,13 +633,6 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The account's LDAP id."),
-            )
-            .arg(
-                ::clap::Arg::new("mfa-code")
-                    .long("mfa-code")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false)
-                    .help("A multi-factor code, when the account needs one."),
             )
             .arg(
                 ::clap::Arg::new("new-service")
@@ -1497,15 +1476,6 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required_unless_present("json-body")
                     .help("True to turn it on, false to turn it off."),
-            )
-            .arg(
-                ::clap::Arg::new("code")
-                    .long("code")
-                    .value_parser(::clap::value_parser!(::std::string::String))
-                    .required(false)
-                    .help(
-                        "A current code from the authenticator app (needed to turn it on).",
-                    ),
             )
             .arg(
                 ::clap::Arg::new("user-id")
@@ -3266,9 +3236,6 @@ impl<T: CliConfig> Cli<T> {
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
-        if let Some(value) = matches.get_one::<::std::string::String>("token") {
-            request = request.body_map(|body| { body.token(value.clone()) });
-        }
         self.config.execute_verify_user_email(matches, &mut request)?;
         Ok(request)
     }
@@ -3376,9 +3343,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("login-id") {
             request = request.body_map(|body| { body.login_id(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<::std::string::String>("token") {
-            request = request.body_map(|body| { body.token(value.clone()) });
-        }
         self.config.execute_login(matches, &mut request)?;
         Ok(request)
     }
@@ -3423,9 +3387,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("ldap-id") {
             request = request.body_map(|body| { body.ldap_id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("mfa-code") {
-            request = request.body_map(|body| { body.mfa_code(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("new-service") {
             request = request.body_map(|body| { body.new_service(value.clone()) });
@@ -4025,9 +3986,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<bool>("activate") {
             request = request.body_map(|body| { body.activate(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("code") {
-            request = request.body_map(|body| { body.code(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());
