@@ -336,6 +336,31 @@ async fn delete_user() {
     assert_eq!(response.status(), 200);
 }
 
+/// Basic authentication sends the user name and password as UTF-8 (RFC 7617), so a password
+/// outside ASCII signs in.
+#[tokio::test]
+async fn basic_auth_sends_a_non_ascii_password_as_utf8() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            // base64("zoë:pässwörd €") of its UTF-8 bytes.
+            exact(when, GET, &format!("/api/v1/users/{USER_ID}"), &[])
+                .header("authorization", "Basic em/Dqzpww6Rzc3fDtnJkIOKCrA==");
+            then.status(200).json_body(user_json("Ada"));
+        })
+        .await;
+    let client = Client::with_basic_auth(mock_config(&server), "zoë", "pässwörd €")
+        .expect("any text but control characters can be sent");
+    let user = client
+        .get_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("get");
+    mock.assert_async().await;
+    assert_is_ada(&user);
+}
+
 #[tokio::test]
 async fn get_user_audits_decodes_entries() {
     let server = MockServer::start_async().await;

@@ -77,15 +77,17 @@ impl Credential {
     ///
     /// [`ConfigError::InvalidCredential`] when a part is empty or holds a character that
     /// cannot travel in a header (a newline, another control character, or non-ASCII), or when
-    /// a basic user name contains `:`. The message never contains the secret.
+    /// a basic user name contains `:`. Basic authentication sends its user name and password
+    /// base64-encoded as UTF-8 (RFC 7617), so they may hold any character but a control
+    /// character. The message never contains the secret.
     pub fn to_header(&self) -> Result<(HeaderName, HeaderValue), ConfigError> {
         let (name, mut value) = match self {
             Self::Basic { username, password } => {
-                check("user name", username, Allowed::Printable)?;
+                check("user name", username, Allowed::Text)?;
                 if username.contains(':') {
                     return Err(invalid("user name", "contains ':'"));
                 }
-                check("password", password.expose_secret(), Allowed::Printable)?;
+                check("password", password.expose_secret(), Allowed::Text)?;
                 let pair = format!("{username}:{}", password.expose_secret());
                 let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
                 (AUTHORIZATION, header_value(&format!("Basic {encoded}"))?)
@@ -129,8 +131,9 @@ impl fmt::Debug for Credential {
 
 #[derive(Clone, Copy)]
 enum Allowed {
-    /// Printable ASCII including the space (passwords, user names).
-    Printable,
+    /// Any character but a control character: text that travels encoded (basic
+    /// authentication's user name and password, as UTF-8 in base64).
+    Text,
     /// Printable ASCII without the space (tokens).
     Visible,
 }
@@ -146,7 +149,7 @@ fn check(what: &'static str, text: &str, allowed: Allowed) -> Result<(), ConfigE
         if c.is_control() {
             return Err(invalid(what, "contains a control character"));
         }
-        if !c.is_ascii() {
+        if !c.is_ascii() && !matches!(allowed, Allowed::Text) {
             return Err(invalid(what, "contains a non-ASCII character"));
         }
         if c == ' ' && matches!(allowed, Allowed::Visible) {
@@ -178,6 +181,19 @@ mod tests {
         assert_eq!(value, "Basic YXBpOnMzY3JldCBwYXNz");
         assert!(value.is_sensitive());
         assert_eq!(format!("{value:?}"), "Sensitive");
+    }
+
+    #[test]
+    fn basic_credentials_may_hold_any_text_as_utf8() {
+        let (_, value) = Credential::basic("zoë", "pässwörd €")
+            .to_header()
+            .expect("basic authentication sends UTF-8");
+        let encoded = value.to_str().expect("ASCII").strip_prefix("Basic ");
+        let decoded = encoded.map(|text| base64::engine::general_purpose::STANDARD.decode(text));
+        assert_eq!(
+            decoded.and_then(Result::ok).as_deref(),
+            Some("zoë:pässwörd €".as_bytes())
+        );
     }
 
     #[test]

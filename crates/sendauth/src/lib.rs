@@ -105,8 +105,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`ConfigError`] when the base URL is unusable or the user name or password cannot be
-    /// sent (a line break, another control character, non-ASCII, or `:` in the user name).
+    /// [`ConfigError`] when the base URL is unusable, or the user name or password is empty,
+    /// holds a control character (a line break included), or the user name holds `:`. Any
+    /// other character travels, as UTF-8.
     pub fn with_basic_auth(
         config: impl Into<ClientConfig>,
         username: impl Into<String>,
