@@ -82,6 +82,9 @@ pub mod types {
         ///A multi-factor code, when the account needs one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mfa_code: ::std::option::Option<::user_apis_runtime::Password>,
+        ///The password of the method switched to: the new email password when leaving OAuth or LDAP, the LDAP password when moving from email to LDAP.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_password: ::std::option::Option<::user_apis_runtime::Password>,
         ///The method to switch to, such as `gitlab` or `ldap`.
         pub new_service: ::std::string::String,
         ///The account's password.
@@ -163,7 +166,7 @@ pub mod types {
         }
     }
     ///The details of the user a bot becomes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BotConversion {
         ///Email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -184,14 +187,19 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notify_props: ::std::option::Option<UserNotifyProps>,
         ///The new user's password.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::user_apis_runtime::Password>,
+        pub password: ::user_apis_runtime::Password,
         ///Job title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<::std::string::String>,
-        ///Free-form attributes.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub props: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free-form attributes; each value is text.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub props: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///Unique sign-in and mention name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
@@ -524,9 +532,15 @@ pub mod types {
         ///The password, for email sign-in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::user_apis_runtime::Password>,
-        ///Free-form attributes.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub props: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free-form attributes; each value is text.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub props: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///Unique sign-in and mention name.
         pub username: ::std::string::String,
     }
@@ -536,13 +550,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///A reset code and the new password.
+    ///A reset token and the new password.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PasswordReset {
-        ///The code from the reset email.
-        pub code: ::user_apis_runtime::Password,
         ///The new password.
         pub new_password: ::user_apis_runtime::Password,
+        ///The token from the reset email's link.
+        pub token: ::user_apis_runtime::Password,
     }
     impl PasswordReset {
         ///Starts a [`builder::PasswordReset`]: optional fields start empty (or at their default), required ones unset.
@@ -629,9 +643,15 @@ pub mod types {
         ///When it was last used (milliseconds since the epoch).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_activity_at: ::std::option::Option<i64>,
-        ///Free-form attributes.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub props: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free-form attributes; each value is text.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub props: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///The roles it carries.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::string::String>,
@@ -910,9 +930,15 @@ pub mod types {
         ///Job title or role in the organisation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<::std::string::String>,
-        ///Free-form attributes, kept as they are through a read-modify-write.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub props: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free-form attributes, kept as they are through a read-modify-write; each value is text.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub props: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///Space-separated system roles; change them with `update_user_roles`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::string::String>,
@@ -998,9 +1024,15 @@ pub mod types {
         ///Job title or role in the organisation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<::std::string::String>,
-        ///Free-form attributes, kept as they are through a read-modify-write.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub props: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free-form attributes, kept as they are through a read-modify-write; each value is text.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub props: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///The user's time zone, set by hand or taken from their device.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<Timezone>,
@@ -1069,12 +1101,21 @@ pub mod types {
         ///When and how the user is notified.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notify_props: ::std::option::Option<UserNotifyProps>,
+        ///The caller's current password, which the server asks for when users change their own email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::user_apis_runtime::Password>,
         ///Job title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub position: ::std::option::Option<::std::string::String>,
-        ///Free-form attributes.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub props: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free-form attributes; each value is text.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub props: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
         ///Unique sign-in and mention name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
@@ -1481,6 +1522,10 @@ pub mod types {
                 ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
+            new_password: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
             new_service: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -1499,6 +1544,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     ldap_id: Ok(Default::default()),
                     mfa_code: Ok(Default::default()),
+                    new_password: Ok(Default::default()),
                     new_service: Err("no value supplied for new_service".to_string()),
                     password: Ok(Default::default()),
                 }
@@ -1561,6 +1607,21 @@ pub mod types {
                     });
                 self
             }
+            ///The password of the method switched to: the new email password when leaving OAuth or LDAP, the LDAP password when moving from email to LDAP.
+            pub fn new_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_password: {e}")
+                    });
+                self
+            }
             ///The method to switch to, such as `gitlab` or `ldap`.
             pub fn new_service<T>(mut self, value: T) -> Self
             where
@@ -1600,6 +1661,7 @@ pub mod types {
                     email: value.email?,
                     ldap_id: value.ldap_id?,
                     mfa_code: value.mfa_code?,
+                    new_password: value.new_password?,
                     new_service: value.new_service?,
                     password: value.password?,
                 })
@@ -1612,6 +1674,7 @@ pub mod types {
                     email: Ok(value.email),
                     ldap_id: Ok(value.ldap_id),
                     mfa_code: Ok(value.mfa_code),
+                    new_password: Ok(value.new_password),
                     new_service: Ok(value.new_service),
                     password: Ok(value.password),
                 }
@@ -1975,7 +2038,7 @@ pub mod types {
                 ::std::string::String,
             >,
             password: ::std::result::Result<
-                ::std::option::Option<::user_apis_runtime::Password>,
+                ::user_apis_runtime::Password,
                 ::std::string::String,
             >,
             position: ::std::result::Result<
@@ -1983,7 +2046,10 @@ pub mod types {
                 ::std::string::String,
             >,
             props: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
             username: ::std::result::Result<
@@ -2000,7 +2066,7 @@ pub mod types {
                     locale: Ok(Default::default()),
                     nickname: Ok(Default::default()),
                     notify_props: Ok(Default::default()),
-                    password: Ok(Default::default()),
+                    password: Err("no value supplied for password".to_string()),
                     position: Ok(Default::default()),
                     props: Ok(Default::default()),
                     username: Ok(Default::default()),
@@ -2091,9 +2157,7 @@ pub mod types {
             ///The new user's password.
             pub fn password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::user_apis_runtime::Password>,
-                >,
+                T: ::std::convert::TryInto<::user_apis_runtime::Password>,
                 T::Error: ::std::fmt::Display,
             {
                 self.password = value
@@ -2116,11 +2180,14 @@ pub mod types {
                     });
                 self
             }
-            ///Free-form attributes.
+            ///Free-form attributes; each value is text.
             pub fn props<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3314,7 +3381,10 @@ pub mod types {
                 ::std::string::String,
             >,
             props: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
             username: ::std::result::Result<
@@ -3461,11 +3531,14 @@ pub mod types {
                     });
                 self
             }
-            ///Free-form attributes.
+            ///Free-form attributes; each value is text.
             pub fn props<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3530,11 +3603,11 @@ pub mod types {
         ///Builds a [`PasswordReset`](super::PasswordReset) one field at a time. Pass it wherever a `PasswordReset` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct PasswordReset {
-            code: ::std::result::Result<
+            new_password: ::std::result::Result<
                 ::user_apis_runtime::Password,
                 ::std::string::String,
             >,
-            new_password: ::std::result::Result<
+            token: ::std::result::Result<
                 ::user_apis_runtime::Password,
                 ::std::string::String,
             >,
@@ -3542,25 +3615,12 @@ pub mod types {
         impl ::std::default::Default for PasswordReset {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
                     new_password: Err("no value supplied for new_password".to_string()),
+                    token: Err("no value supplied for token".to_string()),
                 }
             }
         }
         impl PasswordReset {
-            ///The code from the reset email.
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::user_apis_runtime::Password>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
             ///The new password.
             pub fn new_password<T>(mut self, value: T) -> Self
             where
@@ -3574,6 +3634,19 @@ pub mod types {
                     });
                 self
             }
+            ///The token from the reset email's link.
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::user_apis_runtime::Password>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<PasswordReset> for super::PasswordReset {
             type Error = super::error::ConversionError;
@@ -3581,16 +3654,16 @@ pub mod types {
                 value: PasswordReset,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    code: value.code?,
                     new_password: value.new_password?,
+                    token: value.token?,
                 })
             }
         }
         impl ::std::convert::From<super::PasswordReset> for PasswordReset {
             fn from(value: super::PasswordReset) -> Self {
                 Self {
-                    code: Ok(value.code),
                     new_password: Ok(value.new_password),
+                    token: Ok(value.token),
                 }
             }
         }
@@ -3862,7 +3935,10 @@ pub mod types {
                 ::std::string::String,
             >,
             props: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
             roles: ::std::result::Result<
@@ -3978,11 +4054,14 @@ pub mod types {
                     });
                 self
             }
-            ///Free-form attributes.
+            ///Free-form attributes; each value is text.
             pub fn props<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4826,7 +4905,10 @@ pub mod types {
                 ::std::string::String,
             >,
             props: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
             roles: ::std::result::Result<
@@ -5100,11 +5182,14 @@ pub mod types {
                     });
                 self
             }
-            ///Free-form attributes, kept as they are through a read-modify-write.
+            ///Free-form attributes, kept as they are through a read-modify-write; each value is text.
             pub fn props<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5453,7 +5538,10 @@ pub mod types {
                 ::std::string::String,
             >,
             props: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -5587,11 +5675,14 @@ pub mod types {
                     });
                 self
             }
-            ///Free-form attributes, kept as they are through a read-modify-write.
+            ///Free-form attributes, kept as they are through a read-modify-write; each value is text.
             pub fn props<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5882,12 +5973,19 @@ pub mod types {
                 ::std::option::Option<super::UserNotifyProps>,
                 ::std::string::String,
             >,
+            password: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
             position: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             props: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
                 ::std::string::String,
             >,
             username: ::std::result::Result<
@@ -5904,6 +6002,7 @@ pub mod types {
                     locale: Ok(Default::default()),
                     nickname: Ok(Default::default()),
                     notify_props: Ok(Default::default()),
+                    password: Ok(Default::default()),
                     position: Ok(Default::default()),
                     props: Ok(Default::default()),
                     username: Ok(Default::default()),
@@ -5991,6 +6090,21 @@ pub mod types {
                     });
                 self
             }
+            ///The caller's current password, which the server asks for when users change their own email address.
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
             ///Job title.
             pub fn position<T>(mut self, value: T) -> Self
             where
@@ -6004,11 +6118,14 @@ pub mod types {
                     });
                 self
             }
-            ///Free-form attributes.
+            ///Free-form attributes; each value is text.
             pub fn props<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6045,6 +6162,7 @@ pub mod types {
                     locale: value.locale?,
                     nickname: value.nickname?,
                     notify_props: value.notify_props?,
+                    password: value.password?,
                     position: value.position?,
                     props: value.props?,
                     username: value.username?,
@@ -6060,6 +6178,7 @@ pub mod types {
                     locale: Ok(value.locale),
                     nickname: Ok(value.nickname),
                     notify_props: Ok(value.notify_props),
+                    password: Ok(value.password),
                     position: Ok(value.position),
                     props: Ok(value.props),
                     username: Ok(value.username),
@@ -6702,7 +6821,7 @@ Users whose names start with a prefix, for mention suggestions.
 Sends a `GET` request to `/api/v4/users/autocomplete`
 
 Arguments:
-- `channel_id`: Only users in this channel; the others come back in `out_of_channel`.
+- `channel_id`: Only users in this channel; the others on the team come back in `out_of_channel`. Needs `team_id` too.
 - `limit`: Most users to return (the server's default is 100).
 - `name`: The prefix to match.
 - `team_id`: Only users on this team.
@@ -7287,7 +7406,7 @@ let response = client.get_user()
     }
     /**Replace a user
 
-Replaces the user's writable fields; a field left out is cleared. The body's `id` must be the user's. A `User` read with `get_user` can be sent back as the body: its server-assigned fields are dropped and its props kept.
+Replaces the user's writable fields; a field left out is cleared. The body's `id` must be the user's. A `User` read with `get_user` can be sent back as the body: its server-assigned fields are dropped and its props kept. Users changing their own email address need `patch_user`, whose body carries the password the server asks for then.
 
 Sends a `PUT` request to `/api/v4/users/{user_id}`
 
@@ -8531,7 +8650,9 @@ pub mod builder {
                 team_id: Ok(None),
             }
         }
-        ///Only users in this channel; the others come back in `out_of_channel`.
+        ///Only users in this channel; the others on the team come back in `out_of_channel`. Needs `team_id` too.
+        ///
+        /// Sent as the `in_channel` query parameter.
         pub fn channel_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8570,6 +8691,8 @@ pub mod builder {
             self
         }
         ///Only users on this team.
+        ///
+        /// Sent as the `in_team` query parameter.
         pub fn team_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -8613,11 +8736,11 @@ pub mod builder {
                     .client
                     .get(url)
                     .query(
-                        &progenitor_client::QueryParam::new("channel_id", &channel_id),
+                        &progenitor_client::QueryParam::new("in_channel", &channel_id),
                     )
                     .query(&progenitor_client::QueryParam::new("limit", &limit))
                     .query(&progenitor_client::QueryParam::new("name", &name))
-                    .query(&progenitor_client::QueryParam::new("team_id", &team_id))
+                    .query(&progenitor_client::QueryParam::new("in_team", &team_id))
                     .build()?;
                 client.pre(&mut request, &info).await?;
                 request
@@ -11461,6 +11584,8 @@ pub mod builder {
             self
         }
         ///Items per page.
+        ///
+        /// Sent as the `per_page` query parameter.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
@@ -11514,7 +11639,7 @@ pub mod builder {
                     .client
                     .get(url)
                     .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                    .query(&progenitor_client::QueryParam::new("per_page", &page_size))
                     .build()?;
                 client.pre(&mut request, &info).await?;
                 request

@@ -523,15 +523,15 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        ///Matches the `channel_id` query parameter as the client sends it. `None` requires it to be absent.
+        ///Matches the `in_channel` query parameter as the client sends it. `None` requires it to be absent.
         pub fn channel_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("channel_id", value.to_string()))
+                Self(self.0.query_param("in_channel", value.to_string()))
             } else {
-                Self(self.0.query_param_missing("channel_id"))
+                Self(self.0.query_param_missing("in_channel"))
             }
         }
         ///Matches the `limit` query parameter as the client sends it. `None` requires it to be absent.
@@ -549,15 +549,15 @@ pub mod operations {
         pub fn name(self, value: &str) -> Self {
             Self(self.0.query_param("name", value.to_string()))
         }
-        ///Matches the `team_id` query parameter as the client sends it. `None` requires it to be absent.
+        ///Matches the `in_team` query parameter as the client sends it. `None` requires it to be absent.
         pub fn team_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("team_id", value.to_string()))
+                Self(self.0.query_param("in_team", value.to_string()))
             } else {
-                Self(self.0.query_param_missing("team_id"))
+                Self(self.0.query_param_missing("in_team"))
             }
         }
     }
@@ -3217,15 +3217,15 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
-        ///Matches the `pageSize` query parameter as the client sends it. `None` requires it to be absent.
+        ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page_size<T>(self, value: T) -> Self
         where
             T: Into<Option<i32>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("pageSize", value.to_string()))
+                Self(self.0.query_param("per_page", value.to_string()))
             } else {
-                Self(self.0.query_param_missing("pageSize"))
+                Self(self.0.query_param_missing("per_page"))
             }
         }
     }

@@ -86,13 +86,14 @@ impl<'a> builder::ListChannelMembersForUser<'a> {
     /// Every membership on every page, fetched one page at a time as the stream is consumed.
     ///
     /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk),
-    /// else from 0; `pageSize` and the user apply to every page. The page size servers apply
-    /// is not always the one asked for, so the stream ends after the first empty page (one
-    /// request more than strictly needed), or after the first error.
+    /// else from 0; `page_size` (sent as `per_page`) and the user apply to every page. Pages
+    /// hold `page_size` items (60 when it is not set, at most 200), and the stream ends after
+    /// the first page shorter than that, which is the last one, or after the first error.
     pub fn stream(
         self,
     ) -> impl Stream<Item = ApiResult<types::ChannelMemberWithTeamData>> + Send + Unpin + 'a {
-        walk(first_page(&self.page), None, move |page| {
+        let full = self.page_size.clone().ok().and_then(|size| size);
+        walk(first_page(&self.page), Some(page_size(full)), move |page| {
             self.clone().page(page).send()
         })
     }

@@ -162,7 +162,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("FILE")
-                    .required(false)
+                    .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
                     .help(
                         "The whole JSON request body: a file, or `-` for standard input. Flags for single fields override its fields.",
@@ -406,7 +406,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(
-                        "Only users in this channel; the others come back in `out_of_channel`.",
+                        "Only users in this channel; the others on the team come back in `out_of_channel`. Needs `team_id` too.",
                     ),
             )
             .arg(
@@ -1229,7 +1229,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Replace a user")
             .long_about(
-                "Replace a user\n\nReplaces the user's writable fields; a field left out is cleared. The body's `id` must be the user's. A `User` read with `get_user` can be sent back as the body: its server-assigned fields are dropped and its props kept.",
+                "Replace a user\n\nReplaces the user's writable fields; a field left out is cleared. The body's `id` must be the user's. A `User` read with `get_user` can be sent back as the body: its server-assigned fields are dropped and its props kept. Users changing their own email address need `patch_user`, whose body carries the password the server asks for then.",
             )
     }
     pub fn cli_delete_user() -> ::clap::Command {
