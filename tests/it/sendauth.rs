@@ -939,6 +939,48 @@ async fn stream_walks_three_pages_lazily() {
     beyond.assert_calls_async(0).await;
 }
 
+/// A resumed walk counts the items before its first page as the server served them: at most
+/// 100 a page, whatever `per_page` asked, so it does not stop short of `total`.
+#[tokio::test]
+async fn a_stream_resumed_with_a_page_size_over_the_cap_reads_to_the_end() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    // 250 users, served 100 a page although 150 were asked for: page 2 holds 101 to 200.
+    for (page, count) in [(2_u32, 100_usize), (3, 50)] {
+        let rows: Vec<Value> = (0..count)
+            .map(|i| user_json(&format!("P{page}-{i}")))
+            .collect();
+        let page_text = page.to_string();
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    exact(
+                        when,
+                        GET,
+                        "/api/v1/users",
+                        &[("page", &page_text), ("perPage", "150")],
+                    );
+                    then.status(200)
+                        .json_body(json!({"rows": rows, "total": 250}));
+                })
+                .await,
+        );
+    }
+    let users: Vec<types::User> = client(&server)
+        .list_users()
+        .per_page(150)
+        .page(2)
+        .stream()
+        .try_collect()
+        .await
+        .expect("pages 2 and 3");
+    assert_eq!(users.len(), 150);
+    assert_eq!(users[149].first_name, "P3-49");
+    for page in &pages {
+        page.assert_calls_async(1).await;
+    }
+}
+
 #[tokio::test]
 async fn a_stream_resumed_without_a_page_size_ends_at_the_first_empty_page() {
     let server = MockServer::start_async().await;

@@ -9,7 +9,8 @@ use crate::{ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, RateLimitReset, Retr
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for a whole request, from sending to the end of the response body.
+/// Default time allowed for each attempt of a request, from sending to the end of the response
+/// body. A retried request gets it again for each attempt, besides the waits between them.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `User-Agent` sent unless the configuration sets another.

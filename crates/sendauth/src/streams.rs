@@ -11,6 +11,9 @@ use crate::generated::{Error, ResponseValue, builder, types};
 /// The error every SendAuth operation returns.
 type ApiResult<T> = Result<T, Error<types::ApiError>>;
 
+/// The most items SendAuth puts on a page (its `perPage` maximum).
+const MAX_PER_PAGE: u64 = 100;
+
 /// A page body: its rows and the total across all pages.
 trait Paged {
     type Item;
@@ -75,7 +78,11 @@ macro_rules! stream_method {
                     .clone()
                     .ok()
                     .flatten()
-                    .map_or(0, |per_page| (first - 1).saturating_mul(per_page.get()));
+                    // The items the server put on each earlier page: it serves at most
+                    // `MAX_PER_PAGE`, whatever was asked.
+                    .map_or(0, |per_page| {
+                        (first - 1).saturating_mul(per_page.get().min(MAX_PER_PAGE))
+                    });
                 walk(first, before, move |page| self.clone().page(page).send())
             }
         }
