@@ -610,6 +610,60 @@ async fn patch_user_sends_only_the_patch() {
     assert_is_user(&patched.expect("patch"), USER_ID, "ada");
 }
 
+/// `send_image` reads an image whole, so it stops at the client's `max_body_size`: a hostile
+/// server cannot make it buffer without end.
+#[tokio::test]
+async fn an_image_longer_than_the_body_limit_is_refused() {
+    let server = MockServer::start_async().await;
+    let png = |size: usize| {
+        let mut bytes = b"\x89PNG".to_vec();
+        bytes.resize(size, 7);
+        bytes
+    };
+    for (user, size) in [("u-at-limit", 1024), ("u-over", 1025)] {
+        let body = png(size);
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(format!("/api/v4/users/{user}/image"));
+                then.status(200)
+                    .header("content-type", "image/png")
+                    .body(body);
+            })
+            .await;
+    }
+    let client =
+        Client::with_token(mock_config(&server).max_body_size(1024), TOKEN).expect("valid client");
+
+    let image = client
+        .get_profile_image()
+        .user_id("u-at-limit")
+        .send_image()
+        .await
+        .expect("an image of exactly the limit");
+    assert_eq!(image.bytes, png(1024));
+
+    let error = client
+        .get_profile_image()
+        .user_id("u-over")
+        .send_image()
+        .await
+        .expect_err("one byte over the limit");
+    let Error::InvalidResponse(invalid) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        matches!(
+            invalid.cause,
+            user_apis::runtime::InvalidResponseCause::TooLarge { limit: 1024 }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(invalid.operation, "get_profile_image");
+    assert_eq!(invalid.status.as_u16(), 200);
+    assert_eq!(invalid.content_type.as_deref(), Some("image/png"));
+    assert!(invalid.body.starts_with(b"\x89PNG"), "{error:?}");
+}
+
 #[tokio::test]
 async fn images_come_back_as_bytes_with_their_content_type() {
     let server = MockServer::start_async().await;

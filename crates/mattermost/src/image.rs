@@ -27,7 +27,8 @@ impl std::fmt::Debug for Image {
 }
 
 impl Image {
-    /// Reads a streamed image answer to its end.
+    /// Reads a streamed image answer to its end, however long: for an answer from `send`.
+    /// `send_image` reads it up to the client's `max_body_size` instead.
     ///
     /// # Errors
     ///
@@ -35,19 +36,29 @@ impl Image {
     pub async fn collect<E>(
         response: ResponseValue<ByteStream>,
     ) -> Result<ResponseValue<Self>, Error<E>> {
+        // No limit, so never an error naming the operation.
+        Self::read(response, "", usize::MAX).await
+    }
+}
+
+impl Image {
+    /// Reads `operation`'s image answer, refusing one longer than `limit` bytes.
+    async fn read<E>(
+        response: ResponseValue<ByteStream>,
+        operation: &'static str,
+        limit: usize,
+    ) -> Result<ResponseValue<Self>, Error<E>> {
+        let response = user_apis_runtime::read_binary(response, operation, limit).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let content_type = headers
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .map(str::to_string);
-        let bytes = user_apis_runtime::read_stream(response.into_inner())
-            .await
-            .map_err(Error::CommunicationError)?;
         Ok(ResponseValue::new(
             Self {
                 content_type,
-                bytes,
+                bytes: response.into_inner(),
             },
             status,
             headers,
@@ -56,24 +67,32 @@ impl Image {
 }
 
 impl builder::GetProfileImage<'_> {
-    /// Sends the request and reads the whole image, with its content type.
+    /// Sends the request and reads the whole image, with its content type, up to the
+    /// client's `max_body_size` (see `ClientConfig::max_body_size`).
     ///
     /// # Errors
     ///
-    /// As `send`, and [`Error::CommunicationError`] when the body cannot be read to its end.
+    /// As `send`; [`Error::InvalidResponse`] with `InvalidResponseCause::TooLarge` when the
+    /// image is longer than that; [`Error::CommunicationError`] when the body cannot be read to
+    /// its end.
     pub async fn send_image(self) -> Result<ResponseValue<Image>, Error<types::AppError>> {
-        Image::collect(self.send().await?).await
+        let limit = self.client.inner.max_body_size();
+        Image::read(self.send().await?, "get_profile_image", limit).await
     }
 }
 
 impl builder::GetDefaultProfileImage<'_> {
-    /// Sends the request and reads the whole image, with its content type.
+    /// Sends the request and reads the whole image, with its content type, up to the
+    /// client's `max_body_size` (see `ClientConfig::max_body_size`).
     ///
     /// # Errors
     ///
-    /// As `send`, and [`Error::CommunicationError`] when the body cannot be read to its end.
+    /// As `send`; [`Error::InvalidResponse`] with `InvalidResponseCause::TooLarge` when the
+    /// image is longer than that; [`Error::CommunicationError`] when the body cannot be read to
+    /// its end.
     pub async fn send_image(self) -> Result<ResponseValue<Image>, Error<types::AppError>> {
-        Image::collect(self.send().await?).await
+        let limit = self.client.inner.max_body_size();
+        Image::read(self.send().await?, "get_default_profile_image", limit).await
     }
 }
 

@@ -67,10 +67,11 @@ impl ClientConfig {
         }
     }
 
-    /// The longest JSON response body to read, in bytes (default 16 MiB). A longer body fails
-    /// with `InvalidResponseCause::TooLarge` as soon as it passes the limit, so a hostile or
-    /// broken server cannot make the client buffer an unbounded body. Binary downloads stream
-    /// and are not limited.
+    /// The longest response body to read whole, in bytes (default 16 MiB): every JSON body,
+    /// and the images Mattermost's `send_image` reads. A longer body fails with
+    /// `InvalidResponseCause::TooLarge` as soon as it passes the limit, so a hostile or broken
+    /// server cannot make the client buffer an unbounded body. A binary body taken as a stream
+    /// (`send`) is read by the caller, and not limited.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
         self

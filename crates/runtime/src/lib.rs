@@ -81,9 +81,51 @@ pub async fn read_stream(stream: progenitor_client::ByteStream) -> reqwest::Resu
         .await
 }
 
-/// The default longest JSON body a client reads: 16 MiB. Longer ones fail with
-/// [`InvalidResponseCause::TooLarge`] without being read to their end. Binary downloads stream
-/// and are not limited.
+/// Reads a streamed (binary) response body, such as a downloaded image, keeping its status and
+/// headers, and refusing one longer than `limit` bytes without reading it further.
+///
+/// # Errors
+///
+/// [`Error::InvalidResponse`] with [`InvalidResponseCause::TooLarge`] (naming `operation`,
+/// with the status, content type and the body's first [`KEPT_BODY_BYTES`] bytes) when the body
+/// passes `limit`; [`Error::CommunicationError`] when it is cut short.
+pub async fn read_binary<E>(
+    response: progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+    operation: &'static str,
+    limit: usize,
+) -> Result<progenitor_client::ResponseValue<Vec<u8>>, Error<E>> {
+    use futures_util::TryStreamExt as _;
+
+    let status = response.status();
+    let headers = response.headers().clone();
+    let mut stream = response.into_inner().into_inner();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.try_next().await.map_err(Error::CommunicationError)? {
+        if chunk.len() > limit - bytes.len() {
+            bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
+            bytes.truncate(KEPT_BODY_BYTES);
+            return Err(Error::InvalidResponse(Box::new(InvalidResponse {
+                operation,
+                status,
+                content_type: headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_string),
+                body: bytes.into(),
+                cause: InvalidResponseCause::TooLarge { limit },
+            })));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(progenitor_client::ResponseValue::new(
+        bytes, status, headers,
+    ))
+}
+
+/// The default longest body a client reads: 16 MiB. Longer ones fail with
+/// [`InvalidResponseCause::TooLarge`] without being read to their end: JSON bodies, and the
+/// images that Mattermost's `send_image` reads. A binary body taken as a stream (`send`) is
+/// the caller's to read, and not limited.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 
 /// Percent-encodes one path parameter so it stays exactly one path segment.
@@ -207,6 +249,11 @@ impl Runtime {
     pub fn with_max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
         self
+    }
+
+    /// The longest body this runtime reads whole, in bytes.
+    pub fn max_body_size(&self) -> usize {
+        self.max_body_size
     }
 
     /// Reads and decodes the JSON body of a generated operation's response.
