@@ -478,8 +478,48 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
         .send()
         .await
         .expect_err("a POST that may have been processed is not repeated");
-    assert!(matches!(error, Error::CommunicationError(_)), "{error:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 1);
+    // The caller learns the answer's status (the POST did its work) and what arrived of it.
+    let Error::InvalidResponse(invalid) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        matches!(invalid.cause, InvalidResponseCause::Read(_)),
+        "{error:?}"
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.operation(), Some("create_user"));
+    assert_eq!(invalid.body, user[..20].as_bytes());
+
+    // An answer handed back undecoded (an undocumented status) still fails to read where the
+    // connection cut it, instead of reading as a shorter body.
+    let teapot = r#"{"errorCode":"E0000047","errorSummary":"slow down"}"#;
+    let (url, _) = raw_server(move |mut socket: tokio::net::TcpStream| async move {
+        let head = format!(
+            "HTTP/1.1 418 I'm a teapot\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            teapot.len()
+        );
+        let _ = socket
+            .write_all(format!("{head}{}", &teapot[..10]).as_bytes())
+            .await;
+    })
+    .await;
+    let config = ClientConfig::new(url).retry(RetryPolicy::never());
+    let client = okta::Client::with_api_token(config, "okta-token").expect("client");
+    let error = client
+        .create_user()
+        .body(okta::types::UserInput::default())
+        .send()
+        .await
+        .expect_err("418 is not documented");
+    let Error::UnexpectedResponse(response) = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(response.status().as_u16(), 418);
+    assert!(
+        response.bytes().await.is_err(),
+        "the cut body does not read whole"
+    );
 }
 
 #[tokio::test]
@@ -567,10 +607,11 @@ async fn secrets_never_show_and_bad_credentials_fail_at_construction() {
             gitlab::Client::with_private_token(url, bad).map(drop).err(),
             mattermost::Client::with_token(url, bad).map(drop).err(),
             okta::Client::with_api_token(url, bad).map(drop).err(),
-            sendauth::Client::with_basic_auth(url, "api", bad)
-                .map(drop)
-                .err(),
         ];
+        // Basic authentication sends its password as UTF-8, so non-ASCII is no problem there.
+        let basic = sendauth::Client::with_basic_auth(url, "api", bad).map(drop);
+        assert_eq!(basic.is_ok(), bad == "naïve", "{bad:?}");
+        let errors = errors.into_iter().chain(basic.err().map(Some));
         for error in errors {
             let text = error.map(|e| e.to_string()).unwrap_or_default();
             assert!(

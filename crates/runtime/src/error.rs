@@ -246,10 +246,45 @@ impl<E> From<progenitor_client::Error<E>> for Error<E> {
 /// extensions so that [`decode`] takes it as it is instead of reading the body a second time.
 #[derive(Clone)]
 struct Buffered {
-    /// The whole body, or only its start when it passed the size limit.
+    /// The whole body, or only its start when it passed the size limit or was cut short.
     body: Bytes,
-    /// Whether reading stopped at the size limit.
-    truncated: bool,
+    /// How reading it ended.
+    end: End,
+}
+
+/// How [`buffer_json`]'s read of a body ended.
+#[derive(Clone)]
+enum End {
+    /// At the body's end.
+    Whole,
+    /// At the size limit.
+    TooLong,
+    /// On this error, the connection cut in the middle of the body. Extensions must be
+    /// `Clone`, which the error is not: it is taken out once, by whichever of [`decode`] and
+    /// [`readable`] reports it.
+    Cut(std::sync::Arc<std::sync::Mutex<Option<reqwest::Error>>>),
+}
+
+impl End {
+    /// The error that cut the body short, if it is still here to take.
+    fn take_error(&self) -> Option<reqwest::Error> {
+        match self {
+            Self::Cut(error) => error.lock().ok()?.take(),
+            Self::Whole | Self::TooLong => None,
+        }
+    }
+}
+
+/// Whether [`buffer_json`] found `response`'s body cut short by the connection: the retry loop
+/// sends an idempotent request again for it, as for a connection that drops before the answer.
+pub(crate) fn body_cut(response: &reqwest::Response) -> bool {
+    matches!(
+        response.extensions().get::<Buffered>(),
+        Some(Buffered {
+            end: End::Cut(_),
+            ..
+        })
+    )
 }
 
 /// Whether a response says its body is JSON (`application/json`, any parameters, any case).
@@ -284,14 +319,17 @@ pub(crate) fn buffer_json(
         if !is_json(response.headers()) {
             return Ok(response);
         }
-        let (body, truncated) = match read_up_to(&mut response, limit).await {
-            Ok(Limited::Whole(body)) => (body, false),
-            Ok(Limited::TooLong { start }) => (start, true),
-            Err((_, error)) => return Err(error),
+        let (body, end) = match read_up_to(&mut response, limit).await {
+            Ok(Limited::Whole(body)) => (body, End::Whole),
+            Ok(Limited::TooLong { start }) => (start, End::TooLong),
+            // Kept with the response, so that the caller learns its status: a `201` whose body
+            // was cut still created what it was asked to.
+            Err((partial, error)) => (
+                partial,
+                End::Cut(std::sync::Arc::new(std::sync::Mutex::new(Some(error)))),
+            ),
         };
-        response
-            .extensions_mut()
-            .insert(Buffered { body, truncated });
+        response.extensions_mut().insert(Buffered { body, end });
         Ok(response)
     }
 }
@@ -302,9 +340,10 @@ pub(crate) fn buffer_json(
 pub(crate) fn readable(mut response: reqwest::Response) -> reqwest::Response {
     use reqwest::ResponseBuilderExt as _;
 
-    let Some(Buffered { body, truncated }) = response.extensions_mut().remove::<Buffered>() else {
+    let Some(Buffered { body, end }) = response.extensions_mut().remove::<Buffered>() else {
         return response;
     };
+    let truncated = !matches!(end, End::Whole);
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
@@ -317,6 +356,13 @@ pub(crate) fn readable(mut response: reqwest::Response) -> reqwest::Response {
             headers.insert(CONTENT_LENGTH, body.len().into());
         }
     }
+    // A body cut short reads as it arrived, then fails with the error that cut it.
+    let body = match end.take_error() {
+        Some(error) => {
+            reqwest::Body::wrap_stream(futures_util::stream::iter([Ok(body), Err(error)]))
+        }
+        None => reqwest::Body::from(body),
+    };
     match builder.body(body) {
         Ok(rebuilt) => reqwest::Response::from(rebuilt),
         // Every part came from a valid response, so this cannot fail; the original response
@@ -356,12 +402,23 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
             // `buffer_json` already read the body, and stopped at the limit if it had to.
             Some(Buffered {
                 body,
-                truncated: true,
+                end: End::TooLong,
             }) => return Err(invalid(&headers, body, too_large)),
             Some(Buffered {
                 body,
-                truncated: false,
+                end: End::Whole,
             }) => body,
+            Some(Buffered {
+                body,
+                end: cut @ End::Cut(_),
+            }) => match cut.take_error() {
+                Some(error) => {
+                    return Err(invalid(&headers, body, InvalidResponseCause::Read(error)));
+                }
+                // Only this call takes the error, so it is there; were it not, the partial
+                // body still fails to decode below.
+                None => body,
+            },
             None => match read_up_to(&mut response, limit).await {
                 Ok(Limited::Whole(body)) => body,
                 Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),

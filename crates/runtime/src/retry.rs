@@ -157,6 +157,9 @@ impl RetryPolicy {
                         self.server_wait(response.headers(), SystemTime::now())
                     }
                     Err(error) if should_retry_error(error, idempotent) => None,
+                    // A JSON body cut short by the connection, as `should_retry_error` would
+                    // judge the error that cut it: never a connect error.
+                    Ok(response) if idempotent && crate::error::body_cut(response) => None,
                     _ => return outcome,
                 };
                 let Some(backoff) = delays
