@@ -489,7 +489,7 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     );
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(error.operation(), Some("create_user"));
-    assert_eq!(invalid.body, user[..20].as_bytes());
+    assert_eq!(invalid.body, &user.as_bytes()[..20]);
 
     // An answer handed back undecoded (an undocumented status) still fails to read where the
     // connection cut it, instead of reading as a shorter body.
