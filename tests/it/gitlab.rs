@@ -1883,7 +1883,8 @@ fn epoch_seconds_from_now(seconds: u64) -> String {
 #[tokio::test]
 async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
     let server = MockServer::start_async().await;
-    let reset = epoch_seconds_from_now(1);
+    // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
+    let reset = epoch_seconds_from_now(2);
     let limited = server
         .mock_async(|when, then| {
             when.method(POST).path(user_path("/block"));
@@ -1900,7 +1901,10 @@ async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
         .await;
 
     // A 429 is retried even for a POST: GitLab refused it without acting on it.
+    let started = std::time::Instant::now();
     expect_empty(client(&server).block_user().id(USER_ID).send(), 201).await;
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(1), "retried after {waited:?}");
 
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;

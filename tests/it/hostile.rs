@@ -412,13 +412,14 @@ async fn a_storm_of_429s_stops_when_the_wait_budget_is_spent() {
 #[tokio::test]
 async fn a_retry_after_date_is_honoured() {
     let server = MockServer::start_async().await;
-    let in_a_second =
-        httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
+    let in_two_seconds =
+        httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path(Provider::SendAuth.user_path());
             then.status(429)
-                .header("retry-after", in_a_second)
+                .header("retry-after", in_two_seconds)
                 .up_to_n_times(1);
         })
         .await;
@@ -430,9 +431,12 @@ async fn a_retry_after_date_is_honoured() {
         })
         .await;
     let config = mock_config(&server);
+    let started = Instant::now();
     get_user(Provider::SendAuth, config)
         .await
         .expect("succeeds after the date");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(1), "retried after {waited:?}");
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
 }

@@ -1072,7 +1072,8 @@ async fn a_429_waits_for_x_rate_limit_reset() {
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970")
         .as_secs()
-        + 1;
+        // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
+        + 2;
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
@@ -1091,7 +1092,13 @@ async fn a_429_waits_for_x_rate_limit_reset() {
         })
         .await;
 
+    let started = std::time::Instant::now();
     let user = client(&server).get_user().user_id(USER_ID).send().await;
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(1),
+        "retried after {waited:?}"
+    );
 
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
