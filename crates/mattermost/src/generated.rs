@@ -165,6 +165,40 @@ pub mod types {
             Default::default()
         }
     }
+    ///A bot account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Bot {
+        ///When the bot was created (milliseconds since the epoch).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_at: ::std::option::Option<i64>,
+        ///When the bot was disabled (milliseconds since the epoch), or 0.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delete_at: ::std::option::Option<i64>,
+        ///What the bot is for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The name shown for the bot.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///The user who owns the bot.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner_id: ::std::option::Option<::std::string::String>,
+        ///When the bot last changed (milliseconds since the epoch).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_at: ::std::option::Option<i64>,
+        ///The id of the bot's user account.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///The bot's username.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl Bot {
+        ///Starts a [`builder::Bot`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::Bot {
+            Default::default()
+        }
+    }
     ///The details of the user a bot becomes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BotConversion {
@@ -2007,6 +2041,193 @@ pub mod types {
                     ip_address: Ok(value.ip_address),
                     session_id: Ok(value.session_id),
                     user_id: Ok(value.user_id),
+                }
+            }
+        }
+        ///Builds a [`Bot`](super::Bot) one field at a time. Pass it wherever a `Bot` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct Bot {
+            create_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            delete_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Bot {
+            fn default() -> Self {
+                Self {
+                    create_at: Ok(Default::default()),
+                    delete_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    owner_id: Ok(Default::default()),
+                    update_at: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl Bot {
+            ///When the bot was created (milliseconds since the epoch).
+            pub fn create_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_at: {e}")
+                    });
+                self
+            }
+            ///When the bot was disabled (milliseconds since the epoch), or 0.
+            pub fn delete_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delete_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for delete_at: {e}")
+                    });
+                self
+            }
+            ///What the bot is for.
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            ///The name shown for the bot.
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            ///The user who owns the bot.
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            ///When the bot last changed (milliseconds since the epoch).
+            pub fn update_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_at: {e}")
+                    });
+                self
+            }
+            ///The id of the bot's user account.
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            ///The bot's username.
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Bot> for super::Bot {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Bot,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    create_at: value.create_at?,
+                    delete_at: value.delete_at?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    owner_id: value.owner_id?,
+                    update_at: value.update_at?,
+                    user_id: value.user_id?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Bot> for Bot {
+            fn from(value: super::Bot) -> Self {
+                Self {
+                    create_at: Ok(value.create_at),
+                    delete_at: Ok(value.delete_at),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    owner_id: Ok(value.owner_id),
+                    update_at: Ok(value.update_at),
+                    user_id: Ok(value.user_id),
+                    username: Ok(value.username),
                 }
             }
         }
@@ -8042,7 +8263,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/bots/{bot_user_id}/convert_to_user`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, bot_user_id, set_system_admin, body } = self;
             let bot_user_id = bot_user_id
                 .map_err(|message| {
@@ -11692,7 +11913,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{user_id}/convert_to_bot`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::Bot>, Error<types::AppError>> {
             let Self { client, user_id } = self;
             let user_id = user_id
                 .map_err(|message| {

@@ -82,7 +82,7 @@ pub mod operations {
             self.0
         }
         ///Answers `200` with `value` as its JSON body.
-        pub fn ok(self, value: &types::StatusOk) -> Self {
+        pub fn ok(self, value: &types::User) -> Self {
             Self(
                 self
                     .0
@@ -3321,7 +3321,7 @@ pub mod operations {
             self.0
         }
         ///Answers `200` with `value` as its JSON body.
-        pub fn ok(self, value: &types::StatusOk) -> Self {
+        pub fn ok(self, value: &types::Bot) -> Self {
             Self(
                 self
                     .0
