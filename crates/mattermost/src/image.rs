@@ -39,9 +39,7 @@ impl Image {
         // No limit, so never an error naming the operation.
         Self::read(response, "", usize::MAX).await
     }
-}
 
-impl Image {
     /// Reads `operation`'s image answer, refusing one longer than `limit` bytes.
     async fn read<E>(
         response: ResponseValue<ByteStream>,

@@ -142,6 +142,29 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     }
 }
 
+impl InvalidResponse {
+    /// The error for `operation`'s answer with `status` and `headers` (whose `Content-Type` it
+    /// keeps), keeping the first [`KEPT_BODY_BYTES`] of `body`.
+    pub(crate) fn error<E>(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Bytes,
+        cause: InvalidResponseCause,
+    ) -> Error<E> {
+        Error::InvalidResponse(Box::new(Self {
+            operation,
+            status,
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            body: body.slice(..body.len().min(KEPT_BODY_BYTES)),
+            cause,
+        }))
+    }
+}
+
 impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "invalid response to {} ({}", self.operation, self.status)?;
@@ -386,16 +409,7 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
         // headers.
         let headers = std::mem::take(response.headers_mut());
         let invalid = |headers: &HeaderMap, body: Bytes, cause| {
-            Error::InvalidResponse(Box::new(InvalidResponse {
-                operation,
-                status,
-                content_type: headers
-                    .get(CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string),
-                body: body.slice(..body.len().min(KEPT_BODY_BYTES)),
-                cause,
-            }))
+            InvalidResponse::error(operation, status, headers, body, cause)
         };
         let too_large = InvalidResponseCause::TooLarge { limit };
         let body = match response.extensions_mut().remove::<Buffered>() {

@@ -103,17 +103,14 @@ pub async fn read_binary<E>(
     while let Some(chunk) = stream.try_next().await.map_err(Error::CommunicationError)? {
         if chunk.len() > limit - bytes.len() {
             bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
-            bytes.truncate(KEPT_BODY_BYTES);
-            return Err(Error::InvalidResponse(Box::new(InvalidResponse {
+            let cause = InvalidResponseCause::TooLarge { limit };
+            return Err(InvalidResponse::error(
                 operation,
                 status,
-                content_type: headers
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_string),
-                body: bytes.into(),
-                cause: InvalidResponseCause::TooLarge { limit },
-            })));
+                &headers,
+                bytes.into(),
+                cause,
+            ));
         }
         bytes.extend_from_slice(&chunk);
     }
