@@ -441,6 +441,16 @@ async fn a_retry_after_date_is_honoured() {
     ok.assert_calls_async(1).await;
 }
 
+/// A JSON answer with `status` announcing all of `body` and carrying only its first `sent`
+/// bytes.
+fn json_answer_cut_at(status: &str, body: &str, sent: usize) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+        body.len(),
+        &body[..sent]
+    )
+}
+
 #[tokio::test]
 async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     // The first connection gets half a body and is cut; later ones get the whole answer.
@@ -450,12 +460,9 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
         move |mut socket: tokio::net::TcpStream| {
             let first = served.fetch_add(1, Ordering::SeqCst) == 0;
             async move {
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                    user.len()
-                );
-                let body = if first { &user[..20] } else { user };
-                let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+                let sent = if first { 20 } else { user.len() };
+                let answer = json_answer_cut_at("200 OK", user, sent);
+                let _ = socket.write_all(answer.as_bytes()).await;
                 // Dropping the socket cuts a short body off mid-way.
             }
         }
@@ -499,13 +506,8 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     // connection cut it, instead of reading as a shorter body.
     let teapot = r#"{"errorCode":"E0000047","errorSummary":"slow down"}"#;
     let (url, _) = raw_server(move |mut socket: tokio::net::TcpStream| async move {
-        let head = format!(
-            "HTTP/1.1 418 I'm a teapot\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            teapot.len()
-        );
-        let _ = socket
-            .write_all(format!("{head}{}", &teapot[..10]).as_bytes())
-            .await;
+        let answer = json_answer_cut_at("418 I'm a teapot", teapot, 10);
+        let _ = socket.write_all(answer.as_bytes()).await;
     })
     .await;
     let config = ClientConfig::new(url).retry(RetryPolicy::never());
