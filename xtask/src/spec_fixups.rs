@@ -307,6 +307,47 @@ fn drop_constraints_in(node: &mut Value, at: &str, dropped: &mut Vec<String>) {
     }
 }
 
+/// One operation of the document as JSON: a member of a path item with an `operationId`, as
+/// `SpecDocs::from_spec` reads them.
+struct RawOperation<'a> {
+    /// Its path, as the spec writes it.
+    path: &'a str,
+    /// Its method, lower case.
+    method: &'a str,
+    /// Its operationId.
+    id: String,
+    /// Its fields.
+    fields: &'a mut serde_json::Map<String, Value>,
+}
+
+impl RawOperation<'_> {
+    /// How messages name the operation: `get_x (get /x)`.
+    fn at(&self) -> String {
+        format!("{} ({} {})", self.id, self.method, self.path)
+    }
+}
+
+/// Every operation of the raw document, in the spec's order.
+fn raw_operations(raw: &mut Value) -> impl Iterator<Item = RawOperation<'_>> {
+    raw.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flatten()
+        .filter_map(|(path, item)| Some((path, item.as_object_mut()?)))
+        .flat_map(|(path, item)| {
+            item.iter_mut().filter_map(move |(method, operation)| {
+                let fields = operation.as_object_mut()?;
+                let id = fields.get("operationId")?.as_str()?.to_string();
+                Some(RawOperation {
+                    path,
+                    method,
+                    id,
+                    fields,
+                })
+            })
+        })
+}
+
 /// A query parameter whose Rust name is not its wire name: the spec's `x-rust-name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireName {
@@ -342,71 +383,60 @@ pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<Strin
             "components/parameters/{name}: x-rust-name is read only on an operation's own parameters"
         ));
     }
-    let Some(Value::Object(paths)) = raw.get_mut("paths") else {
-        return Ok((names, Vec::new()));
-    };
-    for (path, item) in paths.iter_mut() {
+    let paths = raw.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
         let shared = item.get("parameters").and_then(Value::as_array);
         if shared.is_some_and(|all| all.iter().any(|p| p.get("x-rust-name").is_some())) {
             return Err(format!(
                 "{path}: x-rust-name is read only on an operation's own parameters"
             ));
         }
-        let Value::Object(item) = item else { continue };
-        // An operation is a member with an `operationId`, as `SpecDocs::from_spec` reads them.
-        for (method, operation) in item.iter_mut() {
-            let Some(operation_id) = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-            else {
+    }
+    for operation in raw_operations(raw) {
+        let at = operation.at();
+        let Some(Value::Array(parameters)) = operation.fields.get_mut("parameters") else {
+            continue;
+        };
+        let taken: BTreeSet<String> = parameters
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        for parameter in parameters.iter_mut() {
+            let Value::Object(parameter) = parameter else {
                 continue;
             };
-            let Some(Value::Array(parameters)) = operation.get_mut("parameters") else {
+            let Some(rust) = parameter.remove("x-rust-name") else {
                 continue;
             };
-            let taken: BTreeSet<String> = parameters
-                .iter()
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect();
-            for parameter in parameters.iter_mut() {
-                let Value::Object(parameter) = parameter else {
-                    continue;
-                };
-                let Some(rust) = parameter.remove("x-rust-name") else {
-                    continue;
-                };
-                let at = format!("{operation_id} ({method} {path})");
-                let rust = rust
-                    .as_str()
-                    .filter(|name| {
-                        name.starts_with(|c: char| c.is_ascii_lowercase())
-                            && name
-                                .chars()
-                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                    })
-                    .ok_or_else(|| format!("{at}: x-rust-name must be a snake_case name"))?
-                    .to_string();
-                if parameter.get("in").and_then(Value::as_str) != Some("query") {
-                    return Err(format!(
-                        "{at}: x-rust-name is read only on query parameters"
-                    ));
-                }
-                if taken.contains(&rust) {
-                    return Err(format!(
-                        "{at}: x-rust-name {rust} is another parameter's name"
-                    ));
-                }
-                let wire = parameter
-                    .insert("name".to_string(), Value::String(rust.clone()))
-                    .and_then(|name| name.as_str().map(str::to_string))
-                    .ok_or_else(|| format!("{at}: a parameter with x-rust-name has no name"))?;
-                names.push(WireName {
-                    operation_id: operation_id.clone(),
-                    rust,
-                    wire,
-                });
+            let rust = rust
+                .as_str()
+                .filter(|name| {
+                    name.starts_with(|c: char| c.is_ascii_lowercase())
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                })
+                .ok_or_else(|| format!("{at}: x-rust-name must be a snake_case name"))?
+                .to_string();
+            if parameter.get("in").and_then(Value::as_str) != Some("query") {
+                return Err(format!(
+                    "{at}: x-rust-name is read only on query parameters"
+                ));
             }
+            if taken.contains(&rust) {
+                return Err(format!(
+                    "{at}: x-rust-name {rust} is another parameter's name"
+                ));
+            }
+            let wire = parameter
+                .insert("name".to_string(), Value::String(rust.clone()))
+                .and_then(|name| name.as_str().map(str::to_string))
+                .ok_or_else(|| format!("{at}: a parameter with x-rust-name has no name"))?;
+            names.push(WireName {
+                operation_id: operation.id.clone(),
+                rust,
+                wire,
+            });
         }
     }
     let log = names
@@ -452,48 +482,32 @@ const AUDIENCES: [Audience; 2] = [Audience::Rust, Audience::Cli];
 /// extension anywhere but on an operation, is an error: it would say nothing where it stands.
 pub fn audience_descriptions(raw: &mut Value, audience: Audience) -> Result<Vec<String>, String> {
     let mut log = Vec::new();
-    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Value::Object(item) = item else { continue };
-            // An operation is a member with an `operationId`, as `SpecDocs::from_spec` reads them.
-            for (method, operation) in item.iter_mut() {
-                let Some(operation_id) = operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                else {
-                    continue;
-                };
-                let Value::Object(operation) = operation else {
-                    continue;
-                };
-                for other in AUDIENCES {
-                    let Some(paragraph) = operation.remove(other.key()) else {
-                        continue;
-                    };
-                    let Value::String(paragraph) = paragraph else {
-                        return Err(format!(
-                            "{operation_id} ({method} {path}): {} must be text",
-                            other.key()
-                        ));
-                    };
-                    if other != audience {
-                        continue;
-                    }
-                    let paragraph = paragraph.trim();
-                    let description = match operation.get("description").and_then(Value::as_str) {
-                        Some(text) if !text.trim().is_empty() => {
-                            format!("{}\n\n{paragraph}", text.trim_end())
-                        }
-                        _ => paragraph.to_string(),
-                    };
-                    operation.insert("description".to_string(), Value::String(description));
-                    log.push(format!(
-                        "audience_descriptions: {operation_id}'s description ends with its {}",
-                        other.key()
-                    ));
-                }
+    for operation in raw_operations(raw) {
+        for other in AUDIENCES {
+            let Some(paragraph) = operation.fields.remove(other.key()) else {
+                continue;
+            };
+            let Value::String(paragraph) = paragraph else {
+                return Err(format!("{}: {} must be text", operation.at(), other.key()));
+            };
+            if other != audience {
+                continue;
             }
+            let paragraph = paragraph.trim();
+            let description = match operation.fields.get("description").and_then(Value::as_str) {
+                Some(text) if !text.trim().is_empty() => {
+                    format!("{}\n\n{paragraph}", text.trim_end())
+                }
+                _ => paragraph.to_string(),
+            };
+            operation
+                .fields
+                .insert("description".to_string(), Value::String(description));
+            log.push(format!(
+                "audience_descriptions: {}'s description ends with its {}",
+                operation.id,
+                other.key()
+            ));
         }
     }
     match misplaced_audience_key(raw, "") {
