@@ -33,10 +33,10 @@ fn first_page(page: &Result<Option<i32>, String>) -> i32 {
 }
 
 /// Walks pages `first`, `first + 1`, ... and stops after a page with fewer than `full` items
-/// (the last one), or with no `full` size known, after the first empty page.
+/// (the last one).
 fn walk<'a, T, Fut>(
     first: i32,
-    full: Option<usize>,
+    full: usize,
     mut fetch: impl FnMut(i32) -> Fut + Send + 'a,
 ) -> impl Stream<Item = ApiResult<T>> + Send + Unpin + 'a
 where
@@ -47,7 +47,7 @@ where
         let response = fetch(page);
         async move {
             let items = response.await?.into_inner();
-            let more = full.is_none_or(|full| items.len() >= full);
+            let more = items.len() >= full;
             Ok(Page {
                 next: more.then(|| page.checked_add(1)).flatten(),
                 items,
@@ -57,47 +57,32 @@ where
 }
 
 macro_rules! per_page_stream {
-    ($($builder:ident => $item:ident),* $(,)?) => {$(
+    ($($builder:ident($size:ident) => $item:ident),* $(,)?) => {$(
         impl<'a> builder::$builder<'a> {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
             /// The stream sets `page` itself, from the `page` set on this builder (to resume a
             /// walk), else from 0; the other parameters set on this builder apply to every
-            /// page. Pages hold `per_page` items (60 when it is not set, at most 200), and the
-            /// stream ends after the first page shorter than that, which is the last one, or
-            /// after the first error.
+            #[doc = concat!(
+                "page. Pages hold `", stringify!($size), "` items (60 when it is not set, at ",
+                "most 200), and the stream ends after the first page shorter than that, which ",
+                "is the last one, or after the first error."
+            )]
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
-                let full = self.per_page.clone().ok().and_then(|per_page| per_page);
-                walk(first_page(&self.page), Some(page_size(full)), move |page| {
-                    self.clone().page(page).send()
-                })
+                let full = page_size(self.$size.clone().ok().flatten());
+                walk(first_page(&self.page), full, move |page| self.clone().page(page).send())
             }
         }
     )*};
 }
 
 per_page_stream!(
-    ListUsers => User,
-    ListUserAccessTokens => AccessTokenInfo,
-    ListUserAccessTokensForUser => AccessTokenInfo,
+    ListUsers(per_page) => User,
+    ListUserAccessTokens(per_page) => AccessTokenInfo,
+    ListUserAccessTokensForUser(per_page) => AccessTokenInfo,
+    // `page_size` is sent as `per_page`.
+    ListChannelMembersForUser(page_size) => ChannelMemberWithTeamData,
 );
-
-impl<'a> builder::ListChannelMembersForUser<'a> {
-    /// Every membership on every page, fetched one page at a time as the stream is consumed.
-    ///
-    /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk),
-    /// else from 0; `page_size` (sent as `per_page`) and the user apply to every page. Pages
-    /// hold `page_size` items (60 when it is not set, at most 200), and the stream ends after
-    /// the first page shorter than that, which is the last one, or after the first error.
-    pub fn stream(
-        self,
-    ) -> impl Stream<Item = ApiResult<types::ChannelMemberWithTeamData>> + Send + Unpin + 'a {
-        let full = self.page_size.clone().ok().and_then(|size| size);
-        walk(first_page(&self.page), Some(page_size(full)), move |page| {
-            self.clone().page(page).send()
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {
