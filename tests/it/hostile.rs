@@ -480,15 +480,20 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     assert_eq!(read.id.as_deref(), Some("u1"));
     assert_eq!(connections.load(Ordering::SeqCst), 2);
 
+    // Okta's `create_user` against `url`, which fails.
+    let create_user = |url: String, retry: RetryPolicy| async move {
+        let config = ClientConfig::new(url).retry(retry);
+        let client = okta::Client::with_api_token(config, "okta-token").expect("client");
+        client
+            .create_user()
+            .body(okta::types::UserInput::default())
+            .send()
+            .await
+            .expect_err("no user comes back")
+    };
     let (url, connections) = raw_server(cut_first()).await;
-    let config = ClientConfig::new(url).retry(fast_retries());
-    let client = okta::Client::with_api_token(config, "okta-token").expect("client");
-    let error = client
-        .create_user()
-        .body(okta::types::UserInput::default())
-        .send()
-        .await
-        .expect_err("a POST that may have been processed is not repeated");
+    // A POST that may have been processed is not repeated.
+    let error = create_user(url, fast_retries()).await;
     assert_eq!(connections.load(Ordering::SeqCst), 1);
     // The caller learns the answer's status (the POST did its work) and what arrived of it.
     let Error::InvalidResponse(invalid) = &error else {
@@ -510,14 +515,8 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
         let _ = socket.write_all(answer.as_bytes()).await;
     })
     .await;
-    let config = ClientConfig::new(url).retry(RetryPolicy::never());
-    let client = okta::Client::with_api_token(config, "okta-token").expect("client");
-    let error = client
-        .create_user()
-        .body(okta::types::UserInput::default())
-        .send()
-        .await
-        .expect_err("418 is not documented");
+    // 418 is not documented.
+    let error = create_user(url, RetryPolicy::never()).await;
     let Error::UnexpectedResponse(response) = error else {
         panic!("{error:?}");
     };
