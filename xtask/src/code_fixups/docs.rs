@@ -95,21 +95,7 @@ impl SpecDocs {
         if let Some(Value::Object(schemas)) = raw.pointer("/components/schemas") {
             for (name, schema) in schemas {
                 let mut described = BTreeMap::new();
-                if let Some(Value::Object(properties)) = schema.get("properties") {
-                    for (property, value) in properties {
-                        if value.get("$ref").is_some()
-                            && let Some(description) = text(value.get("description"))
-                        {
-                            described.insert(property.clone(), description);
-                        }
-                    }
-                }
-                if let Some(description) = schema
-                    .get("additionalProperties")
-                    .and_then(|extra| text(extra.get("description")))
-                {
-                    described.insert(EXTRA.to_string(), description);
-                }
+                described_properties(raw, schema, &mut described, 0);
                 docs.properties.insert(name.clone(), described);
             }
         }
@@ -149,6 +135,51 @@ impl SpecDocs {
                 _ => None,
             }
         })
+    }
+}
+
+/// Adds to `described` the descriptions written beside `schema`'s `$ref` properties and its
+/// `additionalProperties`, and those of the members of its `allOf`, which the generator
+/// merges into one struct (a `$ref` member's own, followed to a few levels).
+fn described_properties(
+    raw: &Value,
+    schema: &Value,
+    described: &mut BTreeMap<String, String>,
+    depth: usize,
+) {
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_string);
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (property, value) in properties {
+            if value.get("$ref").is_some()
+                && let Some(description) = text(value.get("description"))
+            {
+                described.insert(property.clone(), description);
+            }
+        }
+    }
+    if let Some(description) = schema
+        .get("additionalProperties")
+        .and_then(|extra| text(extra.get("description")))
+    {
+        described.insert(EXTRA.to_string(), description);
+    }
+    if depth >= 4 {
+        return;
+    }
+    for member in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let member = match member.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference.strip_prefix('#').and_then(|at| raw.pointer(at)) {
+                Some(target) => target,
+                None => continue,
+            },
+            None => member,
+        };
+        described_properties(raw, member, described, depth + 1);
     }
 }
 
@@ -542,6 +573,17 @@ mod tests {
                         },
                         "additionalProperties": {"description": "Custom attributes."}
                     },
+                    "Promotion": {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/User"},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "previous": {"$ref": "#/components/schemas/Role", "description": "The role before."}
+                                }
+                            }
+                        ]
+                    },
                     "Role": {
                         "type": "string",
                         "enum": ["admin", "user"],
@@ -639,6 +681,34 @@ mod tests {
         );
         assert!(
             text.contains("///Custom attributes.\n        #[serde(flatten)]"),
+            "{text}"
+        );
+    }
+
+    /// The generator merges an `allOf` into one struct, so its fields take the descriptions of
+    /// every member, a `$ref` member's included.
+    #[test]
+    fn reference_fields_of_a_merged_all_of_take_each_members_descriptions() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                pub struct Promotion {
+                    pub role: Option<Role>,
+                    pub previous: Option<Role>,
+                }
+            }
+        };
+        let log = document_reference_fields(&mut file, &spec(), &[]).expect("fixup applies");
+        assert_eq!(
+            log,
+            vec!["document_reference_fields: Promotion: role, previous"]
+        );
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("///What the user may do.\n        pub role"),
+            "{text}"
+        );
+        assert!(
+            text.contains("///The role before.\n        pub previous"),
             "{text}"
         );
     }
