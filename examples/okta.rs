@@ -97,7 +97,7 @@ fn new_user(name: &str) -> types::UserInput {
             "Charles",
             "Babbage",
         )),
-        credentials: None,
+        ..Default::default()
     }
 }
 

@@ -576,10 +576,13 @@ async fn secrets_never_show_and_bad_credentials_fail_at_construction() {
         .body(okta::types::ChangePasswordRequest {
             old_password: Some(okta::types::PasswordCredential {
                 value: Some(secret.into()),
+                ..Default::default()
             }),
             new_password: Some(okta::types::PasswordCredential {
                 value: Some(secret.into()),
+                ..Default::default()
             }),
+            revoke_sessions: None,
         });
     shown.push(format!("{builder:?}"));
 

@@ -19,6 +19,7 @@ const AUTHORIZATION: &str = "SSWS 00aBcD-okta-api-token";
 const USER_ID: &str = "00u1ab2cd3EF4gh5ij6k";
 const ROLE_ID: &str = "ra1b2c3d4e5f6g7h8i9";
 const GROUP_ID: &str = "00g1a2b3c4d5e6f7g8h9";
+const USER_TYPE_ID: &str = "oty1a2b3c4d5e6f7g8h9";
 
 fn client(server: &MockServer) -> Client {
     Client::with_api_token(mock_config(server), TOKEN).expect("valid client")
@@ -50,6 +51,7 @@ fn user_json(status: &str) -> Value {
             "emails": [{"value": "ada@example.com", "status": "VERIFIED", "type": "PRIMARY"}],
             "provider": {"type": "OKTA", "name": "OKTA"}
         },
+        "type": {"id": USER_TYPE_ID},
         "_links": {"self": {"href": format!("https://x.okta.com/api/v1/users/{USER_ID}")}}
     })
 }
@@ -89,6 +91,10 @@ fn assert_is_ada(user: &types::User) {
         credentials.provider.as_ref().and_then(|p| p.type_.clone()),
         Some(types::AuthenticationProviderType::Okta)
     );
+    assert_eq!(
+        user.type_.as_ref().and_then(|t| t.id.as_deref()),
+        Some(USER_TYPE_ID)
+    );
     assert!(user.links.contains_key("self"));
 }
 
@@ -108,6 +114,8 @@ async fn list_users_sends_every_filter() {
                     ("filter", r#"status eq "ACTIVE""#),
                     ("format", "json"),
                     ("search", r#"profile.department eq "Engines""#),
+                    ("sortBy", "profile.lastName"),
+                    ("sortOrder", "desc"),
                     ("expand", "classification"),
                 ],
             )
@@ -125,6 +133,8 @@ async fn list_users_sends_every_filter() {
         .filter(r#"status eq "ACTIVE""#)
         .format("json")
         .search(r#"profile.department eq "Engines""#)
+        .sort_by("profile.lastName")
+        .sort_order(types::SortOrder::Desc)
         .expand("classification")
         .send()
         .await;
@@ -179,6 +189,7 @@ async fn create_user_sends_profile_credentials_and_flags() {
     let credentials = types::UserCredentialsInput {
         password: Some(types::PasswordCredential {
             value: Some("Tr0ub4dor&3".into()),
+            ..Default::default()
         }),
         ..Default::default()
     };
@@ -190,6 +201,7 @@ async fn create_user_sends_profile_credentials_and_flags() {
         .body(types::UserInput {
             profile: Some(profile),
             credentials: Some(credentials),
+            type_: None,
         })
         .send()
         .await;
@@ -285,7 +297,7 @@ async fn update_user_keeps_custom_profile_attributes() {
     // credentials without the read-only emails.
     let put = server
         .mock_async(|when, then| {
-            exact(when, PUT, &path, &[])
+            exact(when, PUT, &path, &[("strict", "true")])
                 .header("authorization", AUTHORIZATION)
                 .header("content-type", "application/json")
                 .json_body(json!({
@@ -301,7 +313,8 @@ async fn update_user_keeps_custom_profile_attributes() {
                     "credentials": {
                         "password": {},
                         "provider": {"type": "OKTA", "name": "OKTA"}
-                    }
+                    },
+                    "type": {"id": USER_TYPE_ID}
                 }));
             then.status(200).json_body(user_json("ACTIVE"));
         })
@@ -319,6 +332,7 @@ async fn update_user_keeps_custom_profile_attributes() {
     let updated = client
         .update_user()
         .user_id(USER_ID)
+        .strict(true)
         .body(user)
         .send()
         .await;
@@ -377,12 +391,13 @@ async fn change_password_sends_both_passwords() {
                 when,
                 POST,
                 &format!("/api/v1/users/{USER_ID}/credentials/change_password"),
-                &[],
+                &[("strict", "true")],
             )
             .header("authorization", AUTHORIZATION)
             .json_body(json!({
                 "oldPassword": {"value": "old-secret"},
-                "newPassword": {"value": "new-secret"}
+                "newPassword": {"value": "new-secret"},
+                "revokeSessions": true
             }));
             then.status(200).json_body(json!({
                 "password": {},
@@ -395,10 +410,13 @@ async fn change_password_sends_both_passwords() {
     let request = types::ChangePasswordRequest {
         old_password: Some(types::PasswordCredential {
             value: Some("old-secret".into()),
+            ..Default::default()
         }),
         new_password: Some(types::PasswordCredential {
             value: Some("new-secret".into()),
+            ..Default::default()
         }),
+        revoke_sessions: Some(true),
     };
     let shown = format!("{request:?}");
     assert!(
@@ -408,6 +426,7 @@ async fn change_password_sends_both_passwords() {
     let credentials = client(&server)
         .change_password()
         .user_id(USER_ID)
+        .strict(true)
         .body(request)
         .send()
         .await;
@@ -452,6 +471,7 @@ async fn change_recovery_question_sends_question_and_password() {
         .body(types::UserCredentialsInput {
             password: Some(types::PasswordCredential {
                 value: Some("current-secret".into()),
+                ..Default::default()
             }),
             recovery_question: Some(types::RecoveryQuestionCredential {
                 question: Some("First pet?".into()),
@@ -519,7 +539,12 @@ async fn forgot_password_with_the_recovery_answer_sends_it() {
                     "password": {"value": "brand-new"},
                     "recovery_question": {"answer": "Tortoise"}
                 }));
-            then.status(200).json_body(json!({}));
+            // With the answer and a new password, Okta sends the credentials back.
+            then.status(200).json_body(json!({
+                "password": {},
+                "recovery_question": {"question": "First pet?"},
+                "provider": {"type": "OKTA", "name": "OKTA"}
+            }));
         })
         .await;
 
@@ -529,6 +554,7 @@ async fn forgot_password_with_the_recovery_answer_sends_it() {
         .body(types::UserCredentialsInput {
             password: Some(types::PasswordCredential {
                 value: Some("brand-new".into()),
+                ..Default::default()
             }),
             recovery_question: Some(types::RecoveryQuestionCredential {
                 question: None,
@@ -540,7 +566,17 @@ async fn forgot_password_with_the_recovery_answer_sends_it() {
         .await;
 
     mock.assert_async().await;
-    assert_eq!(response.expect("forgot").reset_password_url, None);
+    let answer = response.expect("forgot").into_inner();
+    assert_eq!(answer.reset_password_url, None);
+    assert_eq!(
+        answer.recovery_question.and_then(|q| q.question).as_deref(),
+        Some("First pet?")
+    );
+    assert_eq!(
+        answer.provider.and_then(|p| p.type_),
+        Some(types::AuthenticationProviderType::Okta)
+    );
+    assert_eq!(answer.password, Some(types::PasswordCredential::default()));
 }
 
 #[tokio::test]
@@ -652,6 +688,55 @@ async fn expire_password_returns_a_redacted_temporary_password() {
         Some("HR076gb6")
     );
     assert!(!format!("{temp:?}").contains("HR076gb6"));
+    assert_eq!(temp.id, None);
+}
+
+/// Without `tempPassword`, Okta answers with the user, whose fields all arrive (a user whose
+/// sign-in times and names are still `null` included).
+#[tokio::test]
+async fn expire_password_returns_the_user() {
+    let server = MockServer::start_async().await;
+    let mut user = user_json("PASSWORD_EXPIRED");
+    user["activated"] = Value::Null;
+    user["statusChanged"] = Value::Null;
+    user["passwordChanged"] = Value::Null;
+    user["transitioningToStatus"] = Value::Null;
+    user["profile"]["lastName"] = Value::Null;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                POST,
+                &format!("/api/v1/users/{USER_ID}/lifecycle/expire_password"),
+                &[],
+            )
+            .header("authorization", AUTHORIZATION)
+            .body("");
+            then.status(200).json_body(user);
+        })
+        .await;
+
+    let expired = client(&server)
+        .expire_password()
+        .user_id(USER_ID)
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let expired = expired.expect("expire").into_inner();
+    assert_eq!(expired.temp_password, None);
+    assert_eq!(expired.id.as_deref(), Some(USER_ID));
+    assert_eq!(expired.status, Some(types::UserStatus::PasswordExpired));
+    assert_eq!(expired.activated, None);
+    assert_eq!(expired.transitioning_to_status, None);
+    let profile = expired.profile.expect("profile");
+    assert_eq!(profile.first_name.as_deref(), Some("Ada"));
+    assert_eq!(profile.last_name, None);
+    assert_eq!(profile.extra.get("department"), Some(&json!("Engines")));
+    assert_eq!(
+        expired.type_.and_then(|t| t.id).as_deref(),
+        Some(USER_TYPE_ID)
+    );
 }
 
 #[tokio::test]
@@ -730,6 +815,7 @@ async fn add_role_to_user_sends_only_the_type() {
     let server = MockServer::start_async().await;
     let input = types::RoleInput {
         type_: Some(types::RoleType::UserAdmin),
+        ..Default::default()
     };
     let role = types::Role {
         id: Some(ROLE_ID.to_string()),
@@ -758,6 +844,119 @@ async fn add_role_to_user_sends_only_the_type() {
     let added = added.expect("add role");
     assert_eq!(added.status().as_u16(), 201);
     assert_eq!(added.into_inner(), role);
+}
+
+/// A custom role is assigned by its id and the resource set it applies to, sent as `role` and
+/// `resource-set` beside `"type": "CUSTOM"`.
+#[tokio::test]
+async fn add_role_to_user_assigns_a_custom_role() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, &format!("/api/v1/users/{USER_ID}/roles"), &[])
+                .header("authorization", AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "type": "CUSTOM",
+                    "role": "cr0a1b2c3d4e5f6g7h8",
+                    "resource-set": "iam0a1b2c3d4e5f6g7h8"
+                }));
+            then.status(201).json_body(json!({
+                "id": ROLE_ID,
+                "label": "Directory auditors",
+                "type": "CUSTOM",
+                "status": "ACTIVE",
+                "assignmentType": "USER",
+                "role": "cr0a1b2c3d4e5f6g7h8",
+                "resource-set": "iam0a1b2c3d4e5f6g7h8",
+                "created": "2024-01-02T03:04:05.000Z",
+                "lastUpdated": "2024-01-02T03:04:05.000Z"
+            }));
+        })
+        .await;
+
+    let added = client(&server)
+        .add_role_to_user()
+        .user_id(USER_ID)
+        .body(types::RoleInput {
+            type_: Some(types::RoleType::Custom),
+            role: Some("cr0a1b2c3d4e5f6g7h8".into()),
+            resource_set: Some("iam0a1b2c3d4e5f6g7h8".into()),
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let added = added.expect("add custom role").into_inner();
+    assert_eq!(added.type_, Some(types::RoleType::Custom));
+    assert_eq!(added.role.as_deref(), Some("cr0a1b2c3d4e5f6g7h8"));
+    assert_eq!(added.resource_set.as_deref(), Some("iam0a1b2c3d4e5f6g7h8"));
+}
+
+/// A user imported with the hash of the password they had elsewhere: the hash goes on the wire
+/// with its parameters, and stays out of `Debug`.
+#[tokio::test]
+async fn create_user_imports_a_password_hash() {
+    const HASH: &str = "Sd3tLzM5k6Ga2x0RP7Dd0Ab8iXjoYWrUtUmXQdpKW9a";
+    const SALT: &str = "rwh3vH166HCH/NT9XV5FYu";
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(when, POST, "/api/v1/users", &[])
+                .header("authorization", AUTHORIZATION)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "profile": {"login": "ada@example.com", "email": "ada@example.com"},
+                    "credentials": {
+                        "password": {
+                            "hash": {
+                                "algorithm": "BCRYPT",
+                                "workFactor": 10,
+                                "salt": SALT,
+                                "value": HASH
+                            }
+                        }
+                    }
+                }));
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+
+    let password = types::PasswordCredential {
+        hash: Some(types::PasswordHash {
+            algorithm: Some(types::PasswordHashAlgorithm::Bcrypt),
+            work_factor: Some(10),
+            salt: Some(SALT.into()),
+            value: Some(HASH.into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let shown = format!("{password:?}");
+    assert!(!shown.contains(HASH) && !shown.contains(SALT), "{shown}");
+    let created = client(&server)
+        .create_user()
+        .body(types::UserInput {
+            profile: Some(types::UserProfile {
+                login: Some("ada@example.com".into()),
+                email: Some("ada@example.com".into()),
+                first_name: None,
+                last_name: None,
+                mobile_phone: None,
+                second_email: None,
+                extra: Default::default(),
+            }),
+            credentials: Some(types::UserCredentialsInput {
+                password: Some(password),
+                ..Default::default()
+            }),
+            type_: None,
+        })
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    assert_is_ada(&created.expect("create"));
 }
 
 #[tokio::test]

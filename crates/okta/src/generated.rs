@@ -225,6 +225,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub old_password: ::std::option::Option<PasswordCredential>,
+        ///End the user's other sessions once the password is changed.
+        #[serde(
+            rename = "revokeSessions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub revoke_sessions: ::std::option::Option<bool>,
     }
     impl ChangePasswordRequest {
         ///Starts a [`builder::ChangePasswordRequest`]: optional fields start empty (or at their default), required ones unset.
@@ -387,9 +393,108 @@ pub mod types {
             Default::default()
         }
     }
-    ///How to finish a forgotten-password reset that was not emailed.
+    ///What expiring a password answers: the user, or, when a temporary password was asked for, that password (and, on some orgs, the user with it).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExpiredPassword {
+        ///When the user was last activated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///When the user was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///How the user signs in (password or provider) and recovers access.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub credentials: ::std::option::Option<UserCredentials>,
+        ///Related objects asked for with `expand`.
+        #[serde(
+            rename = "_embedded",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub embedded: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Assigned by Okta.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///When the user last signed in.
+        #[serde(
+            rename = "lastLogin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_login: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///When the user was last changed.
+        #[serde(
+            rename = "lastUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Links to related resources and lifecycle operations.
+        #[serde(
+            rename = "_links",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub links: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///When the password was last changed.
+        #[serde(
+            rename = "passwordChanged",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password_changed: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The user's attributes, the base ones and the org's custom ones.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub profile: ::std::option::Option<UserProfile>,
+        ///Where the user stands in the lifecycle.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<UserStatus>,
+        ///When the status last changed.
+        #[serde(
+            rename = "statusChanged",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status_changed: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The temporary password Okta set, when one was asked for.
+        #[serde(
+            rename = "tempPassword",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub temp_password: ::std::option::Option<::user_apis_runtime::Password>,
+        ///The status the user is moving to, while a transition runs.
+        #[serde(
+            rename = "transitioningToStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transitioning_to_status: ::std::option::Option<UserStatus>,
+        ///The user's type, which decides the profile's attributes. Left out on creation, the org's default type.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<UserTypeRef>,
+    }
+    impl ExpiredPassword {
+        ///Starts a [`builder::ExpiredPassword`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::ExpiredPassword {
+            Default::default()
+        }
+    }
+    ///What a forgotten-password reset answers: the link to finish it, when it was not emailed, or the user's credentials, when the request set the new password itself.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ForgotPasswordResponse {
+        ///The user's email addresses and whether they are verified.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<EmailAddress>,
+        ///The password. Okta answers with an empty object when the user has one, never with its value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<PasswordCredential>,
+        ///Who checks the user's credentials at sign-in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<AuthenticationProvider>,
+        ///The recovery question and, when setting it, its answer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recovery_question: ::std::option::Option<RecoveryQuestionCredential>,
         ///Link the user follows to reset the password.
         #[serde(
             rename = "resetPasswordUrl",
@@ -546,9 +651,15 @@ pub mod types {
             value.parse()
         }
     }
-    ///A password.
+    ///A password: its value, or, when creating a user, the hash of a password kept elsewhere or a password import hook.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PasswordCredential {
+        ///A hashed password to import on creation, so the user keeps the password they had elsewhere. Never sent back by Okta.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hash: ::std::option::Option<PasswordHash>,
+        ///Ask the org's password import hook to check the password at the user's first sign-in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hook: ::std::option::Option<PasswordHook>,
         ///The password itself. Never sent back by Okta.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::user_apis_runtime::Password>,
@@ -556,6 +667,208 @@ pub mod types {
     impl PasswordCredential {
         ///Starts a [`builder::PasswordCredential`]: optional fields start empty (or at their default), required ones unset.
         pub fn builder() -> builder::PasswordCredential {
+            Default::default()
+        }
+    }
+    ///A password hash to import, and how it was made.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PasswordHash {
+        ///The hash function.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub algorithm: ::std::option::Option<PasswordHashAlgorithm>,
+        ///The `PBKDF2` digest, such as `SHA256_HMAC`.
+        #[serde(
+            rename = "digestAlgorithm",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub digest_algorithm: ::std::option::Option<::std::string::String>,
+        ///The `PBKDF2` iteration count.
+        #[serde(
+            rename = "iterationCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub iteration_count: ::std::option::Option<i32>,
+        ///The `PBKDF2` derived key size, in bytes.
+        #[serde(
+            rename = "keySize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub key_size: ::std::option::Option<i32>,
+        ///The salt, base64-encoded (for `BCRYPT`, its 22 characters).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub salt: ::std::option::Option<::user_apis_runtime::Password>,
+        ///Whether the salt went before or after the password.
+        #[serde(
+            rename = "saltOrder",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub salt_order: ::std::option::Option<PasswordHashSaltOrder>,
+        ///The hash, base64-encoded (for `BCRYPT`, the 31 characters after the salt).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::user_apis_runtime::Password>,
+        ///The `BCRYPT` cost factor.
+        #[serde(
+            rename = "workFactor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub work_factor: ::std::option::Option<i32>,
+    }
+    impl PasswordHash {
+        ///Starts a [`builder::PasswordHash`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::PasswordHash {
+            Default::default()
+        }
+    }
+    ///A hash function whose hashes Okta can import.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PasswordHashAlgorithm {
+        ///`BCRYPT`: bcrypt, with `workFactor` and the salt.
+        #[serde(rename = "BCRYPT")]
+        Bcrypt,
+        ///`SHA-512`: SHA-512, with the salt and its order.
+        #[serde(rename = "SHA-512")]
+        Sha512,
+        ///`SHA-256`: SHA-256, with the salt and its order.
+        #[serde(rename = "SHA-256")]
+        Sha256,
+        ///`SHA-1`: SHA-1, with the salt and its order.
+        #[serde(rename = "SHA-1")]
+        Sha1,
+        ///`MD5`: MD5, with the salt and its order.
+        #[serde(rename = "MD5")]
+        Md5,
+        ///`PBKDF2`: PBKDF2, with its digest, iteration count, key size and salt.
+        #[serde(rename = "PBKDF2")]
+        Pbkdf2,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for PasswordHashAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Bcrypt => f.write_str("BCRYPT"),
+                Self::Sha512 => f.write_str("SHA-512"),
+                Self::Sha256 => f.write_str("SHA-256"),
+                Self::Sha1 => f.write_str("SHA-1"),
+                Self::Md5 => f.write_str("MD5"),
+                Self::Pbkdf2 => f.write_str("PBKDF2"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PasswordHashAlgorithm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BCRYPT" => Ok(Self::Bcrypt),
+                "SHA-512" => Ok(Self::Sha512),
+                "SHA-256" => Ok(Self::Sha256),
+                "SHA-1" => Ok(Self::Sha1),
+                "MD5" => Ok(Self::Md5),
+                "PBKDF2" => Ok(Self::Pbkdf2),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PasswordHashAlgorithm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PasswordHashAlgorithm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Where the salt went, relative to the password.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PasswordHashSaltOrder {
+        ///`PREFIX`: The salt came before the password.
+        #[serde(rename = "PREFIX")]
+        Prefix,
+        ///`POSTFIX`: The salt came after the password.
+        #[serde(rename = "POSTFIX")]
+        Postfix,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for PasswordHashSaltOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Prefix => f.write_str("PREFIX"),
+                Self::Postfix => f.write_str("POSTFIX"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PasswordHashSaltOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PREFIX" => Ok(Self::Prefix),
+                "POSTFIX" => Ok(Self::Postfix),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PasswordHashSaltOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PasswordHashSaltOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A password import hook to call at first sign-in.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PasswordHook {
+        ///The hook's type; Okta knows `default`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl PasswordHook {
+        ///Starts a [`builder::PasswordHook`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::PasswordHook {
             Default::default()
         }
     }
@@ -624,10 +937,19 @@ pub mod types {
         pub last_updated: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        ///The id of the resource set a `CUSTOM` assignment applies to.
+        #[serde(
+            rename = "resource-set",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_set: ::std::option::Option<::std::string::String>,
+        ///The custom role's id, for a `CUSTOM` assignment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
         ///Whether the assignment is active.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<RoleStatus>,
-        ///Which role; the one field to set when assigning a role.
+        ///Which role; the one field to set when assigning a standard role. A custom role is `CUSTOM`, with `role` and `resource-set`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<RoleType>,
     }
@@ -640,7 +962,16 @@ pub mod types {
     ///The writable fields of [`Role`], as a request sends them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RoleInput {
-        ///Which role; the one field to set when assigning a role.
+        ///The id of the resource set a `CUSTOM` assignment applies to.
+        #[serde(
+            rename = "resource-set",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_set: ::std::option::Option<::std::string::String>,
+        ///The custom role's id, for a `CUSTOM` assignment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+        ///Which role; the one field to set when assigning a standard role. A custom role is `CUSTOM`, with `role` and `resource-set`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<RoleType>,
     }
@@ -753,6 +1084,18 @@ pub mod types {
         ///`GROUP_MEMBERSHIP_ADMIN`: Group membership administrator, who adds and removes group members.
         #[serde(rename = "GROUP_MEMBERSHIP_ADMIN")]
         GroupMembershipAdmin,
+        ///`ACCESS_CERTIFICATIONS_ADMIN`: Access certifications administrator, who runs access reviews.
+        #[serde(rename = "ACCESS_CERTIFICATIONS_ADMIN")]
+        AccessCertificationsAdmin,
+        ///`ACCESS_REQUESTS_ADMIN`: Access requests administrator, who manages access requests.
+        #[serde(rename = "ACCESS_REQUESTS_ADMIN")]
+        AccessRequestsAdmin,
+        ///`WORKFLOWS_ADMIN`: Workflows administrator, for Okta Workflows.
+        #[serde(rename = "WORKFLOWS_ADMIN")]
+        WorkflowsAdmin,
+        ///`CUSTOM`: A custom role, named by the assignment's `role` and scoped by its `resource-set`.
+        #[serde(rename = "CUSTOM")]
+        Custom,
         /// A value this client does not know yet, kept exactly as received.
         #[serde(untagged)]
         Unknown(::std::string::String),
@@ -772,6 +1115,12 @@ pub mod types {
                 }
                 Self::ReportAdmin => f.write_str("REPORT_ADMIN"),
                 Self::GroupMembershipAdmin => f.write_str("GROUP_MEMBERSHIP_ADMIN"),
+                Self::AccessCertificationsAdmin => {
+                    f.write_str("ACCESS_CERTIFICATIONS_ADMIN")
+                }
+                Self::AccessRequestsAdmin => f.write_str("ACCESS_REQUESTS_ADMIN"),
+                Self::WorkflowsAdmin => f.write_str("WORKFLOWS_ADMIN"),
+                Self::Custom => f.write_str("CUSTOM"),
                 Self::Unknown(ref value) => f.write_str(value),
             }
         }
@@ -792,6 +1141,10 @@ pub mod types {
                 "API_ACCESS_MANAGEMENT_ADMIN" => Ok(Self::ApiAccessManagementAdmin),
                 "REPORT_ADMIN" => Ok(Self::ReportAdmin),
                 "GROUP_MEMBERSHIP_ADMIN" => Ok(Self::GroupMembershipAdmin),
+                "ACCESS_CERTIFICATIONS_ADMIN" => Ok(Self::AccessCertificationsAdmin),
+                "ACCESS_REQUESTS_ADMIN" => Ok(Self::AccessRequestsAdmin),
+                "WORKFLOWS_ADMIN" => Ok(Self::WorkflowsAdmin),
+                "CUSTOM" => Ok(Self::Custom),
                 _ => Ok(Self::Unknown(value.to_string())),
             }
         }
@@ -812,20 +1165,64 @@ pub mod types {
             value.parse()
         }
     }
-    ///A temporary password Okta set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct TempPassword {
-        ///The temporary password.
-        #[serde(
-            rename = "tempPassword",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub temp_password: ::std::option::Option<::user_apis_runtime::Password>,
+    ///The direction of a sort.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SortOrder {
+        ///`asc`: Ascending.
+        #[serde(rename = "asc")]
+        Asc,
+        ///`desc`: Descending.
+        #[serde(rename = "desc")]
+        Desc,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
-    impl TempPassword {
-        ///Starts a [`builder::TempPassword`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::TempPassword {
-            Default::default()
+    impl ::std::fmt::Display for SortOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SortOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A person in the org.
@@ -899,6 +1296,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub transitioning_to_status: ::std::option::Option<UserStatus>,
+        ///The user's type, which decides the profile's attributes. Left out on creation, the org's default type.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<UserTypeRef>,
     }
     impl User {
         ///Starts a [`builder::User`]: optional fields start empty (or at their default), required ones unset.
@@ -978,6 +1378,9 @@ pub mod types {
         ///The user's attributes, the base ones and the org's custom ones.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub profile: ::std::option::Option<UserProfile>,
+        ///The user's type, which decides the profile's attributes. Left out on creation, the org's default type.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<UserTypeRef>,
     }
     impl UserInput {
         ///Starts a [`builder::UserInput`]: optional fields start empty (or at their default), required ones unset.
@@ -1171,6 +1574,19 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A user type, named by its id.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UserTypeRef {
+        ///The user type's id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl UserTypeRef {
+        ///Starts a [`builder::UserTypeRef`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::UserTypeRef {
+            Default::default()
         }
     }
     /// Types for composing complex structures.
@@ -1615,12 +2031,17 @@ pub mod types {
                 ::std::option::Option<super::PasswordCredential>,
                 ::std::string::String,
             >,
+            revoke_sessions: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ChangePasswordRequest {
             fn default() -> Self {
                 Self {
                     new_password: Ok(Default::default()),
                     old_password: Ok(Default::default()),
+                    revoke_sessions: Ok(Default::default()),
                 }
             }
         }
@@ -1655,6 +2076,21 @@ pub mod types {
                     });
                 self
             }
+            ///End the user's other sessions once the password is changed.
+            pub fn revoke_sessions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revoke_sessions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for revoke_sessions: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ChangePasswordRequest>
         for super::ChangePasswordRequest {
@@ -1665,6 +2101,7 @@ pub mod types {
                 Ok(Self {
                     new_password: value.new_password?,
                     old_password: value.old_password?,
+                    revoke_sessions: value.revoke_sessions?,
                 })
             }
         }
@@ -1674,6 +2111,7 @@ pub mod types {
                 Self {
                     new_password: Ok(value.new_password),
                     old_password: Ok(value.old_password),
+                    revoke_sessions: Ok(value.revoke_sessions),
                 }
             }
         }
@@ -1811,9 +2249,376 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`ExpiredPassword`](super::ExpiredPassword) one field at a time. Pass it wherever a `ExpiredPassword` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct ExpiredPassword {
+            activated: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            credentials: ::std::result::Result<
+                ::std::option::Option<super::UserCredentials>,
+                ::std::string::String,
+            >,
+            embedded: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_login: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            last_updated: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            password_changed: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            profile: ::std::result::Result<
+                ::std::option::Option<super::UserProfile>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::UserStatus>,
+                ::std::string::String,
+            >,
+            status_changed: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            temp_password: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
+            transitioning_to_status: ::std::result::Result<
+                ::std::option::Option<super::UserStatus>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::UserTypeRef>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExpiredPassword {
+            fn default() -> Self {
+                Self {
+                    activated: Ok(Default::default()),
+                    created: Ok(Default::default()),
+                    credentials: Ok(Default::default()),
+                    embedded: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_login: Ok(Default::default()),
+                    last_updated: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    password_changed: Ok(Default::default()),
+                    profile: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    status_changed: Ok(Default::default()),
+                    temp_password: Ok(Default::default()),
+                    transitioning_to_status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExpiredPassword {
+            ///When the user was last activated.
+            pub fn activated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activated: {e}")
+                    });
+                self
+            }
+            ///When the user was created.
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            ///How the user signs in (password or provider) and recovers access.
+            pub fn credentials<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UserCredentials>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credentials = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for credentials: {e}")
+                    });
+                self
+            }
+            ///Related objects asked for with `expand`.
+            pub fn embedded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.embedded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for embedded: {e}")
+                    });
+                self
+            }
+            ///Assigned by Okta.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            ///When the user last signed in.
+            pub fn last_login<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_login = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_login: {e}")
+                    });
+                self
+            }
+            ///When the user was last changed.
+            pub fn last_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_updated: {e}")
+                    });
+                self
+            }
+            ///Links to related resources and lifecycle operations.
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            ///When the password was last changed.
+            pub fn password_changed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_changed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_changed: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's attributes, the base ones and the org's custom ones.
+            pub fn profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserProfile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profile: {e}")
+                    });
+                self
+            }
+            ///Where the user stands in the lifecycle.
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            ///When the status last changed.
+            pub fn status_changed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_changed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for status_changed: {e}"
+                        )
+                    });
+                self
+            }
+            ///The temporary password Okta set, when one was asked for.
+            pub fn temp_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.temp_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for temp_password: {e}")
+                    });
+                self
+            }
+            ///The status the user is moving to, while a transition runs.
+            pub fn transitioning_to_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transitioning_to_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transitioning_to_status: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's type, which decides the profile's attributes. Left out on creation, the org's default type.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserTypeRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExpiredPassword> for super::ExpiredPassword {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExpiredPassword,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activated: value.activated?,
+                    created: value.created?,
+                    credentials: value.credentials?,
+                    embedded: value.embedded?,
+                    id: value.id?,
+                    last_login: value.last_login?,
+                    last_updated: value.last_updated?,
+                    links: value.links?,
+                    password_changed: value.password_changed?,
+                    profile: value.profile?,
+                    status: value.status?,
+                    status_changed: value.status_changed?,
+                    temp_password: value.temp_password?,
+                    transitioning_to_status: value.transitioning_to_status?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExpiredPassword> for ExpiredPassword {
+            fn from(value: super::ExpiredPassword) -> Self {
+                Self {
+                    activated: Ok(value.activated),
+                    created: Ok(value.created),
+                    credentials: Ok(value.credentials),
+                    embedded: Ok(value.embedded),
+                    id: Ok(value.id),
+                    last_login: Ok(value.last_login),
+                    last_updated: Ok(value.last_updated),
+                    links: Ok(value.links),
+                    password_changed: Ok(value.password_changed),
+                    profile: Ok(value.profile),
+                    status: Ok(value.status),
+                    status_changed: Ok(value.status_changed),
+                    temp_password: Ok(value.temp_password),
+                    transitioning_to_status: Ok(value.transitioning_to_status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
         ///Builds a [`ForgotPasswordResponse`](super::ForgotPasswordResponse) one field at a time. Pass it wherever a `ForgotPasswordResponse` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct ForgotPasswordResponse {
+            emails: ::std::result::Result<
+                ::std::vec::Vec<super::EmailAddress>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<super::PasswordCredential>,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                ::std::option::Option<super::AuthenticationProvider>,
+                ::std::string::String,
+            >,
+            recovery_question: ::std::result::Result<
+                ::std::option::Option<super::RecoveryQuestionCredential>,
+                ::std::string::String,
+            >,
             reset_password_url: ::std::result::Result<
                 ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
@@ -1822,11 +2627,75 @@ pub mod types {
         impl ::std::default::Default for ForgotPasswordResponse {
             fn default() -> Self {
                 Self {
+                    emails: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    provider: Ok(Default::default()),
+                    recovery_question: Ok(Default::default()),
                     reset_password_url: Ok(Default::default()),
                 }
             }
         }
         impl ForgotPasswordResponse {
+            ///The user's email addresses and whether they are verified.
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EmailAddress>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            ///The password. Okta answers with an empty object when the user has one, never with its value.
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PasswordCredential>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            ///Who checks the user's credentials at sign-in.
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AuthenticationProvider>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+            ///The recovery question and, when setting it, its answer.
+            pub fn recovery_question<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RecoveryQuestionCredential>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recovery_question = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for recovery_question: {e}"
+                        )
+                    });
+                self
+            }
             ///Link the user follows to reset the password.
             pub fn reset_password_url<T>(mut self, value: T) -> Self
             where
@@ -1852,6 +2721,10 @@ pub mod types {
                 value: ForgotPasswordResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    emails: value.emails?,
+                    password: value.password?,
+                    provider: value.provider?,
+                    recovery_question: value.recovery_question?,
                     reset_password_url: value.reset_password_url?,
                 })
             }
@@ -1860,6 +2733,10 @@ pub mod types {
         for ForgotPasswordResponse {
             fn from(value: super::ForgotPasswordResponse) -> Self {
                 Self {
+                    emails: Ok(value.emails),
+                    password: Ok(value.password),
+                    provider: Ok(value.provider),
+                    recovery_question: Ok(value.recovery_question),
                     reset_password_url: Ok(value.reset_password_url),
                 }
             }
@@ -2173,6 +3050,14 @@ pub mod types {
         ///Builds a [`PasswordCredential`](super::PasswordCredential) one field at a time. Pass it wherever a `PasswordCredential` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct PasswordCredential {
+            hash: ::std::result::Result<
+                ::std::option::Option<super::PasswordHash>,
+                ::std::string::String,
+            >,
+            hook: ::std::result::Result<
+                ::std::option::Option<super::PasswordHook>,
+                ::std::string::String,
+            >,
             value: ::std::result::Result<
                 ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
@@ -2181,11 +3066,39 @@ pub mod types {
         impl ::std::default::Default for PasswordCredential {
             fn default() -> Self {
                 Self {
+                    hash: Ok(Default::default()),
+                    hook: Ok(Default::default()),
                     value: Ok(Default::default()),
                 }
             }
         }
         impl PasswordCredential {
+            ///A hashed password to import on creation, so the user keeps the password they had elsewhere. Never sent back by Okta.
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PasswordHash>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            ///Ask the org's password import hook to check the password at the user's first sign-in.
+            pub fn hook<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PasswordHook>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hook = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hook: {e}")
+                    });
+                self
+            }
             ///The password itself. Never sent back by Okta.
             pub fn value<T>(mut self, value: T) -> Self
             where
@@ -2207,12 +3120,262 @@ pub mod types {
             fn try_from(
                 value: PasswordCredential,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { value: value.value? })
+                Ok(Self {
+                    hash: value.hash?,
+                    hook: value.hook?,
+                    value: value.value?,
+                })
             }
         }
         impl ::std::convert::From<super::PasswordCredential> for PasswordCredential {
             fn from(value: super::PasswordCredential) -> Self {
-                Self { value: Ok(value.value) }
+                Self {
+                    hash: Ok(value.hash),
+                    hook: Ok(value.hook),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        ///Builds a [`PasswordHash`](super::PasswordHash) one field at a time. Pass it wherever a `PasswordHash` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct PasswordHash {
+            algorithm: ::std::result::Result<
+                ::std::option::Option<super::PasswordHashAlgorithm>,
+                ::std::string::String,
+            >,
+            digest_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            iteration_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            key_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            salt: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
+            salt_order: ::std::result::Result<
+                ::std::option::Option<super::PasswordHashSaltOrder>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
+            work_factor: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PasswordHash {
+            fn default() -> Self {
+                Self {
+                    algorithm: Ok(Default::default()),
+                    digest_algorithm: Ok(Default::default()),
+                    iteration_count: Ok(Default::default()),
+                    key_size: Ok(Default::default()),
+                    salt: Ok(Default::default()),
+                    salt_order: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                    work_factor: Ok(Default::default()),
+                }
+            }
+        }
+        impl PasswordHash {
+            ///The hash function.
+            pub fn algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PasswordHashAlgorithm>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.algorithm = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for algorithm: {e}")
+                    });
+                self
+            }
+            ///The `PBKDF2` digest, such as `SHA256_HMAC`.
+            pub fn digest_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.digest_algorithm = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for digest_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            ///The `PBKDF2` iteration count.
+            pub fn iteration_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.iteration_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for iteration_count: {e}"
+                        )
+                    });
+                self
+            }
+            ///The `PBKDF2` derived key size, in bytes.
+            pub fn key_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_size: {e}")
+                    });
+                self
+            }
+            ///The salt, base64-encoded (for `BCRYPT`, its 22 characters).
+            pub fn salt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.salt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for salt: {e}")
+                    });
+                self
+            }
+            ///Whether the salt went before or after the password.
+            pub fn salt_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PasswordHashSaltOrder>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.salt_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for salt_order: {e}")
+                    });
+                self
+            }
+            ///The hash, base64-encoded (for `BCRYPT`, the 31 characters after the salt).
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+            ///The `BCRYPT` cost factor.
+            pub fn work_factor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.work_factor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for work_factor: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordHash> for super::PasswordHash {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordHash,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    algorithm: value.algorithm?,
+                    digest_algorithm: value.digest_algorithm?,
+                    iteration_count: value.iteration_count?,
+                    key_size: value.key_size?,
+                    salt: value.salt?,
+                    salt_order: value.salt_order?,
+                    value: value.value?,
+                    work_factor: value.work_factor?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PasswordHash> for PasswordHash {
+            fn from(value: super::PasswordHash) -> Self {
+                Self {
+                    algorithm: Ok(value.algorithm),
+                    digest_algorithm: Ok(value.digest_algorithm),
+                    iteration_count: Ok(value.iteration_count),
+                    key_size: Ok(value.key_size),
+                    salt: Ok(value.salt),
+                    salt_order: Ok(value.salt_order),
+                    value: Ok(value.value),
+                    work_factor: Ok(value.work_factor),
+                }
+            }
+        }
+        ///Builds a [`PasswordHook`](super::PasswordHook) one field at a time. Pass it wherever a `PasswordHook` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct PasswordHook {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PasswordHook {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl PasswordHook {
+            ///The hook's type; Okta knows `default`.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordHook> for super::PasswordHook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordHook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::PasswordHook> for PasswordHook {
+            fn from(value: super::PasswordHook) -> Self {
+                Self { type_: Ok(value.type_) }
             }
         }
         ///Builds a [`RecoveryQuestionCredential`](super::RecoveryQuestionCredential) one field at a time. Pass it wherever a `RecoveryQuestionCredential` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
@@ -2364,6 +3527,14 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            resource_set: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
                 ::std::option::Option<super::RoleStatus>,
                 ::std::string::String,
@@ -2382,6 +3553,8 @@ pub mod types {
                     id: Ok(Default::default()),
                     label: Ok(Default::default()),
                     last_updated: Ok(Default::default()),
+                    resource_set: Ok(Default::default()),
+                    role: Ok(Default::default()),
                     status: Ok(Default::default()),
                     type_: Ok(Default::default()),
                 }
@@ -2472,6 +3645,32 @@ pub mod types {
                     });
                 self
             }
+            ///The id of the resource set a `CUSTOM` assignment applies to.
+            pub fn resource_set<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_set = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_set: {e}")
+                    });
+                self
+            }
+            ///The custom role's id, for a `CUSTOM` assignment.
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
             ///Whether the assignment is active.
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -2485,7 +3684,7 @@ pub mod types {
                     });
                 self
             }
-            ///Which role; the one field to set when assigning a role.
+            ///Which role; the one field to set when assigning a standard role. A custom role is `CUSTOM`, with `role` and `resource-set`.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::RoleType>>,
@@ -2511,6 +3710,8 @@ pub mod types {
                     id: value.id?,
                     label: value.label?,
                     last_updated: value.last_updated?,
+                    resource_set: value.resource_set?,
+                    role: value.role?,
                     status: value.status?,
                     type_: value.type_?,
                 })
@@ -2525,6 +3726,8 @@ pub mod types {
                     id: Ok(value.id),
                     label: Ok(value.label),
                     last_updated: Ok(value.last_updated),
+                    resource_set: Ok(value.resource_set),
+                    role: Ok(value.role),
                     status: Ok(value.status),
                     type_: Ok(value.type_),
                 }
@@ -2533,6 +3736,14 @@ pub mod types {
         ///Builds a [`RoleInput`](super::RoleInput) one field at a time. Pass it wherever a `RoleInput` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct RoleInput {
+            resource_set: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<
                 ::std::option::Option<super::RoleType>,
                 ::std::string::String,
@@ -2541,12 +3752,40 @@ pub mod types {
         impl ::std::default::Default for RoleInput {
             fn default() -> Self {
                 Self {
+                    resource_set: Ok(Default::default()),
+                    role: Ok(Default::default()),
                     type_: Ok(Default::default()),
                 }
             }
         }
         impl RoleInput {
-            ///Which role; the one field to set when assigning a role.
+            ///The id of the resource set a `CUSTOM` assignment applies to.
+            pub fn resource_set<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_set = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_set: {e}")
+                    });
+                self
+            }
+            ///The custom role's id, for a `CUSTOM` assignment.
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+            ///Which role; the one field to set when assigning a standard role. A custom role is `CUSTOM`, with `role` and `resource-set`.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::RoleType>>,
@@ -2565,60 +3804,19 @@ pub mod types {
             fn try_from(
                 value: RoleInput,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { type_: value.type_? })
+                Ok(Self {
+                    resource_set: value.resource_set?,
+                    role: value.role?,
+                    type_: value.type_?,
+                })
             }
         }
         impl ::std::convert::From<super::RoleInput> for RoleInput {
             fn from(value: super::RoleInput) -> Self {
-                Self { type_: Ok(value.type_) }
-            }
-        }
-        ///Builds a [`TempPassword`](super::TempPassword) one field at a time. Pass it wherever a `TempPassword` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
-        #[derive(Clone, Debug)]
-        pub struct TempPassword {
-            temp_password: ::std::result::Result<
-                ::std::option::Option<::user_apis_runtime::Password>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TempPassword {
-            fn default() -> Self {
                 Self {
-                    temp_password: Ok(Default::default()),
-                }
-            }
-        }
-        impl TempPassword {
-            ///The temporary password.
-            pub fn temp_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::user_apis_runtime::Password>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.temp_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for temp_password: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TempPassword> for super::TempPassword {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TempPassword,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    temp_password: value.temp_password?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TempPassword> for TempPassword {
-            fn from(value: super::TempPassword) -> Self {
-                Self {
-                    temp_password: Ok(value.temp_password),
+                    resource_set: Ok(value.resource_set),
+                    role: Ok(value.role),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -2677,6 +3875,10 @@ pub mod types {
                 ::std::option::Option<super::UserStatus>,
                 ::std::string::String,
             >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::UserTypeRef>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for User {
             fn default() -> Self {
@@ -2694,6 +3896,7 @@ pub mod types {
                     status: Ok(Default::default()),
                     status_changed: Ok(Default::default()),
                     transitioning_to_status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
                 }
             }
         }
@@ -2889,6 +4092,19 @@ pub mod types {
                     });
                 self
             }
+            ///The user's type, which decides the profile's attributes. Left out on creation, the org's default type.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserTypeRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<User> for super::User {
             type Error = super::error::ConversionError;
@@ -2909,6 +4125,7 @@ pub mod types {
                     status: value.status?,
                     status_changed: value.status_changed?,
                     transitioning_to_status: value.transitioning_to_status?,
+                    type_: value.type_?,
                 })
             }
         }
@@ -2928,6 +4145,7 @@ pub mod types {
                     status: Ok(value.status),
                     status_changed: Ok(value.status_changed),
                     transitioning_to_status: Ok(value.transitioning_to_status),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -3229,12 +4447,17 @@ pub mod types {
                 ::std::option::Option<super::UserProfile>,
                 ::std::string::String,
             >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::UserTypeRef>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UserInput {
             fn default() -> Self {
                 Self {
                     credentials: Ok(Default::default()),
                     profile: Ok(Default::default()),
+                    type_: Ok(Default::default()),
                 }
             }
         }
@@ -3267,6 +4490,19 @@ pub mod types {
                     });
                 self
             }
+            ///The user's type, which decides the profile's attributes. Left out on creation, the org's default type.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserTypeRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UserInput> for super::UserInput {
             type Error = super::error::ConversionError;
@@ -3276,6 +4512,7 @@ pub mod types {
                 Ok(Self {
                     credentials: value.credentials?,
                     profile: value.profile?,
+                    type_: value.type_?,
                 })
             }
         }
@@ -3284,6 +4521,7 @@ pub mod types {
                 Self {
                     credentials: Ok(value.credentials),
                     profile: Ok(value.profile),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -3456,6 +4694,45 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`UserTypeRef`](super::UserTypeRef) one field at a time. Pass it wherever a `UserTypeRef` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct UserTypeRef {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserTypeRef {
+            fn default() -> Self {
+                Self { id: Ok(Default::default()) }
+            }
+        }
+        impl UserTypeRef {
+            ///The user type's id.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserTypeRef> for super::UserTypeRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserTypeRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::UserTypeRef> for UserTypeRef {
+            fn from(value: super::UserTypeRef) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -3492,7 +4769,11 @@ pub mod types {
     ///Keeps the writable fields of a [`Role`], so a value read from the server can be sent back.
     impl ::std::convert::From<Role> for RoleInput {
         fn from(value: Role) -> Self {
-            Self { type_: value.type_ }
+            Self {
+                resource_set: value.resource_set,
+                role: value.role,
+                type_: value.type_,
+            }
         }
     }
     ///Keeps the writable fields of a [`User`], so a value read from the server can be sent back.
@@ -3501,6 +4782,7 @@ pub mod types {
             Self {
                 credentials: value.credentials.map(::std::convert::Into::into),
                 profile: value.profile,
+                type_: value.type_,
             }
         }
     }
@@ -3582,8 +4864,10 @@ Arguments:
 - `limit`: Items per page (Okta caps it; without it Okta uses its own default).
 - `q`: Matches the start of first name, last name or primary email.
 - `search`: Search expression over any profile attribute, such as `profile.department eq "Eng"`.
+- `sort_by`: The attribute to order a `search` by, such as `profile.lastName`.
+- `sort_order`: The order of a `search` sorted with `sortBy`.
 ```no_run
-# async fn example(client: &user_apis_okta::Client, after: :: std :: string :: String, expand: :: std :: string :: String, filter: :: std :: string :: String, format: :: std :: string :: String, limit: i32, q: :: std :: string :: String, search: :: std :: string :: String) {
+# async fn example(client: &user_apis_okta::Client, after: :: std :: string :: String, expand: :: std :: string :: String, filter: :: std :: string :: String, format: :: std :: string :: String, limit: i32, q: :: std :: string :: String, search: :: std :: string :: String, sort_by: :: std :: string :: String, sort_order: :: user_apis_okta :: types :: SortOrder) {
 let response = client.list_users()
     .after(after)
     .expand(expand)
@@ -3592,6 +4876,8 @@ let response = client.list_users()
     .limit(limit)
     .q(q)
     .search(search)
+    .sort_by(sort_by)
+    .sort_order(sort_order)
     .send()
     .await;
 # }
@@ -3651,11 +4937,13 @@ Sends a `PUT` request to `/api/v1/users/{userId}`
 
 Arguments:
 - `user_id`: The user's id, or their login.
+- `strict`: Also check the new password against the password policy's minimum age and history.
 - `body`: The user's profile and credentials as they should be. The profile is replaced whole: an attribute left out is cleared.
 ```no_run
-# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, body: :: user_apis_okta :: types :: UserInput) {
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, strict: bool, body: :: user_apis_okta :: types :: UserInput) {
 let response = client.update_user()
     .user_id(user_id)
+    .strict(strict)
     .body(body)
     .send()
     .await;
@@ -3714,11 +5002,13 @@ Sends a `POST` request to `/api/v1/users/{userId}/credentials/change_password`
 
 Arguments:
 - `user_id`: The user's id, or their login.
+- `strict`: Also check the new password against the password policy's minimum age and history.
 - `body`: The current password and the new one.
 ```no_run
-# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, body: :: user_apis_okta :: types :: ChangePasswordRequest) {
+# async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, strict: bool, body: :: user_apis_okta :: types :: ChangePasswordRequest) {
 let response = client.change_password()
     .user_id(user_id)
+    .strict(strict)
     .body(body)
     .send()
     .await;
@@ -4136,6 +5426,8 @@ pub mod builder {
         pub(crate) limit: Result<Option<i32>, String>,
         pub(crate) q: Result<Option<::std::string::String>, String>,
         pub(crate) search: Result<Option<::std::string::String>, String>,
+        pub(crate) sort_by: Result<Option<::std::string::String>, String>,
+        pub(crate) sort_order: Result<Option<types::SortOrder>, String>,
     }
     impl<'a> ListUsers<'a> {
         ///A request for [`Client::list_users`](super::Client::list_users) with nothing set; `client.list_users()` is the same.
@@ -4149,6 +5441,8 @@ pub mod builder {
                 limit: Ok(None),
                 q: Ok(None),
                 search: Ok(None),
+                sort_by: Ok(None),
+                sort_order: Ok(None),
             }
         }
         ///Cursor of the page to return, taken from the previous page's `Link` header.
@@ -4245,6 +5539,33 @@ pub mod builder {
                 });
             self
         }
+        ///The attribute to order a `search` by, such as `profile.lastName`.
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_by failed"
+                        .to_string()
+                });
+            self
+        }
+        ///The order of a `search` sorted with `sortBy`.
+        pub fn sort_order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SortOrder>,
+        {
+            self.sort_order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `SortOrder` for sort_order failed".to_string()
+                });
+            self
+        }
         ///Sends a `GET` request to `/api/v1/users`
         pub async fn send(
             self,
@@ -4252,7 +5573,18 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::User>>,
             Error<types::ApiError>,
         > {
-            let Self { client, after, expand, filter, format, limit, q, search } = self;
+            let Self {
+                client,
+                after,
+                expand,
+                filter,
+                format,
+                limit,
+                q,
+                search,
+                sort_by,
+                sort_order,
+            } = self;
             let after = after.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
             let filter = filter.map_err(Error::InvalidRequest)?;
@@ -4260,6 +5592,8 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let sort_order = sort_order.map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
             let info = OperationInfo {
                 operation_id: "list_users",
@@ -4276,6 +5610,8 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("limit", &limit))
                     .query(&progenitor_client::QueryParam::new("q", &q))
                     .query(&progenitor_client::QueryParam::new("search", &search))
+                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                    .query(&progenitor_client::QueryParam::new("sortOrder", &sort_order))
                     .build()?;
                 client.pre(&mut request, &info).await?;
                 request
@@ -4508,6 +5844,7 @@ pub mod builder {
     pub struct UpdateUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) strict: Result<Option<bool>, String>,
         pub(crate) body: Result<types::builder::UserInput, String>,
     }
     impl<'a> UpdateUser<'a> {
@@ -4516,6 +5853,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err(::std::string::String::new()),
+                strict: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -4530,6 +5868,17 @@ pub mod builder {
                     "conversion to `:: std :: string :: String` for user_id failed"
                         .to_string()
                 });
+            self
+        }
+        ///Also check the new password against the password policy's minimum age and history.
+        pub fn strict<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.strict = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for strict failed".to_string());
             self
         }
         ///The user's profile and credentials as they should be. The profile is replaced whole: an attribute left out is cleared.
@@ -4558,7 +5907,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, strict, body } = self;
             let user_id = user_id
                 .map_err(|message| {
                     Error::InvalidRequest(
@@ -4569,6 +5918,7 @@ pub mod builder {
                         },
                     )
                 })?;
+            let strict = strict.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -4590,7 +5940,12 @@ pub mod builder {
             };
             let request = {
                 #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
+                let mut request = client
+                    .client
+                    .put(url)
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("strict", &strict))
+                    .build()?;
                 client.pre(&mut request, &info).await?;
                 request
             };
@@ -4819,6 +6174,7 @@ pub mod builder {
     pub struct ChangePassword<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) strict: Result<Option<bool>, String>,
         pub(crate) body: Result<types::builder::ChangePasswordRequest, String>,
     }
     impl<'a> ChangePassword<'a> {
@@ -4827,6 +6183,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err(::std::string::String::new()),
+                strict: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -4841,6 +6198,17 @@ pub mod builder {
                     "conversion to `:: std :: string :: String` for user_id failed"
                         .to_string()
                 });
+            self
+        }
+        ///Also check the new password against the password policy's minimum age and history.
+        pub fn strict<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.strict = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for strict failed".to_string());
             self
         }
         ///The current password and the new one.
@@ -4875,7 +6243,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, strict, body } = self;
             let user_id = user_id
                 .map_err(|message| {
                     Error::InvalidRequest(
@@ -4886,6 +6254,7 @@ pub mod builder {
                         },
                     )
                 })?;
+            let strict = strict.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
@@ -4911,7 +6280,12 @@ pub mod builder {
             };
             let request = {
                 #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new("strict", &strict))
+                    .build()?;
                 client.pre(&mut request, &info).await?;
                 request
             };
@@ -5588,7 +6962,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/expire_password`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TempPassword>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::ExpiredPassword>, Error<types::ApiError>> {
             let Self { client, user_id, temp_password } = self;
             let user_id = user_id
                 .map_err(|message| {

@@ -118,6 +118,28 @@ pub mod operations {
                 Self(self.0.query_param_missing("search"))
             }
         }
+        ///Matches the `sortBy` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn sort_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sortBy", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sortBy"))
+            }
+        }
+        ///Matches the `sortOrder` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn sort_order<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::SortOrder>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sortOrder", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sortOrder"))
+            }
+        }
     }
     ///What the mock of [`list_users`](crate::Client::list_users) answers: a method per status the spec documents.
     pub struct ListUsersThen(::httpmock::Then);
@@ -402,6 +424,17 @@ pub mod operations {
             );
             let re = format!("^/api/v1/users/{segment}$");
             Self(self.0.path_matches(re))
+        }
+        ///Matches the `strict` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn strict<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("strict", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("strict"))
+            }
         }
         ///Matches the `content-type` header.
         pub fn body(self, value: &types::UserInput) -> Self {
@@ -697,6 +730,17 @@ pub mod operations {
             );
             let re = format!("^/api/v1/users/{segment}/credentials/change_password$");
             Self(self.0.path_matches(re))
+        }
+        ///Matches the `strict` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn strict<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("strict", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("strict"))
+            }
         }
         ///Matches the `content-type` header.
         pub fn body(self, value: &types::ChangePasswordRequest) -> Self {
@@ -1368,7 +1412,7 @@ pub mod operations {
             self.0
         }
         ///Answers `200` with `value` as its JSON body.
-        pub fn ok(self, value: &types::TempPassword) -> Self {
+        pub fn ok(self, value: &types::ExpiredPassword) -> Self {
             Self(
                 self
                     .0

@@ -106,6 +106,29 @@ impl<T: CliConfig> Cli<T> {
                         "Search expression over any profile attribute, such as `profile.department eq \"Eng\"`.",
                     ),
             )
+            .arg(
+                ::clap::Arg::new("sort-by")
+                    .long("sort-by")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "The attribute to order a `search` by, such as `profile.lastName`.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("sort-order")
+                    .long("sort-order")
+                    .value_parser(
+                        crate::support::OpenEnumParser::<
+                            types::SortOrder,
+                        >::new([
+                            types::SortOrder::Asc.to_string(),
+                            types::SortOrder::Desc.to_string(),
+                        ]),
+                    )
+                    .required(false)
+                    .help("The order of a `search` sorted with `sortBy`."),
+            )
             .about("List users")
             .long_about(
                 "List users\n\nOne page of users. Pages are linked: the `Link` header of a response names the next page with its `after` cursor; `stream()` follows it.",
@@ -169,6 +192,15 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn cli_update_user() -> ::clap::Command {
         ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("strict")
+                    .long("strict")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "Also check the new password against the password policy's minimum age and history.",
+                    ),
+            )
             .arg(
                 ::clap::Arg::new("user-id")
                     .long("user-id")
@@ -235,6 +267,22 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn cli_change_password() -> ::clap::Command {
         ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("revoke-sessions")
+                    .long("revoke-sessions")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help("End the user's other sessions once the password is changed."),
+            )
+            .arg(
+                ::clap::Arg::new("strict")
+                    .long("strict")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "Also check the new password against the password policy's minimum age and history.",
+                    ),
+            )
             .arg(
                 ::clap::Arg::new("user-id")
                     .long("user-id")
@@ -527,6 +575,20 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_add_role_to_user() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("resource-set")
+                    .long("resource-set")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("The id of the resource set a `CUSTOM` assignment applies to."),
+            )
+            .arg(
+                ::clap::Arg::new("role")
+                    .long("role")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("The custom role's id, for a `CUSTOM` assignment."),
+            )
+            .arg(
                 ::clap::Arg::new("type")
                     .long("type")
                     .value_parser(
@@ -543,6 +605,10 @@ impl<T: CliConfig> Cli<T> {
                             types::RoleType::ApiAccessManagementAdmin.to_string(),
                             types::RoleType::ReportAdmin.to_string(),
                             types::RoleType::GroupMembershipAdmin.to_string(),
+                            types::RoleType::AccessCertificationsAdmin.to_string(),
+                            types::RoleType::AccessRequestsAdmin.to_string(),
+                            types::RoleType::WorkflowsAdmin.to_string(),
+                            types::RoleType::Custom.to_string(),
                         ]),
                     )
                     .required(false),
@@ -1207,6 +1273,12 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("search") {
             request = request.search(value.clone());
         }
+        if let Some(value) = matches.get_one::<::std::string::String>("sort-by") {
+            request = request.sort_by(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::SortOrder>("sort-order") {
+            request = request.sort_order(value.clone());
+        }
         self.config.execute_list_users(matches, &mut request)?;
         Ok(request)
     }
@@ -1260,6 +1332,9 @@ impl<T: CliConfig> Cli<T> {
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
+        if let Some(value) = matches.get_one::<bool>("strict") {
+            request = request.strict(value.clone());
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());
         }
@@ -1310,6 +1385,12 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<bool>("revoke-sessions") {
+            request = request.body_map(|body| { body.revoke_sessions(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<bool>("strict") {
+            request = request.strict(value.clone());
         }
         if let Some(value) = matches.get_one::<::std::string::String>("user-id") {
             request = request.user_id(value.clone());
@@ -1520,6 +1601,12 @@ impl<T: CliConfig> Cli<T> {
             let body_value = serde_json::from_str::<types::RoleInput>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("resource-set") {
+            request = request.body_map(|body| { body.resource_set(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("role") {
+            request = request.body_map(|body| { body.role(value.clone()) });
         }
         if let Some(value) = matches.get_one::<types::RoleType>("type") {
             request = request.body_map(|body| { body.type_(value.clone()) });
