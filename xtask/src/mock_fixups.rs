@@ -28,6 +28,7 @@ pub fn apply(
     log.extend(datetime_parameter_values(file));
     log.extend(optional_body_matchers(file, optional_body_operations)?);
     log.extend(json_body_matchers(file)?);
+    log.extend(by_value_json_answers(file)?);
     log.extend(binary_response_bodies(file, binary_operations)?);
     log.extend(document_mocks(file, routes)?);
     refuse_panics(file, "the generated mock")?;
@@ -402,6 +403,55 @@ pub fn json_body_matchers(file: &mut File) -> Result<Vec<String>, String> {
             log.push(format!(
                 "json_body_matchers: {name}::body also requires Content-Type: application/json"
             ));
+        }
+    }
+    Ok(log)
+}
+
+/// Lets an answer whose JSON body is a plain value (such as GitLab's `true` or `false` for an
+/// unblock) compile: progenitor takes it by value (`created(self, value: bool)`) and then
+/// hands it to `json_body_obj`, which takes a reference.
+pub fn by_value_json_answers(file: &mut File) -> Result<Vec<String>, String> {
+    struct Borrow {
+        changed: usize,
+    }
+    impl VisitMut for Borrow {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method == "json_body_obj"
+                && let Some(argument) = call.args.first_mut()
+                && argument.to_token_stream().to_string() == "value"
+            {
+                *argument = parse_quote!(&value);
+                self.changed += 1;
+            }
+        }
+    }
+    let mut log = Vec::new();
+    for block in operation_impls(file)? {
+        let Some(name) = self_type_name(block).filter(|name| name.ends_with("Then")) else {
+            continue;
+        };
+        for item in block.items.iter_mut() {
+            let ImplItem::Fn(function) = item else {
+                continue;
+            };
+            let by_value = function.sig.inputs.iter().any(|input| {
+                matches!(input, syn::FnArg::Typed(typed)
+                    if typed.pat.to_token_stream().to_string() == "value"
+                        && !matches!(*typed.ty, syn::Type::Reference(_)))
+            });
+            if !by_value {
+                continue;
+            }
+            let mut borrow = Borrow { changed: 0 };
+            borrow.visit_impl_item_fn_mut(function);
+            if borrow.changed > 0 {
+                log.push(format!(
+                    "by_value_json_answers: {name}::{} borrows its value for json_body_obj",
+                    function.sig.ident
+                ));
+            }
         }
     }
     Ok(log)
@@ -869,6 +919,32 @@ mod tests {
             text.contains(r#"Self(self.0.status(404u16).header("content-type","application/json").json_body_obj(value)"#),
             "{text}"
         );
+    }
+
+    #[test]
+    fn plain_value_answers_borrow_their_value() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl UnblockUserThen {
+                    pub fn created(self, value: bool) -> Self {
+                        Self(self.0.status(201u16).json_body_obj(value))
+                    }
+                    pub fn not_found(self, value: &types::ApiError) -> Self {
+                        Self(self.0.status(404u16).json_body_obj(value))
+                    }
+                }
+            }
+        };
+        let log = by_value_json_answers(&mut file).expect("fixup applies");
+        assert_eq!(
+            log,
+            vec![
+                "by_value_json_answers: UnblockUserThen::created borrows its value for json_body_obj"
+            ]
+        );
+        let text = text(&file);
+        assert!(text.contains("json_body_obj(&value)"), "{text}");
+        assert!(text.contains("json_body_obj(value)"), "{text}");
     }
 
     #[test]
