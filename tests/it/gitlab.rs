@@ -371,6 +371,7 @@ fn token_json(with_secret: bool) -> Value {
     let mut token = json!({
         "id": ITEM_ID,
         "name": "deploy bot",
+        "description": "Deploys the docs",
         "revoked": false,
         "created_at": "2024-05-06T07:08:09.283Z",
         "scopes": ["api", "read_repository"],
@@ -560,7 +561,13 @@ async fn get_user_with_an_id_above_two_to_the_31() {
                 &[("with_custom_attributes", "true")],
             )
             .header("private-token", TOKEN);
-            then.status(200).json_body(admin_user_json("Ada Lovelace"));
+            // An administrator reading one user also gets these four.
+            let mut user = admin_user_json("Ada Lovelace");
+            user["highest_role"] = json!(40);
+            user["current_sign_in_ip"] = json!("203.0.113.7");
+            user["last_sign_in_ip"] = json!("2001:db8::1");
+            user["sign_in_count"] = json!(12);
+            then.status(200).json_body(user);
         })
         .await;
 
@@ -575,6 +582,10 @@ async fn get_user_with_an_id_above_two_to_the_31() {
     mock.assert_async().await;
     assert_eq!(user.id, 3_000_000_000);
     assert_admin_user(&user, "Ada Lovelace");
+    assert_eq!(user.highest_role, Some(40));
+    assert_eq!(user.current_sign_in_ip.as_deref(), Some("203.0.113.7"));
+    assert_eq!(user.last_sign_in_ip.as_deref(), Some("2001:db8::1"));
+    assert_eq!(user.sign_in_count, Some(12));
 }
 
 #[tokio::test]
@@ -1197,13 +1208,13 @@ async fn state_changes_post_without_a_body_and_ignore_what_comes_back() {
     let server = MockServer::start_async().await;
     let client = client(&server);
     // GitLab answers several of these with `true` or a small object; the client ignores it.
+    // (`unblock_user` reads its answer: see the next test.)
     let cases = [
         ("/activate", 201, Some(json!(true))),
         ("/approve", 201, Some(json!({"message": "Success"}))),
         ("/reject", 200, None),
         ("/deactivate", 201, Some(json!(true))),
         ("/block", 201, Some(json!(true))),
-        ("/unblock", 201, Some(json!(true))),
         ("/ban", 201, Some(json!(true))),
         ("/unban", 201, Some(json!(true))),
     ];
@@ -1217,10 +1228,74 @@ async fn state_changes_post_without_a_body_and_ignore_what_comes_back() {
     expect_empty(client.reject_user().id(USER_ID).send(), 200).await;
     expect_empty(client.deactivate_user().id(USER_ID).send(), 201).await;
     expect_empty(client.block_user().id(USER_ID).send(), 201).await;
-    expect_empty(client.unblock_user().id(USER_ID).send(), 201).await;
     expect_empty(client.ban_user().id(USER_ID).send(), 201).await;
     expect_empty(client.unban_user().id(USER_ID).send(), 201).await;
 
+    for mock in &mocks {
+        mock.assert_async().await;
+    }
+}
+
+/// GitLab answers an unblock with `true`, or with `false` (still 201) when it did not unblock
+/// the user, such as one who was not blocked; the client hands back which.
+#[tokio::test]
+async fn unblock_user_tells_whether_the_user_was_unblocked() {
+    for unblocked in [true, false] {
+        let server = MockServer::start_async().await;
+        let mock = mock_plain(
+            &server,
+            POST,
+            &user_path("/unblock"),
+            201,
+            Some(json!(unblocked)),
+        )
+        .await;
+
+        let answer = client(&server).unblock_user().id(USER_ID).send().await;
+
+        mock.assert_async().await;
+        let answer = answer.expect("unblock");
+        assert_eq!(answer.status().as_u16(), 201);
+        assert_eq!(answer.into_inner(), unblocked);
+    }
+}
+
+/// A 400 from activate or deactivate (the user's state does not allow the change) is GitLab's
+/// error object, decoded.
+#[tokio::test]
+async fn activate_and_deactivate_refusals_decode_the_error() {
+    let server = MockServer::start_async().await;
+    let message = "State cannot transition via \"activate\"";
+    let mocks = [
+        mock_plain(
+            &server,
+            POST,
+            &user_path("/activate"),
+            400,
+            Some(json!({"message": message})),
+        )
+        .await,
+        mock_plain(
+            &server,
+            POST,
+            &user_path("/deactivate"),
+            400,
+            Some(json!({"message": message})),
+        )
+        .await,
+    ];
+    let client = client(&server);
+
+    for error in [
+        client.activate_user().id(USER_ID).send().await,
+        client.deactivate_user().id(USER_ID).send().await,
+    ]
+    .map(|answer| answer.expect_err("refused"))
+    {
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+        let body = error.error_body().expect("typed error body");
+        assert_eq!(body.message, Some(json!(message)));
+    }
     for mock in &mocks {
         mock.assert_async().await;
     }
@@ -1323,6 +1398,7 @@ async fn impersonation_tokens_list_create_get_and_revoke() {
                 .header("private-token", TOKEN)
                 .json_body(json!({
                     "name": "deploy bot",
+                    "description": "Deploys the docs",
                     "expires_at": "2025-04-04",
                     "scopes": ["api", "read_repository"]
                 }));
@@ -1345,6 +1421,7 @@ async fn impersonation_tokens_list_create_get_and_revoke() {
         .expect("list");
     let body = types::CreateImpersonationTokenRequest::builder()
         .name("deploy bot")
+        .description("Deploys the docs".to_string())
         .expires_at(date(2025, 4, 4))
         .scopes(vec![
             types::TokenScope::Api,
@@ -1380,6 +1457,7 @@ async fn impersonation_tokens_list_create_get_and_revoke() {
     for token in [&tokens[0], &*fetched] {
         assert_eq!(token.id, ITEM_ID);
         assert_eq!(token.name.as_deref(), Some("deploy bot"));
+        assert_eq!(token.description.as_deref(), Some("Deploys the docs"));
         assert_eq!(token.revoked, Some(false));
         assert_eq!(
             rfc3339(token.created_at),
@@ -1407,6 +1485,32 @@ async fn impersonation_tokens_list_create_get_and_revoke() {
     );
     assert_eq!(created.impersonation, Some(true));
     assert_eq!(created.expires_at, Some(date(2025, 4, 4)));
+}
+
+/// GitLab refuses an impersonation token without scopes (400, "scopes can't be blank"), so the
+/// client refuses to send one.
+#[tokio::test]
+async fn an_impersonation_token_without_scopes_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(201).json_body(token_json(true));
+        })
+        .await;
+
+    let error = client(&server)
+        .create_impersonation_token()
+        .user_id(USER_ID)
+        .body(types::CreateImpersonationTokenRequest::builder().name("deploy bot"))
+        .send()
+        .await
+        .expect_err("scopes are required");
+
+    let Error::InvalidRequest(message) = &error else {
+        panic!("not an invalid request: {error:?}")
+    };
+    assert!(message.contains("scopes"), "{message}");
+    assert_eq!(any.calls_async().await, 0);
 }
 
 #[tokio::test]
@@ -1441,6 +1545,7 @@ async fn create_personal_access_token_for_a_user() {
         .user_id(USER_ID)
         .body(types::CreatePersonalAccessTokenRequest {
             name: "cli".into(),
+            description: None,
             scopes: vec![types::TokenScope::ReadApi, types::TokenScope::ReadUser],
             expires_at: Some(date(2025, 12, 31)),
         })

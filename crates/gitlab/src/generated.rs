@@ -81,13 +81,15 @@ pub mod types {
     ///An impersonation token to issue.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateImpersonationTokenRequest {
+        ///What the token is for (GitLab 17.x and later).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The day the token expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::naive::NaiveDate>,
         ///The token's name.
         pub name: ::std::string::String,
         ///What the token allows.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<TokenScope>,
     }
     impl CreateImpersonationTokenRequest {
@@ -99,6 +101,9 @@ pub mod types {
     ///A personal access token to issue.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatePersonalAccessTokenRequest {
+        ///What the token is for (GitLab 17.x and later).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The day the token expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -338,6 +343,9 @@ pub mod types {
         ///When the token was issued.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///What the token is for (GitLab 17.x and later; null when none was given).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The day the token expires, if set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -379,6 +387,9 @@ pub mod types {
         ///When the token was issued.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///What the token is for (GitLab 17.x and later; null when none was given).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The day the token expires, if set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -503,6 +514,9 @@ pub mod types {
         ///When the token was issued.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///What the token is for (GitLab 17.x and later; null when none was given).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The day the token expires, if set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -1521,6 +1535,9 @@ pub mod types {
         pub current_sign_in_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        ///The address of the user's current sign-in; only from `get_user`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_sign_in_ip: ::std::option::Option<::std::string::String>,
         ///Custom attributes, present only when asked for with `with_custom_attributes`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
@@ -1555,6 +1572,9 @@ pub mod types {
         ///How many users this user follows.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub following: ::std::option::Option<i64>,
+        ///The user's highest access level in any group or project (0 none, 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner); only from `get_user`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub highest_role: ::std::option::Option<i32>,
         ///The user's id.
         pub id: i64,
         ///The user's links to external authentication providers.
@@ -1580,6 +1600,9 @@ pub mod types {
         pub last_sign_in_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+        ///The address of the user's previous sign-in; only from `get_user`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_sign_in_ip: ::std::option::Option<::std::string::String>,
         ///LinkedIn name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub linkedin: ::std::option::Option<::std::string::String>,
@@ -1624,6 +1647,9 @@ pub mod types {
         ///Compute minutes quota for the user's personal namespace.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shared_runners_minutes_limit: ::std::option::Option<i64>,
+        ///How many times the user has signed in; only from `get_user`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sign_in_count: ::std::option::Option<i64>,
         ///Skype name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub skype: ::std::option::Option<::std::string::String>,
@@ -1965,6 +1991,10 @@ pub mod types {
         ///Builds a [`CreateImpersonationTokenRequest`](super::CreateImpersonationTokenRequest) one field at a time. Pass it wherever a `CreateImpersonationTokenRequest` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct CreateImpersonationTokenRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
@@ -1978,13 +2008,27 @@ pub mod types {
         impl ::std::default::Default for CreateImpersonationTokenRequest {
             fn default() -> Self {
                 Self {
+                    description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
-                    scopes: Ok(Default::default()),
+                    scopes: Err("no value supplied for scopes".to_string()),
                 }
             }
         }
         impl CreateImpersonationTokenRequest {
+            ///What the token is for (GitLab 17.x and later).
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
             ///The day the token expires.
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
@@ -2034,6 +2078,7 @@ pub mod types {
                 value: CreateImpersonationTokenRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    description: value.description?,
                     expires_at: value.expires_at?,
                     name: value.name?,
                     scopes: value.scopes?,
@@ -2044,6 +2089,7 @@ pub mod types {
         for CreateImpersonationTokenRequest {
             fn from(value: super::CreateImpersonationTokenRequest) -> Self {
                 Self {
+                    description: Ok(value.description),
                     expires_at: Ok(value.expires_at),
                     name: Ok(value.name),
                     scopes: Ok(value.scopes),
@@ -2053,6 +2099,10 @@ pub mod types {
         ///Builds a [`CreatePersonalAccessTokenRequest`](super::CreatePersonalAccessTokenRequest) one field at a time. Pass it wherever a `CreatePersonalAccessTokenRequest` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct CreatePersonalAccessTokenRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
@@ -2066,6 +2116,7 @@ pub mod types {
         impl ::std::default::Default for CreatePersonalAccessTokenRequest {
             fn default() -> Self {
                 Self {
+                    description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     scopes: Err("no value supplied for scopes".to_string()),
@@ -2073,6 +2124,19 @@ pub mod types {
             }
         }
         impl CreatePersonalAccessTokenRequest {
+            ///What the token is for (GitLab 17.x and later).
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
             ///The day the token expires.
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
@@ -2122,6 +2186,7 @@ pub mod types {
                 value: CreatePersonalAccessTokenRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    description: value.description?,
                     expires_at: value.expires_at?,
                     name: value.name?,
                     scopes: value.scopes?,
@@ -2132,6 +2197,7 @@ pub mod types {
         for CreatePersonalAccessTokenRequest {
             fn from(value: super::CreatePersonalAccessTokenRequest) -> Self {
                 Self {
+                    description: Ok(value.description),
                     expires_at: Ok(value.expires_at),
                     name: Ok(value.name),
                     scopes: Ok(value.scopes),
@@ -3411,6 +3477,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
@@ -3446,6 +3516,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     impersonation: Ok(Default::default()),
@@ -3483,6 +3554,19 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            ///What the token is for (GitLab 17.x and later; null when none was given).
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
                     });
                 self
             }
@@ -3601,6 +3685,7 @@ pub mod types {
                 Ok(Self {
                     active: value.active?,
                     created_at: value.created_at?,
+                    description: value.description?,
                     expires_at: value.expires_at?,
                     id: value.id?,
                     impersonation: value.impersonation?,
@@ -3617,6 +3702,7 @@ pub mod types {
                 Self {
                     active: Ok(value.active),
                     created_at: Ok(value.created_at),
+                    description: Ok(value.description),
                     expires_at: Ok(value.expires_at),
                     id: Ok(value.id),
                     impersonation: Ok(value.impersonation),
@@ -3637,6 +3723,10 @@ pub mod types {
             >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
@@ -3678,6 +3768,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     impersonation: Ok(Default::default()),
@@ -3716,6 +3807,19 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            ///What the token is for (GitLab 17.x and later; null when none was given).
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
                     });
                 self
             }
@@ -3850,6 +3954,7 @@ pub mod types {
                 Ok(Self {
                     active: value.active?,
                     created_at: value.created_at?,
+                    description: value.description?,
                     expires_at: value.expires_at?,
                     id: value.id?,
                     impersonation: value.impersonation?,
@@ -3868,6 +3973,7 @@ pub mod types {
                 Self {
                     active: Ok(value.active),
                     created_at: Ok(value.created_at),
+                    description: Ok(value.description),
                     expires_at: Ok(value.expires_at),
                     id: Ok(value.id),
                     impersonation: Ok(value.impersonation),
@@ -4000,6 +4106,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
@@ -4035,6 +4145,7 @@ pub mod types {
                 Self {
                     active: Ok(Default::default()),
                     created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     last_used_at: Ok(Default::default()),
@@ -4072,6 +4183,19 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            ///What the token is for (GitLab 17.x and later; null when none was given).
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
                     });
                 self
             }
@@ -4193,6 +4317,7 @@ pub mod types {
                 Ok(Self {
                     active: value.active?,
                     created_at: value.created_at?,
+                    description: value.description?,
                     expires_at: value.expires_at?,
                     id: value.id?,
                     last_used_at: value.last_used_at?,
@@ -4210,6 +4335,7 @@ pub mod types {
                 Self {
                     active: Ok(value.active),
                     created_at: Ok(value.created_at),
+                    description: Ok(value.description),
                     expires_at: Ok(value.expires_at),
                     id: Ok(value.id),
                     last_used_at: Ok(value.last_used_at),
@@ -6399,6 +6525,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            current_sign_in_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             custom_attributes: ::std::result::Result<
                 ::std::vec::Vec<super::CustomAttribute>,
                 ::std::string::String,
@@ -6439,6 +6569,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            highest_role: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<i64, ::std::string::String>,
             identities: ::std::result::Result<
                 ::std::vec::Vec<super::Identity>,
@@ -6466,6 +6600,10 @@ pub mod types {
             >,
             last_sign_in_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            last_sign_in_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             linkedin: ::std::result::Result<
@@ -6525,6 +6663,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            sign_in_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             skype: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6581,6 +6723,7 @@ pub mod types {
                     created_at: Ok(Default::default()),
                     created_by: Ok(Default::default()),
                     current_sign_in_at: Ok(Default::default()),
+                    current_sign_in_ip: Ok(Default::default()),
                     custom_attributes: Ok(Default::default()),
                     discord: Ok(Default::default()),
                     email: Ok(Default::default()),
@@ -6591,6 +6734,7 @@ pub mod types {
                     extra_shared_runners_minutes_limit: Ok(Default::default()),
                     followers: Ok(Default::default()),
                     following: Ok(Default::default()),
+                    highest_role: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     identities: Ok(Default::default()),
                     is_admin: Ok(Default::default()),
@@ -6599,6 +6743,7 @@ pub mod types {
                     job_title: Ok(Default::default()),
                     last_activity_on: Ok(Default::default()),
                     last_sign_in_at: Ok(Default::default()),
+                    last_sign_in_ip: Ok(Default::default()),
                     linkedin: Ok(Default::default()),
                     local_time: Ok(Default::default()),
                     location: Ok(Default::default()),
@@ -6614,6 +6759,7 @@ pub mod types {
                     public_email: Ok(Default::default()),
                     scim_identities: Ok(Default::default()),
                     shared_runners_minutes_limit: Ok(Default::default()),
+                    sign_in_count: Ok(Default::default()),
                     skype: Ok(Default::default()),
                     state: Ok(Default::default()),
                     theme_id: Ok(Default::default()),
@@ -6798,6 +6944,21 @@ pub mod types {
                     });
                 self
             }
+            ///The address of the user's current sign-in; only from `get_user`.
+            pub fn current_sign_in_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_sign_in_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_sign_in_ip: {e}"
+                        )
+                    });
+                self
+            }
             ///Custom attributes, present only when asked for with `with_custom_attributes`.
             pub fn custom_attributes<T>(mut self, value: T) -> Self
             where
@@ -6942,6 +7103,19 @@ pub mod types {
                     });
                 self
             }
+            ///The user's highest access level in any group or project (0 none, 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner); only from `get_user`.
+            pub fn highest_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.highest_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for highest_role: {e}")
+                    });
+                self
+            }
             ///The user's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -7048,6 +7222,21 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for last_sign_in_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///The address of the user's previous sign-in; only from `get_user`.
+            pub fn last_sign_in_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_sign_in_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_sign_in_ip: {e}"
                         )
                     });
                 self
@@ -7257,6 +7446,19 @@ pub mod types {
                     });
                 self
             }
+            ///How many times the user has signed in; only from `get_user`.
+            pub fn sign_in_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_in_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sign_in_count: {e}")
+                    });
+                self
+            }
             ///Skype name.
             pub fn skype<T>(mut self, value: T) -> Self
             where
@@ -7412,6 +7614,7 @@ pub mod types {
                     created_at: value.created_at?,
                     created_by: value.created_by?,
                     current_sign_in_at: value.current_sign_in_at?,
+                    current_sign_in_ip: value.current_sign_in_ip?,
                     custom_attributes: value.custom_attributes?,
                     discord: value.discord?,
                     email: value.email?,
@@ -7424,6 +7627,7 @@ pub mod types {
                         .extra_shared_runners_minutes_limit?,
                     followers: value.followers?,
                     following: value.following?,
+                    highest_role: value.highest_role?,
                     id: value.id?,
                     identities: value.identities?,
                     is_admin: value.is_admin?,
@@ -7432,6 +7636,7 @@ pub mod types {
                     job_title: value.job_title?,
                     last_activity_on: value.last_activity_on?,
                     last_sign_in_at: value.last_sign_in_at?,
+                    last_sign_in_ip: value.last_sign_in_ip?,
                     linkedin: value.linkedin?,
                     local_time: value.local_time?,
                     location: value.location?,
@@ -7447,6 +7652,7 @@ pub mod types {
                     public_email: value.public_email?,
                     scim_identities: value.scim_identities?,
                     shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
+                    sign_in_count: value.sign_in_count?,
                     skype: value.skype?,
                     state: value.state?,
                     theme_id: value.theme_id?,
@@ -7475,6 +7681,7 @@ pub mod types {
                     created_at: Ok(value.created_at),
                     created_by: Ok(value.created_by),
                     current_sign_in_at: Ok(value.current_sign_in_at),
+                    current_sign_in_ip: Ok(value.current_sign_in_ip),
                     custom_attributes: Ok(value.custom_attributes),
                     discord: Ok(value.discord),
                     email: Ok(value.email),
@@ -7489,6 +7696,7 @@ pub mod types {
                     ),
                     followers: Ok(value.followers),
                     following: Ok(value.following),
+                    highest_role: Ok(value.highest_role),
                     id: Ok(value.id),
                     identities: Ok(value.identities),
                     is_admin: Ok(value.is_admin),
@@ -7497,6 +7705,7 @@ pub mod types {
                     job_title: Ok(value.job_title),
                     last_activity_on: Ok(value.last_activity_on),
                     last_sign_in_at: Ok(value.last_sign_in_at),
+                    last_sign_in_ip: Ok(value.last_sign_in_ip),
                     linkedin: Ok(value.linkedin),
                     local_time: Ok(value.local_time),
                     location: Ok(value.location),
@@ -7512,6 +7721,7 @@ pub mod types {
                     public_email: Ok(value.public_email),
                     scim_identities: Ok(value.scim_identities),
                     shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
+                    sign_in_count: Ok(value.sign_in_count),
                     skype: Ok(value.skype),
                     state: Ok(value.state),
                     theme_id: Ok(value.theme_id),
@@ -7629,11 +7839,11 @@ Arguments:
 - `exclude_internal`: Leave out the internal users GitLab runs itself (default false).
 - `extern_uid`: Only the user with this id at an external provider; give `provider` too.
 - `external`: Only external users (default false).
-- `order_by`: The field to order by (admin only; GitLab orders by `id` by default).
+- `order_by`: The field to order by (admin only). Without it GitLab orders by `id`, or by relevance when `search` is given.
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
 - `provider`: The external provider that `extern_uid` belongs to.
-- `saml_provider_id`: Only users linked to this SAML provider.
+- `saml_provider_id`: Only users linked to this SAML provider. GitLab 18 refuses it (403) and points to the group's SAML users instead.
 - `search`: Users whose name, username or email contains this text.
 - `skip_ldap`: Leave out users who sign in through LDAP (default false).
 - `sort`: The direction of the order (admin only; `desc` by default).
@@ -8382,7 +8592,7 @@ let response = client.unban_user()
     }
     /**Unblock a user
 
-Lets a blocked user sign in again (admin only).
+Lets a blocked user sign in again (admin only). GitLab answers `true` when it unblocked the user and `false` when it could not, such as for a user who was not blocked.
 
 Sends a `POST` request to `/api/v4/users/{id}/unblock`
 
@@ -8869,7 +9079,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for external failed".to_string());
             self
         }
-        ///The field to order by (admin only; GitLab orders by `id` by default).
+        ///The field to order by (admin only). Without it GitLab orders by `id`, or by relevance when `search` is given.
         pub fn order_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserOrderBy>,
@@ -8924,7 +9134,7 @@ pub mod builder {
                 });
             self
         }
-        ///Only users linked to this SAML provider.
+        ///Only users linked to this SAML provider. GitLab 18 refuses it (403) and points to the group's SAML users instead.
         pub fn saml_provider_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -9792,7 +10002,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10823,7 +11033,7 @@ pub mod builder {
             };
             match response.status().as_u16() {
                 201u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13015,7 +13225,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/unblock`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        pub async fn send(self) -> Result<ResponseValue<bool>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
             let id = id
                 .map_err(|message| {
@@ -13061,7 +13271,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                201u16 => client.inner.decode(response, &info).await,
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),

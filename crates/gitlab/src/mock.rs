@@ -846,6 +846,16 @@ pub mod operations {
         pub fn created(self) -> Self {
             Self(self.0.status(201u16))
         }
+        ///Answers `400` with `value` as its JSON body.
+        pub fn bad_request(self, value: &types::ApiError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         ///Answers `401` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {
             Self(
@@ -1658,6 +1668,16 @@ pub mod operations {
         ///Answers `201` with no body.
         pub fn created(self) -> Self {
             Self(self.0.status(201u16))
+        }
+        ///Answers `400` with `value` as its JSON body.
+        pub fn bad_request(self, value: &types::ApiError) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
         }
         ///Answers `401` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {
@@ -3402,9 +3422,15 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        ///Answers `201` with no body.
-        pub fn created(self) -> Self {
-            Self(self.0.status(201u16))
+        ///Answers `201` with `value` as its JSON body.
+        pub fn created(self, value: bool) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(&value),
+            )
         }
         ///Answers `401` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {

@@ -176,7 +176,7 @@ impl<T: CliConfig> Cli<T> {
                     )
                     .required(false)
                     .help(
-                        "The field to order by (admin only; GitLab orders by `id` by default).",
+                        "The field to order by (admin only). Without it GitLab orders by `id`, or by relevance when `search` is given.",
                     ),
             )
             .arg(
@@ -205,7 +205,9 @@ impl<T: CliConfig> Cli<T> {
                     .long("saml-provider-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(false)
-                    .help("Only users linked to this SAML provider."),
+                    .help(
+                        "Only users linked to this SAML provider. GitLab 18 refuses it (403) and points to the group's SAML users instead.",
+                    ),
             )
             .arg(
                 ::clap::Arg::new("search")
@@ -1677,7 +1679,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Unblock a user")
             .long_about(
-                "Unblock a user\n\nLets a blocked user sign in again (admin only).",
+                "Unblock a user\n\nLets a blocked user sign in again (admin only). GitLab answers `true` when it unblocked the user and `false` when it could not, such as for a user who was not blocked.",
             )
     }
     pub fn cli_unfollow_user() -> ::clap::Command {
@@ -1760,6 +1762,13 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_create_impersonation_token() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("description")
+                    .long("description")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("What the token is for (GitLab 17.x and later)."),
+            )
+            .arg(
                 ::clap::Arg::new("expires-at")
                     .long("expires-at")
                     .value_parser(::clap::value_parser!(::chrono::naive::NaiveDate))
@@ -1793,7 +1802,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("FILE")
-                    .required(false)
+                    .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
                     .help(
                         "The whole JSON request body: a file, or `-` for standard input. Flags for single fields override its fields.",
@@ -2026,6 +2035,13 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn cli_create_personal_access_token() -> ::clap::Command {
         ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("description")
+                    .long("description")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("What the token is for (GitLab 17.x and later)."),
+            )
             .arg(
                 ::clap::Arg::new("expires-at")
                     .long("expires-at")
@@ -2773,7 +2789,7 @@ impl<T: CliConfig> Cli<T> {
         let result = request.send().await;
         match result {
             Ok(r) => {
-                self.config.success_no_item(&r);
+                self.config.success_item(&r);
                 Ok(())
             }
             Err(r) => {
@@ -3894,6 +3910,9 @@ impl<T: CliConfig> Cli<T> {
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
+        if let Some(value) = matches.get_one::<::std::string::String>("description") {
+            request = request.body_map(|body| { body.description(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::chrono::naive::NaiveDate>("expires-at")
         {
             request = request.body_map(|body| { body.expires_at(value.clone()) });
@@ -4041,6 +4060,9 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("description") {
+            request = request.body_map(|body| { body.description(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::chrono::naive::NaiveDate>("expires-at")
         {
