@@ -1266,24 +1266,11 @@ async fn unblock_user_tells_whether_the_user_was_unblocked() {
 async fn activate_and_deactivate_refusals_decode_the_error() {
     let server = MockServer::start_async().await;
     let message = "State cannot transition via \"activate\"";
-    let mocks = [
-        mock_plain(
-            &server,
-            POST,
-            &user_path("/activate"),
-            400,
-            Some(json!({"message": message})),
-        )
-        .await,
-        mock_plain(
-            &server,
-            POST,
-            &user_path("/deactivate"),
-            400,
-            Some(json!({"message": message})),
-        )
-        .await,
-    ];
+    let mut mocks = Vec::new();
+    for suffix in ["/activate", "/deactivate"] {
+        let body = Some(json!({"message": message}));
+        mocks.push(mock_plain(&server, POST, &user_path(suffix), 400, body).await);
+    }
     let client = client(&server);
 
     for error in [

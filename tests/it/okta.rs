@@ -1333,7 +1333,7 @@ async fn an_unknown_user_status_decodes_and_is_kept() {
     let server = MockServer::start_async().await;
     let mut body = user_json("PENDING_USER_ACTION");
     body["transitioningToStatus"] = json!("SOMETHING_NEW");
-    body["type"] = json!({"id": "oty1"});
+    body["realmId"] = json!("guo1a2b3c4d5e6f7g8h9");
     server
         .mock_async(|when, then| {
             when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
