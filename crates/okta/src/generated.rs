@@ -5175,7 +5175,7 @@ Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/reset_password`
 Arguments:
 - `user_id`: The user's id, or their login.
 - `provider`: The authentication provider whose password to reset.
-- `send_email`: Email the reset link to the user.
+- `send_email`: Email the reset link to the user. Set it either way: current Okta refuses a reset without it.
 ```no_run
 # async fn example(client: &user_apis_okta::Client, user_id: :: std :: string :: String, provider: :: user_apis_okta :: types :: AuthenticationProviderType, send_email: bool) {
 let response = client.reset_password()
@@ -7153,7 +7153,7 @@ pub mod builder {
                 });
             self
         }
-        ///Email the reset link to the user.
+        ///Email the reset link to the user. Set it either way: current Okta refuses a reset without it.
         pub fn send_email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,

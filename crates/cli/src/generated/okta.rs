@@ -497,7 +497,9 @@ impl<T: CliConfig> Cli<T> {
                     .long("send-email")
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
-                    .help("Email the reset link to the user."),
+                    .help(
+                        "Email the reset link to the user. Set it either way: current Okta refuses a reset without it.",
+                    ),
             )
             .arg(
                 ::clap::Arg::new("user-id")
