@@ -119,6 +119,52 @@ pub fn open_string_enums(file: &mut File) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// Makes every optional list and map of the generated types decode `null` as empty.
+///
+/// typify gives such a field `#[serde(default)]`, which covers a missing field but not an
+/// explicit `null`, and servers written in Go send an empty list as `null`: one such field
+/// would fail the whole response. This adds
+/// `deserialize_with = "::user_apis_runtime::null_as_empty"`. A flattened map (the extra
+/// properties of a schema) is left alone: it is never `null`.
+pub fn null_collections_as_empty(file: &mut File) -> Result<Vec<String>, String> {
+    const COLLECTIONS: [&str; 4] = ["Vec", "HashMap", "BTreeMap", "Map"];
+    let items = module_items(file, "types")?;
+    let mut log = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Struct(item) = item else { continue };
+        let mut changed = Vec::new();
+        for field in item.fields.iter_mut() {
+            let args = crate::api_summary::serde_args(&field.attrs)?;
+            let collection = matches!(&field.ty, syn::Type::Path(path)
+            if path.path.segments.last().is_some_and(|last| {
+                COLLECTIONS.iter().any(|name| last.ident == name)
+            }));
+            if !collection
+                || !args.contains_key("default")
+                || ["flatten", "with", "deserialize_with"]
+                    .iter()
+                    .any(|key| args.contains_key(*key))
+            {
+                continue;
+            }
+            field.attrs.push(parse_quote! {
+                #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
+            });
+            if let Some(ident) = &field.ident {
+                changed.push(ident.to_string());
+            }
+        }
+        if !changed.is_empty() {
+            log.push(format!(
+                "null_collections_as_empty: {}: {}",
+                item.ident,
+                changed.join(", ")
+            ));
+        }
+    }
+    Ok(log)
+}
+
 /// A string enum as typify emits it: unit variants only, deriving `Deserialize`.
 fn is_string_enum(item: &ItemEnum) -> bool {
     !item.variants.is_empty()
@@ -1846,6 +1892,34 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("pub kept: u8,"), "{text}");
+    }
+
+    #[test]
+    fn optional_lists_and_maps_decode_null_as_empty() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                pub struct Page {
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub rows: ::std::vec::Vec<User>,
+                    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+                    pub tags: ::std::collections::HashMap<String, String>,
+                    pub ids: ::std::vec::Vec<i64>,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+                    #[serde(default)]
+                    pub total: Option<i64>,
+                }
+            }
+        };
+        let log = null_collections_as_empty(&mut file).expect("fixup applies");
+        assert_eq!(log, vec!["null_collections_as_empty: Page: rows, tags"]);
+        let text = prettyplease::unparse(&file);
+        assert_eq!(
+            text.matches(r#"deserialize_with = "::user_apis_runtime::null_as_empty""#)
+                .count(),
+            2,
+            "{text}"
+        );
     }
 
     #[test]

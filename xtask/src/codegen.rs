@@ -196,6 +196,7 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
     let spec = &prepared.spec;
     let mut file = progenitor_file(label, "client", |generator| generator.generate_tokens(spec))?;
     let mut log = code_fixups::open_string_enums(&mut file)?;
+    log.extend(code_fixups::null_collections_as_empty(&mut file)?);
     log.extend(code_fixups::add_input_conversions(
         &mut file,
         &prepared.splits,

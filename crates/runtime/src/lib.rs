@@ -156,6 +156,24 @@ pub fn path_segment<E>(value: &str) -> Result<std::borrow::Cow<'_, str>, Error<E
     }
 }
 
+/// Decodes a list or map sent as `null` as an empty one, the way a missing one decodes.
+///
+/// Every optional list and map of the generated types reads through this
+/// (`#[serde(default, deserialize_with = "...")]`): servers written in Go send an empty list
+/// as `null`, which would otherwise fail the whole response. A list or map that is present
+/// decodes as usual.
+///
+/// # Errors
+///
+/// The deserializer's, for a value that is neither `null` nor a `T`.
+pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 /// The printable ASCII characters [`path_segment`] percent-encodes, besides controls and
 /// non-ASCII: `` ␠ " # < > ? ` { } / \ % ``. [`PATH_SEGMENT`] and [`KEPT`] are both made
 /// from this list.
@@ -376,6 +394,32 @@ impl Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_lists_and_maps_decode_as_empty_ones() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Page {
+            #[serde(default, deserialize_with = "null_as_empty")]
+            rows: Vec<u32>,
+            #[serde(default, deserialize_with = "null_as_empty")]
+            tags: std::collections::HashMap<String, String>,
+        }
+        let page = |text: &str| serde_json::from_str::<Page>(text);
+        let empty = Page {
+            rows: Vec::new(),
+            tags: Default::default(),
+        };
+        assert_eq!(
+            page(r#"{"rows": null, "tags": null}"#).expect("nulls"),
+            empty
+        );
+        assert_eq!(page("{}").expect("missing"), empty);
+        let full = page(r#"{"rows": [1, 2], "tags": {"a": "b"}}"#).expect("present");
+        assert_eq!(full.rows, [1, 2]);
+        assert_eq!(full.tags["a"], "b");
+        // Anything else is still refused.
+        assert!(page(r#"{"rows": "1,2"}"#).is_err());
+    }
 
     #[test]
     fn urls_append_segments_to_the_base_as_given() {
