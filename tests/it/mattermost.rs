@@ -408,6 +408,37 @@ async fn autocomplete_users_splits_channel_and_team_matches() {
     assert_is_user(&matches.out_of_channel[0], OTHER_ID, "adam");
 }
 
+/// The server sends a list it has nothing in as `null` (a Go nil slice): no matches decode as
+/// empty lists.
+#[tokio::test]
+async fn autocomplete_without_matches_decodes_null_lists_as_empty() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v4/users/autocomplete",
+                &[("name", "zz"), ("in_team", "team1")],
+            );
+            then.status(200)
+                .json_body(json!({"users": null, "out_of_channel": null}));
+        })
+        .await;
+
+    let matches = client(&server)
+        .autocomplete_users()
+        .name("zz")
+        .team_id("team1")
+        .send()
+        .await;
+
+    mock.assert_async().await;
+    let matches = matches.expect("autocomplete");
+    assert!(matches.users.is_empty());
+    assert!(matches.out_of_channel.is_empty());
+}
+
 #[tokio::test]
 async fn known_users_are_an_array_of_ids() {
     let server = MockServer::start_async().await;

@@ -213,6 +213,51 @@ async fn list_deleted_users_pages() {
     assert_is_ada(&page.rows[0]);
 }
 
+/// A server written in Go sends an empty list as `null`: a page without rows, and a user
+/// without permissions, decode as empty lists instead of failing the response.
+#[tokio::test]
+async fn null_lists_decode_as_empty() {
+    let server = MockServer::start_async().await;
+    let mut user = user_json("Ada");
+    user["permissions"] = Value::Null;
+    user["groupPermissions"] = Value::Null;
+    user["permissionGroups"] = Value::Null;
+    let empty = server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v1/users/deleted", &[]);
+            then.status(200)
+                .json_body(json!({"rows": null, "total": 0}));
+        })
+        .await;
+    let one = server
+        .mock_async(|when, then| {
+            exact(when, GET, &format!("/api/v1/users/{USER_ID}"), &[]);
+            then.status(200).json_body(user);
+        })
+        .await;
+    let client = client(&server);
+
+    let page = client
+        .list_deleted_users()
+        .send()
+        .await
+        .expect("empty page");
+    let user = client
+        .get_user()
+        .user_id(user_id())
+        .send()
+        .await
+        .expect("user without permissions");
+
+    empty.assert_async().await;
+    one.assert_async().await;
+    assert_eq!((page.rows.len(), page.total), (0, Some(0)));
+    assert!(user.permissions.is_empty());
+    assert!(user.group_permissions.is_empty());
+    assert!(user.permission_groups.is_empty());
+    assert_eq!(user.first_name, "Ada");
+}
+
 #[tokio::test]
 async fn restore_and_destroy_deleted_users() {
     let server = MockServer::start_async().await;

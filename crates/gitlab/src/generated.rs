@@ -260,9 +260,11 @@ pub mod types {
         pub key: ::std::option::Option<::std::string::String>,
         ///Projects the key may only read, when GitLab includes them.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub projects_with_readonly_access: ::std::vec::Vec<ProjectIdentity>,
         ///Projects the key may push to, when GitLab includes them.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub projects_with_write_access: ::std::vec::Vec<ProjectIdentity>,
         ///The key's title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -367,6 +369,7 @@ pub mod types {
         pub revoked: ::std::option::Option<bool>,
         ///What the token allows.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub scopes: ::std::vec::Vec<TokenScope>,
         ///The user the token acts as.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -411,6 +414,7 @@ pub mod types {
         pub revoked: ::std::option::Option<bool>,
         ///What the token allows.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub scopes: ::std::vec::Vec<TokenScope>,
         ///The secret. GitLab shows it only in this response; keep it safe. Its `Debug` output is redacted; read it with `expose()`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -535,6 +539,7 @@ pub mod types {
         pub revoked: ::std::option::Option<bool>,
         ///What the token allows.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub scopes: ::std::vec::Vec<TokenScope>,
         ///The secret. GitLab shows it only in this response; keep it safe. Its `Debug` output is redacted; read it with `expose()`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1126,6 +1131,7 @@ pub mod types {
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Custom attributes, present only when asked for with `with_custom_attributes`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
         ///Discord user id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1287,6 +1293,7 @@ pub mod types {
         pub avatar_url: ::std::option::Option<::std::string::String>,
         ///Custom attributes, present only when asked for with `with_custom_attributes`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
         ///The user's id.
         pub id: i64,
@@ -1540,6 +1547,7 @@ pub mod types {
         pub current_sign_in_ip: ::std::option::Option<::std::string::String>,
         ///Custom attributes, present only when asked for with `with_custom_attributes`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
         ///Discord user id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1579,6 +1587,7 @@ pub mod types {
         pub id: i64,
         ///The user's links to external authentication providers.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub identities: ::std::vec::Vec<Identity>,
         ///Whether the user is an administrator.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1643,6 +1652,7 @@ pub mod types {
         pub public_email: ::std::option::Option<::std::string::String>,
         ///The user's SCIM identities.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub scim_identities: ::std::vec::Vec<ScimIdentity>,
         ///Compute minutes quota for the user's personal namespace.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -230,6 +230,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub props: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -571,6 +572,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub props: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -682,6 +684,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub props: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -691,6 +694,7 @@ pub mod types {
         pub roles: ::std::option::Option<::std::string::String>,
         ///The user's team memberships.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub team_members: ::std::vec::Vec<TeamMember>,
         ///The session's token; servers blank it in lists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -969,6 +973,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub props: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -1020,9 +1025,11 @@ pub mod types {
     pub struct UserAutocomplete {
         ///Matches on the team but outside the channel.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub out_of_channel: ::std::vec::Vec<User>,
         ///Matches in the channel (or team) asked about.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub users: ::std::vec::Vec<User>,
     }
     impl UserAutocomplete {
@@ -1063,6 +1070,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub props: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -1146,6 +1154,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub props: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,

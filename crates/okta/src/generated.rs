@@ -21,6 +21,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub error_causes: ::std::vec::Vec<ErrorCause>,
         ///Okta's error code, such as `E0000007`.
         #[serde(
@@ -411,6 +412,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub embedded: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Assigned by Okta.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -435,6 +437,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub links: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///When the password was last changed.
         #[serde(
@@ -485,6 +488,7 @@ pub mod types {
     pub struct ForgotPasswordResponse {
         ///The user's email addresses and whether they are verified.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub emails: ::std::vec::Vec<EmailAddress>,
         ///The password. Okta answers with an empty object when the user has one, never with its value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -520,6 +524,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub embedded: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The group's id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -546,6 +551,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub links: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The group's object classes.
         #[serde(
@@ -553,6 +559,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub object_class: ::std::vec::Vec<::std::string::String>,
         ///The group's name, description and custom attributes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -922,6 +929,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub embedded: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Id of the assignment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1243,6 +1251,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub embedded: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Assigned by Okta.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1267,6 +1276,7 @@ pub mod types {
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub links: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///When the password was last changed.
         #[serde(
@@ -1333,6 +1343,7 @@ pub mod types {
     pub struct UserCredentials {
         ///The user's email addresses and whether they are verified.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub emails: ::std::vec::Vec<EmailAddress>,
         ///The password. Okta answers with an empty object when the user has one, never with its value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

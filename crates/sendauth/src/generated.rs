@@ -17,6 +17,7 @@ pub mod types {
     pub struct ApiError {
         ///More about what went wrong.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub details: ::std::vec::Vec<::std::string::String>,
         ///What went wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -51,6 +52,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub extras: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -76,6 +78,7 @@ pub mod types {
     pub struct AuditPage {
         ///The entries on this page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub rows: ::std::vec::Vec<Audit>,
         ///How many entries match, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -335,6 +338,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub tags: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -411,6 +415,7 @@ pub mod types {
     pub struct TransactionPage {
         ///The transactions on this page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub rows: ::std::vec::Vec<Transaction>,
         ///How many transactions match, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -534,6 +539,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub group_permissions: ::std::vec::Vec<::std::string::String>,
         ///Whether the user has registered a passkey.
         #[serde(
@@ -567,9 +573,11 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub permission_groups: ::std::vec::Vec<::uuid::Uuid>,
         ///Permissions granted to the user directly.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///Phone number. Server limits: maxLength 20.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -605,6 +613,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub group_permissions: ::std::vec::Vec<::std::string::String>,
         ///Family name. Server limits: minLength 2, maxLength 50.
         #[serde(rename = "lastName")]
@@ -621,9 +630,11 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub permission_groups: ::std::vec::Vec<::uuid::Uuid>,
         ///Permissions granted to the user directly.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
         ///Phone number. Server limits: maxLength 20.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -643,6 +654,7 @@ pub mod types {
     pub struct UserPage {
         ///The users on this page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
         pub rows: ::std::vec::Vec<User>,
         ///How many users match, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
