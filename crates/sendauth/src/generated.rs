@@ -205,7 +205,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///What the user may do in the organisation.
+    ///What the user may do in the organisation. SendAuth also describes registrar and authenticator roles, whose wire names it does not publish; a role not listed here decodes as `Unknown`, kept as sent.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -221,10 +221,10 @@ pub mod types {
         ///`admin`: An administrator of the organisation.
         #[serde(rename = "admin")]
         Admin,
-        ///`user`: A member without administrative rights.
+        ///`user`: A member of the organisation.
         #[serde(rename = "user")]
         User,
-        ///`super_admin`: An administrator with rights beyond those of `admin`.
+        ///`super_admin`: SendAuth's highest role.
         #[serde(rename = "super_admin")]
         SuperAdmin,
         /// A value this client does not know yet, kept exactly as received.
