@@ -408,8 +408,8 @@ async fn autocomplete_users_splits_channel_and_team_matches() {
     assert_is_user(&matches.out_of_channel[0], OTHER_ID, "adam");
 }
 
-/// The server sends a list it has nothing in as `null` (a Go nil slice): no matches decode as
-/// empty lists.
+/// The server's `users` list has no `omitempty`, so a nil list (a Go server's empty one) goes
+/// out as `null`: it decodes as an empty list.
 #[tokio::test]
 async fn autocomplete_without_matches_decodes_null_lists_as_empty() {
     let server = MockServer::start_async().await;
