@@ -50,14 +50,6 @@ impl SpecDocs {
     /// written beside a `$ref`, and vendor extensions such as `x-enumDescriptions`).
     pub fn from_spec(raw: &Value) -> Self {
         let mut docs = SpecDocs::default();
-        let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_string);
-        // A parameter or body as written, or the component its `$ref` names.
-        fn resolve<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(reference) => raw.pointer(reference.strip_prefix('#')?),
-                None => Some(value),
-            }
-        }
 
         if let Some(Value::Object(paths)) = raw.get("paths") {
             for item in paths.values() {
@@ -138,6 +130,19 @@ impl SpecDocs {
     }
 }
 
+/// A string value, owned.
+fn text(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_string)
+}
+
+/// A parameter, body or schema as written, or the component its `$ref` names.
+fn resolve<'a>(raw: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => raw.pointer(reference.strip_prefix('#')?),
+        None => Some(value),
+    }
+}
+
 /// Adds to `described` the descriptions written beside `schema`'s `$ref` properties and its
 /// `additionalProperties`, and those of the members of its `allOf`, which the generator
 /// merges into one struct (a `$ref` member's own, followed to a few levels).
@@ -147,7 +152,6 @@ fn described_properties(
     described: &mut BTreeMap<String, String>,
     depth: usize,
 ) {
-    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_string);
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (property, value) in properties {
             if value.get("$ref").is_some()
@@ -166,20 +170,11 @@ fn described_properties(
     if depth >= 4 {
         return;
     }
-    for member in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let member = match member.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match reference.strip_prefix('#').and_then(|at| raw.pointer(at)) {
-                Some(target) => target,
-                None => continue,
-            },
-            None => member,
-        };
-        described_properties(raw, member, described, depth + 1);
+    let members = schema.get("allOf").and_then(Value::as_array);
+    for member in members.into_iter().flatten() {
+        if let Some(member) = resolve(raw, member) {
+            described_properties(raw, member, described, depth + 1);
+        }
     }
 }
 
