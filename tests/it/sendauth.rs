@@ -54,6 +54,23 @@ fn user_json(first_name: &str) -> Value {
     })
 }
 
+/// A mock of one page of `list_users`: exactly `query`, answered with `rows` and `total`.
+async fn users_page<'a>(
+    server: &'a MockServer,
+    query: &[(&str, &str)],
+    rows: Vec<Value>,
+    total: u64,
+) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            exact(when, GET, "/api/v1/users", query)
+                .header("authorization", SENDAUTH_AUTHORIZATION);
+            then.status(200)
+                .json_body(json!({"rows": rows, "total": total}));
+        })
+        .await
+}
+
 /// The writable part of [`user_json`]: what a create or update must send.
 fn user_input_json(first_name: &str) -> Value {
     json!({
@@ -905,23 +922,10 @@ async fn stream_walks_three_pages_lazily() {
         (2, vec!["B1", "B2", "B3"]),
         (3, vec!["C1"]),
     ] {
-        let rows: Vec<Value> = names.iter().map(|name| user_json(name)).collect();
-        let page_text = page.to_string();
-        pages.push(
-            server
-                .mock_async(|when, then| {
-                    exact(
-                        when,
-                        GET,
-                        "/api/v1/users",
-                        &[("page", &page_text), ("perPage", "3"), ("q", "x")],
-                    )
-                    .header("authorization", SENDAUTH_AUTHORIZATION);
-                    then.status(200)
-                        .json_body(json!({"rows": rows, "total": 7}));
-                })
-                .await,
-        );
+        let rows = names.iter().map(|name| user_json(name)).collect();
+        let page = page.to_string();
+        let query = [("page", page.as_str()), ("perPage", "3"), ("q", "x")];
+        pages.push(users_page(&server, &query, rows, 7).await);
     }
 
     let client = client(&server);
@@ -992,24 +996,12 @@ async fn a_stream_resumed_with_a_page_size_over_the_cap_reads_to_the_end() {
     let mut pages = Vec::new();
     // 250 users, served 100 a page although 150 were asked for: page 2 holds 101 to 200.
     for (page, count) in [(2_u32, 100_usize), (3, 50)] {
-        let rows: Vec<Value> = (0..count)
+        let rows = (0..count)
             .map(|i| user_json(&format!("P{page}-{i}")))
             .collect();
-        let page_text = page.to_string();
-        pages.push(
-            server
-                .mock_async(|when, then| {
-                    exact(
-                        when,
-                        GET,
-                        "/api/v1/users",
-                        &[("page", &page_text), ("perPage", "150")],
-                    );
-                    then.status(200)
-                        .json_body(json!({"rows": rows, "total": 250}));
-                })
-                .await,
-        );
+        let page = page.to_string();
+        let query = [("page", page.as_str()), ("perPage", "150")];
+        pages.push(users_page(&server, &query, rows, 250).await);
     }
     let users: Vec<types::User> = client(&server)
         .list_users()
@@ -1031,17 +1023,9 @@ async fn a_stream_resumed_without_a_page_size_ends_at_the_first_empty_page() {
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();
     for (page, names) in [(2, vec!["B1", "B2"]), (3, vec!["C1"]), (4, vec![])] {
-        let rows: Vec<Value> = names.iter().map(|name| user_json(name)).collect();
-        let page_text = page.to_string();
-        pages.push(
-            server
-                .mock_async(|when, then| {
-                    exact(when, GET, "/api/v1/users", &[("page", &page_text)]);
-                    then.status(200)
-                        .json_body(json!({"rows": rows, "total": 5}));
-                })
-                .await,
-        );
+        let rows = names.iter().map(|name| user_json(name)).collect();
+        let page = page.to_string();
+        pages.push(users_page(&server, &[("page", page.as_str())], rows, 5).await);
     }
 
     let names: Vec<String> = client(&server)
