@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: credentials, fast retry policies, and request
 //! expectations that pin down the whole request on the wire.
 
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use httpmock::{Method, MockServer, When};
 use user_apis::{ClientConfig, RetryPolicy};
@@ -23,6 +24,24 @@ pub fn fast_retries() -> RetryPolicy {
 /// A configuration for a client of `server`, with [`fast_retries`].
 pub fn mock_config(server: &MockServer) -> ClientConfig {
     ClientConfig::new(server.base_url()).retry(fast_retries())
+}
+
+/// Runs `call` and checks that it took at least `min`: a retry that waited for the server's
+/// reset or `Retry-After`, where the test retry policy's own backoff is milliseconds.
+pub async fn waits_at_least<T>(min: Duration, call: impl Future<Output = T>) -> T {
+    let started = Instant::now();
+    let outcome = call.await;
+    let waited = started.elapsed();
+    assert!(waited >= min, "retried after {waited:?}");
+    outcome
+}
+
+/// The Unix time `seconds` from now, in whole seconds, as a rate-limit reset header gives it.
+pub fn epoch_seconds_from_now(seconds: u64) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970");
+    (now + Duration::from_secs(seconds)).as_secs().to_string()
 }
 
 /// Expects exactly this method, path and query (no other query parameters).

@@ -2,7 +2,7 @@
 //! typed errors, rate limits, streams and secrets.
 
 use std::future::Future;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use futures_util::{StreamExt, TryStreamExt};
@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use user_apis::ClientConfig;
 use user_apis::gitlab::mock::MockServerExt;
 use user_apis::gitlab::{Client, Error, HeaderValue, ResponseValue, SUDO, types};
-use user_apis_tests::{exact, fast_retries, mock_config, query_count};
+use user_apis_tests::{
+    epoch_seconds_from_now, exact, fast_retries, mock_config, query_count, waits_at_least,
+};
 
 /// The personal access token the tests authenticate with; no output may ever contain it.
 const TOKEN: &str = "glpat-T3st-t0ken-9xYz";
@@ -1965,13 +1967,6 @@ async fn a_429_with_retry_after_is_retried_then_succeeds() {
     assert!(users.is_empty());
 }
 
-fn epoch_seconds_from_now(seconds: u64) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970");
-    (now + Duration::from_secs(seconds)).as_secs().to_string()
-}
-
 #[tokio::test]
 async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
     let server = MockServer::start_async().await;
@@ -1993,10 +1988,11 @@ async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
         .await;
 
     // A 429 is retried even for a POST: GitLab refused it without acting on it.
-    let started = std::time::Instant::now();
-    expect_empty(client(&server).block_user().id(USER_ID).send(), 201).await;
-    let waited = started.elapsed();
-    assert!(waited >= Duration::from_secs(1), "retried after {waited:?}");
+    waits_at_least(
+        Duration::from_secs(1),
+        expect_empty(client(&server).block_user().id(USER_ID).send(), 201),
+    )
+    .await;
 
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;

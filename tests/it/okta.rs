@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::{self, DELETE, GET, POST, PUT};
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use user_apis::okta::mock::MockServerExt;
 use user_apis::okta::{Client, Error, ResponseValue, types};
 use user_apis::{ClientConfig, RetryPolicy};
-use user_apis_tests::{exact, mock_config, query_count};
+use user_apis_tests::{epoch_seconds_from_now, exact, mock_config, query_count, waits_at_least};
 
 const TOKEN: &str = "00aBcD-okta-api-token";
 const AUTHORIZATION: &str = "SSWS 00aBcD-okta-api-token";
@@ -1267,19 +1267,15 @@ async fn group_streams_follow_cursors_too() {
 #[tokio::test]
 async fn a_429_waits_for_x_rate_limit_reset() {
     let server = MockServer::start_async().await;
-    let reset = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs()
-        // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
-        + 2;
+    // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
+    let reset = epoch_seconds_from_now(2);
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
             then.status(429)
                 .header("x-rate-limit-limit", "600")
                 .header("x-rate-limit-remaining", "0")
-                .header("x-rate-limit-reset", reset.to_string())
+                .header("x-rate-limit-reset", &reset)
                 .json_body(json!({"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many requests."}))
                 .up_to_n_times(1);
         })
@@ -1291,13 +1287,11 @@ async fn a_429_waits_for_x_rate_limit_reset() {
         })
         .await;
 
-    let started = std::time::Instant::now();
-    let user = client(&server).get_user().user_id(USER_ID).send().await;
-    let waited = started.elapsed();
-    assert!(
-        waited >= std::time::Duration::from_secs(1),
-        "retried after {waited:?}"
-    );
+    let user = waits_at_least(
+        Duration::from_secs(1),
+        client(&server).get_user().user_id(USER_ID).send(),
+    )
+    .await;
 
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
@@ -1305,13 +1299,13 @@ async fn a_429_waits_for_x_rate_limit_reset() {
 
     // The reset header alone decides the wait: a reset an hour away exceeds the budget, so the
     // 429 comes back at once as Okta's typed error.
-    let later = reset + 3600;
+    let later = epoch_seconds_from_now(3602);
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
             when.method(GET);
             then.status(429)
-                .header("x-rate-limit-reset", later.to_string())
+                .header("x-rate-limit-reset", later)
                 .json_body(json!({"errorCode": "E0000047", "errorSummary": "Too many requests"}));
         })
         .await;
