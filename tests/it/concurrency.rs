@@ -14,9 +14,9 @@ use user_apis_tests::{exact, mock_config};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn okta_calls_from_many_tasks_each_get_their_own_answer() {
     let server = MockServer::start_async().await;
+    let ids: Vec<String> = (0..16).map(|i| format!("00u{i:02}")).collect();
     let mut mocks = Vec::new();
-    for i in 0..16 {
-        let id = format!("00u{i:02}");
+    for id in &ids {
         mocks.push(
             server
                 .mock_async(|when, then| {
@@ -30,11 +30,12 @@ async fn okta_calls_from_many_tasks_each_get_their_own_answer() {
     }
     let client = okta::Client::with_api_token(mock_config(&server), "t0ken").expect("client");
 
-    let tasks: Vec<_> = (0..16)
-        .map(|i| {
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|id| {
             let client = client.clone();
+            let id = id.clone();
             tokio::spawn(async move {
-                let id = format!("00u{i:02}");
                 let user = client.get_user().user_id(&id).send().await;
                 (id, user)
             })
@@ -51,8 +52,8 @@ async fn okta_calls_from_many_tasks_each_get_their_own_answer() {
     }
 }
 
-/// Each provider's stream, GitLab's `send_or_unchanged`, Mattermost's image download and
-/// sign-in, each run in a spawned task of a multi-threaded runtime.
+/// GitLab's and SendAuth's streams, GitLab's `send_or_unchanged`, Mattermost's image download
+/// and sign-in, each run in a spawned task of a multi-threaded runtime.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streams_and_hand_written_calls_run_in_spawned_tasks() {
     let server = MockServer::start_async().await;

@@ -653,14 +653,10 @@ async fn an_image_longer_than_the_body_limit_is_refused() {
     };
     for (user, size) in [("u-at-limit", 1024), ("u-over", 1025)] {
         let body = png(size);
-        server
-            .mock_async(|when, then| {
-                when.method(GET).path(format!("/api/v4/users/{user}/image"));
-                then.status(200)
-                    .header("content-type", "image/png")
-                    .body(body);
-            })
-            .await;
+        server.get_profile_image(|when, then| {
+            when.user_id(user);
+            then.ok(&body, "image/png");
+        });
     }
     let client =
         Client::with_token(mock_config(&server).max_body_size(1024), TOKEN).expect("valid client");
@@ -1327,7 +1323,7 @@ fn membership_json(channel: &str) -> Value {
 }
 
 #[tokio::test]
-async fn channel_members_page_and_stream_to_an_empty_page() {
+async fn channel_members_page_and_stream_to_a_short_page() {
     let server = MockServer::start_async().await;
     let path = format!("/api/v4/users/{USER_ID}/channel_members");
     let page = server
@@ -1563,7 +1559,9 @@ async fn conversions_answer_with_the_bot_or_user_made() {
                 &format!("/api/v4/users/{USER_ID}/convert_to_bot"),
                 &[],
             )
-            .header("authorization", AUTHORIZATION);
+            .header("authorization", AUTHORIZATION)
+            .header("accept", "application/json")
+            .body("");
             then.status(200).json_body(json!({
                 "user_id": USER_ID,
                 "username": "ada",
@@ -1585,6 +1583,8 @@ async fn conversions_answer_with_the_bot_or_user_made() {
                 &[("set_system_admin", "true")],
             )
             .header("authorization", AUTHORIZATION)
+            .header("accept", "application/json")
+            .header("content-type", "application/json")
             .json_body(
                 json!({"username": "former-bot", "email": "bot@example.com", "password": "b0t-pw"}),
             );

@@ -201,7 +201,7 @@ async fn create_user_sends_profile_credentials_and_flags() {
         .body(types::UserInput {
             profile: Some(profile),
             credentials: Some(credentials),
-            type_: None,
+            ..Default::default()
         })
         .send()
         .await;
@@ -691,8 +691,8 @@ async fn expire_password_returns_a_redacted_temporary_password() {
     assert_eq!(temp.id, None);
 }
 
-/// Without `tempPassword`, Okta answers with the user, whose fields all arrive (a user whose
-/// sign-in times and names are still `null` included).
+/// Without `tempPassword`, Okta answers with the user, which decodes whole, also with the
+/// timestamps, `transitioningToStatus` and a name that Okta sends as `null`.
 #[tokio::test]
 async fn expire_password_returns_the_user() {
     let server = MockServer::start_async().await;
@@ -950,7 +950,7 @@ async fn create_user_imports_a_password_hash() {
                 password: Some(password),
                 ..Default::default()
             }),
-            type_: None,
+            ..Default::default()
         })
         .send()
         .await;
@@ -1327,6 +1327,7 @@ async fn an_unknown_user_status_decodes_and_is_kept() {
     let server = MockServer::start_async().await;
     let mut body = user_json("PENDING_USER_ACTION");
     body["transitioningToStatus"] = json!("SOMETHING_NEW");
+    // A field this client does not know is ignored.
     body["realmId"] = json!("guo1a2b3c4d5e6f7g8h9");
     server
         .mock_async(|when, then| {

@@ -123,11 +123,14 @@ fn no_arguments_prints_help_and_exits_with_the_usage_code() {
     assert_eq!(run.stdout, "");
 }
 
+/// Every provider's subcommand.
+const PROVIDERS: [&str; 4] = ["gitlab", "mattermost", "okta", "sendauth"];
+
 #[test]
 fn help_lists_providers_and_exit_codes() {
     let run = user_apis(&["--help"], &[], None);
     assert_eq!(run.code, Some(0), "{run:?}");
-    for provider in ["gitlab", "mattermost", "okta", "sendauth"] {
+    for provider in PROVIDERS {
         assert!(run.stdout.contains(provider), "{run:?}");
     }
     assert!(
@@ -161,7 +164,7 @@ fn operation_help_comes_from_the_spec() {
 #[test]
 fn operation_help_speaks_of_the_command_not_the_rust_api() {
     // Every operation's help, each provider's commands read from its own help.
-    for provider in ["gitlab", "mattermost", "okta", "sendauth"] {
+    for provider in PROVIDERS {
         let list = user_apis(&[provider, "--help"], &[], None);
         let commands: Vec<&str> = list
             .stdout
