@@ -453,7 +453,7 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
 }
 
 /// A body read with a size limit.
-enum Limited {
+pub(crate) enum Limited {
     /// The whole body, no longer than the limit.
     Whole(Bytes),
     /// The body passed the limit; reading stopped, keeping its first [`KEPT_BODY_BYTES`].
@@ -463,19 +463,53 @@ enum Limited {
     },
 }
 
+/// Where [`read_up_to`] takes a body's chunks from: a response it reads, or a binary body
+/// already taken as a stream ([`StreamChunks`]).
+pub(crate) trait Chunks {
+    /// The body's length as announced by `Content-Length`, if known.
+    fn announced(&self) -> Option<u64>;
+
+    /// The next chunk, `None` at the end of the body.
+    fn next_chunk(&mut self) -> impl Future<Output = reqwest::Result<Option<Bytes>>>;
+}
+
+impl Chunks for reqwest::Response {
+    fn announced(&self) -> Option<u64> {
+        self.content_length()
+    }
+
+    fn next_chunk(&mut self) -> impl Future<Output = reqwest::Result<Option<Bytes>>> {
+        self.chunk()
+    }
+}
+
+/// A body stream, such as a [`progenitor_client::ByteStream`]'s, as [`Chunks`].
+pub(crate) struct StreamChunks<S>(pub(crate) S);
+
+impl<S> Chunks for StreamChunks<S>
+where
+    S: futures_core::Stream<Item = reqwest::Result<Bytes>> + Unpin,
+{
+    /// A stream no longer knows it: the limit is met while reading.
+    fn announced(&self) -> Option<u64> {
+        None
+    }
+
+    fn next_chunk(&mut self) -> impl Future<Output = reqwest::Result<Option<Bytes>>> {
+        futures_util::TryStreamExt::try_next(&mut self.0)
+    }
+}
+
 /// Reads a body chunk by chunk, stopping as soon as it passes `limit`. A body announced as
 /// longer is not read at all. On a read error, returns the start of what arrived.
 ///
 /// Chunks are kept as they come, so a body that arrives in one chunk is returned without a
-/// copy.
-async fn read_up_to(
-    response: &mut reqwest::Response,
+/// copy, and a body cut at the limit keeps only its first [`KEPT_BODY_BYTES`].
+pub(crate) async fn read_up_to(
+    body: &mut impl Chunks,
     limit: usize,
 ) -> Result<Limited, (Bytes, reqwest::Error)> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
+    if body.announced().is_some_and(|length| length > limit as u64) {
         return Ok(Limited::TooLong {
             start: Bytes::new(),
         });
@@ -483,7 +517,7 @@ async fn read_up_to(
     let mut parts = Parts::default();
     let mut total = 0;
     loop {
-        match response.chunk().await {
+        match body.next_chunk().await {
             Ok(Some(chunk)) => {
                 total += chunk.len();
                 parts.push(chunk);

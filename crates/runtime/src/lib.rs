@@ -94,29 +94,26 @@ pub async fn read_binary<E>(
     operation: &'static str,
     limit: usize,
 ) -> Result<progenitor_client::ResponseValue<Vec<u8>>, Error<E>> {
-    use futures_util::TryStreamExt as _;
+    use error::{Limited, StreamChunks, read_up_to};
 
     let status = response.status();
     let headers = response.headers().clone();
-    let mut stream = response.into_inner().into_inner();
-    let mut bytes = Vec::new();
-    while let Some(chunk) = stream.try_next().await.map_err(Error::CommunicationError)? {
-        if chunk.len() > limit - bytes.len() {
-            bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
-            let cause = InvalidResponseCause::TooLarge { limit };
-            return Err(InvalidResponse::error(
-                operation,
-                status,
-                &headers,
-                bytes.into(),
-                cause,
-            ));
-        }
-        bytes.extend_from_slice(&chunk);
+    let mut body = StreamChunks(response.into_inner().into_inner());
+    match read_up_to(&mut body, limit).await {
+        Ok(Limited::Whole(bytes)) => Ok(progenitor_client::ResponseValue::new(
+            bytes.into(),
+            status,
+            headers,
+        )),
+        Ok(Limited::TooLong { start }) => Err(InvalidResponse::error(
+            operation,
+            status,
+            &headers,
+            start,
+            InvalidResponseCause::TooLarge { limit },
+        )),
+        Err((_, error)) => Err(Error::CommunicationError(error)),
     }
-    Ok(progenitor_client::ResponseValue::new(
-        bytes, status, headers,
-    ))
 }
 
 /// The default longest body a client reads: 16 MiB. Longer ones fail with
