@@ -1476,6 +1476,35 @@ async fn list_users_stream_walks_pages_from_zero_and_stops_at_a_short_page() {
     pages[2].assert_calls_async(2).await;
 }
 
+/// A page size of 0 asks for empty pages: the stream ends at the first one instead of asking
+/// for the next forever.
+#[tokio::test]
+async fn a_stream_with_a_page_size_of_zero_ends_at_its_first_empty_page() {
+    let server = MockServer::start_async().await;
+    let empty = server
+        .mock_async(|when, then| {
+            exact(
+                when,
+                GET,
+                "/api/v4/users",
+                &[("page", "0"), ("per_page", "0")],
+            );
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+
+    let users: Vec<types::User> = client(&server)
+        .list_users()
+        .per_page(0)
+        .stream()
+        .try_collect()
+        .await
+        .expect("an empty walk");
+
+    assert!(users.is_empty());
+    empty.assert_calls_async(1).await;
+}
+
 #[tokio::test]
 async fn token_streams_use_the_server_default_page_size() {
     let server = MockServer::start_async().await;

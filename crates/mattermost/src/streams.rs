@@ -33,7 +33,7 @@ fn first_page(page: &Result<Option<i32>, String>) -> i32 {
 }
 
 /// Walks pages `first`, `first + 1`, ... and stops after a page with fewer than `full` items
-/// (the last one).
+/// (the last one), or an empty one (a page size of 0 asks for none, and gets none).
 fn walk<'a, T, Fut>(
     first: i32,
     full: usize,
@@ -47,7 +47,7 @@ where
         let response = fetch(page);
         async move {
             let items = response.await?.into_inner();
-            let more = items.len() >= full;
+            let more = !items.is_empty() && items.len() >= full;
             Ok(Page {
                 next: more.then(|| page.checked_add(1)).flatten(),
                 items,
