@@ -196,9 +196,6 @@ impl ClientConfig {
     }
 }
 
-/// How many redirects in a row a client follows.
-const MAX_REDIRECTS: usize = 10;
-
 /// The headers reqwest removes when a redirect leaves the origin.
 const DROPPED_ACROSS_ORIGINS: [HeaderName; 3] = [
     reqwest::header::AUTHORIZATION,
@@ -206,14 +203,14 @@ const DROPPED_ACROSS_ORIGINS: [HeaderName; 3] = [
     reqwest::header::PROXY_AUTHORIZATION,
 ];
 
-/// The redirect policy for a client sending `headers` with every request: none, or up to
-/// [`MAX_REDIRECTS`] in a row, and then only within the origin when a sensitive header would
+/// The redirect policy for a client sending `headers` with every request: none, or reqwest's
+/// default (up to 10 in a row), and then only within the origin when a sensitive header would
 /// otherwise go to another one.
 fn redirect_policy(follow: bool, headers: &HeaderMap) -> reqwest::redirect::Policy {
     if !follow {
         return reqwest::redirect::Policy::none();
     }
-    let limited = reqwest::redirect::Policy::limited(MAX_REDIRECTS);
+    let limited = reqwest::redirect::Policy::default();
     let secret_travels = headers
         .iter()
         .any(|(name, value)| value.is_sensitive() && !DROPPED_ACROSS_ORIGINS.contains(name));
