@@ -257,7 +257,7 @@ async fn kept_bodies_are_truncated() {
 /// A raw TCP server for misbehaviour httpmock cannot produce. For every connection it reads
 /// the request head and then runs `behave` on the socket. Returns its URL and a connection
 /// counter.
-async fn raw_server<F, Fut>(behave: F) -> (String, Arc<AtomicUsize>)
+pub(crate) async fn raw_server<F, Fut>(behave: F) -> (String, Arc<AtomicUsize>)
 where
     F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
@@ -443,7 +443,7 @@ async fn a_retry_after_date_is_honoured() {
 
 /// A JSON answer with `status` announcing all of `body` and carrying only its first `sent`
 /// bytes.
-fn json_answer_cut_at(status: &str, body: &str, sent: usize) -> String {
+pub(crate) fn json_answer_cut_at(status: &str, body: &str, sent: usize) -> String {
     format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
         body.len(),

@@ -555,6 +555,41 @@ async fn silent_server() -> SocketAddr {
     address
 }
 
+/// A JSON body the connection cuts short comes back with its status, so that the caller learns
+/// it; the span and each retry still record the request as failed, of kind `body`.
+#[tokio::test]
+async fn a_body_cut_short_is_recorded_as_a_body_failure() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let user = r#"{"id":"u1","status":"ACTIVE"}"#;
+    let (url, _) = crate::hostile::raw_server(move |mut socket| async move {
+        let answer = crate::hostile::json_answer_cut_at("200 OK", user, 10);
+        let _ = socket.write_all(answer.as_bytes()).await;
+    })
+    .await;
+    let client = okta::Client::with_api_token(
+        ClientConfig::new(url).retry(fast_retries().max_attempts(2)),
+        OKTA_TOKEN,
+    )
+    .expect("valid client");
+
+    let (result, captured) = traced(client.get_user().user_id("u1").send()).await;
+
+    let error = result.expect_err("cut short");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    let requests = captured.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    let span = requests[0];
+    assert_eq!(span.field("http.response.status_code"), Some("200"));
+    assert_eq!(span.field("error.type"), Some("body"), "{span:#?}");
+    assert_eq!(span.field("otel.status_code"), Some("ERROR"), "{span:#?}");
+    assert_eq!(span.field("user_apis.attempts"), Some("2"), "{span:#?}");
+    let retries = captured.events_of(span);
+    assert_eq!(retries.len(), 1, "{retries:#?}");
+    assert_eq!(retries[0].field("error.type"), Some("body"));
+    assert_eq!(retries[0].field("http.response.status_code"), Some("200"));
+}
+
 #[tokio::test]
 async fn failures_without_a_status_are_recorded_by_kind() {
     // Nothing listens on a port that was bound and released.

@@ -276,38 +276,24 @@ struct Buffered {
 }
 
 /// How [`buffer_json`]'s read of a body ended.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 enum End {
     /// At the body's end.
     Whole,
     /// At the size limit.
     TooLong,
-    /// On this error, the connection cut in the middle of the body. Extensions must be
-    /// `Clone`, which the error is not: it is taken out once, by whichever of [`decode`] and
-    /// [`readable`] reports it.
-    Cut(std::sync::Arc<std::sync::Mutex<Option<reqwest::Error>>>),
 }
 
-impl End {
-    /// The error that cut the body short, if it is still here to take.
-    fn take_error(&self) -> Option<reqwest::Error> {
-        match self {
-            Self::Cut(error) => error.lock().ok()?.take(),
-            Self::Whole | Self::TooLong => None,
-        }
-    }
-}
+/// Marks a response whose JSON body [`buffer_json`] found cut short by the connection; its
+/// body then reads as it arrived and fails with the error that cut it.
+#[derive(Clone, Copy)]
+struct BodyCut;
 
 /// Whether [`buffer_json`] found `response`'s body cut short by the connection: the retry loop
-/// sends an idempotent request again for it, as for a connection that drops before the answer.
+/// sends an idempotent request again for it, as for a connection that drops before the answer,
+/// and tracing reports it as a `body` failure.
 pub(crate) fn body_cut(response: &reqwest::Response) -> bool {
-    matches!(
-        response.extensions().get::<Buffered>(),
-        Some(Buffered {
-            end: End::Cut(_),
-            ..
-        })
-    )
+    response.extensions().get::<BodyCut>().is_some()
 }
 
 /// Whether a response says its body is JSON (`application/json`, any parameters, any case).
@@ -346,11 +332,14 @@ pub(crate) fn buffer_json(
             Ok(Limited::Whole(body)) => (body, End::Whole),
             Ok(Limited::TooLong { start }) => (start, End::TooLong),
             // Kept with the response, so that the caller learns its status: a `201` whose body
-            // was cut still created what it was asked to.
-            Err((partial, error)) => (
-                partial,
-                End::Cut(std::sync::Arc::new(std::sync::Mutex::new(Some(error)))),
-            ),
+            // was cut still created what it was asked to. Its body reads as it arrived, then
+            // fails with the error that cut it, wherever it is read.
+            Err((partial, error)) => {
+                let body = futures_util::stream::iter([Ok(partial), Err(error)]);
+                let mut cut = rebuilt(response, reqwest::Body::wrap_stream(body), None);
+                cut.extensions_mut().insert(BodyCut);
+                return Ok(cut);
+            }
         };
         response.extensions_mut().insert(Buffered { body, end });
         Ok(response)
@@ -361,31 +350,35 @@ pub(crate) fn buffer_json(
 /// (only its start, without `Content-Length`, when it stopped at the limit), else the
 /// response as it is.
 pub(crate) fn readable(mut response: reqwest::Response) -> reqwest::Response {
+    match response.extensions_mut().remove::<Buffered>() {
+        Some(Buffered { body, end }) => {
+            let length = matches!(end, End::Whole).then_some(body.len());
+            rebuilt(response, reqwest::Body::from(body), length)
+        }
+        None => response,
+    }
+}
+
+/// `response` (status, version, URL and headers) with `body` in place of its own, announced as
+/// `length` bytes long, or with no `Content-Length` when `length` is `None`.
+fn rebuilt(
+    mut response: reqwest::Response,
+    body: reqwest::Body,
+    length: Option<usize>,
+) -> reqwest::Response {
     use reqwest::ResponseBuilderExt as _;
 
-    let Some(Buffered { body, end }) = response.extensions_mut().remove::<Buffered>() else {
-        return response;
-    };
-    let truncated = !matches!(end, End::Whole);
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version())
         .url(response.url().clone());
     if let Some(headers) = builder.headers_mut() {
         *headers = std::mem::take(response.headers_mut());
-        if truncated {
-            headers.remove(CONTENT_LENGTH);
-        } else {
-            headers.insert(CONTENT_LENGTH, body.len().into());
-        }
+        match length {
+            Some(length) => headers.insert(CONTENT_LENGTH, length.into()),
+            None => headers.remove(CONTENT_LENGTH),
+        };
     }
-    // A body cut short reads as it arrived, then fails with the error that cut it.
-    let body = match end.take_error() {
-        Some(error) => {
-            reqwest::Body::wrap_stream(futures_util::stream::iter([Ok(body), Err(error)]))
-        }
-        None => reqwest::Body::from(body),
-    };
     match builder.body(body) {
         Ok(rebuilt) => reqwest::Response::from(rebuilt),
         // Every part came from a valid response, so this cannot fail; the original response
@@ -422,17 +415,7 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                 body,
                 end: End::Whole,
             }) => body,
-            Some(Buffered {
-                body,
-                end: cut @ End::Cut(_),
-            }) => match cut.take_error() {
-                Some(error) => {
-                    return Err(invalid(&headers, body, InvalidResponseCause::Read(error)));
-                }
-                // Only this call takes the error, so it is there; were it not, the partial
-                // body still fails to decode below.
-                None => body,
-            },
+            // Not buffered, or cut short: `buffer_json` left a body that reads as it arrived.
             None => match read_up_to(&mut response, limit).await {
                 Ok(Limited::Whole(body)) => body,
                 Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),

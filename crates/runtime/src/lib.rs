@@ -27,8 +27,9 @@
 //! | `otel.name`, `otel.kind`, `otel.status_code` | `GET /api/v1/users/{userId}`, `client`, and `ERROR` on failure: the span's name, kind and status for `tracing-opentelemetry` |
 //!
 //! Each retry adds an `INFO` event `retrying` inside the span, with the number of the attempt
-//! that failed (`user_apis.attempt`), its `http.response.status_code` or `error.type`, and the
-//! wait before the next one (`user_apis.wait_ms`).
+//! that failed (`user_apis.attempt`), its `http.response.status_code`, its `error.type`, or
+//! both (`body` for a JSON body cut short after its status), and the wait before the next one
+//! (`user_apis.wait_ms`).
 //!
 //! The names are OpenTelemetry's semantic conventions for HTTP client spans where they define
 //! one, so that spans exported through `tracing-opentelemetry` land in the fields that HTTP

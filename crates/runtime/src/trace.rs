@@ -158,8 +158,15 @@ mod enabled {
             Ok(response) => {
                 let status = response.status();
                 span.record("http.response.status_code", status.as_u16());
-                if is_error(status) {
-                    span.record("error.type", status.as_str());
+                // A JSON body cut short is kept with its response, so that the caller learns
+                // the status; the request still failed.
+                let failure = if crate::error::body_cut(response) {
+                    Some("body")
+                } else {
+                    is_error(status).then(|| status.as_str())
+                };
+                if let Some(failure) = failure {
+                    span.record("error.type", failure);
                     span.record("otel.status_code", "ERROR");
                 }
             }
@@ -229,6 +236,15 @@ mod enabled {
         ) {
             let wait_ms = wait.as_secs_f64() * 1000.0;
             match outcome {
+                Ok(response) if crate::error::body_cut(response) => tracing::event!(
+                    target: TARGET,
+                    Level::INFO,
+                    user_apis.attempt = self.count,
+                    http.response.status_code = response.status().as_u16(),
+                    error.type = "body",
+                    user_apis.wait_ms = wait_ms,
+                    "retrying",
+                ),
                 Ok(response) => tracing::event!(
                     target: TARGET,
                     Level::INFO,
