@@ -404,6 +404,9 @@ async fn list_users_sends_every_filter() {
                     ("provider", "ldapmain"),
                     ("search", "ada lovelace"),
                     ("active", "true"),
+                    ("humans", "true"),
+                    ("exclude_active", "false"),
+                    ("exclude_humans", "false"),
                     ("external", "false"),
                     ("exclude_external", "true"),
                     ("blocked", "false"),
@@ -451,6 +454,9 @@ async fn list_users_sends_every_filter() {
         .provider("ldapmain")
         .search("ada lovelace")
         .active(true)
+        .humans(true)
+        .exclude_active(false)
+        .exclude_humans(false)
         .external(false)
         .exclude_external(true)
         .blocked(false)

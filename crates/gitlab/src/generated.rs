@@ -7845,10 +7845,13 @@ Arguments:
 - `blocked`: Only blocked users (default false).
 - `created_after`: Only users created after this moment (admin only).
 - `created_before`: Only users created before this moment (admin only).
+- `exclude_active`: Leave out active users (default false). A newer filter: GitLab versions without it ignore it.
 - `exclude_external`: Leave out external users (default false).
+- `exclude_humans`: Only bots and internal users (default false). A newer filter: GitLab versions without it ignore it.
 - `exclude_internal`: Leave out the internal users GitLab runs itself (default false).
 - `extern_uid`: Only the user with this id at an external provider; give `provider` too.
 - `external`: Only external users (default false).
+- `humans`: Only regular users: no bots and no internal users (default false). A newer filter: GitLab versions without it ignore it.
 - `order_by`: The field to order by (admin only). Without it GitLab orders by `id`, or by relevance when `search` is given.
 - `page`: Page number, starting at 1 (the default).
 - `per_page`: Items per page, at most 100 (default 20).
@@ -7864,7 +7867,7 @@ Arguments:
 - `without_projects`: Only users without projects (admin only, default false).
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 ```no_run
-# async fn example(client: &user_apis_gitlab::Client, active: bool, admins: bool, auditors: bool, blocked: bool, created_after: :: chrono :: DateTime < :: chrono :: offset :: Utc >, created_before: :: chrono :: DateTime < :: chrono :: offset :: Utc >, exclude_external: bool, exclude_internal: bool, extern_uid: :: std :: string :: String, external: bool, order_by: :: user_apis_gitlab :: types :: UserOrderBy, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, provider: :: std :: string :: String, saml_provider_id: i64, search: :: std :: string :: String, skip_ldap: bool, sort: :: user_apis_gitlab :: types :: SortOrder, two_factor: :: user_apis_gitlab :: types :: TwoFactorFilter, username: :: std :: string :: String, with_custom_attributes: bool, without_project_bots: bool, without_projects: bool, sudo: :: std :: string :: String) {
+# async fn example(client: &user_apis_gitlab::Client, active: bool, admins: bool, auditors: bool, blocked: bool, created_after: :: chrono :: DateTime < :: chrono :: offset :: Utc >, created_before: :: chrono :: DateTime < :: chrono :: offset :: Utc >, exclude_active: bool, exclude_external: bool, exclude_humans: bool, exclude_internal: bool, extern_uid: :: std :: string :: String, external: bool, humans: bool, order_by: :: user_apis_gitlab :: types :: UserOrderBy, page: :: std :: num :: NonZeroU64, per_page: :: std :: num :: NonZeroU64, provider: :: std :: string :: String, saml_provider_id: i64, search: :: std :: string :: String, skip_ldap: bool, sort: :: user_apis_gitlab :: types :: SortOrder, two_factor: :: user_apis_gitlab :: types :: TwoFactorFilter, username: :: std :: string :: String, with_custom_attributes: bool, without_project_bots: bool, without_projects: bool, sudo: :: std :: string :: String) {
 let response = client.list_users()
     .active(active)
     .admins(admins)
@@ -7872,10 +7875,13 @@ let response = client.list_users()
     .blocked(blocked)
     .created_after(created_after)
     .created_before(created_before)
+    .exclude_active(exclude_active)
     .exclude_external(exclude_external)
+    .exclude_humans(exclude_humans)
     .exclude_internal(exclude_internal)
     .extern_uid(extern_uid)
     .external(external)
+    .humans(humans)
     .order_by(order_by)
     .page(page)
     .per_page(per_page)
@@ -8916,10 +8922,13 @@ pub mod builder {
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
             String,
         >,
+        pub(crate) exclude_active: Result<Option<bool>, String>,
         pub(crate) exclude_external: Result<Option<bool>, String>,
+        pub(crate) exclude_humans: Result<Option<bool>, String>,
         pub(crate) exclude_internal: Result<Option<bool>, String>,
         pub(crate) extern_uid: Result<Option<::std::string::String>, String>,
         pub(crate) external: Result<Option<bool>, String>,
+        pub(crate) humans: Result<Option<bool>, String>,
         pub(crate) order_by: Result<Option<types::UserOrderBy>, String>,
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
@@ -8946,10 +8955,13 @@ pub mod builder {
                 blocked: Ok(None),
                 created_after: Ok(None),
                 created_before: Ok(None),
+                exclude_active: Ok(None),
                 exclude_external: Ok(None),
+                exclude_humans: Ok(None),
                 exclude_internal: Ok(None),
                 extern_uid: Ok(None),
                 external: Ok(None),
+                humans: Ok(None),
                 order_by: Ok(None),
                 page: Ok(None),
                 per_page: Ok(None),
@@ -9038,6 +9050,19 @@ pub mod builder {
                 });
             self
         }
+        ///Leave out active users (default false). A newer filter: GitLab versions without it ignore it.
+        pub fn exclude_active<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.exclude_active = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for exclude_active failed".to_string()
+                });
+            self
+        }
         ///Leave out external users (default false).
         pub fn exclude_external<V>(mut self, value: V) -> Self
         where
@@ -9048,6 +9073,19 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `bool` for exclude_external failed".to_string()
+                });
+            self
+        }
+        ///Only bots and internal users (default false). A newer filter: GitLab versions without it ignore it.
+        pub fn exclude_humans<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.exclude_humans = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for exclude_humans failed".to_string()
                 });
             self
         }
@@ -9087,6 +9125,17 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| "conversion to `bool` for external failed".to_string());
+            self
+        }
+        ///Only regular users: no bots and no internal users (default false). A newer filter: GitLab versions without it ignore it.
+        pub fn humans<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.humans = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for humans failed".to_string());
             self
         }
         ///The field to order by (admin only). Without it GitLab orders by `id`, or by relevance when `search` is given.
@@ -9288,10 +9337,13 @@ pub mod builder {
                 blocked,
                 created_after,
                 created_before,
+                exclude_active,
                 exclude_external,
+                exclude_humans,
                 exclude_internal,
                 extern_uid,
                 external,
+                humans,
                 order_by,
                 page,
                 per_page,
@@ -9313,10 +9365,13 @@ pub mod builder {
             let blocked = blocked.map_err(Error::InvalidRequest)?;
             let created_after = created_after.map_err(Error::InvalidRequest)?;
             let created_before = created_before.map_err(Error::InvalidRequest)?;
+            let exclude_active = exclude_active.map_err(Error::InvalidRequest)?;
             let exclude_external = exclude_external.map_err(Error::InvalidRequest)?;
+            let exclude_humans = exclude_humans.map_err(Error::InvalidRequest)?;
             let exclude_internal = exclude_internal.map_err(Error::InvalidRequest)?;
             let extern_uid = extern_uid.map_err(Error::InvalidRequest)?;
             let external = external.map_err(Error::InvalidRequest)?;
+            let humans = humans.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -9364,8 +9419,20 @@ pub mod builder {
                     )
                     .query(
                         &progenitor_client::QueryParam::new(
+                            "exclude_active",
+                            &exclude_active,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
                             "exclude_external",
                             &exclude_external,
+                        ),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "exclude_humans",
+                            &exclude_humans,
                         ),
                     )
                     .query(
@@ -9378,6 +9445,7 @@ pub mod builder {
                         &progenitor_client::QueryParam::new("extern_uid", &extern_uid),
                     )
                     .query(&progenitor_client::QueryParam::new("external", &external))
+                    .query(&progenitor_client::QueryParam::new("humans", &humans))
                     .query(&progenitor_client::QueryParam::new("order_by", &order_by))
                     .query(&progenitor_client::QueryParam::new("page", &page))
                     .query(&progenitor_client::QueryParam::new("per_page", &per_page))

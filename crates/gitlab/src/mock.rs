@@ -121,6 +121,17 @@ pub mod operations {
                 Self(self.0.query_param_missing("created_before"))
             }
         }
+        ///Matches the `exclude_active` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn exclude_active<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("exclude_active", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("exclude_active"))
+            }
+        }
         ///Matches the `exclude_external` query parameter as the client sends it. `None` requires it to be absent.
         pub fn exclude_external<T>(self, value: T) -> Self
         where
@@ -130,6 +141,17 @@ pub mod operations {
                 Self(self.0.query_param("exclude_external", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("exclude_external"))
+            }
+        }
+        ///Matches the `exclude_humans` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn exclude_humans<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("exclude_humans", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("exclude_humans"))
             }
         }
         ///Matches the `exclude_internal` query parameter as the client sends it. `None` requires it to be absent.
@@ -163,6 +185,17 @@ pub mod operations {
                 Self(self.0.query_param("external", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("external"))
+            }
+        }
+        ///Matches the `humans` query parameter as the client sends it. `None` requires it to be absent.
+        pub fn humans<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("humans", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("humans"))
             }
         }
         ///Matches the `order_by` query parameter as the client sends it. `None` requires it to be absent.

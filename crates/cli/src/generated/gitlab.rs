@@ -129,11 +129,29 @@ impl<T: CliConfig> Cli<T> {
                     .help("Only users created before this moment (admin only)."),
             )
             .arg(
+                ::clap::Arg::new("exclude-active")
+                    .long("exclude-active")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "Leave out active users (default false). A newer filter: GitLab versions without it ignore it.",
+                    ),
+            )
+            .arg(
                 ::clap::Arg::new("exclude-external")
                     .long("exclude-external")
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help("Leave out external users (default false)."),
+            )
+            .arg(
+                ::clap::Arg::new("exclude-humans")
+                    .long("exclude-humans")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "Only bots and internal users (default false). A newer filter: GitLab versions without it ignore it.",
+                    ),
             )
             .arg(
                 ::clap::Arg::new("exclude-internal")
@@ -159,6 +177,15 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help("Only external users (default false)."),
+            )
+            .arg(
+                ::clap::Arg::new("humans")
+                    .long("humans")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "Only regular users: no bots and no internal users (default false). A newer filter: GitLab versions without it ignore it.",
+                    ),
             )
             .arg(
                 ::clap::Arg::new("order-by")
@@ -3013,8 +3040,14 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.created_before(value.clone());
         }
+        if let Some(value) = matches.get_one::<bool>("exclude-active") {
+            request = request.exclude_active(value.clone());
+        }
         if let Some(value) = matches.get_one::<bool>("exclude-external") {
             request = request.exclude_external(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("exclude-humans") {
+            request = request.exclude_humans(value.clone());
         }
         if let Some(value) = matches.get_one::<bool>("exclude-internal") {
             request = request.exclude_internal(value.clone());
@@ -3024,6 +3057,9 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<bool>("external") {
             request = request.external(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("humans") {
+            request = request.humans(value.clone());
         }
         if let Some(value) = matches.get_one::<types::UserOrderBy>("order-by") {
             request = request.order_by(value.clone());
