@@ -36,12 +36,29 @@ pub async fn waits_at_least<T>(min: Duration, call: impl Future<Output = T>) -> 
     outcome
 }
 
-/// The Unix time `seconds` from now, in whole seconds, as a rate-limit reset header gives it.
-pub fn epoch_seconds_from_now(seconds: u64) -> String {
+/// A rate-limit reset `seconds` from now, in whole seconds as a reset header gives it: the
+/// header value and the moment it names.
+pub fn epoch_seconds_from_now(seconds: u64) -> (String, SystemTime) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("the clock is after 1970");
-    (now + Duration::from_secs(seconds)).as_secs().to_string()
+    let reset = (now + Duration::from_secs(seconds)).as_secs();
+    (reset.to_string(), UNIX_EPOCH + Duration::from_secs(reset))
+}
+
+/// Runs `call` and checks that it ended no earlier than `moment`: a retry that waited until the
+/// reset time or `Retry-After` date the server named, where the test retry policy's own backoff
+/// is milliseconds. Measured against the moment itself, not a duration from the start of the
+/// call, so however long the test took to set up its server, the check stays exact.
+pub async fn ends_after<T>(moment: SystemTime, call: impl Future<Output = T>) -> T {
+    let outcome = call.await;
+    let ended = SystemTime::now();
+    assert!(
+        ended >= moment,
+        "retried {:?} before the moment the server named",
+        moment.duration_since(ended).unwrap_or_default()
+    );
+    outcome
 }
 
 /// Expects exactly this method, path and query (no other query parameters).

@@ -2,7 +2,6 @@
 //! typed errors, rate limits, streams and secrets.
 
 use std::future::Future;
-use std::time::Duration;
 
 use chrono::NaiveDate;
 use futures_util::{StreamExt, TryStreamExt};
@@ -13,7 +12,7 @@ use user_apis::ClientConfig;
 use user_apis::gitlab::mock::MockServerExt;
 use user_apis::gitlab::{Client, Error, HeaderValue, ResponseValue, SUDO, types};
 use user_apis_tests::{
-    epoch_seconds_from_now, exact, fast_retries, mock_config, query_count, waits_at_least,
+    ends_after, epoch_seconds_from_now, exact, fast_retries, mock_config, query_count,
 };
 
 /// The personal access token the tests authenticate with; no output may ever contain it.
@@ -1978,7 +1977,7 @@ async fn a_429_with_retry_after_is_retried_then_succeeds() {
 async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
     let server = MockServer::start_async().await;
     // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
-    let reset = epoch_seconds_from_now(2);
+    let (reset, reset_at) = epoch_seconds_from_now(2);
     let limited = server
         .mock_async(|when, then| {
             when.method(POST).path(user_path("/block"));
@@ -1995,8 +1994,8 @@ async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
         .await;
 
     // A 429 is retried even for a POST: GitLab refused it without acting on it.
-    waits_at_least(
-        Duration::from_secs(1),
+    ends_after(
+        reset_at,
         expect_empty(client(&server).block_user().id(USER_ID).send(), 201),
     )
     .await;
@@ -2008,7 +2007,7 @@ async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
 #[tokio::test]
 async fn a_ratelimit_reset_beyond_the_wait_budget_returns_the_429_at_once() {
     let server = MockServer::start_async().await;
-    let reset = epoch_seconds_from_now(3600);
+    let (reset, _) = epoch_seconds_from_now(3600);
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path("/api/v4/users");
@@ -2033,7 +2032,7 @@ async fn a_retry_policy_naming_its_own_reset_header_keeps_it() {
             // GitLab's header says an hour; the user's chosen header says nothing, so backoff
             // applies and the request is retried up to the policy's attempts.
             then.status(429)
-                .header("ratelimit-reset", epoch_seconds_from_now(3600));
+                .header("ratelimit-reset", epoch_seconds_from_now(3600).0);
         })
         .await;
     let policy = fast_retries().reset_header(user_apis::runtime::RateLimitReset::DeltaSeconds(

@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use user_apis::runtime::{Error, InvalidResponseCause};
 use user_apis::{ClientConfig, RetryPolicy, gitlab, mattermost, okta, sendauth};
-use user_apis_tests::{fast_retries, mock_config, waits_at_least};
+use user_apis_tests::{ends_after, fast_retries, mock_config};
 
 const SENDAUTH_USER_ID: &str = "7b0e9a4e-3c1f-4b8e-9d2a-5f6c7d8e9f01";
 
@@ -418,11 +418,12 @@ async fn a_retry_after_date_is_honoured() {
     // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
     let in_two_seconds =
         httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    let named = httpdate::parse_http_date(&in_two_seconds).expect("an HTTP date");
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path(Provider::SendAuth.user_path());
             then.status(429)
-                .header("retry-after", in_two_seconds)
+                .header("retry-after", &in_two_seconds)
                 .up_to_n_times(1);
         })
         .await;
@@ -434,7 +435,7 @@ async fn a_retry_after_date_is_honoured() {
         })
         .await;
     let config = mock_config(&server);
-    waits_at_least(Duration::from_secs(1), get_user(Provider::SendAuth, config))
+    ends_after(named, get_user(Provider::SendAuth, config))
         .await
         .expect("succeeds after the date");
     limited.assert_calls_async(1).await;

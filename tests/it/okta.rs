@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::{self, DELETE, GET, POST, PUT};
@@ -12,7 +11,7 @@ use serde_json::{Value, json};
 use user_apis::okta::mock::MockServerExt;
 use user_apis::okta::{Client, Error, ResponseValue, types};
 use user_apis::{ClientConfig, RetryPolicy};
-use user_apis_tests::{epoch_seconds_from_now, exact, mock_config, query_count, waits_at_least};
+use user_apis_tests::{ends_after, epoch_seconds_from_now, exact, mock_config, query_count};
 
 const TOKEN: &str = "00aBcD-okta-api-token";
 const AUTHORIZATION: &str = "SSWS 00aBcD-okta-api-token";
@@ -1268,7 +1267,7 @@ async fn group_streams_follow_cursors_too() {
 async fn a_429_waits_for_x_rate_limit_reset() {
     let server = MockServer::start_async().await;
     // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
-    let reset = epoch_seconds_from_now(2);
+    let (reset, reset_at) = epoch_seconds_from_now(2);
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
@@ -1287,8 +1286,8 @@ async fn a_429_waits_for_x_rate_limit_reset() {
         })
         .await;
 
-    let user = waits_at_least(
-        Duration::from_secs(1),
+    let user = ends_after(
+        reset_at,
         client(&server).get_user().user_id(USER_ID).send(),
     )
     .await;
@@ -1299,7 +1298,7 @@ async fn a_429_waits_for_x_rate_limit_reset() {
 
     // The reset header alone decides the wait: a reset an hour away exceeds the budget, so the
     // 429 comes back at once as Okta's typed error.
-    let later = epoch_seconds_from_now(3602);
+    let (later, _) = epoch_seconds_from_now(3602);
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
