@@ -930,6 +930,42 @@ async fn generate_mfa_secret_keeps_the_secret_out_of_debug() {
     );
 }
 
+/// Servers installed at 6.0 or later turn the MFA check off (`DisableLegacyMFA`) and answer
+/// with Go's plain-text not-found page, which is not an `AppError`.
+#[tokio::test]
+async fn check_user_mfa_turned_off_is_an_unexpected_404_that_reads_as_sent() {
+    let server = MockServer::start_async().await;
+    let mfa = server
+        .mock_async(|when, then| {
+            exact(when, POST, "/api/v4/users/mfa", &[])
+                .json_body(json!({"login_id": "ada@example.com"}));
+            then.status(404)
+                .header("content-type", "text/plain; charset=utf-8")
+                .body("404 page not found\n");
+        })
+        .await;
+
+    let error = Client::without_auth(mock_config(&server))
+        .expect("client")
+        .check_user_mfa()
+        .body(types::LoginId {
+            login_id: "ada@example.com".into(),
+        })
+        .send()
+        .await
+        .expect_err("the check is off");
+
+    mfa.assert_async().await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let Error::UnexpectedResponse(response) = error else {
+        panic!("a plain-text 404 is not an AppError: {error:?}");
+    };
+    assert_eq!(
+        response.text().await.expect("the body reads"),
+        "404 page not found\n"
+    );
+}
+
 #[tokio::test]
 async fn check_user_mfa_and_switch_account_type() {
     let server = MockServer::start_async().await;

@@ -7263,7 +7263,9 @@ let response = client.logout()
     }
     /**Check whether a user needs MFA
 
-Whether signing in as this login id needs a multi-factor code.
+Whether signing in as this login id needs a multi-factor code. Deprecated by Mattermost: servers installed at 6.0 or later turn it off (`ServiceSettings.DisableLegacyMFA`) and answer `404` with a plain-text body. Sign in without a code instead: the sign-in's error says when one is needed.
+
+Such a `404` is an `Error::UnexpectedResponse`, whose `status()` is 404.
 
 Sends a `POST` request to `/api/v4/users/mfa`
 

@@ -682,7 +682,7 @@ impl<T: CliConfig> Cli<T> {
             )
             .about("Check whether a user needs MFA")
             .long_about(
-                "Check whether a user needs MFA\n\nWhether signing in as this login id needs a multi-factor code.",
+                "Check whether a user needs MFA\n\nWhether signing in as this login id needs a multi-factor code. Deprecated by Mattermost: servers installed at 6.0 or later turn it off (`ServiceSettings.DisableLegacyMFA`) and answer `404` with a plain-text body. Sign in without a code instead: the sign-in's error says when one is needed.",
             )
     }
     pub fn cli_migrate_auth_to_ldap() -> ::clap::Command {
