@@ -94,40 +94,71 @@ pub fn read_json_body(path: &Path) -> io::Result<String> {
     }
 }
 
-/// Writes a binary response to the file named by `--output` (`-` for standard output).
+/// Writes a binary response to the file named by `--output` (`-` for standard output), chunk
+/// by chunk as it arrives, so memory does not grow with the body.
 ///
-/// The body is read whole before anything is written, so a transfer that fails half-way does
-/// not leave half a file behind.
+/// A file is written under a temporary name beside it and renamed into place at the end, so a
+/// transfer that fails half-way leaves neither half a file nor a changed one: the temporary
+/// file is removed and a file already at that path stays as it was. Standard output gets each
+/// chunk as it comes, as `curl` does; a transfer that fails half-way has written its start and
+/// exits with status 4.
 pub async fn write_binary(
     response: ResponseValue<ByteStream>,
     matches: &clap::ArgMatches,
 ) -> anyhow::Result<()> {
+    use futures_util::TryStreamExt as _;
+
     let path = matches
         .try_get_one::<PathBuf>("output")
         .ok()
         .flatten()
         .ok_or_else(|| Failure::usage("--output is required"))?;
-    let bytes = user_apis_runtime::read_stream(response.into_inner())
-        .await
-        .map_err(|error| {
-            Failure::new(
-                Kind::Transport,
-                format!("cannot read the response: {}", chain(&error)),
-            )
-        })?;
-    let written = if path == Path::new("-") {
-        let mut out = io::stdout().lock();
-        out.write_all(&bytes).and_then(|()| out.flush())
-    } else {
-        std::fs::write(path, &bytes)
-    };
-    written.map_err(|error| {
+    let cannot_write = |error: io::Error| {
         Failure::new(
             Kind::Other,
             format!("cannot write {}: {error}", path.display()),
         )
-    })?;
+    };
+    let cannot_read = |error| {
+        Failure::new(
+            Kind::Transport,
+            format!("cannot read the response: {}", chain(&error)),
+        )
+    };
+    let mut body = response.into_inner().into_inner();
+    if path == Path::new("-") {
+        while let Some(chunk) = body.try_next().await.map_err(cannot_read)? {
+            io::stdout().write_all(&chunk).map_err(cannot_write)?;
+        }
+        io::stdout().flush().map_err(cannot_write)?;
+        return Ok(());
+    }
+    let mut file = temporary_beside(path).map_err(cannot_write)?;
+    while let Some(chunk) = body.try_next().await.map_err(cannot_read)? {
+        file.write_all(&chunk).map_err(cannot_write)?;
+    }
+    file.as_file().sync_all().map_err(cannot_write)?;
+    file.persist(path)
+        .map_err(|error| cannot_write(error.error))?;
     Ok(())
+}
+
+/// A new temporary file in the directory of `path` (so that renaming it to `path` cannot cross
+/// file systems), removed when dropped unless persisted. On Unix it is created with the mode
+/// `std::fs::write` would use (`0o666` less the umask), not `tempfile`'s owner-only default.
+fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".user-apis-output-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }
 
 #[cfg(test)]

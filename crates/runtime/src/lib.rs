@@ -65,23 +65,6 @@ pub use password::Password;
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
 
-/// Reads a streamed (binary) response body, such as a downloaded image, to its end.
-///
-/// # Errors
-///
-/// The transport error that cut the body short.
-pub async fn read_stream(stream: progenitor_client::ByteStream) -> reqwest::Result<Vec<u8>> {
-    use futures_util::TryStreamExt as _;
-
-    stream
-        .into_inner()
-        .try_fold(Vec::new(), |mut bytes, chunk| async move {
-            bytes.extend_from_slice(&chunk);
-            Ok(bytes)
-        })
-        .await
-}
-
 /// Reads a streamed (binary) response body, such as a downloaded image, keeping its status and
 /// headers, and refusing one longer than `limit` bytes without reading it further.
 ///

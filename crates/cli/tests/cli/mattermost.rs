@@ -122,6 +122,143 @@ fn a_profile_image_goes_to_the_output_file_or_to_stdout() {
     assert_eq!(run_stdout, PNG);
 }
 
+#[test]
+fn a_large_profile_image_is_written_whole() {
+    let image: Vec<u8> = PNG.iter().copied().cycle().take(3 << 20).collect();
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/ada/image", &[]).header("authorization", AUTHORIZATION);
+        then.status(200)
+            .header("content-type", "image/png")
+            .body(&image);
+    });
+    let output = TempFile::new("mattermost-large-image", "ada.png", None);
+
+    let run = run(
+        &server,
+        &[
+            "mattermost",
+            "get-profile-image",
+            "--user-id",
+            "ada",
+            "--output",
+            output.arg(),
+        ],
+    );
+
+    mock.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let written = std::fs::read(&output.path).expect("the image was written");
+    assert_eq!(written.len(), image.len());
+    assert!(written == image, "the file holds the image byte for byte");
+    assert_eq!(
+        files_in(&output),
+        vec!["ada.png"],
+        "no temporary file is left"
+    );
+    #[cfg(unix)]
+    {
+        // The mode a file written by `std::fs::write` gets (the umask applied), not the
+        // owner-only mode of a temporary file.
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |path: &std::path::Path| {
+            std::fs::metadata(path)
+                .expect("metadata")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        let sibling = output.path.with_file_name("sibling");
+        std::fs::write(&sibling, b"").expect("a sibling file");
+        assert_eq!(mode(&output.path), mode(&sibling));
+    }
+}
+
+#[test]
+fn a_profile_image_cut_short_leaves_the_existing_file_unchanged() {
+    // Announces 4096 bytes, sends the first few, then closes the connection.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let address = listener.local_addr().expect("its address");
+    let server = std::thread::spawn(move || {
+        use std::io::{BufRead, BufReader, Write};
+        let (stream, _) = listener.accept().expect("the CLI connects");
+        let mut reader = BufReader::new(stream.try_clone().expect("a second handle"));
+        let mut request = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("the request head");
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            request.push(line);
+        }
+        let mut stream = stream;
+        stream
+            .write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 4096\r\n\r\n",
+            )
+            .and_then(|()| stream.write_all(PNG))
+            .expect("the start of the answer is sent");
+        request
+    });
+    let output = TempFile::new(
+        "mattermost-cut-image",
+        "ada.png",
+        Some(b"the previous image"),
+    );
+
+    let run = user_apis(
+        &[
+            "mattermost",
+            "get-profile-image",
+            "--user-id",
+            "ada",
+            "--output",
+            output.arg(),
+        ],
+        &[
+            ("MATTERMOST_URL", &format!("http://{address}")),
+            ("MATTERMOST_TOKEN", TOKEN),
+        ],
+        None,
+    );
+
+    let request = server.join().expect("the server thread ends");
+    assert_eq!(request[0], "GET /api/v4/users/ada/image HTTP/1.1\r\n");
+    assert_eq!(run.code, Some(4), "a transport failure: {run:?}");
+    assert!(run.stderr.contains("cannot read the response"), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        std::fs::read(&output.path).expect("the previous file is still there"),
+        b"the previous image"
+    );
+    assert_eq!(
+        files_in(&output),
+        vec!["ada.png"],
+        "no temporary file is left"
+    );
+}
+
+/// The names of the files in `file`'s directory.
+fn files_in(file: &TempFile) -> Vec<String> {
+    let dir = file
+        .path
+        .parent()
+        .expect("a temporary file has a directory");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the directory can be listed")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// `get-profile-image --output -`, returning stdout as bytes.
 fn user_apis_raw(server: &MockServer, expected_len: usize) -> Vec<u8> {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_user-apis"))
