@@ -1286,11 +1286,7 @@ async fn a_429_waits_for_x_rate_limit_reset() {
         })
         .await;
 
-    let user = ends_after(
-        reset_at,
-        client(&server).get_user().user_id(USER_ID).send(),
-    )
-    .await;
+    let user = ends_after(reset_at, client(&server).get_user().user_id(USER_ID).send()).await;
 
     limited.assert_calls_async(1).await;
     ok.assert_calls_async(1).await;
