@@ -1,5 +1,6 @@
 //! The minimum supported Rust version, checked without that toolchain: every package in
-//! `Cargo.lock` must declare a `rust-version` no newer than the workspace's.
+//! `Cargo.lock` that this platform builds must declare a `rust-version` no newer than the
+//! workspace's.
 //!
 //! CI also builds the workspace with the MSRV toolchain itself when it has it (`.ci/run`).
 //! This test runs everywhere, with any toolchain, so that a dependency update which raises the
@@ -20,10 +21,27 @@ fn version(text: &str) -> Option<[u64; 3]> {
     Some([major, minor, patch])
 }
 
+/// The platform this machine builds for, as `rustc -vV` names it (`x86_64-unknown-linux-gnu`).
+fn host() -> String {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc).arg("-vV").output().expect("rustc runs");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_string()
+}
+
 /// `cargo metadata` of the workspace, from the lock file and the local cache only.
+///
+/// For this machine's platform only: the build downloads the packages it needs here, and
+/// those are all a fresh machine has. The lock file also lists packages of other platforms
+/// (Windows, WebAssembly, Android), which `cargo metadata` without `--filter-platform` would
+/// have to download, and offline cannot.
 fn metadata() -> Value {
     let output = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["--filter-platform", &host()])
         .current_dir(crate::codegen::workspace_root())
         .output()
         .expect("cargo metadata runs");
