@@ -1045,6 +1045,40 @@ async fn a_stream_resumed_without_a_page_size_ends_at_the_first_empty_page() {
     }
 }
 
+/// A walk resumed at the last page a `u64` can number ends after that page: there is no next
+/// page to ask for, and the count does not wrap to page 0 (or panic).
+#[tokio::test]
+async fn a_stream_resumed_at_the_last_page_number_ends_there() {
+    let server = MockServer::start_async().await;
+    let last = u64::MAX.to_string();
+    let page = users_page(
+        &server,
+        &[("page", last.as_str())],
+        vec![user_json("Z1"), user_json("Z2")],
+        5,
+    )
+    .await;
+    let anything_else = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users");
+            then.status(500);
+        })
+        .await;
+
+    let names: Vec<String> = client(&server)
+        .list_users()
+        .page(u64::MAX)
+        .stream()
+        .map_ok(|user| user.first_name)
+        .try_collect()
+        .await
+        .expect("the last page");
+
+    assert_eq!(names, ["Z1", "Z2"]);
+    page.assert_calls_async(1).await;
+    anything_else.assert_calls_async(0).await;
+}
+
 #[tokio::test]
 async fn secrets_never_appear_in_debug_output() {
     let server = MockServer::start_async().await;

@@ -50,11 +50,12 @@ where
         let response = fetch(page);
         async move {
             let (items, total) = response.await?.into_inner().into_parts();
-            let seen = seen + items.len() as u64;
+            let seen = seen.saturating_add(items.len() as u64);
             let more = total.is_none_or(|total| seen < u64::try_from(total).unwrap_or(0));
             Ok(Page {
                 items,
-                next: more.then_some((page + 1, seen)),
+                // After the last page a `u64` can number, there is none to ask for.
+                next: more.then(|| Some((page.checked_add(1)?, seen))).flatten(),
             })
         }
     }))
