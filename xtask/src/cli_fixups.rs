@@ -195,14 +195,18 @@ fn path_ends_with(expr: &Expr, tail: &[&str]) -> bool {
     segments.len() >= tail.len() && segments[segments.len() - tail.len()..] == *tail
 }
 
-/// `--json-body FILE` also reads standard input (`-`), and says so in its help.
+/// `--json-body FILE` also reads standard input (`-`), and says so in its help; a body that
+/// does not parse is reported without quoting its values.
 ///
 /// progenitor reads the body with `std::fs::read_to_string`; scripts want to pipe a body in.
-/// The read goes through `support::read_json_body`, which takes `-` as standard input.
+/// The read goes through `support::read_json_body`, which takes `-` as standard input. It
+/// parses the body with `serde_json::from_str`, whose error for a value of the wrong type
+/// quotes the value (a password, say); the parse goes through `support::parse_json_body`.
 pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, String> {
     struct Read {
         support: syn::Path,
         reads: usize,
+        parses: usize,
         helps: usize,
     }
     impl VisitMut for Read {
@@ -216,6 +220,16 @@ pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, Stri
                     let support = &self.support;
                     *expr = parse_quote!(#support::read_json_body(#args));
                     self.reads += 1;
+                }
+                Expr::Call(call) if path_ends_with(&call.func, &["serde_json", "from_str"]) => {
+                    let Expr::Path(func) = &*call.func else {
+                        unreachable!("path_ends_with matched a path")
+                    };
+                    let generics = func.path.segments.last().map(|last| &last.arguments);
+                    let args = &call.args;
+                    let support = &self.support;
+                    *expr = parse_quote!(#support::parse_json_body #generics (#args));
+                    self.parses += 1;
                 }
                 Expr::MethodCall(call)
                     if call.method == "help"
@@ -245,13 +259,14 @@ pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, Stri
     let mut read = Read {
         support: support_path(),
         reads: 0,
+        parses: 0,
         helps: 0,
     };
     read.visit_file_mut(file);
-    if read.reads != read.helps {
+    if read.reads != read.helps || read.parses != read.helps {
         return Err(format!(
-            "{} body reads but {} --json-body flags",
-            read.reads, read.helps
+            "{} body reads and {} parses but {} --json-body flags",
+            read.reads, read.parses, read.helps
         ));
     }
     Ok(vec![format!(
@@ -611,7 +626,8 @@ mod tests {
                     }
                     if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
                         let body_txt = std::fs::read_to_string(value)?;
-                        request = request.body(body_txt);
+                        let body_value = serde_json::from_str::<types::NewUser>(&body_txt)?;
+                        request = request.body(body_value);
                     }
                     self.config.execute_create_user(matches, &mut request)?;
                     let result = request.send().await;
@@ -637,6 +653,12 @@ mod tests {
             text.contains("crate::support::read_json_body(value)"),
             "{text}"
         );
+        let compact: String = text.split_whitespace().collect();
+        assert!(
+            compact.contains("crate::support::parse_json_body::<types::NewUser,>(&body_txt)"),
+            "{text}"
+        );
+        assert!(!text.contains("serde_json"), "{text}");
         assert!(text.contains(".value_name(\"FILE\")"), "{text}");
         assert!(text.contains("`-` for standard input"), "{text}");
         assert!(!text.contains("json-body-template"), "{text}");

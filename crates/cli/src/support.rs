@@ -1,6 +1,7 @@
 //! What the generated command modules call besides the client crates (the CLI fixups in
 //! `xtask/src/cli_fixups.rs` put the calls there): enum flags that accept values the spec does
-//! not list, `--json-body` from a file or standard input, and binary responses to `--output`.
+//! not list, `--json-body` from a file or standard input (parsed without quoting its values),
+//! and binary responses to `--output`.
 
 use std::ffi::OsStr;
 use std::io::{self, Read, Write};
@@ -92,6 +93,30 @@ pub fn read_json_body(path: &Path) -> io::Result<String> {
     } else {
         std::fs::read_to_string(path)
     }
+}
+
+/// Parses a `--json-body` as the request body type `T`.
+///
+/// A body may hold a password or a secret, and serde_json's messages for a value that does not
+/// fit quote the value (`invalid type: string "...", expected ...`). Those are reported by
+/// where they are, never by what they hold. Syntax errors and missing, unknown or repeated
+/// fields quote no value, so they keep serde_json's message.
+pub fn parse_json_body<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<T> {
+    serde_json::from_str(text).map_err(|error| {
+        const NAMES_ONLY_A_FIELD: [&str; 3] =
+            ["missing field `", "unknown field `", "duplicate field `"];
+        let message = error.to_string();
+        if !error.is_data() || NAMES_ONLY_A_FIELD.iter().any(|p| message.starts_with(p)) {
+            anyhow::Error::new(error)
+        } else {
+            anyhow::anyhow!(
+                "a value the request body cannot take, at line {} column {} (serde_json's \
+                 message is not shown: it quotes the value, which may be a secret)",
+                error.line(),
+                error.column()
+            )
+        }
+    })
 }
 
 /// Writes a binary response to the file named by `--output` (`-` for standard output), chunk

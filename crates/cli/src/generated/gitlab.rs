@@ -3115,7 +3115,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::CreateUserRequest>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::CreateUserRequest,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3255,7 +3257,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UpdateUserRequest>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UpdateUserRequest,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3500,7 +3504,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::SetCustomAttributeRequest,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -3599,7 +3603,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AddEmailRequest>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AddEmailRequest,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3723,7 +3729,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AddGpgKeyRequest>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AddGpgKeyRequest,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3940,7 +3948,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::CreateImpersonationTokenRequest,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -4031,7 +4039,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AddSshKeyRequest>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AddSshKeyRequest,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4091,7 +4101,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::CreatePersonalAccessTokenRequest,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;

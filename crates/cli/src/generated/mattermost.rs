@@ -3056,7 +3056,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::BotConversion>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::BotConversion,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3156,7 +3158,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::NewUser>(&body_txt)
+            let body_value = crate::support::parse_json_body::<types::NewUser>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3232,7 +3234,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::VerificationToken>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::VerificationToken,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3248,7 +3252,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::EmailAddress>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::EmailAddress,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3279,7 +3285,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 ::std::vec::Vec<::std::string::String>,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -3297,7 +3303,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 ::std::vec::Vec<::std::string::String>,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -3327,7 +3333,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::Login>(&body_txt)
+            let body_value = crate::support::parse_json_body::<types::Login>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3355,7 +3361,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::CwsLogin>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::CwsLogin,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3374,7 +3382,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AccountSwitch>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AccountSwitch,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3412,7 +3422,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::LoginId>(&body_txt)
+            let body_value = crate::support::parse_json_body::<types::LoginId>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3431,7 +3441,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::LdapMigration>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::LdapMigration,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3456,7 +3468,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::SamlMigration>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::SamlMigration,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3478,7 +3492,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::PasswordReset>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::PasswordReset,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3494,7 +3510,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::EmailAddress>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::EmailAddress,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3513,7 +3531,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UserSearch>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UserSearch,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3561,7 +3581,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::DeviceId>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::DeviceId,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3643,7 +3665,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AccessTokenId>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AccessTokenId,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3662,7 +3686,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AccessTokenId>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AccessTokenId,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3681,7 +3707,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::AccessTokenId>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::AccessTokenId,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3700,7 +3728,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::SearchTerm>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::SearchTerm,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3743,7 +3773,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 ::std::vec::Vec<::std::string::String>,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -3773,7 +3803,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UserInput>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UserInput,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3828,7 +3860,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::ActiveUpdate>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::ActiveUpdate,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3862,7 +3896,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UserAuthData>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UserAuthData,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3980,7 +4016,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::MfaUpdate>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::MfaUpdate,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4014,7 +4052,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::PasswordUpdate>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::PasswordUpdate,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4033,7 +4073,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UserPatch>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UserPatch,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4085,7 +4127,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::RolesUpdate>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::RolesUpdate,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4119,7 +4163,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::SessionId>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::SessionId,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4165,7 +4211,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::TermsOfServiceAction,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -4213,7 +4259,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::NewAccessToken>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::NewAccessToken,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -4235,7 +4283,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::Typing>(&body_txt)
+            let body_value = crate::support::parse_json_body::<types::Typing>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }

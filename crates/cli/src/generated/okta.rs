@@ -1293,7 +1293,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UserInput>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UserInput,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -1330,7 +1332,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UserInput>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::UserInput,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -1382,7 +1386,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::ChangePasswordRequest,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1409,7 +1413,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::UserCredentialsInput,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1430,7 +1434,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
+            let body_value = crate::support::parse_json_body::<
                 types::UserCredentialsInput,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
@@ -1600,7 +1604,9 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::RoleInput>(&body_txt)
+            let body_value = crate::support::parse_json_body::<
+                types::RoleInput,
+            >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }

@@ -315,3 +315,46 @@ fn a_status_the_spec_does_not_list_is_an_api_error() {
         "error: 418 I'm a teapot: a response this operation does not document\n"
     );
 }
+
+/// A body may hold passwords: when a value does not fit the request, the error says where, not
+/// what (serde_json's own message would quote the value). Messages that quote no value, such
+/// as a syntax error, are kept. Nothing is sent either way.
+#[test]
+fn a_body_that_does_not_fit_is_reported_without_its_values() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let change_password = [
+        "okta",
+        "change-password",
+        "--user-id",
+        "u1",
+        "--json-body",
+        "-",
+    ];
+
+    // `oldPassword` is an object holding `value`, not the password itself.
+    let mistyped = run(
+        &server,
+        &change_password,
+        Some(r#"{"oldPassword": "hunter2-old", "newPassword": {"value": "hunter3-new"}}"#),
+    );
+    assert_eq!(mistyped.code, Some(2), "{mistyped:?}");
+    assert_eq!(
+        mistyped.stderr,
+        "error: failed to parse -: a value the request body cannot take, at line 1 column 29 \
+         (serde_json's message is not shown: it quotes the value, which may be a secret)\n"
+    );
+    mistyped.assert_hides("hunter2-old");
+    mistyped.assert_hides("hunter3-new");
+
+    let cut = run(&server, &change_password, Some(r#"{"oldPassword": "#));
+    assert_eq!(cut.code, Some(2), "{cut:?}");
+    assert_eq!(
+        cut.stderr,
+        "error: failed to parse -: EOF while parsing a value at line 1 column 16\n"
+    );
+    assert_eq!(any.calls(), 0);
+}
