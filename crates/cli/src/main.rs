@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::Command;
 
-use output::{Failure, Kind, Reporter};
+use output::{Failure, Kind, Reporter, to_stderr};
 
 /// The exit codes, as `--help` states them.
 const EXIT_CODES: &str = "\
@@ -71,7 +71,9 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            to_stderr(format_args!(
+                "error: cannot start the async runtime: {error}"
+            ));
             return ExitCode::from(Kind::Other.code());
         }
     };
@@ -96,7 +98,7 @@ fn finish(result: anyhow::Result<()>, reporter: &Reporter) -> u8 {
                 .downcast_ref::<Failure>()
                 .map_or(Kind::Usage, |failure| failure.kind);
             // Anything else comes from reading or parsing `--json-body`: a usage error.
-            eprintln!("error: {error:#}");
+            to_stderr(format_args!("error: {error:#}"));
             kind.code()
         }
     }

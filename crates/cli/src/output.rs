@@ -35,6 +35,13 @@ impl Kind {
     }
 }
 
+/// Writes one line on stderr. A stderr that cannot be written (closed, or a pipe whose reader
+/// has gone, as in `2>&1 | head -1`) loses the line; the exit code still says what happened.
+/// `eprintln!` would panic instead, and the process would exit 101.
+pub fn to_stderr(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
 /// A failure of the hand-written layer, with the message to print.
 #[derive(Debug)]
 pub struct Failure {
@@ -106,7 +113,7 @@ impl Reporter {
 
     /// Prints a failure on stderr and remembers it for the exit code.
     pub fn fail(&self, kind: Kind, message: &str) {
-        eprintln!("error: {message}");
+        to_stderr(format_args!("error: {message}"));
         if self.failure.get().is_none() {
             self.failure.set(Some(kind));
         }
@@ -158,7 +165,7 @@ impl Reporter {
         if let Error::UnexpectedResponse(response) = error
             && response.status().as_u16() == 304
         {
-            eprintln!("note: {}: nothing changed", response.status());
+            to_stderr(format_args!("note: {}: nothing changed", response.status()));
             self.unchanged.set(true);
             return;
         }

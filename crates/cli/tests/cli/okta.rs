@@ -316,6 +316,69 @@ fn a_status_the_spec_does_not_list_is_an_api_error() {
     );
 }
 
+/// Spawns `user-apis okta get-user --user-id <id>` against `server`, its stdout and stderr
+/// pipes; the caller drops the ends it wants closed.
+fn spawn_get_user(server: &MockServer, id: &str) -> std::process::Child {
+    let env = env(server);
+    std::process::Command::new(env!("CARGO_BIN_EXE_user-apis"))
+        .args(["okta", "get-user", "--user-id", id])
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the user-apis binary starts")
+}
+
+/// With stderr or stdout a pipe whose reader has gone (`... 2>&1 | head -0`), what cannot be
+/// written is lost, but the process does not panic (exit 101): the exit code still tells the
+/// API's error from success. The server answers late, so the reader is gone first.
+#[test]
+fn closed_output_pipes_keep_the_exit_code() {
+    use std::io::Read as _;
+    use std::time::Duration;
+
+    let server = MockServer::start();
+    let missing = server.mock(|when, then| {
+        exact(when, GET, "/api/v1/users/nobody", &[]);
+        then.status(404)
+            .delay(Duration::from_millis(300))
+            .json_body(json!({
+                "errorCode": "E0000007",
+                "errorSummary": "Not found: Resource not found: nobody (User)"
+            }));
+    });
+    let found = server.mock(|when, then| {
+        exact(when, GET, "/api/v1/users/u1", &[]);
+        then.status(200)
+            .delay(Duration::from_millis(300))
+            .json_body(user_json("u1", "a@x.io"));
+    });
+
+    // The error cannot be written on stderr: still the API's exit code.
+    let mut child = spawn_get_user(&server, "nobody");
+    drop(child.stderr.take());
+    let status = child.wait().expect("user-apis runs to the end");
+    missing.assert();
+    assert_eq!(status.code(), Some(3), "{status:?}");
+
+    // The user cannot be written on stdout: nothing on stderr, and success.
+    let mut child = spawn_get_user(&server, "u1");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("stderr is read");
+    let status = child.wait().expect("user-apis runs to the end");
+    found.assert();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert_eq!(stderr, "");
+}
+
 /// A body may hold passwords: when a value does not fit the request, the error says where, not
 /// what (serde_json's own message would quote the value). Messages that quote no value, such
 /// as a syntax error, are kept. Nothing is sent either way.
