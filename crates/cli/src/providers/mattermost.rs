@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgMatches, Command};
-use user_apis_mattermost::{Client, ClientConfig, session_token};
+use user_apis_mattermost::{Client, ClientConfig, session_token, types};
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::mattermost::{Cli, CliCommand};
@@ -95,11 +95,21 @@ fn client(url: String) -> anyhow::Result<Client> {
     Ok(client.map_err(|error| config_error(&PROVIDER, &error))?)
 }
 
+/// What a sign-in answered besides its token.
+enum SignedIn {
+    /// The password sign-in's user.
+    User(Box<types::User>),
+    /// The CWS sign-in's status: its answer has no body.
+    Cws { status: String },
+}
+
 /// `login` and `login-by-cws-token`, which the generated commands would run without the one
 /// thing a sign-in is for: the session token, which Mattermost sends in the answer's `Token`
 /// header. Prints `{"token": ..., "user": ...}` (`user` is `null` after the CWS sign-in, whose
 /// answer has no body), so that the token can become `MATTERMOST_TOKEN`. An answer without the
-/// token is a failure (exit 4): there is no session to use.
+/// token is a failure: a refusal (exit 3) from the CWS sign-in, which answers a token it does
+/// not accept by redirecting to the site without one; an unreadable answer (exit 4) from the
+/// password sign-in, which refuses with an error status.
 async fn login(
     cli: &Cli<&Reporter>,
     operation: CliCommand,
@@ -110,16 +120,23 @@ async fn login(
         CliCommand::Login => cli.request_login(matches)?.send().await.map(|response| {
             (
                 session_token(response.headers()),
-                Some(response.into_inner()),
+                SignedIn::User(Box::new(response.into_inner())),
             )
         }),
         _ => cli
             .request_login_by_cws_token(matches)?
             .send_for_token()
             .await
-            .map(|(_, token)| (token, None)),
+            .map(|(status, token)| {
+                (
+                    token,
+                    SignedIn::Cws {
+                        status: status.to_string(),
+                    },
+                )
+            }),
     };
-    let (token, user) = match answer {
+    let (token, answer) = match answer {
         Ok(answer) => answer,
         Err(error) => {
             reporter.client_error(&error);
@@ -127,9 +144,22 @@ async fn login(
         }
     };
     let Some(token) = token else {
-        let message = "the server answered the sign-in without a Token header: no session";
-        reporter.fail(Kind::Transport, message);
-        return Err(Failure::new(Kind::Transport, message).into());
+        let (kind, message) = match answer {
+            SignedIn::User(_) => (
+                Kind::Transport,
+                "the server answered the sign-in without a Token header: no session".to_string(),
+            ),
+            SignedIn::Cws { status } => (
+                Kind::Api,
+                format!("{status}: the server refused the CWS token (no Token header)"),
+            ),
+        };
+        reporter.fail(kind, &message);
+        return Err(Failure::new(kind, message).into());
+    };
+    let user = match answer {
+        SignedIn::User(user) => Some(user),
+        SignedIn::Cws { .. } => None,
     };
     reporter.print(&serde_json::json!({ "token": token.expose(), "user": user }));
     Ok(())

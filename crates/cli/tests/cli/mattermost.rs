@@ -518,4 +518,25 @@ fn a_sign_in_without_a_token_or_refused_prints_nothing_on_stdout() {
         run.stderr,
         "error: 401 Unauthorized: Enter a valid email or username and/or password.\n"
     );
+
+    // A refused CWS token: Mattermost redirects to the site without a token. The API said no,
+    // so the API's exit code.
+    let base = server.base_url();
+    let refused = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/login/cws", &[]);
+        then.status(302).header("location", format!("{base}/"));
+    });
+    let run = sign_in(
+        &server,
+        &["mattermost", "login-by-cws-token", "--json-body", "-"],
+        r#"{"login_id": "ada@example.com", "cws_token": "cws-token-expired"}"#,
+    );
+    refused.assert();
+    assert_eq!(run.code, Some(3), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: 302 Found: the server refused the CWS token (no Token header)\n"
+    );
+    run.assert_hides("cws-token-expired");
 }
