@@ -134,17 +134,7 @@ fn a_large_profile_image_is_written_whole() {
     });
     let output = TempFile::new("mattermost-large-image", "ada.png", None);
 
-    let run = run(
-        &server,
-        &[
-            "mattermost",
-            "get-profile-image",
-            "--user-id",
-            "ada",
-            "--output",
-            output.arg(),
-        ],
-    );
+    let run = run(&server, &get_image_args("ada", output.arg()));
 
     mock.assert();
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -208,14 +198,7 @@ fn a_profile_image_cut_short_leaves_the_existing_file_unchanged() {
     );
 
     let run = user_apis(
-        &[
-            "mattermost",
-            "get-profile-image",
-            "--user-id",
-            "ada",
-            "--output",
-            output.arg(),
-        ],
+        &get_image_args("ada", output.arg()),
         &[
             ("MATTERMOST_URL", &format!("http://{address}")),
             ("MATTERMOST_TOKEN", TOKEN),
@@ -257,6 +240,18 @@ fn files_in(file: &TempFile) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// `user-apis mattermost get-profile-image` of `user_id` into `output`.
+fn get_image_args<'a>(user_id: &'a str, output: &'a str) -> [&'a str; 6] {
+    [
+        "mattermost",
+        "get-profile-image",
+        "--user-id",
+        user_id,
+        "--output",
+        output,
+    ]
 }
 
 /// `get-profile-image --output -`, returning stdout as bytes.
