@@ -281,15 +281,29 @@ fn api_message<E: Serialize>(body: &E) -> String {
     }
 }
 
-/// Makes the [`Reporter`] the `CliConfig` of each generated provider module.
+/// Says on stderr how to ask for the page after this one, when the answer names it only in its
+/// `Link` header (as Okta's cursors are): the cursor, as the flag that sends it.
+fn next_page_note<T>(answer: &ResponseValue<T>, cursor: Option<&str>) {
+    let Some(name) = cursor else { return };
+    if let Some(value) = user_apis_runtime::next_link_param(answer.headers(), name) {
+        to_stderr(format_args!(
+            "note: more on the next page: --{name} {value} (or --all for every page)"
+        ));
+    }
+}
+
+/// Makes the [`Reporter`] the `CliConfig` of each generated provider module. A provider's
+/// `cursor` is the query parameter of its `rel="next"` link that the user cannot work out from
+/// the page they asked for, if any.
 macro_rules! cli_config {
-    ($($provider:ident),* $(,)?) => {$(
+    ($($provider:ident => $cursor:expr),* $(,)?) => {$(
         impl crate::generated::$provider::CliConfig for &Reporter {
             fn success_item<T>(&self, value: &ResponseValue<T>)
             where
                 T: Serialize + std::fmt::Debug,
             {
                 self.print(&**value);
+                next_page_note(value, $cursor);
             }
 
             fn success_no_item(&self, _value: &ResponseValue<()>) {}
@@ -304,7 +318,8 @@ macro_rules! cli_config {
     )*};
 }
 
-cli_config!(gitlab, mattermost, okta, sendauth);
+// GitLab, Mattermost and SendAuth page by number: the next page is the one after `--page`.
+cli_config!(gitlab => None, mattermost => None, okta => Some("after"), sendauth => None);
 
 #[cfg(test)]
 mod tests {

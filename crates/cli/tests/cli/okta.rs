@@ -124,7 +124,7 @@ fn list_users_all_follows_the_link_cursors_and_prints_one_user_per_line() {
 }
 
 #[test]
-fn list_users_without_all_prints_the_one_page_as_one_document() {
+fn list_users_without_all_prints_one_page_and_names_the_next_cursor_on_stderr() {
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
         exact(when, GET, "/api/v1/users", &[("limit", "50")])
@@ -133,20 +133,43 @@ fn list_users_without_all_prints_the_one_page_as_one_document() {
             .header(
                 "link",
                 format!(
-                    "<{}/api/v1/users?after=c1>; rel=\"next\"",
+                    "<{}/api/v1/users?limit=50>; rel=\"self\", \
+                     <{}/api/v1/users?after=00u1%2Bx&limit=50>; rel=\"next\"",
+                    server.base_url(),
                     server.base_url()
                 ),
             )
             .json_body(json!([user_json("u1", "a@x.io")]));
     });
+    let last = server.mock(|when, then| {
+        exact(when, GET, "/api/v1/users", &[("after", "00u1+x")]);
+        then.status(200)
+            .header(
+                "link",
+                format!("<{}/api/v1/users>; rel=\"self\"", server.base_url()),
+            )
+            .json_body(json!([user_json("u2", "b@x.io")]));
+    });
 
-    let run = run(&server, &["okta", "list-users", "--limit", "50"], None);
+    let first = run(&server, &["okta", "list-users", "--limit", "50"], None);
 
-    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(first.code, Some(0), "{first:?}");
     mock.assert();
     // Not a terminal: compact JSON on one line.
-    assert_eq!(run.stdout.lines().count(), 1, "{run:?}");
-    assert_eq!(run.json_lines(), vec![json!([user_json("u1", "a@x.io")])]);
+    assert_eq!(first.stdout.lines().count(), 1, "{first:?}");
+    assert_eq!(first.json_lines(), vec![json!([user_json("u1", "a@x.io")])]);
+    // The cursor of the next page is only in the `Link` header: stderr says how to ask for it.
+    assert_eq!(
+        first.stderr,
+        "note: more on the next page: --after 00u1+x (or --all for every page)\n"
+    );
+
+    // Which the next run does; the last page has no next link, and no note.
+    let next = run(&server, &["okta", "list-users", "--after", "00u1+x"], None);
+    assert_eq!(next.code, Some(0), "{next:?}");
+    last.assert();
+    assert_eq!(next.json_lines(), vec![json!([user_json("u2", "b@x.io")])]);
+    assert_eq!(next.stderr, "");
 }
 
 #[test]
