@@ -1317,6 +1317,43 @@ async fn a_429_waits_for_x_rate_limit_reset() {
     assert_eq!(body.error_code.as_deref(), Some("E0000047"));
 }
 
+/// Okta sends its rate-limit headers with every answer; their reset is the end of the rate
+/// window, not when a `503` will pass. A `503` with a reset an hour away is retried after the
+/// policy's backoff, where waiting for that reset (beyond the wait budget) meant no retry.
+#[tokio::test]
+async fn a_503_is_retried_after_backoff_whatever_the_rate_limit_reset() {
+    let server = MockServer::start_async().await;
+    let (reset, _) = epoch_seconds_from_now(3600);
+    let unavailable = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(503)
+                .header("x-rate-limit-limit", "600")
+                .header("x-rate-limit-remaining", "599")
+                .header("x-rate-limit-reset", &reset)
+                .body("Service Unavailable")
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/api/v1/users/{USER_ID}"));
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user()
+        .user_id(USER_ID)
+        .send()
+        .await
+        .expect("succeeds on the retry");
+
+    unavailable.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+    assert_is_ada(&user);
+}
+
 #[tokio::test]
 async fn an_unknown_user_status_decodes_and_is_kept() {
     let server = MockServer::start_async().await;

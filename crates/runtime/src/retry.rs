@@ -29,7 +29,8 @@ pub enum RateLimitReset {
 /// processed.
 ///
 /// The wait before each retry is the server's (`Retry-After` in seconds or as an HTTP date, or
-/// the provider's reset header) when it gives one, else exponential backoff with jitter. A
+/// on a `429` the provider's reset header) when it gives one, else exponential backoff with
+/// jitter. A
 /// retry whose wait would take the total past [`max_total_wait`](Self::max_total_wait) is not
 /// made: the last response or error is returned at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +76,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest single backoff wait.
+    /// The longest backoff wait before jitter, which adds up to as much again at random (so
+    /// that clients limited together do not retry together).
     pub fn max_backoff(mut self, wait: Duration) -> Self {
         self.max_backoff = wait;
         self
@@ -154,7 +156,7 @@ impl RetryPolicy {
                 attempts.finished();
                 let server_wait = match &outcome {
                     Ok(response) if should_retry_status(response.status(), idempotent) => {
-                        self.server_wait(response.headers(), SystemTime::now())
+                        self.server_wait(response.status(), response.headers(), SystemTime::now())
                     }
                     Err(error) if should_retry_error(error, idempotent) => None,
                     // A JSON body cut short by the connection, as `should_retry_error` would
@@ -195,18 +197,31 @@ impl RetryPolicy {
         }
     }
 
-    /// The wait the server asks for: `Retry-After` (seconds or HTTP date), else the reset header.
+    /// The wait the server asks for before an answer with `status` is retried: `Retry-After`
+    /// (seconds or HTTP date), else, on a `429` only, the provider's reset header. Some
+    /// providers send their rate-limit headers with every answer (Okta, Mattermost), and the
+    /// reset is the end of the rate window, which says nothing about when a `503` will pass.
     ///
-    /// Values that cannot be read are ignored (backoff applies); a time in the past is no wait.
-    pub fn server_wait(&self, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    /// Values that cannot be read are ignored, and so is a time already past, which a clock
+    /// ahead of the server's reads: backoff applies, where a wait of zero would send every
+    /// attempt at once into the limit.
+    pub fn server_wait(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        now: SystemTime,
+    ) -> Option<Duration> {
         let text = |name: &HeaderName| headers.get(name)?.to_str().ok().map(str::trim);
         if let Some(value) = text(&RETRY_AFTER) {
             if let Ok(seconds) = value.parse::<u64>() {
                 return Some(Duration::from_secs(seconds));
             }
             if let Ok(date) = httpdate::parse_http_date(value) {
-                return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
+                return date.duration_since(now).ok();
             }
+        }
+        if status != StatusCode::TOO_MANY_REQUESTS {
+            return None;
         }
         match self.reset_header.as_ref()? {
             RateLimitReset::DeltaSeconds(name) => {
@@ -215,7 +230,7 @@ impl RetryPolicy {
             RateLimitReset::EpochSeconds(name) => {
                 let reset =
                     UNIX_EPOCH.checked_add(Duration::from_secs(text(name)?.parse().ok()?))?;
-                Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+                reset.duration_since(now).ok()
             }
         }
     }
@@ -290,6 +305,9 @@ fn should_retry_error(error: &reqwest::Error, idempotent: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The status whose reset header counts.
+    const LIMITED: StatusCode = StatusCode::TOO_MANY_REQUESTS;
     use reqwest::header::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -304,35 +322,43 @@ mod tests {
         let policy = RetryPolicy::default();
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(
-            policy.server_wait(&headers(&[("retry-after", "7")]), now),
+            policy.server_wait(LIMITED, &headers(&[("retry-after", "7")]), now),
             Some(Duration::from_secs(7))
         );
         // 2023-11-14T22:13:30Z is 10 s after `now`.
         assert_eq!(
             policy.server_wait(
+                LIMITED,
                 &headers(&[("retry-after", "Tue, 14 Nov 2023 22:13:30 GMT")]),
                 now
             ),
             Some(Duration::from_secs(10))
         );
-        // A date in the past means "now".
+        // A date in the past (a clock ahead of the server's) leaves the wait to backoff, where
+        // "now" would send every attempt at once.
         assert_eq!(
             policy.server_wait(
+                LIMITED,
                 &headers(&[("retry-after", "Tue, 14 Nov 2000 22:13:30 GMT")]),
                 now
             ),
+            None
+        );
+        // `Retry-After` "0" is the server's own word: no wait.
+        assert_eq!(
+            policy.server_wait(LIMITED, &headers(&[("retry-after", "0")]), now),
             Some(Duration::ZERO)
         );
         // Garbage and negative numbers leave the wait to backoff.
         assert_eq!(
-            policy.server_wait(&headers(&[("retry-after", "soon")]), now),
+            policy.server_wait(LIMITED, &headers(&[("retry-after", "soon")]), now),
             None
         );
         assert_eq!(
-            policy.server_wait(&headers(&[("retry-after", "-3")]), now),
+            policy.server_wait(LIMITED, &headers(&[("retry-after", "-3")]), now),
             None
         );
-        assert_eq!(policy.server_wait(&HeaderMap::new(), now), None);
+        assert_eq!(policy.server_wait(LIMITED, &HeaderMap::new(), now), None);
     }
 
     #[test]
@@ -342,11 +368,16 @@ mod tests {
             HeaderName::from_static("x-rate-limit-reset"),
         ));
         assert_eq!(
-            epoch.server_wait(&headers(&[("x-rate-limit-reset", "1700000004")]), now),
+            epoch.server_wait(
+                LIMITED,
+                &headers(&[("x-rate-limit-reset", "1700000004")]),
+                now
+            ),
             Some(Duration::from_secs(4))
         );
         assert_eq!(
             epoch.server_wait(
+                LIMITED,
                 &headers(&[("x-rate-limit-reset", "1700000004"), ("retry-after", "2")]),
                 now
             ),
@@ -355,6 +386,7 @@ mod tests {
         );
         // An absurd epoch does not overflow.
         let absurd = epoch.server_wait(
+            LIMITED,
             &headers(&[("x-rate-limit-reset", "18446744073709551615")]),
             now,
         );
@@ -362,11 +394,39 @@ mod tests {
             absurd.is_none_or(|wait| wait > Duration::from_secs(1_000_000)),
             "{absurd:?}"
         );
+        // A reset already past (a clock ahead of the server's) leaves the wait to backoff.
+        assert_eq!(
+            epoch.server_wait(
+                LIMITED,
+                &headers(&[("x-rate-limit-reset", "1699999990")]),
+                now
+            ),
+            None
+        );
+        // The reset is the end of the rate window: it says nothing about a 503, which some
+        // providers send it with (Okta sends it with every answer). `Retry-After` still counts.
+        let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            epoch.server_wait(
+                unavailable,
+                &headers(&[("x-rate-limit-reset", "1700000004")]),
+                now
+            ),
+            None
+        );
+        assert_eq!(
+            epoch.server_wait(
+                unavailable,
+                &headers(&[("x-rate-limit-reset", "1700000004"), ("retry-after", "2")]),
+                now
+            ),
+            Some(Duration::from_secs(2))
+        );
         let delta = RetryPolicy::default().reset_header(RateLimitReset::DeltaSeconds(
             HeaderName::from_static("x-ratelimit-reset"),
         ));
         assert_eq!(
-            delta.server_wait(&headers(&[("x-ratelimit-reset", "3")]), now),
+            delta.server_wait(LIMITED, &headers(&[("x-ratelimit-reset", "3")]), now),
             Some(Duration::from_secs(3))
         );
     }
