@@ -2265,6 +2265,33 @@ async fn every_paged_list_has_a_stream() {
 }
 
 #[tokio::test]
+async fn a_stream_from_a_page_the_builder_refused_fails_without_a_request() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+
+    // Pages count from 1: page 0 is refused, by the stream as by `send`, and the walk does not
+    // quietly start at page 1 instead.
+    let results: Vec<_> = client(&server)
+        .list_users()
+        .page(0_u64)
+        .stream()
+        .collect()
+        .await;
+
+    assert_eq!(results.len(), 1, "{results:?}");
+    let Err(Error::InvalidRequest(message)) = &results[0] else {
+        panic!("not an invalid request: {results:?}")
+    };
+    assert!(message.contains("page"), "{message}");
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
 async fn a_stream_ends_after_the_first_error() {
     let server = MockServer::start_async().await;
     server

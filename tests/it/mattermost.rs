@@ -1443,6 +1443,33 @@ async fn channel_members_page_and_stream_to_a_short_page() {
 }
 
 #[tokio::test]
+async fn a_stream_from_a_page_the_builder_refused_fails_without_a_request() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+
+    // A page number beyond what the API takes is refused, by the stream as by `send`, and the
+    // walk does not quietly start at page 0 instead.
+    let results: Vec<_> = client(&server)
+        .list_users()
+        .page(u64::MAX)
+        .stream()
+        .collect()
+        .await;
+
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert!(
+        matches!(&results[0], Err(Error::InvalidRequest(message)) if message.contains("page")),
+        "{results:?}"
+    );
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
 async fn list_users_stream_walks_pages_from_zero_and_stops_at_a_short_page() {
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();

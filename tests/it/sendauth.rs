@@ -1045,6 +1045,32 @@ async fn a_stream_resumed_without_a_page_size_ends_at_the_first_empty_page() {
     }
 }
 
+#[tokio::test]
+async fn a_stream_from_a_page_the_builder_refused_fails_without_a_request() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"rows": [], "total": 0}));
+        })
+        .await;
+
+    // Pages count from 1: page 0 is refused, by the stream as by `send`.
+    let results: Vec<_> = client(&server)
+        .list_users()
+        .page(0_u64)
+        .stream()
+        .collect()
+        .await;
+
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert!(
+        matches!(&results[0], Err(Error::InvalidRequest(message)) if message.contains("page")),
+        "{results:?}"
+    );
+    any.assert_calls_async(0).await;
+}
+
 /// A walk resumed at the last page a `u64` can number ends after that page: there is no next
 /// page to ask for, and the count does not wrap to page 0 (or panic).
 #[tokio::test]

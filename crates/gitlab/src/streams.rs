@@ -57,10 +57,17 @@ macro_rules! stream_method {
             /// The other parameters set on this builder (filters, `per_page`, `sudo`) apply to
             /// every page; the stream sets `page` itself, starting at the `page` set on this
             /// builder (to resume a walk), else at 1. Set `per_page` (at most 100) for fewer
-            /// requests. The stream ends after the last page or after the first error.
+            /// requests. The stream ends after the last page or after the first error (a `page`
+            /// the builder refused, such as 0, is that error, before any request).
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
                 let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
-                walk(first, move |page| self.clone().page(page).send())
+                // A `page` the builder refused (0) stays refused: the first request fails with
+                // it, as `send` would, rather than the walk starting at 1.
+                let refused = self.page.is_err();
+                walk(first, move |page| {
+                    let request = self.clone();
+                    if refused { request } else { request.page(page) }.send()
+                })
             }
         }
     )*};

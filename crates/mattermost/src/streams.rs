@@ -66,11 +66,18 @@ macro_rules! per_page_stream {
             #[doc = concat!(
                 "page. Pages hold `", stringify!($size), "` items (60 when it is not set, at ",
                 "most 200), and the stream ends after the first page shorter than that, which ",
-                "is the last one, or after the first error."
+                "is the last one, or after the first error (a `page` the builder refused, ",
+                "out of range, is that error, before any request)."
             )]
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
                 let full = page_size(self.$size.clone().ok().flatten());
-                walk(first_page(&self.page), full, move |page| self.clone().page(page).send())
+                // A `page` the builder refused (out of range) stays refused: the first request
+                // fails with it, as `send` would, rather than the walk starting at 0.
+                let refused = self.page.is_err();
+                walk(first_page(&self.page), full, move |page| {
+                    let request = self.clone();
+                    if refused { request } else { request.page(page) }.send()
+                })
             }
         }
     )*};

@@ -69,7 +69,8 @@ macro_rules! stream_method {
             /// The other parameters set on this builder apply to every page; the stream sets
             /// `page` itself, starting at the `page` set on this builder (to resume a walk),
             /// else at 1. Set `per_page` (at most 100) for fewer requests. The stream ends
-            /// after the last page or after the first error. (A walk resumed without
+            /// after the last page or after the first error (a `page` the builder refused, such
+            /// as 0, is that error, before any request). (A walk resumed without
             /// `per_page` cannot count the items before it, so it ends at the first empty
             /// page: one request more.)
             pub fn stream(self) -> impl Stream<Item = ApiResult<types::$item>> + Send + Unpin + 'a {
@@ -84,7 +85,13 @@ macro_rules! stream_method {
                     .map_or(0, |per_page| {
                         (first - 1).saturating_mul(per_page.get().min(MAX_PER_PAGE))
                     });
-                walk(first, before, move |page| self.clone().page(page).send())
+                // A `page` the builder refused (0) stays refused: the first request fails with
+                // it, as `send` would, rather than the walk starting at 1.
+                let refused = self.page.is_err();
+                walk(first, before, move |page| {
+                    let request = self.clone();
+                    if refused { request } else { request.page(page) }.send()
+                })
             }
         }
     )*};
