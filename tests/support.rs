@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use httpmock::{Method, MockServer, When};
+use futures_util::{Stream, StreamExt};
+use httpmock::{Method, Mock, MockServer, When};
+use user_apis::runtime::Error;
 use user_apis::{ClientConfig, RetryPolicy};
 
 /// The SendAuth API user the tests log in as.
@@ -81,3 +83,27 @@ pub fn query_count(when: When, count: usize) -> When {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// A mock answering any request with `body`, to show afterwards that none was made.
+pub async fn any_request(server: &MockServer, body: serde_json::Value) -> Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
+/// Collects `stream` and checks that it was one `InvalidRequest` naming `what`: a value the
+/// builder refused, reported before any request.
+pub async fn refused_stream<T: std::fmt::Debug, E: std::fmt::Debug>(
+    stream: impl Stream<Item = Result<T, Error<E>>>,
+    what: &str,
+) {
+    let results: Vec<_> = stream.collect().await;
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert!(
+        matches!(&results[0], Err(Error::InvalidRequest(message)) if message.contains(what)),
+        "{results:?}"
+    );
+}

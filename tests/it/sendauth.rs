@@ -11,8 +11,8 @@ use user_apis::sendauth::mock::MockServerExt;
 use user_apis::sendauth::{Client, Error, types};
 use user_apis::{ClientConfig, RetryPolicy};
 use user_apis_tests::{
-    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, exact, fast_retries, mock_config,
-    query_count,
+    SENDAUTH_AUTHORIZATION, SENDAUTH_PASSWORD, SENDAUTH_USER, any_request, exact, fast_retries,
+    mock_config, query_count, refused_stream,
 };
 use uuid::Uuid;
 
@@ -1048,26 +1048,10 @@ async fn a_stream_resumed_without_a_page_size_ends_at_the_first_empty_page() {
 #[tokio::test]
 async fn a_stream_from_a_page_the_builder_refused_fails_without_a_request() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).json_body(json!({"rows": [], "total": 0}));
-        })
-        .await;
+    let any = any_request(&server, json!({"rows": [], "total": 0})).await;
 
     // Pages count from 1: page 0 is refused, by the stream as by `send`.
-    let results: Vec<_> = client(&server)
-        .list_users()
-        .page(0_u64)
-        .stream()
-        .collect()
-        .await;
-
-    assert_eq!(results.len(), 1, "{results:?}");
-    assert!(
-        matches!(&results[0], Err(Error::InvalidRequest(message)) if message.contains("page")),
-        "{results:?}"
-    );
+    refused_stream(client(&server).list_users().page(0_u64).stream(), "page").await;
     any.assert_calls_async(0).await;
 }
 
