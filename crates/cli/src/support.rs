@@ -150,21 +150,26 @@ pub async fn write_binary(
             format!("cannot read the response: {}", chain(&error)),
         )
     };
+    let mut file = if path == Path::new("-") {
+        None
+    } else {
+        Some(temporary_beside(path).map_err(cannot_write)?)
+    };
+    let mut stdout = io::stdout();
+    let out: &mut dyn Write = match &mut file {
+        Some(file) => file,
+        None => &mut stdout,
+    };
     let mut body = response.into_inner().into_inner();
-    if path == Path::new("-") {
-        while let Some(chunk) = body.try_next().await.map_err(cannot_read)? {
-            io::stdout().write_all(&chunk).map_err(cannot_write)?;
-        }
-        io::stdout().flush().map_err(cannot_write)?;
-        return Ok(());
-    }
-    let mut file = temporary_beside(path).map_err(cannot_write)?;
     while let Some(chunk) = body.try_next().await.map_err(cannot_read)? {
-        file.write_all(&chunk).map_err(cannot_write)?;
+        out.write_all(&chunk).map_err(cannot_write)?;
     }
-    file.as_file().sync_all().map_err(cannot_write)?;
-    file.persist(path)
-        .map_err(|error| cannot_write(error.error))?;
+    out.flush().map_err(cannot_write)?;
+    if let Some(file) = file {
+        file.as_file().sync_all().map_err(cannot_write)?;
+        file.persist(path)
+            .map_err(|error| cannot_write(error.error))?;
+    }
     Ok(())
 }
 
