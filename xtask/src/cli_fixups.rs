@@ -222,14 +222,13 @@ pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, Stri
                     self.reads += 1;
                 }
                 Expr::Call(call) if path_ends_with(&call.func, &["serde_json", "from_str"]) => {
-                    let Expr::Path(func) = &*call.func else {
-                        unreachable!("path_ends_with matched a path")
-                    };
-                    let generics = func.path.segments.last().map(|last| &last.arguments);
-                    let args = &call.args;
-                    let support = &self.support;
-                    *expr = parse_quote!(#support::parse_json_body #generics (#args));
-                    self.parses += 1;
+                    // The same call, to `support::parse_json_body`, keeping the body type.
+                    if let Expr::Path(func) = &mut *call.func {
+                        let generics = func.path.segments.last().map(|last| last.arguments.clone());
+                        let support = &self.support;
+                        func.path = parse_quote!(#support::parse_json_body #generics);
+                        self.parses += 1;
+                    }
                 }
                 Expr::MethodCall(call)
                     if call.method == "help"
