@@ -21,14 +21,18 @@ fn version(text: &str) -> Option<[u64; 3]> {
     Some([major, minor, patch])
 }
 
-/// The platform this machine builds for, as `rustc -vV` names it (`x86_64-unknown-linux-gnu`).
+/// The platform this machine builds for (`x86_64-unknown-linux-gnu`). Cargo's own
+/// `--filter-platform host-tuple` is not understood by the 1.89 toolchain this workspace
+/// supports; `rustc --print host-tuple` is.
 fn host() -> String {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let output = Command::new(rustc).arg("-vV").output().expect("rustc runs");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .expect("rustc -vV names the host")
+    let output = Command::new(rustc)
+        .args(["--print", "host-tuple"])
+        .output()
+        .expect("rustc runs");
+    String::from_utf8(output.stdout)
+        .expect("rustc prints the host as text")
+        .trim()
         .to_string()
 }
 
