@@ -30,9 +30,9 @@ pub enum RateLimitReset {
 ///
 /// The wait before each retry is the server's (`Retry-After` in seconds or as an HTTP date, or
 /// on a `429` the provider's reset header) when it gives one, else exponential backoff with
-/// jitter. A
-/// retry whose wait would take the total past [`max_total_wait`](Self::max_total_wait) is not
-/// made: the last response or error is returned at once.
+/// jitter. A retry whose wait would take the total past
+/// [`max_total_wait`](Self::max_total_wait) is not made: the last response or error is returned
+/// at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -304,11 +304,12 @@ fn should_retry_error(error: &reqwest::Error, idempotent: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use reqwest::header::HeaderValue;
+
     use super::*;
 
     /// The status whose reset header counts.
     const LIMITED: StatusCode = StatusCode::TOO_MANY_REQUESTS;
-    use reqwest::header::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs
