@@ -2424,12 +2424,7 @@ async fn the_token_never_appears_in_debug_output() {
 #[tokio::test]
 async fn the_hand_written_upload_refuses_ids_that_change_the_path() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).json_body(json!({"status": "OK"}));
-        })
-        .await;
+    let any = any_request(&server, json!({"status": "OK"})).await;
     for id in ["", ".", ".."] {
         let error = client(&server)
             .set_profile_image()
