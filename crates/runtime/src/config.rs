@@ -37,6 +37,8 @@ pub struct ClientConfig {
     headers: HeaderMap,
     follow_redirects: bool,
     max_body_size: usize,
+    /// PEM certificates trusted besides the platform's roots.
+    root_certificates: Vec<Vec<u8>>,
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -64,6 +66,7 @@ impl ClientConfig {
             headers: HeaderMap::new(),
             follow_redirects: true,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            root_certificates: Vec::new(),
         }
     }
 
@@ -125,6 +128,17 @@ impl ClientConfig {
         self
     }
 
+    /// Trusts the certificate authorities in `pem` (one or more PEM certificates) besides the
+    /// platform's roots: a server inside a company network whose certificate an internal
+    /// authority signed, for example. May be called more than once.
+    ///
+    /// The certificates are read when the client is built, which fails with
+    /// [`ConfigError::InvalidRootCertificate`] when `pem` holds none.
+    pub fn root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Reads the provider's rate-limit reset header, unless the retry policy already names one.
     ///
     /// Provider crates call this in their constructors, so a user's explicit choice wins.
@@ -151,11 +165,16 @@ impl ClientConfig {
     /// # Errors
     ///
     /// [`ConfigError::InvalidBaseUrl`] for a URL that is not an absolute `http` or `https` URL
-    /// without credentials, query or fragment; [`ConfigError::InvalidCredential`] for a
+    /// without credentials, query or fragment; [`ConfigError::TlsUnavailable`] for an `https`
+    /// URL in a build without any TLS feature; [`ConfigError::InvalidCredential`] for a
     /// credential that cannot travel in a header; [`ConfigError::InvalidUserAgent`];
-    /// [`ConfigError::Http`] when the TLS backend cannot start.
+    /// [`ConfigError::InvalidRootCertificate`]; [`ConfigError::Tls`] or [`ConfigError::Http`]
+    /// when the TLS backend cannot start.
     pub fn build(self, credential: Option<&Credential>) -> Result<Parts, ConfigError> {
         let (base_url, parsed_base) = check_base_url(&self.base_url)?;
+        if parsed_base.scheme() == "https" && !crate::tls::AVAILABLE {
+            return Err(ConfigError::TlsUnavailable);
+        }
         let mut headers = self.headers;
         let agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
@@ -171,7 +190,7 @@ impl ClientConfig {
             headers.insert(name, value);
         }
         let redirects = redirect_policy(self.follow_redirects, &headers);
-        let http = reqwest::Client::builder()
+        let http = crate::tls::configure(reqwest::Client::builder(), &self.root_certificates)?
             .default_headers(headers)
             .redirect(redirects)
             .connect_timeout(self.connect_timeout)

@@ -53,6 +53,7 @@ mod error;
 mod paginate;
 mod password;
 mod retry;
+mod tls;
 mod trace;
 
 pub use config::{
@@ -213,6 +214,18 @@ pub enum ConfigError {
     /// The HTTP client could not start (for example, its TLS backend failed).
     #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
+    /// The base URL is `https`, and this build has no TLS backend.
+    #[error(
+        "the base URL is https, but no TLS backend is built in: enable the `rustls`, \
+         `rustls-aws-lc` or `native-tls` feature"
+    )]
+    TlsUnavailable,
+    /// A certificate given to `ClientConfig::root_certificate` cannot be read.
+    #[error("invalid root certificate: expected one or more PEM certificates")]
+    InvalidRootCertificate,
+    /// The TLS backend could not be set up.
+    #[error("cannot set up TLS")]
+    Tls(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The state every generated client carries and its hooks delegate to.
