@@ -10,8 +10,10 @@
 //! | `sendauth`   | [`sendauth`]    | available                        |
 //! | `full`       | all of the above |                                 |
 //!
-//! TLS comes from rustls by default (feature `rustls`); enable `native-tls` for the
-//! platform's library instead. Features only add: enabling one never removes another.
+//! TLS comes from rustls with the `ring` crypto provider by default (feature `rustls`);
+//! enable `rustls-aws-lc` for rustls with `aws-lc-rs`, or `native-tls` for the platform's
+//! library (each wins over the default when enabled with it). Features only add: enabling one
+//! never removes another.
 //!
 //! Feature `tracing` (off by default) runs every request of every client inside one `tracing`
 //! span (target `user_apis`, name `request`) recording the operation, the method, the spec's
