@@ -206,6 +206,10 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
     log.extend(code_fixups::lazy_missing_parameter_messages(&mut file)?);
     log.extend(code_fixups::decode_through_runtime(&mut file)?);
     log.extend(code_fixups::merge_alike_status_arms(&mut file));
+    log.extend(code_fixups::any_success_without_data(
+        &mut file,
+        &acknowledgement_schemas(spec),
+    )?);
     log.extend(code_fixups::configured_constructors_only(&mut file)?);
     log.extend(code_fixups::optional_request_bodies(
         &mut file,
@@ -305,6 +309,25 @@ fn generate_mock(
     .map_err(|e| format!("{} (mock): {e}", provider.spec))?;
     let code = format!("{}{}", mock_header(provider), prettyplease::unparse(&file));
     Ok((code, log))
+}
+
+/// The schemas the spec marks `x-acknowledgement: true`: an answer that only says the action
+/// was performed (Mattermost's `{"status": "OK"}`), which carries no data.
+fn acknowledgement_schemas(spec: &OpenAPI) -> Vec<String> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter(|(_, schema)| {
+            schema.as_item().is_some_and(|schema| {
+                schema.schema_data.extensions.get("x-acknowledgement")
+                    == Some(&serde_json::Value::Bool(true))
+            })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// The operations whose request body may be left out (`requestBody.required` is false).

@@ -272,6 +272,29 @@ impl Runtime {
         error::decode(response, info.operation_id, self.max_body_size)
     }
 
+    /// Reads the body of a success answer to an operation whose documented answer is only an
+    /// acknowledgement (Mattermost's `{"status": "OK"}`): the action was performed, so the
+    /// answer is a success whatever its body holds.
+    ///
+    /// Generated code calls this for every 2xx answer of such an operation (codegen's
+    /// `any_success_without_data` fixup). A body that decodes as `T` is returned as
+    /// [`decode`](Self::decode) returns it; one that is missing, empty, cut short, too long or
+    /// of another shape gives `T::default()`, with the answer's status and headers.
+    pub fn acknowledge<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+    ) -> impl Future<Output = progenitor_client::ResponseValue<T>> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let decoded = error::decode::<T, ()>(response, info.operation_id, self.max_body_size);
+        async move {
+            decoded.await.unwrap_or_else(|_| {
+                progenitor_client::ResponseValue::new(T::default(), status, headers)
+            })
+        }
+    }
+
     /// The same runtime, keeping `base` parsed for [`url`](Self::url). `ClientConfig::build`
     /// sets it to the client's base URL.
     pub fn with_base_url(mut self, base: reqwest::Url) -> Self {
