@@ -2469,3 +2469,57 @@ async fn an_undocumented_2xx_to_an_operation_without_data_is_success() {
         mock.assert_async().await;
     }
 }
+
+/// A client configured with `keep_raw_bodies` keeps each 2xx JSON body it reads as sent,
+/// decoded or not, and none of an error status.
+#[tokio::test]
+async fn raw_bodies_are_kept_only_when_asked_and_only_for_successes() {
+    use user_apis::runtime::RawBodies;
+
+    let server = MockServer::start_async().await;
+    let sent = r#"{"id": 42, "username": "ada", "name": "Ada", "state": "active", "new": []}"#;
+    let mut answers = Vec::new();
+    for (id, status, body) in [
+        (1, 200, sent),
+        (2, 200, r#"{"id": "not a number"}"#),
+        (3, 404, r#"{"message": "404 User Not Found"}"#),
+    ] {
+        answers.push(
+            server
+                .mock_async(|when, then| {
+                    exact(when, GET, &format!("/api/v4/users/{id}"), &[]);
+                    then.status(status)
+                        .header("content-type", "application/json")
+                        .body(body);
+                })
+                .await,
+        );
+    }
+    let raw = RawBodies::new();
+    let keeping =
+        Client::with_private_token(mock_config(&server).keep_raw_bodies(raw.clone()), TOKEN)
+            .expect("valid client");
+
+    let user = keeping.get_user().id(1).send().await.expect("the user");
+    assert_eq!(user.username, "ada");
+    assert_eq!(raw.take().as_deref(), Some(sent.as_bytes()));
+    assert_eq!(raw.take(), None, "taken once");
+
+    keeping
+        .get_user()
+        .id(2)
+        .send()
+        .await
+        .expect_err("undecodable");
+    assert_eq!(
+        raw.take().as_deref(),
+        Some(&br#"{"id": "not a number"}"#[..])
+    );
+
+    keeping.get_user().id(3).send().await.expect_err("404");
+    assert_eq!(raw.take(), None, "an error status is not kept");
+
+    for answer in &answers {
+        answer.assert_async().await;
+    }
+}
