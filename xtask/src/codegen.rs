@@ -637,6 +637,71 @@ mod tests {
         }
     }
 
+    /// Any 2xx is a success of an operation without data and of one answering an
+    /// acknowledgement; an acknowledgement no operation answers fails codegen.
+    #[test]
+    fn any_2xx_succeeds_without_data_and_acknowledgements_must_be_answered() {
+        let spec = |ack_status: &str| {
+            format!(
+                r##"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /x:
+    delete:
+      operationId: delete_x
+      description: Deletes.
+      responses: {{"204": {{description: none}}}}
+    post:
+      operationId: post_x
+      description: Acts.
+      responses:
+        "{ack_status}":
+          description: done
+          content: {{application/json: {{schema: {{$ref: "#/components/schemas/Done"}}}}}}
+components:
+  schemas:
+    Done:
+      type: object
+      description: Done.
+      x-acknowledgement: true
+      properties:
+        status: {{type: string, description: OK.}}
+"##
+            )
+        };
+        let prepared = prepare_text("t.yaml", &spec("200")).expect("the spec is valid");
+        let (file, log) = client_file("t.yaml", &prepared).expect("codegen runs");
+        let code = prettyplease::unparse(&file);
+        assert!(
+            code.contains("200u16..=299u16 => Ok(ResponseValue::empty(response))"),
+            "{code}"
+        );
+        assert!(
+            code.contains("200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await)"),
+            "{code}"
+        );
+        assert!(
+            log.iter()
+                .any(|line| line.contains("1 operations answering an acknowledgement (Done)")),
+            "{log:?}"
+        );
+
+        // An acknowledgement that is only an error's answer is no operation's answer.
+        let unused = spec("409").replace(
+            "      responses:\n        \"409\"",
+            "      responses:\n        \"204\": {description: none}\n        \"409\"",
+        );
+        let prepared = prepare_text("t.yaml", &unused).expect("the spec is valid");
+        let Err(error) = client_file("t.yaml", &prepared) else {
+            panic!("codegen accepted an acknowledgement no operation answers");
+        };
+        assert!(
+            error.contains("the acknowledgement Done is no operation's answer"),
+            "{error}"
+        );
+    }
+
     #[test]
     fn a_panic_inside_progenitor_becomes_an_error() {
         // Two media types on one request body reach a `todo!` in progenitor.
