@@ -2392,3 +2392,134 @@ async fn accept_is_json_unless_configured() {
         .expect("get succeeds");
     custom.assert_async().await;
 }
+
+/// GitLab answers some operations without data `200` where its documentation says `204`
+/// (deleting a user, an email, an SSH key or an identity; disabling two-factor), sometimes with
+/// a body. The server has done the work: each is a success, with the status and headers kept.
+#[tokio::test]
+async fn an_undocumented_2xx_to_an_operation_without_data_is_success() {
+    let server = MockServer::start_async().await;
+    let answered = |when: httpmock::When, method: Method, path: &str| {
+        exact(when, method, path, &[])
+            .header("private-token", TOKEN)
+            .header_missing("sudo")
+            .body("");
+    };
+    let cases: [(&str, String, u16, Option<Value>); 5] = [
+        ("DELETE", user_path(""), 200, None),
+        (
+            "DELETE",
+            user_path(&format!("/emails/{ITEM_ID}")),
+            200,
+            Some(json!({"message": "202 Accepted"})),
+        ),
+        ("DELETE", user_path(&format!("/keys/{ITEM_ID}")), 202, None),
+        ("DELETE", user_path("/identities/ldapmain"), 200, None),
+        (
+            "PATCH",
+            user_path("/disable_two_factor"),
+            200,
+            Some(basic_user_json(USER_ID, "ada")),
+        ),
+    ];
+    let mut mocks = Vec::new();
+    for (method, path, status, body) in &cases {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    answered(when, Method::from(*method), path);
+                    let then = then.status(*status).header("x-request-id", "r-1");
+                    if let Some(body) = body {
+                        then.json_body(body.clone());
+                    }
+                })
+                .await,
+        );
+    }
+
+    let client = client(&server);
+    let answers = [
+        client.delete_user().id(USER_ID).send().await,
+        client
+            .delete_user_email()
+            .id(USER_ID)
+            .email_id(ITEM_ID)
+            .send()
+            .await,
+        client
+            .delete_user_ssh_key()
+            .id(USER_ID)
+            .key_id(ITEM_ID)
+            .send()
+            .await,
+        client
+            .delete_user_identity()
+            .id(USER_ID)
+            .provider("ldapmain")
+            .send()
+            .await,
+        client.disable_user_two_factor().id(USER_ID).send().await,
+    ];
+    for ((_, path, status, _), answer) in cases.iter().zip(answers) {
+        let answer = answer.unwrap_or_else(|error| panic!("{path}: {error:?}"));
+        assert_eq!(answer.status().as_u16(), *status, "{path}");
+        assert_eq!(answer.headers()["x-request-id"], "r-1", "{path}");
+    }
+    for mock in mocks {
+        mock.assert_async().await;
+    }
+}
+
+/// A client configured with `keep_raw_bodies` keeps each 2xx JSON body it reads as sent,
+/// decoded or not, and none of an error status.
+#[tokio::test]
+async fn raw_bodies_are_kept_only_when_asked_and_only_for_successes() {
+    use user_apis::runtime::RawBodies;
+
+    let server = MockServer::start_async().await;
+    let sent = r#"{"id": 42, "username": "ada", "name": "Ada", "state": "active", "new": []}"#;
+    let mut answers = Vec::new();
+    for (id, status, body) in [
+        (1, 200, sent),
+        (2, 200, r#"{"id": "not a number"}"#),
+        (3, 404, r#"{"message": "404 User Not Found"}"#),
+    ] {
+        answers.push(
+            server
+                .mock_async(|when, then| {
+                    exact(when, GET, &format!("/api/v4/users/{id}"), &[]);
+                    then.status(status)
+                        .header("content-type", "application/json")
+                        .body(body);
+                })
+                .await,
+        );
+    }
+    let raw = RawBodies::new();
+    let keeping =
+        Client::with_private_token(mock_config(&server).keep_raw_bodies(raw.clone()), TOKEN)
+            .expect("valid client");
+
+    let user = keeping.get_user().id(1).send().await.expect("the user");
+    assert_eq!(user.username, "ada");
+    assert_eq!(raw.take().as_deref(), Some(sent.as_bytes()));
+    assert_eq!(raw.take(), None, "taken once");
+
+    keeping
+        .get_user()
+        .id(2)
+        .send()
+        .await
+        .expect_err("undecodable");
+    assert_eq!(
+        raw.take().as_deref(),
+        Some(&br#"{"id": "not a number"}"#[..])
+    );
+
+    keeping.get_user().id(3).send().await.expect_err("404");
+    assert_eq!(raw.take(), None, "an error status is not kept");
+
+    for answer in &answers {
+        answer.assert_async().await;
+    }
+}

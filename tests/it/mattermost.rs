@@ -2440,3 +2440,104 @@ async fn the_hand_written_upload_refuses_ids_that_change_the_path() {
     }
     any.assert_calls_async(0).await;
 }
+
+/// Some servers answer actions with an empty `200` (or another 2xx) where `{"status": "OK"}` is
+/// documented. The action was performed, so each is a success, with `status` unset and the
+/// answer's status and headers kept.
+#[tokio::test]
+async fn actions_answered_without_their_status_object_succeed() {
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    let user = format!("/api/v4/users/{USER_ID}");
+    let typing = json!({"channel_id": CHANNEL_ID});
+    let ldap = json!({"from": "email", "match_field": "email", "force": false});
+    let saml = json!({"from": "email", "matches": {}, "auto": true});
+    // Each operation: its method, path and JSON body, and how to send it.
+    let call = |which: usize| -> Sent<'_> {
+        match which {
+            0 => Box::pin(
+                client
+                    .migrate_auth_to_ldap()
+                    .body(types::LdapMigration {
+                        from: "email".into(),
+                        match_field: "email".into(),
+                        force: false,
+                    })
+                    .send(),
+            ),
+            1 => Box::pin(
+                client
+                    .migrate_auth_to_saml()
+                    .body(types::SamlMigration {
+                        from: "email".into(),
+                        matches: HashMap::new(),
+                        auto: true,
+                    })
+                    .send(),
+            ),
+            2 => Box::pin(client.permanent_delete_all_users().send()),
+            3 => Box::pin(
+                client
+                    .publish_user_typing()
+                    .user_id(USER_ID)
+                    .body(types::Typing {
+                        channel_id: CHANNEL_ID.into(),
+                        parent_id: None,
+                    })
+                    .send(),
+            ),
+            _ => Box::pin(client.revoke_all_sessions().user_id(USER_ID).send()),
+        }
+    };
+    let requests: [(&str, String, Option<&Value>); 5] = [
+        (
+            "POST",
+            "/api/v4/users/migrate_auth/ldap".into(),
+            Some(&ldap),
+        ),
+        (
+            "POST",
+            "/api/v4/users/migrate_auth/saml".into(),
+            Some(&saml),
+        ),
+        ("DELETE", "/api/v4/users".into(), None),
+        ("POST", format!("{user}/typing"), Some(&typing)),
+        ("POST", format!("{user}/sessions/revoke/all"), None),
+    ];
+    // Status, content type and body of each answer.
+    let answers: [(u16, Option<&str>, &str); 5] = [
+        (200, None, ""),
+        (200, Some("application/json"), ""),
+        (204, None, ""),
+        (200, Some("text/plain"), "OK"),
+        (201, Some("application/json"), r#"{"status": "OK", "#),
+    ];
+    for (which, (method, path, body)) in requests.iter().enumerate() {
+        for (status, content_type, text) in answers {
+            let label = format!("{method} {path} answered {status} {content_type:?} {text:?}");
+            let mock = server
+                .mock_async(|when, then| {
+                    let when = exact(when, Method::from(*method), path, &[])
+                        .header("authorization", AUTHORIZATION);
+                    match body {
+                        Some(body) => when
+                            .header("content-type", "application/json")
+                            .json_body((*body).clone()),
+                        None => when.body(""),
+                    };
+                    let then = then.status(status).header("x-request-id", "r-9").body(text);
+                    if let Some(content_type) = content_type {
+                        then.header("content-type", content_type);
+                    }
+                })
+                .await;
+            let answer = call(which).await;
+            mock.assert_async().await;
+            let answer = answer.unwrap_or_else(|error| panic!("{label}: {error:?}"));
+            assert_eq!(answer.status().as_u16(), status, "{label}");
+            assert_eq!(answer.headers()["x-request-id"], "r-9", "{label}");
+            assert_eq!(*answer, types::StatusOk::default(), "{label}");
+            mock.delete_async().await;
+        }
+    }
+}

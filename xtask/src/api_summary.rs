@@ -575,12 +575,19 @@ fn string_literal(expr: &syn::Expr) -> Option<String> {
     }
 }
 
-/// A status pattern of the response `match`: `200u16` → `200`.
+/// A status pattern of the response `match`: `200u16` → `200`, and the range of every
+/// success, `200u16..=299u16`, → `2xx`.
 fn status_text(pat: &syn::Pat) -> String {
-    pat.to_token_stream()
+    let text = pat
+        .to_token_stream()
         .to_string()
         .replace("u16", "")
-        .replace(' ', "")
+        .replace(' ', "");
+    if text == "200..=299" {
+        "2xx".to_string()
+    } else {
+        text
+    }
 }
 
 /// Whether an expression builds `Error::ErrorResponse`.

@@ -482,6 +482,188 @@ pub fn merge_alike_status_arms(file: &mut File) -> Vec<String> {
     )]
 }
 
+/// Makes any 2xx answer a success for the operations that return no data: those whose `send`
+/// returns `ResponseValue<()>`, and those whose answer is only an acknowledgement, a type in
+/// `acknowledgements` (Mattermost's `StatusOk`, `{"status": "OK"}`).
+///
+/// progenitor succeeds only on the 2xx statuses the spec lists, and an answer the spec does not
+/// list becomes `Error::UnexpectedResponse`, although the server performed the action: GitLab
+/// answers some deletes `200` where its documentation says `204`, and Mattermost some actions
+/// with an empty `200`. The first success arm of such an operation's status `match` becomes
+/// `200u16..=299u16` and the other success arms go. Without data, the arm returns
+/// `ResponseValue::empty`, which keeps the status and headers; with an acknowledgement, it
+/// reads the body through `Runtime::acknowledge`, which gives the type's default when the body
+/// is missing or does not decode. Fails when a `send` has another shape than it expects, or
+/// when an acknowledgement type is the answer of no operation.
+pub fn any_success_without_data(
+    file: &mut File,
+    acknowledgements: &[String],
+) -> Result<Vec<String>, String> {
+    /// What `send` returns, by the type inside `ResponseValue<..>`: the kind of operation.
+    enum Answer {
+        Empty,
+        Acknowledgement(String),
+    }
+    fn success_type(function: &syn::ImplItemFn) -> Option<String> {
+        let syn::ReturnType::Type(_, ty) = &function.sig.output else {
+            return None;
+        };
+        let text = quote!(#ty).to_string().replace(' ', "");
+        let inner = text.strip_prefix("Result<ResponseValue<")?;
+        let (inner, _) = inner.split_once(">,Error<")?;
+        Some(inner.to_string())
+    }
+    fn is_success(pat: &syn::Pat) -> bool {
+        let is_2xx = |pat: &syn::Pat| match pat {
+            syn::Pat::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(int),
+                ..
+            }) => int
+                .base10_parse::<u16>()
+                .is_ok_and(|status| (200..300).contains(&status)),
+            _ => false,
+        };
+        match pat {
+            syn::Pat::Or(or) => or.cases.iter().all(is_2xx),
+            single => is_2xx(single),
+        }
+    }
+    /// Rewrites the status `match` of one `send`; returns whether it found one to change.
+    fn rewrite(block: &mut syn::Block, answer: &Answer) -> Result<bool, String> {
+        struct Find<'a> {
+            answer: &'a Answer,
+            changed: usize,
+            problem: Option<String>,
+        }
+        impl VisitMut for Find<'_> {
+            fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
+                syn::visit_mut::visit_expr_match_mut(self, expr);
+                let scrutinee = &expr.expr;
+                if quote!(#scrutinee).to_string() != "response . status () . as_u16 ()" {
+                    return;
+                }
+                // The success arms progenitor writes: a decode's result is returned as it
+                // is, or unwrapped and wrapped again.
+                let (expected, arm): (&[&str], syn::Arm) = match self.answer {
+                    Answer::Empty => (
+                        &["Ok (ResponseValue :: empty (response))"],
+                        parse_quote!(200u16..=299u16 => Ok(ResponseValue::empty(response)),),
+                    ),
+                    Answer::Acknowledgement(_) => (
+                        &[
+                            "Ok (client . inner . decode (response , & info) . await ?)",
+                            "client . inner . decode (response , & info) . await",
+                        ],
+                        parse_quote!(
+                            200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
+                        ),
+                    ),
+                };
+                let mut first = None;
+                let mut arms = Vec::with_capacity(expr.arms.len());
+                for existing in std::mem::take(&mut expr.arms) {
+                    if !is_success(&existing.pat) {
+                        arms.push(existing);
+                        continue;
+                    }
+                    // progenitor writes some arms' value in a block of its own.
+                    let body = match existing.body.as_ref() {
+                        Expr::Block(block) if block.block.stmts.len() == 1 => {
+                            match &block.block.stmts[0] {
+                                syn::Stmt::Expr(inner, None) => inner,
+                                _ => existing.body.as_ref(),
+                            }
+                        }
+                        other => other,
+                    };
+                    let body = quote!(#body).to_string();
+                    if !expected.contains(&body.as_str()) {
+                        self.problem = Some(format!(
+                            "a success arm is `{body}`, not one of `{}`",
+                            expected.join("`, `")
+                        ));
+                    }
+                    if first.is_none() {
+                        first = Some(arms.len());
+                        arms.push(arm.clone());
+                    }
+                }
+                expr.arms = arms;
+                if first.is_some() {
+                    self.changed += 1;
+                }
+            }
+        }
+        let mut find = Find {
+            answer,
+            changed: 0,
+            problem: None,
+        };
+        find.visit_block_mut(block);
+        match (find.problem, find.changed) {
+            (Some(problem), _) => Err(problem),
+            (None, 0) => Ok(false),
+            (None, 1) => Ok(true),
+            (None, _) => Err("more than one status match".to_string()),
+        }
+    }
+
+    let items = module_items(file, "builder")?;
+    let mut empty = Vec::new();
+    let mut acknowledged = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let name = self_type_name(block).unwrap_or_default();
+        let Some(send) = fn_mut(block, "send") else {
+            continue;
+        };
+        let answer = match success_type(send) {
+            Some(ty) if ty == "()" => Answer::Empty,
+            Some(ty) => match ty.strip_prefix("types::") {
+                Some(ty) if acknowledgements.iter().any(|known| known == ty) => {
+                    Answer::Acknowledgement(ty.to_string())
+                }
+                _ => continue,
+            },
+            // Every `send` of progenitor's returns that shape: another is a change this
+            // fixup would otherwise miss silently.
+            None => {
+                return Err(format!(
+                    "any_success_without_data: {name}::send does not return Result<ResponseValue<..>, Error<..>>"
+                ));
+            }
+        };
+        if !rewrite(&mut send.block, &answer).map_err(|e| format!("{name}::send: {e}"))? {
+            return Err(format!(
+                "{name}::send returns no data but has no success arm to widen"
+            ));
+        }
+        match answer {
+            Answer::Empty => empty.push(name),
+            Answer::Acknowledgement(ty) => acknowledged.push((name, ty)),
+        }
+    }
+    for ty in acknowledgements {
+        if !acknowledged.iter().any(|(_, answered)| answered == ty) {
+            return Err(format!(
+                "any_success_without_data: the acknowledgement {ty} is no operation's answer"
+            ));
+        }
+    }
+    let mut log = vec![format!(
+        "any_success_without_data: any 2xx is a success of {} operations without data",
+        empty.len()
+    )];
+    if !acknowledged.is_empty() {
+        log.push(format!(
+            "any_success_without_data: any 2xx is a success of {} operations answering an acknowledgement ({}), read by Runtime::acknowledge",
+            acknowledged.len(),
+            acknowledgements.join(", ")
+        ));
+    }
+    Ok(log)
+}
+
 /// Sends every path parameter through `user_apis_runtime::path_segment`.
 ///
 /// progenitor's `encode_path` percent-encodes `/`, `?` and `#`, but leaves an empty value, `.`

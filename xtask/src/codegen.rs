@@ -206,6 +206,10 @@ pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<S
     log.extend(code_fixups::lazy_missing_parameter_messages(&mut file)?);
     log.extend(code_fixups::decode_through_runtime(&mut file)?);
     log.extend(code_fixups::merge_alike_status_arms(&mut file));
+    log.extend(code_fixups::any_success_without_data(
+        &mut file,
+        &acknowledgement_schemas(spec),
+    )?);
     log.extend(code_fixups::configured_constructors_only(&mut file)?);
     log.extend(code_fixups::optional_request_bodies(
         &mut file,
@@ -305,6 +309,25 @@ fn generate_mock(
     .map_err(|e| format!("{} (mock): {e}", provider.spec))?;
     let code = format!("{}{}", mock_header(provider), prettyplease::unparse(&file));
     Ok((code, log))
+}
+
+/// The schemas the spec marks `x-acknowledgement: true`: an answer that only says the action
+/// was performed (Mattermost's `{"status": "OK"}`), which carries no data.
+fn acknowledgement_schemas(spec: &OpenAPI) -> Vec<String> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter(|(_, schema)| {
+            schema.as_item().is_some_and(|schema| {
+                schema.schema_data.extensions.get("x-acknowledgement")
+                    == Some(&serde_json::Value::Bool(true))
+            })
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// The operations whose request body may be left out (`requestBody.required` is false).
@@ -612,6 +635,71 @@ mod tests {
                 provider.name
             );
         }
+    }
+
+    /// Any 2xx is a success of an operation without data and of one answering an
+    /// acknowledgement; an acknowledgement no operation answers fails codegen.
+    #[test]
+    fn any_2xx_succeeds_without_data_and_acknowledgements_must_be_answered() {
+        let spec = |ack_status: &str| {
+            format!(
+                r##"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /x:
+    delete:
+      operationId: delete_x
+      description: Deletes.
+      responses: {{"204": {{description: none}}}}
+    post:
+      operationId: post_x
+      description: Acts.
+      responses:
+        "{ack_status}":
+          description: done
+          content: {{application/json: {{schema: {{$ref: "#/components/schemas/Done"}}}}}}
+components:
+  schemas:
+    Done:
+      type: object
+      description: Done.
+      x-acknowledgement: true
+      properties:
+        status: {{type: string, description: OK.}}
+"##
+            )
+        };
+        let prepared = prepare_text("t.yaml", &spec("200")).expect("the spec is valid");
+        let (file, log) = client_file("t.yaml", &prepared).expect("codegen runs");
+        let code = prettyplease::unparse(&file);
+        assert!(
+            code.contains("200u16..=299u16 => Ok(ResponseValue::empty(response))"),
+            "{code}"
+        );
+        assert!(
+            code.contains("200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await)"),
+            "{code}"
+        );
+        assert!(
+            log.iter()
+                .any(|line| line.contains("1 operations answering an acknowledgement (Done)")),
+            "{log:?}"
+        );
+
+        // An acknowledgement that is only an error's answer is no operation's answer.
+        let unused = spec("409").replace(
+            "      responses:\n        \"409\"",
+            "      responses:\n        \"204\": {description: none}\n        \"409\"",
+        );
+        let prepared = prepare_text("t.yaml", &unused).expect("the spec is valid");
+        let Err(error) = client_file("t.yaml", &prepared) else {
+            panic!("codegen accepted an acknowledgement no operation answers");
+        };
+        assert!(
+            error.contains("the acknowledgement Done is no operation's answer"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -30,12 +30,15 @@ use output::{Failure, Kind, Reporter, to_stderr};
 /// The exit codes, as `--help` states them.
 const EXIT_CODES: &str = "\
 Exit status:
-  0  success, or 304 Not Modified: the API changed nothing (a note says so on stderr)
+  0  success, or 304 Not Modified to an operation that documents it (follow-user,
+     unfollow-user): the API changed nothing (a note says so on stderr)
   1  any other failure, such as output that cannot be written
   2  usage error: unknown command or flag, missing setting, unreadable --json-body, a value
      the client refuses before sending
   3  the API answered with an error status (the status and its message are on stderr)
-  4  transport or decoding error: no connection, timeout, unreadable or malformed response";
+  4  transport or decoding error: no connection, timeout, unreadable or malformed response,
+     a status the operation does not document; a success answer that does not decode is
+     written to stdout as it arrived";
 
 /// The whole command tree.
 fn command() -> Command {
@@ -46,7 +49,7 @@ fn command() -> Command {
             "Call the Users APIs of GitLab, Mattermost, Okta and SendAuth from the shell.\n\n\
              Every operation of every provider is a command: `user-apis <provider> \
              <operation> [flags]`, such as `user-apis okta list-users --limit 50`. The \
-             response is printed as JSON on stdout (indented on a terminal, one line \
+             response is printed as the JSON the server sent (indented on a terminal, one line \
              otherwise); errors go to stderr. Requests go through the same clients as the \
              Rust library: the same authentication, retries and timeouts.",
         )

@@ -1,6 +1,7 @@
 //! Printing: responses as JSON on stdout, failures on stderr, and the exit code each means.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
@@ -8,7 +9,8 @@ use futures_util::{Stream, StreamExt};
 use progenitor_client::ResponseValue;
 use serde::Serialize;
 use serde_json::Value;
-use user_apis_runtime::Error;
+use serde_json::value::RawValue;
+use user_apis_runtime::{ClientConfig, Error, InvalidResponseCause, RawBodies};
 
 /// What kind of failure ended a run; each has its own exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,8 +87,17 @@ pub struct Reporter {
     failure: Cell<Option<Kind>>,
     /// Whoever reads stdout has gone away (a closed pipe): stop printing, quietly.
     closed: Cell<bool>,
-    /// The API answered `304 Not Modified`: the request changed nothing, which is no failure.
+    /// The API answered `304 Not Modified` to an operation that documents it: the request
+    /// changed nothing, which is no failure.
     unchanged: Cell<bool>,
+    /// The operation run documents `304 Not Modified` as an answer that changed nothing.
+    documents_unchanged: Cell<bool>,
+    /// The JSON bodies of success answers as the server sent them, which are printed in place
+    /// of the decoded values (the clients are configured with it by
+    /// [`client_config`](Self::client_config)).
+    raw: RawBodies,
+    /// The items of the last page of a `--all` walk not printed yet, as sent.
+    raw_items: RefCell<VecDeque<Vec<u8>>>,
 }
 
 impl Reporter {
@@ -97,7 +108,22 @@ impl Reporter {
             failure: Cell::new(None),
             closed: Cell::new(false),
             unchanged: Cell::new(false),
+            documents_unchanged: Cell::new(false),
+            raw: RawBodies::new(),
+            raw_items: RefCell::new(VecDeque::new()),
         }
+    }
+
+    /// The configuration of a client for the server at `url` whose answers this reporter
+    /// prints: it keeps each success answer's body as sent, for [`print`](Self::print).
+    pub fn client_config(&self, url: String) -> ClientConfig {
+        ClientConfig::new(url).keep_raw_bodies(self.raw.clone())
+    }
+
+    /// Says whether the operation about to run documents `304 Not Modified` as an answer that
+    /// changed nothing (GitLab's follow and unfollow); only then is a 304 no failure.
+    pub fn documents_unchanged(&self, documented: bool) {
+        self.documents_unchanged.set(documented);
     }
 
     /// The first failure reported, if any; its message has been printed.
@@ -120,8 +146,25 @@ impl Reporter {
     }
 
     /// Prints one response body: indented on a terminal, on one line otherwise.
+    ///
+    /// The body is the JSON the server sent, when the client kept it (see
+    /// [`client_config`](Self::client_config)) and it is JSON, with only its whitespace
+    /// changed: fields the spec does not know, empty lists and objects, nulls and the exact
+    /// form of every value stay. `value`, the decoded body, is printed only without it.
     pub fn print<T: Serialize + ?Sized>(&self, value: &T) -> bool {
-        self.write_json(value, self.pretty)
+        match self.raw.take().filter(|raw| is_json(raw)) {
+            Some(raw) => self.write_bytes(&reformat(&raw, self.pretty), true),
+            None => self.write_json(value, self.pretty),
+        }
+    }
+
+    /// The body of the last success answer as the server sent it, when the client kept it and
+    /// it is JSON; for output that wraps it (the sign-in's `{"token": ..., "user": ...}`).
+    pub fn take_raw(&self) -> Option<Box<RawValue>> {
+        let raw = self.raw.take()?;
+        serde_json::from_slice::<&RawValue>(&raw)
+            .ok()
+            .map(RawValue::to_owned)
     }
 
     /// Prints one item of a list as one line. Returns false when nothing more can be printed.
@@ -130,18 +173,30 @@ impl Reporter {
     }
 
     fn write_json<T: Serialize + ?Sized>(&self, value: &T, pretty: bool) -> bool {
+        let written = if pretty {
+            serde_json::to_vec_pretty(value)
+        } else {
+            serde_json::to_vec(value)
+        };
+        match written {
+            Ok(json) => self.write_bytes(&json, true),
+            Err(error) => {
+                self.fail(Kind::Other, &format!("cannot write the output: {error}"));
+                false
+            }
+        }
+    }
+
+    /// Writes `bytes` on stdout, and a line end after them when `line`. Returns false when
+    /// nothing more can be printed.
+    fn write_bytes(&self, bytes: &[u8], line: bool) -> bool {
         if self.closed.get() {
             return false;
         }
         let mut out = io::stdout().lock();
-        let written = if pretty {
-            serde_json::to_writer_pretty(&mut out, value)
-        } else {
-            serde_json::to_writer(&mut out, value)
-        };
-        let result = written
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out))
+        let result = out
+            .write_all(bytes)
+            .and_then(|()| if line { writeln!(out) } else { Ok(()) })
             .and_then(|()| out.flush());
         match result {
             Ok(()) => true,
@@ -161,16 +216,58 @@ impl Reporter {
     /// A `304 Not Modified` is no failure: the API says the request changed nothing (GitLab
     /// answers so to following a user already followed). It prints a note on stderr and
     /// nothing on stdout, and the run succeeds, so that such a command can be run again.
+    ///
+    /// A success status whose body does not decode (cut short, or not the documented JSON) is
+    /// a failure (exit 4), but the server performed the action and its answer may be the only
+    /// copy of what it made, such as a new access token: the body is written to stdout as it
+    /// arrived, before the error goes to stderr.
     pub fn client_error<E: Serialize>(&self, error: &Error<E>) {
         if let Error::UnexpectedResponse(response) = error
             && response.status().as_u16() == 304
+            && self.documents_unchanged.get()
         {
             to_stderr(format_args!("note: {}: nothing changed", response.status()));
             self.unchanged.set(true);
             return;
         }
+        self.write_undecoded(error);
         let (kind, message) = describe(error);
         self.fail(kind, &message);
+    }
+
+    /// Writes the body of a success answer that did not decode to stdout, unchanged, when the
+    /// client kept it.
+    fn write_undecoded<E>(&self, error: &Error<E>) {
+        if let Error::InvalidResponse(invalid) = error
+            && invalid.status.is_success()
+            && !matches!(invalid.cause, InvalidResponseCause::TooLarge { .. })
+            && let Some(raw) = self.raw.take()
+        {
+            self.write_bytes(&raw, false);
+        }
+    }
+
+    /// Prints one item of a `--all` walk on one line: as the server sent it (see
+    /// [`print`](Self::print)), taken from the page the client kept, else as decoded.
+    fn print_item<T: Serialize>(&self, item: &T) -> bool {
+        let mut queue = self.raw_items.borrow_mut();
+        // The walk fetches a page once every item of the one before is printed, so an empty
+        // queue and a kept page mean that `item` is that page's first.
+        if queue.is_empty()
+            && let Some(page) = self.raw.take()
+        {
+            queue.extend(page_items(&page));
+        }
+        match queue.pop_front() {
+            Some(raw) => {
+                drop(queue);
+                self.write_bytes(&raw, true)
+            }
+            None => {
+                drop(queue);
+                self.print_line(item)
+            }
+        }
     }
 
     /// Prints every item of a paged list, one JSON document per line, as the client's stream
@@ -186,11 +283,12 @@ impl Reporter {
         while let Some(item) = stream.next().await {
             match item {
                 Ok(item) => {
-                    if !self.print_line(&item) {
+                    if !self.print_item(&item) {
                         break;
                     }
                 }
                 Err(error) => {
+                    self.write_undecoded(&error);
                     let (kind, message) = describe(&error);
                     self.fail(kind, &message);
                     return Err(Failure::new(kind, message).into());
@@ -199,6 +297,95 @@ impl Reporter {
         }
         Ok(())
     }
+}
+
+/// Whether `bytes` are one JSON document.
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+}
+
+/// The items of a page as the server sent them, each on one line: the page's array, or the
+/// array under `rows` of a page object (SendAuth's). Empty when the page is neither.
+fn page_items(page: &[u8]) -> Vec<Vec<u8>> {
+    #[derive(serde::Deserialize)]
+    struct Rows<'a> {
+        #[serde(borrow)]
+        rows: Vec<&'a RawValue>,
+    }
+    let items = serde_json::from_slice::<Vec<&RawValue>>(page)
+        .or_else(|_| serde_json::from_slice::<Rows<'_>>(page).map(|page| page.rows));
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|item| reformat(item.get().as_bytes(), false))
+        .collect()
+}
+
+/// A JSON document with its whitespace changed and nothing else: indented by two spaces as
+/// `serde_json::to_writer_pretty` writes (`pretty`), or on one line without spaces. Every
+/// value keeps the form it was sent in (numbers, escapes, field order, duplicates).
+fn reformat(json: &[u8], pretty: bool) -> Vec<u8> {
+    let is_space = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        if pretty {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', depth * 2));
+        }
+    };
+    let mut out = Vec::with_capacity(json.len() + json.len() / 2);
+    let mut depth = 0_usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut bytes = json.iter().copied().peekable();
+    while let Some(byte) = bytes.next() {
+        if in_string {
+            out.push(byte);
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'"' => {
+                in_string = true;
+                out.push(byte);
+            }
+            b'{' | b'[' => {
+                out.push(byte);
+                while bytes.next_if(is_space).is_some() {}
+                // An empty list or object stays on its line: `[]`, `{}`.
+                match bytes.next_if(|next| matches!(next, b'}' | b']')) {
+                    Some(close) => out.push(close),
+                    None => {
+                        depth += 1;
+                        newline(&mut out, depth);
+                    }
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(byte);
+            }
+            b',' => {
+                out.push(byte);
+                newline(&mut out, depth);
+            }
+            b':' => {
+                out.push(byte);
+                if pretty {
+                    out.push(b' ');
+                }
+            }
+            _ => out.push(byte),
+        }
+    }
+    out
 }
 
 /// The exit code kind and the message for a client error. Credentials never appear: they
@@ -344,6 +531,42 @@ mod tests {
         );
         assert_eq!(api_message(&json!({"code": 7})), r#"{"code":7}"#);
         assert_eq!(api_message(&()), "the response has no error body");
+    }
+
+    #[test]
+    fn reformatting_changes_whitespace_only() {
+        let sent =
+            "{ \"a\" : [ 1.50 , {} , [ ] , null ],\n\t\"b\": \"x , y: [\\\" {\",\"c\":{\"d\":1e3}}";
+        assert_eq!(
+            String::from_utf8_lossy(&reformat(sent.as_bytes(), false)),
+            r#"{"a":[1.50,{},[],null],"b":"x , y: [\" {","c":{"d":1e3}}"#
+        );
+        // Indented as serde_json indents, for a document whose values it writes alike.
+        let value = json!({"a": [1, {}, [], null, {"e": "f"}], "b": "x , y: [\" {", "c": {}});
+        let compact = serde_json::to_vec(&value).expect("JSON");
+        assert_eq!(
+            String::from_utf8_lossy(&reformat(&compact, true)),
+            serde_json::to_string_pretty(&value).expect("JSON")
+        );
+    }
+
+    #[test]
+    fn page_items_come_from_an_array_or_rows() {
+        let items = |page: &str| -> Vec<String> {
+            page_items(page.as_bytes())
+                .into_iter()
+                .map(|item| String::from_utf8_lossy(&item).into_owned())
+                .collect()
+        };
+        assert_eq!(
+            items(r#"[ {"a": 1}, {"b": [ ]} ]"#),
+            [r#"{"a":1}"#, r#"{"b":[]}"#]
+        );
+        assert_eq!(
+            items(r#"{"total": 2, "rows": [{"a": null}, 2]}"#),
+            [r#"{"a":null}"#, "2"]
+        );
+        assert!(items(r#"{"users": []}"#).is_empty());
     }
 
     #[test]

@@ -9980,7 +9980,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10079,7 +10079,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10178,7 +10178,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10381,7 +10381,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10480,7 +10480,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11011,7 +11011,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11110,7 +11110,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11209,7 +11209,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11618,7 +11618,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12544,7 +12544,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12671,7 +12671,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 | 202u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12798,7 +12798,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13052,7 +13052,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13151,7 +13151,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 | 409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13250,7 +13250,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -14027,7 +14027,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),

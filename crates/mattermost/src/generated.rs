@@ -8850,7 +8850,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 403u16 | 500u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -9063,7 +9063,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -9144,7 +9144,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -9585,7 +9585,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -9708,7 +9708,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 201u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -9856,7 +9856,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -9934,7 +9934,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10012,7 +10012,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10093,7 +10093,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10244,7 +10244,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10292,7 +10292,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10698,7 +10698,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10776,7 +10776,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -10854,7 +10854,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11447,7 +11447,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -11561,7 +11561,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12048,7 +12048,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12323,7 +12323,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12524,7 +12524,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12724,7 +12724,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -12917,7 +12917,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13029,7 +13029,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13226,7 +13226,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13311,7 +13311,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13512,7 +13512,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -13855,7 +13855,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
+                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 | 401u16 | 403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),

@@ -219,7 +219,9 @@ impl<'a> SetProfileImage<'a> {
             result?
         };
         match response.status().as_u16() {
-            200 => client.inner.decode(response, &info).await,
+            // An acknowledgement, like the generated operations' (see `x-acknowledgement` on
+            // `StatusOk` in the spec): any 2xx is a success, whatever its body.
+            200..=299 => Ok(client.inner.acknowledge(response, &info).await),
             status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(
                 client.inner.decode(response, &info).await?,
             )),

@@ -6064,7 +6064,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -6916,7 +6916,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -7107,7 +7107,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -7309,7 +7309,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -7391,7 +7391,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -7473,7 +7473,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -7799,7 +7799,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -8090,7 +8090,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -8229,7 +8229,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -8330,7 +8330,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 | 204u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 | 429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),

@@ -5,7 +5,9 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::{ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, RateLimitReset, RetryPolicy, Runtime};
+use crate::{
+    ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, RateLimitReset, RawBodies, RetryPolicy, Runtime,
+};
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,6 +41,7 @@ pub struct ClientConfig {
     max_body_size: usize,
     /// PEM certificates trusted besides the platform's roots.
     root_certificates: Vec<Vec<u8>>,
+    raw: Option<RawBodies>,
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -67,7 +70,16 @@ impl ClientConfig {
             follow_redirects: true,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             root_certificates: Vec::new(),
+            raw: None,
         }
+    }
+
+    /// Keeps the JSON body of each success answer in `raw`, as the server sent it, besides
+    /// decoding it (off by default). For a caller that shows what the server sent, fields the
+    /// spec does not know included, such as the command-line tool; see [`RawBodies`].
+    pub fn keep_raw_bodies(mut self, raw: RawBodies) -> Self {
+        self.raw = Some(raw);
+        self
     }
 
     /// The longest response body to read whole, in bytes (default 16 MiB): every JSON body,
@@ -204,13 +216,17 @@ impl ClientConfig {
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(ConfigError::Http)?;
+        // The base URL parsed here serves every call (`Runtime::url`).
+        let runtime = Runtime::new(self.retry)
+            .with_max_body_size(self.max_body_size)
+            .with_base_url(parsed_base);
         Ok(Parts {
             base_url,
             http,
-            // The base URL parsed here serves every call (`Runtime::url`).
-            runtime: Runtime::new(self.retry)
-                .with_max_body_size(self.max_body_size)
-                .with_base_url(parsed_base),
+            runtime: match self.raw {
+                Some(raw) => runtime.with_raw_bodies(raw),
+                None => runtime,
+            },
         })
     }
 }

@@ -395,6 +395,7 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
     operation: &'static str,
     limit: usize,
+    raw: Option<crate::RawBodies>,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error<E>>> {
     async move {
         let status = response.status();
@@ -420,6 +421,9 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                 Ok(Limited::Whole(body)) => body,
                 Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),
                 Err((partial, error)) => {
+                    if let Some(raw) = &raw {
+                        raw.keep(status, &partial);
+                    }
                     return Err(invalid(
                         &headers,
                         partial,
@@ -428,6 +432,9 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                 }
             },
         };
+        if let Some(raw) = &raw {
+            raw.keep(status, &body);
+        }
         match serde_json::from_slice(&body) {
             Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
             Err(error) => Err(invalid(&headers, body, InvalidResponseCause::Decode(error))),

@@ -52,6 +52,7 @@ mod credentials;
 mod error;
 mod paginate;
 mod password;
+mod raw;
 mod retry;
 mod tls;
 mod trace;
@@ -63,6 +64,7 @@ pub use credentials::Credential;
 pub use error::{Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES};
 pub use paginate::{Page, next_link_param, paginate};
 pub use password::Password;
+pub use raw::RawBodies;
 pub use retry::{RateLimitReset, RetryPolicy};
 pub use secrecy::SecretString;
 
@@ -236,6 +238,8 @@ pub struct Runtime {
     /// The client's base URL, parsed once: given by `ClientConfig::build`, or else the first
     /// base URL [`url`](Self::url) parses.
     base: std::sync::OnceLock<reqwest::Url>,
+    /// Where the bodies of success answers are kept, for a caller that asked for them.
+    raw: Option<RawBodies>,
 }
 
 impl Default for Runtime {
@@ -251,7 +255,15 @@ impl Runtime {
             retry,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             base: std::sync::OnceLock::new(),
+            raw: None,
         }
+    }
+
+    /// The same runtime, keeping the JSON body of each success answer it decodes in `raw`, as
+    /// the server sent it (see [`RawBodies`]).
+    pub fn with_raw_bodies(mut self, raw: RawBodies) -> Self {
+        self.raw = Some(raw);
+        self
     }
 
     /// The same runtime, refusing JSON bodies longer than `bytes`.
@@ -282,7 +294,40 @@ impl Runtime {
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
     ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
-        error::decode(response, info.operation_id, self.max_body_size)
+        error::decode(
+            response,
+            info.operation_id,
+            self.max_body_size,
+            self.raw.clone(),
+        )
+    }
+
+    /// Reads the body of a success answer to an operation whose documented answer is only an
+    /// acknowledgement (Mattermost's `{"status": "OK"}`): the action was performed, so the
+    /// answer is a success whatever its body holds.
+    ///
+    /// Generated code calls this for every 2xx answer of such an operation (codegen's
+    /// `any_success_without_data` fixup). A body that decodes as `T` is returned as
+    /// [`decode`](Self::decode) returns it; one that is missing, empty, cut short, too long or
+    /// of another shape gives `T::default()`, with the answer's status and headers.
+    pub fn acknowledge<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+    ) -> impl Future<Output = progenitor_client::ResponseValue<T>> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let decoded = error::decode::<T, ()>(
+            response,
+            info.operation_id,
+            self.max_body_size,
+            self.raw.clone(),
+        );
+        async move {
+            decoded.await.unwrap_or_else(|_| {
+                progenitor_client::ResponseValue::new(T::default(), status, headers)
+            })
+        }
     }
 
     /// The same runtime, keeping `base` parsed for [`url`](Self::url). `ClientConfig::build`

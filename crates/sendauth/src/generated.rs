@@ -3192,7 +3192,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -3274,7 +3274,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -3548,7 +3548,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 403u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -3897,7 +3897,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
@@ -4110,7 +4110,7 @@ pub mod builder {
                 result?
             };
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 | 404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),

@@ -57,8 +57,12 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
     )?;
     let url = base_url(matches, &PROVIDER)?;
     let token = super::required_env(TOKEN_ENV)?;
-    let client =
-        Client::with_private_token(url, token).map_err(|error| config_error(&PROVIDER, &error))?;
+    let client = Client::with_private_token(reporter.client_config(url), token)
+        .map_err(|error| config_error(&PROVIDER, &error))?;
+    reporter.documents_unchanged(matches!(
+        operation,
+        CliCommand::FollowUser | CliCommand::UnfollowUser
+    ));
     let cli = Cli::new(client, reporter);
     if super::wants_all(matches) {
         print_all(&cli, operation, matches, reporter).await

@@ -65,7 +65,7 @@ pub fn command() -> Command {
 pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()> {
     let url = base_url(matches, &PROVIDER)?;
     if let Some((SET_PROFILE_IMAGE, matches)) = matches.subcommand() {
-        return set_profile_image(&client(url)?, matches, reporter).await;
+        return set_profile_image(&client(reporter.client_config(url))?, matches, reporter).await;
     }
     let (operation, matches) = operation(
         matches,
@@ -74,11 +74,11 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
     if matches!(operation, CliCommand::Login | CliCommand::LoginByCwsToken) {
         // As `Session::login` does: no credential, and a redirect is the answer to read (the
         // CWS sign-in's carries the token), not one to follow.
-        let anonymous = Client::without_auth(ClientConfig::new(url).follow_redirects(false))
+        let anonymous = Client::without_auth(reporter.client_config(url).follow_redirects(false))
             .map_err(|error| config_error(&PROVIDER, &error))?;
         return login(&Cli::new(anonymous, reporter), operation, matches, reporter).await;
     }
-    let cli = Cli::new(client(url)?, reporter);
+    let cli = Cli::new(client(reporter.client_config(url))?, reporter);
     if super::wants_all(matches) {
         print_all(&cli, operation, matches, reporter).await
     } else {
@@ -86,11 +86,12 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
     }
 }
 
-/// The client for `url` with the token of `MATTERMOST_TOKEN`, or with none when it is unset.
-fn client(url: String) -> anyhow::Result<Client> {
+/// The client for `config` with the token of `MATTERMOST_TOKEN`, or with none when it is
+/// unset.
+fn client(config: ClientConfig) -> anyhow::Result<Client> {
     let client = match super::optional_env(TOKEN_ENV)? {
-        Some(token) => Client::with_token(url, token),
-        None => Client::without_auth(url),
+        Some(token) => Client::with_token(config, token),
+        None => Client::without_auth(config),
     };
     Ok(client.map_err(|error| config_error(&PROVIDER, &error))?)
 }
@@ -157,11 +158,25 @@ async fn login(
         reporter.fail(kind, &message);
         return Err(Failure::new(kind, message).into());
     };
-    let user = match answer {
-        SignedIn::User(user) => Some(user),
-        SignedIn::Cws { .. } => None,
+    /// What a sign-in prints: the user as the server sent it when the client kept it, else
+    /// as decoded.
+    #[derive(serde::Serialize)]
+    struct Printed<'a, U> {
+        token: &'a str,
+        user: Option<U>,
+    }
+    let token = token.expose();
+    match (answer, reporter.take_raw()) {
+        (SignedIn::User(_), Some(raw)) => reporter.print(&Printed {
+            token,
+            user: Some(raw),
+        }),
+        (SignedIn::User(user), None) => reporter.print(&Printed {
+            token,
+            user: Some(user),
+        }),
+        (SignedIn::Cws { .. }, _) => reporter.print(&Printed::<()> { token, user: None }),
     };
-    reporter.print(&serde_json::json!({ "token": token.expose(), "user": user }));
     Ok(())
 }
 

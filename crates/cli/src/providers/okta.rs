@@ -50,8 +50,8 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
     )?;
     let url = base_url(matches, &PROVIDER)?;
     let token = super::required_env(TOKEN_ENV)?;
-    let client =
-        Client::with_api_token(url, token).map_err(|error| config_error(&PROVIDER, &error))?;
+    let client = Client::with_api_token(reporter.client_config(url), token)
+        .map_err(|error| config_error(&PROVIDER, &error))?;
     let cli = Cli::new(client, reporter);
     if super::wants_all(matches) {
         print_all(&cli, operation, matches, reporter).await

@@ -55,7 +55,7 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
     let url = base_url(matches, &PROVIDER)?;
     let username = super::required_env(USERNAME_ENV)?;
     let password = super::required_env(PASSWORD_ENV)?;
-    let client = Client::with_basic_auth(url, username, password)
+    let client = Client::with_basic_auth(reporter.client_config(url), username, password)
         .map_err(|error| config_error(&PROVIDER, &error))?;
     let cli = Cli::new(client, reporter);
     if super::wants_all(matches) {

@@ -285,3 +285,208 @@ fn error_bodies_print_gitlab_s_message_text_or_fields() {
     );
     run_invalid.assert_hides(TOKEN);
 }
+
+/// A 304 is no failure only where the operation documents it (following, unfollowing): to any
+/// other it is an answer the operation does not document, exit 4.
+#[test]
+fn a_304_to_an_operation_that_does_not_document_it_fails() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/42", &[]).header("private-token", TOKEN);
+        then.status(304);
+    });
+
+    let run = run(&server, &["gitlab", "get-user", "--id", "42"], None);
+
+    mock.assert();
+    assert_eq!(run.code, Some(4), "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: 304 Not Modified: a response this operation does not document\n"
+    );
+}
+
+/// A user as a newer GitLab sends it: fields the spec does not know, an empty list and
+/// object, nulls, and dates and numbers in forms a re-encoding would change.
+const SENT_USER: &str = r#"{
+  "id": 42, "username": "ada", "name": "Ada", "state": "active",
+  "state_reason": null, "preferred_language": "en",
+  "created_at": "2024-01-02T03:04:05.000Z", "identities": [], "_links": {},
+  "weight": 1.50, "bio": "tab\tand \"quote\" \u00e9"
+}"#;
+
+/// What is printed is the JSON the server sent, on one line when stdout is no terminal, not
+/// the decoded value written again (which would drop the unknown fields, the empty ones and
+/// the nulls, and rewrite the date).
+#[test]
+fn get_user_prints_the_json_the_server_sent() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/42", &[]).header("private-token", TOKEN);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(SENT_USER);
+    });
+
+    let run = run(&server, &["gitlab", "get-user", "--id", "42"], None);
+
+    mock.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        run.stdout,
+        concat!(
+            r#"{"id":42,"username":"ada","name":"Ada","state":"active","state_reason":null,"#,
+            r#""preferred_language":"en","created_at":"2024-01-02T03:04:05.000Z","identities":[],"#,
+            r#""_links":{},"weight":1.50,"bio":"tab\tand \"quote\" \u00e9"}"#,
+            "\n"
+        )
+    );
+    assert_eq!(run.stderr, "");
+}
+
+/// `--all` prints each item of each page as the server sent it, one per line.
+#[test]
+fn list_users_all_prints_each_item_as_sent() {
+    let server = MockServer::start();
+    let first = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v4/users",
+            &[("page", "1"), ("per_page", "2")],
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .header("x-next-page", "2")
+            .body(format!("[ {SENT_USER},\n {{\"id\": 7, \"username\": \"bob\", \"name\": \"Bob\", \"state\": \"active\", \"x\": []}} ]"));
+    });
+    let second = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v4/users",
+            &[("page", "2"), ("per_page", "2")],
+        );
+        then.status(200)
+            .header("content-type", "application/json")
+            .header("x-next-page", "")
+            .body(r#"[{"id": 3000000004, "username": "dee", "name": "Dee", "state": "blocked", "note": null}]"#);
+    });
+
+    let run = run(
+        &server,
+        &["gitlab", "list-users", "--per-page", "2", "--all"],
+        None,
+    );
+
+    first.assert();
+    second.assert();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{run:?}");
+    assert!(
+        lines[0].starts_with(
+            r#"{"id":42,"username":"ada","name":"Ada","state":"active","state_reason":null,"#
+        ),
+        "{run:?}"
+    );
+    assert!(lines[0].ends_with(r#""weight":1.50,"bio":"tab\tand \"quote\" \u00e9"}"#));
+    assert_eq!(
+        lines[1],
+        r#"{"id":7,"username":"bob","name":"Bob","state":"active","x":[]}"#
+    );
+    assert_eq!(
+        lines[2],
+        r#"{"id":3000000004,"username":"dee","name":"Dee","state":"blocked","note":null}"#
+    );
+}
+
+/// A server on a local port that answers one request with `answer` (status line, headers and
+/// as much of the body as it sends), then closes the connection.
+fn answer_once(answer: String) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    let served = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("one request");
+        let mut request = Vec::new();
+        let mut buffer = [0_u8; 4096];
+        // The headers, then as many body bytes as they announce.
+        loop {
+            let read = stream.read(&mut buffer).expect("the request");
+            request.extend_from_slice(&buffer[..read]);
+            let text = String::from_utf8_lossy(&request).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())
+                            .flatten()
+                    })
+                    .unwrap_or(0);
+                if body.len() >= length || read == 0 {
+                    stream.write_all(answer.as_bytes()).expect("the answer");
+                    return text;
+                }
+            }
+            if read == 0 {
+                return text;
+            }
+        }
+    });
+    (url, served)
+}
+
+/// A new token's answer cut short or not decodable: the run fails (exit 4), but the body is
+/// written to stdout as it arrived, so the token the server made is not lost.
+#[test]
+fn a_new_token_whose_answer_does_not_decode_is_written_as_sent() {
+    const SECRET: &str = "glpat-NewS3cret-abc";
+    let cut = format!(r#"{{"id": 9, "name": "ci", "scopes": ["api"], "token": "{SECRET}", "#);
+    let malformed = format!(r#"{{"id": "nine", "token": "{SECRET}"}}"#);
+    let answers = [
+        // Announced longer than it is: the connection closes in the middle of the body.
+        format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{cut}",
+            cut.len() + 40
+        ),
+        format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{malformed}",
+            malformed.len()
+        ),
+    ];
+    for (answer, sent) in answers.into_iter().zip([&cut, &malformed]) {
+        let (url, served) = answer_once(answer);
+        let run = user_apis(
+            &[
+                "gitlab",
+                "create-personal-access-token",
+                "--user-id",
+                "42",
+                "--json-body",
+                "-",
+            ],
+            &[("GITLAB_URL", url.as_str()), ("GITLAB_TOKEN", TOKEN)],
+            Some(r#"{"name": "ci", "scopes": ["api"]}"#),
+        );
+        let request = served.join().expect("the server thread");
+        assert!(
+            request.starts_with("POST /api/v4/users/42/personal_access_tokens HTTP/1.1\r\n"),
+            "{request}"
+        );
+        assert!(
+            request.ends_with(r#"{"name":"ci","scopes":["api"]}"#),
+            "{request}"
+        );
+        assert_eq!(run.code, Some(4), "{run:?}");
+        assert_eq!(run.stdout, *sent, "{run:?}");
+        assert!(
+            run.stderr.starts_with("error: cannot decode the response: invalid response to create_personal_access_token (201 Created"),
+            "{run:?}"
+        );
+    }
+}

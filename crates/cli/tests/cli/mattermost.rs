@@ -535,3 +535,41 @@ fn a_sign_in_without_a_token_or_refused_prints_nothing_on_stdout() {
     );
     run.assert_hides("cws-token-expired");
 }
+
+/// A new access token whose answer does not decode (an id that is no string): exit 4, with the
+/// answer written to stdout as it arrived, so the token the server made is not lost.
+#[test]
+fn a_new_token_whose_answer_does_not_decode_is_written_as_sent() {
+    const SENT: &str = r#"{"id": 5, "token": "mm-NewS3cret-xyz", "user_id": "u1"}"#;
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/u1/tokens", &[])
+            .header("authorization", AUTHORIZATION)
+            .json_body(json!({"description": "ci"}));
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(SENT);
+    });
+
+    let run = run(
+        &server,
+        &[
+            "mattermost",
+            "create-user-access-token",
+            "--user-id",
+            "u1",
+            "--description",
+            "ci",
+        ],
+    );
+
+    mock.assert();
+    assert_eq!(run.code, Some(4), "{run:?}");
+    assert_eq!(run.stdout, SENT);
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot decode the response: invalid response to create_user_access_token"
+        ),
+        "{run:?}"
+    );
+}
