@@ -162,10 +162,10 @@ fn skip_whitespace(bytes: &[u8], from: usize) -> usize {
 /// The text of a key given as its JSON string, quotes included: its escapes decoded when it
 /// has any.
 fn key_text(quoted: &str) -> Cow<'_, str> {
-    if quoted.contains('\\') {
-        if let Ok(decoded) = serde_json::from_str::<String>(quoted) {
-            return Cow::Owned(decoded);
-        }
+    if quoted.contains('\\')
+        && let Ok(decoded) = serde_json::from_str::<String>(quoted)
+    {
+        return Cow::Owned(decoded);
     }
     Cow::Borrowed(
         quoted
@@ -339,6 +339,40 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// Every field a spec marks `format: password` is masked by its name, but Okta's
+    /// `value`, which the specs use only inside a `password` object (masked whole).
+    #[test]
+    fn every_password_field_of_the_specs_is_masked() {
+        let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(specs).expect("the specs folder") {
+            let path = entry.expect("a spec").path();
+            let text = std::fs::read_to_string(&path).expect("a readable spec");
+            let lines: Vec<&str> = text.lines().collect();
+            let indent = |line: &str| line.len() - line.trim_start().len();
+            for (at, line) in lines.iter().enumerate() {
+                if line.trim() != "format: password" {
+                    continue;
+                }
+                // The property is the nearest line above that is indented less.
+                let name = lines[..at]
+                    .iter()
+                    .rev()
+                    .find(|above| indent(above) < indent(line))
+                    .map(|above| above.trim().trim_end_matches(':'))
+                    .expect("a property above");
+                checked += 1;
+                if name == "value" {
+                    let nested = format!(r#"{{"password":{{"{name}":"s3cr3t"}}}}"#);
+                    assert!(!mask_secrets(&nested).contains("s3cr3t"), "{path:?}");
+                } else {
+                    assert!(is_secret_key(name), "{name} in {path:?}");
+                }
+            }
+        }
+        assert!(checked > 30, "only {checked} fields found");
     }
 
     #[test]
