@@ -55,9 +55,12 @@ struct Failure {
     body: Option<Vec<u8>>,
     too_large: bool,
     timeout: bool,
+    request_id: Option<String>,
+    /// The error's `Display`.
+    message: String,
 }
 
-fn failure<E>(error: &Error<E>) -> Failure {
+fn failure<E: std::fmt::Debug>(error: &Error<E>) -> Failure {
     let (content_type, too_large) = match error {
         Error::InvalidResponse(invalid) => (
             invalid.content_type.clone(),
@@ -80,6 +83,8 @@ fn failure<E>(error: &Error<E>) -> Failure {
         body: error.raw_body().map(<[u8]>::to_vec),
         too_large,
         timeout: error.is_timeout(),
+        request_id: error.request_id().map(str::to_string),
+        message: error.to_string(),
     }
 }
 
@@ -715,4 +720,255 @@ async fn a_redirect_within_the_origin_keeps_the_credential() {
         .expect_err("a teapot is no user");
     assert_eq!(failure.status, Some(418), "{failure:?}");
     moved.assert_async().await;
+}
+
+/// A token-creating call whose answer is cut short, or does not decode, never shows the new
+/// token in the error's `Display` or `Debug`; the raw body keeps it, for the caller to save.
+#[tokio::test]
+async fn secrets_in_a_body_that_failed_to_decode_are_masked() {
+    // GitLab's new personal access token, cut off by the connection inside the token.
+    let token = r#"{"id":9,"name":"ci","scopes":["api"],"user_id":1,"token":"glpat-NEW-SECRET-7","active":true}"#;
+    let sent = token.find("SECRET").expect("in the body");
+    let (url, connections) = raw_server(move |mut socket: tokio::net::TcpStream| async move {
+        let answer = format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nx-request-id: r-pat\r\n\
+             content-length: {}\r\n\r\n{}",
+            token.len(),
+            &token[..sent]
+        );
+        let _ = socket.write_all(answer.as_bytes()).await;
+    })
+    .await;
+    let client = gitlab::Client::with_private_token(
+        ClientConfig::new(url).retry(fast_retries()),
+        GITLAB_TOKEN,
+    )
+    .expect("client");
+    let error = client
+        .create_personal_access_token()
+        .user_id(1)
+        .body(gitlab::types::CreatePersonalAccessTokenRequest {
+            name: "ci".into(),
+            description: None,
+            scopes: vec![gitlab::types::TokenScope::Api],
+            expires_at: None,
+        })
+        .send()
+        .await
+        .expect_err("cut short");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "a POST is not repeated"
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid response to create_personal_access_token (201 Created, application/json, \
+         request id r-pat): body unreadable: error decoding response body; body starts \
+         \"{\\\"id\\\":9,\\\"name\\\":\\\"ci\\\",\\\"scopes\\\":[\\\"api\\\"],\\\"user_id\\\":1,\
+         \\\"token\\\":\\\"[REDACTED]\""
+    );
+    let debug = format!("{error:?}");
+    assert!(
+        debug.contains(r#"body: "{\"id\":9,\"name\":\"ci\",\"scopes\":[\"api\"],\"user_id\":1,\"token\":\"[REDACTED]", cause: Read("#),
+        "{debug}"
+    );
+    for shown in [&error.to_string(), &debug] {
+        assert!(!shown.contains("glpat-NEW"), "{shown}");
+    }
+    assert_eq!(
+        error.raw_body(),
+        Some(&token.as_bytes()[..sent]),
+        "unmasked"
+    );
+
+    // Mattermost's new user access token, whole but of the wrong shape.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/api/v4/users/u1/tokens");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"id":"t1","token":"mm-NEW-SECRET-8","user_id":"u1","description":7}"#);
+        })
+        .await;
+    let client = mattermost::Client::with_token(mock_config(&server), "mm-token").expect("client");
+    let error = client
+        .create_user_access_token()
+        .user_id("u1")
+        .body(mattermost::types::NewAccessToken {
+            description: "CI".into(),
+        })
+        .send()
+        .await
+        .expect_err("does not decode");
+    assert_eq!(
+        error.to_string(),
+        "invalid response to create_user_access_token (200 OK, application/json): invalid \
+         type: integer `7`, expected a string at line 1 column 67; body starts \
+         \"{\\\"id\\\":\\\"t1\\\",\\\"token\\\":\\\"[REDACTED]\\\",\\\"user_id\\\":\\\"u1\\\",\
+         \\\"description\\\":7}\""
+    );
+    let debug = format!("{error:?}");
+    assert!(!debug.contains("mm-NEW"), "{debug}");
+    assert!(debug.contains(r#"\"token\":\"[REDACTED]\""#), "{debug}");
+    assert!(
+        error
+            .raw_body()
+            .is_some_and(|body| body.windows(15).any(|w| w == b"mm-NEW-SECRET-8")),
+        "unmasked"
+    );
+}
+
+/// A server that sends its headers and then stalls ends in an error that says it timed out,
+/// and after how long, instead of an unreadable body.
+#[tokio::test]
+async fn a_stalled_body_is_reported_as_a_timeout_naming_it() {
+    let (half, _) = raw_server(|mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: r-stall\r\n\
+                    content-length: 100\r\n\r\n{\"id\":";
+        let _ = socket.write_all(head.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    for provider in PROVIDERS {
+        let config = ClientConfig::new(half.as_str())
+            .timeout(Duration::from_millis(300))
+            .retry(fast_retries().max_attempts(2));
+        let failure = get_user(provider, config).await.expect_err("times out");
+        assert!(failure.timeout, "{provider:?}: {failure:?}");
+        assert_eq!(
+            failure.message,
+            "invalid response to get_user (200 OK, application/json, request id r-stall): \
+             timed out reading the body: the client's 300ms timeout passed; body starts \
+             \"{\\\"id\\\":\"",
+            "{provider:?}"
+        );
+    }
+    // No answer at all: the message says so too.
+    let (silent, _) = raw_server(|socket| async move {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(socket);
+    })
+    .await;
+    let config = ClientConfig::new(silent.as_str())
+        .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::never());
+    let failure = get_user(Provider::Okta, config)
+        .await
+        .expect_err("times out");
+    assert!(failure.timeout, "{failure:?}");
+    assert_eq!(
+        failure.message,
+        format!("request timed out: error sending request for url ({silent}/api/v1/users/u1)")
+    );
+}
+
+/// A server's error message reaches the user escaped (no control character can move the
+/// cursor or forge a line of output) and cut to a readable length.
+#[tokio::test]
+async fn a_server_s_error_message_is_shown_escaped_and_cut() {
+    let forged = "Forbidden\r\n\u{1b}[1Aerror: \u{7}all good";
+    let long = format!("{forged}{}", "x".repeat(1 << 20));
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(Provider::GitLab.user_path());
+            then.status(403)
+                .header("content-type", "application/json")
+                .header("x-request-id", "r-403")
+                .json_body(serde_json::json!({"message": long}));
+        })
+        .await;
+    let failure = get_user(Provider::GitLab, mock_config(&server))
+        .await
+        .expect_err("forbidden");
+    let head = r#"ApiError { error: None, error_description: None, message: Some(String("Forbidden\r\n\u{1b}[1Aerror: \u{7}all good"#;
+    let shown = 300 - head.chars().count();
+    let whole = head.len() + (1 << 20) + r#"")) }"#.len();
+    assert_eq!(
+        failure.message,
+        format!(
+            "error response 403 Forbidden (request id r-403): {head}{}… ({whole} bytes in all)",
+            "x".repeat(shown)
+        )
+    );
+}
+
+/// Every error that comes from an answer keeps the provider's request id, for a support
+/// ticket, and names it.
+#[tokio::test]
+async fn errors_keep_the_provider_s_request_id() {
+    for (provider, header) in [
+        (Provider::GitLab, "X-Request-Id"),
+        (Provider::Mattermost, "X-Request-Id"),
+        (Provider::Okta, "X-Okta-Request-Id"),
+    ] {
+        let server = MockServer::start_async().await;
+        for (status, content_type, body) in [
+            (404, "application/json", "{}"),
+            (200, "application/json", "{"),
+            (418, "text/plain", "teapot"),
+        ] {
+            server
+                .mock_async(|when, then| {
+                    when.method(GET)
+                        .path(provider.user_path())
+                        .header("x-status", status.to_string());
+                    then.status(status)
+                        .header("content-type", content_type)
+                        .header(header, format!("req-{status}"))
+                        .body(body);
+                })
+                .await;
+        }
+        for (status, variant) in [
+            (404, "ErrorResponse"),
+            (200, "InvalidResponse"),
+            (418, "UnexpectedResponse"),
+        ] {
+            let config = mock_config(&server).header(
+                reqwest::header::HeaderName::from_static("x-status"),
+                reqwest::header::HeaderValue::from(status),
+            );
+            let failure = get_user(provider, config).await.expect_err("an error");
+            let id = format!("req-{status}");
+            let context = format!("{provider:?} {status}: {failure:?}");
+            assert_eq!(failure.variant, variant, "{context}");
+            assert_eq!(
+                failure.request_id.as_deref(),
+                Some(id.as_str()),
+                "{context}"
+            );
+            assert!(
+                failure.message.contains(&format!("(request id {id})"))
+                    || failure.message.contains(&format!(", request id {id})")),
+                "{context}"
+            );
+        }
+    }
+    // Exactly, for one provider.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(Provider::GitLab.user_path());
+            then.status(418).header("x-request-id", "req-418");
+        })
+        .await;
+    let failure = get_user(Provider::GitLab, mock_config(&server))
+        .await
+        .expect_err("an error");
+    assert_eq!(
+        failure.message,
+        "unexpected response 418 I'm a teapot (request id req-418) from /api/v4/users/1"
+    );
+    // No answer, no request id.
+    let (silent, _) = raw_server(|_socket| async move {}).await;
+    let failure = get_user(
+        Provider::GitLab,
+        ClientConfig::new(silent).retry(RetryPolicy::never()),
+    )
+    .await
+    .expect_err("no answer");
+    assert_eq!(failure.request_id, None, "{failure:?}");
 }

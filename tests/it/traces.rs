@@ -643,3 +643,54 @@ async fn failures_without_a_status_are_recorded_by_kind() {
     // The error messages quote the URL and its query; the spans do not.
     captured.assert_holds_none_of(&[OKTA_TOKEN, QUERY_VALUE]);
 }
+
+/// A failed answer's span records the provider's request id, for a support ticket; a success
+/// does no work for it.
+#[tokio::test]
+async fn a_failed_answer_records_the_request_id() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users/u1");
+            then.status(404)
+                .header("x-okta-request-id", "okta-req-1")
+                .json_body(json!({"errorCode": "E0000007", "errorSummary": "Not found"}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users/u2");
+            then.status(200)
+                .header("x-okta-request-id", "okta-req-2")
+                .json_body(json!({"id": "u2"}));
+        })
+        .await;
+    let client = okta::Client::with_api_token(mock_config(&server), OKTA_TOKEN).expect("client");
+
+    let ((missing, found), captured) = traced(async {
+        let missing = client.get_user().user_id("u1").send().await;
+        let found = client.get_user().user_id("u2").send().await;
+        (missing, found)
+    })
+    .await;
+
+    assert_eq!(
+        missing.expect_err("not found").request_id(),
+        Some("okta-req-1")
+    );
+    found.expect("found");
+    let requests = captured.requests();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert_eq!(
+        requests[0].field("user_apis.request_id"),
+        Some("okta-req-1"),
+        "{:#?}",
+        requests[0]
+    );
+    assert_eq!(
+        requests[1].field("user_apis.request_id"),
+        None,
+        "{:#?}",
+        requests[1]
+    );
+}

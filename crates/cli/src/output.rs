@@ -389,8 +389,13 @@ fn reformat(json: &[u8], pretty: bool) -> Vec<u8> {
 }
 
 /// The exit code kind and the message for a client error. Credentials never appear: they
-/// travel in headers, which no error message shows.
+/// travel in headers, which no error message shows. A server's message is shown escaped and
+/// cut ([`printable`](user_apis_runtime::printable)), with the provider's request id.
 fn describe<E: Serialize>(error: &Error<E>) -> (Kind, String) {
+    let request_id = match error.request_id() {
+        Some(id) => format!(" (request id {})", user_apis_runtime::printable(id)),
+        None => String::new(),
+    };
     match error {
         Error::InvalidRequest(message) => (Kind::Usage, format!("invalid request: {message}")),
         Error::CommunicationError(error) => {
@@ -398,7 +403,11 @@ fn describe<E: Serialize>(error: &Error<E>) -> (Kind, String) {
         }
         Error::ErrorResponse(response) => (
             Kind::Api,
-            format!("{}: {}", response.status(), api_message(&**response)),
+            format!(
+                "{}{request_id}: {}",
+                response.status(),
+                user_apis_runtime::printable(&api_message(&**response))
+            ),
         ),
         // An error status keeps its meaning (and exit code) even when its body is not the
         // documented error object; any other status whose body cannot be used is a transport
@@ -421,7 +430,7 @@ fn describe<E: Serialize>(error: &Error<E>) -> (Kind, String) {
             };
             (
                 kind,
-                format!("{status}: a response this operation does not document"),
+                format!("{status}{request_id}: a response this operation does not document"),
             )
         }
         Error::Custom(message) => (Kind::Other, message.clone()),
@@ -583,6 +592,7 @@ mod tests {
                 content_type: Some("text/html".into()),
                 body: "<html>".into(),
                 cause: user_apis_runtime::InvalidResponseCause::Decode(payload),
+                request_id: None,
             }))
         };
         let (kind, message) = describe(&invalid(200));
@@ -596,6 +606,33 @@ mod tests {
         assert!(
             message.starts_with("502 Bad Gateway: invalid response to get_user"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn a_server_s_message_is_escaped_cut_and_names_the_request() {
+        let answer = |message: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert("x-request-id", "r-1".parse().expect("a header value"));
+            Error::ErrorResponse(ResponseValue::new(
+                json!({ "message": message }),
+                reqwest::StatusCode::FORBIDDEN,
+                headers,
+            ))
+        };
+        let (kind, message) = describe(&answer("Forbidden\r\n\u{1b}[1Aerror: \u{7}all good"));
+        assert_eq!(kind.code(), 3);
+        assert_eq!(
+            message,
+            r"403 Forbidden (request id r-1): Forbidden\r\n\u{1b}[1Aerror: \u{7}all good"
+        );
+        let (_, message) = describe(&answer(&"é".repeat(1 << 20)));
+        assert_eq!(
+            message,
+            format!(
+                "403 Forbidden (request id r-1): {}… (2097152 bytes in all)",
+                "é".repeat(300)
+            )
         );
     }
 }

@@ -219,6 +219,7 @@ impl ClientConfig {
         // The base URL parsed here serves every call (`Runtime::url`).
         let runtime = Runtime::new(self.retry)
             .with_max_body_size(self.max_body_size)
+            .with_timeout(self.timeout)
             .with_base_url(parsed_base);
         Ok(Parts {
             base_url,

@@ -2,22 +2,51 @@
 //! that keeps the operation, the status and the raw body when a response cannot be read.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName};
 use serde::de::DeserializeOwned;
+
+use crate::excerpt::{self, SHOWN_CHARS};
 
 /// How much of an undecodable body an error keeps, for debugging.
 pub const KEPT_BODY_BYTES: usize = 4096;
+
+/// The headers in which the providers name a request for their support: `X-Request-Id`
+/// (GitLab, Mattermost) and `X-Okta-Request-Id` (Okta). An error keeps the first one present
+/// ([`Error::request_id`]).
+pub const REQUEST_ID_HEADERS: [HeaderName; 2] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("x-okta-request-id"),
+];
+
+/// How many characters of a request id an error message shows.
+const SHOWN_REQUEST_ID_CHARS: usize = 100;
+
+/// The request id in `headers`: the first of [`REQUEST_ID_HEADERS`] present, when it is text.
+pub(crate) fn request_id_in(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(name))
+        .and_then(|value| value.to_str().ok())
+}
 
 /// Why an operation failed. `E` is the API's typed error body.
 ///
 /// Callers ask questions of it as of a `reqwest::Error`: [`status`](Self::status),
 /// [`is_timeout`](Self::is_timeout), [`is_connect`](Self::is_connect),
-/// [`operation`](Self::operation), [`raw_body`](Self::raw_body). No response, however
-/// malformed, makes an operation panic: it ends in one of these variants.
+/// [`operation`](Self::operation), [`request_id`](Self::request_id),
+/// [`raw_body`](Self::raw_body). No response, however malformed, makes an operation panic: it
+/// ends in one of these variants.
+///
+/// `Display` and `Debug` show what a server sent safely: the values of secret fields in a
+/// body that could not be decoded are masked (see [`InvalidResponse`]), control characters
+/// are escaped, and a server's long text is cut after [`SHOWN_CHARS`] characters (see
+/// [`printable`](crate::printable)). `Display` names the provider's request id, when the
+/// answer carried one, for a support ticket.
 #[non_exhaustive]
 pub enum Error<E = ()> {
     /// The request could not be built: a required parameter is missing, or a value cannot be
@@ -36,7 +65,14 @@ pub enum Error<E = ()> {
 }
 
 /// A response whose body could not be read or decoded, with what is needed to debug it.
-#[derive(Debug)]
+///
+/// Its `Display` and `Debug` show the body with the value of every secret field masked as
+/// `[REDACTED]`: a field named like a token, password or secret (`token`, `new_password`,
+/// `client_secret`, in any case), one of the other names the specs mark `format: password`
+/// (`code`, `mfa_code`, `qr_code`, `answer`, `salt`, `activationUrl`), and everything inside
+/// an object or list held by such a field. The body may be JSON cut anywhere, so a value cut
+/// short is masked to its end. The [`body`](Self::body) field itself, and
+/// [`Error::raw_body`], are the bytes as they arrived, unmasked.
 pub struct InvalidResponse {
     /// The operationId of the request.
     pub operation: &'static str,
@@ -44,10 +80,13 @@ pub struct InvalidResponse {
     pub status: StatusCode,
     /// The response's `Content-Type`, if it had one.
     pub content_type: Option<String>,
-    /// The first [`KEPT_BODY_BYTES`] bytes of the body (empty when it could not be read).
+    /// The first [`KEPT_BODY_BYTES`] bytes of the body (empty when it could not be read), as
+    /// they arrived: secrets in it are not masked.
     pub body: Bytes,
     /// What went wrong.
     pub cause: InvalidResponseCause,
+    /// The provider's id of the request (see [`REQUEST_ID_HEADERS`]), when the answer named it.
+    pub request_id: Option<String>,
 }
 
 /// Why a response body could not be used.
@@ -59,6 +98,15 @@ pub enum InvalidResponseCause {
     Decode(serde_json::Error),
     /// The body could not be read to its end.
     Read(reqwest::Error),
+    /// The body did not arrive in time: the client's timeout for each attempt passed while
+    /// reading it.
+    TimedOut {
+        /// The client's timeout for each attempt (`ClientConfig::timeout`), when the client's
+        /// runtime knows it (one built by `ClientConfig::build` does).
+        timeout: Option<Duration>,
+        /// The error the read ended with.
+        error: reqwest::Error,
+    },
     /// The body is longer than the configured maximum; reading stopped there.
     TooLarge {
         /// The maximum, in bytes (see `ClientConfig::max_body_size`).
@@ -82,9 +130,11 @@ impl<E> Error<E> {
     pub fn is_timeout(&self) -> bool {
         match self {
             Self::CommunicationError(error) => error.is_timeout(),
-            Self::InvalidResponse(invalid) => {
-                matches!(&invalid.cause, InvalidResponseCause::Read(e) if e.is_timeout())
-            }
+            Self::InvalidResponse(invalid) => match &invalid.cause {
+                InvalidResponseCause::TimedOut { .. } => true,
+                InvalidResponseCause::Read(error) => error.is_timeout(),
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -102,7 +152,22 @@ impl<E> Error<E> {
         }
     }
 
-    /// The start of a body that could not be decoded, for debugging.
+    /// The provider's id of the request, for a support ticket: the `X-Request-Id` (GitLab,
+    /// Mattermost) or `X-Okta-Request-Id` (Okta) header of the answer that caused the error
+    /// (see [`REQUEST_ID_HEADERS`]), when it had one. `None` when no answer came.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::ErrorResponse(response) => request_id_in(response.headers()),
+            Self::UnexpectedResponse(response) => request_id_in(response.headers()),
+            Self::InvalidResponse(invalid) => invalid.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The start of a body that could not be decoded, for debugging: the first
+    /// [`KEPT_BODY_BYTES`] bytes as they arrived, unmasked (unlike this error's `Display` and
+    /// `Debug`), so that a program can write them where they belong, such as a token-creating
+    /// call's new token.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
             Self::InvalidResponse(invalid) => Some(&invalid.body),
@@ -123,28 +188,49 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Self::CommunicationError(error) if error.is_timeout() => {
+                write!(f, "request timed out: {error}")
+            }
             Self::CommunicationError(error) => write!(f, "request failed: {error}"),
-            Self::ErrorResponse(response) => write!(
-                f,
-                "error response {}: {:?}",
-                response.status(),
-                response.as_ref()
-            ),
-            Self::UnexpectedResponse(response) => write!(
-                f,
-                "unexpected response {} from {}",
-                response.status(),
-                response.url().path()
-            ),
+            Self::ErrorResponse(response) => {
+                write!(f, "error response {}", response.status())?;
+                write_request_id(f, request_id_in(response.headers()))?;
+                f.write_str(": ")?;
+                excerpt::write_shown(f, DebugText(response.as_ref()), SHOWN_CHARS)
+            }
+            Self::UnexpectedResponse(response) => {
+                write!(f, "unexpected response {}", response.status())?;
+                write_request_id(f, request_id_in(response.headers()))?;
+                write!(f, " from {}", response.url().path())
+            }
             Self::InvalidResponse(invalid) => fmt::Display::fmt(invalid, f),
             Self::Custom(message) => write!(f, "{message}"),
         }
     }
 }
 
+/// A value's `Debug` text, as `Display`, to show it through [`excerpt::write_shown`].
+struct DebugText<'a, T: ?Sized>(&'a T);
+
+impl<T: fmt::Debug + ?Sized> fmt::Display for DebugText<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+/// Writes ` (request id ID)` when there is one, escaped and cut like any server text.
+fn write_request_id(f: &mut fmt::Formatter<'_>, id: Option<&str>) -> fmt::Result {
+    if let Some(id) = id {
+        f.write_str(" (request id ")?;
+        excerpt::write_shown(f, id, SHOWN_REQUEST_ID_CHARS)?;
+        f.write_str(")")?;
+    }
+    Ok(())
+}
+
 impl InvalidResponse {
-    /// The error for `operation`'s answer with `status` and `headers` (whose `Content-Type` it
-    /// keeps), keeping the first [`KEPT_BODY_BYTES`] of `body`.
+    /// The error for `operation`'s answer with `status` and `headers` (whose `Content-Type` and
+    /// request id it keeps), keeping the first [`KEPT_BODY_BYTES`] of `body`.
     pub(crate) fn error<E>(
         operation: &'static str,
         status: StatusCode,
@@ -161,7 +247,13 @@ impl InvalidResponse {
                 .map(str::to_string),
             body: body.slice(..body.len().min(KEPT_BODY_BYTES)),
             cause,
+            request_id: request_id_in(headers).map(str::to_string),
         }))
+    }
+
+    /// The kept body as text (invalid UTF-8 replaced), with every secret value masked.
+    fn masked_body(&self) -> String {
+        excerpt::mask_secrets(&String::from_utf8_lossy(&self.body)).into_owned()
     }
 }
 
@@ -169,23 +261,51 @@ impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "invalid response to {} ({}", self.operation, self.status)?;
         if let Some(content_type) = &self.content_type {
-            write!(f, ", {content_type}")?;
+            f.write_str(", ")?;
+            excerpt::write_shown(f, content_type, SHOWN_REQUEST_ID_CHARS)?;
         }
+        if let Some(id) = &self.request_id {
+            f.write_str(", request id ")?;
+            excerpt::write_shown(f, id, SHOWN_REQUEST_ID_CHARS)?;
+        }
+        f.write_str("): ")?;
         match &self.cause {
-            InvalidResponseCause::Decode(error) => write!(f, "): {error}")?,
-            InvalidResponseCause::Read(error) => write!(f, "): body unreadable: {error}")?,
+            // The decoder's message can quote a value of the body, of any length.
+            InvalidResponseCause::Decode(error) => excerpt::write_shown(f, error, SHOWN_CHARS)?,
+            InvalidResponseCause::Read(error) => write!(f, "body unreadable: {error}")?,
+            InvalidResponseCause::TimedOut {
+                timeout: Some(timeout),
+                ..
+            } => write!(
+                f,
+                "timed out reading the body: the client's {timeout:?} timeout passed"
+            )?,
+            InvalidResponseCause::TimedOut { timeout: None, .. } => {
+                f.write_str("timed out reading the body")?;
+            }
             InvalidResponseCause::TooLarge { limit } => {
-                write!(f, "): body longer than the {limit}-byte maximum")?;
+                write!(f, "body longer than the {limit}-byte maximum")?;
             }
         }
         if !self.body.is_empty() {
-            let start: String = String::from_utf8_lossy(&self.body)
-                .chars()
-                .take(120)
-                .collect();
+            let start: String = self.masked_body().chars().take(120).collect();
             write!(f, "; body starts {start:?}")?;
         }
         Ok(())
+    }
+}
+
+/// The fields, with the body masked as in `Display`.
+impl fmt::Debug for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvalidResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body", &self.masked_body())
+            .field("cause", &self.cause)
+            .field("request_id", &self.request_id)
+            .finish()
     }
 }
 
@@ -202,11 +322,13 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("ErrorResponse")
                 .field("status", &response.status())
                 .field("body", response.as_ref())
+                .field("request_id", &request_id_in(response.headers()))
                 .finish(),
             Self::UnexpectedResponse(response) => f
                 .debug_struct("UnexpectedResponse")
                 .field("status", &response.status())
                 .field("path", &response.url().path())
+                .field("request_id", &request_id_in(response.headers()))
                 .finish(),
             Self::InvalidResponse(invalid) => {
                 f.debug_tuple("InvalidResponse").field(invalid).finish()
@@ -222,7 +344,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Self::CommunicationError(error) => Some(error),
             Self::InvalidResponse(invalid) => match &invalid.cause {
                 InvalidResponseCause::Decode(error) => Some(error),
-                InvalidResponseCause::Read(error) => Some(error),
+                InvalidResponseCause::Read(error)
+                | InvalidResponseCause::TimedOut { error, .. } => Some(error),
                 InvalidResponseCause::TooLarge { .. } => None,
             },
             _ => None,
@@ -387,7 +510,8 @@ fn rebuilt(
     }
 }
 
-/// Reads and decodes a JSON response body of at most `limit` bytes.
+/// Reads and decodes a JSON response body of at most `limit` bytes. `timeout`, the client's
+/// timeout for each attempt, is named in the error when reading the body takes longer.
 // An `async` block, not an `async fn`, which would hold the response twice: see
 // `RetryPolicy::execute_buffered`.
 #[allow(clippy::manual_async_fn)] // Deliberately not an `async fn`: see above.
@@ -396,6 +520,7 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
     operation: &'static str,
     limit: usize,
     raw: Option<crate::RawBodies>,
+    timeout: Option<Duration>,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error<E>>> {
     async move {
         let status = response.status();
@@ -424,11 +549,12 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                     if let Some(raw) = &raw {
                         raw.keep(status, &partial);
                     }
-                    return Err(invalid(
-                        &headers,
-                        partial,
-                        InvalidResponseCause::Read(error),
-                    ));
+                    let cause = if error.is_timeout() {
+                        InvalidResponseCause::TimedOut { timeout, error }
+                    } else {
+                        InvalidResponseCause::Read(error)
+                    };
+                    return Err(invalid(&headers, partial, cause));
                 }
             },
         };
@@ -572,6 +698,7 @@ mod tests {
             content_type: Some("text/html".to_string()),
             body: Bytes::from_static(body),
             cause,
+            request_id: None,
         }))
     }
 

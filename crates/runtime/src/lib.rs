@@ -22,6 +22,7 @@
 //! | `server.address`, `server.port` | the server's host and port |
 //! | `http.response.status_code` | the status of the final answer |
 //! | `error.type` | on failure: the status of an error answer (`404`), else the kind of failure, one of `timeout`, `connect`, `body`, `decode`, `redirect`, `builder`, `request`, `_OTHER` |
+//! | `user_apis.request_id` | on a failed answer (an error status, or a JSON body cut short): the provider's id of the request, from the first of [`REQUEST_ID_HEADERS`] it carries (GitLab and Mattermost `X-Request-Id`, Okta `X-Okta-Request-Id`), as [`Error::request_id`] gives it |
 //! | `user_apis.attempts` | the attempts made, the first included |
 //! | `user_apis.duration_ms` | milliseconds from the first attempt to the final answer (its JSON body read), waits between attempts included |
 //! | `otel.name`, `otel.kind`, `otel.status_code` | `GET /api/v1/users/{userId}`, `client`, and `ERROR` on failure: the span's name, kind and status for `tracing-opentelemetry` |
@@ -37,10 +38,10 @@
 //! conventions ask of names they do not define. The duration is a field besides the span's own
 //! timing because a plain log subscriber prints fields, not span lifetimes.
 //!
-//! Nothing secret is recorded. No header (credentials travel in `Authorization` and
-//! `PRIVATE-TOKEN`) and no body (passwords) is read. The URL is not recorded either: the path
-//! is the template, so no id appears, and the query is left out whole, names and values, since
-//! a value can be a token. A failure is recorded by its kind alone, because a transport
+//! Nothing secret is recorded. No header but the request id of a failed answer is read
+//! (credentials travel in `Authorization` and `PRIVATE-TOKEN`), and no body (passwords). The
+//! URL is not recorded either: the path is the template, so no id appears, and the query is
+//! left out whole, names and values, since a value can be a token. A failure is recorded by its kind alone, because a transport
 //! error's message quotes the URL. The span covers sending and receiving, not decoding: a body
 //! that does not decode is an error of the call, while the span shows the status it came with.
 //!
@@ -50,6 +51,7 @@
 mod config;
 mod credentials;
 mod error;
+mod excerpt;
 mod paginate;
 mod password;
 mod raw;
@@ -61,7 +63,10 @@ pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
 pub use credentials::Credential;
-pub use error::{Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES};
+pub use error::{
+    Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES, REQUEST_ID_HEADERS,
+};
+pub use excerpt::{SHOWN_CHARS, printable};
 pub use paginate::{Page, next_link_param, paginate};
 pub use password::Password;
 pub use raw::RawBodies;
@@ -235,6 +240,8 @@ pub enum ConfigError {
 pub struct Runtime {
     retry: RetryPolicy,
     max_body_size: usize,
+    /// The HTTP client's timeout for each attempt, when known, for the errors to name.
+    timeout: Option<std::time::Duration>,
     /// The client's base URL, parsed once: given by `ClientConfig::build`, or else the first
     /// base URL [`url`](Self::url) parses.
     base: std::sync::OnceLock<reqwest::Url>,
@@ -254,6 +261,7 @@ impl Runtime {
         Self {
             retry,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            timeout: None,
             base: std::sync::OnceLock::new(),
             raw: None,
         }
@@ -269,6 +277,15 @@ impl Runtime {
     /// The same runtime, refusing JSON bodies longer than `bytes`.
     pub fn with_max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
+        self
+    }
+
+    /// The same runtime, knowing that its HTTP client gives each attempt `timeout`: an error
+    /// for a body that did not arrive in time names it. `ClientConfig::build` sets it to the
+    /// configured timeout; a runtime for a client of one's own
+    /// (`new_with_client(.., Runtime::default().with_timeout(..))`) can be told.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -299,6 +316,7 @@ impl Runtime {
             info.operation_id,
             self.max_body_size,
             self.raw.clone(),
+            self.timeout,
         )
     }
 
@@ -322,6 +340,7 @@ impl Runtime {
             info.operation_id,
             self.max_body_size,
             self.raw.clone(),
+            self.timeout,
         );
         async move {
             decoded.await.unwrap_or_else(|_| {

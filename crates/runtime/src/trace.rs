@@ -127,6 +127,7 @@ mod enabled {
             server.port = url.port_or_known_default(),
             http.response.status_code = Empty,
             error.type = Empty,
+            user_apis.request_id = Empty,
             user_apis.attempts = Empty,
             user_apis.duration_ms = Empty,
         )
@@ -168,6 +169,10 @@ mod enabled {
                 if let Some(failure) = failure {
                     span.record("error.type", failure);
                     span.record("otel.status_code", "ERROR");
+                    // Read on failure only, so that a success does no work for it.
+                    if let Some(id) = crate::error::request_id_in(response.headers()) {
+                        span.record("user_apis.request_id", id);
+                    }
                 }
             }
             Err(error) => {
