@@ -62,7 +62,7 @@ pub use credentials::Credential;
 pub use error::{Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES};
 pub use paginate::{Page, next_link_param, paginate};
 pub use password::Password;
-pub use retry::{RateLimitReset, RetryPolicy};
+pub use retry::{RateLimitReset, RetryBudget, RetryPolicy};
 pub use secrecy::SecretString;
 
 /// Reads a streamed (binary) response body, such as a downloaded image, keeping its status and
@@ -219,6 +219,8 @@ pub enum ConfigError {
 #[derive(Debug, Clone)]
 pub struct Runtime {
     retry: RetryPolicy,
+    /// The retry budget's tokens, shared by every clone of this runtime (and so of its client).
+    tokens: std::sync::Arc<retry::RetryTokens>,
     max_body_size: usize,
     /// The client's base URL, parsed once: given by `ClientConfig::build`, or else the first
     /// base URL [`url`](Self::url) parses.
@@ -233,8 +235,11 @@ impl Default for Runtime {
 
 impl Runtime {
     /// A runtime applying `retry`, reading bodies of up to [`DEFAULT_MAX_BODY_SIZE`] bytes.
+    ///
+    /// It starts a full bucket for the policy's [`RetryBudget`], which its clones share.
     pub fn new(retry: RetryPolicy) -> Self {
         Self {
+            tokens: std::sync::Arc::new(retry::RetryTokens::new(retry.retry_budget())),
             retry,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             base: std::sync::OnceLock::new(),
@@ -368,7 +373,7 @@ impl Runtime {
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         self.retry
-            .execute_buffered(http, request, Some(self.max_body_size))
+            .execute_buffered(http, request, Some(self.max_body_size), Some(&self.tokens))
     }
 }
 
