@@ -10,3 +10,4 @@ mod okta;
 mod sendauth;
 mod traces;
 mod typed_mocks;
+mod walks;

@@ -60,7 +60,7 @@ pub use config::{
 };
 pub use credentials::Credential;
 pub use error::{Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES};
-pub use paginate::{Page, next_link_param, paginate};
+pub use paginate::{Cursor, Page, RepeatedPage, next_link_param, paginate};
 pub use password::Password;
 pub use retry::{RateLimitReset, RetryBudget, RetryPolicy};
 pub use secrecy::SecretString;
