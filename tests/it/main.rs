@@ -1,5 +1,6 @@
 //! The workspace's integration tests: every client against local `httpmock` servers.
 
+mod body_memory;
 mod budget;
 mod concurrency;
 mod fuzz;

@@ -434,7 +434,10 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                 }
             },
         };
-        match serde_json::from_slice(&body) {
+        // Bounded: tiny items that decode into large values cannot cost more than a few
+        // times the body limit.
+        let budget = limit.saturating_mul(crate::DECODED_SIZE_FACTOR);
+        match crate::from_slice_within(&body, budget) {
             Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
             Err(error) => Err(invalid(&headers, body, InvalidResponseCause::Decode(error))),
         }

@@ -49,6 +49,7 @@
 
 mod config;
 mod credentials;
+mod decoded_size;
 mod error;
 mod paginate;
 mod password;
@@ -59,6 +60,7 @@ pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
 pub use credentials::Credential;
+pub use decoded_size::{DECODED_SIZE_FACTOR, from_slice_within};
 pub use error::{Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES};
 pub use paginate::{Cursor, Page, RepeatedPage, next_link_param, paginate};
 pub use password::Password;
