@@ -144,6 +144,19 @@ fn decode<T: serde::de::DeserializeOwned>(bencher: Bencher, body: &str) {
         .bench(|| serde_json::from_slice::<Vec<T>>(black_box(body)).expect("the list decodes"));
 }
 
+/// Decodes `body` as a `Vec<T>` as the clients do, through the runtime's decoded-size bound
+/// (the default body limit times `DECODED_SIZE_FACTOR`).
+fn decode_bounded<T: serde::de::DeserializeOwned>(bencher: Bencher, body: &str) {
+    use user_apis::runtime::{DECODED_SIZE_FACTOR, DEFAULT_MAX_BODY_SIZE, from_slice_within};
+    let body = body.as_bytes();
+    let budget = DEFAULT_MAX_BODY_SIZE * DECODED_SIZE_FACTOR;
+    let decoded: Vec<T> = from_slice_within(body, budget).expect("the list decodes");
+    assert_eq!(decoded.len(), ITEMS);
+    bencher
+        .counter(BytesCount::of_slice(body))
+        .bench(|| from_slice_within::<Vec<T>>(black_box(body), budget).expect("the list decodes"));
+}
+
 macro_rules! provider {
     ($name:ident, $item:ident, $generated:ty, $limit:ty) => {
         /// The generated user type against the hand-written one.
@@ -153,6 +166,11 @@ macro_rules! provider {
             #[divan::bench]
             fn generated(bencher: Bencher) {
                 decode::<$generated>(bencher, &json_list(0, ITEMS, $item));
+            }
+
+            #[divan::bench]
+            fn generated_bounded(bencher: Bencher) {
+                decode_bounded::<$generated>(bencher, &json_list(0, ITEMS, $item));
             }
 
             #[divan::bench]

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use user_apis::runtime::{Page, paginate};
+use user_apis::runtime::{Page, RepeatedPage, paginate};
 use user_apis::{gitlab, mattermost, okta, sendauth};
 
 /// Field names the providers use, so generated objects reach past the first level of decoding.
@@ -131,10 +131,11 @@ proptest! {
         every_type(&bytes);
     }
 
-    /// A page sequence: each page's items, and which page (if any) it names as next, which may
-    /// point backwards and make a loop. The stream must yield exactly the items of the pages it
-    /// walks, in order, stop at a page without a next or an empty page, and fetch each page
-    /// only when its items are needed.
+    /// A page sequence: each page's items, and which page (if any) it names as next, by a
+    /// cursor that may point backwards and make a loop. The stream must yield exactly the items
+    /// of the pages it walks, in order, stop at a page without a next or an empty page, end
+    /// with an error at a next page it has already followed (never fetching it again), and
+    /// fetch each page only when its items are needed.
     #[test]
     fn streams_walk_exactly_the_announced_pages(
         pages in prop::collection::vec(
@@ -145,41 +146,64 @@ proptest! {
         take in 0_usize..40,
     ) {
         let count = pages.len();
-        // What a correct walk yields, bounded by `take` (a loop never ends on its own).
+        // What a correct walk yields, bounded by `take`.
         let mut expected = Vec::new();
+        let mut followed = vec![0_usize];
         let mut cursor = Some(0_usize);
         while let Some(index) = cursor {
             if expected.len() >= take {
                 break;
             }
             if fail_at == Some(index) {
-                expected.push(Err(index));
+                expected.push(Err(Stop::Failed(index)));
                 break;
             }
             let (items, next) = &pages[index % count];
             expected.extend(items.iter().copied().map(Ok));
             cursor = if items.is_empty() { None } else { next.map(|n| n % count) };
+            if let Some(next) = cursor {
+                if followed.contains(&next) {
+                    expected.push(Err(Stop::Repeated(format!("cursor \"{next}\""))));
+                    break;
+                }
+                followed.push(next);
+            }
         }
         expected.truncate(take);
 
         let fetched = std::cell::Cell::new(0_usize);
-        let stream = paginate(0_usize, |index: usize| {
+        let stream = paginate("list_things", "0".to_string(), |cursor: &String| {
             fetched.set(fetched.get() + 1);
+            let index: usize = cursor.parse().unwrap_or(usize::MAX);
             let page = pages[index % count].clone();
             async move {
                 if fail_at == Some(index) {
-                    return Err(index);
+                    return Err(Stop::Failed(index));
                 }
-                Ok(Page { items: page.0, next: page.1.map(|n| n % count) })
+                Ok(Page { items: page.0, next: page.1.map(|n| (n % count).to_string()) })
             }
         });
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("a test runtime");
-        let got: Vec<Result<u16, usize>> = runtime.block_on(stream.take(take).collect());
+        let got: Vec<Result<u16, Stop>> = runtime.block_on(stream.take(take).collect());
         prop_assert_eq!(&got, &expected);
         // Laziness: never more pages than items taken, plus the one that ended the walk.
         prop_assert!(fetched.get() <= got.len() + 1, "{} fetches for {} items", fetched.get(), got.len());
+    }
+}
+
+/// How a walk in `streams_walk_exactly_the_announced_pages` ends early: the fetch of a page
+/// fails, or the walk meets a page it has already followed (named as the walk describes it).
+#[derive(Debug, PartialEq)]
+enum Stop {
+    Failed(usize),
+    Repeated(String),
+}
+
+impl From<RepeatedPage> for Stop {
+    fn from(repeated: RepeatedPage) -> Self {
+        Self::Repeated(repeated.page)
     }
 }
 

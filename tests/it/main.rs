@@ -1,5 +1,7 @@
 //! The workspace's integration tests: every client against local `httpmock` servers.
 
+mod body_memory;
+mod budget;
 mod concurrency;
 mod fuzz;
 mod gitlab;
@@ -9,3 +11,4 @@ mod okta;
 mod sendauth;
 mod traces;
 mod typed_mocks;
+mod walks;

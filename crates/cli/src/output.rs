@@ -434,6 +434,8 @@ fn describe<E: Serialize>(error: &Error<E>) -> (Kind, String) {
             )
         }
         Error::Custom(message) => (Kind::Other, message.clone()),
+        // A server whose pages go round in circles, as a body that cannot be used.
+        Error::RepeatedPage(repeated) => (Kind::Transport, repeated.to_string()),
         _ => (
             Kind::Other,
             "a failure this version of the command does not know".to_string(),

@@ -32,9 +32,10 @@ fn first_page(page: &Result<Option<i32>, String>) -> i32 {
     page.clone().ok().flatten().map_or(0, |page| page.max(0))
 }
 
-/// Walks pages `first`, `first + 1`, ... and stops after a page with fewer than `full` items
+/// Walks pages `first`, `first + 1`, ... of `operation` and stops after a page with fewer than `full` items
 /// (the last one), or an empty one (a page size of 0 asks for none, and gets none).
 fn walk<'a, T, Fut>(
+    operation: &'static str,
     first: i32,
     full: usize,
     mut fetch: impl FnMut(i32) -> Fut + Send + 'a,
@@ -43,7 +44,7 @@ where
     T: Send + 'a,
     Fut: Future<Output = ApiResult<ResponseValue<Vec<T>>>> + Send + 'a,
 {
-    Box::pin(paginate(first, move |page| {
+    Box::pin(paginate(operation, first, move |&page: &i32| {
         let response = fetch(page);
         async move {
             let items = response.await?.into_inner();
@@ -57,7 +58,7 @@ where
 }
 
 macro_rules! per_page_stream {
-    ($($builder:ident($size:ident) => $item:ident),* $(,)?) => {$(
+    ($($builder:ident($operation:literal, $size:ident) => $item:ident),* $(,)?) => {$(
         impl<'a> builder::$builder<'a> {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
@@ -74,7 +75,7 @@ macro_rules! per_page_stream {
                 // A `page` the builder refused (out of range) stays refused: the first request
                 // fails with it, as `send` would, rather than the walk starting at 0.
                 let refused = self.page.is_err();
-                walk(first_page(&self.page), full, move |page| {
+                walk($operation, first_page(&self.page), full, move |page| {
                     let request = self.clone();
                     if refused { request } else { request.page(page) }.send()
                 })
@@ -84,11 +85,11 @@ macro_rules! per_page_stream {
 }
 
 per_page_stream!(
-    ListUsers(per_page) => User,
-    ListUserAccessTokens(per_page) => AccessTokenInfo,
-    ListUserAccessTokensForUser(per_page) => AccessTokenInfo,
+    ListUsers("list_users", per_page) => User,
+    ListUserAccessTokens("list_user_access_tokens", per_page) => AccessTokenInfo,
+    ListUserAccessTokensForUser("list_user_access_tokens_for_user", per_page) => AccessTokenInfo,
     // `page_size` is sent as `per_page`.
-    ListChannelMembersForUser(page_size) => ChannelMemberWithTeamData,
+    ListChannelMembersForUser("list_channel_members_for_user", page_size) => ChannelMemberWithTeamData,
 );
 
 #[cfg(test)]

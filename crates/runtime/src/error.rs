@@ -62,6 +62,9 @@ pub enum Error<E = ()> {
     InvalidResponse(Box<InvalidResponse>),
     /// A failure reported by a client hook.
     Custom(String),
+    /// A paged list's server named, as the next page, one the stream had already followed;
+    /// the stream ends with this instead of going round in circles.
+    RepeatedPage(crate::RepeatedPage),
 }
 
 /// A response whose body could not be read or decoded, with what is needed to debug it.
@@ -122,7 +125,7 @@ impl<E> Error<E> {
             Self::ErrorResponse(response) => Some(response.status()),
             Self::UnexpectedResponse(response) => Some(response.status()),
             Self::InvalidResponse(invalid) => Some(invalid.status),
-            Self::InvalidRequest(_) | Self::Custom(_) => None,
+            Self::InvalidRequest(_) | Self::Custom(_) | Self::RepeatedPage(_) => None,
         }
     }
 
@@ -148,6 +151,7 @@ impl<E> Error<E> {
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Self::InvalidResponse(invalid) => Some(invalid.operation),
+            Self::RepeatedPage(repeated) => Some(repeated.operation),
             _ => None,
         }
     }
@@ -205,6 +209,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Self::InvalidResponse(invalid) => fmt::Display::fmt(invalid, f),
             Self::Custom(message) => write!(f, "{message}"),
+            Self::RepeatedPage(repeated) => fmt::Display::fmt(repeated, f),
         }
     }
 }
@@ -334,6 +339,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 f.debug_tuple("InvalidResponse").field(invalid).finish()
             }
             Self::Custom(message) => f.debug_tuple("Custom").field(message).finish(),
+            Self::RepeatedPage(repeated) => f.debug_tuple("RepeatedPage").field(repeated).finish(),
         }
     }
 }
@@ -561,7 +567,10 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
         if let Some(raw) = &raw {
             raw.keep(status, &body);
         }
-        match serde_json::from_slice(&body) {
+        // Bounded: tiny items that decode into large values cannot cost more than a few
+        // times the body limit.
+        let budget = limit.saturating_mul(crate::DECODED_SIZE_FACTOR);
+        match crate::from_slice_within(&body, budget) {
             Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
             Err(error) => Err(invalid(&headers, body, InvalidResponseCause::Decode(error))),
         }

@@ -50,6 +50,7 @@
 
 mod config;
 mod credentials;
+mod decoded_size;
 mod error;
 mod excerpt;
 mod paginate;
@@ -63,14 +64,15 @@ pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
 pub use credentials::Credential;
+pub use decoded_size::{DECODED_SIZE_FACTOR, from_slice_within};
 pub use error::{
     Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES, REQUEST_ID_HEADERS,
 };
 pub use excerpt::{SHOWN_CHARS, printable};
-pub use paginate::{Page, next_link_param, paginate};
+pub use paginate::{Cursor, Page, RepeatedPage, next_link_param, paginate};
 pub use password::Password;
 pub use raw::RawBodies;
-pub use retry::{RateLimitReset, RetryPolicy};
+pub use retry::{RateLimitReset, RetryBudget, RetryPolicy};
 pub use secrecy::SecretString;
 
 /// Reads a streamed (binary) response body, such as a downloaded image, keeping its status and
@@ -239,6 +241,8 @@ pub enum ConfigError {
 #[derive(Debug, Clone)]
 pub struct Runtime {
     retry: RetryPolicy,
+    /// The retry budget's tokens, shared by every clone of this runtime (and so of its client).
+    tokens: std::sync::Arc<retry::RetryTokens>,
     max_body_size: usize,
     /// The HTTP client's timeout for each attempt, when known, for the errors to name.
     timeout: Option<std::time::Duration>,
@@ -257,8 +261,11 @@ impl Default for Runtime {
 
 impl Runtime {
     /// A runtime applying `retry`, reading bodies of up to [`DEFAULT_MAX_BODY_SIZE`] bytes.
+    ///
+    /// It starts a full bucket for the policy's [`RetryBudget`], which its clones share.
     pub fn new(retry: RetryPolicy) -> Self {
         Self {
+            tokens: std::sync::Arc::new(retry::RetryTokens::new(retry.retry_budget())),
             retry,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             timeout: None,
@@ -445,7 +452,7 @@ impl Runtime {
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         self.retry
-            .execute_buffered(http, request, Some(self.max_body_size))
+            .execute_buffered(http, request, Some(self.max_body_size), Some(&self.tokens))
     }
 }
 

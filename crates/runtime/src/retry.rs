@@ -3,8 +3,10 @@
 //! The schedule (exponential backoff with jitter, bounded attempts) comes from the `backon`
 //! crate. The loop that uses it is ours, because the decision to retry depends on the
 //! response itself (its status and rate-limit headers) and on whether the request may already
-//! have been processed, which a generic retry adapter sees only as an opaque error.
+//! have been processed, which a generic retry adapter sees only as an opaque error. The retry
+//! budget shared by a client's clones ([`RetryBudget`]) is a single atomic counter.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
@@ -33,6 +35,14 @@ pub enum RateLimitReset {
 /// jitter. A retry whose wait would take the total past
 /// [`max_total_wait`](Self::max_total_wait) is not made: the last response or error is returned
 /// at once.
+///
+/// Every retry is also paid from the client's [`RetryBudget`], a token bucket shared by the
+/// client and all its clones, as in the AWS SDKs' standard retry mode: a retry costs 5 tokens
+/// (10 after a timeout) from a bucket of 500, and an answer that is not a failure puts some
+/// back. When most calls fail (an outage), the bucket empties after about a hundred retries,
+/// and from then on each call makes one attempt and returns its failure at once, instead of
+/// every concurrent call multiplying the load by `max_attempts`. Successes refill it. Set
+/// another with [`budget`](Self::budget), or none with [`without_budget`](Self::without_budget).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -40,10 +50,12 @@ pub struct RetryPolicy {
     max_backoff: Duration,
     max_total_wait: Duration,
     reset_header: Option<RateLimitReset>,
+    budget: Option<RetryBudget>,
 }
 
 impl Default for RetryPolicy {
-    /// Four attempts, backoff from 250 ms to 8 s, at most 30 s of waiting in all.
+    /// Four attempts, backoff from 250 ms to 8 s, at most 30 s of waiting in all, and the
+    /// default [`RetryBudget`].
     fn default() -> Self {
         Self {
             max_attempts: 4,
@@ -51,7 +63,122 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_total_wait: Duration::from_secs(30),
             reset_header: None,
+            budget: Some(RetryBudget::default()),
         }
+    }
+}
+
+/// The retry quota of one client, shared by all its clones: a token bucket, as in the AWS
+/// SDKs' standard retry mode.
+///
+/// The bucket starts full, with [`capacity`](Self::new) tokens (default 500). Each retry takes
+/// [`retry_cost`](Self::retry_cost) tokens (default 5), or
+/// [`timeout_cost`](Self::timeout_cost) (default 10) when the attempt timed out. A retry that
+/// the bucket cannot pay is not made: the last response or error is returned at once. An
+/// answer that is not a failure (any status but `429` and `5xx`) puts tokens back, up to the
+/// capacity: the cost of its request's last retry if it was retried, else
+/// [`success_refund`](Self::success_refund) (default 1).
+///
+/// ```
+/// use user_apis_runtime::{RetryBudget, RetryPolicy};
+///
+/// // Room for 20 retries in a row, then one for every ten successes.
+/// let policy = RetryPolicy::default().budget(RetryBudget::new(100).success_refund(1).retry_cost(5));
+/// assert_eq!(policy.retry_budget().map(RetryBudget::capacity), Some(100));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBudget {
+    capacity: u32,
+    retry_cost: u32,
+    timeout_cost: u32,
+    success_refund: u32,
+}
+
+impl Default for RetryBudget {
+    /// 500 tokens; a retry costs 5, one after a timeout 10; a success refunds 1.
+    fn default() -> Self {
+        Self {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_cost: 10,
+            success_refund: 1,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// A bucket of `capacity` tokens, with the default costs and refund.
+    pub fn new(capacity: u32) -> Self {
+        Self {
+            capacity,
+            ..Self::default()
+        }
+    }
+
+    /// The tokens a retry takes (default 5).
+    pub fn retry_cost(mut self, tokens: u32) -> Self {
+        self.retry_cost = tokens;
+        self
+    }
+
+    /// The tokens a retry after a timeout takes (default 10).
+    pub fn timeout_cost(mut self, tokens: u32) -> Self {
+        self.timeout_cost = tokens;
+        self
+    }
+
+    /// The tokens an answer that is not a failure puts back when its request was not
+    /// retried (default 1).
+    pub fn success_refund(mut self, tokens: u32) -> Self {
+        self.success_refund = tokens;
+        self
+    }
+
+    /// The tokens the bucket holds when full, and starts with.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+}
+
+/// The tokens left in one client's [`RetryBudget`], shared by the client's clones.
+#[derive(Debug)]
+pub(crate) struct RetryTokens {
+    available: AtomicU32,
+}
+
+impl RetryTokens {
+    /// A full bucket for `budget`.
+    pub(crate) fn new(budget: Option<&RetryBudget>) -> Self {
+        Self {
+            available: AtomicU32::new(budget.map_or(0, |budget| budget.capacity)),
+        }
+    }
+
+    /// The tokens left.
+    #[cfg(test)]
+    pub(crate) fn available(&self) -> u32 {
+        self.available.load(Ordering::Relaxed)
+    }
+
+    /// Takes `cost` tokens if the bucket holds them.
+    fn spend(&self, cost: u32) -> bool {
+        self.available
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(cost)
+            })
+            .is_ok()
+    }
+
+    /// Puts `tokens` back, up to `capacity`. A full bucket (the usual case) costs one load.
+    fn refund(&self, tokens: u32, capacity: u32) {
+        if self.available.load(Ordering::Relaxed) >= capacity {
+            return;
+        }
+        let _ = self
+            .available
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                Some(left.saturating_add(tokens).min(capacity))
+            });
     }
 }
 
@@ -105,6 +232,25 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// The retry budget each client built with this policy gets (default
+    /// [`RetryBudget::default`]); every clone of a client shares its client's.
+    pub fn budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// No retry budget: each request retries up to [`max_attempts`](Self::max_attempts)
+    /// however many others are failing.
+    pub fn without_budget(mut self) -> Self {
+        self.budget = None;
+        self
+    }
+
+    /// The retry budget, if there is one.
+    pub fn retry_budget(&self) -> Option<&RetryBudget> {
+        self.budget.as_ref()
+    }
+
     fn backoff(&self) -> ExponentialBackoff {
         ExponentialBuilder::default()
             .with_min_delay(self.initial_backoff)
@@ -116,18 +262,22 @@ impl RetryPolicy {
 
     /// Sends `request`, retrying as this policy allows; returns the last response or error.
     ///
-    /// A response with an error status is returned as `Ok`, for the caller to decode.
+    /// A response with an error status is returned as `Ok`, for the caller to decode. The
+    /// retry budget belongs to a client, so this call, made without one, spends none; a
+    /// generated client's calls spend their client's.
     pub fn execute(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.execute_buffered(client, request, None)
+        self.execute_buffered(client, request, None, None)
     }
 
     /// Like [`execute`](Self::execute), and with `buffer_json = Some(limit)` also reads a JSON
     /// response body of up to `limit` bytes before returning, so that a connection that drops
-    /// in the middle of the body is retried like one that drops before the answer.
+    /// in the middle of the body is retried like one that drops before the answer. With
+    /// `tokens`, each retry is paid from them, and an answer that is not a failure refunds
+    /// some (see [`RetryBudget`]).
     //
     // Every generated call holds this future and moves it between layers, so its size is part
     // of each call's cost. Hence an `async` block rather than an `async fn` (which would keep
@@ -140,11 +290,14 @@ impl RetryPolicy {
         client: &reqwest::Client,
         request: reqwest::Request,
         buffer_json: Option<usize>,
+        tokens: Option<&RetryTokens>,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         async move {
             let idempotent = is_idempotent(request.method());
             let mut delays: Option<Box<ExponentialBackoff>> = None;
             let mut waited = Duration::ZERO;
+            // What the last retry of this request cost, refunded if it ends well.
+            let mut paid = 0;
             let mut attempts = crate::trace::Attempts::start();
             loop {
                 // Each attempt that may be retried sends a copy, keeping the request for the
@@ -162,7 +315,10 @@ impl RetryPolicy {
                     // A JSON body cut short by the connection, as `should_retry_error` would
                     // judge the error that cut it: never a connect error.
                     Ok(response) if idempotent && crate::error::body_cut(response) => None,
-                    _ => return outcome,
+                    _ => {
+                        self.settle(tokens, &outcome, paid);
+                        return outcome;
+                    }
                 };
                 let Some(backoff) = delays
                     .get_or_insert_with(|| Box::new(self.backoff()))
@@ -174,6 +330,16 @@ impl RetryPolicy {
                 if waited.saturating_add(wait) > self.max_total_wait {
                     return outcome;
                 }
+                if let (Some(tokens), Some(budget)) = (tokens, &self.budget) {
+                    let cost = match &outcome {
+                        Err(error) if error.is_timeout() => budget.timeout_cost,
+                        _ => budget.retry_cost,
+                    };
+                    if !tokens.spend(cost) {
+                        return outcome;
+                    }
+                    paid = cost;
+                }
                 attempts.retrying(&outcome, wait);
                 // Release the connection before sleeping.
                 drop(outcome);
@@ -183,7 +349,32 @@ impl RetryPolicy {
             // No copy, so no retry: a single attempt is allowed, or the body is a stream.
             let outcome = attempt(client, request, buffer_json).await;
             attempts.finished();
+            self.settle(tokens, &outcome, paid);
             outcome
+        }
+    }
+
+    /// Refunds `tokens` for a request's final `outcome` when it is not a failure: the cost of
+    /// its last retry (`paid`) if it was retried, else the budget's success refund.
+    fn settle(
+        &self,
+        tokens: Option<&RetryTokens>,
+        outcome: &reqwest::Result<reqwest::Response>,
+        paid: u32,
+    ) {
+        let (Some(tokens), Some(budget)) = (tokens, &self.budget) else {
+            return;
+        };
+        let answered = matches!(outcome, Ok(response)
+            if !response.status().is_server_error()
+                && response.status() != StatusCode::TOO_MANY_REQUESTS);
+        if answered {
+            let refund = if paid > 0 {
+                paid
+            } else {
+                budget.success_refund
+            };
+            tokens.refund(refund, budget.capacity);
         }
     }
 
@@ -580,6 +771,48 @@ mod tests {
         assert!(error.is_connect(), "{error:?}");
         // Three attempts means two backoff waits were taken (at least 1 ms and 2 ms).
         assert!(started.elapsed() >= Duration::from_millis(3));
+    }
+
+    #[test]
+    fn the_bucket_pays_retries_and_refunds_up_to_its_capacity() {
+        let tokens = RetryTokens::new(Some(&RetryBudget::new(12)));
+        assert_eq!(tokens.available(), 12);
+        assert!(tokens.spend(5) && tokens.spend(5));
+        assert!(!tokens.spend(5), "2 tokens left cannot pay 5");
+        assert_eq!(tokens.available(), 2, "a refused retry takes nothing");
+        tokens.refund(5, 12);
+        tokens.refund(10, 12);
+        assert_eq!(tokens.available(), 12, "refunds stop at the capacity");
+        assert_eq!(RetryTokens::new(None).available(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_retry_costs_more_and_a_bare_policy_spends_nothing() {
+        // Nothing answers: each attempt times out, and its retry costs the timeout cost.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("address"));
+        let budget = RetryBudget::new(25).timeout_cost(10).retry_cost(1);
+        let policy = RetryPolicy::default()
+            .max_attempts(10)
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(1))
+            .budget(budget);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_millis(20))
+            .build()
+            .expect("client");
+        let tokens = RetryTokens::new(policy.retry_budget());
+        let request = http.get(&url).build().expect("request");
+        let error = policy
+            .execute_buffered(&http, request, None, Some(&tokens))
+            .await
+            .expect_err("nothing answers");
+        assert!(error.is_timeout(), "{error:?}");
+        assert_eq!(tokens.available(), 5, "two retries at 10 tokens each");
+        drop(listener);
+        assert_eq!(RetryPolicy::default().without_budget().retry_budget(), None);
     }
 
     #[test]

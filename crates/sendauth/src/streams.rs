@@ -2,9 +2,10 @@
 //! the `total` number of items.
 
 use std::future::Future;
+use std::hash::{Hash, Hasher};
 
 use futures_core::Stream;
-use user_apis_runtime::{Page, paginate};
+use user_apis_runtime::{Cursor, Page, paginate};
 
 use crate::generated::{Error, ResponseValue, builder, types};
 
@@ -33,10 +34,35 @@ macro_rules! paged {
 
 paged!(UserPage => User, AuditPage => Audit, TransactionPage => Transaction);
 
-/// Walks pages `first`, `first + 1`, ... until `total` items have been seen, counting
+/// Where a walk is: the page to fetch next, and the items on the pages before it.
+#[derive(Clone, Copy)]
+struct Position {
+    page: u64,
+    before: u64,
+}
+
+/// A position is its page: the count of items before it is what the walk knows of it.
+impl Hash for Position {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.page.hash(state);
+    }
+}
+
+impl Cursor for Position {
+    fn describe(&self) -> String {
+        self.page.describe()
+    }
+
+    fn may_precede(&self, next: &Self) -> bool {
+        self.page.may_precede(&next.page)
+    }
+}
+
+/// Walks pages `first`, `first + 1`, ... of `operation` until `total` items have been seen, counting
 /// `before` items on the pages before `first` (or, without `total`, until a page comes back
 /// empty, which also ends a resumed walk whose `before` is not known).
 fn walk<'a, P, Fut>(
+    operation: &'static str,
     first: u64,
     before: u64,
     mut fetch: impl FnMut(u64) -> Fut + Send + 'a,
@@ -46,23 +72,38 @@ where
     P::Item: Send,
     Fut: Future<Output = ApiResult<ResponseValue<P>>> + Send + 'a,
 {
-    Box::pin(paginate((first, before), move |(page, seen)| {
-        let response = fetch(page);
-        async move {
-            let (items, total) = response.await?.into_inner().into_parts();
-            let seen = seen.saturating_add(items.len() as u64);
-            let more = total.is_none_or(|total| seen < u64::try_from(total).unwrap_or(0));
-            Ok(Page {
-                items,
-                // After the last page a `u64` can number, there is none to ask for.
-                next: more.then(|| Some((page.checked_add(1)?, seen))).flatten(),
-            })
-        }
-    }))
+    let start = Position {
+        page: first,
+        before,
+    };
+    Box::pin(paginate(
+        operation,
+        start,
+        move |&Position { page, before }| {
+            let response = fetch(page);
+            async move {
+                let (items, total) = response.await?.into_inner().into_parts();
+                let seen = before.saturating_add(items.len() as u64);
+                let more = total.is_none_or(|total| seen < u64::try_from(total).unwrap_or(0));
+                Ok(Page {
+                    items,
+                    // After the last page a `u64` can number, there is none to ask for.
+                    next: more
+                        .then(|| {
+                            Some(Position {
+                                page: page.checked_add(1)?,
+                                before: seen,
+                            })
+                        })
+                        .flatten(),
+                })
+            }
+        },
+    ))
 }
 
 macro_rules! stream_method {
-    ($($builder:ident => $item:ident),* $(,)?) => {$(
+    ($($builder:ident($operation:literal) => $item:ident),* $(,)?) => {$(
         impl<'a> builder::$builder<'a> {
             /// Every item of every page, fetched one page at a time as the stream is consumed.
             ///
@@ -88,7 +129,7 @@ macro_rules! stream_method {
                 // A `page` the builder refused (0) stays refused: the first request fails with
                 // it, as `send` would, rather than the walk starting at 1.
                 let refused = self.page.is_err();
-                walk(first, before, move |page| {
+                walk($operation, first, before, move |page| {
                     let request = self.clone();
                     if refused { request } else { request.page(page) }.send()
                 })
@@ -98,8 +139,8 @@ macro_rules! stream_method {
 }
 
 stream_method!(
-    ListUsers => User,
-    ListDeletedUsers => User,
-    GetUserAudits => Audit,
-    GetUserTransactions => Transaction,
+    ListUsers("list_users") => User,
+    ListDeletedUsers("list_deleted_users") => User,
+    GetUserAudits("get_user_audits") => Audit,
+    GetUserTransactions("get_user_transactions") => Transaction,
 );
