@@ -120,11 +120,15 @@ mod ring {
         if !extra.is_empty() {
             return Err(ConfigError::InvalidRootCertificate);
         }
-        rustls_platform_verifier::Verifier::new(provider).map_err(|error| ConfigError::Tls(error.into()))
+        rustls_platform_verifier::Verifier::new(provider)
+            .map_err(|error| ConfigError::Tls(error.into()))
     }
 }
 
-#[cfg(all(test, any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+#[cfg(all(
+    test,
+    any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")
+))]
 mod tests {
     //! A real TLS call, with whichever backend this build enabled, to a local server whose
     //! certificate a test authority signed (`testdata/tls`, made by its `make.sh`). CI runs
@@ -160,7 +164,9 @@ mod tests {
         .with_single_cert(chain, key)
         .expect("the test certificate and key");
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a local port");
         let port = listener.local_addr().expect("its address").port();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
