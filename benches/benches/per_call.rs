@@ -41,7 +41,10 @@ fn generated_client(bencher: Bencher) {
 fn raw_reqwest(bencher: Bencher) {
     let runtime = runtime();
     let base = okta_user_server();
-    let http = reqwest::Client::new();
+    let http = user_apis::runtime::http_client_builder()
+        .expect("TLS set-up")
+        .build()
+        .expect("an HTTP client");
     let url = okta_user_url(&base);
     let authorization = format!("SSWS {OKTA_TOKEN}");
     let call = || async {

@@ -17,7 +17,7 @@
 //!   `scripts/per-call-ab.sh` reads the three medians from the lines this prints.
 //!
 //! `generated` is `okta::Client` with the default retry policy and an API token; `raw` is
-//! `reqwest::Client::new()` with the same `Authorization` header, `bytes()` and
+//! a plain `reqwest::Client` with the same `Authorization` header, `bytes()` and
 //! `serde_json::from_slice` into the same type; `configured` is the raw call through the HTTP
 //! client `ClientConfig` builds (timeouts, default headers, credential), which tells the cost
 //! of that configuration from the cost of the runtime.
@@ -47,7 +47,10 @@ fn main() {
 
     let config = ClientConfig::new(base.clone()).retry(RetryPolicy::default());
     let client = okta::Client::with_api_token(config, OKTA_TOKEN).expect("a client");
-    let http = reqwest::Client::new();
+    let http = user_apis::runtime::http_client_builder()
+        .expect("TLS set-up")
+        .build()
+        .expect("an HTTP client");
     let configured_http = okta_parts(&base).http;
     let url = okta_user_url(&base);
     let authorization = format!("SSWS {OKTA_TOKEN}");

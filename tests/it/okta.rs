@@ -256,7 +256,8 @@ async fn a_client_of_your_own_sends_as_configured() {
     let mut headers = HeaderMap::new();
     headers.insert("authorization", HeaderValue::from_static("SSWS own-token"));
     headers.insert("x-team", HeaderValue::from_static("directory"));
-    let http = reqwest::Client::builder()
+    let http = user_apis::runtime::http_client_builder()
+        .expect("TLS set-up")
         .default_headers(headers)
         .build()
         .expect("an HTTP client");

@@ -74,6 +74,7 @@ pub use password::Password;
 pub use raw::RawBodies;
 pub use retry::{RateLimitReset, RetryBudget, RetryPolicy};
 pub use secrecy::SecretString;
+pub use tls::http_client_builder;
 
 /// Reads a streamed (binary) response body, such as a downloaded image, keeping its status and
 /// headers, and refusing one longer than `limit` bytes without reading it further.

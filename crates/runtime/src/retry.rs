@@ -626,7 +626,10 @@ mod tests {
     #[test]
     fn a_retry_copy_is_the_same_request() {
         use reqwest::header::{ACCEPT, HeaderValue};
-        let http = reqwest::Client::new();
+        let http = crate::http_client_builder()
+            .expect("TLS set-up")
+            .build()
+            .expect("client");
         let request = http
             .delete("http://127.0.0.1:1/api/v1/users/00u1?sendEmail=true")
             .header(ACCEPT, HeaderValue::from_static("application/json"))
@@ -727,7 +730,10 @@ mod tests {
         use std::sync::atomic::Ordering;
 
         let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(1));
-        let http = reqwest::Client::new();
+        let http = crate::http_client_builder()
+            .expect("TLS set-up")
+            .build()
+            .expect("client");
 
         let (url, connections) = flaky_server(1).await;
         let request = http.get(&url).build().expect("request");
@@ -761,7 +767,10 @@ mod tests {
         let policy = RetryPolicy::default()
             .max_attempts(3)
             .initial_backoff(Duration::from_millis(1));
-        let http = reqwest::Client::new();
+        let http = crate::http_client_builder()
+            .expect("TLS set-up")
+            .build()
+            .expect("client");
         let request = http.post(&url).body("{}").build().expect("request");
         let started = std::time::Instant::now();
         let error = policy
@@ -799,7 +808,8 @@ mod tests {
             .initial_backoff(Duration::from_millis(1))
             .max_backoff(Duration::from_millis(1))
             .budget(budget);
-        let http = reqwest::Client::builder()
+        let http = crate::http_client_builder()
+            .expect("TLS set-up")
             .timeout(Duration::from_millis(20))
             .build()
             .expect("client");

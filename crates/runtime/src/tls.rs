@@ -20,6 +20,30 @@ pub(crate) const AVAILABLE: bool = cfg!(any(
     feature = "native-tls"
 ));
 
+/// A `reqwest::ClientBuilder` with the TLS backend this build's features choose, to start from
+/// when you build a `reqwest::Client` of your own for a generated client's `new_with_client`.
+///
+/// With the default `rustls` feature, reqwest is built without a crypto provider of its own
+/// (`rustls-no-provider`), so a plain `reqwest::Client::builder().build()` panics ("No rustls
+/// crypto provider is configured") unless the application installed a process-wide default
+/// provider or enabled reqwest's own `rustls` feature. This builder carries a ready TLS set-up
+/// instead, as every client made by `ClientConfig` does.
+///
+/// ```
+/// let http = user_apis_runtime::http_client_builder()?
+///     .default_headers(Default::default())
+///     .build()?;
+/// # let _ = http;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ConfigError::Tls`] when the platform's certificate verifier cannot be set up.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
+    configure(reqwest::Client::builder(), &[])
+}
+
 /// `builder` set up to trust `roots` (PEM certificates) besides the platform's roots, with the
 /// backend the enabled features choose.
 pub(crate) fn configure(
