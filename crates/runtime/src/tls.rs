@@ -58,11 +58,7 @@ pub(crate) fn configure(
     {
         ring::configure(builder, roots)
     }
-    #[cfg(not(all(
-        feature = "rustls",
-        not(feature = "rustls-aws-lc"),
-        not(feature = "native-tls")
-    )))]
+    #[cfg(any(feature = "rustls-aws-lc", feature = "native-tls"))]
     {
         let mut builder = builder;
         for pem in roots {
@@ -76,6 +72,15 @@ pub(crate) fn configure(
             }
         }
         Ok(builder)
+    }
+    // No TLS backend: a root certificate could never be used.
+    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    {
+        if roots.is_empty() {
+            Ok(builder)
+        } else {
+            Err(ConfigError::TlsUnavailable)
+        }
     }
 }
 
@@ -297,5 +302,17 @@ mod without_tls_tests {
         ClientConfig::new("http://127.0.0.1:8080")
             .build(None)
             .expect("plain HTTP needs no TLS");
+    }
+
+    #[test]
+    fn a_root_certificate_is_refused_without_a_backend() {
+        let error = ClientConfig::new("http://127.0.0.1:8080")
+            .root_certificate(&include_bytes!("../testdata/tls/ca.pem")[..])
+            .build(None)
+            .expect_err("no TLS backend to trust it");
+        assert!(
+            matches!(error, crate::ConfigError::TlsUnavailable),
+            "{error:?}"
+        );
     }
 }
