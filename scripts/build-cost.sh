@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Build cost: each provider crate, a one-provider service against the same call written by
-# hand, and the time of `cargo xtask codegen`.
+# Build cost, in one run: each provider crate built alone against openapi-generator's Rust
+# client for the same spec, a one-provider service against the same call written by hand, the
+# generated lines and the packages each one-provider service pulls in, and the time of
+# `cargo xtask codegen`.
 #
-# For each provider it prints the clean build time of that crate alone, its dependencies
-# already built (`cargo build -p user-apis-<p>` after `cargo clean -p user-apis-<p>`), the
-# lines of its generated code, and how many packages the facade pulls in with only that
-# provider's feature (`cargo tree -p user-apis --no-default-features --features <p> -e
-# normal,build`: dev-dependencies left out, each package counted once, the facade itself
-# included), without TLS and with the default rustls. Then it builds a one-provider service
-# and a bare one making the same call by hand (see below), and times the code generator for
-# every provider, with xtask already built. Run from anywhere: `scripts/build-cost.sh`.
-# It honours CARGO_TARGET_DIR and CARGO_BUILD_JOBS like any cargo command.
+# Builds that are compared take turns, ROUNDS times (default 2), since a machine's speed drifts.
+# A provider crate is timed alone, its dependencies already built (`cargo build` after
+# `cargo clean -p <crate>`). Package counts are what the facade pulls in with only that
+# provider's feature (`cargo tree -e normal,build`: dev-dependencies left out, each package
+# once, the facade included), without TLS and with the default rustls. The script installs
+# what it lacks (openapi-generator from PyPI, a Java runtime from Debian) and needs the
+# network for that and for the generated crates' dependencies. Run from anywhere:
+# `scripts/build-cost.sh`. It honours CARGO_BUILD_JOBS like any cargo command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,28 +25,69 @@ count_deps() {
         | sed 's/ (\*)$//' | sort -u | wc -l
 }
 
-echo "machine: $(nproc) cores, $(rustc --version)"
-echo "provider    clean build (s)  generated lines  facade deps (no TLS)  facade deps (+rustls)"
+# openapi-generator's Rust client (the `rust` generator, reqwest library, async) for the same
+# specs, the comparison for a provider crate built alone. The generator runs on Java; both are
+# installed when missing (the generator from PyPI, Java from Debian's default-jre-headless).
+OAG_VERSION=7.26.0
+if ! command -v java > /dev/null; then
+    sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+    $sudo apt-get update -q > /dev/null
+    $sudo apt-get install -y -q default-jre-headless > /dev/null
+fi
+if ! command -v openapi-generator-cli > /dev/null; then
+    python3 -m pip install -q --user "openapi-generator-cli==$OAG_VERSION"
+    PATH="$(python3 -m site --user-base)/bin:$PATH"
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 for p in "${providers[@]}"; do
-    # Build everything the crate needs first, so only the crate itself is timed.
-    cargo build -q -p "user-apis-$p"
-    cargo clean -q -p "user-apis-$p"
-    start=$(seconds)
-    cargo build -q -p "user-apis-$p"
-    end=$(seconds)
-    lines=$(wc -l < "crates/$p/src/generated.rs")
-    bare=$(count_deps "$p")
-    tls=$(count_deps "$p,rustls")
-    printf '%-11s %15.1f  %15d  %20d  %21d\n' "$p" "$(echo "$end - $start" | bc)" "$lines" "$bare" "$tls"
+    openapi-generator-cli generate -g rust -i "specs/$p.yaml" -o "$work/oag/$p" \
+        --additional-properties=library=reqwest,supportAsync=true,packageName="$p-oag" > /dev/null
+    printf '\n[workspace]\n' >> "$work/oag/$p/Cargo.toml"
 done
+
+echo "machine: $(nproc) cores, $(rustc --version), openapi-generator $OAG_VERSION"
+echo
+echo "each provider crate built alone (its dependencies built), clean dev builds, taking turns"
+echo "(openapi-generator's crate without TLS features: they change its dependencies only)"
+echo "provider    round  ours (s)  openapi-generator (s)  ratio"
+# Builds the crate in `$2` (cargo arguments in `$3`) with its dependencies first, then cleans
+# and times the crate alone: prints seconds, or "fails" when it does not compile.
+crate_alone() { # DIR PACKAGE [CARGO ARGS]
+    local dir=$1 package=$2 start end
+    shift 2
+    (cd "$dir" && cargo build -q "$@" > /dev/null 2>&1) || { echo fails; return; }
+    (cd "$dir" && cargo clean -q -p "$package")
+    start=$(seconds)
+    (cd "$dir" && cargo build -q "$@")
+    end=$(seconds)
+    echo "$end - $start" | bc
+}
+for p in "${providers[@]}"; do
+    for round in $(seq "${ROUNDS:-2}"); do
+        ours=$(crate_alone . "user-apis-$p" -p "user-apis-$p")
+        theirs=$(CARGO_TARGET_DIR="$work/oag/target" crate_alone "$work/oag/$p" "$p-oag" --no-default-features)
+        if [ "$theirs" = fails ]; then
+            printf '%-11s %5d  %8.1f  %21s  %5s\n' "$p" "$round" "$ours" "does not compile" "-"
+        else
+            printf '%-11s %5d  %8.1f  %21.1f  %5.2f\n' "$p" "$round" "$ours" "$theirs" "$(echo "$ours / $theirs" | bc -l)"
+        fi
+    done
+done
+echo
+echo "provider    generated lines (ours)  (openapi-generator)  facade deps (no TLS)  facade deps (+rustls)"
+for p in "${providers[@]}"; do
+    lines=$(wc -l < "crates/$p/src/generated.rs")
+    theirs=$(cat $(find "$work/oag/$p/src" -name '*.rs') | wc -l)
+    printf '%-11s %22d  %19d  %20d  %21d\n' "$p" "$lines" "$theirs" "$(count_deps "$p")" "$(count_deps "$p,rustls")"
+done
+echo
 
 # A service that depends on the facade with one provider and makes one call, against a bare
 # service that makes the same call by hand with reqwest (default features), tokio and
 # serde_json. Each is its own package outside the workspace, with the workspace's lock file
 # (the same versions of shared packages), built clean in a target directory of its own in the
 # dev profile; the two take turns, ROUNDS times (default 2).
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 service() { # NAME DEPENDENCIES MAIN
     mkdir -p "$work/$1/src"
     printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]\n%s\n' \
