@@ -15,6 +15,8 @@ use quote::ToTokens;
 use syn::visit::Visit;
 use syn::{Attribute, Fields, File, GenericArgument, ImplItem, Item, PathArguments, Type};
 
+use crate::syntax::serde_args;
+
 /// The public API of one generated client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Api {
@@ -326,36 +328,6 @@ fn is_pub(vis: &syn::Visibility) -> bool {
 fn ident_text(ident: &syn::Ident) -> String {
     let text = ident.to_string();
     text.strip_prefix("r#").map(str::to_string).unwrap_or(text)
-}
-
-/// The arguments of the `#[serde(...)]` attributes: `rename` → `Some("firstName")`,
-/// `default` → `None`.
-pub(crate) fn serde_args(attrs: &[Attribute]) -> Result<BTreeMap<String, Option<String>>, String> {
-    let mut args = BTreeMap::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let value = if meta.input.peek(syn::Token![=]) {
-                match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }) => Some(text.value()),
-                    other => Some(other.to_token_stream().to_string()),
-                }
-            } else {
-                None
-            };
-            args.insert(key, value);
-            Ok(())
-        })
-        .map_err(|e| format!("unreadable #[serde] attribute: {e}"))?;
-    }
-    Ok(args)
 }
 
 /// The generic arguments of `ty` when it is a path ending in `name`: `Option<T>` → `[T]`.

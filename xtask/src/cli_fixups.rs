@@ -6,7 +6,7 @@
 //! reuse the request an invocation describes. The hand-written side of the contract lives in
 //! `crates/cli/src/support.rs`. Each fixup returns a line per change, which codegen prints.
 
-use crate::code_fixups::{fn_mut, inherent_impl_mut, refuse_panics};
+use crate::syntax::{fn_mut, inherent_impl_mut, refuse_panics};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, TraitItem, parse_quote};

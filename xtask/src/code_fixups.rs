@@ -10,33 +10,15 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
-use crate::codegen::Route;
+use crate::spec::Route;
 use crate::spec_fixups::{Split, WireName};
+use crate::syntax::{
+    builder_name, fn_mut, inherent_impl_mut, init_of, module_items, replace_string_literals,
+    self_type_name, trait_name,
+};
 
 pub mod docs;
 pub mod examples;
-
-/// The items of a top-level module of progenitor's output: `types` (every schema type) or
-/// `builder` (every request builder) in a client, `operations` in a mock.
-fn module_items<'a>(file: &'a mut File, name: &str) -> Result<&'a mut Vec<Item>, String> {
-    module_items_mut(&mut file.items, name)
-}
-
-/// The items of the module `name` among `items` (a file's, or another module's).
-pub(crate) fn module_items_mut<'a>(
-    items: &'a mut [Item],
-    name: &str,
-) -> Result<&'a mut Vec<Item>, String> {
-    items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == name => {
-                module.content.as_mut().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| format!("progenitor's output has no `{name}` module"))
-}
 
 /// Counts the schema types (structs and enums) in the generated `types` module.
 pub fn count_types(file: &mut File) -> usize {
@@ -134,7 +116,7 @@ pub fn null_collections_as_empty(file: &mut File) -> Result<Vec<String>, String>
         let Item::Struct(item) = item else { continue };
         let mut changed = Vec::new();
         for field in item.fields.iter_mut() {
-            let args = crate::api_summary::serde_args(&field.attrs)?;
+            let args = crate::syntax::serde_args(&field.attrs)?;
             let collection = matches!(&field.ty, syn::Type::Path(path)
             if path.path.segments.last().is_some_and(|last| {
                 COLLECTIONS.iter().any(|name| last.ident == name)
@@ -189,39 +171,6 @@ fn drop_copy(attrs: &mut [Attribute]) -> Result<(), String> {
         *attr = parse_quote!(#[derive(#(#kept),*)]);
     }
     Ok(())
-}
-
-/// The name of the type an `impl` block is for (`GetUser` for `impl<'a> GetUser<'a>`).
-pub(crate) fn self_type_name(item: &ItemImpl) -> Option<String> {
-    match item.self_ty.as_ref() {
-        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
-/// The function `name` of an `impl` block.
-pub(crate) fn fn_mut<'a>(block: &'a mut ItemImpl, name: &str) -> Option<&'a mut syn::ImplItemFn> {
-    block.items.iter_mut().find_map(|item| match item {
-        syn::ImplItem::Fn(function) if function.sig.ident == name => Some(function),
-        _ => None,
-    })
-}
-
-/// The inherent `impl` block (not a trait's) among `items` for the type named `name`.
-pub(crate) fn inherent_impl_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemImpl> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Impl(block)
-            if block.trait_.is_none() && self_type_name(block).as_deref() == Some(name) =>
-        {
-            Some(block)
-        }
-        _ => None,
-    })
-}
-
-fn trait_name(item: &ItemImpl) -> Option<String> {
-    let (path, _) = item.trait_.as_ref()?;
-    path.segments.last().map(|s| s.ident.to_string())
 }
 
 /// The first `match` in the first method of an impl.
@@ -733,21 +682,6 @@ pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, Stri
     )])
 }
 
-/// The Rust name progenitor gives the types of a snake_case operationId: its request builder,
-/// and its mock's `When` and `Then` wrappers without their suffix.
-pub(crate) fn builder_name(operation_id: &str) -> String {
-    operation_id
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 /// Makes the request body of each listed operation optional: sent only when set.
 ///
 /// progenitor starts every body builder from `Default` and always sends it, so an operation
@@ -969,62 +903,6 @@ impl VisitMut for OptionalBodyInSend {
     }
 }
 
-/// Fails when generated code (`what`, for the message) still holds code that panics: `todo!`,
-/// `unimplemented!`, `panic!`, `unreachable!`, `.unwrap()` or `.expect(..)`. Neither a client,
-/// its mocks nor the command-line tool may panic on any input or response; a construct no
-/// fixup handles yet is a codegen error, not a crash.
-pub fn refuse_panics(file: &mut File, what: &str) -> Result<(), String> {
-    struct Find {
-        found: Vec<String>,
-        function: String,
-    }
-    impl VisitMut for Find {
-        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-            self.function = function.sig.ident.to_string();
-            syn::visit_mut::visit_impl_item_fn_mut(self, function);
-        }
-        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-            let name = mac
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
-            if ["todo", "unimplemented", "panic", "unreachable"].contains(&name.as_str()) {
-                self.found.push(format!("{name}! in {}", self.function));
-            }
-            // Arguments of `format!` and friends are raw tokens; look inside them too.
-            if let Ok(mut args) =
-                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-            {
-                for arg in args.iter_mut() {
-                    self.visit_expr_mut(arg);
-                }
-            }
-        }
-        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-            if call.method == "unwrap" || call.method == "expect" {
-                self.found
-                    .push(format!(".{}() in {}", call.method, self.function));
-            }
-            syn::visit_mut::visit_expr_method_call_mut(self, call);
-        }
-    }
-    let mut find = Find {
-        found: Vec::new(),
-        function: String::new(),
-    };
-    find.visit_file_mut(file);
-    if find.found.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} could panic, no fixup handles: {}",
-            find.found.join(", ")
-        ))
-    }
-}
-
 /// Puts back the wire name of each query parameter that `x-rust-name` renamed
 /// ([`spec_fixups::rust_parameter_names`](crate::spec_fixups::rust_parameter_names)): in its
 /// operation's `send`, the string literal of the Rust name (the query pair's name) becomes the
@@ -1055,30 +933,6 @@ pub fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<S
         ));
     }
     Ok(log)
-}
-
-/// Replaces every string literal `from` in `block` by `to`; returns how many it replaced.
-pub(crate) fn replace_string_literals(block: &mut syn::Block, from: &str, to: &str) -> usize {
-    struct Replace<'a> {
-        from: &'a str,
-        to: &'a str,
-        replaced: usize,
-    }
-    impl VisitMut for Replace<'_> {
-        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
-            if lit.value() == self.from {
-                *lit = syn::LitStr::new(self.to, lit.span());
-                self.replaced += 1;
-            }
-        }
-    }
-    let mut replace = Replace {
-        from,
-        to,
-        replaced: 0,
-    };
-    replace.visit_block_mut(block);
-    replace.replaced
 }
 
 /// Leaves `Client` only the constructor that takes a configured HTTP client.
@@ -1539,17 +1393,6 @@ pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
         "scope_hook_borrows: {} operations end the hooks' borrows of the request and the result in blocks",
         scope.scoped
     )])
-}
-
-/// The initialiser of `let <name> = ...;`, when `stmt` is that statement.
-pub(crate) fn init_of<'a>(stmt: &'a mut syn::Stmt, name: &str) -> Option<&'a mut Expr> {
-    let syn::Stmt::Local(local) = stmt else {
-        return None;
-    };
-    if !matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name) {
-        return None;
-    }
-    local.init.as_mut().map(|init| init.expr.as_mut())
 }
 
 /// The tokens of a method call's argument `index`, as text (empty when there is none).

@@ -1,6 +1,7 @@
 //! Project automation for user-apis. Usage: `cargo xtask codegen [--check] [PROVIDER...]` and
 //! `cargo xtask api-diff OLD.yaml NEW.yaml`.
 
+mod api_diff;
 mod api_report;
 mod api_summary;
 mod cli_fixups;
@@ -10,7 +11,9 @@ mod mock_fixups;
 #[cfg(test)]
 mod msrv;
 mod providers;
+mod spec;
 mod spec_fixups;
+mod syntax;
 mod validate;
 
 use std::process::ExitCode;
@@ -58,7 +61,7 @@ fn api_diff_command(args: &[String]) -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    match api_report::compare_specs(old, new) {
+    match api_diff::compare_specs(old, new) {
         Ok(comparison) => {
             for line in &comparison.lines {
                 println!("{line}");

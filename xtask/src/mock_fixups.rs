@@ -3,7 +3,7 @@
 //!
 //! Each returns a line per change, which codegen prints.
 
-use crate::code_fixups::{
+use crate::syntax::{
     builder_name, fn_mut, init_of, module_items_mut, refuse_panics, replace_string_literals,
     self_type_name,
 };
@@ -12,7 +12,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, Token, parse_quote};
 
-use crate::codegen::Route;
+use crate::spec::Route;
 use crate::spec_fixups::WireName;
 
 /// Applies every mock fixup in order and refuses code that could still panic.

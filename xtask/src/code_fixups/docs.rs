@@ -13,9 +13,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use syn::{Attribute, Fields, File, ImplItem, Item, parse_quote};
 
-use super::{builder_name, module_items, module_items_mut, self_type_name};
-use crate::api_summary::serde_args;
 use crate::spec_fixups::Split;
+use crate::syntax::{builder_name, module_items, module_items_mut, self_type_name, serde_args};
 
 /// What a spec says about the items progenitor leaves undocumented, read once per spec.
 #[derive(Debug, Default)]

@@ -15,7 +15,7 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, FnArg, GenericParam, ImplItem, Item, Type, WherePredicate, parse_quote};
 
-use super::{module_items_mut, self_type_name};
+use crate::syntax::{module_items_mut, self_type_name};
 
 /// How progenitor opens each example (its fence, then its first line) and closes it.
 const FENCE: &str = "```ignore\n";
