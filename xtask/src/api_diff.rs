@@ -22,7 +22,7 @@ pub fn compare_specs(old_path: &str, new_path: &str) -> Result<SpecComparison, S
 /// The public API of the client generated from the spec `text` (named `label` in messages).
 pub fn spec_api(label: &str, text: &str) -> Result<Api, String> {
     let prepared = codegen::prepare_text(label, text)?;
-    let (file, _) = codegen::client_file(label, &prepared)?;
+    let (file, _, _) = codegen::client_file(label, &prepared)?;
     api_summary::summarize(&file).map_err(|e| format!("{label}: {e}"))
 }
 

@@ -4,27 +4,37 @@
 //! its matches into a request. These fixups make that code fit this project: our types, our
 //! open enums, bodies from standard input, binary responses, and a hand-written layer that can
 //! reuse the request an invocation describes. The hand-written side of the contract lives in
-//! `crates/cli/src/support.rs`. Each fixup returns a line per change, which codegen prints.
+//! `crates/cli/src/support.rs`. [`CLI_FIXUPS`] lists them in the order codegen runs them.
 
-use crate::syntax::{fn_mut, inherent_impl_mut, refuse_panics};
+use crate::fixup::{Applied, Fixup, fixup};
+use crate::syntax::{fn_mut, inherent_impl_mut};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, TraitItem, parse_quote};
 
-/// Applies every CLI fixup, then refuses code that could still panic on user input.
-pub fn apply(file: &mut File, binary_operations: &[String]) -> Result<Vec<String>, String> {
-    let mut log = drop_schemars_bounds(file);
-    log.extend(one_line_summaries(file));
-    log.extend(open_enum_arguments(file));
-    log.extend(json_body_from_file_or_stdin(file)?);
-    log.extend(drop_json_body_template(file));
-    log.extend(json_body_before_flags(file)?);
-    log.extend(split_request_building(file)?);
-    log.extend(binary_responses_to_output(file, binary_operations)?);
-    log.extend(drop_unused_list_hooks(file)?);
-    refuse_panics(file, "the generated CLI")?;
-    Ok(log)
+/// What the CLI fixups read from the spec.
+#[derive(Debug, Default)]
+pub struct CliCtx {
+    /// The operations whose success response is a binary body.
+    pub binary_responses: Vec<String>,
 }
+
+/// A CLI fixup: changes progenitor's command-line code.
+pub type CliFixup = Fixup<File, CliCtx>;
+
+/// Every CLI fixup, in the order codegen applies them to progenitor's CLI. Codegen then refuses
+/// code that could still panic on user input.
+pub const CLI_FIXUPS: &[CliFixup] = &[
+    fixup!(drop_schemars_bounds, EveryProvider),
+    fixup!(one_line_summaries, EveryProvider),
+    fixup!(open_enum_arguments, EveryProvider),
+    fixup!(json_body_from_file_or_stdin, EveryProvider),
+    fixup!(drop_json_body_template, EveryProvider),
+    fixup!(json_body_before_flags, EveryProvider),
+    fixup!(split_request_building, EveryProvider),
+    fixup!(binary_responses_to_output, SomeProvider),
+    fixup!(drop_unused_list_hooks, EveryProvider),
+];
 
 /// The `impl<T: CliConfig> Cli<T>` block, which holds every command and execute function.
 fn cli_impl(file: &mut File) -> Result<&mut ItemImpl, String> {
@@ -47,7 +57,9 @@ fn cli_config(file: &mut File) -> Result<&mut syn::ItemTrait, String> {
 ///
 /// progenitor asks every value printed by the CLI to implement `JsonSchema`; our clients do not
 /// derive it (they would need `schemars` for nothing), and printing needs only `Serialize`.
-pub fn drop_schemars_bounds(file: &mut File) -> Vec<String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn drop_schemars_bounds(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     struct Drop {
         removed: usize,
     }
@@ -66,10 +78,13 @@ pub fn drop_schemars_bounds(file: &mut File) -> Vec<String> {
     }
     let mut drop = Drop { removed: 0 };
     drop.visit_file_mut(file);
-    vec![format!(
-        "drop_schemars_bounds: {} JsonSchema bound(s) removed from CliConfig",
-        drop.removed
-    )]
+    Ok(Applied::new(
+        drop.removed,
+        format!(
+            "drop_schemars_bounds: {} JsonSchema bound(s) removed from CliConfig",
+            drop.removed
+        ),
+    ))
 }
 
 /// Lists each operation with its summary only, keeping the description for its own `--help`.
@@ -77,7 +92,9 @@ pub fn drop_schemars_bounds(file: &mut File) -> Vec<String> {
 /// progenitor puts summary and description together in `about`, so a provider's list of 60
 /// operations runs to hundreds of lines. `about` becomes the summary (shown in lists and by
 /// `-h`) and `long_about` the whole text (shown by `--help`).
-pub fn one_line_summaries(file: &mut File) -> Vec<String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn one_line_summaries(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     struct Split {
         split: usize,
     }
@@ -105,10 +122,13 @@ pub fn one_line_summaries(file: &mut File) -> Vec<String> {
     }
     let mut split = Split { split: 0 };
     split.visit_file_mut(file);
-    vec![format!(
-        "one_line_summaries: {} operation(s) listed by summary, described in full by --help",
-        split.split
-    )]
+    Ok(Applied::new(
+        split.split,
+        format!(
+            "one_line_summaries: {} operation(s) listed by summary, described in full by --help",
+            split.split
+        ),
+    ))
 }
 
 /// Lets enum flags take any value, as the clients' open enums do.
@@ -118,7 +138,9 @@ pub fn one_line_summaries(file: &mut File) -> Vec<String> {
 /// (`Unknown(String)`), so a newer server's value must be usable from the command line too.
 /// `support::OpenEnumParser` parses with the type's `FromStr` and still lists the known values
 /// in `--help`; a closed enum's `FromStr` refuses unknown values with that list.
-pub fn open_enum_arguments(file: &mut File) -> Vec<String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn open_enum_arguments(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     struct Open {
         support: syn::Path,
         opened: Vec<String>,
@@ -170,12 +192,16 @@ pub fn open_enum_arguments(file: &mut File) -> Vec<String> {
     open.visit_file_mut(file);
     open.opened.sort();
     open.opened.dedup();
-    open.opened
-        .iter()
-        .map(|ty| {
-            format!("open_enum_arguments: flags of type {ty} accept values the spec does not list")
-        })
-        .collect()
+    Ok(Applied::each(
+        open.opened
+            .iter()
+            .map(|ty| {
+                format!(
+                    "open_enum_arguments: flags of type {ty} accept values the spec does not list"
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// The hand-written module of `crates/cli` that generated CLI code may call.
@@ -202,7 +228,9 @@ fn path_ends_with(expr: &Expr, tail: &[&str]) -> bool {
 /// The read goes through `support::read_json_body`, which takes `-` as standard input. It
 /// parses the body with `serde_json::from_str`, whose error for a value of the wrong type
 /// quotes the value (a password, say); the parse goes through `support::parse_json_body`.
-pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn json_body_from_file_or_stdin(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     struct Read {
         support: syn::Path,
         reads: usize,
@@ -268,15 +296,20 @@ pub fn json_body_from_file_or_stdin(file: &mut File) -> Result<Vec<String>, Stri
             read.reads, read.parses, read.helps
         ));
     }
-    Ok(vec![format!(
-        "json_body_from_file_or_stdin: {} --json-body flag(s) read a file or standard input",
-        read.reads
-    )])
+    Ok(Applied::new(
+        read.reads,
+        format!(
+            "json_body_from_file_or_stdin: {} --json-body flag(s) read a file or standard input",
+            read.reads
+        ),
+    ))
 }
 
 /// Removes `--json-body-template`, a flag progenitor declares (with the help text "XXX") but
 /// never reads.
-pub fn drop_json_body_template(file: &mut File) -> Vec<String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn drop_json_body_template(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     struct Drop {
         removed: usize,
     }
@@ -300,10 +333,13 @@ pub fn drop_json_body_template(file: &mut File) -> Vec<String> {
     }
     let mut drop = Drop { removed: 0 };
     drop.visit_file_mut(file);
-    vec![format!(
-        "drop_json_body_template: {} unused --json-body-template flag(s) removed",
-        drop.removed
-    )]
+    Ok(Applied::new(
+        drop.removed,
+        format!(
+            "drop_json_body_template: {} unused --json-body-template flag(s) removed",
+            drop.removed
+        ),
+    ))
 }
 
 /// Whether a statement is progenitor's `if let Some(value) = matches.get_one::<PathBuf>("json-body")`.
@@ -322,7 +358,9 @@ fn is_json_body_read(stmt: &Stmt) -> bool {
 ///
 /// progenitor applies the field flags first and the file last, and the file replaces the
 /// whole body: `--json-body user.json --email x` would silently drop `--email`.
-pub fn json_body_before_flags(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn json_body_before_flags(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     let block = cli_impl(file)?;
     let mut moved = 0;
     for item in block.items.iter_mut() {
@@ -340,9 +378,12 @@ pub fn json_body_before_flags(file: &mut File) -> Result<Vec<String>, String> {
             moved += 1;
         }
     }
-    Ok(vec![format!(
-        "json_body_before_flags: {moved} operation(s) read --json-body before their other flags"
-    )])
+    Ok(Applied::new(
+        moved,
+        format!(
+            "json_body_before_flags: {moved} operation(s) read --json-body before their other flags"
+        ),
+    ))
 }
 
 /// Splits each `execute_<op>` into `request_<op>`, which turns the matches into the request
@@ -351,7 +392,9 @@ pub fn json_body_before_flags(file: &mut File) -> Result<Vec<String>, String> {
 /// The hand-written layer needs the request an invocation describes without sending it once:
 /// `--all` sends it through the client crate's `.stream()`. `request_<op>` runs everything
 /// progenitor's `execute_<op>` ran before `send()`, including the `CliConfig` hook.
-pub fn split_request_building(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn split_request_building(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     // The builder type of each operation, from the hook `CliConfig::execute_<op>`.
     let mut builders = Vec::new();
     for item in &cli_config(file)?.items {
@@ -425,9 +468,12 @@ pub fn split_request_building(file: &mut File) -> Result<Vec<String>, String> {
     }
     let count = added.len();
     block.items.extend(added.into_iter().map(ImplItem::Fn));
-    Ok(vec![format!(
-        "split_request_building: {count} Cli::request_<op> functions build a request without sending it"
-    )])
+    Ok(Applied::new(
+        count,
+        format!(
+            "split_request_building: {count} Cli::request_<op> functions build a request without sending it"
+        ),
+    ))
 }
 
 /// Writes binary responses to the file named by `--output` instead of progenitor's `todo!()`.
@@ -436,10 +482,11 @@ pub fn split_request_building(file: &mut File) -> Result<Vec<String>, String> {
 /// at run time. Each operation whose success response is binary gets a required
 /// `--output FILE` flag (`-` for standard output), and its response goes to
 /// `support::write_binary`.
-pub fn binary_responses_to_output(
-    file: &mut File,
-    operations: &[String],
-) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's command-line module;
+/// codegen fails when it changes nothing in any.
+pub fn binary_responses_to_output(file: &mut File, ctx: &CliCtx) -> Result<Applied, String> {
+    let operations = &ctx.binary_responses;
     struct Replace {
         support: syn::Path,
         replaced: usize,
@@ -507,7 +554,7 @@ pub fn binary_responses_to_output(
             "binary_responses_to_output: {operation} writes its response to --output"
         ));
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// The `CliConfig` hooks progenitor calls only for operations paged the Dropshot way.
@@ -523,15 +570,18 @@ const LIST_HOOKS: &[&str] = &[
 /// progenitor walks pages itself only for Dropshot's pagination extension, which our specs do
 /// not use; `--all` walks them through the client crates' streams instead. Hooks nothing calls
 /// would be dead code every implementation has to write.
-pub fn drop_unused_list_hooks(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
+pub fn drop_unused_list_hooks(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
     let calls = cli_impl(file)?.to_token_stream().to_string();
     if LIST_HOOKS
         .iter()
         .any(|hook| calls.contains(&format!(". {hook}")))
     {
-        return Ok(vec![
+        return Ok(Applied::new(
+            0,
             "drop_unused_list_hooks: kept, an operation pages the Dropshot way".to_string(),
-        ]);
+        ));
     }
     let config = cli_config(file)?;
     let before = config.items.len();
@@ -539,10 +589,13 @@ pub fn drop_unused_list_hooks(file: &mut File) -> Result<Vec<String>, String> {
         !matches!(item, TraitItem::Fn(function)
             if LIST_HOOKS.iter().any(|hook| function.sig.ident == hook))
     });
-    Ok(vec![format!(
-        "drop_unused_list_hooks: {} CliConfig list hooks removed, nothing calls them",
-        before - config.items.len()
-    )])
+    let removed = before - config.items.len();
+    Ok(Applied::new(
+        removed,
+        format!(
+            "drop_unused_list_hooks: {removed} CliConfig list hooks removed, nothing calls them"
+        ),
+    ))
 }
 
 /// Whether `expr` is `todo!()`, alone or as the only statement of a block.
@@ -561,6 +614,7 @@ fn is_todo(expr: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::refuse_panics;
 
     fn text(file: &File) -> String {
         prettyplease::unparse(file)
@@ -581,7 +635,9 @@ mod tests {
                 );
             }
         };
-        let log = open_enum_arguments(&mut file);
+        let log = open_enum_arguments(&mut file, &CliCtx::default())
+            .expect("applies")
+            .log;
         assert_eq!(
             log,
             vec![
@@ -643,10 +699,10 @@ mod tests {
                 }
             }
         };
-        json_body_from_file_or_stdin(&mut file).expect("fixup applies");
-        drop_json_body_template(&mut file);
-        json_body_before_flags(&mut file).expect("fixup applies");
-        split_request_building(&mut file).expect("fixup applies");
+        json_body_from_file_or_stdin(&mut file, &CliCtx::default()).expect("fixup applies");
+        drop_json_body_template(&mut file, &CliCtx::default()).expect("applies");
+        json_body_before_flags(&mut file, &CliCtx::default()).expect("fixup applies");
+        split_request_building(&mut file, &CliCtx::default()).expect("fixup applies");
         let text = text(&file);
         assert!(
             text.contains("crate::support::read_json_body(value)"),
@@ -695,7 +751,13 @@ mod tests {
         };
         let error = refuse_panics(&mut file, "the generated CLI").expect_err("todo! is refused");
         assert!(error.contains("todo! in execute_get_image"), "{error}");
-        binary_responses_to_output(&mut file, &["get_image".to_string()]).expect("fixup applies");
+        binary_responses_to_output(
+            &mut file,
+            &CliCtx {
+                binary_responses: vec!["get_image".to_string()],
+            },
+        )
+        .expect("fixup applies");
         refuse_panics(&mut file, "the generated CLI").expect("no panic left");
         let text = text(&file);
         assert!(

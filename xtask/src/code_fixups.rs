@@ -1,7 +1,7 @@
 //! Named transformations of the generated code, applied to progenitor's output before printing.
 //!
 //! They give the generated types the behaviour the user contract asks for and that progenitor
-//! has no setting for. Each returns a line per change, which codegen prints.
+//! has no setting for. [`CLIENT_FIXUPS`] lists them in the order codegen runs them.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,8 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
 
+use crate::code_fixups::docs::SpecDocs;
+use crate::fixup::{Applied, Fixup, fixup};
 use crate::spec::Route;
 use crate::spec_fixups::{Split, WireName};
 use crate::syntax::{
@@ -19,6 +21,58 @@ use crate::syntax::{
 
 pub mod docs;
 pub mod examples;
+
+use docs::{
+    document_enum_variants, document_reference_fields, document_request_builders,
+    document_type_builders,
+};
+use examples::compile_operation_examples;
+
+/// What the client fixups read from the spec.
+#[derive(Debug, Default)]
+pub struct ClientCtx {
+    /// The Rust name of the client crate (`user_apis_okta`), which examples import from.
+    pub crate_name: String,
+    /// The schemas split into a read and a write form.
+    pub splits: Vec<Split>,
+    /// The spec's descriptions of what progenitor leaves undocumented.
+    pub docs: SpecDocs,
+    /// The query parameters named in Rust by `x-rust-name`.
+    pub wire_names: Vec<WireName>,
+    /// The schemas marked `x-acknowledgement: true`.
+    pub acknowledgements: Vec<String>,
+    /// The operations whose request body may be left out.
+    pub optional_bodies: Vec<String>,
+    /// Every operation's route.
+    pub routes: Vec<Route>,
+}
+
+/// A client fixup: changes progenitor's client code.
+pub type ClientFixup = Fixup<File, ClientCtx>;
+
+/// Every client fixup, in the order codegen applies them to progenitor's client.
+pub const CLIENT_FIXUPS: &[ClientFixup] = &[
+    fixup!(open_string_enums, EveryProvider),
+    fixup!(null_collections_as_empty, EveryProvider),
+    fixup!(add_input_conversions, SomeProvider),
+    fixup!(guard_path_segments, EveryProvider),
+    fixup!(lean_request_building, EveryProvider),
+    fixup!(lazy_missing_parameter_messages, EveryProvider),
+    fixup!(decode_through_runtime, EveryProvider),
+    fixup!(merge_alike_status_arms, EveryProvider),
+    fixup!(any_success_without_data, EveryProvider),
+    fixup!(configured_constructors_only, EveryProvider),
+    fixup!(optional_request_bodies, SomeProvider),
+    fixup!(scope_hook_borrows, EveryProvider),
+    fixup!(crate_visible_builder_fields, EveryProvider),
+    fixup!(add_path_templates, EveryProvider),
+    fixup!(document_enum_variants, EveryProvider),
+    fixup!(document_reference_fields, EveryProvider),
+    fixup!(document_type_builders, EveryProvider),
+    fixup!(document_request_builders, EveryProvider),
+    fixup!(wire_parameter_names, SomeProvider),
+    fixup!(compile_operation_examples, EveryProvider),
+];
 
 /// Counts the schema types (structs and enums) in the generated `types` module.
 pub fn count_types(file: &mut File) -> usize {
@@ -38,7 +92,9 @@ pub fn count_types(file: &mut File) -> usize {
 /// their own variants, an unknown value decodes to `Unknown` with the string kept, and it is
 /// written back unchanged. `Display` prints the kept string and `FromStr` accepts any string.
 /// `Copy` is dropped from the derives, since the new variant owns a `String`.
-pub fn open_string_enums(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn open_string_enums(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     let items = module_items(file, "types")?;
     let mut opened = BTreeMap::new();
     for item in items.iter_mut() {
@@ -93,12 +149,14 @@ pub fn open_string_enums(file: &mut File) -> Result<Vec<String>, String> {
         }
     }
 
-    Ok(opened
-        .iter()
-        .map(|(name, variant)| {
-            format!("open_string_enums: {name} keeps unknown values in {name}::{variant}")
-        })
-        .collect())
+    Ok(Applied::each(
+        opened
+            .iter()
+            .map(|(name, variant)| {
+                format!("open_string_enums: {name} keeps unknown values in {name}::{variant}")
+            })
+            .collect(),
+    ))
 }
 
 /// Makes every optional list and map of the generated types decode `null` as empty.
@@ -108,7 +166,9 @@ pub fn open_string_enums(file: &mut File) -> Result<Vec<String>, String> {
 /// would fail the whole response. This adds
 /// `deserialize_with = "::user_apis_runtime::null_as_empty"`. A flattened map (the extra
 /// properties of a schema) is left alone: it is never `null`.
-pub fn null_collections_as_empty(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn null_collections_as_empty(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     const COLLECTIONS: [&str; 4] = ["Vec", "HashMap", "BTreeMap", "Map"];
     let items = module_items(file, "types")?;
     let mut log = Vec::new();
@@ -144,7 +204,7 @@ pub fn null_collections_as_empty(file: &mut File) -> Result<Vec<String>, String>
             ));
         }
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// A string enum as typify emits it: unit variants only, deriving `Deserialize`.
@@ -228,7 +288,11 @@ fn fields_of(items: &[Item], name: &str) -> Option<Vec<(syn::Ident, String)>> {
 ///
 /// Fields of the same type move across; fields whose type is itself split convert with
 /// `Into` (through `Option` and `Vec`); the read-only fields are dropped.
-pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's client;
+/// codegen fails when it changes nothing in any.
+pub fn add_input_conversions(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let splits = &ctx.splits;
     let items = module_items(file, "types")?;
     let mut log = Vec::new();
     let mut impls = Vec::new();
@@ -277,7 +341,7 @@ pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<St
         log.push(format!("add_input_conversions: From<{read}> for {write}"));
     }
     items.extend(impls.into_iter().map(Item::Impl));
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Decodes every JSON response body through `Runtime::decode`, and makes the client's `Error`
@@ -288,7 +352,9 @@ pub fn add_input_conversions(file: &mut File, splits: &[Split]) -> Result<Vec<St
 /// `decode` reads at most the configured maximum, and its `Error::InvalidResponse` names the
 /// operation, the status and the content type and keeps the start of the body. The runtime's
 /// `Error` keeps progenitor's variant names for everything else.
-pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn decode_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     struct Decode {
         replaced: usize,
         handed_over: usize,
@@ -346,10 +412,13 @@ pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
         handed_over: 0,
     };
     decode.visit_file_mut(file);
-    Ok(vec![format!(
-        "decode_through_runtime: {} response bodies decode through Runtime::decode, {} undecoded responses pass through Runtime::readable; Error is user_apis_runtime::Error",
-        decode.replaced, decode.handed_over
-    )])
+    Ok(Applied::new(
+        decode.replaced + decode.handed_over,
+        format!(
+            "decode_through_runtime: {} response bodies decode through Runtime::decode, {} undecoded responses pass through Runtime::readable; Error is user_apis_runtime::Error",
+            decode.replaced, decode.handed_over
+        ),
+    ))
 }
 
 /// Gives statuses that are handled alike one match arm: `401u16 | 403u16 | 404u16 => ..`.
@@ -362,7 +431,9 @@ pub fn decode_through_runtime(file: &mut File) -> Result<Vec<String>, String> {
 /// same: a literal status arm joins the first earlier arm with the same body only when no arm
 /// of another kind (a range, a wildcard) lies between them, so the arm that matches a status
 /// is the one that matched it before, or one with the same body.
-pub fn merge_alike_status_arms(file: &mut File) -> Vec<String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn merge_alike_status_arms(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     struct Merge {
         matches: usize,
         merged: usize,
@@ -425,10 +496,13 @@ pub fn merge_alike_status_arms(file: &mut File) -> Vec<String> {
         merged: 0,
     };
     merge.visit_file_mut(file);
-    vec![format!(
-        "merge_alike_status_arms: {} arms joined an alike arm, in {} operations",
-        merge.merged, merge.matches
-    )]
+    Ok(Applied::new(
+        merge.merged,
+        format!(
+            "merge_alike_status_arms: {} arms joined an alike arm, in {} operations",
+            merge.merged, merge.matches
+        ),
+    ))
 }
 
 /// Makes any 2xx answer a success for the operations that return no data: those whose `send`
@@ -444,10 +518,10 @@ pub fn merge_alike_status_arms(file: &mut File) -> Vec<String> {
 /// reads the body through `Runtime::acknowledge`, which gives the type's default when the body
 /// is missing or does not decode. Fails when a `send` has another shape than it expects, or
 /// when an acknowledgement type is the answer of no operation.
-pub fn any_success_without_data(
-    file: &mut File,
-    acknowledgements: &[String],
-) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn any_success_without_data(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let acknowledgements = &ctx.acknowledgements;
     /// What `send` returns, by the type inside `ResponseValue<..>`: the kind of operation.
     enum Answer {
         Empty,
@@ -610,7 +684,10 @@ pub fn any_success_without_data(
             acknowledgements.join(", ")
         ));
     }
-    Ok(log)
+    Ok(Applied {
+        places: empty.len() + acknowledged.len(),
+        log,
+    })
 }
 
 /// Sends every path parameter through `user_apis_runtime::path_segment`.
@@ -619,7 +696,9 @@ pub fn any_success_without_data(
 /// and `..` as they are; URL parsing then resolves them, and `get_user("..")` would request
 /// the parent path. `path_segment` encodes the same way and refuses those values with an
 /// `InvalidRequest` error, so no parameter can make a request reach another path.
-pub fn guard_path_segments(file: &mut File) -> Vec<String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn guard_path_segments(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     struct Guard {
         replaced: usize,
     }
@@ -651,10 +730,13 @@ pub fn guard_path_segments(file: &mut File) -> Vec<String> {
     }
     let mut guard = Guard { replaced: 0 };
     guard.visit_file_mut(file);
-    vec![format!(
-        "guard_path_segments: {} path parameter(s) go through user_apis_runtime::path_segment",
-        guard.replaced
-    )]
+    Ok(Applied::new(
+        guard.replaced,
+        format!(
+            "guard_path_segments: {} path parameter(s) go through user_apis_runtime::path_segment",
+            guard.replaced
+        ),
+    ))
 }
 
 /// Makes the fields of every request builder visible to the rest of its crate (`pub(crate)`).
@@ -663,7 +745,9 @@ pub fn guard_path_segments(file: &mut File) -> Vec<String> {
 /// generated file cannot see what a caller set. A stream that pages by `page` and `per_page`
 /// needs the page size the caller chose to tell a short (last) page from a full one. Users of
 /// the crate see no difference: the fields stay private to it.
-pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn crate_visible_builder_fields(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     let items = module_items(file, "builder")?;
     let mut builders = 0;
     for item in items.iter_mut() {
@@ -677,9 +761,12 @@ pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, Stri
         }
         builders += usize::from(changed);
     }
-    Ok(vec![format!(
-        "crate_visible_builder_fields: the fields of {builders} request builders are pub(crate)"
-    )])
+    Ok(Applied::new(
+        builders,
+        format!(
+            "crate_visible_builder_fields: the fields of {builders} request builders are pub(crate)"
+        ),
+    ))
 }
 
 /// Makes the request body of each listed operation optional: sent only when set.
@@ -689,10 +776,11 @@ pub fn crate_visible_builder_fields(file: &mut File) -> Result<Vec<String>, Stri
 /// no body at all, and for some operations that changes the meaning. This changes the builder's
 /// body to `Option`: `body(..)` and `body_map(..)` set it, and `send()` attaches it (with its
 /// `Content-Type`) only when it is set.
-pub fn optional_request_bodies(
-    file: &mut File,
-    operation_ids: &[String],
-) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's client;
+/// codegen fails when it changes nothing in any.
+pub fn optional_request_bodies(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let operation_ids = &ctx.optional_bodies;
     let items = module_items(file, "builder")?;
     let mut log = Vec::new();
     for operation_id in operation_ids {
@@ -778,7 +866,7 @@ pub fn optional_request_bodies(
             "optional_request_bodies: {operation_id} sends its body only when set"
         ));
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Adds `path_template(operation_id)`: the spec's path of each operation, placeholders left in
@@ -789,7 +877,10 @@ pub fn optional_request_bodies(
 /// records the template instead, which groups the requests of one operation and keeps ids out
 /// of traces; the client's hooks hand it this function. `routes` are the spec's operations, in
 /// its order.
-pub fn add_path_templates(file: &mut File, routes: &[Route]) -> Vec<String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn add_path_templates(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let routes = &ctx.routes;
     let arms = routes.iter().map(|route| {
         let (id, path) = (&route.operation_id, &route.path);
         quote!(#id => ::std::option::Option::Some(#path),)
@@ -804,10 +895,13 @@ pub fn add_path_templates(file: &mut File, routes: &[Route]) -> Vec<String> {
             }
         }
     });
-    vec![format!(
-        "add_path_templates: path_template() knows the path template of {} operation(s)",
-        routes.len()
-    )]
+    Ok(Applied::new(
+        routes.len(),
+        format!(
+            "add_path_templates: path_template() knows the path template of {} operation(s)",
+            routes.len()
+        ),
+    ))
 }
 
 /// `body: Ok(Default::default())` in a builder's `new()` becomes `body: Ok(None)`.
@@ -908,7 +1002,11 @@ impl VisitMut for OptionalBodyInSend {
 /// operation's `send`, the string literal of the Rust name (the query pair's name) becomes the
 /// wire name, and the setter's docs say what it is sent as. Runs after the docs fixups, which
 /// document only setters without docs.
-pub fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's client;
+/// codegen fails when it changes nothing in any.
+pub fn wire_parameter_names(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let names = &ctx.wire_names;
     let items = module_items(file, "builder")?;
     let mut log = Vec::new();
     for name in names {
@@ -932,7 +1030,7 @@ pub fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<S
             name.rust, name.wire
         ));
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Leaves `Client` only the constructor that takes a configured HTTP client.
@@ -943,7 +1041,9 @@ pub fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<S
 /// defaults, no check of the base URL. It is removed; the provider's `with_*` constructors
 /// build through `ClientConfig`, and `new_with_client` stays for a caller's own
 /// `reqwest::Client`, documented with where its parts come from.
-pub fn configured_constructors_only(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn configured_constructors_only(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     let block = inherent_impl_mut(&mut file.items, "Client")
         .ok_or("progenitor's output has no `impl Client`")?;
     let before = block.items.len();
@@ -970,9 +1070,9 @@ pub fn configured_constructors_only(file: &mut File) -> Result<Vec<String>, Stri
             parse_quote!(#[doc = " gives all three parts with the default timeouts, user agent and a credential."]),
         ],
     );
-    Ok(vec![
+    Ok(Applied::new(1,
         "configured_constructors_only: Client::new removed (it unwrapped reqwest's build and skipped the configuration); new_with_client documented".to_string(),
-    ])
+    ))
 }
 
 /// Builds a request builder without writing an error message it will most likely never show.
@@ -981,7 +1081,9 @@ pub fn configured_constructors_only(file: &mut File) -> Result<Vec<String>, Stri
 /// an allocation on every call that sets the parameter, as nearly every call does. The builder
 /// starts it as an empty `String` instead, and `send` writes the same message only when the
 /// parameter was never set (a setter's conversion error, never empty, is kept as it is).
-pub fn lazy_missing_parameter_messages(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn lazy_missing_parameter_messages(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     let items = module_items(file, "builder")?;
     let mut fields = 0;
     for item in items.iter_mut() {
@@ -1028,9 +1130,12 @@ pub fn lazy_missing_parameter_messages(file: &mut File) -> Result<Vec<String>, S
             fields += 1;
         }
     }
-    Ok(vec![format!(
-        "lazy_missing_parameter_messages: {fields} required parameters start without an error message"
-    )])
+    Ok(Applied::new(
+        fields,
+        format!(
+            "lazy_missing_parameter_messages: {fields} required parameters start without an error message"
+        ),
+    ))
 }
 
 /// Collects, and empties, the `Err("<name> was not initialized".to_string())` a builder's `new`
@@ -1079,7 +1184,9 @@ impl VisitMut for MissingMessages<'_> {
 /// through `to_string()`. `Accept: application/json` is left to the client's default headers
 /// (`ClientConfig::build` sets it), so a request carries no header of its own to copy for a
 /// retry; the few operations that download bytes send `Accept: */*` instead.
-pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     struct Lean {
         headers_dropped: usize,
         maps_dropped: usize,
@@ -1276,15 +1383,24 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
     if let Some(problem) = lean.problem {
         return Err(format!("lean_request_building: {problem}"));
     }
-    Ok(vec![format!(
-        "lean_request_building: {} api-version headers and {} empty header maps dropped; {} URLs appended to the parsed base URL; {} string path parameters passed without a copy; {} requests take Accept: application/json from the client's default headers, {} binary downloads send Accept: */*",
-        lean.headers_dropped,
-        lean.maps_dropped,
-        lean.urls,
-        lean.copies,
-        lean.json_accepts,
-        lean.any_accepts
-    )])
+    let places = lean.headers_dropped
+        + lean.maps_dropped
+        + lean.urls
+        + lean.copies
+        + lean.json_accepts
+        + lean.any_accepts;
+    Ok(Applied::new(
+        places,
+        format!(
+            "lean_request_building: {} api-version headers and {} empty header maps dropped; {} URLs appended to the parsed base URL; {} string path parameters passed without a copy; {} requests take Accept: application/json from the client's default headers, {} binary downloads send Accept: */*",
+            lean.headers_dropped,
+            lean.maps_dropped,
+            lean.urls,
+            lean.copies,
+            lean.json_accepts,
+            lean.any_accepts
+        ),
+    ))
 }
 
 /// Ends the hooks' borrows of the request and of the result in blocks of their own, so that
@@ -1297,7 +1413,9 @@ pub fn lean_request_building(file: &mut File) -> Result<Vec<String>, String> {
 /// whole: here the request (264 bytes) and the result (136) rode along to the end of every
 /// call. Now `let request = { ...; pre; request }; let response = { exec; post; result? };`:
 /// the same statements in the same order, each borrowed local dying with its block.
-pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn scope_hook_borrows(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     struct Scope {
         scoped: usize,
         problem: Option<String>,
@@ -1389,10 +1507,13 @@ pub fn scope_hook_borrows(file: &mut File) -> Result<Vec<String>, String> {
     if let Some(problem) = scope.problem {
         return Err(format!("scope_hook_borrows: {problem}"));
     }
-    Ok(vec![format!(
-        "scope_hook_borrows: {} operations end the hooks' borrows of the request and the result in blocks",
-        scope.scoped
-    )])
+    Ok(Applied::new(
+        scope.scoped,
+        format!(
+            "scope_hook_borrows: {} operations end the hooks' borrows of the request and the result in blocks",
+            scope.scoped
+        ),
+    ))
 }
 
 /// The tokens of a method call's argument `index`, as text (empty when there is none).
@@ -1504,7 +1625,15 @@ mod tests {
             wire: "_".to_string(),
         }];
         let mut file = builder("update_time");
-        let log = wire_parameter_names(&mut file, &names).expect("applies");
+        let log = wire_parameter_names(
+            &mut file,
+            &ClientCtx {
+                wire_names: names.to_vec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("applies")
+        .log;
         assert_eq!(
             log,
             ["wire_parameter_names: GetImage::update_time sends the query parameter \"_\""]
@@ -1519,7 +1648,14 @@ mod tests {
             "{text}"
         );
         // A send that no longer sends the Rust name is an error, not a silent mismatch.
-        let error = wire_parameter_names(&mut builder("t"), &names).expect_err("not sent");
+        let error = wire_parameter_names(
+            &mut builder("t"),
+            &ClientCtx {
+                wire_names: names.to_vec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect_err("not sent");
         assert_eq!(
             error,
             "GetImage::send does not send the query parameter \"update_time\""
@@ -1544,7 +1680,7 @@ mod tests {
                 fn new() {}
             }
         };
-        configured_constructors_only(&mut file).expect("applies");
+        configured_constructors_only(&mut file, &ClientCtx::default()).expect("applies");
         let [Item::Impl(client), Item::Impl(info)] = file.items.as_slice() else {
             panic!("two impls");
         };
@@ -1575,7 +1711,8 @@ mod tests {
         );
         assert_eq!(info.items.len(), 1, "a trait impl is left alone");
         // Run twice, it finds nothing to remove: progenitor's output changed.
-        let error = configured_constructors_only(&mut file).expect_err("no `new`");
+        let error =
+            configured_constructors_only(&mut file, &ClientCtx::default()).expect_err("no `new`");
         assert!(error.contains("no `new`"), "{error}");
     }
 
@@ -1600,7 +1737,9 @@ mod tests {
                 }
             }
         };
-        let log = merge_alike_status_arms(&mut file);
+        let log = merge_alike_status_arms(&mut file, &ClientCtx::default())
+            .expect("applies")
+            .log;
         assert_eq!(
             log,
             ["merge_alike_status_arms: 3 arms joined an alike arm, in 1 operations"]
@@ -1645,7 +1784,9 @@ mod tests {
                 }
             }
         };
-        let log = lazy_missing_parameter_messages(&mut file).expect("applies");
+        let log = lazy_missing_parameter_messages(&mut file, &ClientCtx::default())
+            .expect("applies")
+            .log;
         assert_eq!(
             log,
             [
@@ -1706,7 +1847,9 @@ mod tests {
                 }
             }
         };
-        let log = scope_hook_borrows(&mut file).expect("applies");
+        let log = scope_hook_borrows(&mut file, &ClientCtx::default())
+            .expect("applies")
+            .log;
         assert_eq!(
             log,
             [
@@ -1760,7 +1903,7 @@ mod tests {
                 }
             }
         };
-        let error = scope_hook_borrows(&mut other).expect_err("refused");
+        let error = scope_hook_borrows(&mut other, &ClientCtx::default()).expect_err("refused");
         assert!(
             error.starts_with("scope_hook_borrows: an operation calls its hooks in another shape"),
             "{error}"
@@ -1805,7 +1948,9 @@ mod tests {
                 }
             }
         };
-        let log = lean_request_building(&mut file).expect("applies");
+        let log = lean_request_building(&mut file, &ClientCtx::default())
+            .expect("applies")
+            .log;
         assert_eq!(
             log,
             [
@@ -1870,7 +2015,15 @@ mod tests {
             route("list_users", "/api/v1/users"),
             route("get_user", "/api/v1/users/{userId}"),
         ];
-        let log = add_path_templates(&mut file, &routes);
+        let log = add_path_templates(
+            &mut file,
+            &ClientCtx {
+                routes: routes.to_vec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("applies")
+        .log;
         assert_eq!(
             log,
             vec!["add_path_templates: path_template() knows the path template of 2 operation(s)"]
@@ -1902,7 +2055,9 @@ mod tests {
                 }
             }
         };
-        let log = crate_visible_builder_fields(&mut file).expect("fixup applies");
+        let log = crate_visible_builder_fields(&mut file, &ClientCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(
             log,
             vec!["crate_visible_builder_fields: the fields of 1 request builders are pub(crate)"]
@@ -1936,7 +2091,9 @@ mod tests {
                 }
             }
         };
-        let log = null_collections_as_empty(&mut file).expect("fixup applies");
+        let log = null_collections_as_empty(&mut file, &ClientCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(log, vec!["null_collections_as_empty: Page: rows, tags"]);
         let text = prettyplease::unparse(&file);
         assert_eq!(
@@ -1977,7 +2134,9 @@ mod tests {
                 pub enum Mixed { A, B }
             }
         };
-        let log = open_string_enums(&mut file).expect("fixup applies");
+        let log = open_string_enums(&mut file, &ClientCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(
             log,
             vec!["open_string_enums: Role keeps unknown values in Role::Unknown"]
@@ -2025,7 +2184,14 @@ mod tests {
             read: "User".into(),
             write: "UserInput".into(),
         }];
-        add_input_conversions(&mut file, &splits).expect("fixup applies");
+        add_input_conversions(
+            &mut file,
+            &ClientCtx {
+                splits: splits.to_vec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("fixup applies");
         let text = prettyplease::unparse(&file);
         assert!(
             text.contains("impl ::std::convert::From<User> for UserInput"),

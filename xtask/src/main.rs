@@ -7,6 +7,7 @@ mod api_summary;
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
+mod fixup;
 mod mock_fixups;
 #[cfg(test)]
 mod msrv;

@@ -1,11 +1,11 @@
 //! Named transformations of progenitor's generated `httpmock` helpers (the `mock` module of
 //! each client crate), so that a typed mock matches exactly the request the client sends.
 //!
-//! Each returns a line per change, which codegen prints.
+//! [`MOCK_FIXUPS`] lists them in the order codegen runs them.
 
+use crate::fixup::{Applied, Fixup, fixup};
 use crate::syntax::{
-    builder_name, fn_mut, init_of, module_items_mut, refuse_panics, replace_string_literals,
-    self_type_name,
+    builder_name, fn_mut, init_of, module_items_mut, replace_string_literals, self_type_name,
 };
 use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
@@ -15,25 +15,34 @@ use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, Token, parse_quote};
 use crate::spec::Route;
 use crate::spec_fixups::WireName;
 
-/// Applies every mock fixup in order and refuses code that could still panic.
-pub fn apply(
-    file: &mut File,
-    optional_body_operations: &[String],
-    binary_operations: &[String],
-    routes: &[Route],
-    wire_names: &[WireName],
-) -> Result<Vec<String>, String> {
-    let mut log = exact_path_patterns(file)?;
-    log.extend(wire_parameter_names(file, wire_names)?);
-    log.extend(datetime_parameter_values(file));
-    log.extend(optional_body_matchers(file, optional_body_operations)?);
-    log.extend(json_body_matchers(file)?);
-    log.extend(by_value_json_answers(file)?);
-    log.extend(binary_response_bodies(file, binary_operations)?);
-    log.extend(document_mocks(file, routes)?);
-    refuse_panics(file, "the generated mock")?;
-    Ok(log)
+/// What the mock fixups read from the spec.
+#[derive(Debug, Default)]
+pub struct MockCtx {
+    /// The operations whose request body may be left out.
+    pub optional_bodies: Vec<String>,
+    /// The operations whose success response is a binary body.
+    pub binary_responses: Vec<String>,
+    /// Every operation's route.
+    pub routes: Vec<Route>,
+    /// The query parameters named in Rust by `x-rust-name`.
+    pub wire_names: Vec<WireName>,
 }
+
+/// A mock fixup: changes progenitor's `httpmock` helpers.
+pub type MockFixup = Fixup<File, MockCtx>;
+
+/// Every mock fixup, in the order codegen applies them to progenitor's mocks. Codegen then
+/// refuses code that could still panic.
+pub const MOCK_FIXUPS: &[MockFixup] = &[
+    fixup!(exact_path_patterns, EveryProvider),
+    fixup!(wire_parameter_names, SomeProvider),
+    fixup!(datetime_parameter_values, SomeProvider),
+    fixup!(optional_body_matchers, SomeProvider),
+    fixup!(json_body_matchers, EveryProvider),
+    fixup!(by_value_json_answers, SomeProvider),
+    fixup!(binary_response_bodies, SomeProvider),
+    fixup!(document_mocks, EveryProvider),
+];
 
 /// The `impl` blocks of the `operations` module, where every `When` and `Then` wrapper lives.
 fn operation_impls(file: &mut File) -> Result<impl Iterator<Item = &mut ItemImpl>, String> {
@@ -61,7 +70,11 @@ fn wrapper_impl<'a>(
 /// Matches each query parameter that `x-rust-name` renamed under its wire name, as the client
 /// sends it ([`code_fixups::wire_parameter_names`](crate::code_fixups::wire_parameter_names)):
 /// the matcher keeps the Rust name, and the name it matches becomes the wire name.
-fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn wire_parameter_names(file: &mut File, ctx: &MockCtx) -> Result<Applied, String> {
+    let names = &ctx.wire_names;
     let mut log = Vec::new();
     for name in names {
         let (wrapper, block) = wrapper_impl(file, &name.operation_id, "When")?;
@@ -78,7 +91,7 @@ fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<Strin
             name.rust, name.wire
         ));
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Matches the path exactly as the client writes it.
@@ -93,7 +106,9 @@ fn wire_parameter_names(file: &mut File, names: &[WireName]) -> Result<Vec<Strin
 /// (`user_apis_runtime::path_segment`) and is then escaped. A value the client refuses to send
 /// (empty, `.` or `..`) becomes an empty segment, which matches no request, since none is sent.
 /// No pattern is unwrapped in the generated code any more.
-pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's mock module has this shape, so codegen fails when this changes nothing.
+pub fn exact_path_patterns(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
     struct Patterns {
         operations: usize,
         parameters: usize,
@@ -177,10 +192,13 @@ pub fn exact_path_patterns(file: &mut File) -> Result<Vec<String>, String> {
     if let Some(error) = patterns.error {
         return Err(error);
     }
-    Ok(vec![format!(
-        "exact_path_patterns: {} operation path(s) and {} path parameter setter(s) match the encoded path exactly, without unwrap",
-        patterns.operations, patterns.parameters
-    )])
+    Ok(Applied::new(
+        patterns.operations + patterns.parameters,
+        format!(
+            "exact_path_patterns: {} operation path(s) and {} path parameter setter(s) match the encoded path exactly, without unwrap",
+            patterns.operations, patterns.parameters
+        ),
+    ))
 }
 
 /// The argument of `regex::Regex::new(argument).unwrap()`, if `expr` is that.
@@ -277,7 +295,10 @@ fn path_pattern(pattern: &str, set: Option<&str>) -> Result<String, String> {
 /// progenitor's setters turn every parameter into text with `to_string()`, which for a
 /// `chrono::DateTime` is `2024-01-02 03:04:05 UTC`; the client serializes it as RFC 3339
 /// (`2024-01-02T03:04:05Z`), so the mock would never match. This uses chrono's serde form.
-pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn datetime_parameter_values(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
     struct Values {
         replaced: usize,
     }
@@ -295,10 +316,7 @@ pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
         }
     }
     let mut log = Vec::new();
-    let Ok(blocks) = operation_impls(file) else {
-        return log;
-    };
-    for block in blocks {
+    for block in operation_impls(file)? {
         let owner = self_type_name(block).unwrap_or_default();
         for item in block.items.iter_mut() {
             let ImplItem::Fn(function) = item else {
@@ -318,7 +336,7 @@ pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
             }
         }
     }
-    log
+    Ok(Applied::each(log))
 }
 
 /// Lets the body matcher of an operation whose body is optional also say "no body".
@@ -327,10 +345,11 @@ pub fn datetime_parameter_values(file: &mut File) -> Vec<String> {
 /// `optional_request_bodies`). progenitor's `body(&value)` can only require one; this makes
 /// it take `Into<Option<&T>>`, where `None` requires an empty body and no `Content-Type`, in
 /// the way the optional query and header setters treat `None`.
-pub fn optional_body_matchers(
-    file: &mut File,
-    operation_ids: &[String],
-) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn optional_body_matchers(file: &mut File, ctx: &MockCtx) -> Result<Applied, String> {
+    let operation_ids = &ctx.optional_bodies;
     let mut log = Vec::new();
     for operation_id in operation_ids {
         let (name, block) = wrapper_impl(file, operation_id, "When")?;
@@ -364,7 +383,7 @@ pub fn optional_body_matchers(
             "optional_body_matchers: {name}::body(None) requires that no body is sent"
         ));
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Makes every JSON body matcher also require the `Content-Type` the client sends with it.
@@ -374,7 +393,9 @@ pub fn optional_body_matchers(
 /// clients send every JSON body as `application/json`; now `body(&value)` (and
 /// `body(Some(..))` of an optional body) requires that header as well, the way `body(None)`
 /// requires its absence.
-pub fn json_body_matchers(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's mock module has this shape, so codegen fails when this changes nothing.
+pub fn json_body_matchers(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
     struct Require {
         changed: usize,
     }
@@ -405,13 +426,16 @@ pub fn json_body_matchers(file: &mut File) -> Result<Vec<String>, String> {
             ));
         }
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Lets an answer whose JSON body is a plain value (such as GitLab's `true` or `false` for an
 /// unblock) compile: progenitor takes it by value (`created(self, value: bool)`) and then
 /// hands it to `json_body_obj`, which takes a reference.
-pub fn by_value_json_answers(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn by_value_json_answers(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
     struct Borrow {
         changed: usize,
     }
@@ -454,7 +478,7 @@ pub fn by_value_json_answers(file: &mut File) -> Result<Vec<String>, String> {
             }
         }
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// Serves binary responses (`format: binary`) as bytes with their own content type.
@@ -462,10 +486,11 @@ pub fn by_value_json_answers(file: &mut File) -> Result<Vec<String>, String> {
 /// progenitor's responder for them takes a `serde_json::Value` and labels it
 /// `application/json`, which no binary download can use. This makes it
 /// `ok(&bytes, "image/png")`.
-pub fn binary_response_bodies(
-    file: &mut File,
-    operation_ids: &[String],
-) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn binary_response_bodies(file: &mut File, ctx: &MockCtx) -> Result<Applied, String> {
+    let operation_ids = &ctx.binary_responses;
     let mut log = Vec::new();
     for operation_id in operation_ids {
         let (name, block) = wrapper_impl(file, operation_id, "Then")?;
@@ -500,7 +525,7 @@ pub fn binary_response_bodies(
             format!("binary_response_bodies: {name}::{method} serves bytes with their content type")
         }));
     }
-    Ok(log)
+    Ok(Applied::each(log))
 }
 
 /// The literal status a responder sets (`.status(200u16)`).
@@ -530,7 +555,10 @@ fn status_of(function: &ImplItemFn) -> Option<syn::LitInt> {
 /// route; a `When` setter says which part of the request it matches (the query parameter or
 /// header it names, the body, or the path parameter), a `Then` method the status it answers
 /// and with what, and each `MockServerExt` method the operation it mocks.
-pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, String> {
+///
+/// Every provider's mock module has this shape, so codegen fails when this changes nothing.
+pub fn document_mocks(file: &mut File, ctx: &MockCtx) -> Result<Applied, String> {
+    let routes = &ctx.routes;
     let by_type: std::collections::BTreeMap<String, &Route> = routes
         .iter()
         .map(|route| (builder_name(&route.operation_id), route))
@@ -607,9 +635,12 @@ pub fn document_mocks(file: &mut File, routes: &[Route]) -> Result<Vec<String>, 
             documented += 1;
         }
     }
-    Ok(vec![format!(
-        "document_mocks: {documented} wrappers, setters, answers and MockServerExt methods documented"
-    )])
+    Ok(Applied::new(
+        documented,
+        format!(
+            "document_mocks: {documented} wrappers, setters, answers and MockServerExt methods documented"
+        ),
+    ))
 }
 
 /// The documentation of one method of a `When` (`is_when`) or `Then` wrapper, read off its
@@ -714,7 +745,15 @@ mod tests {
             method: "GET".to_string(),
             path: "/api/v1/users/{userId}".to_string(),
         }];
-        let log = document_mocks(&mut file, &routes).expect("documents");
+        let log = document_mocks(
+            &mut file,
+            &MockCtx {
+                routes: routes.to_vec(),
+                ..MockCtx::default()
+            },
+        )
+        .expect("documents")
+        .log;
         assert_eq!(
             log,
             ["document_mocks: 9 wrappers, setters, answers and MockServerExt methods documented"]
@@ -736,7 +775,14 @@ mod tests {
             pub mod operations { pub struct DeleteUserWhen(::httpmock::When); }
         };
         assert!(
-            document_mocks(&mut unknown, &routes).is_err(),
+            document_mocks(
+                &mut unknown,
+                &MockCtx {
+                    routes: routes.to_vec(),
+                    ..MockCtx::default()
+                }
+            )
+            .is_err(),
             "an operation the spec lacks"
         );
     }
@@ -778,7 +824,9 @@ mod tests {
                 }
             }
         };
-        let log = exact_path_patterns(&mut file).expect("fixup applies");
+        let log = exact_path_patterns(&mut file, &MockCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(
             log,
             vec![
@@ -827,7 +875,9 @@ mod tests {
                 }
             }
         };
-        let log = datetime_parameter_values(&mut file);
+        let log = datetime_parameter_values(&mut file, &MockCtx::default())
+            .expect("applies")
+            .log;
         assert_eq!(
             log,
             vec![
@@ -856,8 +906,15 @@ mod tests {
                 }
             }
         };
-        let log = optional_body_matchers(&mut file, &["set_user_tags".to_string()])
-            .expect("fixup applies");
+        let log = optional_body_matchers(
+            &mut file,
+            &MockCtx {
+                optional_bodies: vec!["set_user_tags".to_string()],
+                ..MockCtx::default()
+            },
+        )
+        .expect("fixup applies")
+        .log;
         assert_eq!(
             log,
             vec![
@@ -898,7 +955,9 @@ mod tests {
                 }
             }
         };
-        let log = json_body_matchers(&mut file).expect("fixup applies");
+        let log = json_body_matchers(&mut file, &MockCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(
             log,
             vec![
@@ -935,7 +994,9 @@ mod tests {
                 }
             }
         };
-        let log = by_value_json_answers(&mut file).expect("fixup applies");
+        let log = by_value_json_answers(&mut file, &MockCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(
             log,
             vec![
@@ -961,8 +1022,15 @@ mod tests {
                 }
             }
         };
-        let log = binary_response_bodies(&mut file, &["get_profile_image".to_string()])
-            .expect("fixup applies");
+        let log = binary_response_bodies(
+            &mut file,
+            &MockCtx {
+                binary_responses: vec!["get_profile_image".to_string()],
+                ..MockCtx::default()
+            },
+        )
+        .expect("fixup applies")
+        .log;
         assert_eq!(
             log,
             vec![

@@ -4,6 +4,7 @@
 use openapiv3::OpenAPI;
 
 /// One operation of the spec: its operationId, HTTP method and path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// The operationId, which names the client's method.
     pub operation_id: String,
