@@ -22,6 +22,7 @@ use crate::spec::{
     acknowledgement_schemas, binary_response_operations, operations, optional_body_operations,
     routes,
 };
+use crate::spec_fixups::{Audience, Draft, SPEC_FIXUPS};
 use crate::syntax::refuse_panics;
 use crate::{api_report, api_summary, code_fixups, spec_fixups, validate};
 
@@ -72,6 +73,8 @@ pub struct Prepared {
     pub cli_spec: OpenAPI,
     /// What each spec fixup changed, a line per change.
     pub log: Vec<String>,
+    /// How each spec fixup went.
+    pub ran: Vec<Ran>,
     /// Number of operations in the spec.
     pub operations: usize,
     /// What the client fixups read.
@@ -96,7 +99,9 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
     let prepared = prepare(provider, root)?;
     let label = provider.spec;
 
-    let (mut client, mut log, mut ran) = client_file(label, &prepared)?;
+    let (mut client, mut log, client_ran) = client_file(label, &prepared)?;
+    let mut ran = prepared.ran;
+    ran.extend(client_ran);
     let api = api_summary::summarize(&client).map_err(|e| format!("{label}: {e}"))?;
     let types = code_fixups::count_types(&mut client);
 
@@ -151,7 +156,7 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     // The typed form is parsed straight from YAML so that its errors carry line and column.
     let spec: OpenAPI = serde_saphyr::from_str(text)
         .map_err(|e| format!("{label} is not a valid OpenAPI document: {e}"))?;
-    let mut raw: Value =
+    let raw: Value =
         serde_saphyr::from_str(text).map_err(|e| format!("{label} is not valid YAML: {e}"))?;
 
     let problems = validate::validate(&spec, &raw);
@@ -165,17 +170,27 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     }
     let operations = operations(&spec).count();
 
-    let mut log = spec_fixups::drop_value_constraints(&mut raw);
-    let (wire_names, names_log) =
-        spec_fixups::rust_parameter_names(&mut raw).map_err(|e| format!("{label}: {e}"))?;
-    log.extend(names_log);
-    let mut cli_raw = raw.clone();
-    log.extend(
-        spec_fixups::audience_descriptions(&mut raw, spec_fixups::Audience::Rust)
-            .map_err(|e| format!("{label}: {e}"))?,
-    );
-    spec_fixups::audience_descriptions(&mut cli_raw, spec_fixups::Audience::Cli)
+    // The document is prepared twice, once for each audience of its descriptions; the two
+    // differ in nothing else, so the Rust one's log and counts stand for both.
+    let draft = Draft {
+        raw,
+        wire_names: Vec::new(),
+    };
+    let mut log = Vec::new();
+    let mut rust = draft.clone();
+    let ran = fixup::run("spec", SPEC_FIXUPS, &mut rust, &Audience::Rust, &mut log)
         .map_err(|e| format!("{label}: {e}"))?;
+    let mut cli = draft;
+    fixup::run(
+        "spec",
+        SPEC_FIXUPS,
+        &mut cli,
+        &Audience::Cli,
+        &mut Vec::new(),
+    )
+    .map_err(|e| format!("{label}: {e}"))?;
+    let Draft { raw, wire_names } = rust;
+    let cli_raw = cli.raw;
     let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
     let typed = |raw: Value| -> Result<(OpenAPI, Vec<spec_fixups::Split>, Vec<String>), String> {
         let mut spec: OpenAPI = serde_json::from_value(raw)
@@ -212,6 +227,7 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
         spec,
         cli_spec,
         log,
+        ran,
         operations,
         client,
         cli,
