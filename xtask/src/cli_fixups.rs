@@ -7,7 +7,7 @@
 //! `crates/cli/src/support.rs`. [`CLI_FIXUPS`] lists them in the order codegen runs them.
 
 use crate::fixup::{Applied, Fixup, fixup};
-use crate::syntax::{fn_mut, inherent_impl_mut};
+use crate::syntax::{fn_mut, inherent_impl_mut, is, mentions};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, TraitItem, parse_quote};
@@ -261,8 +261,10 @@ pub fn json_body_from_file_or_stdin(file: &mut File, _: &CliCtx) -> Result<Appli
                 Expr::MethodCall(call)
                     if call.method == "help"
                         && call.args.iter().any(|arg| {
-                            arg.to_token_stream().to_string()
-                                == "\"Path to a file that contains the full json body.\""
+                            is(
+                                arg,
+                                quote!("Path to a file that contains the full json body."),
+                            )
                         }) =>
                 {
                     call.args = parse_quote!(
@@ -272,10 +274,7 @@ pub fn json_body_from_file_or_stdin(file: &mut File, _: &CliCtx) -> Result<Appli
                 }
                 Expr::MethodCall(call)
                     if call.method == "value_name"
-                        && call
-                            .args
-                            .iter()
-                            .any(|arg| arg.to_token_stream().to_string() == "\"JSON-FILE\"") =>
+                        && call.args.iter().any(|arg| is(arg, quote!("JSON-FILE"))) =>
                 {
                     call.args = parse_quote!("FILE");
                 }
@@ -317,11 +316,7 @@ pub fn drop_json_body_template(file: &mut File, _: &CliCtx) -> Result<Applied, S
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
             if let Expr::MethodCall(call) = expr
                 && call.method == "arg"
-                && call
-                    .args
-                    .to_token_stream()
-                    .to_string()
-                    .contains("\"json-body-template\"")
+                && mentions(&call.args, quote!("json-body-template"))
             {
                 *expr = (*call.receiver).clone();
                 self.removed += 1;
@@ -346,8 +341,7 @@ pub fn drop_json_body_template(file: &mut File, _: &CliCtx) -> Result<Applied, S
 fn is_json_body_read(stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Expr(Expr::If(expr), _) => {
-            let condition = expr.cond.to_token_stream().to_string();
-            condition.contains("get_one") && condition.contains("\"json-body\"")
+            mentions(&expr.cond, quote!(get_one)) && mentions(&expr.cond, quote!("json-body"))
         }
         _ => false,
     }
@@ -439,14 +433,14 @@ pub fn split_request_building(file: &mut File, _: &CliCtx) -> Result<Applied, St
         let request_fn = format_ident!("request_{operation}");
         let function = fn_mut(block, &execute.to_string())
             .ok_or_else(|| format!("no Cli::{execute} for the hook CliConfig::{execute}"))?;
-        let hook = quote!(self.config.#execute(matches, &mut request)?).to_string();
+        let hook = quote!(self.config.#execute(matches, &mut request)?);
         let split = function
             .block
             .stmts
             .iter()
-            .position(|stmt| {
-                let text = stmt.to_token_stream().to_string();
-                text.strip_suffix(" ;").unwrap_or(&text) == hook
+            .position(|stmt| match stmt {
+                Stmt::Expr(expr, _) => is(expr, hook.clone()),
+                _ => false,
             })
             .ok_or_else(|| format!("Cli::{execute} does not call its hook"))?;
         let sending = function.block.stmts.split_off(split + 1);
@@ -496,7 +490,7 @@ pub fn binary_responses_to_output(file: &mut File, ctx: &CliCtx) -> Result<Appli
             syn::visit_mut::visit_expr_mut(self, expr);
             if let Expr::Match(matched) = expr {
                 for arm in matched.arms.iter_mut() {
-                    let is_ok = arm.pat.to_token_stream().to_string() == "Ok (r)";
+                    let is_ok = is(&arm.pat, quote!(Ok(r)));
                     let is_todo = is_todo(&arm.body);
                     if is_ok && is_todo {
                         let support = &self.support;
@@ -514,12 +508,7 @@ pub fn binary_responses_to_output(file: &mut File, ctx: &CliCtx) -> Result<Appli
         let command = format!("cli_{operation}");
         let function = fn_mut(block, &command)
             .ok_or_else(|| format!("no Cli::{command} for the binary response of {operation}"))?;
-        if function
-            .block
-            .to_token_stream()
-            .to_string()
-            .contains("\"output\"")
-        {
+        if mentions(&function.block, quote!("output")) {
             return Err(format!("{operation} already has a flag named output"));
         }
         let [Stmt::Expr(command_expr, None)] = function.block.stmts.as_mut_slice() else {
@@ -573,11 +562,17 @@ const LIST_HOOKS: &[&str] = &[
 ///
 /// Every provider's command-line module has this shape, so codegen fails when this changes nothing.
 pub fn drop_unused_list_hooks(file: &mut File, _: &CliCtx) -> Result<Applied, String> {
-    let calls = cli_impl(file)?.to_token_stream().to_string();
-    if LIST_HOOKS
-        .iter()
-        .any(|hook| calls.contains(&format!(". {hook}")))
-    {
+    /// Whether a method named like a list hook is called anywhere.
+    struct Calls(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Calls {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.0 |= LIST_HOOKS.iter().any(|hook| call.method == hook);
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut calls = Calls(false);
+    syn::visit::Visit::visit_item_impl(&mut calls, cli_impl(file)?);
+    if calls.0 {
         return Ok(Applied::new(
             0,
             "drop_unused_list_hooks: kept, an operation pages the Dropshot way".to_string(),

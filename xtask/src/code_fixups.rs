@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, File, Item, ItemEnum, ItemImpl, Token, parse_quote};
@@ -15,8 +15,8 @@ use crate::fixup::{Applied, Fixup, fixup};
 use crate::spec::Route;
 use crate::spec_fixups::{Split, WireName};
 use crate::syntax::{
-    builder_name, fn_mut, inherent_impl_mut, init_of, module_items, replace_string_literals,
-    self_type_name, trait_name,
+    builder_name, derives, fn_mut, generic_types, inherent_impl_mut, init_of, is, module_items,
+    path_is, replace_string_literals, self_type_name, trait_name,
 };
 
 pub mod docs;
@@ -214,9 +214,7 @@ fn is_string_enum(item: &ItemEnum) -> bool {
             .variants
             .iter()
             .all(|v| matches!(v.fields, Fields::Unit))
-        && item.attrs.iter().any(|attr| {
-            attr.path().is_ident("derive") && quote!(#attr).to_string().contains("Deserialize")
-        })
+        && item.attrs.iter().any(|attr| derives(attr, "Deserialize"))
         && !item.attrs.iter().any(|attr| attr.path().is_ident("serde"))
 }
 
@@ -267,16 +265,13 @@ fn replace_wildcard_arm(item: &mut ItemImpl, arm: syn::Arm) -> Result<(), String
     Ok(())
 }
 
-/// The fields of the struct `name`, each with its type as text.
-fn fields_of(items: &[Item], name: &str) -> Option<Vec<(syn::Ident, String)>> {
+/// The fields of the struct `name`, each with its type.
+fn fields_of(items: &[Item], name: &str) -> Option<Vec<(syn::Ident, syn::Type)>> {
     items.iter().find_map(|item| match item {
         Item::Struct(s) if s.ident == name => Some(
             s.fields
                 .iter()
-                .filter_map(|field| {
-                    let ty = &field.ty;
-                    Some((field.ident.clone()?, quote!(#ty).to_string()))
-                })
+                .filter_map(|field| Some((field.ident.clone()?, field.ty.clone())))
                 .collect(),
         ),
         _ => None,
@@ -313,11 +308,18 @@ pub fn add_input_conversions(file: &mut File, ctx: &ClientCtx) -> Result<Applied
                         split.read, split.write
                     )
                 })?;
-            let value = if read_ty == write_ty {
+            let in_std = |module: &str, name: &str| {
+                matches!(write_ty, syn::Type::Path(path) if path.path.leading_colon.is_some()
+                    && path.path.segments.len() == 3
+                    && path.path.segments[0].ident == "std"
+                    && path.path.segments[1].ident == module
+                    && path.path.segments[2].ident == name)
+            };
+            let value = if is(read_ty, write_ty.to_token_stream()) {
                 quote!(value.#ident)
-            } else if write_ty.starts_with(":: std :: option :: Option <") {
+            } else if in_std("option", "Option") {
                 quote!(value.#ident.map(::std::convert::Into::into))
-            } else if write_ty.starts_with(":: std :: vec :: Vec <") {
+            } else if in_std("vec", "Vec") {
                 quote!(value.#ident.into_iter().map(::std::convert::Into::into).collect())
             } else {
                 quote!(::std::convert::Into::into(value.#ident))
@@ -363,36 +365,37 @@ pub fn decode_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied,
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
             if let Expr::Call(call) = expr {
-                let func = match call.func.as_ref() {
-                    Expr::Path(path) => quote!(#path).to_string(),
-                    _ => return,
+                let Expr::Path(func) = call.func.as_ref() else {
+                    return;
                 };
-                match func.as_str() {
-                    "ResponseValue :: from_response" => {
+                let func = &func.path;
+                if path_is(func, &["ResponseValue", "from_response"]) {
+                    {
                         let args = &call.args;
                         *expr = parse_quote!(client.inner.decode(#args, &info));
                         self.replaced += 1;
                     }
+                } else if path_is(func, &["Error", "UnexpectedResponse"])
+                    || path_is(func, &["ResponseValue", "stream"])
+                {
                     // Responses handed to the caller undecoded: the runtime may have read a
                     // JSON body already, and gives it back readable.
-                    "Error :: UnexpectedResponse" | "ResponseValue :: stream" => {
-                        let args = &call.args;
-                        call.args = parse_quote!(client.inner.readable(#args));
-                        self.handed_over += 1;
-                    }
-                    _ => {}
+                    let args = &call.args;
+                    call.args = parse_quote!(client.inner.readable(#args));
+                    self.handed_over += 1;
                 }
             }
         }
     }
 
     // The re-export of progenitor's support types loses `Error`, which the runtime provides.
-    let expected =
-        "pub use progenitor_client :: { ByteStream , ClientInfo , Error , ResponseValue , } ;";
     let position = file
         .items
         .iter()
-        .position(|item| matches!(item, Item::Use(u) if quote!(#u).to_string().ends_with(expected)))
+        .position(|item| {
+            matches!(item, Item::Use(u) if is(&u.vis, quote!(pub))
+                && is(&u.tree, quote!(progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue,})))
+        })
         .ok_or_else(|| {
             "progenitor's output does not re-export its Error as expected".to_string()
         })?;
@@ -441,8 +444,7 @@ pub fn merge_alike_status_arms(file: &mut File, _: &ClientCtx) -> Result<Applied
     impl VisitMut for Merge {
         fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
             syn::visit_mut::visit_expr_match_mut(self, expr);
-            let scrutinee = &expr.expr;
-            if quote!(#scrutinee).to_string() != "response . status () . as_u16 ()" {
+            if !is(&expr.expr, quote!(response.status().as_u16())) {
                 return;
             }
             // A guarded arm is a `Pat::Guard`, so not one of these.
@@ -453,16 +455,15 @@ pub fn merge_alike_status_arms(file: &mut File, _: &ClientCtx) -> Result<Applied
             let before = expr.arms.len();
             let mut arms: Vec<syn::Arm> = Vec::with_capacity(before);
             // The arms since the last arm of another kind, by body: where each went in `arms`.
-            let mut since_other: Vec<(String, usize)> = Vec::new();
+            let mut since_other: Vec<(proc_macro2::TokenStream, usize)> = Vec::new();
             for arm in std::mem::take(&mut expr.arms) {
                 if !is_status(&arm) {
                     since_other.clear();
                     arms.push(arm);
                     continue;
                 }
-                let body = &arm.body;
-                let body = quote!(#body).to_string();
-                match since_other.iter().find(|(seen, _)| *seen == body) {
+                let body = arm.body.to_token_stream();
+                match since_other.iter().find(|(seen, _)| is(seen, body.clone())) {
                     Some(&(_, index)) => {
                         let joined = &mut arms[index].pat;
                         let mut cases =
@@ -527,14 +528,18 @@ pub fn any_success_without_data(file: &mut File, ctx: &ClientCtx) -> Result<Appl
         Empty,
         Acknowledgement(String),
     }
-    fn success_type(function: &syn::ImplItemFn) -> Option<String> {
+    fn success_type(function: &syn::ImplItemFn) -> Option<&syn::Type> {
         let syn::ReturnType::Type(_, ty) = &function.sig.output else {
             return None;
         };
-        let text = quote!(#ty).to_string().replace(' ', "");
-        let inner = text.strip_prefix("Result<ResponseValue<")?;
-        let (inner, _) = inner.split_once(">,Error<")?;
-        Some(inner.to_string())
+        let [ok, error] = generic_types(ty, "Result")?[..] else {
+            return None;
+        };
+        generic_types(error, "Error")?;
+        match generic_types(ok, "ResponseValue")?[..] {
+            [inner] => Some(inner),
+            _ => None,
+        }
     }
     fn is_success(pat: &syn::Pat) -> bool {
         let is_2xx = |pat: &syn::Pat| match pat {
@@ -562,20 +567,20 @@ pub fn any_success_without_data(file: &mut File, ctx: &ClientCtx) -> Result<Appl
             fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
                 syn::visit_mut::visit_expr_match_mut(self, expr);
                 let scrutinee = &expr.expr;
-                if quote!(#scrutinee).to_string() != "response . status () . as_u16 ()" {
+                if !is(scrutinee, quote!(response.status().as_u16())) {
                     return;
                 }
                 // The success arms progenitor writes: a decode's result is returned as it
                 // is, or unwrapped and wrapped again.
-                let (expected, arm): (&[&str], syn::Arm) = match self.answer {
+                let (expected, arm): (Vec<proc_macro2::TokenStream>, syn::Arm) = match self.answer {
                     Answer::Empty => (
-                        &["Ok (ResponseValue :: empty (response))"],
+                        vec![quote!(Ok(ResponseValue::empty(response)))],
                         parse_quote!(200u16..=299u16 => Ok(ResponseValue::empty(response)),),
                     ),
                     Answer::Acknowledgement(_) => (
-                        &[
-                            "Ok (client . inner . decode (response , & info) . await ?)",
-                            "client . inner . decode (response , & info) . await",
+                        vec![
+                            quote!(Ok(client.inner.decode(response, &info).await?)),
+                            quote!(client.inner.decode(response, &info).await),
                         ],
                         parse_quote!(
                             200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
@@ -599,10 +604,12 @@ pub fn any_success_without_data(file: &mut File, ctx: &ClientCtx) -> Result<Appl
                         }
                         other => other,
                     };
-                    let body = quote!(#body).to_string();
-                    if !expected.contains(&body.as_str()) {
+                    if !expected.iter().any(|template| is(body, template.clone())) {
+                        let expected: Vec<String> =
+                            expected.iter().map(ToString::to_string).collect();
                         self.problem = Some(format!(
-                            "a success arm is `{body}`, not one of `{}`",
+                            "a success arm is `{}`, not one of `{}`",
+                            body.to_token_stream(),
                             expected.join("`, `")
                         ));
                     }
@@ -641,13 +648,17 @@ pub fn any_success_without_data(file: &mut File, ctx: &ClientCtx) -> Result<Appl
             continue;
         };
         let answer = match success_type(send) {
-            Some(ty) if ty == "()" => Answer::Empty,
-            Some(ty) => match ty.strip_prefix("types::") {
-                Some(ty) if acknowledgements.iter().any(|known| known == ty) => {
-                    Answer::Acknowledgement(ty.to_string())
+            Some(ty) if is(ty, quote!(())) => Answer::Empty,
+            Some(syn::Type::Path(ty)) => match &ty.path.segments.iter().collect::<Vec<_>>()[..] {
+                [module, name]
+                    if module.ident == "types"
+                        && acknowledgements.iter().any(|known| name.ident == known) =>
+                {
+                    Answer::Acknowledgement(name.ident.to_string())
                 }
                 _ => continue,
             },
+            Some(_) => continue,
             // Every `send` of progenitor's returns that shape: another is a change this
             // fixup would otherwise miss silently.
             None => {
@@ -794,13 +805,27 @@ pub fn optional_request_bodies(file: &mut File, ctx: &ClientCtx) -> Result<Appli
             }
             for field in item.fields.iter_mut() {
                 if field.ident.as_ref().is_some_and(|i| i == "body") {
+                    // `Result<types::builder::Body, String>`
                     let ty = &field.ty;
-                    let text = quote!(#ty).to_string();
-                    let inner = text
-                        .strip_prefix("Result < types :: builder :: ")
-                        .and_then(|rest| rest.strip_suffix(" , String >"))
-                        .ok_or_else(|| format!("{name}.body has an unexpected type: {text}"))?;
-                    let inner = format_ident!("{}", inner);
+                    let inner = match generic_types(ty, "Result").as_deref() {
+                        Some([syn::Type::Path(body), error]) if is(*error, quote!(String)) => {
+                            match &body.path.segments.iter().collect::<Vec<_>>()[..] {
+                                [types, builder, inner]
+                                    if types.ident == "types" && builder.ident == "builder" =>
+                                {
+                                    Some(inner.ident.clone())
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    }
+                    .ok_or_else(|| {
+                        format!(
+                            "{name}.body has an unexpected type: {}",
+                            ty.to_token_stream()
+                        )
+                    })?;
                     field.ty = parse_quote!(Result<Option<types::builder::#inner>, String>);
                     body_type = Some(inner);
                 }
@@ -982,10 +1007,7 @@ impl VisitMut for OptionalBodyInSend {
         if let Expr::MethodCall(call) = expr {
             let is_json_body = call.method == "json"
                 && call.args.len() == 1
-                && call
-                    .args
-                    .iter()
-                    .any(|arg| quote!(#arg).to_string() == "& body");
+                && call.args.iter().any(|arg| is(arg, quote!(&body)));
             if is_json_body {
                 *expr = (*call.receiver).clone();
                 self.detached = true;

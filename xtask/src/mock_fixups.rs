@@ -5,9 +5,10 @@
 
 use crate::fixup::{Applied, Fixup, fixup};
 use crate::syntax::{
-    builder_name, fn_mut, init_of, module_items_mut, replace_string_literals, self_type_name,
+    builder_name, fn_mut, init_of, is, mentions, module_items_mut, path_is,
+    replace_string_literals, self_type_name,
 };
-use quote::{ToTokens, format_ident};
+use quote::{ToTokens, format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, ImplItemFn, Item, ItemImpl, Token, parse_quote};
@@ -213,7 +214,7 @@ fn unwrapped_regex(expr: &Expr) -> Option<&Expr> {
         return None;
     };
     let is_regex_new = matches!(new.func.as_ref(),
-        Expr::Path(path) if path.to_token_stream().to_string() == "regex :: Regex :: new");
+        Expr::Path(path) if path_is(&path.path, &["regex", "Regex", "new"]));
     match (is_regex_new, new.args.len()) {
         (true, 1) => new.args.first(),
         _ => None,
@@ -308,7 +309,7 @@ pub fn datetime_parameter_values(file: &mut File, _: &MockCtx) -> Result<Applied
             if let Expr::MethodCall(call) = expr
                 && call.method == "to_string"
                 && call.args.is_empty()
-                && call.receiver.to_token_stream().to_string() == "value"
+                && is(&call.receiver, quote!(value))
             {
                 *expr = parse_quote!(value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true));
                 self.replaced += 1;
@@ -322,8 +323,7 @@ pub fn datetime_parameter_values(file: &mut File, _: &MockCtx) -> Result<Applied
             let ImplItem::Fn(function) = item else {
                 continue;
             };
-            let signature = function.sig.to_token_stream().to_string();
-            if !signature.contains(":: chrono :: DateTime") {
+            if !mentions(&function.sig, quote!(::chrono::DateTime)) {
                 continue;
             }
             let mut values = Values { replaced: 0 };
@@ -402,9 +402,7 @@ pub fn json_body_matchers(file: &mut File, _: &MockCtx) -> Result<Applied, Strin
     impl VisitMut for Require {
         fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
             syn::visit_mut::visit_expr_method_call_mut(self, call);
-            let receiver = &call.receiver;
-            if call.method == "json_body_obj" && quote::quote!(#receiver).to_string() == "self . 0"
-            {
+            if call.method == "json_body_obj" && is(&call.receiver, quote!(self.0)) {
                 call.receiver = parse_quote!(self.0.header("content-type", "application/json"));
                 self.changed += 1;
             }
@@ -444,7 +442,7 @@ pub fn by_value_json_answers(file: &mut File, _: &MockCtx) -> Result<Applied, St
             syn::visit_mut::visit_expr_method_call_mut(self, call);
             if call.method == "json_body_obj"
                 && let Some(argument) = call.args.first_mut()
-                && argument.to_token_stream().to_string() == "value"
+                && is(argument, quote!(value))
             {
                 *argument = parse_quote!(&value);
                 self.changed += 1;
@@ -462,7 +460,7 @@ pub fn by_value_json_answers(file: &mut File, _: &MockCtx) -> Result<Applied, St
             };
             let by_value = function.sig.inputs.iter().any(|input| {
                 matches!(input, syn::FnArg::Typed(typed)
-                    if typed.pat.to_token_stream().to_string() == "value"
+                    if is(&typed.pat, quote!(value))
                         && !matches!(*typed.ty, syn::Type::Reference(_)))
             });
             if !by_value {
@@ -501,7 +499,7 @@ pub fn binary_response_bodies(file: &mut File, ctx: &MockCtx) -> Result<Applied,
             };
             let takes_json_value = function.sig.inputs.iter().any(|input| {
                 matches!(input, syn::FnArg::Typed(arg)
-                    if arg.ty.to_token_stream().to_string() == ":: serde_json :: Value")
+                    if is(&arg.ty, quote!(::serde_json::Value)))
             });
             if !takes_json_value {
                 continue;
@@ -664,14 +662,45 @@ fn mock_method_doc(function: &ImplItemFn, route: &Route, is_when: bool) -> Strin
         }
         _ => {}
     }
-    let block = &function.block;
-    let body = quote::quote!(#block).to_string();
-    let named = |call: &str| {
-        let start = body.find(&format!("{call} (\""))? + call.len() + 3;
-        body[start..].split('"').next().map(str::to_string)
+    /// What a method's body calls, in the order it reads: each method's name, with its first
+    /// argument when that is a string literal; and whether an identifier speaks of an absent
+    /// value (`Option`, `query_param_missing`).
+    #[derive(Default)]
+    struct Calls {
+        calls: Vec<(String, Option<String>)>,
+        optional: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Calls {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.visit_expr(&call.receiver);
+            let first = match call.args.first() {
+                Some(Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                })) => Some(text.value()),
+                _ => None,
+            };
+            self.calls.push((call.method.to_string(), first));
+            self.visit_ident(&call.method);
+            for arg in &call.args {
+                self.visit_expr(arg);
+            }
+        }
+        fn visit_ident(&mut self, ident: &'ast syn::Ident) {
+            let ident = ident.to_string();
+            self.optional |= ident.contains("_missing") || ident.contains("Option");
+        }
+    }
+    let mut calls = Calls::default();
+    syn::visit::Visit::visit_block(&mut calls, &function.block);
+    let named = |method: &str| {
+        calls
+            .calls
+            .iter()
+            .find_map(|(name, first)| first.clone().filter(|_| name == method))
     };
     if is_when {
-        let optional = body.contains("_missing") || body.contains("Option");
+        let optional = calls.optional;
         let absent = if optional {
             " `None` requires it to be absent."
         } else {
@@ -681,7 +710,7 @@ fn mock_method_doc(function: &ImplItemFn, route: &Route, is_when: bool) -> Strin
             format!("Matches the `{query}` query parameter as the client sends it.{absent}")
         } else if let Some(header) = named("header") {
             format!("Matches the `{header}` header.{absent}")
-        } else if name == "body" || body.contains("json_body") || body.contains("body (") {
+        } else if name == "body" || calls.calls.iter().any(|(call, _)| call.ends_with("body")) {
             format!("Matches the request body: what the client sends for this value.{absent}")
         } else {
             format!(

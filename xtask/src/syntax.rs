@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -198,4 +199,97 @@ pub fn serde_args(attrs: &[Attribute]) -> Result<BTreeMap<String, Option<String>
         .map_err(|e| format!("unreadable #[serde] attribute: {e}"))?;
     }
     Ok(args)
+}
+
+/// Whether `node` is exactly the syntax of `template`, such as
+/// `is(&scrutinee, quote!(response.status().as_u16()))`: compared token tree by token tree
+/// (identifiers, punctuation, literals, and groups with their delimiters), so neither spacing
+/// nor how the tokens print can change the answer.
+pub fn is(node: &impl ToTokens, template: TokenStream) -> bool {
+    same_trees(
+        &node.to_token_stream().into_iter().collect::<Vec<_>>(),
+        &template.into_iter().collect::<Vec<_>>(),
+    )
+}
+
+/// Whether the syntax of `template` occurs in `node`, at any depth: `mentions(&chain,
+/// quote!(client.client))` for a method chain that starts on the HTTP client.
+pub fn mentions(node: &impl ToTokens, template: TokenStream) -> bool {
+    fn search(stream: TokenStream, template: &[TokenTree]) -> bool {
+        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        trees
+            .windows(template.len().max(1))
+            .any(|window| same_trees(window, template))
+            || trees.iter().any(|tree| match tree {
+                TokenTree::Group(group) => search(group.stream(), template),
+                _ => false,
+            })
+    }
+    let template: Vec<TokenTree> = template.into_iter().collect();
+    !template.is_empty() && search(node.to_token_stream(), &template)
+}
+
+/// Whether two sequences of token trees are the same syntax.
+fn same_trees(a: &[TokenTree], b: &[TokenTree]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|pair| match pair {
+            (TokenTree::Ident(a), TokenTree::Ident(b)) => a == b,
+            (TokenTree::Punct(a), TokenTree::Punct(b)) => a.as_char() == b.as_char(),
+            (TokenTree::Literal(a), TokenTree::Literal(b)) => a.to_string() == b.to_string(),
+            (TokenTree::Group(a), TokenTree::Group(b)) => {
+                a.delimiter() == b.delimiter()
+                    && same_trees(
+                        &a.stream().into_iter().collect::<Vec<_>>(),
+                        &b.stream().into_iter().collect::<Vec<_>>(),
+                    )
+            }
+            _ => false,
+        })
+}
+
+/// The generic arguments of `ty` when it is a path ending in `name`: `Option<T>` → `[T]`.
+pub fn generic_types<'a>(ty: &'a syn::Type, name: &str) -> Option<Vec<&'a syn::Type>> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => Some(
+            args.args
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::GenericArgument::Type(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether `path` is exactly the segments `names`, without generic arguments:
+/// `path_is(path, &["ResponseValue", "from_response"])`.
+pub fn path_is(path: &syn::Path, names: &[&str]) -> bool {
+    path.leading_colon.is_none()
+        && path.segments.len() == names.len()
+        && path
+            .segments
+            .iter()
+            .zip(names)
+            .all(|(segment, name)| segment.ident == name && segment.arguments.is_none())
+}
+
+/// Whether `attr` is a `#[derive(..)]` naming the trait `name` (by its last segment).
+pub fn derives(attr: &Attribute, name: &str) -> bool {
+    attr.path().is_ident("derive")
+        && attr
+            .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            .is_ok_and(|paths| {
+                paths
+                    .iter()
+                    .any(|path| path.segments.last().is_some_and(|last| last.ident == name))
+            })
 }
