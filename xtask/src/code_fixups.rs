@@ -15,8 +15,8 @@ use crate::fixup::{Applied, Fixup, fixup};
 use crate::spec::Route;
 use crate::spec_fixups::{Split, WireName};
 use crate::syntax::{
-    builder_name, derives, fn_mut, generic_types, inherent_impl_mut, init_of, is, module_items,
-    path_is, replace_string_literals, self_type_name, trait_name,
+    builder_name, derives, fn_mut, generic_types, inherent_impl_mut, init_of, is, mentions,
+    module_items, path_is, replace_string_literals, self_type_name, trait_name,
 };
 
 pub mod docs;
@@ -1080,11 +1080,10 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
 
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
             syn::visit_mut::visit_block_mut(self, block);
-            let mentions = |stmt: &syn::Stmt, what: &str| quote!(#stmt).to_string().contains(what);
             let before = block.stmts.len();
             block.stmts.retain(|stmt| {
                 !(matches!(stmt, syn::Stmt::Expr(Expr::MethodCall(call), _) if call.method == "append")
-                    && mentions(stmt, "\"api-version\""))
+                    && mentions(stmt, quote!("api-version")))
             });
             self.headers_dropped += before - block.stmts.len();
 
@@ -1096,7 +1095,7 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
                 let users = block
                     .stmts
                     .iter()
-                    .filter(|stmt| !is_map(stmt) && mentions(stmt, "header_map"))
+                    .filter(|stmt| !is_map(stmt) && mentions(*stmt, quote!(header_map)))
                     .count();
                 // Only the request chain's `.headers(header_map)` uses an empty map.
                 if users == 1 {
@@ -1104,7 +1103,7 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
                     let mut strip = StripCalls::new(|call: &syn::ExprMethodCall| {
                         call.method == "headers"
                             && call.args.len() == 1
-                            && arg_text(call, 0) == "header_map"
+                            && is(&call.args[0], quote!(header_map))
                     });
                     for stmt in &mut block.stmts {
                         strip.visit_stmt_mut(stmt);
@@ -1145,16 +1144,18 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
                 let Some(chain) = init_of(stmt, "request") else {
                     continue;
                 };
-                let text = quote!(#chain).to_string();
-                if !text.contains("client . client") {
+                if !mentions(chain, quote!(client.client)) {
                     continue;
                 }
-                let (changed, counter) = if text.contains("ACCEPT") {
+                let (changed, counter) = if mentions(chain, quote!(ACCEPT)) {
                     let mut json = StripCalls::new(|call: &syn::ExprMethodCall| {
                         call.method == "header"
                             && call.args.len() == 2
-                            && arg_text(call, 0) == ":: reqwest :: header :: ACCEPT"
-                            && arg_text(call, 1).contains("from_static (\"application/json\"")
+                            && is(&call.args[0], quote!(::reqwest::header::ACCEPT))
+                            && matches!(&call.args[1], Expr::Call(value)
+                                if matches!(value.func.as_ref(), Expr::Path(func)
+                                    if func.path.segments.last().is_some_and(|last| last.ident == "from_static"))
+                                    && value.args.first().is_some_and(|arg| is(arg, quote!("application/json"))))
                     });
                     json.visit_expr_mut(chain);
                     (json.stripped, &mut self.json_accepts)
@@ -1167,7 +1168,8 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
                     *counter += 1;
                 } else {
                     self.problem = Some(format!(
-                        "a request chain asks for a type other than JSON, or twice: {text}"
+                        "a request chain asks for a type other than JSON, or twice: {}",
+                        chain.to_token_stream()
                     ));
                 }
             }
@@ -1184,7 +1186,7 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
             let is_method = ["get", "post", "put", "patch", "delete", "head"]
                 .iter()
                 .any(|method| call.method == method);
-            if is_method && quote!(#call).to_string().starts_with("client . client .") {
+            if is_method && is(&call.receiver, quote!(client.client)) {
                 *expr = parse_quote!(#call.header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("*/*"),
@@ -1194,7 +1196,6 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
         }
     }
 
-    let string = quote!(Result<::std::string::String, String>).to_string();
     let string_fields = module_items(file, "builder")?
         .iter()
         .filter_map(|item| match item {
@@ -1202,10 +1203,7 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
                 item.ident.to_string(),
                 item.fields
                     .iter()
-                    .filter(|field| {
-                        let ty = &field.ty;
-                        quote!(#ty).to_string() == string
-                    })
+                    .filter(|field| is(&field.ty, quote!(Result<::std::string::String, String>)))
                     .filter_map(|field| field.ident.as_ref().map(ToString::to_string))
                     .collect(),
             )),
@@ -1245,15 +1243,6 @@ pub fn lean_request_building(file: &mut File, _: &ClientCtx) -> Result<Applied, 
             lean.any_accepts
         ),
     ))
-}
-
-/// The tokens of a method call's argument `index`, as text (empty when there is none).
-fn arg_text(call: &syn::ExprMethodCall, index: usize) -> String {
-    call.args
-        .iter()
-        .nth(index)
-        .map(|arg| quote!(#arg).to_string())
-        .unwrap_or_default()
 }
 
 /// Replaces every method call that `strip` picks with its receiver, dropping it from a chain.
@@ -1299,7 +1288,7 @@ fn url_for_format(mac: &syn::Macro) -> Result<Expr, String> {
     let base = args.next();
     let Some(path) = template
         .strip_prefix("{}/")
-        .filter(|_| quote!(#base).to_string() == "client . baseurl")
+        .filter(|_| is(&base, quote!(client.baseurl)))
     else {
         return Err(format!(
             "the URL template {template:?} does not start with the client's base URL"
