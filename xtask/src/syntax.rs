@@ -293,3 +293,26 @@ pub fn derives(attr: &Attribute, name: &str) -> bool {
                     .any(|path| path.segments.last().is_some_and(|last| last.ident == name))
             })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn shapes_compare_as_token_trees_not_as_text() {
+        let expr: Expr = syn::parse_quote!(response.status().as_u16());
+        assert!(is(&expr, quote!(response.status().as_u16())));
+        assert!(!is(&expr, quote!(response.status())));
+        assert!(mentions(&expr, quote!(status())));
+        assert!(!mentions(&expr, quote!(status(1))));
+        let path: syn::Path = syn::parse_quote!(ResponseValue::from_response);
+        assert!(path_is(&path, &["ResponseValue", "from_response"]));
+        assert!(!path_is(&path, &["from_response"]));
+        let attr: Attribute = syn::parse_quote!(#[derive(Clone, ::serde::Deserialize)]);
+        assert!(derives(&attr, "Deserialize") && !derives(&attr, "Serialize"));
+        let ty: syn::Type = syn::parse_quote!(Result<ResponseValue<()>, Error<()>>);
+        let args = generic_types(&ty, "Result").expect("a Result");
+        assert!(is(args[0], quote!(ResponseValue<()>)));
+    }
+}
