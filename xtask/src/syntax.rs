@@ -206,17 +206,29 @@ pub fn serde_args(attrs: &[Attribute]) -> Result<BTreeMap<String, Option<String>
 /// (identifiers, punctuation, literals, and groups with their delimiters), so neither spacing
 /// nor how the tokens print can change the answer.
 pub fn is(node: &impl ToTokens, template: TokenStream) -> bool {
-    same_trees(
-        &node.to_token_stream().into_iter().collect::<Vec<_>>(),
-        &template.into_iter().collect::<Vec<_>>(),
-    )
+    same_trees(&trees(node.to_token_stream()), &trees(template))
+}
+
+/// The token trees of `stream`, with the contents of invisible groups (which interpolated
+/// syntax may leave around a type or an expression) in their place.
+fn trees(stream: TokenStream) -> Vec<TokenTree> {
+    let mut trees = Vec::new();
+    for tree in stream {
+        match tree {
+            TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::None => {
+                trees.extend(self::trees(group.stream()));
+            }
+            tree => trees.push(tree),
+        }
+    }
+    trees
 }
 
 /// Whether the syntax of `template` occurs in `node`, at any depth: `mentions(&chain,
 /// quote!(client.client))` for a method chain that starts on the HTTP client.
 pub fn mentions(node: &impl ToTokens, template: TokenStream) -> bool {
     fn search(stream: TokenStream, template: &[TokenTree]) -> bool {
-        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        let trees = trees(stream);
         trees
             .windows(template.len().max(1))
             .any(|window| same_trees(window, template))
@@ -225,7 +237,7 @@ pub fn mentions(node: &impl ToTokens, template: TokenStream) -> bool {
                 _ => false,
             })
     }
-    let template: Vec<TokenTree> = template.into_iter().collect();
+    let template = trees(template);
     !template.is_empty() && search(node.to_token_stream(), &template)
 }
 
@@ -237,11 +249,7 @@ fn same_trees(a: &[TokenTree], b: &[TokenTree]) -> bool {
             (TokenTree::Punct(a), TokenTree::Punct(b)) => a.as_char() == b.as_char(),
             (TokenTree::Literal(a), TokenTree::Literal(b)) => a.to_string() == b.to_string(),
             (TokenTree::Group(a), TokenTree::Group(b)) => {
-                a.delimiter() == b.delimiter()
-                    && same_trees(
-                        &a.stream().into_iter().collect::<Vec<_>>(),
-                        &b.stream().into_iter().collect::<Vec<_>>(),
-                    )
+                a.delimiter() == b.delimiter() && same_trees(&trees(a.stream()), &trees(b.stream()))
             }
             _ => false,
         })
