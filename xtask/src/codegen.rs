@@ -22,9 +22,9 @@ use crate::spec::{
     acknowledgement_schemas, binary_response_operations, operations, optional_body_operations,
     routes,
 };
-use crate::spec_fixups::{Audience, Draft, SPEC_FIXUPS};
+use crate::spec_fixups::{Audience, Draft, SPEC_FIXUPS, TYPED_SPEC_FIXUPS, Typed};
 use crate::syntax::refuse_panics;
-use crate::{api_report, api_summary, code_fixups, spec_fixups, validate};
+use crate::{api_report, api_summary, code_fixups, validate};
 
 /// The generated code of one provider, with the figures codegen reports.
 #[derive(Debug)]
@@ -66,10 +66,10 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Prepared {
     /// The fixed-up document, its operations described for the Rust client
-    /// ([`spec_fixups::Audience::Rust`]).
+    /// ([`Audience::Rust`]).
     pub spec: OpenAPI,
     /// The same document with its operations described for the command line
-    /// ([`spec_fixups::Audience::Cli`]).
+    /// ([`Audience::Cli`]).
     pub cli_spec: OpenAPI,
     /// What each spec fixup changed, a line per change.
     pub log: Vec<String>,
@@ -178,7 +178,7 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     };
     let mut log = Vec::new();
     let mut rust = draft.clone();
-    let ran = fixup::run("spec", SPEC_FIXUPS, &mut rust, &Audience::Rust, &mut log)
+    let mut ran = fixup::run("spec", SPEC_FIXUPS, &mut rust, &Audience::Rust, &mut log)
         .map_err(|e| format!("{label}: {e}"))?;
     let mut cli = draft;
     fixup::run(
@@ -192,17 +192,21 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     let Draft { raw, wire_names } = rust;
     let cli_raw = cli.raw;
     let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
-    let typed = |raw: Value| -> Result<(OpenAPI, Vec<spec_fixups::Split>, Vec<String>), String> {
-        let mut spec: OpenAPI = serde_json::from_value(raw)
+    let typed = |raw: Value, log: &mut Vec<String>| -> Result<(Typed, Vec<Ran>), String> {
+        let spec: OpenAPI = serde_json::from_value(raw)
             .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
-        let (splits, log) = spec_fixups::split_read_only_request_bodies(&mut spec)
+        let mut typed = Typed {
+            spec,
+            splits: Vec::new(),
+        };
+        let ran = fixup::run("typed spec", TYPED_SPEC_FIXUPS, &mut typed, &(), log)
             .map_err(|e| format!("{label}: {e}"))?;
-        Ok((spec, splits, log))
+        Ok((typed, ran))
     };
-    let (spec, splits, split_log) = typed(raw)?;
+    let (Typed { spec, splits }, typed_ran) = typed(raw, &mut log)?;
+    ran.extend(typed_ran);
     // The descriptions are all that differ, so the CLI's document splits the same schemas.
-    let (cli_spec, _, _) = typed(cli_raw)?;
-    log.extend(split_log);
+    let (Typed { spec: cli_spec, .. }, _) = typed(cli_raw, &mut Vec::new())?;
     let client = ClientCtx {
         // A spec outside the provider table (api-diff, tests) names its crate `client`, which
         // only its examples show; `prepare` names a provider's own.

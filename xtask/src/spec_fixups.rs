@@ -3,7 +3,7 @@
 //! Each fixup changes the document in one documented way and returns a line per change, which
 //! codegen prints, so the difference between what a spec says and what is generated is never
 //! silent. [`SPEC_FIXUPS`] lists those that work on the document as JSON, in the order codegen
-//! runs them; [`split_read_only_request_bodies`] then works on the typed document.
+//! runs them, and [`TYPED_SPEC_FIXUPS`] those that work on the typed document after them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +35,22 @@ pub const SPEC_FIXUPS: &[SpecFixup] = &[
     fixup!(audience_descriptions, SomeProvider),
 ];
 
+/// The document in its typed form, after [`SPEC_FIXUPS`], and the schemas split so far.
+#[derive(Debug)]
+pub struct Typed {
+    /// The document.
+    pub spec: OpenAPI,
+    /// The schemas split into a read and a write form.
+    pub splits: Vec<Split>,
+}
+
+/// A spec fixup on the typed document.
+pub type TypedSpecFixup = Fixup<Typed, ()>;
+
+/// Every spec fixup on the typed document, in the order codegen applies them.
+pub const TYPED_SPEC_FIXUPS: &[TypedSpecFixup] =
+    &[fixup!(split_read_only_request_bodies, SomeProvider)];
+
 /// A schema that was split into a read form and a write form by [`split_read_only_request_bodies`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
@@ -53,11 +69,13 @@ pub struct Split {
 /// they, or something inside them, have `readOnly` properties. Responses keep `User`, so a
 /// value read from the server keeps every field, and codegen adds `From<User> for UserInput` so
 /// a read value can be sent back (a read-modify-write) without the server-assigned fields.
-pub fn split_read_only_request_bodies(
-    spec: &mut OpenAPI,
-) -> Result<(Vec<Split>, Vec<String>), String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's spec;
+/// codegen fails when it changes nothing in any.
+pub fn split_read_only_request_bodies(typed: &mut Typed, _: &()) -> Result<Applied, String> {
+    let spec = &mut typed.spec;
     let Some(components) = spec.components.as_mut() else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Applied::default());
     };
 
     // The schemas named directly by a request body, and the operations naming them.
@@ -203,7 +221,9 @@ pub fn split_read_only_request_bodies(
             }
         }
     }
-    Ok((splits, log))
+    let places = splits.len();
+    typed.splits = splits;
+    Ok(Applied { places, log })
 }
 
 fn is_read_only(property: &ReferenceOr<Box<Schema>>) -> bool {
@@ -599,6 +619,18 @@ mod tests {
 
     fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<String>), String> {
         on_raw(raw, super::rust_parameter_names, Audience::Rust).map(|(log, names)| (names, log))
+    }
+
+    fn split_read_only_request_bodies(
+        spec: &mut OpenAPI,
+    ) -> Result<(Vec<Split>, Vec<String>), String> {
+        let mut typed = Typed {
+            spec: std::mem::take(spec),
+            splits: Vec::new(),
+        };
+        let applied = super::split_read_only_request_bodies(&mut typed, &());
+        *spec = typed.spec;
+        applied.map(|applied| (typed.splits, applied.log))
     }
 
     fn drop_value_constraints(raw: &mut Value) -> Vec<String> {
