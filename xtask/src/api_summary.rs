@@ -15,6 +15,8 @@ use quote::ToTokens;
 use syn::visit::Visit;
 use syn::{Attribute, Fields, File, GenericArgument, ImplItem, Item, PathArguments, Type};
 
+use crate::syntax::{generic_types, mentions, serde_args};
+
 /// The public API of one generated client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Api {
@@ -328,57 +330,6 @@ fn ident_text(ident: &syn::Ident) -> String {
     text.strip_prefix("r#").map(str::to_string).unwrap_or(text)
 }
 
-/// The arguments of the `#[serde(...)]` attributes: `rename` → `Some("firstName")`,
-/// `default` → `None`.
-pub(crate) fn serde_args(attrs: &[Attribute]) -> Result<BTreeMap<String, Option<String>>, String> {
-    let mut args = BTreeMap::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let value = if meta.input.peek(syn::Token![=]) {
-                match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }) => Some(text.value()),
-                    other => Some(other.to_token_stream().to_string()),
-                }
-            } else {
-                None
-            };
-            args.insert(key, value);
-            Ok(())
-        })
-        .map_err(|e| format!("unreadable #[serde] attribute: {e}"))?;
-    }
-    Ok(args)
-}
-
-/// The generic arguments of `ty` when it is a path ending in `name`: `Option<T>` → `[T]`.
-fn generic_types<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    match &last.arguments {
-        PathArguments::AngleBracketed(args) => Some(
-            args.args
-                .iter()
-                .filter_map(|arg| match arg {
-                    GenericArgument::Type(ty) => Some(ty),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
 /// One operation from its request builder `builder::<name>`.
 fn operation(builders: &[Item], name: &str) -> Result<Operation, String> {
     let fields = builders
@@ -670,7 +621,7 @@ impl<'ast> Visit<'ast> for SendBody {
     }
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
-        if expr.to_token_stream().to_string().contains("status ()") {
+        if mentions(&expr.expr, quote::quote!(status())) {
             for arm in &expr.arms {
                 if matches!(arm.pat, syn::Pat::Wild(_)) {
                     continue;

@@ -1,6 +1,7 @@
-//! `cargo xtask codegen`: spec → validation → fixups → progenitor → fixups → generated.rs; the
-//! same fixed-up spec → progenitor's CLI generator → CLI fixups → the `user-apis` modules; and
-//! → progenitor's httpmock generator → mock fixups → each client crate's `mock` module.
+//! `cargo xtask codegen`, one pipeline per provider: load the spec, validate it, apply the spec
+//! fixups, generate the client, the CLI module and the mocks with progenitor, apply each one's
+//! fixup table ([`CLIENT_FIXUPS`], [`CLI_FIXUPS`], [`MOCK_FIXUPS`]), refuse code that can
+//! panic, check that every fixup applied where it must, format, and ensure each file.
 
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
@@ -12,8 +13,18 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use quote::quote;
 use serde_json::Value;
 
-use crate::providers::Provider;
-use crate::{api_report, api_summary, cli_fixups, code_fixups, mock_fixups, spec_fixups, validate};
+use crate::cli_fixups::{CLI_FIXUPS, CliCtx};
+use crate::code_fixups::{CLIENT_FIXUPS, ClientCtx};
+use crate::fixup::{self, Ran};
+use crate::mock_fixups::{MOCK_FIXUPS, MockCtx};
+use crate::providers::{PROVIDERS, Provider};
+use crate::spec::{
+    acknowledgement_schemas, binary_response_operations, operations, optional_body_operations,
+    routes,
+};
+use crate::spec_fixups::{Audience, Draft, SPEC_FIXUPS, TYPED_SPEC_FIXUPS, Typed};
+use crate::syntax::refuse_panics;
+use crate::{api_report, api_summary, code_fixups, validate};
 
 /// The generated code of one provider, with the figures codegen reports.
 #[derive(Debug)]
@@ -30,6 +41,8 @@ pub struct Generated {
     pub mock: String,
     /// What each fixup changed, a line per change.
     pub log: Vec<String>,
+    /// How each fixup went, client, CLI and mock fixups in turn.
+    pub ran: Vec<Ran>,
     /// Number of operations in the spec.
     pub operations: usize,
     /// Number of schema types generated.
@@ -47,27 +60,29 @@ pub enum Outcome {
     Stale,
 }
 
-/// A provider's spec after validation and the spec fixups: what both generators start from,
-/// so that the command-line tool names exactly the types the client crate defines.
+/// A provider's spec after validation and the spec fixups: what the three generators start
+/// from (so that the command-line tool and the mocks name exactly the types the client crate
+/// defines), and what each table of fixups reads from it.
 #[derive(Debug)]
 pub struct Prepared {
     /// The fixed-up document, its operations described for the Rust client
-    /// ([`spec_fixups::Audience::Rust`]).
+    /// ([`Audience::Rust`]).
     pub spec: OpenAPI,
     /// The same document with its operations described for the command line
-    /// ([`spec_fixups::Audience::Cli`]).
+    /// ([`Audience::Cli`]).
     pub cli_spec: OpenAPI,
-    /// The schemas split into a read and a write form.
-    pub splits: Vec<spec_fixups::Split>,
     /// What each spec fixup changed, a line per change.
     pub log: Vec<String>,
+    /// How each spec fixup went.
+    pub ran: Vec<Ran>,
     /// Number of operations in the spec.
     pub operations: usize,
-    /// The spec's descriptions of what progenitor leaves undocumented.
-    pub docs: code_fixups::docs::SpecDocs,
-    /// The query parameters named in Rust by `x-rust-name`, whose wire names the code fixups
-    /// put back.
-    pub wire_names: Vec<spec_fixups::WireName>,
+    /// What the client fixups read.
+    pub client: ClientCtx,
+    /// What the CLI fixups read.
+    pub cli: CliCtx,
+    /// What the mock fixups read.
+    pub mock: MockCtx,
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -77,25 +92,49 @@ pub fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// Reads, checks and transforms one provider's spec and generates its client code, its
-/// command-line module and its typed mocks.
+/// The pipeline for one provider: load and validate its spec, apply the spec fixups, generate
+/// the client, the CLI module and the mocks with progenitor, apply each one's fixup table,
+/// check that every fixup that must apply did, and format.
 pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
     let prepared = prepare(provider, root)?;
-    let (code, api, client_log, types) = generate_client(provider, &prepared)?;
-    let (cli, cli_log) = generate_cli(provider, &prepared)?;
-    let (mock, mock_log) = generate_mock(provider, &prepared)?;
-    let mut log = prepared.log;
-    log.extend(client_log);
-    log.extend(cli_log);
-    log.extend(mock_log);
-    let api_text = api_summary::render(&api, &api_header(provider));
+    let label = provider.spec;
+
+    let (mut client, mut log, client_ran) = client_file(label, &prepared)?;
+    let mut ran = prepared.ran;
+    ran.extend(client_ran);
+    let api = api_summary::summarize(&client).map_err(|e| format!("{label}: {e}"))?;
+    let types = code_fixups::count_types(&mut client);
+
+    let cli_spec = &prepared.cli_spec;
+    let mut cli = progenitor_file(label, "CLI", |generator| {
+        generator.cli(cli_spec, provider.crate_name)
+    })?;
+    ran.extend(
+        fixup::run("CLI", CLI_FIXUPS, &mut cli, &prepared.cli, &mut log)
+            .map_err(|e| format!("{label} (CLI): {e}"))?,
+    );
+    refuse_panics(&mut cli, "the generated CLI").map_err(|e| format!("{label} (CLI): {e}"))?;
+
+    // The module lives inside the client crate, so the generated code reaches it as `crate`.
+    let spec = &prepared.spec;
+    let mut mock = progenitor_file(label, "mock", |generator| generator.httpmock(spec, "crate"))?;
+    ran.extend(
+        fixup::run("mock", MOCK_FIXUPS, &mut mock, &prepared.mock, &mut log)
+            .map_err(|e| format!("{label} (mock): {e}"))?,
+    );
+    refuse_panics(&mut mock, "the generated mock").map_err(|e| format!("{label} (mock): {e}"))?;
+
+    fixup::require_every_provider(label, &ran)?;
+    let mut spec_log = prepared.log;
+    spec_log.extend(log);
     Ok(Generated {
-        code,
-        cli,
-        mock,
+        code: format!("{}{}", header(provider), prettyplease::unparse(&client)),
+        cli: format!("{}{}", cli_header(provider), prettyplease::unparse(&cli)),
+        mock: format!("{}{}", mock_header(provider), prettyplease::unparse(&mock)),
+        api_text: api_summary::render(&api, &api_header(provider)),
         api,
-        api_text,
-        log,
+        log: spec_log,
+        ran,
         operations: prepared.operations,
         types,
     })
@@ -106,15 +145,18 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
     let path = root.join(provider.spec);
     let text =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", provider.spec))?;
-    prepare_text(provider.spec, &text)
+    let mut prepared = prepare_text(provider.spec, &text)?;
+    prepared.client.crate_name = provider.crate_name.to_string();
+    Ok(prepared)
 }
 
-/// Validates the spec `text` (named `label` in messages), then applies the spec fixups.
+/// Validates the spec `text` (named `label` in messages), then applies the spec fixups and
+/// reads what the fixup tables need from the result.
 pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     // The typed form is parsed straight from YAML so that its errors carry line and column.
     let spec: OpenAPI = serde_saphyr::from_str(text)
         .map_err(|e| format!("{label} is not a valid OpenAPI document: {e}"))?;
-    let mut raw: Value =
+    let raw: Value =
         serde_saphyr::from_str(text).map_err(|e| format!("{label} is not valid YAML: {e}"))?;
 
     let problems = validate::validate(&spec, &raw);
@@ -128,37 +170,72 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     }
     let operations = operations(&spec).count();
 
-    let mut log = spec_fixups::drop_value_constraints(&mut raw);
-    let (wire_names, names_log) =
-        spec_fixups::rust_parameter_names(&mut raw).map_err(|e| format!("{label}: {e}"))?;
-    log.extend(names_log);
-    let mut cli_raw = raw.clone();
-    log.extend(
-        spec_fixups::audience_descriptions(&mut raw, spec_fixups::Audience::Rust)
-            .map_err(|e| format!("{label}: {e}"))?,
-    );
-    spec_fixups::audience_descriptions(&mut cli_raw, spec_fixups::Audience::Cli)
-        .map_err(|e| format!("{label}: {e}"))?;
-    let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
-    let typed = |raw: Value| -> Result<(OpenAPI, Vec<spec_fixups::Split>, Vec<String>), String> {
-        let mut spec: OpenAPI = serde_json::from_value(raw)
-            .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
-        let (splits, log) = spec_fixups::split_read_only_request_bodies(&mut spec)
-            .map_err(|e| format!("{label}: {e}"))?;
-        Ok((spec, splits, log))
+    // The document is prepared twice, once for each audience of its descriptions; the two
+    // differ in nothing else, so the Rust one's log and counts stand for both.
+    let draft = Draft {
+        raw,
+        wire_names: Vec::new(),
     };
-    let (spec, splits, split_log) = typed(raw)?;
+    let mut log = Vec::new();
+    let mut rust = draft.clone();
+    let mut ran = fixup::run("spec", SPEC_FIXUPS, &mut rust, &Audience::Rust, &mut log)
+        .map_err(|e| format!("{label}: {e}"))?;
+    let mut cli = draft;
+    fixup::run(
+        "spec",
+        SPEC_FIXUPS,
+        &mut cli,
+        &Audience::Cli,
+        &mut Vec::new(),
+    )
+    .map_err(|e| format!("{label}: {e}"))?;
+    let Draft { raw, wire_names } = rust;
+    let cli_raw = cli.raw;
+    let docs = code_fixups::docs::SpecDocs::from_spec(&raw);
+    let typed = |raw: Value, log: &mut Vec<String>| -> Result<(Typed, Vec<Ran>), String> {
+        let spec: OpenAPI = serde_json::from_value(raw)
+            .map_err(|e| format!("{label}: a fixup broke the document: {e}"))?;
+        let mut typed = Typed {
+            spec,
+            splits: Vec::new(),
+        };
+        let ran = fixup::run("typed spec", TYPED_SPEC_FIXUPS, &mut typed, &(), log)
+            .map_err(|e| format!("{label}: {e}"))?;
+        Ok((typed, ran))
+    };
+    let (Typed { spec, splits }, typed_ran) = typed(raw, &mut log)?;
+    ran.extend(typed_ran);
     // The descriptions are all that differ, so the CLI's document splits the same schemas.
-    let (cli_spec, _, _) = typed(cli_raw)?;
-    log.extend(split_log);
+    let (Typed { spec: cli_spec, .. }, _) = typed(cli_raw, &mut Vec::new())?;
+    let client = ClientCtx {
+        // A spec outside the provider table (api-diff, tests) names its crate `client`, which
+        // only its examples show; `prepare` names a provider's own.
+        crate_name: "client".to_string(),
+        splits,
+        docs,
+        wire_names: wire_names.clone(),
+        acknowledgements: acknowledgement_schemas(&spec),
+        optional_bodies: optional_body_operations(&spec),
+        routes: routes(&spec),
+    };
+    let cli = CliCtx {
+        binary_responses: binary_response_operations(&cli_spec),
+    };
+    let mock = MockCtx {
+        optional_bodies: optional_body_operations(&spec),
+        binary_responses: binary_response_operations(&spec),
+        routes: routes(&spec),
+        wire_names,
+    };
     Ok(Prepared {
         spec,
         cli_spec,
-        splits,
         log,
+        ran,
         operations,
-        docs,
-        wire_names,
+        client,
+        cli,
+        mock,
     })
 }
 
@@ -173,217 +250,26 @@ fn progenitor_file(
         .map_err(|e| format!("{label}: progenitor produced an unparsable {what}: {e}"))
 }
 
-/// Generates the client code: progenitor, then the code fixups. Returns the text, the public
-/// API, the fixup log and the number of schema types.
-fn generate_client(
-    provider: &Provider,
-    prepared: &Prepared,
-) -> Result<(String, api_summary::Api, Vec<String>, usize), String> {
-    let (mut file, mut log) = client_file(provider.spec, prepared)?;
-    log.extend(
-        code_fixups::examples::compile_operation_examples(&mut file, provider.crate_name)
-            .map_err(|e| format!("{}: compile_operation_examples: {e}", provider.spec))?,
-    );
-    let api = api_summary::summarize(&file).map_err(|e| format!("{}: {e}", provider.spec))?;
-    let types = code_fixups::count_types(&mut file);
-    let code = format!("{}{}", header(provider), prettyplease::unparse(&file));
-    Ok((code, api, log, types))
-}
-
 /// The client's syntax tree for a prepared spec (named `label` in messages): progenitor, then
-/// the code fixups. Returns the tree and the fixup log.
-pub fn client_file(label: &str, prepared: &Prepared) -> Result<(syn::File, Vec<String>), String> {
+/// the client fixups, then the check that nothing can panic. Returns the tree, the fixup log
+/// and how each fixup went.
+pub fn client_file(
+    label: &str,
+    prepared: &Prepared,
+) -> Result<(syn::File, Vec<String>, Vec<Ran>), String> {
     let spec = &prepared.spec;
     let mut file = progenitor_file(label, "client", |generator| generator.generate_tokens(spec))?;
-    let mut log = code_fixups::open_string_enums(&mut file)?;
-    log.extend(code_fixups::null_collections_as_empty(&mut file)?);
-    log.extend(code_fixups::add_input_conversions(
+    let mut log = Vec::new();
+    let ran = fixup::run(
+        "client",
+        CLIENT_FIXUPS,
         &mut file,
-        &prepared.splits,
-    )?);
-    log.extend(code_fixups::guard_path_segments(&mut file));
-    log.extend(code_fixups::lean_request_building(&mut file)?);
-    log.extend(code_fixups::lazy_missing_parameter_messages(&mut file)?);
-    log.extend(code_fixups::decode_through_runtime(&mut file)?);
-    log.extend(code_fixups::merge_alike_status_arms(&mut file));
-    log.extend(code_fixups::any_success_without_data(
-        &mut file,
-        &acknowledgement_schemas(spec),
-    )?);
-    log.extend(code_fixups::configured_constructors_only(&mut file)?);
-    log.extend(code_fixups::optional_request_bodies(
-        &mut file,
-        &optional_body_operations(spec),
-    )?);
-    log.extend(code_fixups::scope_hook_borrows(&mut file)?);
-    log.extend(code_fixups::crate_visible_builder_fields(&mut file)?);
-    log.extend(code_fixups::add_path_templates(&mut file, &routes(spec)));
-    log.extend(code_fixups::docs::document_enum_variants(
-        &mut file,
-        &prepared.docs,
-    )?);
-    log.extend(code_fixups::docs::document_reference_fields(
-        &mut file,
-        &prepared.docs,
-        &prepared.splits,
-    )?);
-    log.extend(code_fixups::docs::document_type_builders(&mut file)?);
-    log.extend(code_fixups::docs::document_request_builders(
-        &mut file,
-        &prepared.docs,
-    )?);
-    log.extend(code_fixups::wire_parameter_names(
-        &mut file,
-        &prepared.wire_names,
-    )?);
-    code_fixups::refuse_panics(&mut file, "the generated client")?;
-    Ok((file, log))
-}
-
-/// Generates the provider's module of the `user-apis` command-line tool: progenitor's CLI
-/// generator on the same fixed-up spec, then the CLI fixups.
-fn generate_cli(provider: &Provider, prepared: &Prepared) -> Result<(String, Vec<String>), String> {
-    let spec = &prepared.cli_spec;
-    let mut file = progenitor_file(provider.spec, "CLI", |generator| {
-        generator.cli(spec, provider.crate_name)
-    })?;
-    let log = cli_fixups::apply(&mut file, &binary_response_operations(spec))
-        .map_err(|e| format!("{} (CLI): {e}", provider.spec))?;
-    let code = format!("{}{}", cli_header(provider), prettyplease::unparse(&file));
-    Ok((code, log))
-}
-
-/// One operation of the spec: its operationId, HTTP method and path template.
-pub struct Route {
-    /// The operationId, which names the client's method.
-    pub operation_id: String,
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// The path as the spec writes it, placeholders left in.
-    pub path: String,
-}
-
-/// Every operation of the spec with its method and path, in the spec's order.
-fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &String, &openapiv3::Operation)> {
-    spec.paths
-        .paths
-        .iter()
-        .filter_map(|(path, item)| Some((path, item.as_item()?)))
-        .flat_map(|(path, item)| {
-            item.iter()
-                .map(move |(method, operation)| (method, path, operation))
-        })
-}
-
-/// Each operation's operationId, method and path, in the spec's order.
-fn routes(spec: &OpenAPI) -> Vec<Route> {
-    operations(spec)
-        .filter_map(|(method, path, operation)| {
-            Some(Route {
-                operation_id: operation.operation_id.clone()?,
-                method: method.to_uppercase(),
-                path: path.clone(),
-            })
-        })
-        .collect()
-}
-
-/// Generates the client crate's `mock` module: progenitor's `httpmock` generator on the same
-/// fixed-up spec (so it names exactly the client's types), then the mock fixups.
-fn generate_mock(
-    provider: &Provider,
-    prepared: &Prepared,
-) -> Result<(String, Vec<String>), String> {
-    let spec = &prepared.spec;
-    // The module lives inside the client crate, so the generated code reaches it as `crate`.
-    let mut file = progenitor_file(provider.spec, "mock", |generator| {
-        generator.httpmock(spec, "crate")
-    })?;
-    let log = mock_fixups::apply(
-        &mut file,
-        &optional_body_operations(spec),
-        &binary_response_operations(spec),
-        &routes(spec),
-        &prepared.wire_names,
+        &prepared.client,
+        &mut log,
     )
-    .map_err(|e| format!("{} (mock): {e}", provider.spec))?;
-    let code = format!("{}{}", mock_header(provider), prettyplease::unparse(&file));
-    Ok((code, log))
-}
-
-/// The schemas the spec marks `x-acknowledgement: true`: an answer that only says the action
-/// was performed (Mattermost's `{"status": "OK"}`), which carries no data.
-fn acknowledgement_schemas(spec: &OpenAPI) -> Vec<String> {
-    let Some(components) = &spec.components else {
-        return Vec::new();
-    };
-    components
-        .schemas
-        .iter()
-        .filter(|(_, schema)| {
-            schema.as_item().is_some_and(|schema| {
-                schema.schema_data.extensions.get("x-acknowledgement")
-                    == Some(&serde_json::Value::Bool(true))
-            })
-        })
-        .map(|(name, _)| name.clone())
-        .collect()
-}
-
-/// The operations whose request body may be left out (`requestBody.required` is false).
-fn optional_body_operations(spec: &OpenAPI) -> Vec<String> {
-    operations(spec)
-        .filter_map(|(_, _, operation)| match &operation.request_body {
-            Some(openapiv3::ReferenceOr::Item(body)) if !body.required => {
-                operation.operation_id.clone()
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// The operations whose success response is a binary body (`type: string, format: binary`),
-/// which the command-line tool writes to the file named by `--output`.
-fn binary_response_operations(spec: &OpenAPI) -> Vec<String> {
-    let resolve = |response: &'_ openapiv3::ReferenceOr<openapiv3::Response>| match response {
-        openapiv3::ReferenceOr::Item(response) => Some(response.clone()),
-        openapiv3::ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/responses/")
-            .and_then(|name| spec.components.as_ref()?.responses.get(name))
-            .and_then(|response| response.as_item())
-            .cloned(),
-    };
-    let is_binary = |response: &openapiv3::ReferenceOr<openapiv3::Response>| {
-        resolve(response).is_some_and(|response| {
-            response.content.values().any(|media| {
-                matches!(
-                    &media.schema,
-                    Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
-                        schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(string)),
-                        ..
-                    })) if string.format
-                        == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
-                )
-            })
-        })
-    };
-    operations(spec)
-        .filter(|(_, _, operation)| {
-            operation
-                .responses
-                .responses
-                .iter()
-                .any(|(status, response)| status_is_success(status) && is_binary(response))
-        })
-        .filter_map(|(_, _, operation)| operation.operation_id.clone())
-        .collect()
-}
-
-fn status_is_success(status: &openapiv3::StatusCode) -> bool {
-    match status {
-        openapiv3::StatusCode::Code(code) => (200..300).contains(code),
-        openapiv3::StatusCode::Range(range) => *range == 2,
-    }
+    .map_err(|e| format!("{label}: {e}"))?;
+    refuse_panics(&mut file, "the generated client").map_err(|e| format!("{label}: {e}"))?;
+    Ok((file, log, ran))
 }
 
 /// The settings every client is generated with.
@@ -541,6 +427,7 @@ pub fn run(
 ) -> Result<(Vec<String>, bool), String> {
     let mut report = Vec::new();
     let mut all_fresh = true;
+    let mut ran = Vec::new();
     for provider in providers {
         let started = Instant::now();
         let generated = generate(provider, root)?;
@@ -588,6 +475,11 @@ pub fn run(
             states.join(", "),
         ));
         report.extend(api_changes);
+        ran.extend(generated.ran);
+    }
+    // A fixup for a construct only some specs use must still apply somewhere.
+    if providers.len() == PROVIDERS.len() {
+        fixup::require_some_provider(&ran)?;
     }
     Ok((report, all_fresh))
 }
@@ -595,7 +487,6 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::PROVIDERS;
 
     /// Plain `cargo test` catches a generated file that no longer matches its spec.
     #[test]
@@ -671,7 +562,7 @@ components:
             )
         };
         let prepared = prepare_text("t.yaml", &spec("200")).expect("the spec is valid");
-        let (file, log) = client_file("t.yaml", &prepared).expect("codegen runs");
+        let (file, log, _) = client_file("t.yaml", &prepared).expect("codegen runs");
         let code = prettyplease::unparse(&file);
         assert!(
             code.contains("200u16..=299u16 => Ok(ResponseValue::empty(response))"),
@@ -699,6 +590,59 @@ components:
         assert!(
             error.contains("the acknowledgement Done is no operation's answer"),
             "{error}"
+        );
+    }
+
+    /// A progenitor that moved a shape a fixup fixes makes codegen fail, naming the fixup.
+    #[test]
+    fn a_fixup_that_applies_nowhere_fails_codegen_naming_it() {
+        let provider = PROVIDERS
+            .iter()
+            .find(|provider| provider.name == "sendauth")
+            .expect("sendauth is a provider");
+        let prepared = prepare(provider, &workspace_root()).expect("the spec prepares");
+        let generate = |tokens: &dyn Fn(String) -> String| -> Result<(), String> {
+            let file = progenitor_file(provider.spec, "client", |generator| {
+                generator.generate_tokens(&prepared.spec)
+            })?;
+            let text = tokens(quote!(#file).to_string());
+            let mut file: syn::File = syn::parse_str(&text).expect("the edited client parses");
+            let ran = fixup::run(
+                "client",
+                CLIENT_FIXUPS,
+                &mut file,
+                &prepared.client,
+                &mut Vec::new(),
+            )?;
+            fixup::require_every_provider(provider.spec, &ran)
+        };
+        generate(&|text| text).expect("progenitor's own client fits the table");
+
+        // As if progenitor renamed the function that encodes path parameters.
+        let error = generate(&|text| text.replace("encode_path", "encode_path_segment"))
+            .expect_err("the path guard no longer applies");
+        assert_eq!(
+            error,
+            "specs/sendauth.yaml: applied nowhere, so the code no longer has the shape they fix: \
+             client fixup guard_path_segments"
+        );
+
+        // The mock fixups do not fit a client at all: the first one fails, named.
+        let mut client = progenitor_file(provider.spec, "client", |generator| {
+            generator.generate_tokens(&prepared.spec)
+        })
+        .expect("progenitor generates");
+        let error = fixup::run(
+            "mock",
+            MOCK_FIXUPS,
+            &mut client,
+            &prepared.mock,
+            &mut Vec::new(),
+        )
+        .expect_err("a client is no mock");
+        assert_eq!(
+            error,
+            "datetime_parameter_values: progenitor's output has no `operations` module"
         );
     }
 

@@ -1,16 +1,20 @@
 //! Project automation for user-apis. Usage: `cargo xtask codegen [--check] [PROVIDER...]` and
 //! `cargo xtask api-diff OLD.yaml NEW.yaml`.
 
+mod api_diff;
 mod api_report;
 mod api_summary;
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
+mod fixup;
 mod mock_fixups;
 #[cfg(test)]
 mod msrv;
 mod providers;
+mod spec;
 mod spec_fixups;
+mod syntax;
 mod validate;
 
 use std::process::ExitCode;
@@ -58,7 +62,7 @@ fn api_diff_command(args: &[String]) -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    match api_report::compare_specs(old, new) {
+    match api_diff::compare_specs(old, new) {
         Ok(comparison) => {
             for line in &comparison.lines {
                 println!("{line}");

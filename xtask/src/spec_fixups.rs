@@ -2,14 +2,54 @@
 //!
 //! Each fixup changes the document in one documented way and returns a line per change, which
 //! codegen prints, so the difference between what a spec says and what is generated is never
-//! silent.
+//! silent. [`SPEC_FIXUPS`] lists those that work on the document as JSON, in the order codegen
+//! runs them, and [`TYPED_SPEC_FIXUPS`] those that work on the typed document after them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use crate::fixup::{Applied, Fixup, fixup};
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// A spec on its way to the generators: the document as JSON (which keeps what the typed
+/// document drops, such as a description beside a `$ref`), and what the fixups learned of it.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// The document.
+    pub raw: Value,
+    /// The query parameters named in Rust by `x-rust-name`, whose wire names the client and
+    /// mock fixups put back.
+    pub wire_names: Vec<WireName>,
+}
+
+/// A spec fixup: changes the document as JSON, prepared for one [`Audience`].
+pub type SpecFixup = Fixup<Draft, Audience>;
+
+/// Every spec fixup on the JSON document, in the order codegen applies them.
+pub const SPEC_FIXUPS: &[SpecFixup] = &[
+    fixup!(drop_value_constraints, SomeProvider),
+    fixup!(rust_parameter_names, SomeProvider),
+    fixup!(audience_descriptions, SomeProvider),
+];
+
+/// The document in its typed form, after [`SPEC_FIXUPS`], and the schemas split so far.
+#[derive(Debug)]
+pub struct Typed {
+    /// The document.
+    pub spec: OpenAPI,
+    /// The schemas split into a read and a write form.
+    pub splits: Vec<Split>,
+}
+
+/// A spec fixup on the typed document.
+pub type TypedSpecFixup = Fixup<Typed, ()>;
+
+/// Every spec fixup on the typed document, in the order codegen applies them.
+pub const TYPED_SPEC_FIXUPS: &[TypedSpecFixup] =
+    &[fixup!(split_read_only_request_bodies, SomeProvider)];
 
 /// A schema that was split into a read form and a write form by [`split_read_only_request_bodies`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +69,13 @@ pub struct Split {
 /// they, or something inside them, have `readOnly` properties. Responses keep `User`, so a
 /// value read from the server keeps every field, and codegen adds `From<User> for UserInput` so
 /// a read value can be sent back (a read-modify-write) without the server-assigned fields.
-pub fn split_read_only_request_bodies(
-    spec: &mut OpenAPI,
-) -> Result<(Vec<Split>, Vec<String>), String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's spec;
+/// codegen fails when it changes nothing in any.
+pub fn split_read_only_request_bodies(typed: &mut Typed, _: &()) -> Result<Applied, String> {
+    let spec = &mut typed.spec;
     let Some(components) = spec.components.as_mut() else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Applied::default());
     };
 
     // The schemas named directly by a request body, and the operations naming them.
@@ -179,7 +221,9 @@ pub fn split_read_only_request_bodies(
             }
         }
     }
-    Ok((splits, log))
+    let places = splits.len();
+    typed.splits = splits;
+    Ok(Applied { places, log })
 }
 
 fn is_read_only(property: &ReferenceOr<Box<Schema>>) -> bool {
@@ -250,10 +294,13 @@ const VALUE_CONSTRAINTS: &[&str] = &[
 /// the server already holds (a legacy name of one letter), and in a request type it makes the
 /// value awkward to build; the server validates what it receives either way. Parameters keep
 /// their constraints: they only shape what this client sends.
-pub fn drop_value_constraints(raw: &mut Value) -> Vec<String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's spec;
+/// codegen fails when it changes nothing in any.
+pub fn drop_value_constraints(draft: &mut Draft, _: &Audience) -> Result<Applied, String> {
     let mut log = Vec::new();
-    let Some(Value::Object(schemas)) = raw.pointer_mut("/components/schemas") else {
-        return log;
+    let Some(Value::Object(schemas)) = draft.raw.pointer_mut("/components/schemas") else {
+        return Ok(Applied::default());
     };
     for (name, schema) in schemas.iter_mut() {
         let mut dropped = Vec::new();
@@ -265,7 +312,7 @@ pub fn drop_value_constraints(raw: &mut Value) -> Vec<String> {
             ));
         }
     }
-    log
+    Ok(Applied::each(log))
 }
 
 fn drop_constraints_in(node: &mut Value, at: &str, dropped: &mut Vec<String>) {
@@ -369,7 +416,11 @@ pub struct WireName {
 /// what goes on the wire. The name must be snake case and not another parameter's of the
 /// operation. `x-rust-name` anywhere else (a path's shared parameters, `components`) is an
 /// error, so the extension never has an effect it does not say.
-pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<String>), String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's spec;
+/// codegen fails when it changes nothing in any.
+pub fn rust_parameter_names(draft: &mut Draft, _: &Audience) -> Result<Applied, String> {
+    let raw = &mut draft.raw;
     let mut names = Vec::new();
     let components = raw
         .pointer("/components/parameters")
@@ -448,7 +499,8 @@ pub fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<Strin
             )
         })
         .collect();
-    Ok((names, log))
+    draft.wire_names = names;
+    Ok(Applied::each(log))
 }
 
 /// Who reads an operation's description: the Rust client's docs, or the command line's help.
@@ -480,7 +532,11 @@ const AUDIENCES: [Audience; 2] = [Audience::Rust, Audience::Cli];
 /// for the command's help. Both extensions leave the document, whichever audience it is
 /// prepared for, so neither reader sees the other's. A value that is not text, or either
 /// extension anywhere but on an operation, is an error: it would say nothing where it stands.
-pub fn audience_descriptions(raw: &mut Value, audience: Audience) -> Result<Vec<String>, String> {
+///
+/// It changes only what some specs have, so it may change nothing in one provider's spec;
+/// codegen fails when it changes nothing in any.
+pub fn audience_descriptions(draft: &mut Draft, audience: &Audience) -> Result<Applied, String> {
+    let (raw, audience) = (&mut draft.raw, *audience);
     let mut log = Vec::new();
     for operation in raw_operations(raw) {
         for other in AUDIENCES {
@@ -512,7 +568,7 @@ pub fn audience_descriptions(raw: &mut Value, audience: Audience) -> Result<Vec<
     }
     match misplaced_audience_key(raw, "") {
         Some((at, key)) => Err(format!("{at}: {key} is read only on operations")),
-        None => Ok(log),
+        None => Ok(Applied::each(log)),
     }
 }
 
@@ -540,6 +596,48 @@ fn misplaced_audience_key(node: &Value, at: &str) -> Option<(String, &'static st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs the spec fixup `fixup` for `audience` on the bare document `raw`: its log, and the
+    /// Rust names it found.
+    fn on_raw(
+        raw: &mut Value,
+        fixup: fn(&mut Draft, &Audience) -> Result<Applied, String>,
+        audience: Audience,
+    ) -> Result<(Vec<String>, Vec<WireName>), String> {
+        let mut draft = Draft {
+            raw: raw.take(),
+            wire_names: Vec::new(),
+        };
+        let applied = fixup(&mut draft, &audience);
+        *raw = draft.raw;
+        applied.map(|applied| (applied.log, draft.wire_names))
+    }
+
+    fn audience_descriptions(raw: &mut Value, audience: Audience) -> Result<Vec<String>, String> {
+        on_raw(raw, super::audience_descriptions, audience).map(|(log, _)| log)
+    }
+
+    fn rust_parameter_names(raw: &mut Value) -> Result<(Vec<WireName>, Vec<String>), String> {
+        on_raw(raw, super::rust_parameter_names, Audience::Rust).map(|(log, names)| (names, log))
+    }
+
+    fn split_read_only_request_bodies(
+        spec: &mut OpenAPI,
+    ) -> Result<(Vec<Split>, Vec<String>), String> {
+        let mut typed = Typed {
+            spec: std::mem::take(spec),
+            splits: Vec::new(),
+        };
+        let applied = super::split_read_only_request_bodies(&mut typed, &());
+        *spec = typed.spec;
+        applied.map(|applied| (typed.splits, applied.log))
+    }
+
+    fn drop_value_constraints(raw: &mut Value) -> Vec<String> {
+        on_raw(raw, super::drop_value_constraints, Audience::Rust)
+            .map(|(log, _)| log)
+            .expect("never fails")
+    }
 
     #[test]
     fn each_audience_reads_its_own_paragraph_and_neither_extension() {

@@ -9393,107 +9393,105 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("active", &active))
+                .query(&progenitor_client::QueryParam::new("admins", &admins))
+                .query(&progenitor_client::QueryParam::new("auditors", &auditors))
+                .query(&progenitor_client::QueryParam::new("blocked", &blocked))
+                .query(
+                    &progenitor_client::QueryParam::new("created_after", &created_after),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "created_before",
+                        &created_before,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "exclude_active",
+                        &exclude_active,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "exclude_external",
+                        &exclude_external,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "exclude_humans",
+                        &exclude_humans,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "exclude_internal",
+                        &exclude_internal,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("extern_uid", &extern_uid))
+                .query(&progenitor_client::QueryParam::new("external", &external))
+                .query(&progenitor_client::QueryParam::new("humans", &humans))
+                .query(&progenitor_client::QueryParam::new("order_by", &order_by))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("provider", &provider))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "saml_provider_id",
+                        &saml_provider_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .query(&progenitor_client::QueryParam::new("skip_ldap", &skip_ldap))
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .query(&progenitor_client::QueryParam::new("two_factor", &two_factor))
+                .query(&progenitor_client::QueryParam::new("username", &username))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "with_custom_attributes",
+                        &with_custom_attributes,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "without_project_bots",
+                        &without_project_bots,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "without_projects",
+                        &without_projects,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("active", &active))
-                    .query(&progenitor_client::QueryParam::new("admins", &admins))
-                    .query(&progenitor_client::QueryParam::new("auditors", &auditors))
-                    .query(&progenitor_client::QueryParam::new("blocked", &blocked))
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "created_after",
-                            &created_after,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "created_before",
-                            &created_before,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "exclude_active",
-                            &exclude_active,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "exclude_external",
-                            &exclude_external,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "exclude_humans",
-                            &exclude_humans,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "exclude_internal",
-                            &exclude_internal,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new("extern_uid", &extern_uid),
-                    )
-                    .query(&progenitor_client::QueryParam::new("external", &external))
-                    .query(&progenitor_client::QueryParam::new("humans", &humans))
-                    .query(&progenitor_client::QueryParam::new("order_by", &order_by))
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .query(&progenitor_client::QueryParam::new("provider", &provider))
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "saml_provider_id",
-                            &saml_provider_id,
-                        ),
-                    )
-                    .query(&progenitor_client::QueryParam::new("search", &search))
-                    .query(&progenitor_client::QueryParam::new("skip_ldap", &skip_ldap))
-                    .query(&progenitor_client::QueryParam::new("sort", &sort))
-                    .query(
-                        &progenitor_client::QueryParam::new("two_factor", &two_factor),
-                    )
-                    .query(&progenitor_client::QueryParam::new("username", &username))
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "with_custom_attributes",
-                            &with_custom_attributes,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "without_project_bots",
-                            &without_project_bots,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "without_projects",
-                            &without_projects,
-                        ),
-                    )
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9576,28 +9574,38 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 409u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9621,7 +9629,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 with_custom_attributes: Ok(None),
                 sudo: Ok(None),
             }
@@ -9668,16 +9676,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
             let Self { client, id, with_custom_attributes, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let with_custom_attributes = with_custom_attributes
                 .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -9698,33 +9697,43 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "with_custom_attributes",
+                        &with_custom_attributes,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "with_custom_attributes",
-                            &with_custom_attributes,
-                        ),
-                    )
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9748,7 +9757,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -9808,16 +9817,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -9841,28 +9841,43 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 409u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9886,7 +9901,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 hard_delete: Ok(None),
                 sudo: Ok(None),
             }
@@ -9929,16 +9944,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, hard_delete, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let hard_delete = hard_delete.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -9958,30 +9964,43 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .query(&progenitor_client::QueryParam::new("hard_delete", &hard_delete))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .query(
-                        &progenitor_client::QueryParam::new("hard_delete", &hard_delete),
-                    )
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 409u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10004,7 +10023,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10035,16 +10054,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/activate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10064,23 +10074,33 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10103,7 +10123,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10134,16 +10154,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/approve`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10163,23 +10174,33 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "approve_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 | 409u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10202,7 +10223,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10238,16 +10259,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10267,23 +10279,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_associations_count",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10306,7 +10323,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10337,16 +10354,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/ban`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10366,23 +10374,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "ban_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10405,7 +10418,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10436,16 +10449,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/block`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10465,23 +10469,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "block_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10504,7 +10513,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10540,16 +10549,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10569,23 +10569,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "list_user_custom_attributes",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10609,8 +10614,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key: Err("key was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10656,26 +10661,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomAttribute>, Error<types::ApiError>> {
             let Self { client, id, key, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key = key
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10698,23 +10685,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_custom_attribute",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10739,8 +10731,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key: Err("key was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -10816,26 +10808,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CustomAttribute>, Error<types::ApiError>> {
             let Self { client, id, key, sudo, body } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key = key
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -10864,28 +10838,38 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "set_user_custom_attribute",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10909,8 +10893,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key: Err("key was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -10954,26 +10938,8 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/custom_attributes/{key}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key = key
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -10996,23 +10962,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_custom_attribute",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11035,7 +11006,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -11066,16 +11037,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/deactivate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -11095,23 +11057,33 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11134,7 +11106,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -11165,16 +11137,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/api/v4/users/{id}/disable_two_factor`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -11194,23 +11157,33 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.patch(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "disable_user_two_factor",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.patch(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11235,7 +11208,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -11301,16 +11274,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11332,29 +11296,34 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_emails",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11378,7 +11347,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -11438,16 +11407,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Email>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -11472,28 +11432,38 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "add_user_email",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11517,8 +11487,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                email_id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                email_id: Err("email_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -11559,26 +11529,8 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/emails/{email_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, email_id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let email_id = email_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "email_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let email_id = email_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -11603,23 +11555,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_email",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11642,7 +11599,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -11675,16 +11632,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -11704,23 +11652,33 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "follow_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11745,7 +11703,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -11811,16 +11769,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11842,29 +11791,34 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_followers",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11889,7 +11843,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -11955,16 +11909,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11986,29 +11931,34 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_following",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12033,7 +11983,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -12099,16 +12049,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, id, page, per_page, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -12130,29 +12071,34 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_gpg_keys",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12176,7 +12122,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -12236,16 +12182,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GpgKey>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -12270,28 +12207,38 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "add_user_gpg_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12315,8 +12262,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key_id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -12359,26 +12306,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::GpgKey>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key_id = key_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12403,23 +12332,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_gpg_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12443,8 +12377,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key_id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -12485,26 +12419,8 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/gpg_keys/{key_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key_id = key_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12529,23 +12445,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_gpg_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12569,8 +12490,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key_id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -12611,26 +12532,8 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/gpg_keys/{key_id}/revoke`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key_id = key_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12656,23 +12559,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_user_gpg_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12696,8 +12604,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                provider: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                provider: Err("provider was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -12741,26 +12649,8 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/identities/{provider}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, provider, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let provider = provider
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "provider was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let provider = provider.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12783,23 +12673,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_identity",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12823,8 +12718,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key_id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -12867,26 +12762,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SshKey>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key_id = key_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12911,23 +12788,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_ssh_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12951,8 +12833,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
-                key_id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
+                key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -12993,26 +12875,8 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{id}/keys/{key_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, key_id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let key_id = key_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "key_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13037,23 +12901,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user_ssh_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13076,7 +12945,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -13107,16 +12976,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/reject`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13136,23 +12996,33 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "reject_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 | 409u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13175,7 +13045,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -13206,16 +13076,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/unban`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13235,23 +13096,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unban_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13274,7 +13140,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -13305,16 +13171,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/unblock`
         pub async fn send(self) -> Result<ResponseValue<bool>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13334,23 +13191,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unblock_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13373,7 +13235,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err(::std::string::String::new()),
+                id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -13406,16 +13268,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
-            let id = id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13435,23 +13288,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "unfollow_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13477,7 +13335,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 state: Ok(None),
@@ -13557,16 +13415,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, state, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let state = state.map_err(Error::InvalidRequest)?;
@@ -13591,30 +13440,40 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("state", &state))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_impersonation_tokens",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .query(&progenitor_client::QueryParam::new("state", &state))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13638,7 +13497,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -13704,16 +13563,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, sudo, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -13741,28 +13591,38 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_impersonation_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13786,8 +13646,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                impersonation_token_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                impersonation_token_id: Err(
+                    "impersonation_token_id was not initialized".to_string(),
+                ),
                 sudo: Ok(None),
             }
         }
@@ -13832,26 +13694,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ImpersonationToken>, Error<types::ApiError>> {
             let Self { client, user_id, impersonation_token_id, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let impersonation_token_id = impersonation_token_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "impersonation_token_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+                .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13880,23 +13725,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_impersonation_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13920,8 +13770,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                impersonation_token_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                impersonation_token_id: Err(
+                    "impersonation_token_id was not initialized".to_string(),
+                ),
                 sudo: Ok(None),
             }
         }
@@ -13964,26 +13816,9 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, impersonation_token_id, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let impersonation_token_id = impersonation_token_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "impersonation_token_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+                .map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -14012,23 +13847,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_impersonation_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14053,7 +13893,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -14122,16 +13962,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -14153,29 +13984,34 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_ssh_keys",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14199,7 +14035,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -14259,16 +14095,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SshKey>, Error<types::ApiError>> {
             let Self { client, user_id, sudo, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -14295,28 +14122,38 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "add_user_ssh_key",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14342,7 +14179,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 type_: Ok(None),
@@ -14422,16 +14259,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, type_, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
@@ -14456,30 +14284,40 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_memberships",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .query(&progenitor_client::QueryParam::new("type", &type_))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14506,7 +14344,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -14572,16 +14410,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, sudo, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -14609,28 +14438,43 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_personal_access_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 422u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                422u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14655,7 +14499,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
@@ -14724,16 +14568,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, page, per_page, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -14755,29 +14590,34 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_project_deploy_keys",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -14800,7 +14640,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
             }
         }
@@ -14836,16 +14676,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserStatus>, Error<types::ApiError>> {
             let Self { client, user_id, sudo } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -14865,23 +14696,28 @@ pub mod builder {
             if let Some(value) = sudo {
                 header_map.append("Sudo", value.to_string().try_into()?);
             }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_status",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

@@ -8216,7 +8216,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                bot_user_id: Err(::std::string::String::new()),
+                bot_user_id: Err("bot_user_id was not initialized".to_string()),
                 set_system_admin: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -8276,16 +8276,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, bot_user_id, set_system_admin, body } = self;
-            let bot_user_id = bot_user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "bot_user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let bot_user_id = bot_user_id.map_err(Error::InvalidRequest)?;
             let set_system_admin = set_system_admin.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -8306,33 +8297,43 @@ pub mod builder {
                         "convert_to_user",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "set_system_admin",
+                        &set_system_admin,
+                    ),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "set_system_admin",
-                            &set_system_admin,
-                        ),
-                    )
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8638,68 +8639,61 @@ pub mod builder {
             let team_roles = team_roles.map_err(Error::InvalidRequest)?;
             let without_team = without_team.map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("active", &active))
+                .query(
+                    &progenitor_client::QueryParam::new("channel_roles", &channel_roles),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "group_constrained",
+                        &group_constrained,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("in_channel", &in_channel))
+                .query(&progenitor_client::QueryParam::new("in_group", &in_group))
+                .query(&progenitor_client::QueryParam::new("in_team", &in_team))
+                .query(&progenitor_client::QueryParam::new("inactive", &inactive))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "not_in_channel",
+                        &not_in_channel,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("not_in_team", &not_in_team))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("role", &role))
+                .query(&progenitor_client::QueryParam::new("roles", &roles))
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .query(&progenitor_client::QueryParam::new("team_roles", &team_roles))
+                .query(
+                    &progenitor_client::QueryParam::new("without_team", &without_team),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("active", &active))
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "channel_roles",
-                            &channel_roles,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "group_constrained",
-                            &group_constrained,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new("in_channel", &in_channel),
-                    )
-                    .query(&progenitor_client::QueryParam::new("in_group", &in_group))
-                    .query(&progenitor_client::QueryParam::new("in_team", &in_team))
-                    .query(&progenitor_client::QueryParam::new("inactive", &inactive))
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "not_in_channel",
-                            &not_in_channel,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new("not_in_team", &not_in_team),
-                    )
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .query(&progenitor_client::QueryParam::new("role", &role))
-                    .query(&progenitor_client::QueryParam::new("roles", &roles))
-                    .query(&progenitor_client::QueryParam::new("sort", &sort))
-                    .query(
-                        &progenitor_client::QueryParam::new("team_roles", &team_roles),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "without_team",
-                            &without_team,
-                        ),
-                    )
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8786,29 +8780,29 @@ pub mod builder {
                 .and_then(|v| types::NewUser::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("iid", &iid))
+                .query(&progenitor_client::QueryParam::new("t", &t))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("iid", &iid))
-                    .query(&progenitor_client::QueryParam::new("t", &t))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8835,23 +8829,23 @@ pub mod builder {
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client } = self;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                403u16 | 500u16 => {
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                500u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8878,7 +8872,7 @@ pub mod builder {
                 client: client,
                 channel_id: Ok(None),
                 limit: Ok(None),
-                name: Err(::std::string::String::new()),
+                name: Err("name was not initialized".to_string()),
                 team_id: Ok(None),
             }
         }
@@ -8945,46 +8939,40 @@ pub mod builder {
             let Self { client, channel_id, limit, name, team_id } = self;
             let channel_id = channel_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let name = name
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "name was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let name = name.map_err(Error::InvalidRequest)?;
             let team_id = team_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "autocomplete"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("in_channel", &channel_id))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("in_team", &team_id))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(
-                        &progenitor_client::QueryParam::new("in_channel", &channel_id),
-                    )
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("name", &name))
-                    .query(&progenitor_client::QueryParam::new("in_team", &team_id))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9048,20 +9036,15 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "email", "verify"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
@@ -9129,20 +9112,15 @@ pub mod builder {
                     &client.baseurl,
                     &["api", "v4", "users", "email", "verify", "send"],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
@@ -9167,7 +9145,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                email: Err(::std::string::String::new()),
+                email: Err("email was not initialized".to_string()),
             }
         }
         ///The email address.
@@ -9188,16 +9166,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, email } = self;
-            let email = email
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "email was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let email = email.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -9212,23 +9181,33 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&email)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9250,7 +9229,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err(::std::string::String::new()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         ///The ids of the group channels whose members to get.
@@ -9271,36 +9250,27 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersByChannel>, Error<types::AppError>> {
             let Self { client, body } = self;
-            let body = body
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "body was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "group_channels"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9324,7 +9294,7 @@ pub mod builder {
             Self {
                 client: client,
                 since: Ok(None),
-                body: Err(::std::string::String::new()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         ///Only users changed after this time (milliseconds since the epoch).
@@ -9360,39 +9330,30 @@ pub mod builder {
         > {
             let Self { client, since, body } = self;
             let since = since.map_err(Error::InvalidRequest)?;
-            let body = body
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "body was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users", "ids"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("since", &since))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("since", &since))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9424,20 +9385,15 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "known"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -9496,23 +9452,29 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "login"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "login",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 | 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9566,27 +9528,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "login", "cws"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).form_urlencoded(&body)?.build()?;
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .form_urlencoded(&body)?
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9648,23 +9611,38 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "login", "switch"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9693,23 +9671,23 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "logout"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "logout",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9763,20 +9741,15 @@ pub mod builder {
                 .and_then(|v| types::LoginId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users", "mfa"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
@@ -9841,23 +9814,33 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "migrate_auth", "ldap"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9919,23 +9902,33 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "migrate_auth", "saml"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -9997,23 +9990,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "password", "reset"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10078,23 +10076,28 @@ pub mod builder {
                     &client.baseurl,
                     &["api", "v4", "users", "password", "reset", "send"],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10157,23 +10160,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "search"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "search_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10229,23 +10237,23 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "sessions", "device"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10277,23 +10285,23 @@ pub mod builder {
                     &client.baseurl,
                     &["api", "v4", "users", "sessions", "revoke", "all"],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                401u16 | 403u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10322,23 +10330,33 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "stats"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10493,52 +10511,52 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "stats", "filtered"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(
+                    &progenitor_client::QueryParam::new("channel_roles", &channel_roles),
+                )
+                .query(&progenitor_client::QueryParam::new("in_channel", &in_channel))
+                .query(&progenitor_client::QueryParam::new("in_team", &in_team))
+                .query(
+                    &progenitor_client::QueryParam::new("include_bots", &include_bots),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_deleted",
+                        &include_deleted,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("roles", &roles))
+                .query(&progenitor_client::QueryParam::new("team_roles", &team_roles))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "channel_roles",
-                            &channel_roles,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new("in_channel", &in_channel),
-                    )
-                    .query(&progenitor_client::QueryParam::new("in_team", &in_team))
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "include_bots",
-                            &include_bots,
-                        ),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "include_deleted",
-                            &include_deleted,
-                        ),
-                    )
-                    .query(&progenitor_client::QueryParam::new("roles", &roles))
-                    .query(
-                        &progenitor_client::QueryParam::new("team_roles", &team_roles),
-                    )
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10600,28 +10618,33 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "tokens"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10683,23 +10706,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "tokens", "disable"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10761,23 +10789,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "tokens", "enable"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10839,23 +10872,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "tokens", "revoke"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10918,23 +10956,28 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "tokens", "search"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -10956,7 +10999,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                token_id: Err(::std::string::String::new()),
+                token_id: Err("token_id was not initialized".to_string()),
             }
         }
         ///The token's id (not the token).
@@ -10977,16 +11020,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AccessTokenInfo>, Error<types::AppError>> {
             let Self { client, token_id } = self;
-            let token_id = token_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "token_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let token_id = token_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11001,23 +11035,33 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&token_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11039,7 +11083,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                username: Err(::std::string::String::new()),
+                username: Err("username was not initialized".to_string()),
             }
         }
         ///The username.
@@ -11060,16 +11104,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, username } = self;
-            let username = username
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "username was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let username = username.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11084,23 +11119,28 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&username)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11122,7 +11162,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err(::std::string::String::new()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         ///The usernames of the users to get.
@@ -11146,36 +11186,27 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "body was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "usernames"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11197,7 +11228,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11218,16 +11249,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11241,23 +11263,28 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11280,7 +11307,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -11324,16 +11351,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -11350,23 +11368,28 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11388,7 +11411,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11409,16 +11432,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11432,23 +11446,33 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11471,7 +11495,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -11517,16 +11541,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::ActiveUpdate::try_from(v).map_err(|e| e.to_string())
@@ -11546,23 +11561,28 @@ pub mod builder {
                         "active",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11584,7 +11604,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11608,16 +11628,7 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11632,23 +11643,28 @@ pub mod builder {
                         "audits",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11671,7 +11687,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -11717,16 +11733,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserAuthData>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UserAuthData::try_from(v).map_err(|e| e.to_string())
@@ -11746,23 +11753,33 @@ pub mod builder {
                         "auth",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11786,7 +11803,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 page_size: Ok(None),
             }
@@ -11836,16 +11853,7 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id, page, page_size } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let url = client
@@ -11862,28 +11870,33 @@ pub mod builder {
                         "channel_members",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &page_size))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &page_size))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11905,7 +11918,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -11926,16 +11939,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Bot>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -11950,23 +11954,33 @@ pub mod builder {
                         "convert_to_bot",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -11988,7 +12002,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12009,16 +12023,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -12033,23 +12038,38 @@ pub mod builder {
                         "demote",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12071,7 +12091,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12092,16 +12112,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -12118,23 +12129,28 @@ pub mod builder {
                         "member",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12157,7 +12173,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 update_time: Ok(None),
             }
         }
@@ -12192,16 +12208,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
             let Self { client, user_id, update_time } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let update_time = update_time.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12217,31 +12224,46 @@ pub mod builder {
                         "image",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("*/*"),
+                )
+                .query(&progenitor_client::QueryParam::new("_", &update_time))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_profile_image",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("*/*"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("_", &update_time))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12263,7 +12285,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12284,16 +12306,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -12308,23 +12321,38 @@ pub mod builder {
                         "image",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12346,7 +12374,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12367,16 +12395,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -12392,30 +12411,45 @@ pub mod builder {
                         "default",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("*/*"),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("*/*"),
-                    )
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12438,7 +12472,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12482,16 +12516,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::MfaUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -12509,23 +12534,33 @@ pub mod builder {
                         "mfa",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12547,7 +12582,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12568,16 +12603,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::MfaSecret>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -12593,23 +12619,38 @@ pub mod builder {
                         "generate",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12632,7 +12673,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12680,16 +12721,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::PasswordUpdate::try_from(v).map_err(|e| e.to_string())
@@ -12709,23 +12741,28 @@ pub mod builder {
                         "password",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12748,7 +12785,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12792,16 +12829,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserPatch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -12819,23 +12847,28 @@ pub mod builder {
                         "patch",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12857,7 +12890,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12878,16 +12911,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -12902,23 +12926,38 @@ pub mod builder {
                         "promote",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 | 404u16 | 501u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                501u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -12941,7 +12980,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -12987,16 +13026,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::RolesUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -13014,23 +13044,28 @@ pub mod builder {
                         "roles",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13052,7 +13087,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13076,16 +13111,7 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -13100,23 +13126,28 @@ pub mod builder {
                         "sessions",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13139,7 +13170,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -13183,16 +13214,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::SessionId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -13211,23 +13233,28 @@ pub mod builder {
                         "revoke",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13249,7 +13276,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13270,16 +13297,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -13296,23 +13314,28 @@ pub mod builder {
                         "all",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13334,7 +13357,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13355,16 +13378,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserTermsOfService>, Error<types::AppError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -13379,23 +13393,28 @@ pub mod builder {
                         "terms_of_service",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13418,7 +13437,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -13468,16 +13487,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::TermsOfServiceAction::try_from(v).map_err(|e| e.to_string())
@@ -13497,23 +13507,28 @@ pub mod builder {
                         "terms_of_service",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13537,7 +13552,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
             }
@@ -13585,16 +13600,7 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id, page, per_page } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = client
@@ -13611,28 +13617,33 @@ pub mod builder {
                         "tokens",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13655,7 +13666,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -13703,16 +13714,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AccessToken>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::NewAccessToken::try_from(v).map_err(|e| e.to_string())
@@ -13732,23 +13734,29 @@ pub mod builder {
                         "tokens",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 | 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 => {
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13771,7 +13779,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -13813,16 +13821,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::Typing::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -13840,23 +13839,28 @@ pub mod builder {
                         "typing",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 | 401u16 | 403u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -13878,7 +13882,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13902,16 +13906,7 @@ pub mod builder {
             Error<types::AppError>,
         > {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -13926,23 +13921,28 @@ pub mod builder {
                         "uploads",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 404u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

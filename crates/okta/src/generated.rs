@@ -5606,35 +5606,45 @@ pub mod builder {
             let sort_by = sort_by.map_err(Error::InvalidRequest)?;
             let sort_order = sort_order.map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
+                .query(&progenitor_client::QueryParam::new("filter", &filter))
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .query(&progenitor_client::QueryParam::new("sortOrder", &sort_order))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("expand", &expand))
-                    .query(&progenitor_client::QueryParam::new("filter", &filter))
-                    .query(&progenitor_client::QueryParam::new("format", &format))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("q", &q))
-                    .query(&progenitor_client::QueryParam::new("search", &search))
-                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                    .query(&progenitor_client::QueryParam::new("sortOrder", &sort_order))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5734,30 +5744,40 @@ pub mod builder {
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("activate", &activate))
+                .query(&progenitor_client::QueryParam::new("nextLogin", &next_login))
+                .query(&progenitor_client::QueryParam::new("provider", &provider))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("activate", &activate))
-                    .query(&progenitor_client::QueryParam::new("nextLogin", &next_login))
-                    .query(&progenitor_client::QueryParam::new("provider", &provider))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5779,7 +5799,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -5800,16 +5820,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -5823,23 +5834,33 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5863,7 +5884,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 strict: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -5919,16 +5940,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id, strict, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let strict = strict.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
@@ -5946,28 +5958,43 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("strict", &strict))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("strict", &strict))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -5990,7 +6017,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 send_email: Ok(None),
             }
         }
@@ -6021,16 +6048,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, send_email } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -6045,27 +6063,37 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&user_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6088,7 +6116,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 show_all: Ok(None),
             }
         }
@@ -6124,16 +6152,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, show_all } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let show_all = show_all.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -6149,27 +6168,37 @@ pub mod builder {
                         "appLinks",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("showAll", &show_all))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_app_links",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("showAll", &show_all))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6193,7 +6222,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 strict: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -6255,16 +6284,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
             let Self { client, user_id, strict, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let strict = strict.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -6286,28 +6306,43 @@ pub mod builder {
                         "change_password",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("strict", &strict))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "change_password",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("strict", &strict))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6330,7 +6365,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -6380,16 +6415,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::UserCredentialsInput::try_from(v).map_err(|e| e.to_string())
@@ -6410,23 +6436,38 @@ pub mod builder {
                         "change_recovery_question",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6450,7 +6491,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 send_email: Ok(None),
                 body: Ok(None),
             }
@@ -6515,16 +6556,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, send_email, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -6550,42 +6582,55 @@ pub mod builder {
                         "forgot_password",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                .build()?;
+            if let Some(body) = &body {
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                *request.body_mut() = Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                        .into(),
+                );
+            }
             let info = OperationInfo {
                 operation_id: "forgot_password",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                    .build()?;
-                if let Some(body) = &body {
-                    request
-                        .headers_mut()
-                        .insert(
-                            ::reqwest::header::CONTENT_TYPE,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        );
-                    *request.body_mut() = Some(
-                        ::serde_json::to_vec(body)
-                            .map_err(|e| Error::InvalidRequest(e.to_string()))?
-                            .into(),
-                    );
-                }
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6609,7 +6654,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 after: Ok(None),
                 limit: Ok(None),
             }
@@ -6660,16 +6705,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, after, limit } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = client
@@ -6686,28 +6722,38 @@ pub mod builder {
                         "groups",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_user_groups",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6730,8 +6776,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                send_email: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                send_email: Err("send_email was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -6762,26 +6808,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UserActivationToken>, Error<types::ApiError>> {
             let Self { client, user_id, send_email } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let send_email = send_email
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "send_email was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -6797,27 +6825,42 @@ pub mod builder {
                         "activate",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6840,7 +6883,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 send_email: Ok(None),
             }
         }
@@ -6871,16 +6914,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/deactivate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, send_email } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -6897,27 +6931,42 @@ pub mod builder {
                         "deactivate",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -6940,7 +6989,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 temp_password: Ok(None),
             }
         }
@@ -6975,16 +7024,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ExpiredPassword>, Error<types::ApiError>> {
             let Self { client, user_id, temp_password } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let temp_password = temp_password.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -7001,32 +7041,44 @@ pub mod builder {
                         "expire_password",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(
+                    &progenitor_client::QueryParam::new("tempPassword", &temp_password),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "expire_password",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "tempPassword",
-                            &temp_password,
-                        ),
-                    )
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7048,7 +7100,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -7067,16 +7119,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/reset_factors`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -7092,23 +7135,38 @@ pub mod builder {
                         "reset_factors",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7132,7 +7190,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 provider: Ok(None),
                 send_email: Ok(None),
             }
@@ -7180,16 +7238,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ResetPasswordToken>, Error<types::ApiError>> {
             let Self { client, user_id, provider, send_email } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
@@ -7207,28 +7256,43 @@ pub mod builder {
                         "reset_password",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(&progenitor_client::QueryParam::new("provider", &provider))
+                .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .query(&progenitor_client::QueryParam::new("provider", &provider))
-                    .query(&progenitor_client::QueryParam::new("sendEmail", &send_email))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7250,7 +7314,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -7269,16 +7333,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/suspend`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -7294,23 +7349,38 @@ pub mod builder {
                         "suspend",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7332,7 +7402,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -7351,16 +7421,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unlock`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -7376,23 +7437,38 @@ pub mod builder {
                         "unlock",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7414,7 +7490,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -7433,16 +7509,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unsuspend`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -7458,23 +7525,38 @@ pub mod builder {
                         "unsuspend",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7497,7 +7579,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 expand: Ok(None),
             }
         }
@@ -7536,16 +7618,7 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, expand } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -7561,27 +7634,37 @@ pub mod builder {
                         "roles",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("expand", &expand))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7604,7 +7687,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -7648,16 +7731,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Role>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::RoleInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -7675,23 +7749,39 @@ pub mod builder {
                         "roles",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 | 201u16 => client.inner.decode(response, &info).await,
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                200u16 => client.inner.decode(response, &info).await,
+                201u16 => client.inner.decode(response, &info).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7714,8 +7804,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                role_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                role_id: Err("role_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -7747,26 +7837,8 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, role_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let role_id = role_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "role_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let role_id = role_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -7784,23 +7856,33 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&role_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7825,8 +7907,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                role_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                role_id: Err("role_id was not initialized".to_string()),
                 after: Ok(None),
                 limit: Ok(None),
             }
@@ -7890,26 +7972,8 @@ pub mod builder {
             Error<types::ApiError>,
         > {
             let Self { client, user_id, role_id, after, limit } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let role_id = role_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "role_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let role_id = role_id.map_err(Error::InvalidRequest)?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let url = client
@@ -7931,28 +7995,38 @@ pub mod builder {
                         "groups",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("after", &after))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -7976,9 +8050,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                role_id: Err(::std::string::String::new()),
-                group_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                role_id: Err("role_id was not initialized".to_string()),
+                group_id: Err("group_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -8023,36 +8097,9 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, role_id, group_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let role_id = role_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "role_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let group_id = group_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "group_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let role_id = role_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -8075,23 +8122,38 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).build()?;
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8115,9 +8177,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
-                role_id: Err(::std::string::String::new()),
-                group_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
+                role_id: Err("role_id was not initialized".to_string()),
+                group_id: Err("group_id was not initialized".to_string()),
             }
         }
         ///The user's id, or their login.
@@ -8162,36 +8224,9 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, role_id, group_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let role_id = role_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "role_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
-            let group_id = group_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "group_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let role_id = role_id.map_err(Error::InvalidRequest)?;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -8214,23 +8249,38 @@ pub mod builder {
                         >::as_ref(&::user_apis_runtime::path_segment(&group_id)?),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 | 401u16 | 403u16 | 404u16 | 429u16 => {
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -8253,7 +8303,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 oauth_tokens: Ok(None),
             }
         }
@@ -8284,16 +8334,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/sessions`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, oauth_tokens } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let oauth_tokens = oauth_tokens.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -8309,29 +8350,37 @@ pub mod builder {
                         "sessions",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .query(&progenitor_client::QueryParam::new("oauthTokens", &oauth_tokens))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .query(
-                        &progenitor_client::QueryParam::new("oauthTokens", &oauth_tokens),
-                    )
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 | 429u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                429u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

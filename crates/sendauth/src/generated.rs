@@ -2889,34 +2889,32 @@ pub mod builder {
             let sort_by = sort_by.map_err(Error::InvalidRequest)?;
             let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                .query(&progenitor_client::QueryParam::new("permission", &permission))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .query(&progenitor_client::QueryParam::new("sortDir", &sort_dir))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                    .query(
-                        &progenitor_client::QueryParam::new("permission", &permission),
-                    )
-                    .query(&progenitor_client::QueryParam::new("q", &q))
-                    .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                    .query(&progenitor_client::QueryParam::new("sortDir", &sort_dir))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 500u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                500u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -2972,23 +2970,28 @@ pub mod builder {
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v1", "users"])?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 422u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                422u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3086,29 +3089,22 @@ pub mod builder {
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v1", "users", "deleted"])?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                .query(&progenitor_client::QueryParam::new("permission", &permission))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                    .query(
-                        &progenitor_client::QueryParam::new("permission", &permission),
-                    )
-                    .query(&progenitor_client::QueryParam::new("q", &q))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
@@ -3133,7 +3129,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id.
@@ -3151,16 +3147,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/users/deleted/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -3177,23 +3164,23 @@ pub mod builder {
                         ),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).build()?;
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3215,7 +3202,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id.
@@ -3233,16 +3220,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/deleted/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -3259,23 +3237,23 @@ pub mod builder {
                         ),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3297,7 +3275,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id.
@@ -3317,16 +3295,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -3342,23 +3311,23 @@ pub mod builder {
                         ),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3381,7 +3350,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -3424,16 +3393,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -3452,23 +3412,33 @@ pub mod builder {
                         ),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).json(&body).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 403u16 | 404u16 | 422u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                422u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3490,7 +3460,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id.
@@ -3508,16 +3478,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -3533,23 +3494,28 @@ pub mod builder {
                         ),
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 403u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3574,7 +3540,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 q: Ok(None),
@@ -3638,16 +3604,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::AuditPage>, Error<types::ApiError>> {
             let Self { client, user_id, page, per_page, q } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
@@ -3667,29 +3624,29 @@ pub mod builder {
                         "audits",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_audits",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                    .query(&progenitor_client::QueryParam::new("q", &q))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3712,7 +3669,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(None),
             }
         }
@@ -3753,16 +3710,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     v.map(|v| types::WebTx::try_from(v).map_err(|e| e.to_string()))
@@ -3785,38 +3733,41 @@ pub mod builder {
                         "authenticate",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
+            if let Some(body) = &body {
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                *request.body_mut() = Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                        .into(),
+                );
+            }
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                if let Some(body) = &body {
-                    request
-                        .headers_mut()
-                        .insert(
-                            ::reqwest::header::CONTENT_TYPE,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        );
-                    *request.body_mut() = Some(
-                        ::serde_json::to_vec(body)
-                            .map_err(|e| Error::InvalidRequest(e.to_string()))?
-                            .into(),
-                    );
-                }
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 | 404u16 | 406u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3838,7 +3789,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id.
@@ -3856,16 +3807,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/v1/users/{userID}/passkey`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -3882,23 +3824,23 @@ pub mod builder {
                         "passkey",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.delete(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -3920,7 +3862,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
             }
         }
         ///The user's id.
@@ -3940,16 +3882,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
             let Self { client, user_id } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
                 .url(
@@ -3966,23 +3899,28 @@ pub mod builder {
                         "register",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "register_user",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.post(url).build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 201u16 => client.inner.decode(response, &info).await,
-                401u16 | 404u16 | 406u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4005,7 +3943,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(None),
             }
         }
@@ -4048,16 +3986,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v1/users/{userID}/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, user_id, body } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     v.map(|v| types::TagsRequest::try_from(v).map_err(|e| e.to_string()))
@@ -4080,38 +4009,36 @@ pub mod builder {
                         "tags",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client.client.put(url).build()?;
+            if let Some(body) = &body {
+                request
+                    .headers_mut()
+                    .insert(
+                        ::reqwest::header::CONTENT_TYPE,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                *request.body_mut() = Some(
+                    ::serde_json::to_vec(body)
+                        .map_err(|e| Error::InvalidRequest(e.to_string()))?
+                        .into(),
+                );
+            }
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client.client.put(url).build()?;
-                if let Some(body) = &body {
-                    request
-                        .headers_mut()
-                        .insert(
-                            ::reqwest::header::CONTENT_TYPE,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        );
-                    *request.body_mut() = Some(
-                        ::serde_json::to_vec(body)
-                            .map_err(|e| Error::InvalidRequest(e.to_string()))?
-                            .into(),
-                    );
-                }
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )
@@ -4136,7 +4063,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                user_id: Err(::std::string::String::new()),
+                user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
                 q: Ok(None),
@@ -4200,16 +4127,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ApiError>> {
             let Self { client, user_id, page, per_page, q } = self;
-            let user_id = user_id
-                .map_err(|message| {
-                    Error::InvalidRequest(
-                        if message.is_empty() {
-                            "user_id was not initialized".to_string()
-                        } else {
-                            message
-                        },
-                    )
-                })?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
@@ -4229,29 +4147,29 @@ pub mod builder {
                         "transactions",
                     ],
                 )?;
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("perPage", &per_page))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
             };
-            let request = {
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("page", &page))
-                    .query(&progenitor_client::QueryParam::new("perPage", &per_page))
-                    .query(&progenitor_client::QueryParam::new("q", &q))
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                request
-            };
-            let response = {
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
-            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
                 200u16 => client.inner.decode(response, &info).await,
-                401u16 | 404u16 => {
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(client.inner.decode(response, &info).await?),
                     )

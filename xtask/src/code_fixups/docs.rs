@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use syn::{Attribute, Fields, File, ImplItem, Item, parse_quote};
 
-use super::{builder_name, module_items, module_items_mut, self_type_name};
-use crate::api_summary::serde_args;
+use super::ClientCtx;
+use crate::fixup::Applied;
 use crate::spec_fixups::Split;
+use crate::syntax::{builder_name, module_items, module_items_mut, self_type_name, serde_args};
 
 /// What a spec says about the items progenitor leaves undocumented, read once per spec.
 #[derive(Debug, Default)]
@@ -271,9 +272,13 @@ fn serde_name(attrs: &[Attribute], ident: &syn::Ident) -> Result<String, String>
 /// Documents every variant of the generated enums with the description the spec gives its
 /// value in the schema's `x-enumDescriptions` map (`{admin: "Manages the organisation."}`),
 /// the form Redoc also renders. OpenAPI 3.0 itself has no place for one.
-pub fn document_enum_variants(file: &mut File, docs: &SpecDocs) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn document_enum_variants(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let docs = &ctx.docs;
     let items = module_items(file, "types")?;
     let mut log = Vec::new();
+    let mut places = 0;
     for item in items.iter_mut() {
         let Item::Enum(item) = item else { continue };
         let undocumented = item.variants.iter().any(|v| !has_doc(&v.attrs));
@@ -301,6 +306,7 @@ pub fn document_enum_variants(file: &mut File, docs: &SpecDocs) -> Result<Vec<St
                 None => missing.push(value),
             }
         }
+        places += documented;
         log.push(format!(
             "document_enum_variants: {} has {documented} variant(s) documented from x-enumDescriptions",
             item.ident
@@ -313,19 +319,19 @@ pub fn document_enum_variants(file: &mut File, docs: &SpecDocs) -> Result<Vec<St
             ));
         }
     }
-    Ok(log)
+    Ok(Applied { places, log })
 }
 
 /// Documents the fields progenitor cannot: a property that is a `$ref` (OpenAPI 3.0 drops a
 /// description written beside it, but the raw document keeps it) and the map that keeps the
 /// properties a schema does not name (its `additionalProperties` description).
-pub fn document_reference_fields(
-    file: &mut File,
-    docs: &SpecDocs,
-    splits: &[Split],
-) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn document_reference_fields(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let (docs, splits) = (&ctx.docs, &ctx.splits);
     let items = module_items(file, "types")?;
     let mut log = Vec::new();
+    let mut places = 0;
     for item in items.iter_mut() {
         let Item::Struct(item) = item else { continue };
         let described = docs.properties_of(&item.ident.to_string(), splits);
@@ -349,6 +355,7 @@ pub fn document_reference_fields(
                 None => missing.push(ident.to_string()),
             }
         }
+        places += documented.len();
         if !documented.is_empty() {
             log.push(format!(
                 "document_reference_fields: {}: {}",
@@ -364,12 +371,14 @@ pub fn document_reference_fields(
             ));
         }
     }
-    Ok(log)
+    Ok(Applied { places, log })
 }
 
 /// Documents the builders typify generates for every type (`types::builder::User`), their
 /// setters (each with its field's documentation) and the `builder()` function that starts one.
-pub fn document_type_builders(file: &mut File) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn document_type_builders(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     let items = module_items(file, "types")?;
 
     // The documentation of every field, per type, to give each setter.
@@ -453,14 +462,20 @@ pub fn document_type_builders(file: &mut File) -> Result<Vec<String>, String> {
             _ => {}
         }
     }
-    Ok(vec![format!(
-        "document_type_builders: {structs} type builders, {setters} setters (from their fields), {starts} builder() functions"
-    )])
+    Ok(Applied::new(
+        structs + setters + starts,
+        format!(
+            "document_type_builders: {structs} type builders, {setters} setters (from their fields), {starts} builder() functions"
+        ),
+    ))
 }
 
 /// Documents the request builders' `new`, their parameter setters (each with its parameter's
 /// description from the spec), `body` (the request body's description) and `body_map`.
-pub fn document_request_builders(file: &mut File, docs: &SpecDocs) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn document_request_builders(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let docs = &ctx.docs;
     let operations: BTreeMap<String, &String> = docs
         .parameters
         .keys()
@@ -533,7 +548,10 @@ pub fn document_request_builders(file: &mut File, docs: &SpecDocs) -> Result<Vec
             "document_request_builders: {setters} parameter setters from the spec, {others} new/body/body_map"
         ),
     );
-    Ok(log)
+    Ok(Applied {
+        places: setters + others,
+        log,
+    })
 }
 
 #[cfg(test)]
@@ -620,7 +638,15 @@ mod tests {
                 }
             }
         };
-        let log = document_enum_variants(&mut file, &spec()).expect("fixup applies");
+        let log = document_enum_variants(
+            &mut file,
+            &ClientCtx {
+                docs: spec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("fixup applies")
+        .log;
         assert_eq!(
             log,
             vec![
@@ -661,7 +687,16 @@ mod tests {
             read: "User".into(),
             write: "UserInput".into(),
         }];
-        let log = document_reference_fields(&mut file, &spec(), &splits).expect("fixup applies");
+        let log = document_reference_fields(
+            &mut file,
+            &ClientCtx {
+                docs: spec(),
+                splits: splits.to_vec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("fixup applies")
+        .log;
         assert_eq!(
             log,
             vec![
@@ -692,7 +727,15 @@ mod tests {
                 }
             }
         };
-        let log = document_reference_fields(&mut file, &spec(), &[]).expect("fixup applies");
+        let log = document_reference_fields(
+            &mut file,
+            &ClientCtx {
+                docs: spec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("fixup applies")
+        .log;
         assert_eq!(
             log,
             vec!["document_reference_fields: Promotion: role, previous"]
@@ -734,7 +777,9 @@ mod tests {
                 }
             }
         };
-        let log = document_type_builders(&mut file).expect("fixup applies");
+        let log = document_type_builders(&mut file, &ClientCtx::default())
+            .expect("fixup applies")
+            .log;
         assert_eq!(
             log,
             vec![
@@ -765,7 +810,15 @@ mod tests {
                 }
             }
         };
-        let log = document_request_builders(&mut file, &spec()).expect("fixup applies");
+        let log = document_request_builders(
+            &mut file,
+            &ClientCtx {
+                docs: spec(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("fixup applies")
+        .log;
         assert_eq!(
             log,
             vec![

@@ -15,7 +15,9 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, FnArg, GenericParam, ImplItem, Item, Type, WherePredicate, parse_quote};
 
-use super::{module_items_mut, self_type_name};
+use super::ClientCtx;
+use crate::fixup::Applied;
+use crate::syntax::{module_items_mut, self_type_name};
 
 /// How progenitor opens each example (its fence, then its first line) and closes it.
 const FENCE: &str = "```ignore\n";
@@ -23,10 +25,10 @@ const FIRST_LINE: &str = "let response = client.";
 const CLOSE: &str = "```";
 
 /// Compiles the usage example of every `Client` method of `crate_name` (see the module).
-pub fn compile_operation_examples(
-    file: &mut File,
-    crate_name: &str,
-) -> Result<Vec<String>, String> {
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn compile_operation_examples(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let crate_name = ctx.crate_name.as_str();
     let setters = setter_types(file, crate_name)?;
     let open = format!("{FENCE}{FIRST_LINE}");
     let mut compiled = 0;
@@ -88,9 +90,12 @@ pub fn compile_operation_examples(
             }
         }
     }
-    Ok(vec![format!(
-        "compile_operation_examples: {compiled} operation examples compile (no_run) with their variables declared"
-    )])
+    Ok(Applied::new(
+        compiled,
+        format!(
+            "compile_operation_examples: {compiled} operation examples compile (no_run) with their variables declared"
+        ),
+    ))
 }
 
 /// The setters an example calls, with the variable each is given: `.name(variable)` lines.
@@ -256,7 +261,15 @@ mod tests {
                 }
             }
         };
-        let log = compile_operation_examples(&mut file, "user_apis_okta").expect("applies");
+        let log = compile_operation_examples(
+            &mut file,
+            &ClientCtx {
+                crate_name: "user_apis_okta".to_string(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect("applies")
+        .log;
         assert_eq!(
             log,
             vec![
@@ -296,7 +309,14 @@ mod tests {
                 impl<'a> GetUser<'a> {}
             }
         };
-        let error = compile_operation_examples(&mut file, "user_apis_okta").expect_err("refused");
+        let error = compile_operation_examples(
+            &mut file,
+            &ClientCtx {
+                crate_name: "user_apis_okta".to_string(),
+                ..ClientCtx::default()
+            },
+        )
+        .expect_err("refused");
         assert!(error.contains("GetUser::nickname"), "{error}");
     }
 }
