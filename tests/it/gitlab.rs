@@ -2086,7 +2086,9 @@ async fn stream_follows_x_next_page_lazily() {
         );
     }
 
-    let client = client(&server);
+    // One page at a time: each page is fetched only when the consumer reaches it.
+    let config = mock_config(&server).walk_concurrency(1);
+    let client = Client::with_private_token(config, TOKEN).expect("client");
     let first: Vec<types::UserWithAdmin> = client
         .list_users()
         .blocked(true)

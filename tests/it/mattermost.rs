@@ -1392,7 +1392,7 @@ async fn channel_members_page_and_stream_to_a_short_page() {
         Some(&json!("off"))
     );
 
-    // A page shorter than `page_size` is the last: no request for page 2.
+    // A page shorter than `page_size` is the last: a page fetched past it is dropped unread.
     let mut mocks = Vec::new();
     for (number, channels) in [("0", vec!["c1", "c2"]), ("1", vec!["c3"])] {
         let body: Vec<Value> = channels.into_iter().map(membership_json).collect();
