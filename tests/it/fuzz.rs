@@ -180,7 +180,7 @@ proptest! {
                 if fail_at == Some(index) {
                     return Err(Stop::Failed(index));
                 }
-                Ok(Page { items: page.0, next: page.1.map(|n| (n % count).to_string()) })
+                Ok(Page { items: page.0, next: page.1.map(|n| (n % count).to_string()), last: None })
             }
         });
         let runtime = tokio::runtime::Builder::new_current_thread()

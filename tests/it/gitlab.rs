@@ -2086,7 +2086,9 @@ async fn stream_follows_x_next_page_lazily() {
         );
     }
 
-    let client = client(&server);
+    // One page at a time: each page is fetched only when the consumer reaches it.
+    let config = mock_config(&server).walk_concurrency(1);
+    let client = Client::with_private_token(config, TOKEN).expect("client");
     let first: Vec<types::UserWithAdmin> = client
         .list_users()
         .blocked(true)
@@ -2299,6 +2301,100 @@ async fn a_stream_ends_after_the_first_error() {
 
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
+    assert_eq!(
+        results[1]
+            .as_ref()
+            .err()
+            .and_then(|e| e.status())
+            .map(|s| s.as_u16()),
+        Some(403)
+    );
+}
+
+/// Eight pages of which `X-Total-Pages` announces 5, walked 3 at a time: pages 2 to 5 are asked
+/// for before the consumer reaches them, none past the last, and the items come in order even
+/// when a later page answers first.
+#[tokio::test]
+async fn a_stream_fetches_pages_ahead_up_to_the_last_and_keeps_their_order() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for page in 1..=8_i64 {
+        let next = if page < 5 {
+            (page + 1).to_string()
+        } else {
+            String::new()
+        };
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    exact(
+                        when,
+                        GET,
+                        "/api/v4/users",
+                        &[("page", &page.to_string()), ("per_page", "2")],
+                    );
+                    // The first pages answer last.
+                    then.status(200)
+                        .delay(std::time::Duration::from_millis(10 * (8 - page as u64)))
+                        .header("x-next-page", next)
+                        .header("x-total-pages", "5")
+                        .json_body(json!([
+                            basic_user_json(page * 10, "a"),
+                            basic_user_json(page * 10 + 1, "b")
+                        ]));
+                })
+                .await,
+        );
+    }
+    let config = mock_config(&server).walk_concurrency(3);
+    let client = Client::with_private_token(config, TOKEN).expect("client");
+
+    let users: Vec<_> = client
+        .list_users()
+        .per_page(2)
+        .stream()
+        .try_collect()
+        .await
+        .expect("every page");
+
+    let ids: Vec<i64> = users.iter().map(|user| user.id).collect();
+    assert_eq!(ids, [10, 11, 20, 21, 30, 31, 40, 41, 50, 51]);
+    for page in &pages[..5] {
+        page.assert_calls_async(1).await;
+    }
+    for page in &pages[5..] {
+        page.assert_calls_async(0).await;
+    }
+}
+
+/// A page that fails while later ones are in flight: the items before it, then its error, and
+/// nothing after.
+#[tokio::test]
+async fn an_error_amid_pages_in_flight_surfaces_at_its_place() {
+    let server = MockServer::start_async().await;
+    for page in 1..=4_i64 {
+        server
+            .mock_async(|when, then| {
+                exact(when, GET, "/api/v4/users", &[("page", &page.to_string())]);
+                if page == 2 {
+                    then.status(403)
+                        .json_body(json!({"message": "403 Forbidden"}));
+                } else {
+                    then.status(200)
+                        .header("x-next-page", (page + 1).to_string())
+                        .header("x-total-pages", "4")
+                        .json_body(json!([basic_user_json(page, "u")]));
+                }
+            })
+            .await;
+    }
+    let config = mock_config(&server).walk_concurrency(4);
+    let client = Client::with_private_token(config, TOKEN).expect("client");
+
+    let results: Vec<_> = client.list_users().stream().collect().await;
+
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert_eq!(results[0].as_ref().map(|user| user.id).ok(), Some(1));
     assert_eq!(
         results[1]
             .as_ref()

@@ -1392,7 +1392,7 @@ async fn channel_members_page_and_stream_to_a_short_page() {
         Some(&json!("off"))
     );
 
-    // A page shorter than `page_size` is the last: no request for page 2.
+    // A page shorter than `page_size` is the last: a page fetched past it is dropped unread.
     let mut mocks = Vec::new();
     for (number, channels) in [("0", vec!["c1", "c2"]), ("1", vec!["c3"])] {
         let body: Vec<Value> = channels.into_iter().map(membership_json).collect();
@@ -1490,7 +1490,9 @@ async fn list_users_stream_walks_pages_from_zero_and_stops_at_a_short_page() {
         })
         .await;
 
-    let client = client(&server);
+    // One page in flight at a time: each page is fetched when the consumer reaches it.
+    let client =
+        Client::with_token(mock_config(&server).walk_concurrency(1), TOKEN).expect("client");
     let mut stream = client.list_users().in_team("team1").per_page(2).stream();
     let first = stream.next().await.expect("an item").expect("decoded");
     assert_eq!(first.id.as_deref(), Some("u0"));
@@ -1523,6 +1525,59 @@ async fn list_users_stream_walks_pages_from_zero_and_stops_at_a_short_page() {
     pages[0].assert_calls_async(1).await;
     pages[1].assert_calls_async(2).await;
     pages[2].assert_calls_async(2).await;
+}
+
+/// Four pages in flight (the default): the pages after a full one are asked for before the
+/// consumer reaches them, those past the short page are dropped unread, and the items come in
+/// the order of the list.
+#[tokio::test]
+async fn list_users_stream_fetches_ahead_and_drops_what_is_past_the_short_page() {
+    let server = MockServer::start_async().await;
+    let mut pages = Vec::new();
+    for (number, ids) in [
+        ("0", vec!["u0", "u1"]),
+        ("1", vec!["u2", "u3"]),
+        ("2", vec!["u4"]),
+        // Past the short page: fetched ahead, never yielded.
+        ("3", vec!["x5", "x6"]),
+        ("4", vec!["x7", "x8"]),
+    ] {
+        let body: Vec<Value> = ids.iter().map(|id| user_json(id, id)).collect();
+        pages.push(
+            server
+                .mock_async(|when, then| {
+                    exact(
+                        when,
+                        GET,
+                        "/api/v4/users",
+                        &[("page", number), ("per_page", "2")],
+                    )
+                    .header("authorization", AUTHORIZATION);
+                    then.status(200).json_body(json!(body));
+                })
+                .await,
+        );
+    }
+    let client = client(&server);
+    let users: Vec<types::User> = client
+        .list_users()
+        .per_page(2)
+        .stream()
+        .try_collect()
+        .await
+        .expect("every page");
+    let ids: Vec<_> = users.iter().map(|u| u.id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        [Some("u0"), Some("u1"), Some("u2"), Some("u3"), Some("u4")]
+    );
+    for page in &pages[..3] {
+        page.assert_calls_async(1).await;
+    }
+    // Page 0 is fetched alone; then pages 1 to 4 at once, of which 3 and 4 come to nothing.
+    for page in &pages[3..] {
+        assert!(page.calls_async().await <= 1);
+    }
 }
 
 /// A page size of 0 asks for empty pages: the stream ends at the first one instead of asking

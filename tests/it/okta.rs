@@ -1176,7 +1176,9 @@ async fn stream_follows_link_cursors_over_three_pages() {
         })
         .await;
 
-    let client = client(&server);
+    // One page at a time: each page is fetched only when the consumer reaches it.
+    let client =
+        Client::with_api_token(mock_config(&server).walk_concurrency(1), TOKEN).expect("client");
     let mut stream = client.list_users().limit(2).stream();
     let first_user = stream.next().await.expect("an item").expect("decoded");
     assert_eq!(first_user.status, Some(types::UserStatus::Active));

@@ -928,7 +928,9 @@ async fn stream_walks_three_pages_lazily() {
         pages.push(users_page(&server, &query, rows, 7).await);
     }
 
-    let client = client(&server);
+    // One page at a time: each page is fetched only when the consumer reaches it.
+    let config = mock_config(&server).walk_concurrency(1);
+    let client = Client::with_basic_auth(config, SENDAUTH_USER, SENDAUTH_PASSWORD).expect("client");
     let first_two: Vec<types::User> = client
         .list_users()
         .per_page(3)

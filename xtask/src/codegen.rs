@@ -443,11 +443,14 @@ pub fn run(
             committed.as_deref(),
             &generated.api,
         );
+        let declared = crate::declare::generate(provider, &generated.code)?;
         let outputs = [
             (provider.output, &generated.code),
             (provider.cli_output, &generated.cli),
             (provider.api, &generated.api_text),
             (provider.mock_output, &generated.mock),
+            (&declared.client_output, &declared.client),
+            (&declared.cli_output, &declared.cli),
         ];
         let mut states = Vec::new();
         for (output, contents) in outputs {

@@ -7,6 +7,7 @@ mod api_summary;
 mod cli_fixups;
 mod code_fixups;
 mod codegen;
+mod declare;
 mod fixup;
 mod mock_fixups;
 #[cfg(test)]
@@ -26,7 +27,9 @@ usage: cargo xtask codegen [--check] [PROVIDER...]
 codegen regenerates crates/<provider>/src/generated.rs (the client), crates/<provider>/src/mock.rs
 (its typed httpmock helpers), crates/cli/src/generated/<provider>.rs (its `user-apis` commands)
 and crates/<provider>/api.txt (the client's public API) from specs/<provider>.yaml, and reports
-how the public API changed.
+how the public API changed; from the provider table (xtask/src/providers.rs), the client's
+hooks, constructor body and streams (crates/<provider>/src/declared.rs) and the CLI's table of
+paged lists (crates/cli/src/generated/<provider>_paged.rs).
   --check     compare instead of writing; exit 1 naming each stale file
   PROVIDER    one or more of the providers below (default: all)
 api-diff reports how the public API of the client generated from OLD.yaml differs from the

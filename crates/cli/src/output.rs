@@ -98,6 +98,8 @@ pub struct Reporter {
     raw: RawBodies,
     /// The items of the last page of a `--all` walk not printed yet, as sent.
     raw_items: RefCell<VecDeque<Vec<u8>>>,
+    /// The `page` number of the last page of a `--all` walk whose items were printed.
+    printed_page: Cell<Option<u64>>,
 }
 
 impl Reporter {
@@ -111,6 +113,7 @@ impl Reporter {
             documents_unchanged: Cell::new(false),
             raw: RawBodies::new(),
             raw_items: RefCell::new(VecDeque::new()),
+            printed_page: Cell::new(None),
         }
     }
 
@@ -251,11 +254,13 @@ impl Reporter {
     /// [`print`](Self::print)), taken from the page the client kept, else as decoded.
     fn print_item<T: Serialize>(&self, item: &T) -> bool {
         let mut queue = self.raw_items.borrow_mut();
-        // The walk fetches a page once every item of the one before is printed, so an empty
-        // queue and a kept page mean that `item` is that page's first.
+        // The walk yields a page's items once every item of the one before is printed, so an
+        // empty queue means that `item` is the first of the next page.
         if queue.is_empty()
-            && let Some(page) = self.raw.take()
+            && let Some((number, page)) = self.raw.take_page(self.printed_page.get())
         {
+            // A walk by page numbers reads pages ahead, in any order: the next is the lowest.
+            self.printed_page.set(number);
             queue.extend(page_items(&page));
         }
         match queue.pop_front() {

@@ -57,6 +57,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
+mod declared;
+#[rustfmt::skip]
 mod generated;
 /// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`): a
 /// method per operation on httpmock's `MockServer`, as described below the example. The `Sudo`
@@ -93,14 +95,13 @@ mod generated;
 #[rustfmt::skip]
 pub mod mock;
 mod follow;
-mod streams;
 
+pub use declared::RATE_LIMIT_RESET;
 pub use generated::*;
 pub use reqwest::header::{HeaderName, HeaderValue};
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use user_apis_runtime::{Credential, RateLimitReset, Runtime};
+use user_apis_runtime::Credential;
 
 /// GitLab.com's root URL; a self-managed instance has its own.
 pub const DEFAULT_BASE_URL: &str = "https://gitlab.com";
@@ -113,9 +114,6 @@ pub const PRIVATE_TOKEN: HeaderName = HeaderName::from_static("private-token");
 /// Give it to [`ClientConfig::header`] to run every request of a client as that user; set it
 /// on one request with the builder's `.sudo(..)`, which wins over the client's.
 pub const SUDO: HeaderName = HeaderName::from_static("sudo");
-
-/// The header in which GitLab gives the Unix time its rate limit resets at.
-pub const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 
 impl Client {
     /// A client for the GitLab instance at `config` (its root URL, or a full
@@ -145,31 +143,5 @@ impl Client {
         token: impl Into<String>,
     ) -> Result<Self, ConfigError> {
         Self::with_credential(config.into(), &Credential::bearer(token))
-    }
-
-    fn with_credential(config: ClientConfig, credential: &Credential) -> Result<Self, ConfigError> {
-        let parts = config
-            .default_reset_header(RateLimitReset::EpochSeconds(RATE_LIMIT_RESET))
-            .build(Some(credential))?;
-        Ok(Self::new_with_client(
-            &parts.base_url,
-            parts.http,
-            parts.runtime,
-        ))
-    }
-}
-
-impl ClientHooks<Runtime> for Client {
-    /// Sends every request through the shared runtime, which applies the retry policy and,
-    /// with the `tracing` feature, records the request's span with the spec's path template.
-    // The runtime's future itself, not an `async fn` around it that would hold another copy
-    // of the request.
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.inner
-            .execute_operation(&self.client, request, info, generated::path_template)
     }
 }

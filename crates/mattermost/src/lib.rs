@@ -55,6 +55,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
+mod declared;
+#[rustfmt::skip]
 mod generated;
 /// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`): a
 /// method per operation on httpmock's `MockServer`, as described below the example. A profile
@@ -94,19 +96,13 @@ mod generated;
 pub mod mock;
 mod image;
 mod session;
-mod streams;
 
 pub use generated::*;
 pub use image::{Image, SetProfileImage};
 pub use session::{LoginError, Session, TOKEN_HEADER, session_token};
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::HeaderName;
-use user_apis_runtime::{Credential, RateLimitReset, Runtime};
-
-/// Mattermost's rate-limit reset header: the seconds left until the limit resets.
-const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+use user_apis_runtime::Credential;
 
 impl Client {
     /// A client for the Mattermost server at `config` (its root URL, such as
@@ -120,7 +116,7 @@ impl Client {
         config: impl Into<ClientConfig>,
         token: impl Into<String>,
     ) -> Result<Self, ConfigError> {
-        Self::build(config.into(), Some(&Credential::bearer(token)))
+        Self::with_credential(config.into(), Some(&Credential::bearer(token)))
     }
 
     /// A client that sends no credential, for the operations that need none: signing up with
@@ -131,32 +127,6 @@ impl Client {
     ///
     /// [`ConfigError`] when the URL is unusable.
     pub fn without_auth(config: impl Into<ClientConfig>) -> Result<Self, ConfigError> {
-        Self::build(config.into(), None)
-    }
-
-    fn build(config: ClientConfig, credential: Option<&Credential>) -> Result<Self, ConfigError> {
-        let parts = config
-            .default_reset_header(RateLimitReset::DeltaSeconds(RATE_LIMIT_RESET))
-            .build(credential)?;
-        Ok(Self::new_with_client(
-            &parts.base_url,
-            parts.http,
-            parts.runtime,
-        ))
-    }
-}
-
-impl ClientHooks<Runtime> for Client {
-    /// Sends every request through the shared runtime, which applies the retry policy and,
-    /// with the `tracing` feature, records the request's span with the spec's path template.
-    // The runtime's future itself, not an `async fn` around it that would hold another copy
-    // of the request.
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.inner
-            .execute_operation(&self.client, request, info, image::path_template)
+        Self::with_credential(config.into(), None)
     }
 }

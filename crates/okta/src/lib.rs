@@ -54,6 +54,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
+mod declared;
+#[rustfmt::skip]
 mod generated;
 /// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`): a
 /// method per operation on httpmock's `MockServer`, as described below the example. The
@@ -88,17 +90,11 @@ mod generated;
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
-mod streams;
 
 pub use generated::*;
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::HeaderName;
-use user_apis_runtime::{Credential, RateLimitReset, Runtime};
-
-/// Okta's rate-limit reset header: the Unix time at which the limit resets.
-const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-rate-limit-reset");
+use user_apis_runtime::Credential;
 
 impl Client {
     /// A client for the Okta org at `config` (its URL, such as `https://your-org.okta.com`, or
@@ -125,31 +121,5 @@ impl Client {
         token: impl Into<String>,
     ) -> Result<Self, ConfigError> {
         Self::with_credential(config.into(), &Credential::bearer(token))
-    }
-
-    fn with_credential(config: ClientConfig, credential: &Credential) -> Result<Self, ConfigError> {
-        let parts = config
-            .default_reset_header(RateLimitReset::EpochSeconds(RATE_LIMIT_RESET))
-            .build(Some(credential))?;
-        Ok(Self::new_with_client(
-            &parts.base_url,
-            parts.http,
-            parts.runtime,
-        ))
-    }
-}
-
-impl ClientHooks<Runtime> for Client {
-    /// Sends every request through the shared runtime, which applies the retry policy and,
-    /// with the `tracing` feature, records the request's span with the spec's path template.
-    // The runtime's future itself, not an `async fn` around it that would hold another copy
-    // of the request.
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.inner
-            .execute_operation(&self.client, request, info, generated::path_template)
     }
 }

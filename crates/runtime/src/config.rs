@@ -42,6 +42,7 @@ pub struct ClientConfig {
     /// PEM certificates trusted besides the platform's roots.
     root_certificates: Vec<Vec<u8>>,
     raw: Option<RawBodies>,
+    walk_concurrency: usize,
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -71,7 +72,18 @@ impl ClientConfig {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             root_certificates: Vec::new(),
             raw: None,
+            walk_concurrency: crate::DEFAULT_WALK_CONCURRENCY,
         }
+    }
+
+    /// How many pages a stream over a paged list keeps fetched or in flight, the one it is
+    /// yielding included (4 by default). Where the page numbers are known ahead, that many
+    /// pages are requested at once; a list paged by cursors fetches the next page while the
+    /// consumer works on the current one. 1 fetches each page only when the consumer reaches
+    /// it; 0 counts as 1. The items come in the order of the list whatever the number.
+    pub fn walk_concurrency(mut self, pages: usize) -> Self {
+        self.walk_concurrency = pages;
+        self
     }
 
     /// Keeps the JSON body of each success answer in `raw`, as the server sent it, besides
@@ -220,7 +232,8 @@ impl ClientConfig {
         let runtime = Runtime::new(self.retry)
             .with_max_body_size(self.max_body_size)
             .with_timeout(self.timeout)
-            .with_base_url(parsed_base);
+            .with_base_url(parsed_base)
+            .with_walk_concurrency(self.walk_concurrency);
         Ok(Parts {
             base_url,
             http,

@@ -530,6 +530,7 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
 ) -> impl Future<Output = Result<ResponseValue<T>, Error<E>>> {
     async move {
         let status = response.status();
+        let url = raw.as_ref().map(|_| response.url().clone());
         // Taken, not copied: the body is read through the response's own body, not its
         // headers.
         let headers = std::mem::take(response.headers_mut());
@@ -552,8 +553,8 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                 Ok(Limited::Whole(body)) => body,
                 Ok(Limited::TooLong { start }) => return Err(invalid(&headers, start, too_large)),
                 Err((partial, error)) => {
-                    if let Some(raw) = &raw {
-                        raw.keep(status, &partial);
+                    if let (Some(raw), Some(url)) = (&raw, &url) {
+                        raw.keep(status, url, &partial);
                     }
                     let cause = if error.is_timeout() {
                         InvalidResponseCause::TimedOut { timeout, error }
@@ -564,8 +565,8 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
                 }
             },
         };
-        if let Some(raw) = &raw {
-            raw.keep(status, &body);
+        if let (Some(raw), Some(url)) = (&raw, &url) {
+            raw.keep(status, url, &body);
         }
         // Bounded: tiny items that decode into large values cannot cost more than a few
         // times the body limit.

@@ -57,6 +57,7 @@ mod paginate;
 mod password;
 mod raw;
 mod retry;
+mod schemes;
 mod tls;
 mod trace;
 
@@ -69,10 +70,15 @@ pub use error::{
     Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES, REQUEST_ID_HEADERS,
 };
 pub use excerpt::{SHOWN_CHARS, printable};
-pub use paginate::{Cursor, Page, RepeatedPage, next_link_param, paginate};
+pub use paginate::{
+    Cursor, DEFAULT_WALK_CONCURRENCY, Page, RepeatedPage, Walk, next_link_param, paginate, walk,
+};
 pub use password::Password;
 pub use raw::RawBodies;
 pub use retry::{RateLimitReset, RetryBudget, RetryPolicy};
+pub use schemes::{
+    CountedPage, cursor_walk, full_page, items_before, next_page_walk, short_page_walk, total_walk,
+};
 pub use secrecy::SecretString;
 pub use tls::http_client_builder;
 
@@ -252,6 +258,8 @@ pub struct Runtime {
     base: std::sync::OnceLock<reqwest::Url>,
     /// Where the bodies of success answers are kept, for a caller that asked for them.
     raw: Option<RawBodies>,
+    /// The pages a stream over a paged list keeps fetched or in flight.
+    walk_concurrency: usize,
 }
 
 impl Default for Runtime {
@@ -272,7 +280,21 @@ impl Runtime {
             timeout: None,
             base: std::sync::OnceLock::new(),
             raw: None,
+            walk_concurrency: DEFAULT_WALK_CONCURRENCY,
         }
+    }
+
+    /// The same runtime, its streams over paged lists keeping up to `pages` fetched or in
+    /// flight (at least 1, which fetches each page only when the consumer reaches it).
+    pub fn with_walk_concurrency(mut self, pages: usize) -> Self {
+        self.walk_concurrency = pages.max(1);
+        self
+    }
+
+    /// The pages a stream over a paged list keeps fetched or in flight
+    /// ([`DEFAULT_WALK_CONCURRENCY`] unless configured).
+    pub fn walk_concurrency(&self) -> usize {
+        self.walk_concurrency
     }
 
     /// The same runtime, keeping the JSON body of each success answer it decodes in `raw`, as

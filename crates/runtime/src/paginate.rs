@@ -4,9 +4,12 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, Hash, RandomState};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use futures_util::{TryStreamExt, stream};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, LINK};
 
@@ -19,10 +22,13 @@ pub struct Page<T, C> {
     pub items: Vec<T>,
     /// Where the next page starts (a page number, a URL, an `after` token), or `None` at the end.
     pub next: Option<C>,
+    /// The last page of the list, when the server says which it is: no page after it is
+    /// fetched ahead.
+    pub last: Option<C>,
 }
 
 /// Where a page of a list starts, as [`paginate`] follows it: a page number, an `after` token.
-pub trait Cursor: Hash {
+pub trait Cursor: Hash + Eq {
     /// The cursor as an error names it: `page 3`, `cursor "00u2"`.
     fn describe(&self) -> String;
 
@@ -31,6 +37,21 @@ pub trait Cursor: Hash {
     /// go forward.
     fn may_precede(&self, next: &Self) -> bool {
         let _ = next;
+        true
+    }
+
+    /// The page that probably follows this one, which a walk may fetch before the server names
+    /// it: the next page number. `None` (the default) for cursors that cannot be guessed.
+    fn guess_next(&self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
+    /// Whether this page comes no later than `last`; only page numbers are ordered.
+    fn at_or_before(&self, last: &Self) -> bool {
+        let _ = last;
         true
     }
 }
@@ -44,6 +65,14 @@ macro_rules! page_numbers {
 
             fn may_precede(&self, next: &Self) -> bool {
                 next > self
+            }
+
+            fn guess_next(&self) -> Option<Self> {
+                self.checked_add(1)
+            }
+
+            fn at_or_before(&self, last: &Self) -> bool {
+                self <= last
             }
         }
     )*};
@@ -144,66 +173,246 @@ impl Followed {
     }
 }
 
-/// What a walk does after a page.
-enum Next<C> {
-    /// Fetches the page at this cursor.
-    Fetch(C),
-    /// Ends with an error: the server named a page already followed.
-    Repeated(RepeatedPage),
+/// The default number of pages a walk keeps in flight (see [`walk`]).
+pub const DEFAULT_WALK_CONCURRENCY: usize = 4;
+
+/// A walk over a paged list, item by item: the stream [`walk`] returns.
+///
+/// It keeps up to `concurrency` pages fetched or in flight, the page it is yielding included,
+/// and yields items in the order of the list.
+#[must_use = "a walk fetches nothing until it is polled"]
+pub struct Walk<T, C, R, E, F, Fut: Future, P> {
+    operation: &'static str,
+    concurrency: usize,
+    fetch: F,
+    read: P,
+    /// The requests in flight, in the order of the list, and the cursor of each.
+    queue: FuturesOrdered<Fut>,
+    requested: VecDeque<C>,
+    /// The answer at the head of the queue, when it arrived before it was wanted.
+    ready: Option<Result<R, E>>,
+    /// The cursor to request next, when known: the confirmed next page, or a guess.
+    ahead: Option<C>,
+    /// Whether the walk may guess the pages after a confirmed one (after the first page).
+    guess: bool,
+    /// The last page the server announced, beyond which no guess is made.
+    last: Option<C>,
+    /// The items of the page being yielded.
+    items: std::vec::IntoIter<T>,
+    /// The error that ends the walk once the items before it are yielded.
+    error: Option<E>,
+    followed: Followed,
+    done: bool,
 }
 
-/// Walks a paged list item by item, fetching each page only when the consumer reaches it.
+// No field is ever pinned: the futures in flight live in the heap, inside `FuturesOrdered`.
+impl<T, C, R, E, F, Fut: Future, P> Unpin for Walk<T, C, R, E, F, Fut, P> {}
+
+impl<T, C, R, E, F, Fut, P> Walk<T, C, R, E, F, Fut, P>
+where
+    C: Cursor + Clone,
+    F: FnMut(&C) -> Fut,
+    Fut: Future<Output = Result<R, E>>,
+{
+    /// Pages fetched or in flight, the one being yielded included.
+    fn held(&self) -> usize {
+        self.queue.len() + usize::from(self.ready.is_some()) + usize::from(self.items.len() > 0)
+    }
+
+    /// Starts requests until `concurrency` pages are held or no next page is known.
+    fn fill(&mut self) {
+        while self.held() < self.concurrency.max(1) {
+            let Some(cursor) = self.ahead.take() else {
+                return;
+            };
+            self.queue.push_back((self.fetch)(&cursor));
+            if self.guess {
+                self.ahead = cursor.guess_next().filter(|next| {
+                    self.last
+                        .as_ref()
+                        .is_none_or(|last| next.at_or_before(last))
+                });
+            }
+            self.requested.push_back(cursor);
+        }
+    }
+
+    /// Polls the requests in flight, so that they progress while the consumer works; keeps the
+    /// answer at the head if it arrived.
+    fn progress(&mut self, cx: &mut Context<'_>) {
+        if self.ready.is_none()
+            && !self.queue.is_empty()
+            && let Poll::Ready(Some(answer)) = self.queue.poll_next_unpin(cx)
+        {
+            self.ready = Some(answer);
+        }
+    }
+
+    /// Ends the walk: what is in flight is dropped, unread.
+    fn finish(&mut self) {
+        self.done = true;
+        self.queue = FuturesOrdered::new();
+        self.requested.clear();
+        self.ready = None;
+        self.ahead = None;
+    }
+}
+
+impl<T, C, R, E, F, Fut, P> Stream for Walk<T, C, R, E, F, Fut, P>
+where
+    C: Cursor + Clone,
+    E: From<RepeatedPage>,
+    F: FnMut(&C) -> Fut,
+    Fut: Future<Output = Result<R, E>>,
+    P: FnMut(&C, R) -> Page<T, C>,
+{
+    type Item = Result<T, E>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                this.progress(cx);
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(error) = this.error.take() {
+                return Poll::Ready(Some(Err(error)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            this.fill();
+            let answer = match this.ready.take() {
+                Some(answer) => answer,
+                None => match ready!(this.queue.poll_next_unpin(cx)) {
+                    Some(answer) => answer,
+                    None => {
+                        this.done = true;
+                        continue;
+                    }
+                },
+            };
+            let Some(cursor) = this.requested.pop_front() else {
+                this.done = true;
+                continue;
+            };
+            let page = match answer {
+                Ok(answer) => (this.read)(&cursor, answer),
+                Err(error) => {
+                    this.finish();
+                    return Poll::Ready(Some(Err(error)));
+                }
+            };
+            this.followed.pages += 1;
+            if let Some(last) = page.last {
+                this.last = Some(last);
+            }
+            match page.next {
+                _ if page.items.is_empty() => this.finish(),
+                None => this.finish(),
+                Some(next) if cursor.may_precede(&next) && this.followed.follow(&next) => {
+                    if this
+                        .requested
+                        .front()
+                        .is_some_and(|guessed| *guessed != next)
+                    {
+                        // A guess that the server did not confirm: start again from its page.
+                        this.queue = FuturesOrdered::new();
+                        this.requested.clear();
+                        this.ready = None;
+                    }
+                    if this.requested.is_empty() {
+                        this.ahead = Some(next);
+                    }
+                    this.guess = true;
+                }
+                Some(next) => {
+                    this.finish();
+                    this.error = Some(E::from(RepeatedPage {
+                        operation: this.operation,
+                        page: next.describe(),
+                        pages: this.followed.pages,
+                    }));
+                }
+            }
+            this.items = page.items.into_iter();
+            if !this.done {
+                this.fill();
+                this.progress(cx);
+            }
+        }
+    }
+}
+
+/// Walks a paged list item by item, keeping up to `concurrency` pages fetched or in flight
+/// (the one being yielded included) and yielding the items in the order of the list.
 ///
-/// `fetch` turns a cursor into a [`Page`]; the stream yields that page's items and then, once
-/// they are consumed and another item is wanted, fetches the page at `next`. It ends after a
-/// page without `next`, after an empty page (a server that keeps announcing more pages but sends
-/// none cannot make it loop forever), or after yielding the first error.
+/// `fetch` sends the request for a cursor; `read` turns its answer, in the order of the list,
+/// into a [`Page`]. The first page is fetched alone, when the stream is first polled. After a
+/// page that names its next one, the walk requests that page at once, and for page numbers
+/// (see [`Cursor::guess_next`]) the ones after it too, up to `concurrency` pages held and not
+/// past the [`Page::last`] page the server announced; a cursor that names one page at a time
+/// is fetched while the consumer works on the page before it. A page the server did not name
+/// (past the last, or after a page that names another) is dropped unread. With a
+/// `concurrency` of 1, each page is fetched only when the consumer reaches it.
+///
+/// The stream ends after a page without `next`, after an empty page (a server that keeps
+/// announcing more pages but sends none cannot make it loop forever), or after yielding the
+/// first error, once the items of the pages before it are yielded.
 ///
 /// A `next` that the walk has already followed (or, for page numbers, one that does not come
 /// after the current page) is never fetched: the stream ends with a [`RepeatedPage`] error
 /// naming `operation`, so a server whose cursors go round in circles (A, B, A) cannot make it
 /// run forever. The memory for this is bounded (see [`Cursor`]): the last 1,024 cursors are
 /// remembered exactly, and a longer cycle is caught within about twice its length.
+pub fn walk<T, C, R, E, F, Fut, P>(
+    operation: &'static str,
+    first: C,
+    concurrency: usize,
+    fetch: F,
+    read: P,
+) -> Walk<T, C, R, E, F, Fut, P>
+where
+    C: Cursor + Clone,
+    E: From<RepeatedPage>,
+    F: FnMut(&C) -> Fut,
+    Fut: Future<Output = Result<R, E>>,
+    P: FnMut(&C, R) -> Page<T, C>,
+{
+    let mut followed = Followed::new();
+    followed.follow(&first);
+    Walk {
+        operation,
+        concurrency,
+        fetch,
+        read,
+        queue: FuturesOrdered::new(),
+        requested: VecDeque::new(),
+        ready: None,
+        ahead: Some(first),
+        guess: false,
+        last: None,
+        items: Vec::new().into_iter(),
+        error: None,
+        followed,
+        done: false,
+    }
+}
+
+/// Walks a paged list item by item, fetching each page only when the consumer reaches it:
+/// [`walk`] with a concurrency of 1, whose `fetch` gives the [`Page`] itself.
 pub fn paginate<T, C, E, F, Fut>(
     operation: &'static str,
     first: C,
     fetch: F,
 ) -> impl Stream<Item = Result<T, E>>
 where
-    C: Cursor,
+    C: Cursor + Clone,
     E: From<RepeatedPage>,
     F: FnMut(&C) -> Fut,
     Fut: Future<Output = Result<Page<T, C>, E>>,
 {
-    let mut followed = Followed::new();
-    followed.follow(&first);
-    stream::try_unfold(
-        (Some(Next::Fetch(first)), fetch, followed),
-        move |(next, mut fetch, mut followed)| async move {
-            let cursor = match next {
-                None => return Ok(None),
-                Some(Next::Repeated(repeated)) => return Err(E::from(repeated)),
-                Some(Next::Fetch(cursor)) => cursor,
-            };
-            let page = fetch(&cursor).await?;
-            followed.pages += 1;
-            let next = match page.next {
-                _ if page.items.is_empty() => None,
-                None => None,
-                Some(next) if cursor.may_precede(&next) && followed.follow(&next) => {
-                    Some(Next::Fetch(next))
-                }
-                Some(next) => Some(Next::Repeated(RepeatedPage {
-                    operation,
-                    page: next.describe(),
-                    pages: followed.pages,
-                })),
-            };
-            let items = stream::iter(page.items.into_iter().map(Ok));
-            Ok(Some((items, (next, fetch, followed))))
-        },
-    )
-    .try_flatten()
+    walk(operation, first, 1, fetch, |_, page| page)
 }
 
 /// The decoded value of query parameter `name` in the `rel="next"` link of a response's `Link`
@@ -235,7 +444,8 @@ pub fn next_link_param(headers: &HeaderMap, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
 
     use futures_util::StreamExt;
 
@@ -263,6 +473,7 @@ mod tests {
                 Ok::<_, Failure>(Page {
                     items: vec![n * 10, n * 10 + 1],
                     next: (n < 3).then_some(n + 1),
+                    last: None,
                 })
             }
         };
@@ -321,6 +532,7 @@ mod tests {
                 Ok(Page {
                     items: vec![n],
                     next: Some(n + 1),
+                    last: None,
                 })
             }
         });
@@ -331,6 +543,7 @@ mod tests {
             Ok::<_, Failure>(Page {
                 items: Vec::<u32>::new(),
                 next: Some(n + 1),
+                last: None,
             })
         });
         assert_eq!(endless.collect::<Vec<_>>().await, vec![]);
@@ -352,6 +565,7 @@ mod tests {
                 Ok::<_, Failure>(Page {
                     items: vec![here],
                     next,
+                    last: None,
                 })
             }
         });
@@ -403,6 +617,7 @@ mod tests {
                 Ok::<_, Failure>(Page {
                     items: vec![page],
                     next: Some(if page == current { next } else { page + 1 }),
+                    last: None,
                 })
             });
             let yielded: Vec<_> = walk.collect().await;
@@ -438,5 +653,262 @@ mod tests {
             .expect("the cycle is found");
         assert!((5_000..=3 * 5_000).contains(&steps), "found after {steps}");
         assert!(followed.recent.len() <= REMEMBERED);
+    }
+
+    /// A walk over pages numbered 1 to `pages`, of two items each (`10n`, `10n + 1`), each
+    /// announcing the next page and the last; page `n` completes after `pages - n` yields, so later
+    /// pages finish first. Counts the pages fetched and the most in flight at once.
+    struct Numbered {
+        pages: u32,
+        fail_at: Option<u32>,
+        fetched: Rc<Cell<u32>>,
+        in_flight: Rc<Cell<u32>>,
+        most_in_flight: Rc<Cell<u32>>,
+    }
+
+    impl Numbered {
+        fn new(pages: u32) -> Self {
+            Self {
+                pages,
+                fail_at: None,
+                fetched: Rc::default(),
+                in_flight: Rc::default(),
+                most_in_flight: Rc::default(),
+            }
+        }
+
+        fn walk(
+            &self,
+            concurrency: usize,
+        ) -> impl Stream<Item = Result<u32, Failure>> + Unpin + use<> {
+            let (pages, fail_at) = (self.pages, self.fail_at);
+            let (fetched, in_flight, most) = (
+                self.fetched.clone(),
+                self.in_flight.clone(),
+                self.most_in_flight.clone(),
+            );
+            walk(
+                "list_things",
+                1_u32,
+                concurrency,
+                move |&n: &u32| {
+                    fetched.set(fetched.get() + 1);
+                    in_flight.set(in_flight.get() + 1);
+                    most.set(most.get().max(in_flight.get()));
+                    let in_flight = in_flight.clone();
+                    async move {
+                        for _ in n..pages {
+                            tokio::task::yield_now().await;
+                        }
+                        in_flight.set(in_flight.get() - 1);
+                        if fail_at == Some(n) {
+                            return Err(Failure::Boom);
+                        }
+                        Ok(n)
+                    }
+                },
+                move |&n: &u32, answer: u32| Page {
+                    items: vec![answer * 10, answer * 10 + 1],
+                    next: (n < pages).then_some(n + 1),
+                    last: Some(pages),
+                },
+            )
+        }
+    }
+
+    fn items(pages: std::ops::RangeInclusive<u32>) -> Vec<Result<u32, Failure>> {
+        pages.flat_map(|n| [Ok(n * 10), Ok(n * 10 + 1)]).collect()
+    }
+
+    #[tokio::test]
+    async fn pages_fetched_at_once_come_out_in_order() {
+        for concurrency in [1, 2, 4, 8] {
+            let walk = Numbered::new(10);
+            let got: Vec<_> = walk.walk(concurrency).collect().await;
+            assert_eq!(got, items(1..=10), "concurrency {concurrency}");
+            assert_eq!(walk.fetched.get(), 10, "no page past the last is fetched");
+            assert_eq!(
+                walk.most_in_flight.get(),
+                u32::try_from(concurrency).expect("small"),
+                "concurrency {concurrency}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn one_page_at_a_time_fetches_each_page_when_it_is_reached() {
+        let walk = Numbered::new(5);
+        let mut stream = walk.walk(1);
+        for page in 1..=5 {
+            assert_eq!(stream.next().await, Some(Ok(page * 10)));
+            assert_eq!(walk.fetched.get(), page, "page {page}");
+            assert_eq!(stream.next().await, Some(Ok(page * 10 + 1)));
+            assert_eq!(walk.fetched.get(), page, "page {page}");
+        }
+        assert_eq!(stream.next().await, None);
+        assert_eq!(walk.most_in_flight.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_error_surfaces_after_the_items_before_it_and_ends_the_walk() {
+        for concurrency in [1, 3, 8] {
+            let mut walk = Numbered::new(10);
+            walk.fail_at = Some(4);
+            let got: Vec<_> = walk.walk(concurrency).collect().await;
+            let mut expected = items(1..=3);
+            expected.push(Err(Failure::Boom));
+            assert_eq!(got, expected, "concurrency {concurrency}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_walk_stopped_early_fetched_at_most_its_concurrency_beyond_what_was_consumed() {
+        for concurrency in [1_u32, 2, 4, 8] {
+            for consumed in [1_u32, 3, 6] {
+                let walk = Numbered::new(100);
+                let taken: Vec<_> = walk
+                    .walk(concurrency as usize)
+                    .take(consumed as usize * 2)
+                    .collect()
+                    .await;
+                assert_eq!(taken, items(1..=consumed));
+                assert!(
+                    walk.fetched.get() <= consumed + concurrency,
+                    "{} fetched for {consumed} pages at {concurrency}",
+                    walk.fetched.get()
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_guessed_past_the_last_are_dropped_and_the_announced_last_bounds_guesses() {
+        // Pages 1 to 3 are full; the server's page 3 names no next one, yet pages 4 and 5
+        // would answer: guessed, fetched, never yielded.
+        let fetched = Rc::new(RefCell::new(Vec::new()));
+        let log = fetched.clone();
+        let stream = walk(
+            "list_things",
+            1_u32,
+            4,
+            move |&n: &u32| {
+                log.borrow_mut().push(n);
+                async move { Ok::<_, Failure>(n) }
+            },
+            |&n: &u32, answer: u32| Page {
+                items: vec![answer],
+                next: (n < 3).then_some(n + 1),
+                last: None,
+            },
+        );
+        assert_eq!(stream.collect::<Vec<_>>().await, vec![Ok(1), Ok(2), Ok(3)]);
+        assert_eq!(fetched.borrow()[..3], [1, 2, 3]);
+        assert!(fetched.borrow().len() <= 6, "{:?}", fetched.borrow());
+
+        // With the last page announced, nothing past it is asked for.
+        let fetched = Rc::new(RefCell::new(Vec::new()));
+        let log = fetched.clone();
+        let stream = walk(
+            "list_things",
+            1_u32,
+            8,
+            move |&n: &u32| {
+                log.borrow_mut().push(n);
+                async move { Ok::<_, Failure>(n) }
+            },
+            |&n: &u32, answer: u32| Page {
+                items: vec![answer],
+                next: (n < 3).then_some(n + 1),
+                last: Some(3),
+            },
+        );
+        assert_eq!(stream.collect::<Vec<_>>().await, vec![Ok(1), Ok(2), Ok(3)]);
+        assert_eq!(*fetched.borrow(), [1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_next_page_that_is_not_the_guess_starts_again_from_it() {
+        // Page 1 names 5: the guesses 2, 3, 4 are dropped and the walk goes on from 5.
+        let walk = walk(
+            "list_things",
+            1_u32,
+            4,
+            |&n: &u32| async move { Ok::<_, Failure>(n) },
+            |&n: &u32, answer: u32| Page {
+                items: vec![answer],
+                next: match n {
+                    1 => Some(5),
+                    5 | 6 => Some(n + 1),
+                    _ => None,
+                },
+                last: None,
+            },
+        );
+        assert_eq!(
+            walk.collect::<Vec<_>>().await,
+            vec![Ok(1), Ok(5), Ok(6), Ok(7)]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_cursor_is_fetched_while_the_consumer_works_on_the_page_before() {
+        for (concurrency, after_first_item) in [(1, 1), (2, 2), (4, 2)] {
+            let fetched = Cell::new(0);
+            let mut stream = std::pin::pin!(walk(
+                "list_users",
+                None,
+                concurrency,
+                |after: &Option<String>| {
+                    fetched.set(fetched.get() + 1);
+                    let here: u32 = after.as_deref().map_or(0, |a| a.parse().expect("a number"));
+                    async move { Ok::<_, Failure>(here) }
+                },
+                |_, here: u32| Page {
+                    items: vec![here * 10, here * 10 + 1],
+                    next: (here < 2).then(|| Some((here + 1).to_string())),
+                    last: None,
+                },
+            ));
+            assert_eq!(stream.next().await, Some(Ok(0)));
+            assert_eq!(fetched.get(), after_first_item, "concurrency {concurrency}");
+            let rest: Vec<_> = stream.collect().await;
+            assert_eq!(rest, vec![Ok(1), Ok(10), Ok(11), Ok(20), Ok(21)]);
+            assert_eq!(fetched.get(), 3);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_is_never_fetched_ahead() {
+        // A, B, A with prefetch: the second A is refused before any request.
+        let fetched = Cell::new(0);
+        let walk = walk(
+            "list_users",
+            None,
+            4,
+            |after: &Option<String>| {
+                fetched.set(fetched.get() + 1);
+                let here = after.clone().unwrap_or_default();
+                async move { Ok::<_, Failure>(here) }
+            },
+            |_, here: String| {
+                let next = match here.as_str() {
+                    "" => "a",
+                    "a" => "b",
+                    _ => "a",
+                };
+                Page {
+                    items: vec![here],
+                    next: Some(Some(next.to_string())),
+                    last: None,
+                }
+            },
+        );
+        let got: Vec<_> = walk.collect().await;
+        assert_eq!(got.len(), 4);
+        assert!(
+            matches!(&got[3], Err(Failure::Repeated(r)) if r.pages == 3),
+            "{got:?}"
+        );
+        assert_eq!(fetched.get(), 3);
     }
 }

@@ -52,6 +52,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
+mod declared;
+#[rustfmt::skip]
 mod generated;
 /// Typed [`httpmock`] helpers for testing code that uses this client (feature `mock`): a
 /// method per operation on httpmock's `MockServer`, as described below the example. The
@@ -88,13 +90,11 @@ mod generated;
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
-mod streams;
 
 pub use generated::*;
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use user_apis_runtime::{Credential, Runtime};
+use user_apis_runtime::Credential;
 
 /// The SendAuth server's root URL.
 pub const DEFAULT_BASE_URL: &str = "https://app.sendauth.com";
@@ -113,27 +113,6 @@ impl Client {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Result<Self, ConfigError> {
-        let credential = Credential::basic(username, password);
-        let parts = config.into().build(Some(&credential))?;
-        Ok(Self::new_with_client(
-            &parts.base_url,
-            parts.http,
-            parts.runtime,
-        ))
-    }
-}
-
-impl ClientHooks<Runtime> for Client {
-    /// Sends every request through the shared runtime, which applies the retry policy and,
-    /// with the `tracing` feature, records the request's span with the spec's path template.
-    // The runtime's future itself, not an `async fn` around it that would hold another copy
-    // of the request.
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.inner
-            .execute_operation(&self.client, request, info, generated::path_template)
+        Self::with_credential(config.into(), &Credential::basic(username, password))
     }
 }

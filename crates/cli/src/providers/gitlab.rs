@@ -6,6 +6,7 @@ use user_apis_gitlab::Client;
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::gitlab::{Cli, CliCommand};
+use crate::generated::gitlab_paged::{is_paged, print_all};
 use crate::output::Reporter;
 
 /// The variable that holds the access token.
@@ -22,18 +23,6 @@ Environment:
   GITLAB_TOKEN  a personal, project, group or impersonation access token, sent as
                 PRIVATE-TOKEN; never printed",
 };
-
-paged_operations! {
-    ListUsers => request_list_users,
-    ListUserFollowers => request_list_user_followers,
-    ListUserFollowing => request_list_user_following,
-    ListUserEmails => request_list_user_emails,
-    ListUserGpgKeys => request_list_user_gpg_keys,
-    ListUserSshKeys => request_list_user_ssh_keys,
-    ListUserProjectDeployKeys => request_list_user_project_deploy_keys,
-    ListUserMemberships => request_list_user_memberships,
-    ListImpersonationTokens => request_list_impersonation_tokens,
-}
 
 /// `user-apis gitlab` and its operations.
 pub fn command() -> Command {

@@ -8,6 +8,7 @@ use user_apis_mattermost::{Client, ClientConfig, session_token, types};
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::mattermost::{Cli, CliCommand};
+use crate::generated::mattermost_paged::{is_paged, print_all};
 use crate::output::{Failure, Kind, Reporter};
 
 /// The variable that holds the token.
@@ -33,13 +34,6 @@ Environment:
                     printed. Without it requests carry no credential, as sign-up and password
                     resets need.",
 };
-
-paged_operations! {
-    ListUsers => request_list_users,
-    ListUserAccessTokens => request_list_user_access_tokens,
-    ListUserAccessTokensForUser => request_list_user_access_tokens_for_user,
-    ListChannelMembersForUser => request_list_channel_members_for_user,
-}
 
 /// `user-apis mattermost` and its operations.
 pub fn command() -> Command {

@@ -8,37 +8,6 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::output::{Failure, Reporter};
 
-/// Gives a provider module `is_paged` and `print_all` for its paged list operations: each
-/// variant of the generated `CliCommand` with the `Cli::request_<op>` that builds its request,
-/// which `--all` sends through the client crate's `.stream()`.
-macro_rules! paged_operations {
-    ($($variant:ident => $request:ident),* $(,)?) => {
-        /// Whether an operation pages (and so takes `--all`).
-        fn is_paged(operation: CliCommand) -> bool {
-            matches!(operation, $(CliCommand::$variant)|*)
-        }
-
-        /// Prints every item of every page of a paged operation, one JSON document per line.
-        async fn print_all(
-            cli: &Cli<&Reporter>,
-            operation: CliCommand,
-            matches: &clap::ArgMatches,
-            reporter: &Reporter,
-        ) -> anyhow::Result<()> {
-            match operation {
-                $(CliCommand::$variant => {
-                    reporter.print_stream(cli.$request(matches)?.stream()).await
-                })*
-                _ => Err(crate::output::Failure::usage(format!(
-                    "{} does not page, so it takes no --all",
-                    operation.operation_id()
-                ))
-                .into()),
-            }
-        }
-    };
-}
-
 mod gitlab;
 mod mattermost;
 mod okta;

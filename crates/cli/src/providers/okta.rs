@@ -6,6 +6,7 @@ use user_apis_okta::Client;
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::okta::{Cli, CliCommand};
+use crate::generated::okta_paged::{is_paged, print_all};
 use crate::output::Reporter;
 
 /// The variable that holds the API token.
@@ -21,12 +22,6 @@ Environment:
   OKTA_ORG_URL    the org's URL, such as https://your-org.okta.com (or --base-url)
   OKTA_API_TOKEN  an API token, sent as `Authorization: SSWS <token>`; never printed",
 };
-
-paged_operations! {
-    ListUsers => request_list_users,
-    ListUserGroups => request_list_user_groups,
-    ListGroupTargetsForRole => request_list_group_targets_for_role,
-}
 
 /// `user-apis okta` and its operations.
 pub fn command() -> Command {

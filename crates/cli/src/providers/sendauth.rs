@@ -6,6 +6,7 @@ use user_apis_sendauth::Client;
 
 use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::sendauth::{Cli, CliCommand};
+use crate::generated::sendauth_paged::{is_paged, print_all};
 use crate::output::Reporter;
 
 /// The variable that holds the API user's name.
@@ -24,13 +25,6 @@ Environment:
   SENDAUTH_USERNAME  the API user, sent with the password as HTTP basic auth
   SENDAUTH_PASSWORD  the API user's password; never printed",
 };
-
-paged_operations! {
-    ListUsers => request_list_users,
-    ListDeletedUsers => request_list_deleted_users,
-    GetUserAudits => request_get_user_audits,
-    GetUserTransactions => request_get_user_transactions,
-}
 
 /// `user-apis sendauth` and its operations.
 pub fn command() -> Command {
