@@ -48,11 +48,13 @@
 //! Without the feature none of this is compiled, and a request does no work for it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod bulk;
 mod config;
 mod credentials;
 mod decoded_size;
 mod error;
 mod excerpt;
+mod pacing;
 mod paginate;
 mod password;
 mod raw;
@@ -60,6 +62,7 @@ mod retry;
 mod tls;
 mod trace;
 
+pub use bulk::bulk;
 pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
@@ -69,6 +72,9 @@ pub use error::{
     Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES, REQUEST_ID_HEADERS,
 };
 pub use excerpt::{SHOWN_CHARS, printable};
+pub use pacing::{
+    DEFAULT_MAX_IN_FLIGHT, EPOCH_THRESHOLD, LocalRateLimiter, Pause, RateLimitReading, RateLimiter,
+};
 pub use paginate::{Cursor, Page, RepeatedPage, next_link_param, paginate};
 pub use password::Password;
 pub use raw::RawBodies;
@@ -252,6 +258,10 @@ pub struct Runtime {
     base: std::sync::OnceLock<reqwest::Url>,
     /// Where the bodies of success answers are kept, for a caller that asked for them.
     raw: Option<RawBodies>,
+    /// The pacing and the cap on requests in flight, shared by every clone.
+    gate: pacing::Gate,
+    /// The cap on requests in flight, if any.
+    max_in_flight: Option<usize>,
 }
 
 impl Default for Runtime {
@@ -263,7 +273,9 @@ impl Default for Runtime {
 impl Runtime {
     /// A runtime applying `retry`, reading bodies of up to [`DEFAULT_MAX_BODY_SIZE`] bytes.
     ///
-    /// It starts a full bucket for the policy's [`RetryBudget`], which its clones share.
+    /// It starts a full bucket for the policy's [`RetryBudget`], which its clones share, and,
+    /// shared the same way, a [`LocalRateLimiter`] and a cap of [`DEFAULT_MAX_IN_FLIGHT`]
+    /// requests in flight.
     pub fn new(retry: RetryPolicy) -> Self {
         Self {
             tokens: std::sync::Arc::new(retry::RetryTokens::new(retry.retry_budget())),
@@ -272,7 +284,41 @@ impl Runtime {
             timeout: None,
             base: std::sync::OnceLock::new(),
             raw: None,
+            gate: pacing::Gate {
+                limiter: Some(std::sync::Arc::new(LocalRateLimiter::new())),
+                in_flight: Some(std::sync::Arc::new(tokio::sync::Semaphore::new(
+                    DEFAULT_MAX_IN_FLIGHT,
+                ))),
+            },
+            max_in_flight: Some(DEFAULT_MAX_IN_FLIGHT),
         }
+    }
+
+    /// The same runtime, pacing its requests with `limiter` (shared by its clones, and by
+    /// any other runtime given the same `Arc`), or not at all with `None`.
+    pub fn with_rate_limiter(mut self, limiter: Option<std::sync::Arc<dyn RateLimiter>>) -> Self {
+        self.gate.limiter = limiter;
+        self
+    }
+
+    /// The same runtime, keeping at most `requests` in flight at once across its clones (at
+    /// least one), or any number with `None`.
+    pub fn with_max_in_flight(mut self, requests: Option<usize>) -> Self {
+        self.max_in_flight = requests.map(|requests| requests.max(1));
+        self.gate.in_flight = self
+            .max_in_flight
+            .map(|requests| std::sync::Arc::new(tokio::sync::Semaphore::new(requests)));
+        self
+    }
+
+    /// The rate limiter that paces this runtime's requests, if any.
+    pub fn rate_limiter(&self) -> Option<&std::sync::Arc<dyn RateLimiter>> {
+        self.gate.limiter.as_ref()
+    }
+
+    /// The most requests this runtime keeps in flight at once, if capped.
+    pub fn max_in_flight(&self) -> Option<usize> {
+        self.max_in_flight
     }
 
     /// The same runtime, keeping the JSON body of each success answer it decodes in `raw`, as
@@ -452,8 +498,14 @@ impl Runtime {
         http: &reqwest::Client,
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.retry
-            .execute_buffered(http, request, Some(self.max_body_size), Some(&self.tokens))
+        let gate = (!self.gate.is_open()).then_some(&self.gate);
+        self.retry.execute_buffered(
+            http,
+            request,
+            Some(self.max_body_size),
+            Some(&self.tokens),
+            gate,
+        )
     }
 }
 
