@@ -8,6 +8,7 @@ mod gitlab;
 mod hostile;
 mod mattermost;
 mod okta;
+mod pacing;
 mod sendauth;
 mod traces;
 mod typed_mocks;

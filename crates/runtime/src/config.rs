@@ -6,7 +6,8 @@ use reqwest::Url;
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::{
-    ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, RateLimitReset, RawBodies, RetryPolicy, Runtime,
+    ConfigError, Credential, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_IN_FLIGHT, LocalRateLimiter,
+    RateLimitReset, RateLimiter, RawBodies, RetryPolicy, Runtime,
 };
 
 /// Default time allowed to establish a connection.
@@ -43,6 +44,19 @@ pub struct ClientConfig {
     root_certificates: Vec<Vec<u8>>,
     raw: Option<RawBodies>,
     walk_concurrency: usize,
+    pacing: Pacing,
+    max_in_flight: Option<usize>,
+}
+
+/// How a configuration's clients are paced.
+#[derive(Debug, Clone)]
+enum Pacing {
+    /// A new [`LocalRateLimiter`] for each client built.
+    Local,
+    /// Not at all.
+    Off,
+    /// By this limiter, shared by every client built from the configuration.
+    Shared(std::sync::Arc<dyn RateLimiter>),
 }
 
 /// A configured HTTP client and runtime, ready to hand to a generated client's
@@ -73,7 +87,41 @@ impl ClientConfig {
             root_certificates: Vec::new(),
             raw: None,
             walk_concurrency: crate::DEFAULT_WALK_CONCURRENCY,
+            pacing: Pacing::Local,
+            max_in_flight: Some(DEFAULT_MAX_IN_FLIGHT),
         }
+    }
+
+    /// Paces every request by `limiter` instead of a [`LocalRateLimiter`] of the client's own.
+    ///
+    /// Every client built from this configuration (or a copy of it) shares `limiter`, and
+    /// with it one budget: a limiter that keeps its state in a store shared by several
+    /// replicas gives them all one budget.
+    pub fn rate_limiter(mut self, limiter: impl RateLimiter + 'static) -> Self {
+        self.pacing = Pacing::Shared(std::sync::Arc::new(limiter));
+        self
+    }
+
+    /// Sends requests without pacing: a request goes as soon as it has a place among the
+    /// requests in flight, and a `429` is the only sign of the rate limit (retried by the
+    /// [`RetryPolicy`]).
+    pub fn without_pacing(mut self) -> Self {
+        self.pacing = Pacing::Off;
+        self
+    }
+
+    /// The most requests each client (with all its clones) keeps in flight at once, at least
+    /// one (default [`DEFAULT_MAX_IN_FLIGHT`], 75: Okta's default concurrency limit per org).
+    /// A request over it waits for a place; each attempt of a request takes one.
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = Some(requests.max(1));
+        self
+    }
+
+    /// No cap on the requests in flight.
+    pub fn without_in_flight_cap(mut self) -> Self {
+        self.max_in_flight = None;
+        self
     }
 
     /// How many pages a stream over a paged list keeps fetched or in flight, the one it is
@@ -229,11 +277,18 @@ impl ClientConfig {
             .build()
             .map_err(ConfigError::Http)?;
         // The base URL parsed here serves every call (`Runtime::url`).
+        let limiter: Option<std::sync::Arc<dyn RateLimiter>> = match self.pacing {
+            Pacing::Local => Some(std::sync::Arc::new(LocalRateLimiter::new())),
+            Pacing::Off => None,
+            Pacing::Shared(limiter) => Some(limiter),
+        };
         let runtime = Runtime::new(self.retry)
             .with_max_body_size(self.max_body_size)
             .with_timeout(self.timeout)
             .with_base_url(parsed_base)
-            .with_walk_concurrency(self.walk_concurrency);
+            .with_walk_concurrency(self.walk_concurrency)
+            .with_rate_limiter(limiter)
+            .with_max_in_flight(self.max_in_flight);
         Ok(Parts {
             base_url,
             http,

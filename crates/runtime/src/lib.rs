@@ -48,11 +48,13 @@
 //! Without the feature none of this is compiled, and a request does no work for it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod bulk;
 mod config;
 mod credentials;
 mod decoded_size;
 mod error;
 mod excerpt;
+mod pacing;
 mod paginate;
 mod password;
 mod raw;
@@ -61,6 +63,7 @@ mod schemes;
 mod tls;
 mod trace;
 
+pub use bulk::bulk;
 pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,
 };
@@ -72,6 +75,9 @@ pub use error::{
 pub use excerpt::{SHOWN_CHARS, printable};
 pub use paginate::{
     Cursor, DEFAULT_WALK_CONCURRENCY, Page, RepeatedPage, Walk, next_link_param, paginate, walk,
+};
+pub use pacing::{
+    DEFAULT_MAX_IN_FLIGHT, EPOCH_THRESHOLD, LocalRateLimiter, Pause, RateLimitReading, RateLimiter,
 };
 pub use password::Password;
 pub use raw::RawBodies;
@@ -260,6 +266,10 @@ pub struct Runtime {
     raw: Option<RawBodies>,
     /// The pages a stream over a paged list keeps fetched or in flight.
     walk_concurrency: usize,
+    /// The pacing and the cap on requests in flight, shared by every clone.
+    gate: pacing::Gate,
+    /// The cap on requests in flight, if any.
+    max_in_flight: Option<usize>,
 }
 
 impl Default for Runtime {
@@ -271,7 +281,9 @@ impl Default for Runtime {
 impl Runtime {
     /// A runtime applying `retry`, reading bodies of up to [`DEFAULT_MAX_BODY_SIZE`] bytes.
     ///
-    /// It starts a full bucket for the policy's [`RetryBudget`], which its clones share.
+    /// It starts a full bucket for the policy's [`RetryBudget`], which its clones share, and,
+    /// shared the same way, a [`LocalRateLimiter`] and a cap of [`DEFAULT_MAX_IN_FLIGHT`]
+    /// requests in flight.
     pub fn new(retry: RetryPolicy) -> Self {
         Self {
             tokens: std::sync::Arc::new(retry::RetryTokens::new(retry.retry_budget())),
@@ -281,7 +293,41 @@ impl Runtime {
             base: std::sync::OnceLock::new(),
             raw: None,
             walk_concurrency: DEFAULT_WALK_CONCURRENCY,
+            gate: pacing::Gate {
+                limiter: Some(std::sync::Arc::new(LocalRateLimiter::new())),
+                in_flight: Some(std::sync::Arc::new(tokio::sync::Semaphore::new(
+                    DEFAULT_MAX_IN_FLIGHT,
+                ))),
+            },
+            max_in_flight: Some(DEFAULT_MAX_IN_FLIGHT),
         }
+    }
+
+    /// The same runtime, pacing its requests with `limiter` (shared by its clones, and by
+    /// any other runtime given the same `Arc`), or not at all with `None`.
+    pub fn with_rate_limiter(mut self, limiter: Option<std::sync::Arc<dyn RateLimiter>>) -> Self {
+        self.gate.limiter = limiter;
+        self
+    }
+
+    /// The same runtime, keeping at most `requests` in flight at once across its clones (at
+    /// least one), or any number with `None`.
+    pub fn with_max_in_flight(mut self, requests: Option<usize>) -> Self {
+        self.max_in_flight = requests.map(|requests| requests.max(1));
+        self.gate.in_flight = self
+            .max_in_flight
+            .map(|requests| std::sync::Arc::new(tokio::sync::Semaphore::new(requests)));
+        self
+    }
+
+    /// The rate limiter that paces this runtime's requests, if any.
+    pub fn rate_limiter(&self) -> Option<&std::sync::Arc<dyn RateLimiter>> {
+        self.gate.limiter.as_ref()
+    }
+
+    /// The most requests this runtime keeps in flight at once, if capped.
+    pub fn max_in_flight(&self) -> Option<usize> {
+        self.max_in_flight
     }
 
     /// The same runtime, its streams over paged lists keeping up to `pages` fetched or in
@@ -474,8 +520,14 @@ impl Runtime {
         http: &reqwest::Client,
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.retry
-            .execute_buffered(http, request, Some(self.max_body_size), Some(&self.tokens))
+        let gate = (!self.gate.is_open()).then_some(&self.gate);
+        self.retry.execute_buffered(
+            http,
+            request,
+            Some(self.max_body_size),
+            Some(&self.tokens),
+            gate,
+        )
     }
 }
 

@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::pacing::Gate;
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -270,7 +271,7 @@ impl RetryPolicy {
         client: &reqwest::Client,
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        self.execute_buffered(client, request, None, None)
+        self.execute_buffered(client, request, None, None, None)
     }
 
     /// Like [`execute`](Self::execute), and with `buffer_json = Some(limit)` also reads a JSON
@@ -291,6 +292,7 @@ impl RetryPolicy {
         request: reqwest::Request,
         buffer_json: Option<usize>,
         tokens: Option<&RetryTokens>,
+        gate: Option<&Gate>,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         async move {
             let idempotent = is_idempotent(request.method());
@@ -305,7 +307,7 @@ impl RetryPolicy {
                 let Some(sent) = self.copy_for_retry(&request) else {
                     break;
                 };
-                let outcome = attempt(client, sent, buffer_json).await;
+                let outcome = gated_attempt(client, sent, buffer_json, gate).await;
                 attempts.finished();
                 let server_wait = match &outcome {
                     Ok(response) if should_retry_status(response.status(), idempotent) => {
@@ -347,7 +349,7 @@ impl RetryPolicy {
                 waited += wait;
             }
             // No copy, so no retry: a single attempt is allowed, or the body is a stream.
-            let outcome = attempt(client, request, buffer_json).await;
+            let outcome = gated_attempt(client, request, buffer_json, gate).await;
             attempts.finished();
             self.settle(tokens, &outcome, paid);
             outcome
@@ -425,6 +427,27 @@ impl RetryPolicy {
             }
         }
     }
+}
+
+/// One attempt through `gate`, when there is one: it waits for a place among the requests in
+/// flight and for the rate limiter, holds the place until the answer (its JSON body
+/// included) is in, and tells the limiter what the answer said.
+async fn gated_attempt(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    buffer_json: Option<usize>,
+    gate: Option<&Gate>,
+) -> reqwest::Result<reqwest::Response> {
+    let Some(gate) = gate else {
+        return attempt(client, request, buffer_json).await;
+    };
+    let place = gate.enter().await;
+    let outcome = attempt(client, request, buffer_json).await;
+    if let Ok(response) = &outcome {
+        gate.observe(response.status(), response.headers());
+    }
+    drop(place);
+    outcome
 }
 
 /// One attempt: sends `request` and, with `buffer_json = Some(limit)`, reads a JSON body.
@@ -816,7 +839,7 @@ mod tests {
         let tokens = RetryTokens::new(policy.retry_budget());
         let request = http.get(&url).build().expect("request");
         let error = policy
-            .execute_buffered(&http, request, None, Some(&tokens))
+            .execute_buffered(&http, request, None, Some(&tokens), None)
             .await
             .expect_err("nothing answers");
         assert!(error.is_timeout(), "{error:?}");

@@ -69,7 +69,9 @@ assert_eq!(*user, ada);
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use user_apis_runtime as runtime;
-pub use user_apis_runtime::{ClientConfig, ConfigError, RetryBudget, RetryPolicy};
+pub use user_apis_runtime::{
+    ClientConfig, ConfigError, LocalRateLimiter, RateLimiter, RetryBudget, RetryPolicy, bulk,
+};
 
 /// The Mattermost Users client (feature `mattermost`).
 ///
