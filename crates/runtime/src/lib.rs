@@ -73,11 +73,11 @@ pub use error::{
     Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES, REQUEST_ID_HEADERS,
 };
 pub use excerpt::{SHOWN_CHARS, printable};
-pub use paginate::{
-    Cursor, DEFAULT_WALK_CONCURRENCY, Page, RepeatedPage, Walk, next_link_param, paginate, walk,
-};
 pub use pacing::{
     DEFAULT_MAX_IN_FLIGHT, EPOCH_THRESHOLD, LocalRateLimiter, Pause, RateLimitReading, RateLimiter,
+};
+pub use paginate::{
+    Cursor, DEFAULT_WALK_CONCURRENCY, Page, RepeatedPage, Walk, next_link_param, paginate, walk,
 };
 pub use password::Password;
 pub use raw::RawBodies;
