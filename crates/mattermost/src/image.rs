@@ -202,7 +202,7 @@ impl<'a> SetProfileImage<'a> {
         let info = OperationInfo {
             operation_id: "set_profile_image",
         };
-        // The same shape as the generated operations' (see the `scope_hook_borrows` fixup).
+        // The hooks, as the generated operations call them; each borrow ends in its block.
         let request = {
             let mut request = client
                 .client
