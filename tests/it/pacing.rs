@@ -206,10 +206,14 @@ async fn a_rate_limiter_of_ones_own_is_shared_by_the_configurations_clients() {
     mock.assert_calls_async(2).await;
     assert_eq!(recording.acquired.load(Ordering::SeqCst), 2);
     let readings = recording.readings.lock().expect("not poisoned").clone();
-    assert_eq!(
-        readings,
-        [RateLimitReading::new(Some(600), Some(598), Some(moment), false); 2]
-    );
+    let read: Vec<_> = readings
+        .iter()
+        .map(|r| (r.limit, r.remaining, r.reset, r.refused))
+        .collect();
+    assert_eq!(read, [(Some(600), Some(598), Some(moment), false); 2]);
+    // Each reading says when its request went: the second after the first.
+    let sent: Vec<_> = readings.iter().map(|r| r.sent).collect();
+    assert!(matches!(sent[..], [Some(a), Some(b)] if a <= b), "{sent:?}");
 }
 
 /// Twenty users, answered in an order of their own (later ones sooner), two of them unknown:

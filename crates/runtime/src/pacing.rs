@@ -65,6 +65,9 @@ pub struct RateLimitReading {
     pub reset: Option<SystemTime>,
     /// Whether the answer was a `429 Too Many Requests`.
     pub refused: bool,
+    /// When the request this answer is for was let go, if known: with it, the server's count
+    /// (`limit - remaining`) tells how far back its window reaches.
+    pub sent: Option<std::time::Instant>,
 }
 
 impl RateLimitReading {
@@ -80,6 +83,15 @@ impl RateLimitReading {
             remaining,
             reset,
             refused,
+            sent: None,
+        }
+    }
+
+    /// This reading, for a request let go at `sent`.
+    pub fn sent_at(self, sent: std::time::Instant) -> Self {
+        Self {
+            sent: Some(sent),
+            ..self
         }
     }
 
@@ -99,6 +111,7 @@ impl RateLimitReading {
                 remaining: number(remaining),
                 reset: number(reset).and_then(|value| reset_time(value, now)),
                 refused: status == StatusCode::TOO_MANY_REQUESTS,
+                sent: None,
             };
             if reading.limit.is_some() || reading.remaining.is_some() || reading.reset.is_some() {
                 return Some(reading);
@@ -147,9 +160,15 @@ pub trait RateLimiter: Send + Sync + fmt::Debug {
 ///   which bounds its waits, decides.
 /// - **Limit**: no more than the limit, less a margin of [`margin`](Self::margin) (3% by
 ///   default, at least one request), go within any window, whatever the server's windows
-///   are (fixed or sliding). The window is learnt from the answers, as the longest time to a
-///   reset they name, in whole seconds (a quarter second of latency allowed); at least one
-///   second.
+///   are (fixed or sliding). The window is learnt from the answers. A reset names whole
+///   seconds, so the time to it may be up to a second shorter than it reads: the window is at
+///   least the longest time to a reset seen less that second (a quarter second of latency
+///   allowed), and at least one second. It grows when the server's count shows a longer
+///   one: an answer saying `Remaining: r` says the server still counts the last `limit - r`
+///   requests of this client (this one included), so its window is longer than the time
+///   since the oldest of them went; when that is longer than the window held by more than the
+///   quarter second of latency allowed, it is taken as the window. Requests of other clients
+///   of the same account only make the window seem longer, never shorter.
 ///
 /// Until an answer names a limit, requests are not held back (the cap on requests in flight
 /// still applies); a server that sends no rate-limit headers is never paced.
@@ -166,6 +185,20 @@ const MAX_LOG: usize = 16_384;
 /// retry policy, which bounds its own waits.
 const MAX_HOLD: Duration = Duration::from_secs(60);
 
+/// The resolution of a reset: whole seconds.
+const RESOLUTION: Duration = Duration::from_secs(1);
+
+/// The latency allowed between a server's reading of its clock and this client's.
+const LATENCY: Duration = Duration::from_millis(250);
+
+/// What "longer than" adds to a span.
+const TICK: Duration = Duration::from_millis(1);
+
+/// `duration` in whole seconds, rounded down, at least one.
+fn whole_seconds(duration: Duration) -> Duration {
+    Duration::from_secs(duration.as_secs().max(1))
+}
+
 /// How long the sends are kept while no window is known.
 const UNKNOWN_WINDOW_HORIZON: Duration = Duration::from_secs(60);
 
@@ -173,10 +206,15 @@ const UNKNOWN_WINDOW_HORIZON: Duration = Duration::from_secs(60);
 struct State {
     /// The limit per window last reported.
     limit: Option<u64>,
-    /// The window learnt from the resets.
+    /// The window learnt from the resets and the counts.
     window: Option<Duration>,
+    /// How long the sends are kept: the longest time to a reset seen, at least the window.
+    horizon: Option<Duration>,
     /// The moments at which recent requests were let go, oldest first.
     sent: VecDeque<Instant>,
+    /// The moments from which recent requests count against the limit, oldest first: when
+    /// they were let go, or once answered, when their answer came.
+    counted: VecDeque<Instant>,
     /// What the last answer left: requests still allowed, and the reset after which that
     /// count no longer holds.
     allowance: Option<(u64, Instant)>,
@@ -217,34 +255,30 @@ impl LocalRateLimiter {
                 state.allowance = Some((left - 1, reset));
             }
         }
-        let horizon = state.window.unwrap_or(UNKNOWN_WINDOW_HORIZON);
-        while state
-            .sent
-            .front()
-            .is_some_and(|&oldest| oldest + horizon <= at)
-        {
-            state.sent.pop_front();
-        }
         if let (Some(limit), Some(window)) = (state.limit, state.window) {
             let kept = limit - limit * u64::from(self.margin_percent) / 100;
             let allowed = usize::try_from(kept).unwrap_or(MAX_LOG).clamp(1, MAX_LOG);
-            if state.sent.len() >= allowed {
-                // The request that makes room leaves the window at its send plus the window.
-                let frees = state.sent[state.sent.len() - allowed] + window;
+            let counted = &state.counted;
+            let inside = counted.len() - counted.partition_point(|&t| t + window <= at);
+            if inside >= allowed {
+                // The request that makes room leaves the window one window after it counts from.
+                let frees = counted[counted.len() - allowed] + window;
                 at = at.max(frees);
-                while state
-                    .sent
-                    .front()
-                    .is_some_and(|&oldest| oldest + window <= at)
-                {
-                    state.sent.pop_front();
-                }
             }
         }
-        if state.sent.len() >= MAX_LOG {
-            state.sent.pop_front();
+        let horizon = state.horizon.unwrap_or(UNKNOWN_WINDOW_HORIZON);
+        let state = &mut *state;
+        for log in [&mut state.sent, &mut state.counted] {
+            while log.front().is_some_and(|&oldest| oldest + horizon <= at) {
+                log.pop_front();
+            }
+            if log.len() >= MAX_LOG {
+                log.pop_front();
+            }
+            // An answer observed meanwhile may count from a moment after `at`.
+            let place = log.partition_point(|&t| t <= at);
+            log.insert(place, at);
         }
-        state.sent.push_back(at);
         at
     }
 }
@@ -276,9 +310,50 @@ impl RateLimiter for LocalRateLimiter {
         if let Some(until) = until_reset {
             // A refusal's reset may be a penalty rather than the window.
             if !reading.refused && reading.limit.is_some() {
-                let seconds = (until + Duration::from_millis(250)).as_secs().max(1);
-                let window = Duration::from_secs(seconds);
-                state.window = Some(state.window.map_or(window, |known| known.max(window)));
+                let longest = whole_seconds(until + LATENCY);
+                let shortest = whole_seconds((until + LATENCY).saturating_sub(RESOLUTION));
+                state.horizon = Some(state.horizon.map_or(longest, |known| known.max(longest)));
+                state.window = Some(state.window.map_or(shortest, |known| known.max(shortest)));
+            }
+        }
+        // The server counts `limit - remaining` requests in its window, this one included: the
+        // oldest of the last that many of this client's, up to this one, is still inside.
+        if let (Some(limit), Some(remaining), Some(sent), Some(window), Some(horizon)) = (
+            state.limit,
+            reading.remaining,
+            reading.sent,
+            state.window,
+            state.horizon,
+        ) {
+            let sent = Instant::from_std(sent);
+            let counted = if reading.refused {
+                usize::try_from(limit).unwrap_or(usize::MAX)
+            } else {
+                usize::try_from(limit.saturating_sub(remaining)).unwrap_or(usize::MAX)
+            };
+            let up_to = state.sent.partition_point(|&t| t <= sent);
+            // A refused request is not among those counted.
+            let this_one = usize::from(reading.refused);
+            if counted >= 1 && counted + this_one <= up_to {
+                let oldest = state.sent[up_to - this_one - counted];
+                // Still inside, so the window is longer than the span since it went; by less
+                // than the latency allowed, it is taken for the jitter of requests on the way.
+                let span = sent.saturating_duration_since(oldest) + TICK;
+                if span > window + LATENCY {
+                    state.window = Some(span.min(horizon));
+                }
+            }
+        }
+        // The server took the request in at some moment before its answer came, and counts it
+        // from then: it is counted here from the answer, so that one slow on its way is never
+        // taken for gone while the server still counts it.
+        if let Some(sent) = reading.sent {
+            let counted = &mut state.counted;
+            let up_to = counted.partition_point(|&t| t <= Instant::from_std(sent));
+            if up_to > 0 && counted[up_to - 1] < now {
+                counted.remove(up_to - 1);
+                let place = counted.partition_point(|&t| t <= now);
+                counted.insert(place, now);
             }
         }
         let remaining = if reading.refused {
@@ -329,13 +404,13 @@ impl Gate {
         permit
     }
 
-    /// Tells the limiter what an answer said.
-    pub(crate) fn observe(&self, status: StatusCode, headers: &HeaderMap) {
+    /// Tells the limiter what the answer to a request let go at `sent` said.
+    pub(crate) fn observe(&self, status: StatusCode, headers: &HeaderMap, sent: Instant) {
         if let Some(limiter) = &self.limiter
             && let Some(reading) =
                 RateLimitReading::from_headers(status, headers, SystemTime::now())
         {
-            limiter.observe(&reading);
+            limiter.observe(&reading.sent_at(sent.into_std()));
         }
     }
 
@@ -512,6 +587,96 @@ mod tests {
             .map(Duration::as_secs)
             .collect();
         assert_eq!(seconds, [0, 1, 1]);
+    }
+
+    /// A server that accepts `limit` requests in any `window` (sliding) and answers as the
+    /// providers do: its reset is the Unix time, rounded up to the second, at which the oldest
+    /// request it counts leaves the window.
+    struct Sliding {
+        limit: usize,
+        window: Duration,
+        accepted: VecDeque<Instant>,
+    }
+
+    impl Sliding {
+        fn answer(&mut self, now: Instant) -> RateLimitReading {
+            while self
+                .accepted
+                .front()
+                .is_some_and(|&oldest| oldest + self.window <= now)
+            {
+                self.accepted.pop_front();
+            }
+            let accepted = self.accepted.len() < self.limit;
+            if accepted {
+                self.accepted.push_back(now);
+            }
+            let frees = self
+                .accepted
+                .front()
+                .map_or(Duration::ZERO, |&oldest| oldest + self.window - now);
+            // The wall clock is taken as 0.1 s past a whole second: rounding the reset up to
+            // the second adds up to 0.9 s.
+            let until = (frees.as_secs_f64() + 0.1).ceil() - 0.1;
+            RateLimitReading::new(
+                Some(self.limit as u64),
+                Some((self.limit - self.accepted.len()) as u64),
+                Some(SystemTime::now() + Duration::from_secs_f64(until)),
+                !accepted,
+            )
+            .sent_at(now.into_std())
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_is_learnt_from_resets_rounded_up_to_the_second() {
+        // 100 a second, sliding; the resets read up to 1.9 s away.
+        let mut server = Sliding {
+            limit: 100,
+            window: Duration::from_secs(1),
+            accepted: VecDeque::new(),
+        };
+        let limiter = LocalRateLimiter::new();
+        let start = Instant::now();
+        let mut refused = 0;
+        for _ in 0..400 {
+            limiter.acquire().await;
+            let reading = server.answer(Instant::now());
+            refused += usize::from(reading.refused);
+            limiter.observe(&reading);
+        }
+        // 97 a second (the margin kept): the last of 400 goes in the fifth second, not the
+        // ninth as with a window taken for two seconds.
+        assert_eq!(refused, 0);
+        assert_eq!(start.elapsed(), Duration::from_secs(4));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_servers_count_shows_a_longer_window() {
+        // A limit of 10; a reset read 2 s away says one second at least.
+        let limiter = LocalRateLimiter::new();
+        let in_two_seconds = SystemTime::now() + Duration::from_secs(2);
+        limiter.observe(&RateLimitReading::new(
+            Some(10),
+            None,
+            Some(in_two_seconds),
+            false,
+        ));
+        let start = Instant::now();
+        assert_eq!(send_times(&limiter, 5).await, [Duration::ZERO; 5]);
+        tokio::time::advance(Duration::from_millis(1_500)).await;
+        limiter.acquire().await;
+        // The server still counts the five sent 1.5 s ago: its window is longer.
+        let count = RateLimitReading::new(Some(10), Some(4), None, false);
+        limiter.observe(&count.sent_at(Instant::now().into_std()));
+        let times: Vec<Duration> = send_times(&limiter, 5)
+            .await
+            .iter()
+            .map(|time| *time + Duration::from_millis(1_500))
+            .collect();
+        assert_eq!(times[..4], [Duration::from_millis(1_500); 4], "{times:?}");
+        assert_eq!(times[4], Duration::from_millis(1_501), "{times:?}");
+        assert_eq!(start.elapsed(), Duration::from_millis(1_501));
     }
 
     #[tokio::test(start_paused = true)]

@@ -442,9 +442,10 @@ async fn gated_attempt(
         return attempt(client, request, buffer_json).await;
     };
     let place = gate.enter().await;
+    let sent = tokio::time::Instant::now();
     let outcome = attempt(client, request, buffer_json).await;
     if let Ok(response) = &outcome {
-        gate.observe(response.status(), response.headers());
+        gate.observe(response.status(), response.headers(), sent);
     }
     drop(place);
     outcome
