@@ -7,79 +7,15 @@
 //! the start of each measurement. The local server runs on its own threads, which count
 //! nothing. Each figure is printed with its ratio to the client's `max_body_size` (16 MiB).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
+use user_apis_benches::counting::{Counting, count_this_thread, peak_of};
 use user_apis_benches::{OKTA_TOKEN, json_list, json_response, okta_user, runtime, serve};
 
 /// The client's body limit, the default.
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// The system allocator, counting the live bytes of the threads that ask for it, and their
-/// peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    /// Whether this thread's allocations count. Constant-initialised and without a destructor,
-    /// so reading it from the allocator allocates nothing.
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn counted() -> bool {
-    COUNTED.with(Cell::get)
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on unchanged.
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() && counted() {
-            grow(layout.size());
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: as for `alloc`.
-        unsafe { System.dealloc(pointer, layout) };
-        if counted() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: as for `alloc`.
-        let new = unsafe { System.realloc(pointer, layout, new_size) };
-        if !new.is_null() && counted() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grow(new_size);
-        }
-        new
-    }
-}
-
-fn grow(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// Runs `work` and returns its result and the peak live heap above the level at its start.
-fn peak_of<T>(work: impl FnOnce() -> T) -> (T, usize) {
-    let start = LIVE.load(Ordering::Relaxed);
-    PEAK.store(start, Ordering::Relaxed);
-    let result = work();
-    (result, PEAK.load(Ordering::Relaxed).saturating_sub(start))
-}
 
 /// A JSON list of `{}` items, `bytes` long or just under.
 fn empty_objects(bytes: usize) -> String {
@@ -94,7 +30,7 @@ fn empty_objects(bytes: usize) -> String {
 }
 
 fn main() {
-    COUNTED.with(|counted| counted.set(true));
+    count_this_thread();
     let runtime = runtime();
     let mib = 1024 * 1024;
     let users = (15 * mib) / okta_user(0).len();

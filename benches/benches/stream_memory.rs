@@ -10,12 +10,9 @@
 //! 69 KB page), and when its buffers counted too, whether they overlapped the client's peak
 //! moved either figure by about a page from run to run.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use futures_util::TryStreamExt;
 use user_apis::okta::{self, ClientConfig, RetryPolicy};
+use user_apis_benches::counting::{Counting, count_this_thread, peak_of};
 use user_apis_benches::{OKTA_TOKEN, json_list, json_response, okta_user, runtime, serve};
 
 /// Users on each page.
@@ -23,69 +20,8 @@ const PAGE: usize = 100;
 /// Pages the server holds.
 const PAGES: usize = 500;
 
-/// The system allocator, counting the live bytes of the threads that ask for it, and their
-/// peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    /// Whether this thread's allocations count. Constant-initialised and without a destructor,
-    /// so reading it from the allocator allocates nothing.
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn counted() -> bool {
-    COUNTED.with(Cell::get)
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on unchanged.
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() && counted() {
-            grow(layout.size());
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: as for `alloc`.
-        unsafe { System.dealloc(pointer, layout) };
-        if counted() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: as for `alloc`.
-        let new = unsafe { System.realloc(pointer, layout, new_size) };
-        if !new.is_null() && counted() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grow(new_size);
-        }
-        new
-    }
-}
-
-fn grow(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// Runs `work` and returns its result and the peak live heap above the level at its start.
-fn peak_of<T>(work: impl FnOnce() -> T) -> (T, usize) {
-    let start = LIVE.load(Ordering::Relaxed);
-    PEAK.store(start, Ordering::Relaxed);
-    let result = work();
-    (result, PEAK.load(Ordering::Relaxed).saturating_sub(start))
-}
 
 /// The response for one request: the page its `after` cursor names (the first without one),
 /// with a `Link` to the next page unless it is the last.
@@ -109,7 +45,7 @@ fn page_response(target: &str) -> Vec<u8> {
 
 fn main() {
     // The client's thread; the server's threads, started below, count nothing.
-    COUNTED.with(|counted| counted.set(true));
+    count_this_thread();
     let runtime = runtime();
     let config = ClientConfig::new(serve(page_response)).retry(RetryPolicy::default());
     let client = okta::Client::with_api_token(config, OKTA_TOKEN).expect("a client");

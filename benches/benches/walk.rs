@@ -11,13 +11,11 @@
 //! is given in pages (the peak of fetching and decoding one page of 100 as the first request
 //! of the same client, connection included) against N + 1.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{Stream, TryStreamExt};
 use user_apis::{gitlab, mattermost, okta, sendauth};
+use user_apis_benches::counting::{Counting, count_this_thread, peak_of};
 use user_apis_benches::{
     OKTA_TOKEN, gitlab_user, json_list, json_response, mattermost_user, okta_user, runtime,
     sendauth_user, serve,
@@ -34,69 +32,8 @@ const WORK: Duration = Duration::from_millis(10);
 /// Pages in flight for the concurrent walks.
 const N: usize = 8;
 
-/// The system allocator, counting the live bytes of the threads that ask for it, and their
-/// peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    /// Whether this thread's allocations count. Constant-initialised and without a destructor,
-    /// so reading it from the allocator allocates nothing.
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-fn counted() -> bool {
-    COUNTED.with(Cell::get)
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on unchanged.
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() && counted() {
-            grow(layout.size());
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: as for `alloc`.
-        unsafe { System.dealloc(pointer, layout) };
-        if counted() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: as for `alloc`.
-        let new = unsafe { System.realloc(pointer, layout, new_size) };
-        if !new.is_null() && counted() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grow(new_size);
-        }
-        new
-    }
-}
-
-fn grow(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// Runs `work` and returns its result and the peak live heap above the level at its start.
-fn peak_of<T>(work: impl FnOnce() -> T) -> (T, usize) {
-    let start = LIVE.load(Ordering::Relaxed);
-    PEAK.store(start, Ordering::Relaxed);
-    let result = work();
-    (result, PEAK.load(Ordering::Relaxed).saturating_sub(start))
-}
 
 /// The value of query parameter `name` in a request target.
 fn query(target: &str, name: &str) -> Option<usize> {
@@ -215,7 +152,7 @@ fn measure(rt: &tokio::runtime::Runtime, walk: impl AsyncFnOnce() -> usize) -> W
 }
 
 fn main() {
-    COUNTED.with(|counted| counted.set(true));
+    count_this_thread();
     let rt = runtime();
     let gitlab_url = slow_server(gitlab_page);
     let mattermost_url = slow_server(mattermost_page);

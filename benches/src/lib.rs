@@ -4,6 +4,8 @@
 //! The JSON follows the shapes the integration tests use (`tests/it/*.rs`), varied per item so
 //! that no two users are identical.
 
+pub mod counting;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
