@@ -175,9 +175,26 @@ mod tests {
         let ids = mock_ids(300);
         let done = run(&client, &ids).await;
         assert_eq!(done.deactivated, 298);
-        let failed: Vec<&str> = done.failed.iter().map(|(id, _)| id.as_str()).collect();
-        assert_eq!(failed, [MOCK_ADMIN, MOCK_UNKNOWN], "in the order given");
-        assert!(done.failed[0].1.contains("403"), "{:?}", done.failed[0]);
-        assert!(done.failed[1].1.contains("404"), "{:?}", done.failed[1]);
+        let failed: Vec<(&str, &str)> = done
+            .failed
+            .iter()
+            .map(|(id, why)| (id.as_str(), why.as_str()))
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                (
+                    MOCK_ADMIN,
+                    "403 Forbidden from deactivate_user: You do not have permission to perform \
+                     the requested action"
+                ),
+                (
+                    MOCK_UNKNOWN,
+                    "404 Not Found from deactivate_user: Not found: Resource not found: \
+                     00uGONE0000000000000 (User)"
+                ),
+            ],
+            "in the order given"
+        );
     }
 }

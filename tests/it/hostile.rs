@@ -60,7 +60,7 @@ struct Failure {
     message: String,
 }
 
-fn failure<E: std::fmt::Debug>(error: &Error<E>) -> Failure {
+fn failure<E: serde::Serialize>(error: &Error<E>) -> Failure {
     let (content_type, too_large) = match error {
         Error::InvalidResponse(invalid) => (
             invalid.content_type.clone(),
@@ -247,7 +247,14 @@ async fn an_undocumented_json_answer_can_still_be_read() {
         response.headers().get("x-request-id").map(|v| v.as_bytes()),
         Some(&b"r-1"[..])
     );
-    assert_eq!(response.text().await.expect("the body reads"), body);
+    assert_eq!(
+        response
+            .into_response()
+            .text()
+            .await
+            .expect("the body reads"),
+        body
+    );
 }
 
 #[tokio::test]
@@ -528,7 +535,7 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     };
     assert_eq!(response.status().as_u16(), 418);
     assert!(
-        response.bytes().await.is_err(),
+        response.into_response().bytes().await.is_err(),
         "the cut body does not read whole"
     );
 }
@@ -860,7 +867,10 @@ async fn a_stalled_body_is_reported_as_a_timeout_naming_it() {
     assert!(failure.timeout, "{failure:?}");
     assert_eq!(
         failure.message,
-        format!("request timed out: error sending request for url ({silent}/api/v1/users/u1)")
+        format!(
+            "request timed out: error sending request for url ({silent}/api/v1/users/u1): \
+             operation timed out"
+        )
     );
 }
 
@@ -883,13 +893,14 @@ async fn a_server_s_error_message_is_shown_escaped_and_cut() {
     let failure = get_user(Provider::GitLab, mock_config(&server))
         .await
         .expect_err("forbidden");
-    let head = r#"ApiError { error: None, error_description: None, message: Some(String("Forbidden\r\n\u{1b}[1Aerror: \u{7}all good"#;
-    let shown = 300 - head.chars().count();
-    let whole = head.len() + (1 << 20) + r#"")) }"#.len();
+    // The API's message, not the body's `Debug`.
+    let head = r"Forbidden\r\n\u{1b}[1Aerror: \u{7}all good";
+    let shown = 300 - forged.chars().count();
+    let whole = long.len();
     assert_eq!(
         failure.message,
         format!(
-            "error response 403 Forbidden (request id r-403): {head}{}… ({whole} bytes in all)",
+            "403 Forbidden from get_user (request id r-403): {head}{}… ({whole} bytes in all)",
             "x".repeat(shown)
         )
     );
@@ -960,7 +971,8 @@ async fn errors_keep_the_provider_s_request_id() {
         .expect_err("an error");
     assert_eq!(
         failure.message,
-        "unexpected response 418 I'm a teapot (request id req-418) from /api/v4/users/1"
+        "418 I'm a teapot from get_user (request id req-418): a status the operation does not \
+         document (/api/v4/users/1)"
     );
     // No answer, no request id.
     let (silent, _) = raw_server(|_socket| async move {}).await;
@@ -971,4 +983,31 @@ async fn errors_keep_the_provider_s_request_id() {
     .await
     .expect_err("no answer");
     assert_eq!(failure.request_id, None, "{failure:?}");
+}
+
+/// A connection refused says so: the transport error's message carries its causes.
+#[tokio::test]
+async fn a_refused_connection_names_its_cause() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("an address");
+    drop(listener);
+    let config = ClientConfig::new(format!("http://{address}")).retry(RetryPolicy::never());
+    let failure = get_user(Provider::Okta, config).await.expect_err("refused");
+    assert_eq!(failure.variant, "CommunicationError");
+    assert_eq!(failure.operation, None, "no answer, so no operation");
+    assert!(
+        failure.message.starts_with(&format!(
+            "request failed: error sending request for url (http://{address}/api/v1/users/u1): "
+        )),
+        "{}",
+        failure.message
+    );
+    assert!(
+        failure
+            .message
+            .to_lowercase()
+            .contains("connection refused"),
+        "{}",
+        failure.message
+    );
 }

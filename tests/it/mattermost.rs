@@ -963,7 +963,11 @@ async fn check_user_mfa_turned_off_is_an_unexpected_404_that_reads_as_sent() {
         panic!("a plain-text 404 is not an AppError: {error:?}");
     };
     assert_eq!(
-        response.text().await.expect("the body reads"),
+        response
+            .into_response()
+            .text()
+            .await
+            .expect("the body reads"),
         "404 page not found\n"
     );
 }

@@ -350,13 +350,27 @@ pub fn add_input_conversions(file: &mut File, ctx: &ClientCtx) -> Result<Applied
 /// neither the operation nor the status (a 404 with an HTML page loses its 404). The runtime's
 /// `decode` reads at most the configured maximum, and its `Error::InvalidResponse` names the
 /// operation, the status and the content type and keeps the start of the body. The runtime's
-/// `Error` keeps progenitor's variant names for everything else.
+/// `Error` keeps progenitor's variant names for everything else; its `ErrorResponse` and
+/// `UnexpectedResponse` name the operation too (`Runtime::decode_error`,
+/// `Runtime::unexpected`), so that every API error says which call it answered.
 ///
 /// Every provider's client has this shape, so codegen fails when this changes nothing.
 pub fn decode_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     struct Decode {
         replaced: usize,
+        named: usize,
         handed_over: usize,
+    }
+    /// Renames `client.inner.decode(..)` to `decode_error`, counting.
+    struct DecodeError(usize);
+    impl VisitMut for DecodeError {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method == "decode" {
+                call.method = syn::Ident::new("decode_error", call.method.span());
+                self.0 += 1;
+            }
+        }
     }
     impl VisitMut for Decode {
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -372,11 +386,20 @@ pub fn decode_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied,
                         *expr = parse_quote!(client.inner.decode(#args, &info));
                         self.replaced += 1;
                     }
-                } else if path_is(func, &["Error", "UnexpectedResponse"])
-                    || path_is(func, &["ResponseValue", "stream"])
-                {
-                    // Responses handed to the caller undecoded: the runtime may have read a
-                    // JSON body already, and gives it back readable.
+                } else if path_is(func, &["Error", "ErrorResponse"]) {
+                    // The error body decoded (above) keeps the operation it answered.
+                    let mut rename = DecodeError(0);
+                    for arg in &mut call.args {
+                        rename.visit_expr_mut(arg);
+                    }
+                    self.named += rename.0;
+                } else if path_is(func, &["Error", "UnexpectedResponse"]) {
+                    // Handed to the caller undecoded, with its operation: the runtime may have
+                    // read a JSON body already, and gives it back readable.
+                    let args = &call.args;
+                    call.args = parse_quote!(client.inner.unexpected(#args, &info));
+                    self.handed_over += 1;
+                } else if path_is(func, &["ResponseValue", "stream"]) {
                     let args = &call.args;
                     call.args = parse_quote!(client.inner.readable(#args));
                     self.handed_over += 1;
@@ -409,14 +432,15 @@ pub fn decode_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied,
 
     let mut decode = Decode {
         replaced: 0,
+        named: 0,
         handed_over: 0,
     };
     decode.visit_file_mut(file);
     Ok(Applied::new(
         decode.replaced + decode.handed_over,
         format!(
-            "decode_through_runtime: {} response bodies decode through Runtime::decode, {} undecoded responses pass through Runtime::readable; Error is user_apis_runtime::Error",
-            decode.replaced, decode.handed_over
+            "decode_through_runtime: {} response bodies decode through Runtime::decode ({} error bodies through decode_error, keeping the operation), {} undecoded responses pass through Runtime::unexpected or readable; Error is user_apis_runtime::Error",
+            decode.replaced, decode.named, decode.handed_over
         ),
     ))
 }

@@ -411,7 +411,7 @@ fn describe<E: Serialize>(error: &Error<E>) -> (Kind, String) {
             format!(
                 "{}{request_id}: {}",
                 response.status(),
-                user_apis_runtime::printable(&api_message(&**response))
+                user_apis_runtime::printable(&api_message(response.as_ref()))
             ),
         ),
         // An error status keeps its meaning (and exit code) even when its body is not the
@@ -463,25 +463,15 @@ pub fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// The fields in which the providers put the human-readable part of an error body, in the
-/// order they are looked for (GitLab, Mattermost and SendAuth `message`, Okta `errorSummary`,
-/// OAuth `error_description`, GitLab `error`).
-const MESSAGE_FIELDS: &[&str] = &["message", "errorSummary", "error_description", "error"];
-
-/// The API's error message from an error body: its message field, else the whole body as JSON.
+/// The API's error message from an error body ([`user_apis_runtime::api_message`]), else the
+/// whole body as JSON.
 fn api_message<E: Serialize>(body: &E) -> String {
-    let body = serde_json::to_value(body).unwrap_or(Value::Null);
-    let message = match &body {
-        Value::Object(fields) => MESSAGE_FIELDS
-            .iter()
-            .find_map(|name| fields.get(*name).filter(|value| !value.is_null())),
-        _ => None,
-    };
-    match message.unwrap_or(&body) {
-        Value::String(text) => text.clone(),
-        Value::Null => "the response has no error body".to_string(),
-        other => other.to_string(),
-    }
+    user_apis_runtime::api_message(body).unwrap_or_else(|| {
+        match serde_json::to_value(body).unwrap_or(Value::Null) {
+            Value::Null => "the response has no error body".to_string(),
+            other => other.to_string(),
+        }
+    })
 }
 
 /// Says on stderr how to ask for the page after this one, when the answer names it only in its
@@ -543,7 +533,7 @@ mod tests {
         // GitLab sends validation errors as an object under `message`.
         assert_eq!(
             api_message(&json!({"message": {"email": ["has already been taken"]}})),
-            r#"{"email":["has already been taken"]}"#
+            "email has already been taken"
         );
         assert_eq!(api_message(&json!({"code": 7})), r#"{"code":7}"#);
         assert_eq!(api_message(&()), "the response has no error body");
@@ -621,10 +611,13 @@ mod tests {
         let answer = |message: &str| {
             let mut headers = reqwest::header::HeaderMap::new();
             headers.insert("x-request-id", "r-1".parse().expect("a header value"));
-            Error::ErrorResponse(ResponseValue::new(
-                json!({ "message": message }),
-                reqwest::StatusCode::FORBIDDEN,
-                headers,
+            Error::ErrorResponse(user_apis_runtime::ErrorResponse::new(
+                "get_user",
+                ResponseValue::new(
+                    json!({ "message": message }),
+                    reqwest::StatusCode::FORBIDDEN,
+                    headers,
+                ),
             ))
         };
         let (kind, message) = describe(&answer("Forbidden\r\n\u{1b}[1Aerror: \u{7}all good"));

@@ -9483,20 +9483,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9592,25 +9604,39 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9720,25 +9746,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9859,30 +9899,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9982,30 +10038,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10087,25 +10159,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10187,25 +10273,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10292,20 +10392,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10387,20 +10499,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10482,20 +10606,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10582,20 +10718,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10698,20 +10846,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10856,25 +11016,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10975,20 +11149,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11070,25 +11256,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11170,25 +11370,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11315,20 +11529,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11450,25 +11676,39 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11568,20 +11808,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11665,25 +11917,39 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11810,20 +12076,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11950,20 +12228,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12090,20 +12380,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12225,25 +12527,39 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12345,20 +12661,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12458,20 +12786,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12572,20 +12912,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12686,20 +13038,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12801,20 +13165,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12914,20 +13290,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13009,25 +13397,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 409u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13109,20 +13511,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13204,20 +13618,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13301,20 +13727,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13460,25 +13898,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13609,25 +14061,39 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13738,20 +14204,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13860,20 +14338,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -14003,20 +14493,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -14140,25 +14642,39 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -14304,25 +14820,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -14456,30 +14986,46 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 422u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -14609,20 +15155,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -14709,20 +15267,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }

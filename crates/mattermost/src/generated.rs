@@ -8320,25 +8320,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8685,20 +8699,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8799,15 +8825,25 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8842,15 +8878,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 500u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8964,20 +9010,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9049,10 +9107,18 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9125,10 +9191,18 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9194,25 +9268,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9267,15 +9355,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9350,15 +9448,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9398,10 +9506,18 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9466,20 +9582,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9541,20 +9669,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9624,30 +9764,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9684,15 +9840,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9754,10 +9920,18 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9827,25 +10001,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -9915,25 +10103,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10003,20 +10205,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10089,20 +10303,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10173,20 +10399,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10250,15 +10488,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10298,15 +10546,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10343,25 +10601,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10543,25 +10815,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10636,20 +10922,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10719,20 +11017,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10802,20 +11112,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10885,20 +11207,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10969,20 +11303,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11048,25 +11394,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11132,20 +11492,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11203,15 +11575,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11276,20 +11658,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11381,20 +11775,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11459,25 +11865,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11574,20 +11994,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11656,20 +12088,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11766,25 +12210,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11888,20 +12346,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11967,25 +12437,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12051,30 +12535,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12142,20 +12642,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12245,30 +12757,46 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12334,30 +12862,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12431,30 +12975,46 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12547,25 +13107,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12632,30 +13206,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12754,20 +13344,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12860,20 +13462,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12939,30 +13553,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 501u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13057,20 +13687,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13139,20 +13781,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13246,20 +13900,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13327,20 +13993,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13406,20 +14084,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13520,20 +14210,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13635,20 +14337,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13748,20 +14462,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13852,20 +14578,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -13934,20 +14672,32 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }

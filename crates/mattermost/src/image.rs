@@ -223,9 +223,11 @@ impl<'a> SetProfileImage<'a> {
             // `StatusOk` in the spec): any 2xx is a success, whatever its body.
             200..=299 => Ok(client.inner.acknowledge(response, &info).await),
             status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(
-                client.inner.decode(response, &info).await?,
+                client.inner.decode_error(response, &info).await?,
             )),
-            _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+            _ => Err(Error::UnexpectedResponse(
+                client.inner.unexpected(response, &info),
+            )),
         }
     }
 }

@@ -5631,25 +5631,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5764,25 +5778,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5847,25 +5875,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5976,30 +6018,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6080,25 +6138,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6185,25 +6257,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6324,30 +6410,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6449,30 +6551,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6612,30 +6730,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6740,25 +6874,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6842,30 +6990,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6948,30 +7112,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7060,30 +7240,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7148,30 +7344,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7274,30 +7486,46 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7362,30 +7590,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7450,30 +7694,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7538,30 +7798,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7651,25 +7927,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7763,30 +8053,46 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7869,25 +8175,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8013,25 +8333,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8135,30 +8469,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8262,30 +8612,46 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -8367,25 +8733,39 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 429u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }

@@ -8,7 +8,9 @@ use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::excerpt::{self, SHOWN_CHARS};
 
@@ -55,9 +57,9 @@ pub enum Error<E = ()> {
     /// The request did not complete: no connection, a timeout, a reset.
     CommunicationError(reqwest::Error),
     /// A status the API documents as an error, with its decoded error body.
-    ErrorResponse(ResponseValue<E>),
+    ErrorResponse(ErrorResponse<E>),
     /// A status the API does not document for this operation; the body is unread.
-    UnexpectedResponse(reqwest::Response),
+    UnexpectedResponse(UnexpectedResponse),
     /// A documented status whose body could not be read or decoded.
     InvalidResponse(Box<InvalidResponse>),
     /// A failure reported by a client hook.
@@ -147,9 +149,12 @@ impl<E> Error<E> {
         matches!(self, Self::CommunicationError(error) if error.is_connect())
     }
 
-    /// The operationId of a request whose response could not be used.
+    /// The operationId of the request, for every error that an answer caused: an error
+    /// status, an undocumented one, a body that could not be used, a page seen before.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
+            Self::ErrorResponse(response) => Some(response.operation),
+            Self::UnexpectedResponse(response) => Some(response.operation),
             Self::InvalidResponse(invalid) => Some(invalid.operation),
             Self::RepeatedPage(repeated) => Some(repeated.operation),
             _ => None,
@@ -188,25 +193,20 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+impl<E: Serialize> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Self::CommunicationError(error) if error.is_timeout() => {
-                write!(f, "request timed out: {error}")
+                f.write_str("request timed out: ")?;
+                write_chain(f, error)
             }
-            Self::CommunicationError(error) => write!(f, "request failed: {error}"),
-            Self::ErrorResponse(response) => {
-                write!(f, "error response {}", response.status())?;
-                write_request_id(f, request_id_in(response.headers()))?;
-                f.write_str(": ")?;
-                excerpt::write_shown(f, DebugText(response.as_ref()), SHOWN_CHARS)
+            Self::CommunicationError(error) => {
+                f.write_str("request failed: ")?;
+                write_chain(f, error)
             }
-            Self::UnexpectedResponse(response) => {
-                write!(f, "unexpected response {}", response.status())?;
-                write_request_id(f, request_id_in(response.headers()))?;
-                write!(f, " from {}", response.url().path())
-            }
+            Self::ErrorResponse(response) => fmt::Display::fmt(response, f),
+            Self::UnexpectedResponse(response) => fmt::Display::fmt(response, f),
             Self::InvalidResponse(invalid) => fmt::Display::fmt(invalid, f),
             Self::Custom(message) => write!(f, "{message}"),
             Self::RepeatedPage(repeated) => fmt::Display::fmt(repeated, f),
@@ -214,12 +214,214 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     }
 }
 
-/// A value's `Debug` text, as `Display`, to show it through [`excerpt::write_shown`].
-struct DebugText<'a, T: ?Sized>(&'a T);
+/// Writes `error` and each of its sources that says something more, joined by `: `
+/// (`error sending request: tcp connect error: Connection refused`).
+fn write_chain(f: &mut fmt::Formatter<'_>, error: &dyn std::error::Error) -> fmt::Result {
+    let mut said = error.to_string();
+    f.write_str(&said)?;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            write!(f, ": {text}")?;
+            said = text;
+        }
+        source = cause.source();
+    }
+    Ok(())
+}
 
-impl<T: fmt::Debug + ?Sized> fmt::Display for DebugText<'_, T> {
+/// A documented error status of one operation, with its decoded error body.
+///
+/// It dereferences to the [`ResponseValue`] (`status()`, `headers()`), and through it to the
+/// body, so `response.status()` and `response.message` both read. Its `Display` is a
+/// sentence: `404 Not Found from get_user: User not found: 00u1`, the API's message taken
+/// from the body (see [`api_message`]).
+pub struct ErrorResponse<E> {
+    operation: &'static str,
+    response: ResponseValue<E>,
+}
+
+impl<E> ErrorResponse<E> {
+    /// The answer `response` to `operation`.
+    pub fn new(operation: &'static str, response: ResponseValue<E>) -> Self {
+        Self {
+            operation,
+            response,
+        }
+    }
+
+    /// The operationId of the request.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The answer: status, headers and the decoded body.
+    pub fn into_response(self) -> ResponseValue<E> {
+        self.response
+    }
+
+    /// The decoded error body.
+    pub fn into_inner(self) -> E {
+        self.response.into_inner()
+    }
+}
+
+impl<E> std::ops::Deref for ErrorResponse<E> {
+    type Target = ResponseValue<E>;
+
+    fn deref(&self) -> &ResponseValue<E> {
+        &self.response
+    }
+}
+
+impl<E: Serialize> fmt::Display for ErrorResponse<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.0)
+        write!(f, "{} from {}", self.response.status(), self.operation)?;
+        write_request_id(f, request_id_in(self.response.headers()))?;
+        if let Some(message) = api_message(self.response.as_ref()) {
+            f.write_str(": ")?;
+            excerpt::write_shown(f, &message, SHOWN_CHARS)?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ErrorResponse<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.response.status())
+            .field("body", self.response.as_ref())
+            .field("request_id", &request_id_in(self.response.headers()))
+            .finish()
+    }
+}
+
+/// An answer with a status the operation does not document; its body is unread.
+///
+/// It dereferences to the [`reqwest::Response`]; [`into_response`](Self::into_response)
+/// gives it up, to read its body.
+pub struct UnexpectedResponse {
+    operation: &'static str,
+    response: reqwest::Response,
+}
+
+impl UnexpectedResponse {
+    /// The answer `response` to `operation`.
+    pub fn new(operation: &'static str, response: reqwest::Response) -> Self {
+        Self {
+            operation,
+            response,
+        }
+    }
+
+    /// The operationId of the request.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The answer, to read its body.
+    pub fn into_response(self) -> reqwest::Response {
+        self.response
+    }
+}
+
+impl std::ops::Deref for UnexpectedResponse {
+    type Target = reqwest::Response;
+
+    fn deref(&self) -> &reqwest::Response {
+        &self.response
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} from {}", self.response.status(), self.operation)?;
+        write_request_id(f, request_id_in(self.response.headers()))?;
+        f.write_str(": a status the operation does not document (")?;
+        excerpt::write_shown(f, self.response.url().path(), SHOWN_CHARS)?;
+        f.write_str(")")
+    }
+}
+
+impl fmt::Debug for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnexpectedResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.response.status())
+            .field("path", &self.response.url().path())
+            .field("request_id", &request_id_in(self.response.headers()))
+            .finish()
+    }
+}
+
+/// The API's own words in an error body, as one line; `None` when it has none.
+///
+/// Read from the providers' fields: Okta's `errorSummary`, followed by its `errorCauses`;
+/// GitLab's, Mattermost's and SendAuth's `message`, which GitLab makes an object of fields and
+/// their problems for a record that failed validation (`email has already been taken`);
+/// `error`, with `error_description` (OAuth), `field` and `details` (SendAuth) when present.
+/// A value the server echoes back (SendAuth's `value`) is never shown: it may be a password.
+pub fn api_message<E: Serialize + ?Sized>(body: &E) -> Option<String> {
+    let body = serde_json::to_value(body).ok()?;
+    let fields = body.as_object()?;
+    let text = |name: &str| fields.get(name).and_then(Value::as_str);
+    if let Some(summary) = text("errorSummary") {
+        let causes: Vec<&str> = fields
+            .get("errorCauses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|cause| cause.get("errorSummary").and_then(Value::as_str))
+            .collect();
+        return Some(if causes.is_empty() {
+            summary.to_string()
+        } else {
+            format!("{summary}: {}", causes.join("; "))
+        });
+    }
+    if let Some(message) = fields.get("message").and_then(words) {
+        return Some(message);
+    }
+    let error = text("error")?;
+    let mut message = match text("field") {
+        Some(field) => format!("{field}: {error}"),
+        None => error.to_string(),
+    };
+    if let Some(description) = text("error_description") {
+        message = format!("{message}: {description}");
+    }
+    if let Some(details) = fields.get("details").and_then(words) {
+        message = format!("{message} ({details})");
+    }
+    Some(message)
+}
+
+/// A message field's words: a string, strings joined by `; `, or each field of an object
+/// followed by its problems (`email has already been taken; username is too short`).
+fn words(value: &Value) -> Option<String> {
+    let joined = |items: &[Value], separator: &str| {
+        let texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+        (!texts.is_empty()).then(|| texts.join(separator))
+    };
+    match value {
+        Value::String(text) if !text.is_empty() => Some(text.clone()),
+        Value::Array(items) => joined(items, "; "),
+        Value::Object(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .filter_map(|(field, problems)| match problems {
+                    Value::String(problem) => Some(format!("{field} {problem}")),
+                    Value::Array(items) => {
+                        joined(items, ", ").map(|list| format!("{field} {list}"))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+        _ => None,
     }
 }
 
@@ -323,18 +525,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Self::CommunicationError(error) => {
                 f.debug_tuple("CommunicationError").field(error).finish()
             }
-            Self::ErrorResponse(response) => f
-                .debug_struct("ErrorResponse")
-                .field("status", &response.status())
-                .field("body", response.as_ref())
-                .field("request_id", &request_id_in(response.headers()))
-                .finish(),
-            Self::UnexpectedResponse(response) => f
-                .debug_struct("UnexpectedResponse")
-                .field("status", &response.status())
-                .field("path", &response.url().path())
-                .field("request_id", &request_id_in(response.headers()))
-                .finish(),
+            Self::ErrorResponse(response) => fmt::Debug::fmt(response, f),
+            Self::UnexpectedResponse(response) => fmt::Debug::fmt(response, f),
             Self::InvalidResponse(invalid) => {
                 f.debug_tuple("InvalidResponse").field(invalid).finish()
             }
@@ -344,7 +536,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {
+impl<E: fmt::Debug + Serialize> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::CommunicationError(error) => Some(error),
@@ -377,6 +569,10 @@ impl<E> From<std::convert::Infallible> for Error<E> {
     }
 }
 
+/// The operation named by an answer that a client hook reported in progenitor's error, which
+/// does not say.
+const HOOK: &str = "a client hook";
+
 /// The error the generated client's hooks speak, folded into this one.
 impl<E> From<progenitor_client::Error<E>> for Error<E> {
     fn from(error: progenitor_client::Error<E>) -> Self {
@@ -386,8 +582,12 @@ impl<E> From<progenitor_client::Error<E>> for Error<E> {
             Generated::CommunicationError(error)
             | Generated::InvalidUpgrade(error)
             | Generated::ResponseBodyError(error) => Self::CommunicationError(error),
-            Generated::ErrorResponse(response) => Self::ErrorResponse(response),
-            Generated::UnexpectedResponse(response) => Self::UnexpectedResponse(response),
+            Generated::ErrorResponse(response) => {
+                Self::ErrorResponse(ErrorResponse::new(HOOK, response))
+            }
+            Generated::UnexpectedResponse(response) => {
+                Self::UnexpectedResponse(UnexpectedResponse::new(HOOK, response))
+            }
             Generated::InvalidResponsePayload(_, error) => Self::Custom(error.to_string()),
             Generated::Custom(message) => Self::Custom(message),
         }
@@ -710,6 +910,80 @@ mod tests {
             cause,
             request_id: None,
         }))
+    }
+
+    /// The error a documented status with `body` gives for `get_user`.
+    fn api_error(status: StatusCode, body: serde_json::Value) -> Error<serde_json::Value> {
+        Error::ErrorResponse(ErrorResponse::new(
+            "get_user",
+            ResponseValue::new(body, status, HeaderMap::new()),
+        ))
+    }
+
+    #[test]
+    fn an_api_error_reads_as_a_sentence_with_the_api_s_message() {
+        let not_found = StatusCode::NOT_FOUND;
+        let cases = [
+            // Okta, with its causes.
+            (
+                serde_json::json!({"errorCode": "E0000007", "errorSummary": "Not found: Resource not found: 00u1 (User)", "errorCauses": []}),
+                "404 Not Found from get_user: Not found: Resource not found: 00u1 (User)",
+            ),
+            (
+                serde_json::json!({"errorSummary": "Api validation failed: login", "errorCauses": [{"errorSummary": "login: An object with this field already exists"}]}),
+                "404 Not Found from get_user: Api validation failed: login: login: An object with this field already exists",
+            ),
+            // GitLab: text, fields and their problems, or a parameter error.
+            (
+                serde_json::json!({"message": "404 User Not Found"}),
+                "404 Not Found from get_user: 404 User Not Found",
+            ),
+            (
+                serde_json::json!({"message": {"email": ["has already been taken"], "username": ["is too short", "is invalid"]}}),
+                "404 Not Found from get_user: email has already been taken; username is too short, is invalid",
+            ),
+            (
+                serde_json::json!({"error": "invalid_grant", "error_description": "The grant is invalid"}),
+                "404 Not Found from get_user: invalid_grant: The grant is invalid",
+            ),
+            // Mattermost.
+            (
+                serde_json::json!({"id": "app.user.missing.app_error", "message": "Unable to find the user.", "status_code": 404}),
+                "404 Not Found from get_user: Unable to find the user.",
+            ),
+            // SendAuth: never the value it echoes, which may be a password.
+            (
+                serde_json::json!({"error": "too short", "field": "password", "value": "hunter2"}),
+                "404 Not Found from get_user: password: too short",
+            ),
+            (
+                serde_json::json!({"error": "user not found", "details": ["no such id"]}),
+                "404 Not Found from get_user: user not found (no such id)",
+            ),
+            // No words: the status and the operation still.
+            (
+                serde_json::json!({"code": 7}),
+                "404 Not Found from get_user",
+            ),
+            (serde_json::Value::Null, "404 Not Found from get_user"),
+        ];
+        for (body, sentence) in cases {
+            let error = api_error(not_found, body);
+            assert_eq!(error.to_string(), sentence);
+            assert_eq!(error.operation(), Some("get_user"));
+        }
+    }
+
+    #[test]
+    fn an_api_error_s_message_is_escaped() {
+        let error = api_error(
+            StatusCode::FORBIDDEN,
+            serde_json::json!({"message": "no\r\nerror: all good"}),
+        );
+        assert_eq!(
+            error.to_string(),
+            r"403 Forbidden from get_user: no\r\nerror: all good"
+        );
     }
 
     #[test]

@@ -70,7 +70,8 @@ pub use config::{
 pub use credentials::Credential;
 pub use decoded_size::{DECODED_SIZE_FACTOR, from_slice_within};
 pub use error::{
-    Error, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES, REQUEST_ID_HEADERS,
+    Error, ErrorResponse, InvalidResponse, InvalidResponseCause, KEPT_BODY_BYTES,
+    REQUEST_ID_HEADERS, UnexpectedResponse, api_message,
 };
 pub use excerpt::{SHOWN_CHARS, printable};
 pub use pacing::{
@@ -504,6 +505,27 @@ impl Runtime {
     /// the body as the server sent it. Any other response is returned as it is.
     pub fn readable(&self, response: reqwest::Response) -> reqwest::Response {
         error::readable(response)
+    }
+
+    /// An error status that `info`'s operation documents, its body decoded as
+    /// [`decode`](Self::decode) does, as [`Error::ErrorResponse`] keeps it.
+    pub async fn decode_error<E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<ErrorResponse<E>, Error<E>> {
+        let body = self.decode(response, info).await?;
+        Ok(ErrorResponse::new(info.operation_id, body))
+    }
+
+    /// A status that `info`'s operation does not document, made [`readable`](Self::readable),
+    /// as [`Error::UnexpectedResponse`] keeps it.
+    pub fn unexpected(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+    ) -> UnexpectedResponse {
+        UnexpectedResponse::new(info.operation_id, error::readable(response))
     }
 
     /// Sends one request of a generated client, with retries.

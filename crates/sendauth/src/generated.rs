@@ -2911,15 +2911,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 500u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -2983,20 +2993,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 422u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3109,10 +3131,18 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3177,15 +3207,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3250,15 +3290,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3324,15 +3374,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3425,25 +3485,39 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 422u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3507,20 +3581,32 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 403u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3643,15 +3729,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3759,20 +3855,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 406u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3837,15 +3945,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3912,20 +4030,32 @@ pub mod builder {
                 201u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 406u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -4035,15 +4165,25 @@ pub mod builder {
                 200u16..=299u16 => Ok(ResponseValue::empty(response)),
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -4166,15 +4306,25 @@ pub mod builder {
                 200u16 => client.inner.decode(response, &info).await,
                 401u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
                 404u16 => {
                     Err(
-                        Error::ErrorResponse(client.inner.decode(response, &info).await?),
+                        Error::ErrorResponse(
+                            client.inner.decode_error(response, &info).await?,
+                        ),
                     )
                 }
-                _ => Err(Error::UnexpectedResponse(client.inner.readable(response))),
+                _ => {
+                    Err(
+                        Error::UnexpectedResponse(
+                            client.inner.unexpected(response, &info),
+                        ),
+                    )
+                }
             }
         }
     }

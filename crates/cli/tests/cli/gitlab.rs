@@ -281,7 +281,7 @@ fn error_bodies_print_gitlab_s_message_text_or_fields() {
     assert_eq!(run_invalid.code, Some(3), "{run_invalid:?}");
     assert_eq!(
         run_invalid.stderr,
-        "error: 400 Bad Request: {\"email\":[\"has already been taken\"]}\n"
+        "error: 400 Bad Request: email has already been taken\n"
     );
     run_invalid.assert_hides(TOKEN);
 }

@@ -208,7 +208,10 @@ fn not_found_prints_the_error_field_and_exits_3_without_the_password() {
     mock.assert();
     assert_eq!(run.code, Some(3), "{run:?}");
     assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr, "error: 404 Not Found: user not found\n");
+    assert_eq!(
+        run.stderr,
+        "error: 404 Not Found: user not found (no such id)\n"
+    );
     run.assert_hides(PASSWORD);
     run.assert_hides(AUTHORIZATION);
 }
