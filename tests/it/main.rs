@@ -2,6 +2,7 @@
 
 mod body_memory;
 mod budget;
+mod builders;
 mod concurrency;
 mod fuzz;
 mod gitlab;

@@ -16,7 +16,7 @@ use crate::spec::Route;
 use crate::spec_fixups::{Split, WireName};
 use crate::syntax::{
     builder_name, derives, fn_mut, generic_types, inherent_impl_mut, init_of, is, mentions,
-    module_items, path_is, replace_string_literals, self_type_name, trait_name,
+    module_items, path_is, replace_string_literals, self_type_name, serde_args, trait_name,
 };
 
 pub mod docs;
@@ -62,6 +62,8 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(configured_constructors_only, EveryProvider),
     fixup!(optional_request_bodies, SomeProvider),
     fixup!(crate_visible_builder_fields, EveryProvider),
+    fixup!(builder_field_defaults, EveryProvider),
+    fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
     fixup!(document_reference_fields, EveryProvider),
@@ -1341,9 +1343,307 @@ fn url_for_format(mac: &syn::Macro) -> Result<Expr, String> {
     Ok(parse_quote!(client.inner.url(&client.baseurl, &[#(#segments),*])?))
 }
 
+/// Whether `ty` is a type whose empty value means "nothing given": `Option`, `Vec` or a map.
+fn empty_by_default(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    path.path.segments.last().is_some_and(|last| {
+        ["Option", "Vec", "Map", "HashMap", "BTreeMap"]
+            .iter()
+            .any(|name| last.ident == name)
+    })
+}
+
+/// Starts every type builder's optional, list and map fields empty, and names the type in the
+/// errors of its other fields.
+///
+/// typify's builders start a field that has no schema default as an error ("no value
+/// supplied for extra"), even the map that keeps an open object's undeclared fields (Okta's
+/// `UserProfile`, Mattermost's `UserNotifyProps`): `UserProfile::builder().email(..)` then
+/// fails at `try_into()`. A field the schema lets be left out (an `Option`, or a list or map
+/// that serde fills in when absent or that holds the undeclared fields) now starts `Ok` and
+/// empty; a required field, a required list included, still starts as an error, which now names its type
+/// (`UserProfile: no value supplied for login`), as do the setters' conversion errors.
+///
+/// Every provider's client has type builders, so codegen fails when this changes nothing.
+pub fn builder_field_defaults(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    struct Prefix<'a> {
+        name: &'a str,
+        named: usize,
+    }
+    impl VisitMut for Prefix<'_> {
+        // A setter's message is the first argument of a `format!`, whose tokens syn leaves
+        // unparsed.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if !mac.path.is_ident("format") {
+                return;
+            }
+            let Ok(mut args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            else {
+                return;
+            };
+            if let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            })) = args.first_mut()
+            {
+                self.visit_lit_str_mut(lit);
+                mac.tokens = args.to_token_stream();
+            }
+        }
+
+        fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+            let text = lit.value();
+            if text.starts_with("error converting supplied value for ")
+                || text.starts_with("no value supplied for ")
+            {
+                *lit = syn::LitStr::new(&format!("{}: {text}", self.name), lit.span());
+                self.named += 1;
+            }
+        }
+    }
+    let types = module_items(file, "types")?;
+    // Each type's fields, by name: whether the schema lets it be left out (an `Option`, or a
+    // list or map that serde fills in when absent or that holds the undeclared fields).
+    let mut fields: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
+    for item in types.iter() {
+        let Item::Struct(item) = item else { continue };
+        let mut kinds = BTreeMap::new();
+        for field in &item.fields {
+            let Some(ident) = &field.ident else { continue };
+            let serde = serde_args(&field.attrs)?;
+            let optional = generic_types(&field.ty, "Option").is_some()
+                || (empty_by_default(&field.ty)
+                    && (serde.contains_key("default") || serde.contains_key("flatten")));
+            kinds.insert(ident.to_string(), optional);
+        }
+        fields.insert(item.ident.to_string(), kinds);
+    }
+    let builders = crate::syntax::module_items_mut(types, "builder")?;
+    let (mut emptied, mut named) = (0, 0);
+    for item in builders.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let Some(name) = self_type_name(block) else {
+            continue;
+        };
+        let Some(kinds) = fields.get(&name) else {
+            continue;
+        };
+        if trait_name(block).as_deref() == Some("Default") {
+            let Some(function) = fn_mut(block, "default") else {
+                continue;
+            };
+            struct Empty<'a> {
+                kinds: &'a BTreeMap<String, bool>,
+                emptied: usize,
+            }
+            impl VisitMut for Empty<'_> {
+                fn visit_field_value_mut(&mut self, value: &mut syn::FieldValue) {
+                    let syn::Member::Named(field) = &value.member else {
+                        return;
+                    };
+                    let starts_unset = matches!(&value.expr, Expr::Call(call)
+                        if matches!(call.func.as_ref(), Expr::Path(f) if f.path.is_ident("Err")));
+                    if starts_unset && self.kinds.get(&field.to_string()) == Some(&true) {
+                        value.expr = parse_quote!(Ok(Default::default()));
+                        self.emptied += 1;
+                    }
+                }
+            }
+            let mut empty = Empty { kinds, emptied: 0 };
+            empty.visit_block_mut(&mut function.block);
+            emptied += empty.emptied;
+        }
+        if matches!(trait_name(block).as_deref(), None | Some("Default")) {
+            let mut prefix = Prefix {
+                name: &name,
+                named: 0,
+            };
+            prefix.visit_item_impl_mut(block);
+            named += prefix.named;
+        }
+    }
+    Ok(Applied::new(
+        emptied + named,
+        format!(
+            "builder_field_defaults: {emptied} optional, list or map builder fields start empty; {named} builder errors name their type"
+        ),
+    ))
+}
+
+/// Derives `Default` for every schema type whose fields can all be left out.
+///
+/// typify derives it for some such types but not for others (one with a map of undeclared
+/// fields, such as Okta's `UserProfile`, or a read form such as GitLab's `UserWithAdmin`), so
+/// a test fixture of those needs a builder and an `unwrap`. A struct whose every field is an
+/// `Option`, a `Vec` or a map gets `Default` in its derives, unless it has an `impl Default`.
+///
+/// It changes only what some specs have, so it may change nothing in one provider's client;
+/// codegen fails when it changes nothing in any.
+pub fn default_for_optional_types(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    let items = module_items(file, "types")?;
+    let implemented: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(block) if trait_name(block).as_deref() == Some("Default") => {
+                self_type_name(block)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut log = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Struct(item) = item else { continue };
+        let name = item.ident.to_string();
+        let Fields::Named(named) = &item.fields else {
+            continue;
+        };
+        let optional = named.named.iter().all(|field| empty_by_default(&field.ty));
+        if !optional
+            || implemented.contains(&name)
+            || item.attrs.iter().any(|attr| derives(attr, "Default"))
+        {
+            continue;
+        }
+        let Some(derive) = item
+            .attrs
+            .iter_mut()
+            .find(|attr| attr.path().is_ident("derive"))
+        else {
+            continue;
+        };
+        let mut paths = derive
+            .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            .map_err(|e| format!("unreadable derive list of {name}: {e}"))?;
+        paths.push(parse_quote!(Default));
+        *derive = parse_quote!(#[derive(#paths)]);
+        log.push(format!(
+            "default_for_optional_types: {name} derives Default"
+        ));
+    }
+    Ok(Applied::each(log))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builders_start_optional_fields_empty_and_name_their_type() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug)]
+                pub struct Profile {
+                    pub email: Option<String>,
+                    #[serde(flatten)]
+                    pub extra: Map<String, Value>,
+                }
+                #[derive(Clone, Debug)]
+                pub struct Account {
+                    pub login: String,
+                }
+                pub mod builder {
+                    pub struct Profile {
+                        email: Result<Option<String>, String>,
+                        extra: Result<Map<String, Value>, String>,
+                    }
+                    impl Default for Profile {
+                        fn default() -> Self {
+                            Self {
+                                email: Ok(Default::default()),
+                                extra: Err("no value supplied for extra".to_string()),
+                            }
+                        }
+                    }
+                    pub struct Account {
+                        login: Result<String, String>,
+                    }
+                    impl Default for Account {
+                        fn default() -> Self {
+                            Self { login: Err("no value supplied for login".to_string()) }
+                        }
+                    }
+                    impl Account {
+                        pub fn login(mut self, value: T) -> Self {
+                            self.login = value.try_into().map_err(|e| {
+                                format!("error converting supplied value for login: {e}")
+                            });
+                            self
+                        }
+                    }
+                }
+            }
+        };
+        let applied = builder_field_defaults(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 3, "{applied:?}");
+        let expected: File = parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug)]
+                pub struct Profile {
+                    pub email: Option<String>,
+                    #[serde(flatten)]
+                    pub extra: Map<String, Value>,
+                }
+                #[derive(Clone, Debug)]
+                pub struct Account {
+                    pub login: String,
+                }
+                pub mod builder {
+                    pub struct Profile {
+                        email: Result<Option<String>, String>,
+                        extra: Result<Map<String, Value>, String>,
+                    }
+                    impl Default for Profile {
+                        fn default() -> Self {
+                            Self {
+                                email: Ok(Default::default()),
+                                extra: Ok(Default::default()),
+                            }
+                        }
+                    }
+                    pub struct Account {
+                        login: Result<String, String>,
+                    }
+                    impl Default for Account {
+                        fn default() -> Self {
+                            Self { login: Err("Account: no value supplied for login".to_string()) }
+                        }
+                    }
+                    impl Account {
+                        pub fn login(mut self, value: T) -> Self {
+                            self.login = value.try_into().map_err(|e| {
+                                format!("Account: error converting supplied value for login: {e}")
+                            });
+                            self
+                        }
+                    }
+                }
+            }
+        };
+        assert!(
+            is(&file, expected.to_token_stream()),
+            "{}",
+            prettyplease::unparse(&file)
+        );
+
+        let applied =
+            default_for_optional_types(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 1, "{applied:?}");
+        let types = module_items(&mut file, "types").expect("types");
+        let derive = |name: &str| -> Vec<Attribute> {
+            types
+                .iter()
+                .find_map(|item| match item {
+                    Item::Struct(item) if item.ident == name => Some(item.attrs.clone()),
+                    _ => None,
+                })
+                .expect("the struct")
+        };
+        let (profile, account) = (derive("Profile"), derive("Account"));
+        assert!(is(&profile[0], quote!(#[derive(Clone, Debug, Default)])));
+        assert!(is(&account[0], quote!(#[derive(Clone, Debug)])));
+    }
 
     #[test]
     fn a_renamed_query_parameter_is_sent_under_its_wire_name() {

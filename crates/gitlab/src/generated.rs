@@ -1710,7 +1710,9 @@ pub mod types {
         impl ::std::default::Default for AddEmailRequest {
             fn default() -> Self {
                 Self {
-                    email: Err("no value supplied for email".to_string()),
+                    email: Err(
+                        "AddEmailRequest: no value supplied for email".to_string(),
+                    ),
                     skip_confirmation: Ok(Default::default()),
                 }
             }
@@ -1725,7 +1727,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "AddEmailRequest: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -1739,7 +1743,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for skip_confirmation: {e}"
+                            "AddEmailRequest: error converting supplied value for skip_confirmation: {e}"
                         )
                     });
                 self
@@ -1772,7 +1776,7 @@ pub mod types {
         impl ::std::default::Default for AddGpgKeyRequest {
             fn default() -> Self {
                 Self {
-                    key: Err("no value supplied for key".to_string()),
+                    key: Err("AddGpgKeyRequest: no value supplied for key".to_string()),
                 }
             }
         }
@@ -1786,7 +1790,9 @@ pub mod types {
                 self.key = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
+                        format!(
+                            "AddGpgKeyRequest: error converting supplied value for key: {e}"
+                        )
                     });
                 self
             }
@@ -1822,8 +1828,10 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     expires_at: Ok(Default::default()),
-                    key: Err("no value supplied for key".to_string()),
-                    title: Err("no value supplied for title".to_string()),
+                    key: Err("AddSshKeyRequest: no value supplied for key".to_string()),
+                    title: Err(
+                        "AddSshKeyRequest: no value supplied for title".to_string(),
+                    ),
                     usage_type: Ok(Default::default()),
                 }
             }
@@ -1840,7 +1848,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "AddSshKeyRequest: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -1853,7 +1863,9 @@ pub mod types {
                 self.key = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
+                        format!(
+                            "AddSshKeyRequest: error converting supplied value for key: {e}"
+                        )
                     });
                 self
             }
@@ -1866,7 +1878,9 @@ pub mod types {
                 self.title = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
+                        format!(
+                            "AddSshKeyRequest: error converting supplied value for title: {e}"
+                        )
                     });
                 self
             }
@@ -1881,7 +1895,9 @@ pub mod types {
                 self.usage_type = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for usage_type: {e}")
+                        format!(
+                            "AddSshKeyRequest: error converting supplied value for usage_type: {e}"
+                        )
                     });
                 self
             }
@@ -1944,7 +1960,9 @@ pub mod types {
                 self.error = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error: {e}"
+                        )
                     });
                 self
             }
@@ -1958,7 +1976,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for error_description: {e}"
+                            "ApiError: error converting supplied value for error_description: {e}"
                         )
                     });
                 self
@@ -1972,7 +1990,9 @@ pub mod types {
                 self.message = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for message: {e}"
+                        )
                     });
                 self
             }
@@ -2020,8 +2040,14 @@ pub mod types {
                 Self {
                     description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    scopes: Err("no value supplied for scopes".to_string()),
+                    name: Err(
+                        "CreateImpersonationTokenRequest: no value supplied for name"
+                            .to_string(),
+                    ),
+                    scopes: Err(
+                        "CreateImpersonationTokenRequest: no value supplied for scopes"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2035,7 +2061,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "CreateImpersonationTokenRequest: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -2050,7 +2078,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "CreateImpersonationTokenRequest: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -2063,7 +2093,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "CreateImpersonationTokenRequest: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -2076,7 +2108,9 @@ pub mod types {
                 self.scopes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
+                        format!(
+                            "CreateImpersonationTokenRequest: error converting supplied value for scopes: {e}"
+                        )
                     });
                 self
             }
@@ -2128,8 +2162,14 @@ pub mod types {
                 Self {
                     description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    scopes: Err("no value supplied for scopes".to_string()),
+                    name: Err(
+                        "CreatePersonalAccessTokenRequest: no value supplied for name"
+                            .to_string(),
+                    ),
+                    scopes: Err(
+                        "CreatePersonalAccessTokenRequest: no value supplied for scopes"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2143,7 +2183,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "CreatePersonalAccessTokenRequest: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -2158,7 +2200,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "CreatePersonalAccessTokenRequest: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -2171,7 +2215,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "CreatePersonalAccessTokenRequest: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -2184,7 +2230,9 @@ pub mod types {
                 self.scopes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
+                        format!(
+                            "CreatePersonalAccessTokenRequest: error converting supplied value for scopes: {e}"
+                        )
                     });
                 self
             }
@@ -2354,7 +2402,9 @@ pub mod types {
                     color_scheme_id: Ok(Default::default()),
                     commit_email: Ok(Default::default()),
                     discord: Ok(Default::default()),
-                    email: Err("no value supplied for email".to_string()),
+                    email: Err(
+                        "CreateUserRequest: no value supplied for email".to_string(),
+                    ),
                     extern_uid: Ok(Default::default()),
                     external: Ok(Default::default()),
                     extra_shared_runners_minutes_limit: Ok(Default::default()),
@@ -2362,7 +2412,9 @@ pub mod types {
                     group_id_for_saml: Ok(Default::default()),
                     linkedin: Ok(Default::default()),
                     location: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err(
+                        "CreateUserRequest: no value supplied for name".to_string(),
+                    ),
                     note: Ok(Default::default()),
                     organization: Ok(Default::default()),
                     password: Ok(Default::default()),
@@ -2377,7 +2429,9 @@ pub mod types {
                     skype: Ok(Default::default()),
                     theme_id: Ok(Default::default()),
                     twitter: Ok(Default::default()),
-                    username: Err("no value supplied for username".to_string()),
+                    username: Err(
+                        "CreateUserRequest: no value supplied for username".to_string(),
+                    ),
                     view_diffs_file_by_file: Ok(Default::default()),
                     website_url: Ok(Default::default()),
                 }
@@ -2393,7 +2447,9 @@ pub mod types {
                 self.admin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for admin: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for admin: {e}"
+                        )
                     });
                 self
             }
@@ -2406,7 +2462,9 @@ pub mod types {
                 self.auditor = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auditor: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for auditor: {e}"
+                        )
                     });
                 self
             }
@@ -2419,7 +2477,9 @@ pub mod types {
                 self.bio = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bio: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for bio: {e}"
+                        )
                     });
                 self
             }
@@ -2433,7 +2493,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for can_create_group: {e}"
+                            "CreateUserRequest: error converting supplied value for can_create_group: {e}"
                         )
                     });
                 self
@@ -2448,7 +2508,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for color_scheme_id: {e}"
+                            "CreateUserRequest: error converting supplied value for color_scheme_id: {e}"
                         )
                     });
                 self
@@ -2462,7 +2522,9 @@ pub mod types {
                 self.commit_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for commit_email: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for commit_email: {e}"
+                        )
                     });
                 self
             }
@@ -2475,7 +2537,9 @@ pub mod types {
                 self.discord = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for discord: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for discord: {e}"
+                        )
                     });
                 self
             }
@@ -2488,7 +2552,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -2501,7 +2567,9 @@ pub mod types {
                 self.extern_uid = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extern_uid: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for extern_uid: {e}"
+                        )
                     });
                 self
             }
@@ -2514,7 +2582,9 @@ pub mod types {
                 self.external = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for external: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for external: {e}"
+                        )
                     });
                 self
             }
@@ -2528,7 +2598,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for extra_shared_runners_minutes_limit: {e}"
+                            "CreateUserRequest: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
                         )
                     });
                 self
@@ -2543,7 +2613,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for force_random_password: {e}"
+                            "CreateUserRequest: error converting supplied value for force_random_password: {e}"
                         )
                     });
                 self
@@ -2558,7 +2628,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for group_id_for_saml: {e}"
+                            "CreateUserRequest: error converting supplied value for group_id_for_saml: {e}"
                         )
                     });
                 self
@@ -2572,7 +2642,9 @@ pub mod types {
                 self.linkedin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for linkedin: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for linkedin: {e}"
+                        )
                     });
                 self
             }
@@ -2585,7 +2657,9 @@ pub mod types {
                 self.location = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for location: {e}"
+                        )
                     });
                 self
             }
@@ -2598,7 +2672,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -2611,7 +2687,9 @@ pub mod types {
                 self.note = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for note: {e}"
+                        )
                     });
                 self
             }
@@ -2624,7 +2702,9 @@ pub mod types {
                 self.organization = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for organization: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for organization: {e}"
+                        )
                     });
                 self
             }
@@ -2639,7 +2719,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -2653,7 +2735,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for private_profile: {e}"
+                            "CreateUserRequest: error converting supplied value for private_profile: {e}"
                         )
                     });
                 self
@@ -2668,7 +2750,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for projects_limit: {e}"
+                            "CreateUserRequest: error converting supplied value for projects_limit: {e}"
                         )
                     });
                 self
@@ -2682,7 +2764,9 @@ pub mod types {
                 self.pronouns = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pronouns: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for pronouns: {e}"
+                        )
                     });
                 self
             }
@@ -2695,7 +2779,9 @@ pub mod types {
                 self.provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for provider: {e}"
+                        )
                     });
                 self
             }
@@ -2708,7 +2794,9 @@ pub mod types {
                 self.public_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for public_email: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for public_email: {e}"
+                        )
                     });
                 self
             }
@@ -2722,7 +2810,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for reset_password: {e}"
+                            "CreateUserRequest: error converting supplied value for reset_password: {e}"
                         )
                     });
                 self
@@ -2737,7 +2825,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for shared_runners_minutes_limit: {e}"
+                            "CreateUserRequest: error converting supplied value for shared_runners_minutes_limit: {e}"
                         )
                     });
                 self
@@ -2752,7 +2840,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for skip_confirmation: {e}"
+                            "CreateUserRequest: error converting supplied value for skip_confirmation: {e}"
                         )
                     });
                 self
@@ -2766,7 +2854,9 @@ pub mod types {
                 self.skype = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for skype: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for skype: {e}"
+                        )
                     });
                 self
             }
@@ -2779,7 +2869,9 @@ pub mod types {
                 self.theme_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for theme_id: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for theme_id: {e}"
+                        )
                     });
                 self
             }
@@ -2792,7 +2884,9 @@ pub mod types {
                 self.twitter = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for twitter: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for twitter: {e}"
+                        )
                     });
                 self
             }
@@ -2805,7 +2899,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -2819,7 +2915,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for view_diffs_file_by_file: {e}"
+                            "CreateUserRequest: error converting supplied value for view_diffs_file_by_file: {e}"
                         )
                     });
                 self
@@ -2833,7 +2929,9 @@ pub mod types {
                 self.website_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for website_url: {e}")
+                        format!(
+                            "CreateUserRequest: error converting supplied value for website_url: {e}"
+                        )
                     });
                 self
             }
@@ -2931,8 +3029,10 @@ pub mod types {
         impl ::std::default::Default for CustomAttribute {
             fn default() -> Self {
                 Self {
-                    key: Err("no value supplied for key".to_string()),
-                    value: Err("no value supplied for value".to_string()),
+                    key: Err("CustomAttribute: no value supplied for key".to_string()),
+                    value: Err(
+                        "CustomAttribute: no value supplied for value".to_string(),
+                    ),
                 }
             }
         }
@@ -2946,7 +3046,9 @@ pub mod types {
                 self.key = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
+                        format!(
+                            "CustomAttribute: error converting supplied value for key: {e}"
+                        )
                     });
                 self
             }
@@ -2959,7 +3061,9 @@ pub mod types {
                 self.value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
+                        format!(
+                            "CustomAttribute: error converting supplied value for value: {e}"
+                        )
                     });
                 self
             }
@@ -3031,7 +3135,7 @@ pub mod types {
                     expires_at: Ok(Default::default()),
                     fingerprint: Ok(Default::default()),
                     fingerprint_sha256: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("DeployKey: no value supplied for id".to_string()),
                     key: Ok(Default::default()),
                     projects_with_readonly_access: Ok(Default::default()),
                     projects_with_write_access: Ok(Default::default()),
@@ -3052,7 +3156,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "DeployKey: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -3067,7 +3173,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "DeployKey: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -3080,7 +3188,9 @@ pub mod types {
                 self.fingerprint = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for fingerprint: {e}")
+                        format!(
+                            "DeployKey: error converting supplied value for fingerprint: {e}"
+                        )
                     });
                 self
             }
@@ -3094,7 +3204,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for fingerprint_sha256: {e}"
+                            "DeployKey: error converting supplied value for fingerprint_sha256: {e}"
                         )
                     });
                 self
@@ -3107,7 +3217,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("DeployKey: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///The public key.
@@ -3119,7 +3231,9 @@ pub mod types {
                 self.key = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
+                        format!(
+                            "DeployKey: error converting supplied value for key: {e}"
+                        )
                     });
                 self
             }
@@ -3133,7 +3247,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for projects_with_readonly_access: {e}"
+                            "DeployKey: error converting supplied value for projects_with_readonly_access: {e}"
                         )
                     });
                 self
@@ -3148,7 +3262,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for projects_with_write_access: {e}"
+                            "DeployKey: error converting supplied value for projects_with_write_access: {e}"
                         )
                     });
                 self
@@ -3162,7 +3276,9 @@ pub mod types {
                 self.title = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
+                        format!(
+                            "DeployKey: error converting supplied value for title: {e}"
+                        )
                     });
                 self
             }
@@ -3177,7 +3293,9 @@ pub mod types {
                 self.usage_type = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for usage_type: {e}")
+                        format!(
+                            "DeployKey: error converting supplied value for usage_type: {e}"
+                        )
                     });
                 self
             }
@@ -3237,7 +3355,7 @@ pub mod types {
                 Self {
                     confirmed_at: Ok(Default::default()),
                     email: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("Email: no value supplied for id".to_string()),
                 }
             }
         }
@@ -3253,7 +3371,9 @@ pub mod types {
                 self.confirmed_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for confirmed_at: {e}")
+                        format!(
+                            "Email: error converting supplied value for confirmed_at: {e}"
+                        )
                     });
                 self
             }
@@ -3266,7 +3386,7 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!("Email: error converting supplied value for email: {e}")
                     });
                 self
             }
@@ -3278,7 +3398,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Email: error converting supplied value for id: {e}")
+                    });
                 self
             }
         }
@@ -3320,7 +3442,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("GpgKey: no value supplied for id".to_string()),
                     key: Ok(Default::default()),
                 }
             }
@@ -3337,7 +3459,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "GpgKey: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -3349,7 +3473,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("GpgKey: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///The armored public key.
@@ -3361,7 +3487,7 @@ pub mod types {
                 self.key = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
+                        format!("GpgKey: error converting supplied value for key: {e}")
                     });
                 self
             }
@@ -3422,7 +3548,9 @@ pub mod types {
                 self.extern_uid = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extern_uid: {e}")
+                        format!(
+                            "Identity: error converting supplied value for extern_uid: {e}"
+                        )
                     });
                 self
             }
@@ -3435,7 +3563,9 @@ pub mod types {
                 self.provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
+                        format!(
+                            "Identity: error converting supplied value for provider: {e}"
+                        )
                     });
                 self
             }
@@ -3449,7 +3579,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for saml_provider_id: {e}"
+                            "Identity: error converting supplied value for saml_provider_id: {e}"
                         )
                     });
                 self
@@ -3528,7 +3658,7 @@ pub mod types {
                     created_at: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("ImpersonationToken: no value supplied for id".to_string()),
                     impersonation: Ok(Default::default()),
                     last_used_at: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -3548,7 +3678,9 @@ pub mod types {
                 self.active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for active: {e}"
+                        )
                     });
                 self
             }
@@ -3563,7 +3695,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -3576,7 +3710,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -3591,7 +3727,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -3603,7 +3741,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "ImpersonationToken: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///Whether this is an impersonation token (always true here).
@@ -3615,7 +3757,9 @@ pub mod types {
                 self.impersonation = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for impersonation: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for impersonation: {e}"
+                        )
                     });
                 self
             }
@@ -3630,7 +3774,9 @@ pub mod types {
                 self.last_used_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for last_used_at: {e}"
+                        )
                     });
                 self
             }
@@ -3643,7 +3789,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -3656,7 +3804,9 @@ pub mod types {
                 self.revoked = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for revoked: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for revoked: {e}"
+                        )
                     });
                 self
             }
@@ -3669,7 +3819,9 @@ pub mod types {
                 self.scopes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for scopes: {e}"
+                        )
                     });
                 self
             }
@@ -3682,7 +3834,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "ImpersonationToken: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -3780,7 +3934,10 @@ pub mod types {
                     created_at: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "ImpersonationTokenWithToken: no value supplied for id"
+                            .to_string(),
+                    ),
                     impersonation: Ok(Default::default()),
                     last_used_at: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -3801,7 +3958,9 @@ pub mod types {
                 self.active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for active: {e}"
+                        )
                     });
                 self
             }
@@ -3816,7 +3975,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -3829,7 +3990,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -3844,7 +4007,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -3856,7 +4021,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///Whether this is an impersonation token (always true here).
@@ -3868,7 +4037,9 @@ pub mod types {
                 self.impersonation = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for impersonation: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for impersonation: {e}"
+                        )
                     });
                 self
             }
@@ -3883,7 +4054,9 @@ pub mod types {
                 self.last_used_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for last_used_at: {e}"
+                        )
                     });
                 self
             }
@@ -3896,7 +4069,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -3909,7 +4084,9 @@ pub mod types {
                 self.revoked = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for revoked: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for revoked: {e}"
+                        )
                     });
                 self
             }
@@ -3922,7 +4099,9 @@ pub mod types {
                 self.scopes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for scopes: {e}"
+                        )
                     });
                 self
             }
@@ -3937,7 +4116,9 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for token: {e}"
+                        )
                     });
                 self
             }
@@ -3950,7 +4131,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "ImpersonationTokenWithToken: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -4036,7 +4219,9 @@ pub mod types {
                 self.access_level = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for access_level: {e}")
+                        format!(
+                            "Membership: error converting supplied value for access_level: {e}"
+                        )
                     });
                 self
             }
@@ -4049,7 +4234,9 @@ pub mod types {
                 self.source_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for source_id: {e}")
+                        format!(
+                            "Membership: error converting supplied value for source_id: {e}"
+                        )
                     });
                 self
             }
@@ -4062,7 +4249,9 @@ pub mod types {
                 self.source_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for source_name: {e}")
+                        format!(
+                            "Membership: error converting supplied value for source_name: {e}"
+                        )
                     });
                 self
             }
@@ -4077,7 +4266,9 @@ pub mod types {
                 self.source_type = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for source_type: {e}")
+                        format!(
+                            "Membership: error converting supplied value for source_type: {e}"
+                        )
                     });
                 self
             }
@@ -4157,7 +4348,10 @@ pub mod types {
                     created_at: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(
+                        "PersonalAccessTokenWithToken: no value supplied for id"
+                            .to_string(),
+                    ),
                     last_used_at: Ok(Default::default()),
                     name: Ok(Default::default()),
                     revoked: Ok(Default::default()),
@@ -4177,7 +4371,9 @@ pub mod types {
                 self.active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for active: {e}"
+                        )
                     });
                 self
             }
@@ -4192,7 +4388,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -4205,7 +4403,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -4220,7 +4420,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -4232,7 +4434,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///When the token was last used.
@@ -4246,7 +4452,9 @@ pub mod types {
                 self.last_used_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for last_used_at: {e}"
+                        )
                     });
                 self
             }
@@ -4259,7 +4467,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -4272,7 +4482,9 @@ pub mod types {
                 self.revoked = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for revoked: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for revoked: {e}"
+                        )
                     });
                 self
             }
@@ -4285,7 +4497,9 @@ pub mod types {
                 self.scopes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scopes: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for scopes: {e}"
+                        )
                     });
                 self
             }
@@ -4300,7 +4514,9 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for token: {e}"
+                        )
                     });
                 self
             }
@@ -4313,7 +4529,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "PersonalAccessTokenWithToken: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -4411,7 +4629,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "ProjectIdentity: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -4424,7 +4644,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "ProjectIdentity: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -4436,7 +4658,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "ProjectIdentity: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///The project's name.
@@ -4448,7 +4674,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "ProjectIdentity: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -4462,7 +4690,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for name_with_namespace: {e}"
+                            "ProjectIdentity: error converting supplied value for name_with_namespace: {e}"
                         )
                     });
                 self
@@ -4476,7 +4704,9 @@ pub mod types {
                 self.path = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
+                        format!(
+                            "ProjectIdentity: error converting supplied value for path: {e}"
+                        )
                     });
                 self
             }
@@ -4490,7 +4720,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for path_with_namespace: {e}"
+                            "ProjectIdentity: error converting supplied value for path_with_namespace: {e}"
                         )
                     });
                 self
@@ -4560,7 +4790,9 @@ pub mod types {
                 self.active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
+                        format!(
+                            "ScimIdentity: error converting supplied value for active: {e}"
+                        )
                     });
                 self
             }
@@ -4573,7 +4805,9 @@ pub mod types {
                 self.extern_uid = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extern_uid: {e}")
+                        format!(
+                            "ScimIdentity: error converting supplied value for extern_uid: {e}"
+                        )
                     });
                 self
             }
@@ -4586,7 +4820,9 @@ pub mod types {
                 self.group_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for group_id: {e}")
+                        format!(
+                            "ScimIdentity: error converting supplied value for group_id: {e}"
+                        )
                     });
                 self
             }
@@ -4620,7 +4856,10 @@ pub mod types {
         impl ::std::default::Default for SetCustomAttributeRequest {
             fn default() -> Self {
                 Self {
-                    value: Err("no value supplied for value".to_string()),
+                    value: Err(
+                        "SetCustomAttributeRequest: no value supplied for value"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -4634,7 +4873,9 @@ pub mod types {
                 self.value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
+                        format!(
+                            "SetCustomAttributeRequest: error converting supplied value for value: {e}"
+                        )
                     });
                 self
             }
@@ -4684,7 +4925,7 @@ pub mod types {
                 Self {
                     created_at: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("SshKey: no value supplied for id".to_string()),
                     key: Ok(Default::default()),
                     title: Ok(Default::default()),
                     usage_type: Ok(Default::default()),
@@ -4703,7 +4944,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "SshKey: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -4718,7 +4961,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "SshKey: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -4730,7 +4975,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("SshKey: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///The public key.
@@ -4742,7 +4989,7 @@ pub mod types {
                 self.key = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
+                        format!("SshKey: error converting supplied value for key: {e}")
                     });
                 self
             }
@@ -4755,7 +5002,7 @@ pub mod types {
                 self.title = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
+                        format!("SshKey: error converting supplied value for title: {e}")
                     });
                 self
             }
@@ -4770,7 +5017,9 @@ pub mod types {
                 self.usage_type = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for usage_type: {e}")
+                        format!(
+                            "SshKey: error converting supplied value for usage_type: {e}"
+                        )
                     });
                 self
             }
@@ -4977,7 +5226,9 @@ pub mod types {
                 self.admin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for admin: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for admin: {e}"
+                        )
                     });
                 self
             }
@@ -4990,7 +5241,9 @@ pub mod types {
                 self.auditor = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auditor: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for auditor: {e}"
+                        )
                     });
                 self
             }
@@ -5003,7 +5256,9 @@ pub mod types {
                 self.bio = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bio: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for bio: {e}"
+                        )
                     });
                 self
             }
@@ -5017,7 +5272,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for can_create_group: {e}"
+                            "UpdateUserRequest: error converting supplied value for can_create_group: {e}"
                         )
                     });
                 self
@@ -5032,7 +5287,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for color_scheme_id: {e}"
+                            "UpdateUserRequest: error converting supplied value for color_scheme_id: {e}"
                         )
                     });
                 self
@@ -5046,7 +5301,9 @@ pub mod types {
                 self.commit_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for commit_email: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for commit_email: {e}"
+                        )
                     });
                 self
             }
@@ -5059,7 +5316,9 @@ pub mod types {
                 self.discord = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for discord: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for discord: {e}"
+                        )
                     });
                 self
             }
@@ -5072,7 +5331,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -5085,7 +5346,9 @@ pub mod types {
                 self.extern_uid = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extern_uid: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for extern_uid: {e}"
+                        )
                     });
                 self
             }
@@ -5098,7 +5361,9 @@ pub mod types {
                 self.external = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for external: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for external: {e}"
+                        )
                     });
                 self
             }
@@ -5112,7 +5377,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for extra_shared_runners_minutes_limit: {e}"
+                            "UpdateUserRequest: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
                         )
                     });
                 self
@@ -5127,7 +5392,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for group_id_for_saml: {e}"
+                            "UpdateUserRequest: error converting supplied value for group_id_for_saml: {e}"
                         )
                     });
                 self
@@ -5141,7 +5406,9 @@ pub mod types {
                 self.linkedin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for linkedin: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for linkedin: {e}"
+                        )
                     });
                 self
             }
@@ -5154,7 +5421,9 @@ pub mod types {
                 self.location = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for location: {e}"
+                        )
                     });
                 self
             }
@@ -5167,7 +5436,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -5180,7 +5451,9 @@ pub mod types {
                 self.note = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for note: {e}"
+                        )
                     });
                 self
             }
@@ -5193,7 +5466,9 @@ pub mod types {
                 self.organization = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for organization: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for organization: {e}"
+                        )
                     });
                 self
             }
@@ -5208,7 +5483,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -5222,7 +5499,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for private_profile: {e}"
+                            "UpdateUserRequest: error converting supplied value for private_profile: {e}"
                         )
                     });
                 self
@@ -5237,7 +5514,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for projects_limit: {e}"
+                            "UpdateUserRequest: error converting supplied value for projects_limit: {e}"
                         )
                     });
                 self
@@ -5251,7 +5528,9 @@ pub mod types {
                 self.pronouns = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pronouns: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for pronouns: {e}"
+                        )
                     });
                 self
             }
@@ -5264,7 +5543,9 @@ pub mod types {
                 self.provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for provider: {e}"
+                        )
                     });
                 self
             }
@@ -5277,7 +5558,9 @@ pub mod types {
                 self.public_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for public_email: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for public_email: {e}"
+                        )
                     });
                 self
             }
@@ -5291,7 +5574,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for shared_runners_minutes_limit: {e}"
+                            "UpdateUserRequest: error converting supplied value for shared_runners_minutes_limit: {e}"
                         )
                     });
                 self
@@ -5306,7 +5589,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for skip_reconfirmation: {e}"
+                            "UpdateUserRequest: error converting supplied value for skip_reconfirmation: {e}"
                         )
                     });
                 self
@@ -5320,7 +5603,9 @@ pub mod types {
                 self.skype = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for skype: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for skype: {e}"
+                        )
                     });
                 self
             }
@@ -5333,7 +5618,9 @@ pub mod types {
                 self.theme_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for theme_id: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for theme_id: {e}"
+                        )
                     });
                 self
             }
@@ -5346,7 +5633,9 @@ pub mod types {
                 self.twitter = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for twitter: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for twitter: {e}"
+                        )
                     });
                 self
             }
@@ -5359,7 +5648,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -5373,7 +5664,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for view_diffs_file_by_file: {e}"
+                            "UpdateUserRequest: error converting supplied value for view_diffs_file_by_file: {e}"
                         )
                     });
                 self
@@ -5387,7 +5678,9 @@ pub mod types {
                 self.website_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for website_url: {e}")
+                        format!(
+                            "UpdateUserRequest: error converting supplied value for website_url: {e}"
+                        )
                     });
                 self
             }
@@ -5590,21 +5883,21 @@ pub mod types {
                     discord: Ok(Default::default()),
                     followers: Ok(Default::default()),
                     following: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("User: no value supplied for id".to_string()),
                     is_followed: Ok(Default::default()),
                     job_title: Ok(Default::default()),
                     linkedin: Ok(Default::default()),
                     local_time: Ok(Default::default()),
                     location: Ok(Default::default()),
                     locked: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("User: no value supplied for name".to_string()),
                     organization: Ok(Default::default()),
                     pronouns: Ok(Default::default()),
                     public_email: Ok(Default::default()),
                     skype: Ok(Default::default()),
                     state: Ok(Default::default()),
                     twitter: Ok(Default::default()),
-                    username: Err("no value supplied for username".to_string()),
+                    username: Err("User: no value supplied for username".to_string()),
                     web_url: Ok(Default::default()),
                     website_url: Ok(Default::default()),
                     work_information: Ok(Default::default()),
@@ -5621,7 +5914,9 @@ pub mod types {
                 self.avatar_path = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for avatar_path: {e}")
+                        format!(
+                            "User: error converting supplied value for avatar_path: {e}"
+                        )
                     });
                 self
             }
@@ -5634,7 +5929,9 @@ pub mod types {
                 self.avatar_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for avatar_url: {e}")
+                        format!(
+                            "User: error converting supplied value for avatar_url: {e}"
+                        )
                     });
                 self
             }
@@ -5647,7 +5944,7 @@ pub mod types {
                 self.bio = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bio: {e}")
+                        format!("User: error converting supplied value for bio: {e}")
                     });
                 self
             }
@@ -5660,7 +5957,7 @@ pub mod types {
                 self.bot = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bot: {e}")
+                        format!("User: error converting supplied value for bot: {e}")
                     });
                 self
             }
@@ -5675,7 +5972,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "User: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -5689,7 +5988,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for custom_attributes: {e}"
+                            "User: error converting supplied value for custom_attributes: {e}"
                         )
                     });
                 self
@@ -5703,7 +6002,7 @@ pub mod types {
                 self.discord = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for discord: {e}")
+                        format!("User: error converting supplied value for discord: {e}")
                     });
                 self
             }
@@ -5716,7 +6015,9 @@ pub mod types {
                 self.followers = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for followers: {e}")
+                        format!(
+                            "User: error converting supplied value for followers: {e}"
+                        )
                     });
                 self
             }
@@ -5729,7 +6030,9 @@ pub mod types {
                 self.following = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for following: {e}")
+                        format!(
+                            "User: error converting supplied value for following: {e}"
+                        )
                     });
                 self
             }
@@ -5741,7 +6044,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("User: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Whether the caller follows this user.
@@ -5753,7 +6058,9 @@ pub mod types {
                 self.is_followed = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_followed: {e}")
+                        format!(
+                            "User: error converting supplied value for is_followed: {e}"
+                        )
                     });
                 self
             }
@@ -5766,7 +6073,9 @@ pub mod types {
                 self.job_title = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for job_title: {e}")
+                        format!(
+                            "User: error converting supplied value for job_title: {e}"
+                        )
                     });
                 self
             }
@@ -5779,7 +6088,9 @@ pub mod types {
                 self.linkedin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for linkedin: {e}")
+                        format!(
+                            "User: error converting supplied value for linkedin: {e}"
+                        )
                     });
                 self
             }
@@ -5792,7 +6103,9 @@ pub mod types {
                 self.local_time = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for local_time: {e}")
+                        format!(
+                            "User: error converting supplied value for local_time: {e}"
+                        )
                     });
                 self
             }
@@ -5805,7 +6118,9 @@ pub mod types {
                 self.location = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
+                        format!(
+                            "User: error converting supplied value for location: {e}"
+                        )
                     });
                 self
             }
@@ -5818,7 +6133,7 @@ pub mod types {
                 self.locked = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locked: {e}")
+                        format!("User: error converting supplied value for locked: {e}")
                     });
                 self
             }
@@ -5831,7 +6146,7 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!("User: error converting supplied value for name: {e}")
                     });
                 self
             }
@@ -5844,7 +6159,9 @@ pub mod types {
                 self.organization = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for organization: {e}")
+                        format!(
+                            "User: error converting supplied value for organization: {e}"
+                        )
                     });
                 self
             }
@@ -5857,7 +6174,9 @@ pub mod types {
                 self.pronouns = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pronouns: {e}")
+                        format!(
+                            "User: error converting supplied value for pronouns: {e}"
+                        )
                     });
                 self
             }
@@ -5870,7 +6189,9 @@ pub mod types {
                 self.public_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for public_email: {e}")
+                        format!(
+                            "User: error converting supplied value for public_email: {e}"
+                        )
                     });
                 self
             }
@@ -5883,7 +6204,7 @@ pub mod types {
                 self.skype = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for skype: {e}")
+                        format!("User: error converting supplied value for skype: {e}")
                     });
                 self
             }
@@ -5896,7 +6217,7 @@ pub mod types {
                 self.state = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
+                        format!("User: error converting supplied value for state: {e}")
                     });
                 self
             }
@@ -5909,7 +6230,7 @@ pub mod types {
                 self.twitter = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for twitter: {e}")
+                        format!("User: error converting supplied value for twitter: {e}")
                     });
                 self
             }
@@ -5922,7 +6243,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "User: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -5935,7 +6258,7 @@ pub mod types {
                 self.web_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for web_url: {e}")
+                        format!("User: error converting supplied value for web_url: {e}")
                     });
                 self
             }
@@ -5948,7 +6271,9 @@ pub mod types {
                 self.website_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for website_url: {e}")
+                        format!(
+                            "User: error converting supplied value for website_url: {e}"
+                        )
                     });
                 self
             }
@@ -5962,7 +6287,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for work_information: {e}"
+                            "User: error converting supplied value for work_information: {e}"
                         )
                     });
                 self
@@ -6077,7 +6402,9 @@ pub mod types {
                 self.groups_count = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for groups_count: {e}")
+                        format!(
+                            "UserAssociationsCount: error converting supplied value for groups_count: {e}"
+                        )
                     });
                 self
             }
@@ -6090,7 +6417,9 @@ pub mod types {
                 self.issues_count = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for issues_count: {e}")
+                        format!(
+                            "UserAssociationsCount: error converting supplied value for issues_count: {e}"
+                        )
                     });
                 self
             }
@@ -6104,7 +6433,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for merge_requests_count: {e}"
+                            "UserAssociationsCount: error converting supplied value for merge_requests_count: {e}"
                         )
                     });
                 self
@@ -6119,7 +6448,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for projects_count: {e}"
+                            "UserAssociationsCount: error converting supplied value for projects_count: {e}"
                         )
                     });
                 self
@@ -6190,11 +6519,13 @@ pub mod types {
                     avatar_path: Ok(Default::default()),
                     avatar_url: Ok(Default::default()),
                     custom_attributes: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("UserBasic: no value supplied for id".to_string()),
                     locked: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("UserBasic: no value supplied for name".to_string()),
                     state: Ok(Default::default()),
-                    username: Err("no value supplied for username".to_string()),
+                    username: Err(
+                        "UserBasic: no value supplied for username".to_string(),
+                    ),
                     web_url: Ok(Default::default()),
                 }
             }
@@ -6209,7 +6540,9 @@ pub mod types {
                 self.avatar_path = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for avatar_path: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for avatar_path: {e}"
+                        )
                     });
                 self
             }
@@ -6222,7 +6555,9 @@ pub mod types {
                 self.avatar_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for avatar_url: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for avatar_url: {e}"
+                        )
                     });
                 self
             }
@@ -6236,7 +6571,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for custom_attributes: {e}"
+                            "UserBasic: error converting supplied value for custom_attributes: {e}"
                         )
                     });
                 self
@@ -6249,7 +6584,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("UserBasic: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Whether the account is locked after too many failed sign-ins.
@@ -6261,7 +6598,9 @@ pub mod types {
                 self.locked = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locked: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for locked: {e}"
+                        )
                     });
                 self
             }
@@ -6274,7 +6613,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -6287,7 +6628,9 @@ pub mod types {
                 self.state = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for state: {e}"
+                        )
                     });
                 self
             }
@@ -6300,7 +6643,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -6313,7 +6658,9 @@ pub mod types {
                 self.web_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for web_url: {e}")
+                        format!(
+                            "UserBasic: error converting supplied value for web_url: {e}"
+                        )
                     });
                 self
             }
@@ -6398,7 +6745,9 @@ pub mod types {
                 self.availability = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for availability: {e}")
+                        format!(
+                            "UserStatus: error converting supplied value for availability: {e}"
+                        )
                     });
                 self
             }
@@ -6414,7 +6763,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for clear_status_at: {e}"
+                            "UserStatus: error converting supplied value for clear_status_at: {e}"
                         )
                     });
                 self
@@ -6428,7 +6777,9 @@ pub mod types {
                 self.emoji = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for emoji: {e}")
+                        format!(
+                            "UserStatus: error converting supplied value for emoji: {e}"
+                        )
                     });
                 self
             }
@@ -6441,7 +6792,9 @@ pub mod types {
                 self.message = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
+                        format!(
+                            "UserStatus: error converting supplied value for message: {e}"
+                        )
                     });
                 self
             }
@@ -6454,7 +6807,9 @@ pub mod types {
                 self.message_html = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for message_html: {e}")
+                        format!(
+                            "UserStatus: error converting supplied value for message_html: {e}"
+                        )
                     });
                 self
             }
@@ -6745,7 +7100,7 @@ pub mod types {
                     followers: Ok(Default::default()),
                     following: Ok(Default::default()),
                     highest_role: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("UserWithAdmin: no value supplied for id".to_string()),
                     identities: Ok(Default::default()),
                     is_admin: Ok(Default::default()),
                     is_auditor: Ok(Default::default()),
@@ -6758,7 +7113,7 @@ pub mod types {
                     local_time: Ok(Default::default()),
                     location: Ok(Default::default()),
                     locked: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("UserWithAdmin: no value supplied for name".to_string()),
                     namespace_id: Ok(Default::default()),
                     note: Ok(Default::default()),
                     organization: Ok(Default::default()),
@@ -6775,7 +7130,9 @@ pub mod types {
                     theme_id: Ok(Default::default()),
                     twitter: Ok(Default::default()),
                     two_factor_enabled: Ok(Default::default()),
-                    username: Err("no value supplied for username".to_string()),
+                    username: Err(
+                        "UserWithAdmin: no value supplied for username".to_string(),
+                    ),
                     using_license_seat: Ok(Default::default()),
                     web_url: Ok(Default::default()),
                     website_url: Ok(Default::default()),
@@ -6793,7 +7150,9 @@ pub mod types {
                 self.avatar_path = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for avatar_path: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for avatar_path: {e}"
+                        )
                     });
                 self
             }
@@ -6806,7 +7165,9 @@ pub mod types {
                 self.avatar_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for avatar_url: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for avatar_url: {e}"
+                        )
                     });
                 self
             }
@@ -6819,7 +7180,9 @@ pub mod types {
                 self.bio = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bio: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for bio: {e}"
+                        )
                     });
                 self
             }
@@ -6832,7 +7195,9 @@ pub mod types {
                 self.bot = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bot: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for bot: {e}"
+                        )
                     });
                 self
             }
@@ -6846,7 +7211,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for can_create_group: {e}"
+                            "UserWithAdmin: error converting supplied value for can_create_group: {e}"
                         )
                     });
                 self
@@ -6861,7 +7226,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for can_create_project: {e}"
+                            "UserWithAdmin: error converting supplied value for can_create_project: {e}"
                         )
                     });
                 self
@@ -6876,7 +7241,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for color_scheme_id: {e}"
+                            "UserWithAdmin: error converting supplied value for color_scheme_id: {e}"
                         )
                     });
                 self
@@ -6890,7 +7255,9 @@ pub mod types {
                 self.commit_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for commit_email: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for commit_email: {e}"
+                        )
                     });
                 self
             }
@@ -6905,7 +7272,9 @@ pub mod types {
                 self.confirmed_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for confirmed_at: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for confirmed_at: {e}"
+                        )
                     });
                 self
             }
@@ -6920,7 +7289,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -6933,7 +7304,9 @@ pub mod types {
                 self.created_by = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for created_by: {e}"
+                        )
                     });
                 self
             }
@@ -6949,7 +7322,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for current_sign_in_at: {e}"
+                            "UserWithAdmin: error converting supplied value for current_sign_in_at: {e}"
                         )
                     });
                 self
@@ -6964,7 +7337,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for current_sign_in_ip: {e}"
+                            "UserWithAdmin: error converting supplied value for current_sign_in_ip: {e}"
                         )
                     });
                 self
@@ -6979,7 +7352,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for custom_attributes: {e}"
+                            "UserWithAdmin: error converting supplied value for custom_attributes: {e}"
                         )
                     });
                 self
@@ -6993,7 +7366,9 @@ pub mod types {
                 self.discord = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for discord: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for discord: {e}"
+                        )
                     });
                 self
             }
@@ -7006,7 +7381,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -7022,7 +7399,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for email_reset_offered_at: {e}"
+                            "UserWithAdmin: error converting supplied value for email_reset_offered_at: {e}"
                         )
                     });
                 self
@@ -7039,7 +7416,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for enterprise_group_associated_at: {e}"
+                            "UserWithAdmin: error converting supplied value for enterprise_group_associated_at: {e}"
                         )
                     });
                 self
@@ -7054,7 +7431,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for enterprise_group_id: {e}"
+                            "UserWithAdmin: error converting supplied value for enterprise_group_id: {e}"
                         )
                     });
                 self
@@ -7068,7 +7445,9 @@ pub mod types {
                 self.external = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for external: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for external: {e}"
+                        )
                     });
                 self
             }
@@ -7082,7 +7461,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for extra_shared_runners_minutes_limit: {e}"
+                            "UserWithAdmin: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
                         )
                     });
                 self
@@ -7096,7 +7475,9 @@ pub mod types {
                 self.followers = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for followers: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for followers: {e}"
+                        )
                     });
                 self
             }
@@ -7109,7 +7490,9 @@ pub mod types {
                 self.following = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for following: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for following: {e}"
+                        )
                     });
                 self
             }
@@ -7122,7 +7505,9 @@ pub mod types {
                 self.highest_role = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for highest_role: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for highest_role: {e}"
+                        )
                     });
                 self
             }
@@ -7134,7 +7519,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "UserWithAdmin: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///The user's links to external authentication providers.
@@ -7146,7 +7535,9 @@ pub mod types {
                 self.identities = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for identities: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for identities: {e}"
+                        )
                     });
                 self
             }
@@ -7159,7 +7550,9 @@ pub mod types {
                 self.is_admin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_admin: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for is_admin: {e}"
+                        )
                     });
                 self
             }
@@ -7172,7 +7565,9 @@ pub mod types {
                 self.is_auditor = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_auditor: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for is_auditor: {e}"
+                        )
                     });
                 self
             }
@@ -7185,7 +7580,9 @@ pub mod types {
                 self.is_followed = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_followed: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for is_followed: {e}"
+                        )
                     });
                 self
             }
@@ -7198,7 +7595,9 @@ pub mod types {
                 self.job_title = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for job_title: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for job_title: {e}"
+                        )
                     });
                 self
             }
@@ -7214,7 +7613,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_activity_on: {e}"
+                            "UserWithAdmin: error converting supplied value for last_activity_on: {e}"
                         )
                     });
                 self
@@ -7231,7 +7630,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_sign_in_at: {e}"
+                            "UserWithAdmin: error converting supplied value for last_sign_in_at: {e}"
                         )
                     });
                 self
@@ -7246,7 +7645,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_sign_in_ip: {e}"
+                            "UserWithAdmin: error converting supplied value for last_sign_in_ip: {e}"
                         )
                     });
                 self
@@ -7260,7 +7659,9 @@ pub mod types {
                 self.linkedin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for linkedin: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for linkedin: {e}"
+                        )
                     });
                 self
             }
@@ -7273,7 +7674,9 @@ pub mod types {
                 self.local_time = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for local_time: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for local_time: {e}"
+                        )
                     });
                 self
             }
@@ -7286,7 +7689,9 @@ pub mod types {
                 self.location = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for location: {e}"
+                        )
                     });
                 self
             }
@@ -7299,7 +7704,9 @@ pub mod types {
                 self.locked = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locked: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for locked: {e}"
+                        )
                     });
                 self
             }
@@ -7312,7 +7719,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -7325,7 +7734,9 @@ pub mod types {
                 self.namespace_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for namespace_id: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for namespace_id: {e}"
+                        )
                     });
                 self
             }
@@ -7338,7 +7749,9 @@ pub mod types {
                 self.note = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for note: {e}"
+                        )
                     });
                 self
             }
@@ -7351,7 +7764,9 @@ pub mod types {
                 self.organization = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for organization: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for organization: {e}"
+                        )
                     });
                 self
             }
@@ -7365,7 +7780,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for private_profile: {e}"
+                            "UserWithAdmin: error converting supplied value for private_profile: {e}"
                         )
                     });
                 self
@@ -7380,7 +7795,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for projects_limit: {e}"
+                            "UserWithAdmin: error converting supplied value for projects_limit: {e}"
                         )
                     });
                 self
@@ -7394,7 +7809,9 @@ pub mod types {
                 self.pronouns = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for pronouns: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for pronouns: {e}"
+                        )
                     });
                 self
             }
@@ -7408,7 +7825,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for provisioned_by_group_id: {e}"
+                            "UserWithAdmin: error converting supplied value for provisioned_by_group_id: {e}"
                         )
                     });
                 self
@@ -7422,7 +7839,9 @@ pub mod types {
                 self.public_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for public_email: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for public_email: {e}"
+                        )
                     });
                 self
             }
@@ -7436,7 +7855,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for scim_identities: {e}"
+                            "UserWithAdmin: error converting supplied value for scim_identities: {e}"
                         )
                     });
                 self
@@ -7451,7 +7870,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for shared_runners_minutes_limit: {e}"
+                            "UserWithAdmin: error converting supplied value for shared_runners_minutes_limit: {e}"
                         )
                     });
                 self
@@ -7465,7 +7884,9 @@ pub mod types {
                 self.sign_in_count = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for sign_in_count: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for sign_in_count: {e}"
+                        )
                     });
                 self
             }
@@ -7478,7 +7899,9 @@ pub mod types {
                 self.skype = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for skype: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for skype: {e}"
+                        )
                     });
                 self
             }
@@ -7491,7 +7914,9 @@ pub mod types {
                 self.state = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for state: {e}"
+                        )
                     });
                 self
             }
@@ -7504,7 +7929,9 @@ pub mod types {
                 self.theme_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for theme_id: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for theme_id: {e}"
+                        )
                     });
                 self
             }
@@ -7517,7 +7944,9 @@ pub mod types {
                 self.twitter = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for twitter: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for twitter: {e}"
+                        )
                     });
                 self
             }
@@ -7531,7 +7960,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for two_factor_enabled: {e}"
+                            "UserWithAdmin: error converting supplied value for two_factor_enabled: {e}"
                         )
                     });
                 self
@@ -7545,7 +7974,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -7559,7 +7990,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for using_license_seat: {e}"
+                            "UserWithAdmin: error converting supplied value for using_license_seat: {e}"
                         )
                     });
                 self
@@ -7573,7 +8004,9 @@ pub mod types {
                 self.web_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for web_url: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for web_url: {e}"
+                        )
                     });
                 self
             }
@@ -7586,7 +8019,9 @@ pub mod types {
                 self.website_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for website_url: {e}")
+                        format!(
+                            "UserWithAdmin: error converting supplied value for website_url: {e}"
+                        )
                     });
                 self
             }
@@ -7600,7 +8035,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for work_information: {e}"
+                            "UserWithAdmin: error converting supplied value for work_information: {e}"
                         )
                     });
                 self

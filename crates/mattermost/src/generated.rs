@@ -289,7 +289,7 @@ pub mod types {
         }
     }
     ///The user's notification settings for one channel. Keys this spec does not name are kept in the extra map.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChannelNotifyProps {
         ///Desktop notifications.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1089,7 +1089,7 @@ pub mod types {
         }
     }
     ///When and how the user is notified. Values are strings; keys this spec does not name are kept in the extra map and written back unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserNotifyProps {
         ///Whether `@channel` notifies, `"true"` or `"false"`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1329,7 +1329,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "AccessToken: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -1341,7 +1343,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "AccessToken: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///The token; shown only once.
@@ -1355,7 +1361,9 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!(
+                            "AccessToken: error converting supplied value for token: {e}"
+                        )
                     });
                 self
             }
@@ -1368,7 +1376,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "AccessToken: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -1407,7 +1417,9 @@ pub mod types {
         impl ::std::default::Default for AccessTokenId {
             fn default() -> Self {
                 Self {
-                    token_id: Err("no value supplied for token_id".to_string()),
+                    token_id: Err(
+                        "AccessTokenId: no value supplied for token_id".to_string(),
+                    ),
                 }
             }
         }
@@ -1421,7 +1433,9 @@ pub mod types {
                 self.token_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token_id: {e}")
+                        format!(
+                            "AccessTokenId: error converting supplied value for token_id: {e}"
+                        )
                     });
                 self
             }
@@ -1481,7 +1495,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "AccessTokenInfo: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -1493,7 +1509,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "AccessTokenInfo: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///Whether it works (false once disabled).
@@ -1505,7 +1525,9 @@ pub mod types {
                 self.is_active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_active: {e}")
+                        format!(
+                            "AccessTokenInfo: error converting supplied value for is_active: {e}"
+                        )
                     });
                 self
             }
@@ -1518,7 +1540,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "AccessTokenInfo: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -1582,13 +1606,16 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     current_service: Err(
-                        "no value supplied for current_service".to_string(),
+                        "AccountSwitch: no value supplied for current_service"
+                            .to_string(),
                     ),
                     email: Ok(Default::default()),
                     ldap_id: Ok(Default::default()),
                     mfa_code: Ok(Default::default()),
                     new_password: Ok(Default::default()),
-                    new_service: Err("no value supplied for new_service".to_string()),
+                    new_service: Err(
+                        "AccountSwitch: no value supplied for new_service".to_string(),
+                    ),
                     password: Ok(Default::default()),
                 }
             }
@@ -1604,7 +1631,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for current_service: {e}"
+                            "AccountSwitch: error converting supplied value for current_service: {e}"
                         )
                     });
                 self
@@ -1618,7 +1645,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "AccountSwitch: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -1631,7 +1660,9 @@ pub mod types {
                 self.ldap_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for ldap_id: {e}")
+                        format!(
+                            "AccountSwitch: error converting supplied value for ldap_id: {e}"
+                        )
                     });
                 self
             }
@@ -1646,7 +1677,9 @@ pub mod types {
                 self.mfa_code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mfa_code: {e}")
+                        format!(
+                            "AccountSwitch: error converting supplied value for mfa_code: {e}"
+                        )
                     });
                 self
             }
@@ -1661,7 +1694,9 @@ pub mod types {
                 self.new_password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for new_password: {e}")
+                        format!(
+                            "AccountSwitch: error converting supplied value for new_password: {e}"
+                        )
                     });
                 self
             }
@@ -1674,7 +1709,9 @@ pub mod types {
                 self.new_service = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for new_service: {e}")
+                        format!(
+                            "AccountSwitch: error converting supplied value for new_service: {e}"
+                        )
                     });
                 self
             }
@@ -1689,7 +1726,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "AccountSwitch: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -1731,7 +1770,7 @@ pub mod types {
         impl ::std::default::Default for ActiveUpdate {
             fn default() -> Self {
                 Self {
-                    active: Err("no value supplied for active".to_string()),
+                    active: Err("ActiveUpdate: no value supplied for active".to_string()),
                 }
             }
         }
@@ -1745,7 +1784,9 @@ pub mod types {
                 self.active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
+                        format!(
+                            "ActiveUpdate: error converting supplied value for active: {e}"
+                        )
                     });
                 self
             }
@@ -1807,7 +1848,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("AppError: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Whether the error concerns an OAuth flow.
@@ -1819,7 +1862,9 @@ pub mod types {
                 self.is_oauth = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_oauth: {e}")
+                        format!(
+                            "AppError: error converting supplied value for is_oauth: {e}"
+                        )
                     });
                 self
             }
@@ -1832,7 +1877,9 @@ pub mod types {
                 self.message = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
+                        format!(
+                            "AppError: error converting supplied value for message: {e}"
+                        )
                     });
                 self
             }
@@ -1845,7 +1892,9 @@ pub mod types {
                 self.request_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
+                        format!(
+                            "AppError: error converting supplied value for request_id: {e}"
+                        )
                     });
                 self
             }
@@ -1858,7 +1907,9 @@ pub mod types {
                 self.status_code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status_code: {e}")
+                        format!(
+                            "AppError: error converting supplied value for status_code: {e}"
+                        )
                     });
                 self
             }
@@ -1943,7 +1994,7 @@ pub mod types {
                 self.action = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
+                        format!("Audit: error converting supplied value for action: {e}")
                     });
                 self
             }
@@ -1956,7 +2007,9 @@ pub mod types {
                 self.create_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
+                        format!(
+                            "Audit: error converting supplied value for create_at: {e}"
+                        )
                     });
                 self
             }
@@ -1969,7 +2022,9 @@ pub mod types {
                 self.extra_info = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extra_info: {e}")
+                        format!(
+                            "Audit: error converting supplied value for extra_info: {e}"
+                        )
                     });
                 self
             }
@@ -1981,7 +2036,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Audit: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Where the request came from.
@@ -1993,7 +2050,9 @@ pub mod types {
                 self.ip_address = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for ip_address: {e}")
+                        format!(
+                            "Audit: error converting supplied value for ip_address: {e}"
+                        )
                     });
                 self
             }
@@ -2006,7 +2065,9 @@ pub mod types {
                 self.session_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
+                        format!(
+                            "Audit: error converting supplied value for session_id: {e}"
+                        )
                     });
                 self
             }
@@ -2019,7 +2080,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "Audit: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -2113,7 +2176,9 @@ pub mod types {
                 self.create_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
+                        format!(
+                            "Bot: error converting supplied value for create_at: {e}"
+                        )
                     });
                 self
             }
@@ -2126,7 +2191,9 @@ pub mod types {
                 self.delete_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for delete_at: {e}")
+                        format!(
+                            "Bot: error converting supplied value for delete_at: {e}"
+                        )
                     });
                 self
             }
@@ -2139,7 +2206,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "Bot: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -2152,7 +2221,9 @@ pub mod types {
                 self.display_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
+                        format!(
+                            "Bot: error converting supplied value for display_name: {e}"
+                        )
                     });
                 self
             }
@@ -2165,7 +2236,7 @@ pub mod types {
                 self.owner_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for owner_id: {e}")
+                        format!("Bot: error converting supplied value for owner_id: {e}")
                     });
                 self
             }
@@ -2178,7 +2249,9 @@ pub mod types {
                 self.update_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
+                        format!(
+                            "Bot: error converting supplied value for update_at: {e}"
+                        )
                     });
                 self
             }
@@ -2191,7 +2264,7 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!("Bot: error converting supplied value for user_id: {e}")
                     });
                 self
             }
@@ -2204,7 +2277,7 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!("Bot: error converting supplied value for username: {e}")
                     });
                 self
             }
@@ -2296,7 +2369,9 @@ pub mod types {
                     locale: Ok(Default::default()),
                     nickname: Ok(Default::default()),
                     notify_props: Ok(Default::default()),
-                    password: Err("no value supplied for password".to_string()),
+                    password: Err(
+                        "BotConversion: no value supplied for password".to_string(),
+                    ),
                     position: Ok(Default::default()),
                     props: Ok(Default::default()),
                     username: Ok(Default::default()),
@@ -2313,7 +2388,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -2326,7 +2403,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -2339,7 +2418,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -2352,7 +2433,9 @@ pub mod types {
                 self.locale = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locale: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for locale: {e}"
+                        )
                     });
                 self
             }
@@ -2365,7 +2448,9 @@ pub mod types {
                 self.nickname = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for nickname: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for nickname: {e}"
+                        )
                     });
                 self
             }
@@ -2380,7 +2465,9 @@ pub mod types {
                 self.notify_props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notify_props: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for notify_props: {e}"
+                        )
                     });
                 self
             }
@@ -2393,7 +2480,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -2406,7 +2495,9 @@ pub mod types {
                 self.position = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for position: {e}"
+                        )
                     });
                 self
             }
@@ -2424,7 +2515,9 @@ pub mod types {
                 self.props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for props: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for props: {e}"
+                        )
                     });
                 self
             }
@@ -2437,7 +2530,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "BotConversion: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -2552,7 +2647,9 @@ pub mod types {
                 self.channel_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for channel_id: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for channel_id: {e}"
+                        )
                     });
                 self
             }
@@ -2566,7 +2663,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_update_at: {e}"
+                            "ChannelMemberWithTeamData: error converting supplied value for last_update_at: {e}"
                         )
                     });
                 self
@@ -2581,7 +2678,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_viewed_at: {e}"
+                            "ChannelMemberWithTeamData: error converting supplied value for last_viewed_at: {e}"
                         )
                     });
                 self
@@ -2595,7 +2692,9 @@ pub mod types {
                 self.mention_count = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mention_count: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for mention_count: {e}"
+                        )
                     });
                 self
             }
@@ -2608,7 +2707,9 @@ pub mod types {
                 self.msg_count = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for msg_count: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for msg_count: {e}"
+                        )
                     });
                 self
             }
@@ -2623,7 +2724,9 @@ pub mod types {
                 self.notify_props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notify_props: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for notify_props: {e}"
+                        )
                     });
                 self
             }
@@ -2636,7 +2739,9 @@ pub mod types {
                 self.roles = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for roles: {e}"
+                        )
                     });
                 self
             }
@@ -2650,7 +2755,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for team_display_name: {e}"
+                            "ChannelMemberWithTeamData: error converting supplied value for team_display_name: {e}"
                         )
                     });
                 self
@@ -2664,7 +2769,9 @@ pub mod types {
                 self.team_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for team_name: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for team_name: {e}"
+                        )
                     });
                 self
             }
@@ -2678,7 +2785,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for team_update_at: {e}"
+                            "ChannelMemberWithTeamData: error converting supplied value for team_update_at: {e}"
                         )
                     });
                 self
@@ -2692,7 +2799,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "ChannelMemberWithTeamData: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -2767,7 +2876,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     mark_unread: Ok(Default::default()),
                     push: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2781,7 +2890,9 @@ pub mod types {
                 self.desktop = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for desktop: {e}")
+                        format!(
+                            "ChannelNotifyProps: error converting supplied value for desktop: {e}"
+                        )
                     });
                 self
             }
@@ -2794,7 +2905,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "ChannelNotifyProps: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -2807,7 +2920,9 @@ pub mod types {
                 self.mark_unread = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mark_unread: {e}")
+                        format!(
+                            "ChannelNotifyProps: error converting supplied value for mark_unread: {e}"
+                        )
                     });
                 self
             }
@@ -2820,7 +2935,9 @@ pub mod types {
                 self.push = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for push: {e}")
+                        format!(
+                            "ChannelNotifyProps: error converting supplied value for push: {e}"
+                        )
                     });
                 self
             }
@@ -2835,7 +2952,9 @@ pub mod types {
                 self.extra = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!(
+                            "ChannelNotifyProps: error converting supplied value for extra: {e}"
+                        )
                     });
                 self
             }
@@ -2897,7 +3016,9 @@ pub mod types {
                 self.cws_token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for cws_token: {e}")
+                        format!(
+                            "CwsLogin: error converting supplied value for cws_token: {e}"
+                        )
                     });
                 self
             }
@@ -2910,7 +3031,9 @@ pub mod types {
                 self.login_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for login_id: {e}")
+                        format!(
+                            "CwsLogin: error converting supplied value for login_id: {e}"
+                        )
                     });
                 self
             }
@@ -2945,7 +3068,9 @@ pub mod types {
         impl ::std::default::Default for DeviceId {
             fn default() -> Self {
                 Self {
-                    device_id: Err("no value supplied for device_id".to_string()),
+                    device_id: Err(
+                        "DeviceId: no value supplied for device_id".to_string(),
+                    ),
                 }
             }
         }
@@ -2959,7 +3084,9 @@ pub mod types {
                 self.device_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
+                        format!(
+                            "DeviceId: error converting supplied value for device_id: {e}"
+                        )
                     });
                 self
             }
@@ -2989,7 +3116,7 @@ pub mod types {
         impl ::std::default::Default for EmailAddress {
             fn default() -> Self {
                 Self {
-                    email: Err("no value supplied for email".to_string()),
+                    email: Err("EmailAddress: no value supplied for email".to_string()),
                 }
             }
         }
@@ -3003,7 +3130,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "EmailAddress: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -3046,7 +3175,9 @@ pub mod types {
                 self.follow_link = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for follow_link: {e}")
+                        format!(
+                            "FollowLink: error converting supplied value for follow_link: {e}"
+                        )
                     });
                 self
             }
@@ -3081,9 +3212,11 @@ pub mod types {
         impl ::std::default::Default for LdapMigration {
             fn default() -> Self {
                 Self {
-                    force: Err("no value supplied for force".to_string()),
-                    from: Err("no value supplied for from".to_string()),
-                    match_field: Err("no value supplied for match_field".to_string()),
+                    force: Err("LdapMigration: no value supplied for force".to_string()),
+                    from: Err("LdapMigration: no value supplied for from".to_string()),
+                    match_field: Err(
+                        "LdapMigration: no value supplied for match_field".to_string(),
+                    ),
                 }
             }
         }
@@ -3097,7 +3230,9 @@ pub mod types {
                 self.force = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for force: {e}")
+                        format!(
+                            "LdapMigration: error converting supplied value for force: {e}"
+                        )
                     });
                 self
             }
@@ -3110,7 +3245,9 @@ pub mod types {
                 self.from = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
+                        format!(
+                            "LdapMigration: error converting supplied value for from: {e}"
+                        )
                     });
                 self
             }
@@ -3123,7 +3260,9 @@ pub mod types {
                 self.match_field = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for match_field: {e}")
+                        format!(
+                            "LdapMigration: error converting supplied value for match_field: {e}"
+                        )
                     });
                 self
             }
@@ -3199,7 +3338,9 @@ pub mod types {
                 self.device_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
+                        format!(
+                            "Login: error converting supplied value for device_id: {e}"
+                        )
                     });
                 self
             }
@@ -3211,7 +3352,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Login: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Whether to sign in through LDAP only.
@@ -3223,7 +3366,9 @@ pub mod types {
                 self.ldap_only = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for ldap_only: {e}")
+                        format!(
+                            "Login: error converting supplied value for ldap_only: {e}"
+                        )
                     });
                 self
             }
@@ -3236,7 +3381,9 @@ pub mod types {
                 self.login_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for login_id: {e}")
+                        format!(
+                            "Login: error converting supplied value for login_id: {e}"
+                        )
                     });
                 self
             }
@@ -3251,7 +3398,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "Login: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -3266,7 +3415,7 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!("Login: error converting supplied value for token: {e}")
                     });
                 self
             }
@@ -3309,7 +3458,7 @@ pub mod types {
         impl ::std::default::Default for LoginId {
             fn default() -> Self {
                 Self {
-                    login_id: Err("no value supplied for login_id".to_string()),
+                    login_id: Err("LoginId: no value supplied for login_id".to_string()),
                 }
             }
         }
@@ -3323,7 +3472,9 @@ pub mod types {
                 self.login_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for login_id: {e}")
+                        format!(
+                            "LoginId: error converting supplied value for login_id: {e}"
+                        )
                     });
                 self
             }
@@ -3368,7 +3519,9 @@ pub mod types {
                 self.mfa_required = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mfa_required: {e}")
+                        format!(
+                            "MfaRequired: error converting supplied value for mfa_required: {e}"
+                        )
                     });
                 self
             }
@@ -3422,7 +3575,9 @@ pub mod types {
                 self.qr_code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for qr_code: {e}")
+                        format!(
+                            "MfaSecret: error converting supplied value for qr_code: {e}"
+                        )
                     });
                 self
             }
@@ -3437,7 +3592,9 @@ pub mod types {
                 self.secret = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for secret: {e}")
+                        format!(
+                            "MfaSecret: error converting supplied value for secret: {e}"
+                        )
                     });
                 self
             }
@@ -3473,7 +3630,9 @@ pub mod types {
         impl ::std::default::Default for MfaUpdate {
             fn default() -> Self {
                 Self {
-                    activate: Err("no value supplied for activate".to_string()),
+                    activate: Err(
+                        "MfaUpdate: no value supplied for activate".to_string(),
+                    ),
                     code: Ok(Default::default()),
                 }
             }
@@ -3488,7 +3647,9 @@ pub mod types {
                 self.activate = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for activate: {e}")
+                        format!(
+                            "MfaUpdate: error converting supplied value for activate: {e}"
+                        )
                     });
                 self
             }
@@ -3503,7 +3664,9 @@ pub mod types {
                 self.code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
+                        format!(
+                            "MfaUpdate: error converting supplied value for code: {e}"
+                        )
                     });
                 self
             }
@@ -3538,7 +3701,9 @@ pub mod types {
         impl ::std::default::Default for NewAccessToken {
             fn default() -> Self {
                 Self {
-                    description: Err("no value supplied for description".to_string()),
+                    description: Err(
+                        "NewAccessToken: no value supplied for description".to_string(),
+                    ),
                 }
             }
         }
@@ -3552,7 +3717,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "NewAccessToken: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -3627,7 +3794,7 @@ pub mod types {
                 Self {
                     auth_data: Ok(Default::default()),
                     auth_service: Ok(Default::default()),
-                    email: Err("no value supplied for email".to_string()),
+                    email: Err("NewUser: no value supplied for email".to_string()),
                     first_name: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     locale: Ok(Default::default()),
@@ -3635,7 +3802,7 @@ pub mod types {
                     notify_props: Ok(Default::default()),
                     password: Ok(Default::default()),
                     props: Ok(Default::default()),
-                    username: Err("no value supplied for username".to_string()),
+                    username: Err("NewUser: no value supplied for username".to_string()),
                 }
             }
         }
@@ -3649,7 +3816,9 @@ pub mod types {
                 self.auth_data = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auth_data: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for auth_data: {e}"
+                        )
                     });
                 self
             }
@@ -3662,7 +3831,9 @@ pub mod types {
                 self.auth_service = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auth_service: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for auth_service: {e}"
+                        )
                     });
                 self
             }
@@ -3675,7 +3846,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -3688,7 +3861,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -3701,7 +3876,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -3714,7 +3891,9 @@ pub mod types {
                 self.locale = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locale: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for locale: {e}"
+                        )
                     });
                 self
             }
@@ -3727,7 +3906,9 @@ pub mod types {
                 self.nickname = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for nickname: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for nickname: {e}"
+                        )
                     });
                 self
             }
@@ -3742,7 +3923,9 @@ pub mod types {
                 self.notify_props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notify_props: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for notify_props: {e}"
+                        )
                     });
                 self
             }
@@ -3757,7 +3940,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -3775,7 +3960,9 @@ pub mod types {
                 self.props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for props: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for props: {e}"
+                        )
                     });
                 self
             }
@@ -3788,7 +3975,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "NewUser: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -3845,8 +4034,10 @@ pub mod types {
         impl ::std::default::Default for PasswordReset {
             fn default() -> Self {
                 Self {
-                    new_password: Err("no value supplied for new_password".to_string()),
-                    token: Err("no value supplied for token".to_string()),
+                    new_password: Err(
+                        "PasswordReset: no value supplied for new_password".to_string(),
+                    ),
+                    token: Err("PasswordReset: no value supplied for token".to_string()),
                 }
             }
         }
@@ -3860,7 +4051,9 @@ pub mod types {
                 self.new_password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for new_password: {e}")
+                        format!(
+                            "PasswordReset: error converting supplied value for new_password: {e}"
+                        )
                     });
                 self
             }
@@ -3873,7 +4066,9 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!(
+                            "PasswordReset: error converting supplied value for token: {e}"
+                        )
                     });
                 self
             }
@@ -3913,7 +4108,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     current_password: Ok(Default::default()),
-                    new_password: Err("no value supplied for new_password".to_string()),
+                    new_password: Err(
+                        "PasswordUpdate: no value supplied for new_password".to_string(),
+                    ),
                 }
             }
         }
@@ -3930,7 +4127,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for current_password: {e}"
+                            "PasswordUpdate: error converting supplied value for current_password: {e}"
                         )
                     });
                 self
@@ -3944,7 +4141,9 @@ pub mod types {
                 self.new_password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for new_password: {e}")
+                        format!(
+                            "PasswordUpdate: error converting supplied value for new_password: {e}"
+                        )
                     });
                 self
             }
@@ -3976,7 +4175,7 @@ pub mod types {
         impl ::std::default::Default for RolesUpdate {
             fn default() -> Self {
                 Self {
-                    roles: Err("no value supplied for roles".to_string()),
+                    roles: Err("RolesUpdate: no value supplied for roles".to_string()),
                 }
             }
         }
@@ -3990,7 +4189,9 @@ pub mod types {
                 self.roles = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
+                        format!(
+                            "RolesUpdate: error converting supplied value for roles: {e}"
+                        )
                     });
                 self
             }
@@ -4024,9 +4225,11 @@ pub mod types {
         impl ::std::default::Default for SamlMigration {
             fn default() -> Self {
                 Self {
-                    auto: Err("no value supplied for auto".to_string()),
-                    from: Err("no value supplied for from".to_string()),
-                    matches: Err("no value supplied for matches".to_string()),
+                    auto: Err("SamlMigration: no value supplied for auto".to_string()),
+                    from: Err("SamlMigration: no value supplied for from".to_string()),
+                    matches: Err(
+                        "SamlMigration: no value supplied for matches".to_string(),
+                    ),
                 }
             }
         }
@@ -4040,7 +4243,9 @@ pub mod types {
                 self.auto = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auto: {e}")
+                        format!(
+                            "SamlMigration: error converting supplied value for auto: {e}"
+                        )
                     });
                 self
             }
@@ -4053,7 +4258,9 @@ pub mod types {
                 self.from = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
+                        format!(
+                            "SamlMigration: error converting supplied value for from: {e}"
+                        )
                     });
                 self
             }
@@ -4071,7 +4278,9 @@ pub mod types {
                 self.matches = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for matches: {e}")
+                        format!(
+                            "SamlMigration: error converting supplied value for matches: {e}"
+                        )
                     });
                 self
             }
@@ -4105,7 +4314,7 @@ pub mod types {
         impl ::std::default::Default for SearchTerm {
             fn default() -> Self {
                 Self {
-                    term: Err("no value supplied for term".to_string()),
+                    term: Err("SearchTerm: no value supplied for term".to_string()),
                 }
             }
         }
@@ -4119,7 +4328,9 @@ pub mod types {
                 self.term = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for term: {e}")
+                        format!(
+                            "SearchTerm: error converting supplied value for term: {e}"
+                        )
                     });
                 self
             }
@@ -4215,7 +4426,9 @@ pub mod types {
                 self.create_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
+                        format!(
+                            "Session: error converting supplied value for create_at: {e}"
+                        )
                     });
                 self
             }
@@ -4228,7 +4441,9 @@ pub mod types {
                 self.device_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
+                        format!(
+                            "Session: error converting supplied value for device_id: {e}"
+                        )
                     });
                 self
             }
@@ -4241,7 +4456,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "Session: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -4253,7 +4470,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Session: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Whether an OAuth app made it.
@@ -4265,7 +4484,9 @@ pub mod types {
                 self.is_oauth = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for is_oauth: {e}")
+                        format!(
+                            "Session: error converting supplied value for is_oauth: {e}"
+                        )
                     });
                 self
             }
@@ -4279,7 +4500,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_activity_at: {e}"
+                            "Session: error converting supplied value for last_activity_at: {e}"
                         )
                     });
                 self
@@ -4298,7 +4519,9 @@ pub mod types {
                 self.props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for props: {e}")
+                        format!(
+                            "Session: error converting supplied value for props: {e}"
+                        )
                     });
                 self
             }
@@ -4311,7 +4534,9 @@ pub mod types {
                 self.roles = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
+                        format!(
+                            "Session: error converting supplied value for roles: {e}"
+                        )
                     });
                 self
             }
@@ -4324,7 +4549,9 @@ pub mod types {
                 self.team_members = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for team_members: {e}")
+                        format!(
+                            "Session: error converting supplied value for team_members: {e}"
+                        )
                     });
                 self
             }
@@ -4339,7 +4566,9 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!(
+                            "Session: error converting supplied value for token: {e}"
+                        )
                     });
                 self
             }
@@ -4352,7 +4581,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "Session: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -4405,7 +4636,9 @@ pub mod types {
         impl ::std::default::Default for SessionId {
             fn default() -> Self {
                 Self {
-                    session_id: Err("no value supplied for session_id".to_string()),
+                    session_id: Err(
+                        "SessionId: no value supplied for session_id".to_string(),
+                    ),
                 }
             }
         }
@@ -4419,7 +4652,9 @@ pub mod types {
                 self.session_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
+                        format!(
+                            "SessionId: error converting supplied value for session_id: {e}"
+                        )
                     });
                 self
             }
@@ -4466,7 +4701,9 @@ pub mod types {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!(
+                            "StatusOk: error converting supplied value for status: {e}"
+                        )
                     });
                 self
             }
@@ -4539,7 +4776,9 @@ pub mod types {
                 self.delete_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for delete_at: {e}")
+                        format!(
+                            "TeamMember: error converting supplied value for delete_at: {e}"
+                        )
                     });
                 self
             }
@@ -4553,7 +4792,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for explicit_roles: {e}"
+                            "TeamMember: error converting supplied value for explicit_roles: {e}"
                         )
                     });
                 self
@@ -4567,7 +4806,9 @@ pub mod types {
                 self.roles = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
+                        format!(
+                            "TeamMember: error converting supplied value for roles: {e}"
+                        )
                     });
                 self
             }
@@ -4580,7 +4821,9 @@ pub mod types {
                 self.scheme_admin = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scheme_admin: {e}")
+                        format!(
+                            "TeamMember: error converting supplied value for scheme_admin: {e}"
+                        )
                     });
                 self
             }
@@ -4593,7 +4836,9 @@ pub mod types {
                 self.scheme_user = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for scheme_user: {e}")
+                        format!(
+                            "TeamMember: error converting supplied value for scheme_user: {e}"
+                        )
                     });
                 self
             }
@@ -4606,7 +4851,9 @@ pub mod types {
                 self.team_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for team_id: {e}")
+                        format!(
+                            "TeamMember: error converting supplied value for team_id: {e}"
+                        )
                     });
                 self
             }
@@ -4619,7 +4866,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "TeamMember: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -4665,9 +4914,13 @@ pub mod types {
         impl ::std::default::Default for TermsOfServiceAction {
             fn default() -> Self {
                 Self {
-                    accepted: Err("no value supplied for accepted".to_string()),
+                    accepted: Err(
+                        "TermsOfServiceAction: no value supplied for accepted"
+                            .to_string(),
+                    ),
                     terms_of_service_id: Err(
-                        "no value supplied for terms_of_service_id".to_string(),
+                        "TermsOfServiceAction: no value supplied for terms_of_service_id"
+                            .to_string(),
                     ),
                 }
             }
@@ -4682,7 +4935,9 @@ pub mod types {
                 self.accepted = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for accepted: {e}")
+                        format!(
+                            "TermsOfServiceAction: error converting supplied value for accepted: {e}"
+                        )
                     });
                 self
             }
@@ -4696,7 +4951,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for terms_of_service_id: {e}"
+                            "TermsOfServiceAction: error converting supplied value for terms_of_service_id: {e}"
                         )
                     });
                 self
@@ -4758,7 +5013,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for automatic_timezone: {e}"
+                            "Timezone: error converting supplied value for automatic_timezone: {e}"
                         )
                     });
                 self
@@ -4773,7 +5028,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for manual_timezone: {e}"
+                            "Timezone: error converting supplied value for manual_timezone: {e}"
                         )
                     });
                 self
@@ -4788,7 +5043,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for use_automatic_timezone: {e}"
+                            "Timezone: error converting supplied value for use_automatic_timezone: {e}"
                         )
                     });
                 self
@@ -4830,7 +5085,9 @@ pub mod types {
         impl ::std::default::Default for Typing {
             fn default() -> Self {
                 Self {
-                    channel_id: Err("no value supplied for channel_id".to_string()),
+                    channel_id: Err(
+                        "Typing: no value supplied for channel_id".to_string(),
+                    ),
                     parent_id: Ok(Default::default()),
                 }
             }
@@ -4845,7 +5102,9 @@ pub mod types {
                 self.channel_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for channel_id: {e}")
+                        format!(
+                            "Typing: error converting supplied value for channel_id: {e}"
+                        )
                     });
                 self
             }
@@ -4858,7 +5117,9 @@ pub mod types {
                 self.parent_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for parent_id: {e}")
+                        format!(
+                            "Typing: error converting supplied value for parent_id: {e}"
+                        )
                     });
                 self
             }
@@ -4942,7 +5203,9 @@ pub mod types {
                 self.channel_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for channel_id: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for channel_id: {e}"
+                        )
                     });
                 self
             }
@@ -4955,7 +5218,9 @@ pub mod types {
                 self.create_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for create_at: {e}"
+                        )
                     });
                 self
             }
@@ -4968,7 +5233,9 @@ pub mod types {
                 self.file_offset = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for file_offset: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for file_offset: {e}"
+                        )
                     });
                 self
             }
@@ -4981,7 +5248,9 @@ pub mod types {
                 self.file_size = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for file_size: {e}"
+                        )
                     });
                 self
             }
@@ -4994,7 +5263,9 @@ pub mod types {
                 self.filename = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for filename: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for filename: {e}"
+                        )
                     });
                 self
             }
@@ -5006,7 +5277,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "UploadSession: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///What the upload is for.
@@ -5018,7 +5293,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -5031,7 +5308,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "UploadSession: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -5205,7 +5484,9 @@ pub mod types {
                 self.auth_service = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auth_service: {e}")
+                        format!(
+                            "User: error converting supplied value for auth_service: {e}"
+                        )
                     });
                 self
             }
@@ -5218,7 +5499,9 @@ pub mod types {
                 self.create_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
+                        format!(
+                            "User: error converting supplied value for create_at: {e}"
+                        )
                     });
                 self
             }
@@ -5231,7 +5514,9 @@ pub mod types {
                 self.delete_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for delete_at: {e}")
+                        format!(
+                            "User: error converting supplied value for delete_at: {e}"
+                        )
                     });
                 self
             }
@@ -5244,7 +5529,7 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!("User: error converting supplied value for email: {e}")
                     });
                 self
             }
@@ -5258,7 +5543,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for email_verified: {e}"
+                            "User: error converting supplied value for email_verified: {e}"
                         )
                     });
                 self
@@ -5273,7 +5558,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for failed_attempts: {e}"
+                            "User: error converting supplied value for failed_attempts: {e}"
                         )
                     });
                 self
@@ -5287,7 +5572,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "User: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -5299,7 +5586,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("User: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Family name.
@@ -5311,7 +5600,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "User: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -5325,7 +5616,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_password_update: {e}"
+                            "User: error converting supplied value for last_password_update: {e}"
                         )
                     });
                 self
@@ -5340,7 +5631,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_picture_update: {e}"
+                            "User: error converting supplied value for last_picture_update: {e}"
                         )
                     });
                 self
@@ -5354,7 +5645,7 @@ pub mod types {
                 self.locale = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locale: {e}")
+                        format!("User: error converting supplied value for locale: {e}")
                     });
                 self
             }
@@ -5367,7 +5658,9 @@ pub mod types {
                 self.mfa_active = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mfa_active: {e}")
+                        format!(
+                            "User: error converting supplied value for mfa_active: {e}"
+                        )
                     });
                 self
             }
@@ -5380,7 +5673,9 @@ pub mod types {
                 self.nickname = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for nickname: {e}")
+                        format!(
+                            "User: error converting supplied value for nickname: {e}"
+                        )
                     });
                 self
             }
@@ -5395,7 +5690,9 @@ pub mod types {
                 self.notify_props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notify_props: {e}")
+                        format!(
+                            "User: error converting supplied value for notify_props: {e}"
+                        )
                     });
                 self
             }
@@ -5408,7 +5705,9 @@ pub mod types {
                 self.position = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
+                        format!(
+                            "User: error converting supplied value for position: {e}"
+                        )
                     });
                 self
             }
@@ -5426,7 +5725,7 @@ pub mod types {
                 self.props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for props: {e}")
+                        format!("User: error converting supplied value for props: {e}")
                     });
                 self
             }
@@ -5439,7 +5738,7 @@ pub mod types {
                 self.roles = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
+                        format!("User: error converting supplied value for roles: {e}")
                     });
                 self
             }
@@ -5453,7 +5752,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for terms_of_service_create_at: {e}"
+                            "User: error converting supplied value for terms_of_service_create_at: {e}"
                         )
                     });
                 self
@@ -5468,7 +5767,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for terms_of_service_id: {e}"
+                            "User: error converting supplied value for terms_of_service_id: {e}"
                         )
                     });
                 self
@@ -5482,7 +5781,9 @@ pub mod types {
                 self.timezone = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for timezone: {e}")
+                        format!(
+                            "User: error converting supplied value for timezone: {e}"
+                        )
                     });
                 self
             }
@@ -5495,7 +5796,9 @@ pub mod types {
                 self.update_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for update_at: {e}")
+                        format!(
+                            "User: error converting supplied value for update_at: {e}"
+                        )
                     });
                 self
             }
@@ -5508,7 +5811,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "User: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -5593,8 +5898,12 @@ pub mod types {
         impl ::std::default::Default for UserAuthData {
             fn default() -> Self {
                 Self {
-                    auth_data: Err("no value supplied for auth_data".to_string()),
-                    auth_service: Err("no value supplied for auth_service".to_string()),
+                    auth_data: Err(
+                        "UserAuthData: no value supplied for auth_data".to_string(),
+                    ),
+                    auth_service: Err(
+                        "UserAuthData: no value supplied for auth_service".to_string(),
+                    ),
                     password: Ok(Default::default()),
                 }
             }
@@ -5609,7 +5918,9 @@ pub mod types {
                 self.auth_data = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auth_data: {e}")
+                        format!(
+                            "UserAuthData: error converting supplied value for auth_data: {e}"
+                        )
                     });
                 self
             }
@@ -5622,7 +5933,9 @@ pub mod types {
                 self.auth_service = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for auth_service: {e}")
+                        format!(
+                            "UserAuthData: error converting supplied value for auth_service: {e}"
+                        )
                     });
                 self
             }
@@ -5637,7 +5950,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "UserAuthData: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -5694,7 +6009,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for out_of_channel: {e}"
+                            "UserAutocomplete: error converting supplied value for out_of_channel: {e}"
                         )
                     });
                 self
@@ -5708,7 +6023,9 @@ pub mod types {
                 self.users = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for users: {e}")
+                        format!(
+                            "UserAutocomplete: error converting supplied value for users: {e}"
+                        )
                     });
                 self
             }
@@ -5810,7 +6127,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -5823,7 +6142,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -5835,7 +6156,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("UserInput: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Family name.
@@ -5847,7 +6170,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -5860,7 +6185,9 @@ pub mod types {
                 self.locale = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locale: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for locale: {e}"
+                        )
                     });
                 self
             }
@@ -5873,7 +6200,9 @@ pub mod types {
                 self.nickname = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for nickname: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for nickname: {e}"
+                        )
                     });
                 self
             }
@@ -5888,7 +6217,9 @@ pub mod types {
                 self.notify_props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notify_props: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for notify_props: {e}"
+                        )
                     });
                 self
             }
@@ -5901,7 +6232,9 @@ pub mod types {
                 self.position = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for position: {e}"
+                        )
                     });
                 self
             }
@@ -5919,7 +6252,9 @@ pub mod types {
                 self.props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for props: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for props: {e}"
+                        )
                     });
                 self
             }
@@ -5932,7 +6267,9 @@ pub mod types {
                 self.timezone = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for timezone: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for timezone: {e}"
+                        )
                     });
                 self
             }
@@ -5945,7 +6282,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -6033,7 +6372,7 @@ pub mod types {
                     first_name: Ok(Default::default()),
                     mention_keys: Ok(Default::default()),
                     push: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6047,7 +6386,9 @@ pub mod types {
                 self.channel = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for channel: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for channel: {e}"
+                        )
                     });
                 self
             }
@@ -6060,7 +6401,9 @@ pub mod types {
                 self.desktop = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for desktop: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for desktop: {e}"
+                        )
                     });
                 self
             }
@@ -6073,7 +6416,9 @@ pub mod types {
                 self.desktop_sound = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for desktop_sound: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for desktop_sound: {e}"
+                        )
                     });
                 self
             }
@@ -6086,7 +6431,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -6099,7 +6446,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -6112,7 +6461,9 @@ pub mod types {
                 self.mention_keys = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mention_keys: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for mention_keys: {e}"
+                        )
                     });
                 self
             }
@@ -6125,7 +6476,9 @@ pub mod types {
                 self.push = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for push: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for push: {e}"
+                        )
                     });
                 self
             }
@@ -6140,7 +6493,9 @@ pub mod types {
                 self.extra = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!(
+                            "UserNotifyProps: error converting supplied value for extra: {e}"
+                        )
                     });
                 self
             }
@@ -6249,7 +6604,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -6262,7 +6619,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -6275,7 +6634,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -6288,7 +6649,9 @@ pub mod types {
                 self.locale = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for locale: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for locale: {e}"
+                        )
                     });
                 self
             }
@@ -6301,7 +6664,9 @@ pub mod types {
                 self.nickname = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for nickname: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for nickname: {e}"
+                        )
                     });
                 self
             }
@@ -6316,7 +6681,9 @@ pub mod types {
                 self.notify_props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for notify_props: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for notify_props: {e}"
+                        )
                     });
                 self
             }
@@ -6331,7 +6698,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -6344,7 +6713,9 @@ pub mod types {
                 self.position = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for position: {e}"
+                        )
                     });
                 self
             }
@@ -6362,7 +6733,9 @@ pub mod types {
                 self.props = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for props: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for props: {e}"
+                        )
                     });
                 self
             }
@@ -6375,7 +6748,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "UserPatch: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -6467,7 +6842,7 @@ pub mod types {
                     not_in_channel_id: Ok(Default::default()),
                     not_in_team_id: Ok(Default::default()),
                     team_id: Ok(Default::default()),
-                    term: Err("no value supplied for term".to_string()),
+                    term: Err("UserSearch: no value supplied for term".to_string()),
                     without_team: Ok(Default::default()),
                 }
             }
@@ -6483,7 +6858,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for allow_inactive: {e}"
+                            "UserSearch: error converting supplied value for allow_inactive: {e}"
                         )
                     });
                 self
@@ -6498,7 +6873,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for group_constrained: {e}"
+                            "UserSearch: error converting supplied value for group_constrained: {e}"
                         )
                     });
                 self
@@ -6512,7 +6887,9 @@ pub mod types {
                 self.in_channel_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for in_channel_id: {e}")
+                        format!(
+                            "UserSearch: error converting supplied value for in_channel_id: {e}"
+                        )
                     });
                 self
             }
@@ -6525,7 +6902,9 @@ pub mod types {
                 self.in_group_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for in_group_id: {e}")
+                        format!(
+                            "UserSearch: error converting supplied value for in_group_id: {e}"
+                        )
                     });
                 self
             }
@@ -6538,7 +6917,9 @@ pub mod types {
                 self.limit = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
+                        format!(
+                            "UserSearch: error converting supplied value for limit: {e}"
+                        )
                     });
                 self
             }
@@ -6552,7 +6933,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for not_in_channel_id: {e}"
+                            "UserSearch: error converting supplied value for not_in_channel_id: {e}"
                         )
                     });
                 self
@@ -6567,7 +6948,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for not_in_team_id: {e}"
+                            "UserSearch: error converting supplied value for not_in_team_id: {e}"
                         )
                     });
                 self
@@ -6581,7 +6962,9 @@ pub mod types {
                 self.team_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for team_id: {e}")
+                        format!(
+                            "UserSearch: error converting supplied value for team_id: {e}"
+                        )
                     });
                 self
             }
@@ -6594,7 +6977,9 @@ pub mod types {
                 self.term = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for term: {e}")
+                        format!(
+                            "UserSearch: error converting supplied value for term: {e}"
+                        )
                     });
                 self
             }
@@ -6607,7 +6992,9 @@ pub mod types {
                 self.without_team = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for without_team: {e}")
+                        format!(
+                            "UserSearch: error converting supplied value for without_team: {e}"
+                        )
                     });
                 self
             }
@@ -6682,7 +7069,9 @@ pub mod types {
                 self.create_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for create_at: {e}")
+                        format!(
+                            "UserTermsOfService: error converting supplied value for create_at: {e}"
+                        )
                     });
                 self
             }
@@ -6696,7 +7085,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for terms_of_service_id: {e}"
+                            "UserTermsOfService: error converting supplied value for terms_of_service_id: {e}"
                         )
                     });
                 self
@@ -6710,7 +7099,9 @@ pub mod types {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "UserTermsOfService: error converting supplied value for user_id: {e}"
+                        )
                     });
                 self
             }
@@ -6762,7 +7153,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for total_users_count: {e}"
+                            "UsersStats: error converting supplied value for total_users_count: {e}"
                         )
                     });
                 self
@@ -6796,7 +7187,9 @@ pub mod types {
         impl ::std::default::Default for VerificationToken {
             fn default() -> Self {
                 Self {
-                    token: Err("no value supplied for token".to_string()),
+                    token: Err(
+                        "VerificationToken: no value supplied for token".to_string(),
+                    ),
                 }
             }
         }
@@ -6810,7 +7203,9 @@ pub mod types {
                 self.token = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
+                        format!(
+                            "VerificationToken: error converting supplied value for token: {e}"
+                        )
                     });
                 self
             }

@@ -575,7 +575,7 @@ pub mod types {
         }
     }
     ///The group's attributes. Custom attributes are kept in the extra map and written back unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct GroupProfile {
         ///What the group is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1455,7 +1455,7 @@ pub mod types {
         }
     }
     ///The user's attributes. Besides the base attributes below, an org can define its own; those are kept in the extra map and written back unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct UserProfile {
         ///Primary email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1647,7 +1647,9 @@ pub mod types {
                 self.error_causes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error_causes: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error_causes: {e}"
+                        )
                     });
                 self
             }
@@ -1660,7 +1662,9 @@ pub mod types {
                 self.error_code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error_code: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error_code: {e}"
+                        )
                     });
                 self
             }
@@ -1673,7 +1677,9 @@ pub mod types {
                 self.error_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error_id: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error_id: {e}"
+                        )
                     });
                 self
             }
@@ -1686,7 +1692,9 @@ pub mod types {
                 self.error_link = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error_link: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error_link: {e}"
+                        )
                     });
                 self
             }
@@ -1699,7 +1707,9 @@ pub mod types {
                 self.error_summary = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error_summary: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error_summary: {e}"
+                        )
                     });
                 self
             }
@@ -1800,7 +1810,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for app_assignment_id: {e}"
+                            "AppLink: error converting supplied value for app_assignment_id: {e}"
                         )
                     });
                 self
@@ -1815,7 +1825,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for app_instance_id: {e}"
+                            "AppLink: error converting supplied value for app_instance_id: {e}"
                         )
                     });
                 self
@@ -1829,7 +1839,9 @@ pub mod types {
                 self.app_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for app_name: {e}")
+                        format!(
+                            "AppLink: error converting supplied value for app_name: {e}"
+                        )
                     });
                 self
             }
@@ -1843,7 +1855,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for credentials_setup: {e}"
+                            "AppLink: error converting supplied value for credentials_setup: {e}"
                         )
                     });
                 self
@@ -1857,7 +1869,9 @@ pub mod types {
                 self.hidden = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for hidden: {e}")
+                        format!(
+                            "AppLink: error converting supplied value for hidden: {e}"
+                        )
                     });
                 self
             }
@@ -1869,7 +1883,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("AppLink: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Display name of the app.
@@ -1881,7 +1897,9 @@ pub mod types {
                 self.label = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
+                        format!(
+                            "AppLink: error converting supplied value for label: {e}"
+                        )
                     });
                 self
             }
@@ -1894,7 +1912,9 @@ pub mod types {
                 self.link_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for link_url: {e}")
+                        format!(
+                            "AppLink: error converting supplied value for link_url: {e}"
+                        )
                     });
                 self
             }
@@ -1907,7 +1927,9 @@ pub mod types {
                 self.logo_url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for logo_url: {e}")
+                        format!(
+                            "AppLink: error converting supplied value for logo_url: {e}"
+                        )
                     });
                 self
             }
@@ -1920,7 +1942,9 @@ pub mod types {
                 self.sort_order = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for sort_order: {e}")
+                        format!(
+                            "AppLink: error converting supplied value for sort_order: {e}"
+                        )
                     });
                 self
             }
@@ -1990,7 +2014,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "AuthenticationProvider: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -2005,7 +2031,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "AuthenticationProvider: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -2068,7 +2096,9 @@ pub mod types {
                 self.new_password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for new_password: {e}")
+                        format!(
+                            "ChangePasswordRequest: error converting supplied value for new_password: {e}"
+                        )
                     });
                 self
             }
@@ -2083,7 +2113,9 @@ pub mod types {
                 self.old_password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for old_password: {e}")
+                        format!(
+                            "ChangePasswordRequest: error converting supplied value for old_password: {e}"
+                        )
                     });
                 self
             }
@@ -2097,7 +2129,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for revoke_sessions: {e}"
+                            "ChangePasswordRequest: error converting supplied value for revoke_sessions: {e}"
                         )
                     });
                 self
@@ -2161,7 +2193,9 @@ pub mod types {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!(
+                            "EmailAddress: error converting supplied value for status: {e}"
+                        )
                     });
                 self
             }
@@ -2174,7 +2208,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "EmailAddress: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -2187,7 +2223,9 @@ pub mod types {
                 self.value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
+                        format!(
+                            "EmailAddress: error converting supplied value for value: {e}"
+                        )
                     });
                 self
             }
@@ -2238,7 +2276,9 @@ pub mod types {
                 self.error_summary = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error_summary: {e}")
+                        format!(
+                            "ErrorCause: error converting supplied value for error_summary: {e}"
+                        )
                     });
                 self
             }
@@ -2357,7 +2397,9 @@ pub mod types {
                 self.activated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for activated: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for activated: {e}"
+                        )
                     });
                 self
             }
@@ -2372,7 +2414,9 @@ pub mod types {
                 self.created = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for created: {e}"
+                        )
                     });
                 self
             }
@@ -2387,7 +2431,9 @@ pub mod types {
                 self.credentials = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for credentials: {e}"
+                        )
                     });
                 self
             }
@@ -2402,7 +2448,9 @@ pub mod types {
                 self.embedded = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for embedded: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for embedded: {e}"
+                        )
                     });
                 self
             }
@@ -2414,7 +2462,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "ExpiredPassword: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///When the user last signed in.
@@ -2428,7 +2480,9 @@ pub mod types {
                 self.last_login = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_login: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for last_login: {e}"
+                        )
                     });
                 self
             }
@@ -2443,7 +2497,9 @@ pub mod types {
                 self.last_updated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_updated: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for last_updated: {e}"
+                        )
                     });
                 self
             }
@@ -2458,7 +2514,9 @@ pub mod types {
                 self.links = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for links: {e}"
+                        )
                     });
                 self
             }
@@ -2474,7 +2532,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for password_changed: {e}"
+                            "ExpiredPassword: error converting supplied value for password_changed: {e}"
                         )
                     });
                 self
@@ -2488,7 +2546,9 @@ pub mod types {
                 self.profile = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for profile: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for profile: {e}"
+                        )
                     });
                 self
             }
@@ -2501,7 +2561,9 @@ pub mod types {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for status: {e}"
+                        )
                     });
                 self
             }
@@ -2517,7 +2579,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for status_changed: {e}"
+                            "ExpiredPassword: error converting supplied value for status_changed: {e}"
                         )
                     });
                 self
@@ -2533,7 +2595,9 @@ pub mod types {
                 self.temp_password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for temp_password: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for temp_password: {e}"
+                        )
                     });
                 self
             }
@@ -2547,7 +2611,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for transitioning_to_status: {e}"
+                            "ExpiredPassword: error converting supplied value for transitioning_to_status: {e}"
                         )
                     });
                 self
@@ -2561,7 +2625,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "ExpiredPassword: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -2656,7 +2722,9 @@ pub mod types {
                 self.emails = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for emails: {e}")
+                        format!(
+                            "ForgotPasswordResponse: error converting supplied value for emails: {e}"
+                        )
                     });
                 self
             }
@@ -2671,7 +2739,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "ForgotPasswordResponse: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -2686,7 +2756,9 @@ pub mod types {
                 self.provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
+                        format!(
+                            "ForgotPasswordResponse: error converting supplied value for provider: {e}"
+                        )
                     });
                 self
             }
@@ -2702,7 +2774,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for recovery_question: {e}"
+                            "ForgotPasswordResponse: error converting supplied value for recovery_question: {e}"
                         )
                     });
                 self
@@ -2719,7 +2791,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for reset_password_url: {e}"
+                            "ForgotPasswordResponse: error converting supplied value for reset_password_url: {e}"
                         )
                     });
                 self
@@ -2819,7 +2891,9 @@ pub mod types {
                 self.created = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created: {e}")
+                        format!(
+                            "Group: error converting supplied value for created: {e}"
+                        )
                     });
                 self
             }
@@ -2834,7 +2908,9 @@ pub mod types {
                 self.embedded = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for embedded: {e}")
+                        format!(
+                            "Group: error converting supplied value for embedded: {e}"
+                        )
                     });
                 self
             }
@@ -2846,7 +2922,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Group: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///When the group's members last changed.
@@ -2861,7 +2939,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_membership_updated: {e}"
+                            "Group: error converting supplied value for last_membership_updated: {e}"
                         )
                     });
                 self
@@ -2877,7 +2955,9 @@ pub mod types {
                 self.last_updated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_updated: {e}")
+                        format!(
+                            "Group: error converting supplied value for last_updated: {e}"
+                        )
                     });
                 self
             }
@@ -2892,7 +2972,7 @@ pub mod types {
                 self.links = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
+                        format!("Group: error converting supplied value for links: {e}")
                     });
                 self
             }
@@ -2905,7 +2985,9 @@ pub mod types {
                 self.object_class = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for object_class: {e}")
+                        format!(
+                            "Group: error converting supplied value for object_class: {e}"
+                        )
                     });
                 self
             }
@@ -2918,7 +3000,9 @@ pub mod types {
                 self.profile = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for profile: {e}")
+                        format!(
+                            "Group: error converting supplied value for profile: {e}"
+                        )
                     });
                 self
             }
@@ -2931,7 +3015,7 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!("Group: error converting supplied value for type_: {e}")
                     });
                 self
             }
@@ -2990,7 +3074,7 @@ pub mod types {
                 Self {
                     description: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3004,7 +3088,9 @@ pub mod types {
                 self.description = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
+                        format!(
+                            "GroupProfile: error converting supplied value for description: {e}"
+                        )
                     });
                 self
             }
@@ -3017,7 +3103,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "GroupProfile: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -3032,7 +3120,9 @@ pub mod types {
                 self.extra = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!(
+                            "GroupProfile: error converting supplied value for extra: {e}"
+                        )
                     });
                 self
             }
@@ -3093,7 +3183,9 @@ pub mod types {
                 self.hash = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for hash: {e}")
+                        format!(
+                            "PasswordCredential: error converting supplied value for hash: {e}"
+                        )
                     });
                 self
             }
@@ -3106,7 +3198,9 @@ pub mod types {
                 self.hook = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for hook: {e}")
+                        format!(
+                            "PasswordCredential: error converting supplied value for hook: {e}"
+                        )
                     });
                 self
             }
@@ -3121,7 +3215,9 @@ pub mod types {
                 self.value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
+                        format!(
+                            "PasswordCredential: error converting supplied value for value: {e}"
+                        )
                     });
                 self
             }
@@ -3209,7 +3305,9 @@ pub mod types {
                 self.algorithm = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for algorithm: {e}")
+                        format!(
+                            "PasswordHash: error converting supplied value for algorithm: {e}"
+                        )
                     });
                 self
             }
@@ -3223,7 +3321,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for digest_algorithm: {e}"
+                            "PasswordHash: error converting supplied value for digest_algorithm: {e}"
                         )
                     });
                 self
@@ -3238,7 +3336,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for iteration_count: {e}"
+                            "PasswordHash: error converting supplied value for iteration_count: {e}"
                         )
                     });
                 self
@@ -3252,7 +3350,9 @@ pub mod types {
                 self.key_size = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for key_size: {e}")
+                        format!(
+                            "PasswordHash: error converting supplied value for key_size: {e}"
+                        )
                     });
                 self
             }
@@ -3267,7 +3367,9 @@ pub mod types {
                 self.salt = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for salt: {e}")
+                        format!(
+                            "PasswordHash: error converting supplied value for salt: {e}"
+                        )
                     });
                 self
             }
@@ -3282,7 +3384,9 @@ pub mod types {
                 self.salt_order = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for salt_order: {e}")
+                        format!(
+                            "PasswordHash: error converting supplied value for salt_order: {e}"
+                        )
                     });
                 self
             }
@@ -3297,7 +3401,9 @@ pub mod types {
                 self.value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
+                        format!(
+                            "PasswordHash: error converting supplied value for value: {e}"
+                        )
                     });
                 self
             }
@@ -3310,7 +3416,9 @@ pub mod types {
                 self.work_factor = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for work_factor: {e}")
+                        format!(
+                            "PasswordHash: error converting supplied value for work_factor: {e}"
+                        )
                     });
                 self
             }
@@ -3371,7 +3479,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "PasswordHook: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -3421,7 +3531,9 @@ pub mod types {
                 self.answer = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for answer: {e}")
+                        format!(
+                            "RecoveryQuestionCredential: error converting supplied value for answer: {e}"
+                        )
                     });
                 self
             }
@@ -3434,7 +3546,9 @@ pub mod types {
                 self.question = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for question: {e}")
+                        format!(
+                            "RecoveryQuestionCredential: error converting supplied value for question: {e}"
+                        )
                     });
                 self
             }
@@ -3488,7 +3602,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for reset_password_url: {e}"
+                            "ResetPasswordToken: error converting supplied value for reset_password_url: {e}"
                         )
                     });
                 self
@@ -3582,7 +3696,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for assignment_type: {e}"
+                            "Role: error converting supplied value for assignment_type: {e}"
                         )
                     });
                 self
@@ -3598,7 +3712,7 @@ pub mod types {
                 self.created = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created: {e}")
+                        format!("Role: error converting supplied value for created: {e}")
                     });
                 self
             }
@@ -3613,7 +3727,9 @@ pub mod types {
                 self.embedded = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for embedded: {e}")
+                        format!(
+                            "Role: error converting supplied value for embedded: {e}"
+                        )
                     });
                 self
             }
@@ -3625,7 +3741,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Role: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///Display name of the role.
@@ -3637,7 +3755,7 @@ pub mod types {
                 self.label = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
+                        format!("Role: error converting supplied value for label: {e}")
                     });
                 self
             }
@@ -3652,7 +3770,9 @@ pub mod types {
                 self.last_updated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_updated: {e}")
+                        format!(
+                            "Role: error converting supplied value for last_updated: {e}"
+                        )
                     });
                 self
             }
@@ -3665,7 +3785,9 @@ pub mod types {
                 self.resource_set = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for resource_set: {e}")
+                        format!(
+                            "Role: error converting supplied value for resource_set: {e}"
+                        )
                     });
                 self
             }
@@ -3678,7 +3800,7 @@ pub mod types {
                 self.role = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
+                        format!("Role: error converting supplied value for role: {e}")
                     });
                 self
             }
@@ -3691,7 +3813,7 @@ pub mod types {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!("Role: error converting supplied value for status: {e}")
                     });
                 self
             }
@@ -3704,7 +3826,7 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!("Role: error converting supplied value for type_: {e}")
                     });
                 self
             }
@@ -3779,7 +3901,9 @@ pub mod types {
                 self.resource_set = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for resource_set: {e}")
+                        format!(
+                            "RoleInput: error converting supplied value for resource_set: {e}"
+                        )
                     });
                 self
             }
@@ -3792,7 +3916,9 @@ pub mod types {
                 self.role = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
+                        format!(
+                            "RoleInput: error converting supplied value for role: {e}"
+                        )
                     });
                 self
             }
@@ -3805,7 +3931,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "RoleInput: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -3923,7 +4051,9 @@ pub mod types {
                 self.activated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for activated: {e}")
+                        format!(
+                            "User: error converting supplied value for activated: {e}"
+                        )
                     });
                 self
             }
@@ -3938,7 +4068,7 @@ pub mod types {
                 self.created = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created: {e}")
+                        format!("User: error converting supplied value for created: {e}")
                     });
                 self
             }
@@ -3953,7 +4083,9 @@ pub mod types {
                 self.credentials = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
+                        format!(
+                            "User: error converting supplied value for credentials: {e}"
+                        )
                     });
                 self
             }
@@ -3968,7 +4100,9 @@ pub mod types {
                 self.embedded = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for embedded: {e}")
+                        format!(
+                            "User: error converting supplied value for embedded: {e}"
+                        )
                     });
                 self
             }
@@ -3980,7 +4114,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("User: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///When the user last signed in.
@@ -3994,7 +4130,9 @@ pub mod types {
                 self.last_login = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_login: {e}")
+                        format!(
+                            "User: error converting supplied value for last_login: {e}"
+                        )
                     });
                 self
             }
@@ -4009,7 +4147,9 @@ pub mod types {
                 self.last_updated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_updated: {e}")
+                        format!(
+                            "User: error converting supplied value for last_updated: {e}"
+                        )
                     });
                 self
             }
@@ -4024,7 +4164,7 @@ pub mod types {
                 self.links = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
+                        format!("User: error converting supplied value for links: {e}")
                     });
                 self
             }
@@ -4040,7 +4180,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for password_changed: {e}"
+                            "User: error converting supplied value for password_changed: {e}"
                         )
                     });
                 self
@@ -4054,7 +4194,7 @@ pub mod types {
                 self.profile = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for profile: {e}")
+                        format!("User: error converting supplied value for profile: {e}")
                     });
                 self
             }
@@ -4067,7 +4207,7 @@ pub mod types {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!("User: error converting supplied value for status: {e}")
                     });
                 self
             }
@@ -4083,7 +4223,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for status_changed: {e}"
+                            "User: error converting supplied value for status_changed: {e}"
                         )
                     });
                 self
@@ -4098,7 +4238,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for transitioning_to_status: {e}"
+                            "User: error converting supplied value for transitioning_to_status: {e}"
                         )
                     });
                 self
@@ -4112,7 +4252,7 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!("User: error converting supplied value for type_: {e}")
                     });
                 self
             }
@@ -4193,7 +4333,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for activation_token: {e}"
+                            "UserActivationToken: error converting supplied value for activation_token: {e}"
                         )
                     });
                 self
@@ -4210,7 +4350,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for activation_url: {e}"
+                            "UserActivationToken: error converting supplied value for activation_url: {e}"
                         )
                     });
                 self
@@ -4276,7 +4416,9 @@ pub mod types {
                 self.emails = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for emails: {e}")
+                        format!(
+                            "UserCredentials: error converting supplied value for emails: {e}"
+                        )
                     });
                 self
             }
@@ -4291,7 +4433,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "UserCredentials: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -4306,7 +4450,9 @@ pub mod types {
                 self.provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
+                        format!(
+                            "UserCredentials: error converting supplied value for provider: {e}"
+                        )
                     });
                 self
             }
@@ -4322,7 +4468,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for recovery_question: {e}"
+                            "UserCredentials: error converting supplied value for recovery_question: {e}"
                         )
                     });
                 self
@@ -4388,7 +4534,9 @@ pub mod types {
                 self.password = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
+                        format!(
+                            "UserCredentialsInput: error converting supplied value for password: {e}"
+                        )
                     });
                 self
             }
@@ -4403,7 +4551,9 @@ pub mod types {
                 self.provider = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for provider: {e}")
+                        format!(
+                            "UserCredentialsInput: error converting supplied value for provider: {e}"
+                        )
                     });
                 self
             }
@@ -4419,7 +4569,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for recovery_question: {e}"
+                            "UserCredentialsInput: error converting supplied value for recovery_question: {e}"
                         )
                     });
                 self
@@ -4484,7 +4634,9 @@ pub mod types {
                 self.credentials = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for credentials: {e}"
+                        )
                     });
                 self
             }
@@ -4497,7 +4649,9 @@ pub mod types {
                 self.profile = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for profile: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for profile: {e}"
+                        )
                     });
                 self
             }
@@ -4510,7 +4664,9 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for type_: {e}"
+                        )
                     });
                 self
             }
@@ -4577,7 +4733,7 @@ pub mod types {
                     login: Ok(Default::default()),
                     mobile_phone: Ok(Default::default()),
                     second_email: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4591,7 +4747,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -4604,7 +4762,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -4617,7 +4777,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -4630,7 +4792,9 @@ pub mod types {
                 self.login = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for login: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for login: {e}"
+                        )
                     });
                 self
             }
@@ -4643,7 +4807,9 @@ pub mod types {
                 self.mobile_phone = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mobile_phone: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for mobile_phone: {e}"
+                        )
                     });
                 self
             }
@@ -4656,7 +4822,9 @@ pub mod types {
                 self.second_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for second_email: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for second_email: {e}"
+                        )
                     });
                 self
             }
@@ -4671,7 +4839,9 @@ pub mod types {
                 self.extra = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
+                        format!(
+                            "UserProfile: error converting supplied value for extra: {e}"
+                        )
                     });
                 self
             }
@@ -4727,7 +4897,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "UserTypeRef: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
         }

@@ -724,7 +724,9 @@ pub mod types {
                 self.details = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for details: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for details: {e}"
+                        )
                     });
                 self
             }
@@ -737,7 +739,9 @@ pub mod types {
                 self.error = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for error: {e}"
+                        )
                     });
                 self
             }
@@ -750,7 +754,9 @@ pub mod types {
                 self.field = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for field: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for field: {e}"
+                        )
                     });
                 self
             }
@@ -763,7 +769,9 @@ pub mod types {
                 self.value = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
+                        format!(
+                            "ApiError: error converting supplied value for value: {e}"
+                        )
                     });
                 self
             }
@@ -849,7 +857,7 @@ pub mod types {
                 self.action = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
+                        format!("Audit: error converting supplied value for action: {e}")
                     });
                 self
             }
@@ -862,7 +870,7 @@ pub mod types {
                 self.actor = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for actor: {e}")
+                        format!("Audit: error converting supplied value for actor: {e}")
                     });
                 self
             }
@@ -877,7 +885,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "Audit: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -895,7 +905,7 @@ pub mod types {
                 self.extras = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for extras: {e}")
+                        format!("Audit: error converting supplied value for extras: {e}")
                     });
                 self
             }
@@ -908,7 +918,7 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!("Audit: error converting supplied value for name: {e}")
                     });
                 self
             }
@@ -921,7 +931,9 @@ pub mod types {
                 self.subject = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
+                        format!(
+                            "Audit: error converting supplied value for subject: {e}"
+                        )
                     });
                 self
             }
@@ -934,7 +946,7 @@ pub mod types {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
+                        format!("Audit: error converting supplied value for type_: {e}")
                     });
                 self
             }
@@ -998,7 +1010,9 @@ pub mod types {
                 self.rows = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for rows: {e}")
+                        format!(
+                            "AuditPage: error converting supplied value for rows: {e}"
+                        )
                     });
                 self
             }
@@ -1011,7 +1025,9 @@ pub mod types {
                 self.total = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
+                        format!(
+                            "AuditPage: error converting supplied value for total: {e}"
+                        )
                     });
                 self
             }
@@ -1077,7 +1093,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "Company: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -1089,7 +1107,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("Company: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///The company's name. Server limits: minLength 2, maxLength 100.
@@ -1101,7 +1121,7 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!("Company: error converting supplied value for name: {e}")
                     });
                 self
             }
@@ -1114,7 +1134,9 @@ pub mod types {
                 self.org_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for org_id: {e}")
+                        format!(
+                            "Company: error converting supplied value for org_id: {e}"
+                        )
                     });
                 self
             }
@@ -1176,7 +1198,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "CompanyInput: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///The company's name. Server limits: minLength 2, maxLength 100.
@@ -1188,7 +1214,9 @@ pub mod types {
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "CompanyInput: error converting supplied value for name: {e}"
+                        )
                     });
                 self
             }
@@ -1201,7 +1229,9 @@ pub mod types {
                 self.org_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for org_id: {e}")
+                        format!(
+                            "CompanyInput: error converting supplied value for org_id: {e}"
+                        )
                     });
                 self
             }
@@ -1260,7 +1290,9 @@ pub mod types {
                 self.tags = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
+                        format!(
+                            "TagsRequest: error converting supplied value for tags: {e}"
+                        )
                     });
                 self
             }
@@ -1355,7 +1387,9 @@ pub mod types {
                 self.completed_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for completed_at: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for completed_at: {e}"
+                        )
                     });
                 self
             }
@@ -1368,7 +1402,9 @@ pub mod types {
                 self.context = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for context: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for context: {e}"
+                        )
                     });
                 self
             }
@@ -1383,7 +1419,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -1398,7 +1436,9 @@ pub mod types {
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for expires_at: {e}"
+                        )
                     });
                 self
             }
@@ -1410,7 +1450,11 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!(
+                            "Transaction: error converting supplied value for id: {e}"
+                        )
+                    });
                 self
             }
             ///Message shown with the transaction.
@@ -1422,7 +1466,9 @@ pub mod types {
                 self.message = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for message: {e}"
+                        )
                     });
                 self
             }
@@ -1435,7 +1481,9 @@ pub mod types {
                 self.requestor = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for requestor: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for requestor: {e}"
+                        )
                     });
                 self
             }
@@ -1450,7 +1498,9 @@ pub mod types {
                 self.state = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for state: {e}"
+                        )
                     });
                 self
             }
@@ -1463,7 +1513,9 @@ pub mod types {
                 self.subject = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for subject: {e}"
+                        )
                     });
                 self
             }
@@ -1476,7 +1528,9 @@ pub mod types {
                 self.subject_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for subject_name: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for subject_name: {e}"
+                        )
                     });
                 self
             }
@@ -1489,7 +1543,9 @@ pub mod types {
                 self.user_message = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_message: {e}")
+                        format!(
+                            "Transaction: error converting supplied value for user_message: {e}"
+                        )
                     });
                 self
             }
@@ -1561,7 +1617,9 @@ pub mod types {
                 self.rows = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for rows: {e}")
+                        format!(
+                            "TransactionPage: error converting supplied value for rows: {e}"
+                        )
                     });
                 self
             }
@@ -1574,7 +1632,9 @@ pub mod types {
                 self.total = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
+                        format!(
+                            "TransactionPage: error converting supplied value for total: {e}"
+                        )
                     });
                 self
             }
@@ -1620,7 +1680,9 @@ pub mod types {
             {
                 self.tx = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tx: {e}"));
+                    .map_err(|e| {
+                        format!("Tx: error converting supplied value for tx: {e}")
+                    });
                 self
             }
         }
@@ -1707,12 +1769,14 @@ pub mod types {
                     company: Ok(Default::default()),
                     created_at: Ok(Default::default()),
                     email: Ok(Default::default()),
-                    first_name: Err("no value supplied for first_name".to_string()),
+                    first_name: Err(
+                        "User: no value supplied for first_name".to_string(),
+                    ),
                     group_permissions: Ok(Default::default()),
                     has_passkeys: Ok(Default::default()),
                     id: Ok(Default::default()),
                     last_authenticated: Ok(Default::default()),
-                    last_name: Err("no value supplied for last_name".to_string()),
+                    last_name: Err("User: no value supplied for last_name".to_string()),
                     messaging_preference: Ok(Default::default()),
                     permission_groups: Ok(Default::default()),
                     permissions: Ok(Default::default()),
@@ -1732,7 +1796,7 @@ pub mod types {
                 self.company = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for company: {e}")
+                        format!("User: error converting supplied value for company: {e}")
                     });
                 self
             }
@@ -1747,7 +1811,9 @@ pub mod types {
                 self.created_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
+                        format!(
+                            "User: error converting supplied value for created_at: {e}"
+                        )
                     });
                 self
             }
@@ -1760,7 +1826,7 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!("User: error converting supplied value for email: {e}")
                     });
                 self
             }
@@ -1773,7 +1839,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "User: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -1787,7 +1855,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for group_permissions: {e}"
+                            "User: error converting supplied value for group_permissions: {e}"
                         )
                     });
                 self
@@ -1801,7 +1869,9 @@ pub mod types {
                 self.has_passkeys = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for has_passkeys: {e}")
+                        format!(
+                            "User: error converting supplied value for has_passkeys: {e}"
+                        )
                     });
                 self
             }
@@ -1813,7 +1883,9 @@ pub mod types {
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| {
+                        format!("User: error converting supplied value for id: {e}")
+                    });
                 self
             }
             ///When the user last authenticated.
@@ -1828,7 +1900,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for last_authenticated: {e}"
+                            "User: error converting supplied value for last_authenticated: {e}"
                         )
                     });
                 self
@@ -1842,7 +1914,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "User: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -1858,7 +1932,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for messaging_preference: {e}"
+                            "User: error converting supplied value for messaging_preference: {e}"
                         )
                     });
                 self
@@ -1873,7 +1947,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for permission_groups: {e}"
+                            "User: error converting supplied value for permission_groups: {e}"
                         )
                     });
                 self
@@ -1887,7 +1961,9 @@ pub mod types {
                 self.permissions = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
+                        format!(
+                            "User: error converting supplied value for permissions: {e}"
+                        )
                     });
                 self
             }
@@ -1900,7 +1976,7 @@ pub mod types {
                 self.phone = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
+                        format!("User: error converting supplied value for phone: {e}")
                     });
                 self
             }
@@ -1913,7 +1989,7 @@ pub mod types {
                 self.role = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
+                        format!("User: error converting supplied value for role: {e}")
                     });
                 self
             }
@@ -1926,7 +2002,9 @@ pub mod types {
                 self.username = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
+                        format!(
+                            "User: error converting supplied value for username: {e}"
+                        )
                     });
                 self
             }
@@ -2025,9 +2103,13 @@ pub mod types {
                 Self {
                     company: Ok(Default::default()),
                     email: Ok(Default::default()),
-                    first_name: Err("no value supplied for first_name".to_string()),
+                    first_name: Err(
+                        "UserInput: no value supplied for first_name".to_string(),
+                    ),
                     group_permissions: Ok(Default::default()),
-                    last_name: Err("no value supplied for last_name".to_string()),
+                    last_name: Err(
+                        "UserInput: no value supplied for last_name".to_string(),
+                    ),
                     messaging_preference: Ok(Default::default()),
                     permission_groups: Ok(Default::default()),
                     permissions: Ok(Default::default()),
@@ -2046,7 +2128,9 @@ pub mod types {
                 self.company = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for company: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for company: {e}"
+                        )
                     });
                 self
             }
@@ -2059,7 +2143,9 @@ pub mod types {
                 self.email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for email: {e}"
+                        )
                     });
                 self
             }
@@ -2072,7 +2158,9 @@ pub mod types {
                 self.first_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for first_name: {e}"
+                        )
                     });
                 self
             }
@@ -2086,7 +2174,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for group_permissions: {e}"
+                            "UserInput: error converting supplied value for group_permissions: {e}"
                         )
                     });
                 self
@@ -2100,7 +2188,9 @@ pub mod types {
                 self.last_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for last_name: {e}"
+                        )
                     });
                 self
             }
@@ -2116,7 +2206,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for messaging_preference: {e}"
+                            "UserInput: error converting supplied value for messaging_preference: {e}"
                         )
                     });
                 self
@@ -2131,7 +2221,7 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for permission_groups: {e}"
+                            "UserInput: error converting supplied value for permission_groups: {e}"
                         )
                     });
                 self
@@ -2145,7 +2235,9 @@ pub mod types {
                 self.permissions = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for permissions: {e}"
+                        )
                     });
                 self
             }
@@ -2158,7 +2250,9 @@ pub mod types {
                 self.phone = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for phone: {e}"
+                        )
                     });
                 self
             }
@@ -2171,7 +2265,9 @@ pub mod types {
                 self.role = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
+                        format!(
+                            "UserInput: error converting supplied value for role: {e}"
+                        )
                     });
                 self
             }
@@ -2241,7 +2337,9 @@ pub mod types {
                 self.rows = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for rows: {e}")
+                        format!(
+                            "UserPage: error converting supplied value for rows: {e}"
+                        )
                     });
                 self
             }
@@ -2254,7 +2352,9 @@ pub mod types {
                 self.total = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
+                        format!(
+                            "UserPage: error converting supplied value for total: {e}"
+                        )
                     });
                 self
             }
@@ -2308,7 +2408,9 @@ pub mod types {
                 self.connectwise = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for connectwise: {e}")
+                        format!(
+                            "WebTx: error converting supplied value for connectwise: {e}"
+                        )
                     });
                 self
             }
@@ -2321,7 +2423,9 @@ pub mod types {
                 self.message = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
+                        format!(
+                            "WebTx: error converting supplied value for message: {e}"
+                        )
                     });
                 self
             }
