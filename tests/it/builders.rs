@@ -84,3 +84,20 @@ fn a_missing_required_field_names_type_and_field() {
     let error = built.expect_err("no last name");
     assert_eq!(error.to_string(), "User: no value supplied for last_name");
 }
+
+/// A nested builder is given as it is, where the field is optional.
+#[test]
+fn nested_builders_compose() {
+    let input: okta::types::UserInput = okta::types::UserInput::builder()
+        .profile(
+            okta::types::UserProfile::builder()
+                .email(Some("ada@example.com".to_string()))
+                .login(Some("ada@example.com".to_string())),
+        )
+        .try_into()
+        .expect("builds");
+    assert_eq!(
+        serde_json::to_value(&input).expect("json"),
+        json!({"profile": {"email": "ada@example.com", "login": "ada@example.com"}})
+    );
+}

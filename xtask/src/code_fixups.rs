@@ -63,6 +63,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(optional_request_bodies, SomeProvider),
     fixup!(crate_visible_builder_fields, EveryProvider),
     fixup!(builder_field_defaults, EveryProvider),
+    fixup!(optional_nested_builders, EveryProvider),
     fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
@@ -1523,6 +1524,64 @@ pub fn default_for_optional_types(file: &mut File, _: &ClientCtx) -> Result<Appl
         ));
     }
     Ok(Applied::each(log))
+}
+
+/// Lets a type builder be given where an optional value of its type is expected.
+///
+/// A builder's setter takes anything that converts into the field's type, and typify makes
+/// each type's builder convert into the type, but not into `Option` of it: for an optional
+/// field, `UserInput::builder().profile(UserProfile::builder().email(..))` does not compile,
+/// and users write `Some(b.try_into()?)`. For every type with a builder that is an optional
+/// field somewhere, this adds `TryFrom<builder::X> for Option<X>`, building it.
+///
+/// Every provider has such a field, so codegen fails when this changes nothing.
+pub fn optional_nested_builders(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    let types = module_items(file, "types")?;
+    // The types that are some struct's optional field, by name.
+    let mut optional = std::collections::BTreeSet::new();
+    for item in types.iter() {
+        let Item::Struct(item) = item else { continue };
+        for field in &item.fields {
+            let Some(inner) = generic_types(&field.ty, "Option") else {
+                continue;
+            };
+            if let [syn::Type::Path(path)] = inner.as_slice()
+                && let Some(last) = path.path.segments.last()
+                && last.arguments.is_none()
+            {
+                optional.insert(last.ident.to_string());
+            }
+        }
+    }
+    let builders = crate::syntax::module_items_mut(types, "builder")?;
+    let built: Vec<syn::Ident> = builders
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) if optional.contains(&item.ident.to_string()) => {
+                Some(item.ident.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for name in &built {
+        builders.push(parse_quote! {
+            impl ::std::convert::TryFrom<#name> for ::std::option::Option<super::#name> {
+                type Error = super::error::ConversionError;
+                fn try_from(
+                    value: #name,
+                ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                    super::#name::try_from(value).map(Some)
+                }
+            }
+        });
+    }
+    Ok(Applied::new(
+        built.len(),
+        format!(
+            "optional_nested_builders: {} builders convert into an optional value",
+            built.len()
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -8180,6 +8180,15 @@ pub mod types {
                 }
             }
         }
+        impl ::std::convert::TryFrom<UserBasic>
+        for ::std::option::Option<super::UserBasic> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserBasic,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::UserBasic::try_from(value).map(Some)
+            }
+        }
     }
     /// Error types.
     pub mod error {

@@ -7223,6 +7223,33 @@ pub mod types {
                 Self { token: Ok(value.token) }
             }
         }
+        impl ::std::convert::TryFrom<ChannelNotifyProps>
+        for ::std::option::Option<super::ChannelNotifyProps> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChannelNotifyProps,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::ChannelNotifyProps::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<Timezone>
+        for ::std::option::Option<super::Timezone> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Timezone,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::Timezone::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<UserNotifyProps>
+        for ::std::option::Option<super::UserNotifyProps> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserNotifyProps,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::UserNotifyProps::try_from(value).map(Some)
+            }
+        }
     }
     /// Error types.
     pub mod error {

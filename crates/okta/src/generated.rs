@@ -4918,6 +4918,96 @@ pub mod types {
                 Self { id: Ok(value.id) }
             }
         }
+        impl ::std::convert::TryFrom<AuthenticationProvider>
+        for ::std::option::Option<super::AuthenticationProvider> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthenticationProvider,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::AuthenticationProvider::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<GroupProfile>
+        for ::std::option::Option<super::GroupProfile> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GroupProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::GroupProfile::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordCredential>
+        for ::std::option::Option<super::PasswordCredential> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PasswordCredential::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordHash>
+        for ::std::option::Option<super::PasswordHash> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordHash,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PasswordHash::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordHook>
+        for ::std::option::Option<super::PasswordHook> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordHook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::PasswordHook::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<RecoveryQuestionCredential>
+        for ::std::option::Option<super::RecoveryQuestionCredential> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecoveryQuestionCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::RecoveryQuestionCredential::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<UserCredentials>
+        for ::std::option::Option<super::UserCredentials> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserCredentials,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::UserCredentials::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<UserCredentialsInput>
+        for ::std::option::Option<super::UserCredentialsInput> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserCredentialsInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::UserCredentialsInput::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<UserProfile>
+        for ::std::option::Option<super::UserProfile> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::UserProfile::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<UserTypeRef>
+        for ::std::option::Option<super::UserTypeRef> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserTypeRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::UserTypeRef::try_from(value).map(Some)
+            }
+        }
     }
     /// Error types.
     pub mod error {

@@ -2449,6 +2449,23 @@ pub mod types {
                 }
             }
         }
+        impl ::std::convert::TryFrom<Company> for ::std::option::Option<super::Company> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Company,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::Company::try_from(value).map(Some)
+            }
+        }
+        impl ::std::convert::TryFrom<CompanyInput>
+        for ::std::option::Option<super::CompanyInput> {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CompanyInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                super::CompanyInput::try_from(value).map(Some)
+            }
+        }
     }
     /// Error types.
     pub mod error {
