@@ -2619,3 +2619,74 @@ async fn raw_bodies_are_kept_only_when_asked_and_only_for_successes() {
         answer.assert_async().await;
     }
 }
+
+/// Read-modify-write: the user `get_user` gives turns into the body of `update_user`, with
+/// what the server assigns (id, dates, identities, custom attributes, admin flags) dropped.
+#[tokio::test]
+async fn a_user_read_turns_into_its_update() {
+    let server = MockServer::start_async().await;
+    let read = admin_user_json("Ada Lovelace");
+    let get = server
+        .mock_async(|when, then| {
+            exact(when, GET, &format!("/api/v4/users/{USER_ID}"), &[]);
+            then.status(200).json_body(read.clone());
+        })
+        .await;
+    // The fields both forms have, as read, the one changed excepted; `null`s are left out.
+    let shared = [
+        "bio",
+        "can_create_group",
+        "color_scheme_id",
+        "commit_email",
+        "discord",
+        "email",
+        "external",
+        "extra_shared_runners_minutes_limit",
+        "linkedin",
+        "location",
+        "name",
+        "note",
+        "organization",
+        "private_profile",
+        "projects_limit",
+        "pronouns",
+        "public_email",
+        "shared_runners_minutes_limit",
+        "skype",
+        "theme_id",
+        "twitter",
+        "username",
+        "website_url",
+    ];
+    let mut expected = serde_json::Map::new();
+    for name in shared {
+        if let Some(value) = read.get(name).filter(|value| !value.is_null()) {
+            expected.insert(name.to_string(), value.clone());
+        }
+    }
+    expected.insert("location".to_string(), json!("London"));
+    let put = server
+        .mock_async(|when, then| {
+            exact(when, PUT, &format!("/api/v4/users/{USER_ID}"), &[])
+                .json_body(Value::Object(expected.clone()));
+            then.status(200).json_body(read.clone());
+        })
+        .await;
+
+    let client = client(&server);
+    let user = client.get_user().id(USER_ID).send().await.expect("read");
+    let mut update = types::UpdateUserRequest::from(user.into_inner());
+    update.location = Some("London".to_string());
+    client
+        .update_user()
+        .id(USER_ID)
+        .body(update)
+        .send()
+        .await
+        .expect("updated");
+
+    get.assert_async().await;
+    put.assert_async().await;
+    assert!(expected.len() > 15, "{expected:?}");
+    assert!(!expected.contains_key("id") && !expected.contains_key("custom_attributes"));
+}

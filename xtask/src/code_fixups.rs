@@ -45,6 +45,8 @@ pub struct ClientCtx {
     pub optional_bodies: Vec<String>,
     /// Every operation's route.
     pub routes: Vec<Route>,
+    /// The write schemas a read one turns into, as (write, read).
+    pub update_sources: Vec<(String, String)>,
 }
 
 /// A client fixup: changes progenitor's client code.
@@ -55,6 +57,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(open_string_enums, EveryProvider),
     fixup!(null_collections_as_empty, EveryProvider),
     fixup!(add_input_conversions, SomeProvider),
+    fixup!(add_update_conversions, SomeProvider),
     fixup!(guard_path_segments, EveryProvider),
     fixup!(lean_request_building, EveryProvider),
     fixup!(decode_through_runtime, EveryProvider),
@@ -1582,6 +1585,73 @@ pub fn optional_nested_builders(file: &mut File, _: &ClientCtx) -> Result<Applie
             built.len()
         ),
     ))
+}
+
+/// Turns a value read into the body of its update, for read-modify-write: `From<Read> for
+/// Write` for each schema the spec marks `x-user-apis-update-from: Read` (GitLab's
+/// `UpdateUserRequest` from the `UserWithAdmin` that `get_user` gives).
+///
+/// Every field the two share is carried over as read (a required one into an optional one
+/// as `Some`); what only the read form has (server-assigned fields such as `id` or
+/// `created_at`) is dropped, and what only the write form has (a password) is left unset.
+/// The write type must derive `Default`.
+///
+/// It changes only what some specs have, so it may change nothing in one provider's client;
+/// codegen fails when it changes nothing in any.
+pub fn add_update_conversions(file: &mut File, ctx: &ClientCtx) -> Result<Applied, String> {
+    let items = module_items(file, "types")?;
+    let fields_of = |name: &str| -> Result<Vec<syn::Field>, String> {
+        items
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(item) if item.ident == name => {
+                    Some(item.fields.iter().cloned().collect())
+                }
+                _ => None,
+            })
+            .ok_or_else(|| format!("add_update_conversions: no type {name}"))
+    };
+    let mut impls: Vec<Item> = Vec::new();
+    let mut log = Vec::new();
+    for (write, read) in &ctx.update_sources {
+        let (write_fields, read_fields) = (fields_of(write)?, fields_of(read)?);
+        let mut assignments = Vec::new();
+        for field in &write_fields {
+            let Some(name) = &field.ident else { continue };
+            let Some(source) = read_fields.iter().find(|f| f.ident.as_ref() == Some(name)) else {
+                continue;
+            };
+            if is(&source.ty, field.ty.to_token_stream()) {
+                assignments.push(quote!(#name: value.#name));
+            } else if generic_types(&field.ty, "Option")
+                .is_some_and(|inner| inner.len() == 1 && is(inner[0], source.ty.to_token_stream()))
+            {
+                assignments.push(quote!(#name: Some(value.#name)));
+            }
+        }
+        let (write_ident, read_ident) = (format_ident!("{write}"), format_ident!("{read}"));
+        let doc = format!(
+            "The body of an update from a [`{read}`] read: the {} fields both have, as read; what only [`{read}`] has (assigned by the server) is dropped, what only [`{write}`] has is left unset.",
+            assignments.len()
+        );
+        impls.push(parse_quote! {
+            #[doc = #doc]
+            impl ::std::convert::From<#read_ident> for #write_ident {
+                fn from(value: #read_ident) -> Self {
+                    Self {
+                        #(#assignments,)*
+                        ..Default::default()
+                    }
+                }
+            }
+        });
+        log.push(format!(
+            "add_update_conversions: From<{read}> for {write}, {} fields",
+            assignments.len()
+        ));
+    }
+    items.extend(impls);
+    Ok(Applied::each(log))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::mock_fixups::{MOCK_FIXUPS, MockCtx};
 use crate::providers::{PROVIDERS, Provider};
 use crate::spec::{
     acknowledgement_schemas, binary_response_operations, operations, optional_body_operations,
-    routes,
+    routes, update_sources,
 };
 use crate::spec_fixups::{Audience, Draft, SPEC_FIXUPS, TYPED_SPEC_FIXUPS, Typed};
 use crate::syntax::refuse_panics;
@@ -217,6 +217,7 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
         acknowledgements: acknowledgement_schemas(&spec),
         optional_bodies: optional_body_operations(&spec),
         routes: routes(&spec),
+        update_sources: update_sources(&spec),
     };
     let cli = CliCtx {
         binary_responses: binary_response_operations(&cli_spec),

@@ -58,6 +58,27 @@ pub fn acknowledgement_schemas(spec: &OpenAPI) -> Vec<String> {
         .collect()
 }
 
+/// The write schemas that a read one turns into, as (write, read): a schema marked
+/// `x-user-apis-update-from: <Read>` (GitLab's `UpdateUserRequest` from `UserWithAdmin`).
+pub fn update_sources(spec: &OpenAPI) -> Vec<(String, String)> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let read = schema
+                .as_item()?
+                .schema_data
+                .extensions
+                .get("x-user-apis-update-from")?
+                .as_str()?;
+            Some((name.clone(), read.to_string()))
+        })
+        .collect()
+}
+
 /// The operations whose request body may be left out (`requestBody.required` is false).
 pub fn optional_body_operations(spec: &OpenAPI) -> Vec<String> {
     operations(spec)

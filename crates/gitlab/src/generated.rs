@@ -8222,6 +8222,38 @@ pub mod types {
             }
         }
     }
+    ///The body of an update from a [`UserWithAdmin`] read: the 23 fields both have, as read; what only [`UserWithAdmin`] has (assigned by the server) is dropped, what only [`UpdateUserRequest`] has is left unset.
+    impl ::std::convert::From<UserWithAdmin> for UpdateUserRequest {
+        fn from(value: UserWithAdmin) -> Self {
+            Self {
+                bio: value.bio,
+                can_create_group: value.can_create_group,
+                color_scheme_id: value.color_scheme_id,
+                commit_email: value.commit_email,
+                discord: value.discord,
+                email: value.email,
+                external: value.external,
+                extra_shared_runners_minutes_limit: value
+                    .extra_shared_runners_minutes_limit,
+                linkedin: value.linkedin,
+                location: value.location,
+                name: Some(value.name),
+                note: value.note,
+                organization: value.organization,
+                private_profile: value.private_profile,
+                projects_limit: value.projects_limit,
+                pronouns: value.pronouns,
+                public_email: value.public_email,
+                shared_runners_minutes_limit: value.shared_runners_minutes_limit,
+                skype: value.skype,
+                theme_id: value.theme_id,
+                twitter: value.twitter,
+                username: Some(value.username),
+                website_url: value.website_url,
+                ..Default::default()
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for GitLab Users
