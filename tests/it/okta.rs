@@ -283,6 +283,35 @@ async fn a_client_of_your_own_sends_as_configured() {
     );
 }
 
+/// Settings of the caller's own reach the HTTP client: here a proxy, which every request then
+/// goes through (to a host that does not exist), with the configuration's own settings kept.
+#[tokio::test]
+async fn http_settings_of_your_own_apply() {
+    let proxy = MockServer::start_async().await;
+    let path = format!("/api/v1/users/{USER_ID}");
+    let through_proxy = proxy
+        .mock_async(|when, then| {
+            exact(when, GET, &path, &[])
+                .header("host", "example.okta.invalid")
+                .header("authorization", "SSWS token")
+                .header("accept", "application/json");
+            then.status(200).json_body(user_json("ACTIVE"));
+        })
+        .await;
+    let proxy_url = proxy.base_url();
+    let config = ClientConfig::new("http://example.okta.invalid")
+        .retry(RetryPolicy::never())
+        .http_settings(move |http| {
+            http.proxy(reqwest::Proxy::http(&proxy_url).expect("a proxy URL"))
+        });
+    let client = Client::with_api_token(config, "token").expect("client");
+
+    let user = client.get_user().user_id(USER_ID).send().await;
+
+    through_proxy.assert_async().await;
+    assert_is_ada(&user.expect("get succeeds"));
+}
+
 #[tokio::test]
 async fn update_user_keeps_custom_profile_attributes() {
     let server = MockServer::start_async().await;

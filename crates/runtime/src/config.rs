@@ -46,6 +46,19 @@ pub struct ClientConfig {
     walk_concurrency: usize,
     pacing: Pacing,
     max_in_flight: Option<usize>,
+    http_settings: Option<HttpSettings>,
+}
+
+/// A caller's own settings of the HTTP client ([`ClientConfig::http_settings`]).
+#[derive(Clone)]
+struct HttpSettings(
+    std::sync::Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>,
+);
+
+impl std::fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HttpSettings(..)")
+    }
 }
 
 /// How a configuration's clients are paced.
@@ -89,6 +102,7 @@ impl ClientConfig {
             walk_concurrency: crate::DEFAULT_WALK_CONCURRENCY,
             pacing: Pacing::Local,
             max_in_flight: Some(DEFAULT_MAX_IN_FLIGHT),
+            http_settings: None,
         }
     }
 
@@ -200,6 +214,27 @@ impl ClientConfig {
         self
     }
 
+    /// Settings of your own for the HTTP client, such as a proxy, a local address to send
+    /// from or a client certificate: `settings` gets the `reqwest::ClientBuilder` with this
+    /// configuration's own settings made (TLS, timeouts, headers, redirects) and returns it
+    /// with yours. A setting made here wins over the configuration's.
+    ///
+    /// ```
+    /// use user_apis_runtime::ClientConfig;
+    ///
+    /// let config = ClientConfig::new("https://example.okta.com").http_settings(|http| {
+    ///     http.local_address(std::net::IpAddr::from([127, 0, 0, 1]))
+    /// });
+    /// # let _ = config;
+    /// ```
+    pub fn http_settings(
+        mut self,
+        settings: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.http_settings = Some(HttpSettings(std::sync::Arc::new(settings)));
+        self
+    }
+
     /// Trusts the certificate authorities in `pem` (one or more PEM certificates) besides the
     /// platform's roots: a server inside a company network whose certificate an internal
     /// authority signed, for example. May be called more than once.
@@ -273,9 +308,13 @@ impl ClientConfig {
             // included, before sending it; BENCHMARKS.md has the cost. With no retries allowed
             // it makes no copy. Should a service enable `http2`, a refused stream is an error
             // that the `RetryPolicy` retries for idempotent methods only.
-            .retry(reqwest::retry::never().max_retries_per_request(0))
-            .build()
-            .map_err(ConfigError::Http)?;
+            .retry(reqwest::retry::never().max_retries_per_request(0));
+        let http = match &self.http_settings {
+            Some(settings) => (settings.0)(http),
+            None => http,
+        }
+        .build()
+        .map_err(ConfigError::Http)?;
         // The base URL parsed here serves every call (`Runtime::url`).
         let limiter: Option<std::sync::Arc<dyn RateLimiter>> = match self.pacing {
             Pacing::Local => Some(std::sync::Arc::new(LocalRateLimiter::new())),
