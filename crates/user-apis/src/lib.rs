@@ -34,12 +34,13 @@
 //! enabled provider a `mock` module (`user_apis::okta::mock`, ...) of typed `httpmock`
 //! helpers: a method per operation on httpmock's `MockServer`, whose `When` has a setter per
 //! parameter and matches the path exactly as the client encodes it, and whose `Then` serves
-//! the typed response of each status the spec documents.
+//! the typed response of each status the spec documents. The feature re-exports `httpmock`
+//! itself (`user_apis::httpmock`), so a test needs no second dependency on it.
 #![cfg_attr(
     all(feature = "mock", feature = "okta"),
     doc = r#"
 ```
-use httpmock::MockServer;
+use user_apis::httpmock::MockServer;
 use user_apis::okta::mock::MockServerExt;
 use user_apis::okta::{Client, types};
 
@@ -69,6 +70,11 @@ assert_eq!(*user, ada);
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use user_apis_runtime as runtime;
+
+/// The `httpmock` crate the typed mocks are built on (feature `mock`), at the version they
+/// use: `user_apis::httpmock::MockServer`.
+#[cfg(feature = "mock")]
+pub use httpmock;
 pub use user_apis_runtime::{
     ClientConfig, ConfigError, LocalRateLimiter, RateLimiter, RetryBudget, RetryPolicy, bulk,
 };
