@@ -278,3 +278,58 @@ async fn typed_error_responses_decode_as_the_operations_error_body() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(error.error_body(), Some(&body));
 }
+
+/// The mocks of two providers in one test module: their `MockServerExt` traits both name
+/// `get_user`, which `Server` of each provider tells apart.
+#[tokio::test]
+async fn two_providers_mocks_in_one_module() {
+    use gitlab::mock::MockServerExt as _;
+    use okta::mock::MockServerExt as _;
+
+    let server = MockServer::start_async().await;
+    let okta_user = okta::types::User {
+        id: Some("00u1".to_string()),
+        ..Default::default()
+    };
+    let okta_get = okta::mock::Server(&server).get_user(|when, then| {
+        when.user_id("00u1");
+        then.ok(&okta_user);
+    });
+    let gitlab_user = gitlab::types::UserWithAdmin::builder()
+        .id(7)
+        .name("Ada Lovelace".to_string())
+        .username("ada".to_string())
+        .try_into()
+        .expect("a GitLab user");
+    let gitlab_get = gitlab::mock::Server(&server).get_user(|when, then| {
+        when.id(7);
+        then.ok(&gitlab_user);
+    });
+
+    // An operation only one provider has is called on the server itself, as always.
+    let block = server.block_user(|when, then| {
+        when.id(7);
+        then.created();
+    });
+    let suspend = server.suspend_user(|when, then| {
+        when.user_id("00u1");
+        then.ok();
+    });
+
+    let okta_client = okta::Client::with_api_token(mock_config(&server), "token").expect("client");
+    let gitlab_client =
+        gitlab::Client::with_private_token(mock_config(&server), "token").expect("client");
+    let read = okta_client.get_user().user_id("00u1").send().await;
+    let read_gitlab = gitlab_client.get_user().id(7).send().await;
+    let blocked = gitlab_client.block_user().id(7).send().await;
+    let suspended = okta_client.suspend_user().user_id("00u1").send().await;
+
+    okta_get.assert_async().await;
+    gitlab_get.assert_async().await;
+    assert_eq!(read.expect("okta").id.as_deref(), Some("00u1"));
+    assert_eq!(read_gitlab.expect("gitlab").username, "ada");
+    block.assert_async().await;
+    suspend.assert_async().await;
+    blocked.expect("blocked");
+    suspended.expect("suspended");
+}

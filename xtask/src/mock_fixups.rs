@@ -43,6 +43,7 @@ pub const MOCK_FIXUPS: &[MockFixup] = &[
     fixup!(by_value_json_answers, SomeProvider),
     fixup!(binary_response_bodies, SomeProvider),
     fixup!(document_mocks, EveryProvider),
+    fixup!(provider_scoped_server, EveryProvider),
 ];
 
 /// The `impl` blocks of the `operations` module, where every `When` and `Then` wrapper lives.
@@ -731,6 +732,75 @@ fn mock_method_doc(function: &ImplItemFn, route: &Route, is_when: bool) -> Strin
             }
         }
     }
+}
+
+/// Adds `Server`, httpmock's `MockServer` seen as this provider's only, with the methods of
+/// `MockServerExt` as its own.
+///
+/// A test module that imports the mocks of two providers has two `MockServerExt` traits on
+/// one `MockServer`, and a method both have (`get_user`) is ambiguous there (E0034). Called
+/// on `Server(&server)`, an inherent method of this provider's alone, it is not.
+///
+/// Every provider's mock module has this shape, so codegen fails when this changes nothing.
+pub fn provider_scoped_server(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
+    struct Inner;
+    impl VisitMut for Inner {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method == "mock" && is(&*call.receiver, quote!(self)) {
+                *call.receiver = parse_quote!(self.0);
+            }
+        }
+    }
+    let Some(mut scoped) = file.items.iter().find_map(|item| match item {
+        Item::Impl(block)
+            if crate::syntax::trait_name(block).as_deref() == Some("MockServerExt")
+                && is(&*block.self_ty, quote!(::httpmock::MockServer)) =>
+        {
+            Some(block.clone())
+        }
+        _ => None,
+    }) else {
+        return Ok(Applied::new(
+            0,
+            "provider_scoped_server: no MockServerExt impl".to_string(),
+        ));
+    };
+    // Inherent methods, which win over any trait's, and whose mock borrows the server rather
+    // than the `Server` (often a temporary).
+    scoped.trait_ = None;
+    scoped.generics = parse_quote!(<'a>);
+    scoped.self_ty = parse_quote!(Server<'a>);
+    Inner.visit_item_impl_mut(&mut scoped);
+    for item in &mut scoped.items {
+        let ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let name = function.sig.ident.to_string();
+        let doc = format!("As [`MockServerExt::{name}`], on this provider's server.");
+        function.attrs.push(parse_quote!(#[doc = #doc]));
+        function.vis = parse_quote!(pub);
+        if let Some(syn::FnArg::Receiver(receiver)) = function.sig.inputs.first_mut() {
+            *receiver = parse_quote!(self);
+        }
+        function.sig.output = parse_quote!(-> ::httpmock::Mock<'a>);
+    }
+    let methods = scoped.items.len();
+    file.items.push(parse_quote! {
+        /// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`
+        /// mocks this provider's operation where a test module imports the mocks of several
+        /// providers, whose [`MockServerExt`] methods of the same name are ambiguous on the
+        /// `MockServer` itself.
+        #[derive(Clone, Copy)]
+        pub struct Server<'a>(pub &'a ::httpmock::MockServer);
+    });
+    file.items.push(Item::Impl(scoped));
+    Ok(Applied::new(
+        methods,
+        format!(
+            "provider_scoped_server: Server has the {methods} MockServerExt methods as its own"
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -5410,3 +5410,625 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+/// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`
+/// mocks this provider's operation where a test module imports the mocks of several
+/// providers, whose [`MockServerExt`] methods of the same name are ambiguous on the
+/// `MockServer` itself.
+#[derive(Clone, Copy)]
+pub struct Server<'a>(pub &'a ::httpmock::MockServer);
+impl<'a> Server<'a> {
+    ///As [`MockServerExt::list_users`], on this provider's server.
+    pub fn list_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUsersWhen::new(when),
+                    operations::ListUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_user`], on this provider's server.
+    pub fn create_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreateUserWhen::new(when),
+                    operations::CreateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user`], on this provider's server.
+    pub fn get_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserWhen::new(when),
+                    operations::GetUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user`], on this provider's server.
+    pub fn update_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserWhen::new(when),
+                    operations::UpdateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user`], on this provider's server.
+    pub fn delete_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserWhen::new(when),
+                    operations::DeleteUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::activate_user`], on this provider's server.
+    pub fn activate_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ActivateUserWhen, operations::ActivateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ActivateUserWhen::new(when),
+                    operations::ActivateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::approve_user`], on this provider's server.
+    pub fn approve_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ApproveUserWhen, operations::ApproveUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ApproveUserWhen::new(when),
+                    operations::ApproveUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_associations_count`], on this provider's server.
+    pub fn get_user_associations_count<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUserAssociationsCountWhen,
+            operations::GetUserAssociationsCountThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserAssociationsCountWhen::new(when),
+                    operations::GetUserAssociationsCountThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::ban_user`], on this provider's server.
+    pub fn ban_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::BanUserWhen, operations::BanUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::BanUserWhen::new(when),
+                    operations::BanUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::block_user`], on this provider's server.
+    pub fn block_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::BlockUserWhen, operations::BlockUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::BlockUserWhen::new(when),
+                    operations::BlockUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_custom_attributes`], on this provider's server.
+    pub fn list_user_custom_attributes<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListUserCustomAttributesWhen,
+            operations::ListUserCustomAttributesThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserCustomAttributesWhen::new(when),
+                    operations::ListUserCustomAttributesThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_custom_attribute`], on this provider's server.
+    pub fn get_user_custom_attribute<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUserCustomAttributeWhen,
+            operations::GetUserCustomAttributeThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserCustomAttributeWhen::new(when),
+                    operations::GetUserCustomAttributeThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::set_user_custom_attribute`], on this provider's server.
+    pub fn set_user_custom_attribute<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::SetUserCustomAttributeWhen,
+            operations::SetUserCustomAttributeThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SetUserCustomAttributeWhen::new(when),
+                    operations::SetUserCustomAttributeThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user_custom_attribute`], on this provider's server.
+    pub fn delete_user_custom_attribute<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::DeleteUserCustomAttributeWhen,
+            operations::DeleteUserCustomAttributeThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserCustomAttributeWhen::new(when),
+                    operations::DeleteUserCustomAttributeThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::deactivate_user`], on this provider's server.
+    pub fn deactivate_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeactivateUserWhen, operations::DeactivateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeactivateUserWhen::new(when),
+                    operations::DeactivateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::disable_user_two_factor`], on this provider's server.
+    pub fn disable_user_two_factor<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::DisableUserTwoFactorWhen,
+            operations::DisableUserTwoFactorThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DisableUserTwoFactorWhen::new(when),
+                    operations::DisableUserTwoFactorThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_emails`], on this provider's server.
+    pub fn list_user_emails<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserEmailsWhen, operations::ListUserEmailsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserEmailsWhen::new(when),
+                    operations::ListUserEmailsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::add_user_email`], on this provider's server.
+    pub fn add_user_email<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AddUserEmailWhen, operations::AddUserEmailThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AddUserEmailWhen::new(when),
+                    operations::AddUserEmailThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user_email`], on this provider's server.
+    pub fn delete_user_email<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeleteUserEmailWhen, operations::DeleteUserEmailThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserEmailWhen::new(when),
+                    operations::DeleteUserEmailThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::follow_user`], on this provider's server.
+    pub fn follow_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::FollowUserWhen, operations::FollowUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::FollowUserWhen::new(when),
+                    operations::FollowUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_followers`], on this provider's server.
+    pub fn list_user_followers<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserFollowersWhen, operations::ListUserFollowersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserFollowersWhen::new(when),
+                    operations::ListUserFollowersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_following`], on this provider's server.
+    pub fn list_user_following<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserFollowingWhen, operations::ListUserFollowingThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserFollowingWhen::new(when),
+                    operations::ListUserFollowingThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_gpg_keys`], on this provider's server.
+    pub fn list_user_gpg_keys<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserGpgKeysWhen, operations::ListUserGpgKeysThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserGpgKeysWhen::new(when),
+                    operations::ListUserGpgKeysThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::add_user_gpg_key`], on this provider's server.
+    pub fn add_user_gpg_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AddUserGpgKeyWhen, operations::AddUserGpgKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AddUserGpgKeyWhen::new(when),
+                    operations::AddUserGpgKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_gpg_key`], on this provider's server.
+    pub fn get_user_gpg_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserGpgKeyWhen, operations::GetUserGpgKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserGpgKeyWhen::new(when),
+                    operations::GetUserGpgKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user_gpg_key`], on this provider's server.
+    pub fn delete_user_gpg_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeleteUserGpgKeyWhen, operations::DeleteUserGpgKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserGpgKeyWhen::new(when),
+                    operations::DeleteUserGpgKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::revoke_user_gpg_key`], on this provider's server.
+    pub fn revoke_user_gpg_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RevokeUserGpgKeyWhen, operations::RevokeUserGpgKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RevokeUserGpgKeyWhen::new(when),
+                    operations::RevokeUserGpgKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user_identity`], on this provider's server.
+    pub fn delete_user_identity<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::DeleteUserIdentityWhen,
+            operations::DeleteUserIdentityThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserIdentityWhen::new(when),
+                    operations::DeleteUserIdentityThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_ssh_key`], on this provider's server.
+    pub fn get_user_ssh_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserSshKeyWhen, operations::GetUserSshKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserSshKeyWhen::new(when),
+                    operations::GetUserSshKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user_ssh_key`], on this provider's server.
+    pub fn delete_user_ssh_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeleteUserSshKeyWhen, operations::DeleteUserSshKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserSshKeyWhen::new(when),
+                    operations::DeleteUserSshKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::reject_user`], on this provider's server.
+    pub fn reject_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RejectUserWhen, operations::RejectUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RejectUserWhen::new(when),
+                    operations::RejectUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::unban_user`], on this provider's server.
+    pub fn unban_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UnbanUserWhen, operations::UnbanUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UnbanUserWhen::new(when),
+                    operations::UnbanUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::unblock_user`], on this provider's server.
+    pub fn unblock_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UnblockUserWhen, operations::UnblockUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UnblockUserWhen::new(when),
+                    operations::UnblockUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::unfollow_user`], on this provider's server.
+    pub fn unfollow_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UnfollowUserWhen, operations::UnfollowUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UnfollowUserWhen::new(when),
+                    operations::UnfollowUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_impersonation_tokens`], on this provider's server.
+    pub fn list_impersonation_tokens<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListImpersonationTokensWhen,
+            operations::ListImpersonationTokensThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListImpersonationTokensWhen::new(when),
+                    operations::ListImpersonationTokensThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_impersonation_token`], on this provider's server.
+    pub fn create_impersonation_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::CreateImpersonationTokenWhen,
+            operations::CreateImpersonationTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreateImpersonationTokenWhen::new(when),
+                    operations::CreateImpersonationTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_impersonation_token`], on this provider's server.
+    pub fn get_impersonation_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetImpersonationTokenWhen,
+            operations::GetImpersonationTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetImpersonationTokenWhen::new(when),
+                    operations::GetImpersonationTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::revoke_impersonation_token`], on this provider's server.
+    pub fn revoke_impersonation_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::RevokeImpersonationTokenWhen,
+            operations::RevokeImpersonationTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RevokeImpersonationTokenWhen::new(when),
+                    operations::RevokeImpersonationTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_ssh_keys`], on this provider's server.
+    pub fn list_user_ssh_keys<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserSshKeysWhen, operations::ListUserSshKeysThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserSshKeysWhen::new(when),
+                    operations::ListUserSshKeysThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::add_user_ssh_key`], on this provider's server.
+    pub fn add_user_ssh_key<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AddUserSshKeyWhen, operations::AddUserSshKeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AddUserSshKeyWhen::new(when),
+                    operations::AddUserSshKeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_memberships`], on this provider's server.
+    pub fn list_user_memberships<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListUserMembershipsWhen,
+            operations::ListUserMembershipsThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserMembershipsWhen::new(when),
+                    operations::ListUserMembershipsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_personal_access_token`], on this provider's server.
+    pub fn create_personal_access_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::CreatePersonalAccessTokenWhen,
+            operations::CreatePersonalAccessTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreatePersonalAccessTokenWhen::new(when),
+                    operations::CreatePersonalAccessTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_project_deploy_keys`], on this provider's server.
+    pub fn list_user_project_deploy_keys<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListUserProjectDeployKeysWhen,
+            operations::ListUserProjectDeployKeysThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserProjectDeployKeysWhen::new(when),
+                    operations::ListUserProjectDeployKeysThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_status`], on this provider's server.
+    pub fn get_user_status<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserStatusWhen, operations::GetUserStatusThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserStatusWhen::new(when),
+                    operations::GetUserStatusThen::new(then),
+                )
+            })
+    }
+}

@@ -6174,3 +6174,885 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+/// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`
+/// mocks this provider's operation where a test module imports the mocks of several
+/// providers, whose [`MockServerExt`] methods of the same name are ambiguous on the
+/// `MockServer` itself.
+#[derive(Clone, Copy)]
+pub struct Server<'a>(pub &'a ::httpmock::MockServer);
+impl<'a> Server<'a> {
+    ///As [`MockServerExt::convert_bot_to_user`], on this provider's server.
+    pub fn convert_bot_to_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ConvertBotToUserWhen, operations::ConvertBotToUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ConvertBotToUserWhen::new(when),
+                    operations::ConvertBotToUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_users`], on this provider's server.
+    pub fn list_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUsersWhen::new(when),
+                    operations::ListUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_user`], on this provider's server.
+    pub fn create_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreateUserWhen::new(when),
+                    operations::CreateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::permanent_delete_all_users`], on this provider's server.
+    pub fn permanent_delete_all_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::PermanentDeleteAllUsersWhen,
+            operations::PermanentDeleteAllUsersThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::PermanentDeleteAllUsersWhen::new(when),
+                    operations::PermanentDeleteAllUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::autocomplete_users`], on this provider's server.
+    pub fn autocomplete_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AutocompleteUsersWhen, operations::AutocompleteUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AutocompleteUsersWhen::new(when),
+                    operations::AutocompleteUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::verify_user_email`], on this provider's server.
+    pub fn verify_user_email<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::VerifyUserEmailWhen, operations::VerifyUserEmailThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::VerifyUserEmailWhen::new(when),
+                    operations::VerifyUserEmailThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::send_verification_email`], on this provider's server.
+    pub fn send_verification_email<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::SendVerificationEmailWhen,
+            operations::SendVerificationEmailThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SendVerificationEmailWhen::new(when),
+                    operations::SendVerificationEmailThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_by_email`], on this provider's server.
+    pub fn get_user_by_email<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserByEmailWhen, operations::GetUserByEmailThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserByEmailWhen::new(when),
+                    operations::GetUserByEmailThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_users_by_group_channel_ids`], on this provider's server.
+    pub fn get_users_by_group_channel_ids<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUsersByGroupChannelIdsWhen,
+            operations::GetUsersByGroupChannelIdsThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUsersByGroupChannelIdsWhen::new(when),
+                    operations::GetUsersByGroupChannelIdsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_users_by_ids`], on this provider's server.
+    pub fn get_users_by_ids<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUsersByIdsWhen, operations::GetUsersByIdsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUsersByIdsWhen::new(when),
+                    operations::GetUsersByIdsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_known_users`], on this provider's server.
+    pub fn list_known_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListKnownUsersWhen, operations::ListKnownUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListKnownUsersWhen::new(when),
+                    operations::ListKnownUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::login`], on this provider's server.
+    pub fn login<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::LoginWhen, operations::LoginThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::LoginWhen::new(when),
+                    operations::LoginThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::login_by_cws_token`], on this provider's server.
+    pub fn login_by_cws_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::LoginByCwsTokenWhen, operations::LoginByCwsTokenThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::LoginByCwsTokenWhen::new(when),
+                    operations::LoginByCwsTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::switch_account_type`], on this provider's server.
+    pub fn switch_account_type<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::SwitchAccountTypeWhen, operations::SwitchAccountTypeThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SwitchAccountTypeWhen::new(when),
+                    operations::SwitchAccountTypeThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::logout`], on this provider's server.
+    pub fn logout<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::LogoutWhen, operations::LogoutThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::LogoutWhen::new(when),
+                    operations::LogoutThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::check_user_mfa`], on this provider's server.
+    pub fn check_user_mfa<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::CheckUserMfaWhen, operations::CheckUserMfaThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CheckUserMfaWhen::new(when),
+                    operations::CheckUserMfaThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::migrate_auth_to_ldap`], on this provider's server.
+    pub fn migrate_auth_to_ldap<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::MigrateAuthToLdapWhen, operations::MigrateAuthToLdapThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::MigrateAuthToLdapWhen::new(when),
+                    operations::MigrateAuthToLdapThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::migrate_auth_to_saml`], on this provider's server.
+    pub fn migrate_auth_to_saml<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::MigrateAuthToSamlWhen, operations::MigrateAuthToSamlThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::MigrateAuthToSamlWhen::new(when),
+                    operations::MigrateAuthToSamlThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::reset_password`], on this provider's server.
+    pub fn reset_password<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ResetPasswordWhen, operations::ResetPasswordThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ResetPasswordWhen::new(when),
+                    operations::ResetPasswordThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::send_password_reset_email`], on this provider's server.
+    pub fn send_password_reset_email<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::SendPasswordResetEmailWhen,
+            operations::SendPasswordResetEmailThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SendPasswordResetEmailWhen::new(when),
+                    operations::SendPasswordResetEmailThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::search_users`], on this provider's server.
+    pub fn search_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::SearchUsersWhen, operations::SearchUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SearchUsersWhen::new(when),
+                    operations::SearchUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::attach_device_id`], on this provider's server.
+    pub fn attach_device_id<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AttachDeviceIdWhen, operations::AttachDeviceIdThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AttachDeviceIdWhen::new(when),
+                    operations::AttachDeviceIdThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::revoke_sessions_from_all_users`], on this provider's server.
+    pub fn revoke_sessions_from_all_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::RevokeSessionsFromAllUsersWhen,
+            operations::RevokeSessionsFromAllUsersThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RevokeSessionsFromAllUsersWhen::new(when),
+                    operations::RevokeSessionsFromAllUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_total_users_stats`], on this provider's server.
+    pub fn get_total_users_stats<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetTotalUsersStatsWhen,
+            operations::GetTotalUsersStatsThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetTotalUsersStatsWhen::new(when),
+                    operations::GetTotalUsersStatsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_total_users_stats_filtered`], on this provider's server.
+    pub fn get_total_users_stats_filtered<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetTotalUsersStatsFilteredWhen,
+            operations::GetTotalUsersStatsFilteredThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetTotalUsersStatsFilteredWhen::new(when),
+                    operations::GetTotalUsersStatsFilteredThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_access_tokens`], on this provider's server.
+    pub fn list_user_access_tokens<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListUserAccessTokensWhen,
+            operations::ListUserAccessTokensThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserAccessTokensWhen::new(when),
+                    operations::ListUserAccessTokensThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::disable_user_access_token`], on this provider's server.
+    pub fn disable_user_access_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::DisableUserAccessTokenWhen,
+            operations::DisableUserAccessTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DisableUserAccessTokenWhen::new(when),
+                    operations::DisableUserAccessTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::enable_user_access_token`], on this provider's server.
+    pub fn enable_user_access_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::EnableUserAccessTokenWhen,
+            operations::EnableUserAccessTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::EnableUserAccessTokenWhen::new(when),
+                    operations::EnableUserAccessTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::revoke_user_access_token`], on this provider's server.
+    pub fn revoke_user_access_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::RevokeUserAccessTokenWhen,
+            operations::RevokeUserAccessTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RevokeUserAccessTokenWhen::new(when),
+                    operations::RevokeUserAccessTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::search_user_access_tokens`], on this provider's server.
+    pub fn search_user_access_tokens<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::SearchUserAccessTokensWhen,
+            operations::SearchUserAccessTokensThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SearchUserAccessTokensWhen::new(when),
+                    operations::SearchUserAccessTokensThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_access_token`], on this provider's server.
+    pub fn get_user_access_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUserAccessTokenWhen,
+            operations::GetUserAccessTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserAccessTokenWhen::new(when),
+                    operations::GetUserAccessTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_by_username`], on this provider's server.
+    pub fn get_user_by_username<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserByUsernameWhen, operations::GetUserByUsernameThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserByUsernameWhen::new(when),
+                    operations::GetUserByUsernameThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_users_by_usernames`], on this provider's server.
+    pub fn get_users_by_usernames<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUsersByUsernamesWhen,
+            operations::GetUsersByUsernamesThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUsersByUsernamesWhen::new(when),
+                    operations::GetUsersByUsernamesThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user`], on this provider's server.
+    pub fn get_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserWhen::new(when),
+                    operations::GetUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user`], on this provider's server.
+    pub fn update_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserWhen::new(when),
+                    operations::UpdateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user`], on this provider's server.
+    pub fn delete_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserWhen::new(when),
+                    operations::DeleteUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user_active`], on this provider's server.
+    pub fn update_user_active<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserActiveWhen, operations::UpdateUserActiveThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserActiveWhen::new(when),
+                    operations::UpdateUserActiveThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_audits`], on this provider's server.
+    pub fn list_user_audits<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserAuditsWhen, operations::ListUserAuditsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserAuditsWhen::new(when),
+                    operations::ListUserAuditsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user_auth`], on this provider's server.
+    pub fn update_user_auth<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserAuthWhen, operations::UpdateUserAuthThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserAuthWhen::new(when),
+                    operations::UpdateUserAuthThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_channel_members_for_user`], on this provider's server.
+    pub fn list_channel_members_for_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListChannelMembersForUserWhen,
+            operations::ListChannelMembersForUserThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListChannelMembersForUserWhen::new(when),
+                    operations::ListChannelMembersForUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::convert_user_to_bot`], on this provider's server.
+    pub fn convert_user_to_bot<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ConvertUserToBotWhen, operations::ConvertUserToBotThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ConvertUserToBotWhen::new(when),
+                    operations::ConvertUserToBotThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::demote_user_to_guest`], on this provider's server.
+    pub fn demote_user_to_guest<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DemoteUserToGuestWhen, operations::DemoteUserToGuestThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DemoteUserToGuestWhen::new(when),
+                    operations::DemoteUserToGuestThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::verify_user_email_without_token`], on this provider's server.
+    pub fn verify_user_email_without_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::VerifyUserEmailWithoutTokenWhen,
+            operations::VerifyUserEmailWithoutTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::VerifyUserEmailWithoutTokenWhen::new(when),
+                    operations::VerifyUserEmailWithoutTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_profile_image`], on this provider's server.
+    pub fn get_profile_image<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetProfileImageWhen, operations::GetProfileImageThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetProfileImageWhen::new(when),
+                    operations::GetProfileImageThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::set_default_profile_image`], on this provider's server.
+    pub fn set_default_profile_image<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::SetDefaultProfileImageWhen,
+            operations::SetDefaultProfileImageThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SetDefaultProfileImageWhen::new(when),
+                    operations::SetDefaultProfileImageThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_default_profile_image`], on this provider's server.
+    pub fn get_default_profile_image<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetDefaultProfileImageWhen,
+            operations::GetDefaultProfileImageThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetDefaultProfileImageWhen::new(when),
+                    operations::GetDefaultProfileImageThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user_mfa`], on this provider's server.
+    pub fn update_user_mfa<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserMfaWhen, operations::UpdateUserMfaThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserMfaWhen::new(when),
+                    operations::UpdateUserMfaThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::generate_mfa_secret`], on this provider's server.
+    pub fn generate_mfa_secret<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GenerateMfaSecretWhen, operations::GenerateMfaSecretThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GenerateMfaSecretWhen::new(when),
+                    operations::GenerateMfaSecretThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user_password`], on this provider's server.
+    pub fn update_user_password<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::UpdateUserPasswordWhen,
+            operations::UpdateUserPasswordThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserPasswordWhen::new(when),
+                    operations::UpdateUserPasswordThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::patch_user`], on this provider's server.
+    pub fn patch_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::PatchUserWhen, operations::PatchUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::PatchUserWhen::new(when),
+                    operations::PatchUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::promote_guest_to_user`], on this provider's server.
+    pub fn promote_guest_to_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::PromoteGuestToUserWhen,
+            operations::PromoteGuestToUserThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::PromoteGuestToUserWhen::new(when),
+                    operations::PromoteGuestToUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user_roles`], on this provider's server.
+    pub fn update_user_roles<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserRolesWhen, operations::UpdateUserRolesThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserRolesWhen::new(when),
+                    operations::UpdateUserRolesThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_sessions`], on this provider's server.
+    pub fn list_sessions<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListSessionsWhen, operations::ListSessionsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListSessionsWhen::new(when),
+                    operations::ListSessionsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::revoke_session`], on this provider's server.
+    pub fn revoke_session<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RevokeSessionWhen, operations::RevokeSessionThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RevokeSessionWhen::new(when),
+                    operations::RevokeSessionThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::revoke_all_sessions`], on this provider's server.
+    pub fn revoke_all_sessions<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RevokeAllSessionsWhen, operations::RevokeAllSessionsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RevokeAllSessionsWhen::new(when),
+                    operations::RevokeAllSessionsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_terms_of_service`], on this provider's server.
+    pub fn get_user_terms_of_service<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUserTermsOfServiceWhen,
+            operations::GetUserTermsOfServiceThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserTermsOfServiceWhen::new(when),
+                    operations::GetUserTermsOfServiceThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::register_terms_of_service_action`], on this provider's server.
+    pub fn register_terms_of_service_action<F>(
+        self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::RegisterTermsOfServiceActionWhen,
+            operations::RegisterTermsOfServiceActionThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RegisterTermsOfServiceActionWhen::new(when),
+                    operations::RegisterTermsOfServiceActionThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_access_tokens_for_user`], on this provider's server.
+    pub fn list_user_access_tokens_for_user<F>(
+        self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListUserAccessTokensForUserWhen,
+            operations::ListUserAccessTokensForUserThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserAccessTokensForUserWhen::new(when),
+                    operations::ListUserAccessTokensForUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_user_access_token`], on this provider's server.
+    pub fn create_user_access_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::CreateUserAccessTokenWhen,
+            operations::CreateUserAccessTokenThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreateUserAccessTokenWhen::new(when),
+                    operations::CreateUserAccessTokenThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::publish_user_typing`], on this provider's server.
+    pub fn publish_user_typing<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::PublishUserTypingWhen, operations::PublishUserTypingThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::PublishUserTypingWhen::new(when),
+                    operations::PublishUserTypingThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_uploads_for_user`], on this provider's server.
+    pub fn list_uploads_for_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListUploadsForUserWhen,
+            operations::ListUploadsForUserThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUploadsForUserWhen::new(when),
+                    operations::ListUploadsForUserThen::new(then),
+                )
+            })
+    }
+}

@@ -3155,3 +3155,357 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+/// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`
+/// mocks this provider's operation where a test module imports the mocks of several
+/// providers, whose [`MockServerExt`] methods of the same name are ambiguous on the
+/// `MockServer` itself.
+#[derive(Clone, Copy)]
+pub struct Server<'a>(pub &'a ::httpmock::MockServer);
+impl<'a> Server<'a> {
+    ///As [`MockServerExt::list_users`], on this provider's server.
+    pub fn list_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUsersWhen::new(when),
+                    operations::ListUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_user`], on this provider's server.
+    pub fn create_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreateUserWhen::new(when),
+                    operations::CreateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user`], on this provider's server.
+    pub fn get_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserWhen::new(when),
+                    operations::GetUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user`], on this provider's server.
+    pub fn update_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserWhen::new(when),
+                    operations::UpdateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::deactivate_or_delete_user`], on this provider's server.
+    pub fn deactivate_or_delete_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::DeactivateOrDeleteUserWhen,
+            operations::DeactivateOrDeleteUserThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeactivateOrDeleteUserWhen::new(when),
+                    operations::DeactivateOrDeleteUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_app_links`], on this provider's server.
+    pub fn list_app_links<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListAppLinksWhen, operations::ListAppLinksThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListAppLinksWhen::new(when),
+                    operations::ListAppLinksThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::change_password`], on this provider's server.
+    pub fn change_password<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ChangePasswordWhen::new(when),
+                    operations::ChangePasswordThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::change_recovery_question`], on this provider's server.
+    pub fn change_recovery_question<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ChangeRecoveryQuestionWhen,
+            operations::ChangeRecoveryQuestionThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ChangeRecoveryQuestionWhen::new(when),
+                    operations::ChangeRecoveryQuestionThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::forgot_password`], on this provider's server.
+    pub fn forgot_password<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ForgotPasswordWhen, operations::ForgotPasswordThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ForgotPasswordWhen::new(when),
+                    operations::ForgotPasswordThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_user_groups`], on this provider's server.
+    pub fn list_user_groups<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUserGroupsWhen, operations::ListUserGroupsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUserGroupsWhen::new(when),
+                    operations::ListUserGroupsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::activate_user`], on this provider's server.
+    pub fn activate_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ActivateUserWhen, operations::ActivateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ActivateUserWhen::new(when),
+                    operations::ActivateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::deactivate_user`], on this provider's server.
+    pub fn deactivate_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeactivateUserWhen, operations::DeactivateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeactivateUserWhen::new(when),
+                    operations::DeactivateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::expire_password`], on this provider's server.
+    pub fn expire_password<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ExpirePasswordWhen, operations::ExpirePasswordThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ExpirePasswordWhen::new(when),
+                    operations::ExpirePasswordThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::reset_all_factors`], on this provider's server.
+    pub fn reset_all_factors<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ResetAllFactorsWhen, operations::ResetAllFactorsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ResetAllFactorsWhen::new(when),
+                    operations::ResetAllFactorsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::reset_password`], on this provider's server.
+    pub fn reset_password<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ResetPasswordWhen, operations::ResetPasswordThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ResetPasswordWhen::new(when),
+                    operations::ResetPasswordThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::suspend_user`], on this provider's server.
+    pub fn suspend_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::SuspendUserWhen, operations::SuspendUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SuspendUserWhen::new(when),
+                    operations::SuspendUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::unlock_user`], on this provider's server.
+    pub fn unlock_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UnlockUserWhen, operations::UnlockUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UnlockUserWhen::new(when),
+                    operations::UnlockUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::unsuspend_user`], on this provider's server.
+    pub fn unsuspend_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UnsuspendUserWhen, operations::UnsuspendUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UnsuspendUserWhen::new(when),
+                    operations::UnsuspendUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_assigned_roles`], on this provider's server.
+    pub fn list_assigned_roles<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListAssignedRolesWhen, operations::ListAssignedRolesThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListAssignedRolesWhen::new(when),
+                    operations::ListAssignedRolesThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::add_role_to_user`], on this provider's server.
+    pub fn add_role_to_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AddRoleToUserWhen, operations::AddRoleToUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AddRoleToUserWhen::new(when),
+                    operations::AddRoleToUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::remove_role_from_user`], on this provider's server.
+    pub fn remove_role_from_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::RemoveRoleFromUserWhen,
+            operations::RemoveRoleFromUserThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RemoveRoleFromUserWhen::new(when),
+                    operations::RemoveRoleFromUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_group_targets_for_role`], on this provider's server.
+    pub fn list_group_targets_for_role<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::ListGroupTargetsForRoleWhen,
+            operations::ListGroupTargetsForRoleThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListGroupTargetsForRoleWhen::new(when),
+                    operations::ListGroupTargetsForRoleThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::add_group_target_to_role`], on this provider's server.
+    pub fn add_group_target_to_role<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::AddGroupTargetToRoleWhen,
+            operations::AddGroupTargetToRoleThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AddGroupTargetToRoleWhen::new(when),
+                    operations::AddGroupTargetToRoleThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::remove_group_target_from_role`], on this provider's server.
+    pub fn remove_group_target_from_role<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::RemoveGroupTargetFromRoleWhen,
+            operations::RemoveGroupTargetFromRoleThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RemoveGroupTargetFromRoleWhen::new(when),
+                    operations::RemoveGroupTargetFromRoleThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::end_all_user_sessions`], on this provider's server.
+    pub fn end_all_user_sessions<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::EndAllUserSessionsWhen,
+            operations::EndAllUserSessionsThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::EndAllUserSessionsWhen::new(when),
+                    operations::EndAllUserSessionsThen::new(then),
+                )
+            })
+    }
+}

@@ -1393,3 +1393,196 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+/// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`
+/// mocks this provider's operation where a test module imports the mocks of several
+/// providers, whose [`MockServerExt`] methods of the same name are ambiguous on the
+/// `MockServer` itself.
+#[derive(Clone, Copy)]
+pub struct Server<'a>(pub &'a ::httpmock::MockServer);
+impl<'a> Server<'a> {
+    ///As [`MockServerExt::list_users`], on this provider's server.
+    pub fn list_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListUsersWhen::new(when),
+                    operations::ListUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::create_user`], on this provider's server.
+    pub fn create_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::CreateUserWhen::new(when),
+                    operations::CreateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::list_deleted_users`], on this provider's server.
+    pub fn list_deleted_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::ListDeletedUsersWhen, operations::ListDeletedUsersThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::ListDeletedUsersWhen::new(when),
+                    operations::ListDeletedUsersThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::restore_user`], on this provider's server.
+    pub fn restore_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RestoreUserWhen, operations::RestoreUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RestoreUserWhen::new(when),
+                    operations::RestoreUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::destroy_user`], on this provider's server.
+    pub fn destroy_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DestroyUserWhen, operations::DestroyUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DestroyUserWhen::new(when),
+                    operations::DestroyUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user`], on this provider's server.
+    pub fn get_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserWhen::new(when),
+                    operations::GetUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::update_user`], on this provider's server.
+    pub fn update_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::UpdateUserWhen::new(when),
+                    operations::UpdateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::delete_user`], on this provider's server.
+    pub fn delete_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::DeleteUserWhen::new(when),
+                    operations::DeleteUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_audits`], on this provider's server.
+    pub fn get_user_audits<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetUserAuditsWhen, operations::GetUserAuditsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserAuditsWhen::new(when),
+                    operations::GetUserAuditsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::authenticate_user`], on this provider's server.
+    pub fn authenticate_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::AuthenticateUserWhen, operations::AuthenticateUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::AuthenticateUserWhen::new(when),
+                    operations::AuthenticateUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::remove_user_passkey`], on this provider's server.
+    pub fn remove_user_passkey<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RemoveUserPasskeyWhen, operations::RemoveUserPasskeyThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RemoveUserPasskeyWhen::new(when),
+                    operations::RemoveUserPasskeyThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::register_user`], on this provider's server.
+    pub fn register_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::RegisterUserWhen, operations::RegisterUserThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::RegisterUserWhen::new(when),
+                    operations::RegisterUserThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::set_user_tags`], on this provider's server.
+    pub fn set_user_tags<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::SetUserTagsWhen, operations::SetUserTagsThen),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::SetUserTagsWhen::new(when),
+                    operations::SetUserTagsThen::new(then),
+                )
+            })
+    }
+    ///As [`MockServerExt::get_user_transactions`], on this provider's server.
+    pub fn get_user_transactions<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetUserTransactionsWhen,
+            operations::GetUserTransactionsThen,
+        ),
+    {
+        self.0
+            .mock(|when, then| {
+                config_fn(
+                    operations::GetUserTransactionsWhen::new(when),
+                    operations::GetUserTransactionsThen::new(then),
+                )
+            })
+    }
+}
