@@ -615,6 +615,34 @@ mod tests {
         prettyplease::unparse(file)
     }
 
+    /// Whether a string literal in `file` contains `part`.
+    fn has_literal_containing(file: &File, part: &str) -> bool {
+        struct Find<'a>(&'a str, bool);
+        impl<'ast> syn::visit::Visit<'ast> for Find<'_> {
+            fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+                self.1 |= lit.value().contains(self.0);
+            }
+        }
+        let mut find = Find(part, false);
+        syn::visit::Visit::visit_file(&mut find, file);
+        find.1
+    }
+
+    /// The statements of the method `name` in `file`, in order.
+    fn method_statements(file: &File, name: &str) -> Vec<syn::Stmt> {
+        struct Find<'a>(&'a str, Option<Vec<syn::Stmt>>);
+        impl<'ast> syn::visit::Visit<'ast> for Find<'_> {
+            fn visit_impl_item_fn(&mut self, function: &'ast syn::ImplItemFn) {
+                if function.sig.ident == self.0 {
+                    self.1 = Some(function.block.stmts.clone());
+                }
+            }
+        }
+        let mut find = Find(name, None);
+        syn::visit::Visit::visit_file(&mut find, file);
+        find.1.unwrap_or_else(|| panic!("no method {name}"))
+    }
+
     #[test]
     fn enum_flags_parse_through_the_open_parser() {
         let mut file: File = parse_quote! {
@@ -715,13 +743,20 @@ mod tests {
         );
         assert!(!mentions(&file, quote!(serde_json)), "{text}");
         assert!(mentions(&file, quote!(.value_name("FILE"))), "{text}");
-        assert!(text.contains("`-` for standard input"), "{text}");
+        assert!(
+            has_literal_containing(&file, "`-` for standard input"),
+            "{text}"
+        );
         assert!(!mentions(&file, quote!("json-body-template")), "{text}");
         // The request is built in `request_create_user`: the body file first, then the flags.
-        let building = &text[text.find("fn request_create_user").expect("split")..];
-        let file_read = building.find("\"json-body\"").expect("body read");
-        let flag_read = building.find("\"email\"").expect("flag read");
-        assert!(file_read < flag_read, "{text}");
+        let building = method_statements(&file, "request_create_user");
+        let first = |literal: &str| {
+            building
+                .iter()
+                .position(|stmt| mentions(stmt, quote!(#literal)))
+                .unwrap_or_else(|| panic!("{literal} not read: {text}"))
+        };
+        assert!(first("json-body") < first("email"), "{text}");
         assert!(
             mentions(&file, quote!(-> anyhow::Result<builder::CreateUser<'_>>)),
             "{text}"

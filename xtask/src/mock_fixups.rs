@@ -857,7 +857,7 @@ mod tests {
             log,
             ["document_mocks: 9 wrappers, setters, answers and MockServerExt methods documented"]
         );
-        let text = prettyplease::unparse(&file);
+        let docs = all_docs(&file);
         for doc in [
             "What a request to [`get_user`](crate::Client::get_user) (`GET /api/v1/users/{userId}`) must match",
             "Matches `GET /api/v1/users/{userId}`",
@@ -868,7 +868,10 @@ mod tests {
             "Answers `204` with no body.",
             "Mocks [`get_user`](crate::Client::get_user) (`GET /api/v1/users/{userId}`)",
         ] {
-            assert!(text.contains(doc), "{doc:?} missing from:\n{text}");
+            assert!(
+                docs.iter().any(|line| line.trim().starts_with(doc)),
+                "{doc:?} missing from {docs:#?}"
+            );
         }
         let mut unknown: File = parse_quote! {
             pub mod operations { pub struct DeleteUserWhen(::httpmock::When); }
@@ -886,6 +889,28 @@ mod tests {
         );
     }
 
+    /// Every doc line in `file`, in order.
+    fn all_docs(file: &File) -> Vec<String> {
+        struct Docs(Vec<String>);
+        impl<'ast> syn::visit::Visit<'ast> for Docs {
+            fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+                if let syn::Meta::NameValue(meta) = &attr.meta
+                    && meta.path.is_ident("doc")
+                    && let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = &meta.value
+                {
+                    self.0.push(text.value());
+                }
+            }
+        }
+        let mut docs = Docs(Vec::new());
+        syn::visit::Visit::visit_file(&mut docs, file);
+        docs.0
+    }
+
+    /// The file as text, for failure messages.
     fn text(file: &File) -> String {
         prettyplease::unparse(file).split_whitespace().collect()
     }
@@ -938,8 +963,15 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(
-                r#"letsegment=::regex_syntax::escape(&::user_apis_runtime::path_segment::<()>(&value.to_string()).unwrap_or_default(),);letre=format!("^/api/v1/users/{segment}$");"#
+            mentions(
+                &file,
+                quote! {
+                    let segment = ::regex_syntax::escape(
+                        &::user_apis_runtime::path_segment::<()>(&value.to_string())
+                            .unwrap_or_default(),
+                    );
+                    let re = format!("^/api/v1/users/{segment}$");
+                }
             ),
             "{text}"
         );
@@ -1028,7 +1060,7 @@ mod tests {
         );
         let text = text(&file);
         assert!(
-            text.contains("T:Into<Option<&'atypes::TagsRequest>>"),
+            mentions(&file, quote!(T: Into<Option<&'a types::TagsRequest>>)),
             "{text}"
         );
         assert!(
@@ -1074,7 +1106,18 @@ mod tests {
         );
         let text = text(&file);
         assert!(
-            text.contains(r#"Some(value)=value.into(){Self(self.0.header("content-type","application/json").json_body_obj(value)"#),
+            mentions(&file, quote!(Some(value) = value.into())),
+            "{text}"
+        );
+        assert!(
+            mentions(
+                &file,
+                quote!(Self(
+                    self.0
+                        .header("content-type", "application/json")
+                        .json_body_obj(value)
+                ))
+            ),
             "{text}"
         );
         // `None` and the responders are left as they are.

@@ -623,6 +623,58 @@ mod tests {
             .collect()
     }
 
+    /// The doc lines (trimmed) of every function, field and struct named `name` in `file`,
+    /// one list each, in the order met.
+    fn docs_named(file: &File, name: &str) -> Vec<Vec<String>> {
+        struct Named<'a> {
+            name: &'a str,
+            found: Vec<Vec<String>>,
+        }
+        impl Named<'_> {
+            fn push(&mut self, attrs: &[Attribute]) {
+                let lines = docs_of(attrs)
+                    .iter()
+                    .map(|l| l.trim().to_string())
+                    .collect();
+                self.found.push(lines);
+            }
+        }
+        impl<'ast> syn::visit::Visit<'ast> for Named<'_> {
+            fn visit_field(&mut self, field: &'ast syn::Field) {
+                if field.ident.as_ref().is_some_and(|ident| ident == self.name) {
+                    self.push(&field.attrs);
+                }
+                syn::visit::visit_field(self, field);
+            }
+            fn visit_impl_item_fn(&mut self, function: &'ast syn::ImplItemFn) {
+                if function.sig.ident == self.name {
+                    self.push(&function.attrs);
+                }
+                syn::visit::visit_impl_item_fn(self, function);
+            }
+            fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+                if item.ident == self.name {
+                    self.push(&item.attrs);
+                }
+                syn::visit::visit_item_struct(self, item);
+            }
+        }
+        let mut named = Named {
+            name,
+            found: Vec::new(),
+        };
+        syn::visit::Visit::visit_file(&mut named, file);
+        named.found
+    }
+
+    /// Whether a doc line of something named `name` in `file` starts with `start`.
+    fn documented(file: &File, name: &str, start: &str) -> bool {
+        docs_named(file, name)
+            .iter()
+            .flatten()
+            .any(|line| line.starts_with(start))
+    }
+
     #[test]
     fn enum_variants_take_their_value_descriptions_and_missing_ones_are_logged() {
         let mut file: File = parse_quote! {
@@ -704,15 +756,9 @@ mod tests {
                 "document_reference_fields: UserInput has no description in the spec for company",
             ]
         );
-        let text = prettyplease::unparse(&file);
-        assert!(
-            text.contains("///What the user may do.\n        pub role"),
-            "{text}"
-        );
-        assert!(
-            text.contains("///Custom attributes.\n        #[serde(flatten)]"),
-            "{text}"
-        );
+        assert_eq!(docs_named(&file, "role"), [["What the user may do."]]);
+        assert_eq!(docs_named(&file, "extra"), [["Custom attributes."]]);
+        assert_eq!(docs_named(&file, "company"), [[""; 0]]);
     }
 
     /// The generator merges an `allOf` into one struct, so its fields take the descriptions of
@@ -740,15 +786,8 @@ mod tests {
             log,
             vec!["document_reference_fields: Promotion: role, previous"]
         );
-        let text = prettyplease::unparse(&file);
-        assert!(
-            text.contains("///What the user may do.\n        pub role"),
-            "{text}"
-        );
-        assert!(
-            text.contains("///The role before.\n        pub previous"),
-            "{text}"
-        );
+        assert_eq!(docs_named(&file, "role"), [["What the user may do."]]);
+        assert_eq!(docs_named(&file, "previous"), [["The role before."]]);
     }
 
     #[test]
@@ -786,13 +825,13 @@ mod tests {
                 "document_type_builders: 1 type builders, 1 setters (from their fields), 1 builder() functions"
             ]
         );
-        let text = prettyplease::unparse(&file);
-        assert!(
-            text.contains("/// Given name.\n            pub fn first_name<T>"),
-            "{text}"
+        // The field, the builder's own (undocumented, private), then the setter.
+        assert_eq!(
+            docs_named(&file, "first_name"),
+            [vec!["Given name."], vec![], vec!["Given name."]]
         );
-        assert!(text.contains("Builds a [`User`](super::User)"), "{text}");
-        assert!(text.contains("Starts a [`builder::User`]"), "{text}");
+        assert!(documented(&file, "User", "Builds a [`User`](super::User)"));
+        assert!(documented(&file, "builder", "Starts a [`builder::User`]"));
     }
 
     #[test]
@@ -826,15 +865,15 @@ mod tests {
                 "document_request_builders: UpdateUser has no description in the spec for sort_dir",
             ]
         );
-        let text = prettyplease::unparse(&file);
-        for expected in [
-            "///The user's id.\n        pub fn user_id<V>",
-            "///Defeats caches.\n        pub fn x<V>",
-            "///The user as it should be.\n        pub fn body<V>",
-            "///A request for [`Client::update_user`](super::Client::update_user)",
-            "/// Sends it.\n        pub async fn send",
-        ] {
-            assert!(text.contains(expected), "{expected} in {text}");
-        }
+        assert_eq!(docs_named(&file, "user_id"), [["The user's id."]]);
+        assert_eq!(docs_named(&file, "x"), [["Defeats caches."]]);
+        assert_eq!(docs_named(&file, "body"), [["The user as it should be."]]);
+        assert_eq!(docs_named(&file, "sort_dir"), [[""; 0]]);
+        assert_eq!(docs_named(&file, "send"), [["Sends it."]]);
+        assert!(documented(
+            &file,
+            "new",
+            "A request for [`Client::update_user`](super::Client::update_user)"
+        ));
     }
 }
