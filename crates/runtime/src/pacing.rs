@@ -237,61 +237,67 @@ impl LocalRateLimiter {
         self
     }
 
-    /// When the next request may go, counting it as sent at that moment.
-    fn reserve(&self, now: Instant) -> Instant {
+    /// Lets one request go now, counting it, or says when to ask again.
+    ///
+    /// Nothing is promised for later: a request that waits asks again when its time comes,
+    /// with what the answers in between said (a request still in flight counts from when it
+    /// left until its answer says when the server took it in).
+    fn try_take(&self, now: Instant) -> Result<(), Instant> {
         let mut state = self
             .state
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
-        // Requests are let go in order: never before the last one.
-        let mut at = state.sent.back().map_or(now, |&last| last.max(now));
         if let Some((left, reset)) = state.allowance {
-            if reset <= at {
+            if reset <= now {
                 state.allowance = None;
             } else if left == 0 {
-                at = reset;
-                state.allowance = None;
-            } else {
-                state.allowance = Some((left - 1, reset));
+                return Err(reset);
             }
         }
         if let (Some(limit), Some(window)) = (state.limit, state.window) {
             let kept = limit - limit * u64::from(self.margin_percent) / 100;
             let allowed = usize::try_from(kept).unwrap_or(MAX_LOG).clamp(1, MAX_LOG);
             let counted = &state.counted;
-            let inside = counted.len() - counted.partition_point(|&t| t + window <= at);
+            let inside = counted.len() - counted.partition_point(|&t| t + window <= now);
             if inside >= allowed {
                 // The request that makes room leaves the window one window after it counts from.
-                let frees = counted[counted.len() - allowed] + window;
-                at = at.max(frees);
+                return Err(counted[counted.len() - allowed] + window);
             }
+        }
+        if let Some((left, reset)) = state.allowance {
+            state.allowance = Some((left - 1, reset));
         }
         let horizon = state.horizon.unwrap_or(UNKNOWN_WINDOW_HORIZON);
         let state = &mut *state;
         for log in [&mut state.sent, &mut state.counted] {
-            while log.front().is_some_and(|&oldest| oldest + horizon <= at) {
+            while log.front().is_some_and(|&oldest| oldest + horizon <= now) {
                 log.pop_front();
             }
             if log.len() >= MAX_LOG {
                 log.pop_front();
             }
-            // An answer observed meanwhile may count from a moment after `at`.
-            let place = log.partition_point(|&t| t <= at);
-            log.insert(place, at);
+            // An answer observed meanwhile may count from a moment after `now`.
+            let place = log.partition_point(|&t| t <= now);
+            log.insert(place, now);
         }
-        at
+        Ok(())
     }
 }
 
 impl RateLimiter for LocalRateLimiter {
     fn acquire(&self) -> Pause<'_> {
-        let now = Instant::now();
-        let at = self.reserve(now);
-        if at <= now {
+        match self.try_take(Instant::now()) {
             // A zero-sized future: no allocation when nothing waits.
-            Box::pin(Ready)
-        } else {
-            Box::pin(tokio::time::sleep_until(at))
+            Ok(()) => Box::pin(Ready),
+            Err(mut at) => Box::pin(async move {
+                loop {
+                    tokio::time::sleep_until(at).await;
+                    match self.try_take(Instant::now()) {
+                        Ok(()) => break,
+                        Err(later) => at = later,
+                    }
+                }
+            }),
         }
     }
 
@@ -677,6 +683,39 @@ mod tests {
         assert_eq!(times[..4], [Duration::from_millis(1_500); 4], "{times:?}");
         assert_eq!(times[4], Duration::from_millis(1_501), "{times:?}");
         assert_eq!(start.elapsed(), Duration::from_millis(1_501));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_request_counts_the_ones_in_flight_from_their_answers() {
+        // Four a second; four go at once and are still on their way.
+        let limiter = LocalRateLimiter::new();
+        let in_two_seconds = SystemTime::now() + Duration::from_secs(2);
+        limiter.observe(&RateLimitReading::new(
+            Some(4),
+            None,
+            Some(in_two_seconds),
+            false,
+        ));
+        let start = Instant::now();
+        assert_eq!(send_times(&limiter, 4).await, [Duration::ZERO; 4]);
+        let fifth = tokio::spawn({
+            let limiter = limiter.clone();
+            async move {
+                limiter.acquire().await;
+                start.elapsed()
+            }
+        });
+        // Their answers come half a second later: the server may have taken them in as late
+        // as that, so they count until 1.5 s, not 1 s.
+        tokio::time::advance(Duration::from_millis(500)).await;
+        for _ in 0..4 {
+            let answer = RateLimitReading::new(Some(4), None, None, false);
+            limiter.observe(&answer.sent_at(start.into_std()));
+        }
+        assert_eq!(
+            fifth.await.expect("the task ran"),
+            Duration::from_millis(1_500)
+        );
     }
 
     #[tokio::test(start_paused = true)]
