@@ -490,3 +490,41 @@ fn a_new_token_whose_answer_does_not_decode_is_written_as_sent() {
         );
     }
 }
+
+/// GitLab names the user in a path `id` in some operations and `user_id` in others; every
+/// command takes both, so either guess is right.
+#[test]
+fn the_user_is_id_or_user_id_in_every_command() {
+    let server = MockServer::start();
+    let user = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/42", &[]).header("private-token", TOKEN);
+        then.status(200).json_body(user_json(42, "ada"));
+    });
+    let keys = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/42/keys", &[]).header("private-token", TOKEN);
+        then.status(200).json_body(json!([]));
+    });
+
+    for flag in ["--id", "--user-id"] {
+        let answer = run(&server, &["gitlab", "get-user", flag, "42"], None);
+        assert_eq!(answer.code, Some(0), "{flag}: {answer:?}");
+        assert_eq!(answer.json_lines(), [user_json(42, "ada")]);
+        let answer = run(&server, &["gitlab", "list-user-ssh-keys", flag, "42"], None);
+        assert_eq!(answer.code, Some(0), "{flag}: {answer:?}");
+        assert_eq!(answer.json_lines(), [json!([])]);
+    }
+    user.assert_calls(2);
+    keys.assert_calls(2);
+
+    // Giving both is giving one flag twice.
+    let answer = run(
+        &server,
+        &["gitlab", "get-user", "--id", "1", "--user-id", "2"],
+        None,
+    );
+    assert_eq!(answer.code, Some(2), "{answer:?}");
+    assert!(
+        answer.stderr.contains("cannot be used multiple times"),
+        "{answer:?}"
+    );
+}
