@@ -528,3 +528,93 @@ fn the_user_is_id_or_user_id_in_every_command() {
         "{answer:?}"
     );
 }
+
+/// Pages of users that the server takes `delay` to send, announcing each next page.
+fn slow_pages(
+    server: &MockServer,
+    pages: u64,
+    delay: std::time::Duration,
+) -> Vec<httpmock::Mock<'_>> {
+    (1..=pages)
+        .map(|page| {
+            let next = if page < pages {
+                (page + 1).to_string()
+            } else {
+                String::new()
+            };
+            let users = json!([
+                user_json(2 * page as i64 - 1, "a"),
+                user_json(2 * page as i64, "b")
+            ]);
+            server.mock(|when, then| {
+                exact(
+                    when,
+                    GET,
+                    "/api/v4/users",
+                    &[("page", &page.to_string()), ("per_page", "2")],
+                )
+                .header("private-token", TOKEN);
+                then.status(200)
+                    .header("x-next-page", next)
+                    .delay(delay)
+                    .json_body(users);
+            })
+        })
+        .collect()
+}
+
+/// On a pipe (as here), a long walk writes nothing on stderr: its progress is for terminals.
+#[test]
+fn a_long_walk_on_a_pipe_leaves_stderr_empty() {
+    let server = MockServer::start();
+    let mocks = slow_pages(&server, 5, std::time::Duration::from_millis(150));
+
+    let run = run(
+        &server,
+        &["gitlab", "list-users", "--per-page", "2", "--all"],
+        None,
+    );
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for mock in &mocks {
+        mock.assert();
+    }
+    assert_eq!(run.json_lines().len(), 10, "{run:?}");
+    assert_eq!(run.stderr, "");
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), the walk shows its pages,
+/// items and rate on stderr while it runs, and clears that line at the end.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_long_walk_on_a_terminal_shows_its_progress() {
+    let server = MockServer::start();
+    let mocks = slow_pages(&server, 4, std::time::Duration::from_millis(400));
+    let url = server.base_url();
+    let output = std::process::Command::new("script")
+        .args(["-q", "-e", "-c"])
+        .arg(format!(
+            "'{}' gitlab list-users --per-page 2 --all",
+            env!("CARGO_BIN_EXE_user-apis")
+        ))
+        .arg("/dev/null")
+        .env_clear()
+        .envs([
+            ("PATH", "/usr/bin:/bin"),
+            ("TERM", "xterm"),
+            ("GITLAB_URL", url.as_str()),
+            ("GITLAB_TOKEN", TOKEN),
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux's script runs");
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    for mock in &mocks {
+        mock.assert();
+    }
+    assert!(terminal.contains("1 page, 2 items"), "{terminal:?}");
+    assert!(terminal.contains("items/s"), "{terminal:?}");
+    // Every user is printed, one line each as on a pipe.
+    assert_eq!(terminal.matches("\"username\":").count(), 8, "{terminal:?}");
+}
