@@ -6,17 +6,26 @@
 //! reuse the request an invocation describes. The hand-written side of the contract lives in
 //! `crates/cli/src/support.rs`. [`CLI_FIXUPS`] lists them in the order codegen runs them.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::fixup::{Applied, Fixup, fixup};
+use crate::spec_fixups::WireName;
 use crate::syntax::{fn_mut, inherent_impl_mut, is, mentions};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, File, ImplItem, Item, ItemImpl, Stmt, TraitItem, parse_quote};
 
-/// What the CLI fixups read from the spec.
+/// What the CLI fixups read from the spec and the provider table.
 #[derive(Debug, Default)]
 pub struct CliCtx {
     /// The operations whose success response is a binary body.
     pub binary_responses: Vec<String>,
+    /// The query parameters named in Rust by `x-rust-name`, which progenitor names their flags
+    /// after.
+    pub wire_names: Vec<WireName>,
+    /// Groups of wire names that mean the same thing in every operation of the provider (the
+    /// provider table's `flag_synonyms`).
+    pub synonyms: &'static [&'static [&'static str]],
 }
 
 /// A CLI fixup: changes progenitor's command-line code.
@@ -28,6 +37,8 @@ pub const CLI_FIXUPS: &[CliFixup] = &[
     fixup!(drop_schemars_bounds, EveryProvider),
     fixup!(one_line_summaries, EveryProvider),
     fixup!(open_enum_arguments, EveryProvider),
+    fixup!(flags_named_after_the_wire, SomeProvider),
+    fixup!(flag_synonyms, SomeProvider),
     fixup!(json_body_from_file_or_stdin, EveryProvider),
     fixup!(drop_json_body_template, EveryProvider),
     fixup!(json_body_before_flags, EveryProvider),
@@ -202,6 +213,232 @@ pub fn open_enum_arguments(file: &mut File, _: &CliCtx) -> Result<Applied, Strin
             })
             .collect(),
     ))
+}
+
+/// The flag that sets the wire parameter `wire`: its name in kebab case (`in_team` and
+/// `inTeam` give `in-team`), or `None` when that is no flag name (`_`).
+pub fn flag_name(wire: &str) -> Option<String> {
+    let mut flag = String::with_capacity(wire.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in wire.chars() {
+        if c == '_' || c == '-' {
+            flag.push('-');
+        } else if c.is_ascii_uppercase() {
+            if previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+                flag.push('-');
+            }
+            flag.push(c.to_ascii_lowercase());
+        } else {
+            flag.push(c);
+        }
+        previous = Some(c);
+    }
+    let words_only = flag.split('-').all(|word| {
+        !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    });
+    (words_only && flag.starts_with(|c: char| c.is_ascii_lowercase())).then_some(flag)
+}
+
+/// The id of a `clap::Arg` built as a method chain on `Arg::new("id")`.
+fn arg_id(chain: &Expr) -> Option<String> {
+    let mut expr = chain;
+    loop {
+        match expr {
+            Expr::MethodCall(call) => expr = &call.receiver,
+            Expr::Call(call) if path_ends_with(&call.func, &["Arg", "new"]) => {
+                return match call.args.first() {
+                    Some(Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(id),
+                        ..
+                    })) => Some(id.value()),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The string arguments of the calls to `method` in an `Arg` chain (`long`, `alias`).
+fn chain_strings(chain: &Expr, method: &str) -> Vec<String> {
+    let mut strings = Vec::new();
+    let mut expr = chain;
+    while let Expr::MethodCall(call) = expr {
+        if call.method == method
+            && let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            })) = call.args.first()
+        {
+            strings.push(text.value());
+        }
+        expr = &call.receiver;
+    }
+    strings
+}
+
+/// Replaces the argument of `.long(..)` in an `Arg` chain; whether there was one.
+fn set_long(chain: &mut Expr, long: &str) -> bool {
+    let mut expr = chain;
+    while let Expr::MethodCall(call) = expr {
+        if call.method == "long" {
+            call.args = parse_quote!(#long);
+            return true;
+        }
+        expr = &mut call.receiver;
+    }
+    false
+}
+
+/// Every name the flags of a command answer to: their long names and aliases.
+fn flag_names(block: &mut syn::Block) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for_each_arg(block, |chain| {
+        for method in ["long", "alias", "visible_alias"] {
+            names.extend(chain_strings(chain, method));
+        }
+    });
+    names
+}
+
+/// Calls `f` on each `clap::Arg` chain given to `.arg(..)` in `block`.
+fn for_each_arg(block: &mut syn::Block, f: impl FnMut(&mut Expr)) {
+    struct Args<F>(F);
+    impl<F: FnMut(&mut Expr)> VisitMut for Args<F> {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method == "arg"
+                && call.args.len() == 1
+                && let Some(chain) = call.args.first_mut()
+                && arg_id(chain).is_some()
+            {
+                (self.0)(chain);
+            }
+        }
+    }
+    Args(f).visit_block_mut(block);
+}
+
+/// Appends `.method(value)` to an `Arg` chain.
+fn append_call(chain: &mut Expr, method: &str, value: &str) {
+    let method = format_ident!("{method}");
+    let inner = std::mem::replace(chain, Expr::Verbatim(proc_macro2::TokenStream::new()));
+    *chain = parse_quote!(#inner.#method(#value));
+}
+
+/// Names each flag after the wire parameter it sets, where the spec names the parameter
+/// otherwise in Rust (`x-rust-name`), and keeps the Rust name as a hidden alias.
+///
+/// progenitor names a flag after the parameter's name in the document it reads, which for such
+/// a parameter is its Rust name: Mattermost's autocomplete sends `in_team`, which every other
+/// list of users takes as `--in-team`, but its flag was `--team-id`. A flag is named after what
+/// it sends, kebab-cased, so that one parameter has one flag name in every command; the old
+/// name still parses, so scripts that use it keep working. A wire name that is no flag name
+/// (Mattermost's `_`) keeps the Rust name.
+///
+/// It changes only what some specs have, so it may change nothing in one provider's command-line module;
+/// codegen fails when it changes nothing in any.
+pub fn flags_named_after_the_wire(file: &mut File, ctx: &CliCtx) -> Result<Applied, String> {
+    let block = cli_impl(file)?;
+    let mut applied = Applied::default();
+    for name in &ctx.wire_names {
+        let operation = &name.operation_id;
+        let old = name.rust.replace('_', "-");
+        let Some(new) = flag_name(&name.wire) else {
+            applied.log.push(format!(
+                "flags_named_after_the_wire: {operation} keeps --{old}: {:?} is no flag name",
+                name.wire
+            ));
+            continue;
+        };
+        let command = format!("cli_{operation}");
+        let function = fn_mut(block, &command)
+            .ok_or_else(|| format!("no Cli::{command} for the parameter {:?}", name.wire))?;
+        if flag_names(&mut function.block).contains(&new) {
+            return Err(format!("{operation} has a flag --{new} already"));
+        }
+        let mut renamed = 0;
+        for_each_arg(&mut function.block, |chain| {
+            if arg_id(chain).as_deref() == Some(old.as_str()) && set_long(chain, &new) {
+                append_call(chain, "value_name", &new);
+                append_call(chain, "alias", &old);
+                renamed += 1;
+            }
+        });
+        if renamed != 1 {
+            return Err(format!(
+                "Cli::{command} has {renamed} flags --{old}, expected 1"
+            ));
+        }
+        applied.places += 1;
+        applied.log.push(format!(
+            "flags_named_after_the_wire: {operation} --{old} is --{new} (--{old} still parses)"
+        ));
+    }
+    Ok(applied)
+}
+
+/// Lets a flag also answer to the names of its synonyms, where a provider calls one thing by
+/// two wire names in different operations.
+///
+/// GitLab names the user in a path `id` in some operations and `user_id` in others;
+/// Mattermost's list of users filters with `in_team` where its search takes `team_id`. Each
+/// flag keeps the name of what it sends, and takes the other names of its group (the provider
+/// table's `flag_synonyms`) as visible aliases, unless the command has a flag of that name:
+/// `gitlab get-user --user-id 42` and `gitlab list-user-ssh-keys --id 42` both work.
+///
+/// It changes only what some specs have, so it may change nothing in one provider's command-line module;
+/// codegen fails when it changes nothing in any.
+pub fn flag_synonyms(file: &mut File, ctx: &CliCtx) -> Result<Applied, String> {
+    let groups = ctx
+        .synonyms
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|wire| flag_name(wire).ok_or_else(|| format!("{wire:?} is no flag name")))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let block = cli_impl(file)?;
+    // (flag, alias) → the commands where the flag took the alias.
+    let mut added: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for item in block.items.iter_mut() {
+        let ImplItem::Fn(function) = item else {
+            continue;
+        };
+        if !function.sig.ident.to_string().starts_with("cli_") {
+            continue;
+        }
+        let mut taken = flag_names(&mut function.block);
+        for_each_arg(&mut function.block, |chain| {
+            let Some(long) = chain_strings(chain, "long").pop() else {
+                return;
+            };
+            for group in groups.iter().filter(|group| group.contains(&long)) {
+                for other in group {
+                    if taken.insert(other.clone()) {
+                        append_call(chain, "visible_alias", other);
+                        *added.entry((long.clone(), other.clone())).or_default() += 1;
+                    }
+                }
+            }
+        });
+    }
+    Ok(Applied {
+        places: added.values().sum(),
+        log: added
+            .iter()
+            .map(|((flag, alias), commands)| {
+                format!(
+                    "flag_synonyms: --{flag} also answers to --{alias} in {commands} command(s)"
+                )
+            })
+            .collect(),
+    })
 }
 
 /// The hand-written module of `crates/cli` that generated CLI code may call.
@@ -771,6 +1008,168 @@ mod tests {
     }
 
     #[test]
+    fn flag_names_are_wire_names_in_kebab_case() {
+        assert_eq!(flag_name("in_team").as_deref(), Some("in-team"));
+        assert_eq!(flag_name("userId").as_deref(), Some("user-id"));
+        assert_eq!(flag_name("userID").as_deref(), Some("user-id"));
+        assert_eq!(flag_name("Sudo").as_deref(), Some("sudo"));
+        assert_eq!(flag_name("resource-set").as_deref(), Some("resource-set"));
+        assert_eq!(flag_name("oauth2Token").as_deref(), Some("oauth2-token"));
+        for not_a_flag in ["_", "", "_links", "a__b", "x.y", "1st"] {
+            assert_eq!(flag_name(not_a_flag), None, "{not_a_flag}");
+        }
+    }
+
+    /// A command whose flag `id` has the given other calls in its chain.
+    fn command_with(flags: &[&str]) -> File {
+        let args = flags.iter().map(|flag| {
+            quote! {
+                .arg(
+                    ::clap::Arg::new(#flag)
+                        .long(#flag)
+                        .value_parser(::clap::value_parser!(::std::string::String))
+                        .help("A filter.")
+                )
+            }
+        });
+        parse_quote! {
+            impl<T: CliConfig> Cli<T> {
+                pub fn cli_autocomplete_users() -> ::clap::Command {
+                    ::clap::Command::new("") #(#args)*
+                }
+                pub fn execute_autocomplete_users(&self, matches: &::clap::ArgMatches) {
+                    if let Some(value) = matches.get_one::<::std::string::String>("team-id") {
+                        request = request.team_id(value.clone())
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_flag_takes_its_wire_name_and_keeps_the_rust_one_hidden() {
+        let wire = |rust: &str, wire: &str| WireName {
+            operation_id: "autocomplete_users".to_string(),
+            rust: rust.to_string(),
+            wire: wire.to_string(),
+        };
+        let mut file = command_with(&["team-id", "update-time"]);
+        let ctx = CliCtx {
+            wire_names: vec![wire("team_id", "in_team"), wire("update_time", "_")],
+            ..CliCtx::default()
+        };
+        let applied = flags_named_after_the_wire(&mut file, &ctx).expect("applies");
+        assert_eq!(applied.places, 1);
+        assert_eq!(
+            applied.log,
+            [
+                "flags_named_after_the_wire: autocomplete_users --team-id is --in-team (--team-id still parses)",
+                "flags_named_after_the_wire: autocomplete_users keeps --update-time: \"_\" is no flag name",
+            ]
+        );
+        let text = text(&file);
+        // The id, which the matches are read by, stays; the flag and its value are renamed.
+        assert!(
+            mentions(&file, quote!(::clap::Arg::new("team-id").long("in-team")))
+                && mentions(&file, quote!(.value_name("in-team").alias("team-id"))),
+            "{text}"
+        );
+        assert!(
+            mentions(&file, quote!(get_one::<::std::string::String>("team-id"))),
+            "{text}"
+        );
+        assert!(mentions(&file, quote!(.long("update-time"))), "{text}");
+
+        // A wire name that another flag of the command has already is an error.
+        let mut file = command_with(&["team-id", "in-team"]);
+        let error = flags_named_after_the_wire(&mut file, &ctx).expect_err("refused");
+        assert_eq!(error, "autocomplete_users has a flag --in-team already");
+    }
+
+    #[test]
+    fn a_flag_answers_to_its_synonyms_unless_the_command_has_them() {
+        let ctx = CliCtx {
+            synonyms: &[&["in_team", "team_id"], &["id", "user_id"]],
+            ..CliCtx::default()
+        };
+        let mut file = command_with(&["in-team", "id", "user-id"]);
+        let applied = flag_synonyms(&mut file, &ctx).expect("applies");
+        assert_eq!(
+            applied.log,
+            ["flag_synonyms: --in-team also answers to --team-id in 1 command(s)"]
+        );
+        let text = text(&file);
+        assert!(
+            mentions(
+                &file,
+                quote!(.long("in-team")
+                .value_parser(::clap::value_parser!(::std::string::String))
+                .help("A filter.")
+                .visible_alias("team-id"))
+            ),
+            "{text}"
+        );
+        // `--id` and `--user-id` are two flags of this command, so neither is the other's alias.
+        assert!(!mentions(&file, quote!(visible_alias("id"))), "{text}");
+        assert!(!mentions(&file, quote!(visible_alias("user-id"))), "{text}");
+    }
+
+    /// The rule users can rely on, checked on the generated commands: every parameter of every
+    /// operation (path, query, header) is set by the flag named after its wire name.
+    #[test]
+    fn every_parameter_has_the_flag_of_its_wire_name() {
+        use serde_json::Value;
+
+        let root = crate::codegen::workspace_root();
+        for provider in crate::providers::PROVIDERS {
+            let read = |path: &str| {
+                std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+            };
+            let spec: Value = serde_saphyr::from_str(&read(provider.spec)).expect("YAML");
+            let mut cli: File = syn::parse_str(&read(provider.cli_output)).expect("Rust");
+            let block = cli_impl(&mut cli).expect("impl Cli");
+            let resolve = |parameter: &Value| -> Value {
+                match parameter.get("$ref").and_then(Value::as_str) {
+                    Some(at) => spec
+                        .pointer(at.trim_start_matches('#'))
+                        .cloned()
+                        .expect("the $ref resolves"),
+                    None => parameter.clone(),
+                }
+            };
+            let mut checked = 0;
+            let paths = spec["paths"].as_object().expect("paths");
+            for item in paths.values() {
+                let shared = item["parameters"].as_array().cloned().unwrap_or_default();
+                for operation in item.as_object().expect("path item").values() {
+                    let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let function = fn_mut(block, &format!("cli_{id}")).expect("a command");
+                    let flags = flag_names(&mut function.block);
+                    let own = operation["parameters"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    for parameter in shared.iter().chain(&own).map(resolve) {
+                        let wire = parameter["name"].as_str().expect("a name");
+                        match flag_name(wire) {
+                            Some(flag) => assert!(
+                                flags.contains(&flag),
+                                "{} {id}: no --{flag} for {wire:?}: {flags:?}",
+                                provider.name
+                            ),
+                            None => assert!(parameter.get("x-rust-name").is_some(), "{wire}"),
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(checked > 20, "{}: {checked}", provider.name);
+        }
+    }
+
+    #[test]
     fn binary_responses_get_an_output_flag_and_panics_are_refused() {
         let mut file: File = parse_quote! {
             impl<T: CliConfig> Cli<T> {
@@ -793,6 +1192,7 @@ mod tests {
             &mut file,
             &CliCtx {
                 binary_responses: vec!["get_image".to_string()],
+                ..CliCtx::default()
             },
         )
         .expect("fixup applies");

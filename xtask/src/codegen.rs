@@ -147,6 +147,7 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", provider.spec))?;
     let mut prepared = prepare_text(provider.spec, &text)?;
     prepared.client.crate_name = provider.crate_name.to_string();
+    prepared.cli.synonyms = provider.flag_synonyms;
     Ok(prepared)
 }
 
@@ -221,6 +222,9 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
     };
     let cli = CliCtx {
         binary_responses: binary_response_operations(&cli_spec),
+        wire_names: wire_names.clone(),
+        // A spec outside the provider table has none; `prepare` gives a provider's own.
+        synonyms: &[],
     };
     let mock = MockCtx {
         optional_bodies: optional_body_operations(&spec),

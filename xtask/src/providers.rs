@@ -31,6 +31,10 @@ pub struct Provider {
     /// The function that gives the path template of an operation, for the request's trace:
     /// the generated one, unless the crate adds operations of its own.
     pub path_template: &'static str,
+    /// Groups of wire names (parameters and body fields) that mean the same thing in every
+    /// operation of the provider: each command's flag for one of them also answers to the
+    /// others, unless the command has a flag of that name.
+    pub flag_synonyms: &'static [&'static [&'static str]],
 }
 
 /// A kind of credential a provider accepts.
@@ -139,6 +143,8 @@ pub const PROVIDERS: &[Provider] = &[
             ],
         },
         path_template: "generated::path_template",
+        // The user in a path is `id` in some operations and `user_id` in others.
+        flag_synonyms: &[&["id", "user_id"]],
     },
     Provider {
         name: "mattermost",
@@ -168,6 +174,15 @@ pub const PROVIDERS: &[Provider] = &[
         },
         // The hand-written profile image upload is an operation too.
         path_template: "image::path_template",
+        // The filters of the lists of users are query parameters, and those of the search
+        // body fields with an `_id` (and `team_id` for `in_team`).
+        flag_synonyms: &[
+            &["in_team", "team_id"],
+            &["not_in_team", "not_in_team_id"],
+            &["in_channel", "in_channel_id"],
+            &["not_in_channel", "not_in_channel_id"],
+            &["in_group", "in_group_id"],
+        ],
     },
     Provider {
         name: "okta",
@@ -188,6 +203,7 @@ pub const PROVIDERS: &[Provider] = &[
             ],
         },
         path_template: "generated::path_template",
+        flag_synonyms: &[],
     },
     Provider {
         name: "sendauth",
@@ -213,6 +229,7 @@ pub const PROVIDERS: &[Provider] = &[
             ],
         },
         path_template: "generated::path_template",
+        flag_synonyms: &[],
     },
 ];
 

@@ -400,7 +400,8 @@ fn raw_operations(raw: &mut Value) -> impl Iterator<Item = RawOperation<'_>> {
 pub struct WireName {
     /// The operation the parameter belongs to.
     pub operation_id: String,
-    /// Its name in Rust: the builder's setter, the mock's matcher, the CLI's flag.
+    /// Its name in Rust: the builder's setter and the mock's matcher (the CLI's flag takes the
+    /// wire name when it can, `cli_fixups::flags_named_after_the_wire`).
     pub rust: String,
     /// Its name on the wire, as the spec's `name` writes it.
     pub wire: String,
@@ -413,7 +414,7 @@ pub struct WireName {
 /// the mock and the CLI (`--x`). `x-rust-name: update_time` on an operation's own query
 /// parameter renames it in the document the generators read, and returns where the wire name
 /// has to go back: the client's and the mock's code fixups put it in place of the Rust name in
-/// what goes on the wire. The name must be snake case and not another parameter's of the
+/// what goes on the wire, and the CLI's names the flag after it. The name must be snake case and not another parameter's of the
 /// operation. `x-rust-name` anywhere else (a path's shared parameters, `components`) is an
 /// error, so the extension never has an effect it does not say.
 ///

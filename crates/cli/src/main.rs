@@ -4,7 +4,7 @@
 //! The commands, their flags and their help are generated from `specs/` (`generated/`); this
 //! hand-written layer builds the command tree, connects each provider's client from the
 //! environment (`providers/`), prints results and errors (`output.rs`) and maps failures to
-//! exit codes.
+//! exit codes. `user-apis completions SHELL` prints a completion script of the whole tree.
 
 mod generated {
     //! The command modules `cargo xtask codegen` writes, one per provider, and beside each the
@@ -30,9 +30,11 @@ mod output;
 mod providers;
 mod support;
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Command;
+use clap::{Arg, ArgMatches, Command, value_parser};
+use clap_complete::Shell;
 
 use output::{Failure, Kind, Reporter, to_stderr};
 
@@ -65,7 +67,55 @@ fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommands(providers::commands())
+        .subcommand(completions_command())
         .after_help(EXIT_CODES)
+}
+
+/// The name of the command that prints completion scripts.
+const COMPLETIONS: &str = "completions";
+
+/// `user-apis completions SHELL`.
+fn completions_command() -> Command {
+    Command::new(COMPLETIONS)
+        .about("Print the completion script of a shell")
+        .long_about(
+            "Print the completion script of a shell on stdout: every provider, operation and \
+             flag, and the known values of enum flags.\n\n\
+             bash: `source <(user-apis completions bash)` in ~/.bashrc, or save it as \
+             ~/.local/share/bash-completion/completions/user-apis\n\
+             zsh:  save it as `_user-apis` in a directory of $fpath\n\
+             fish: save it as ~/.config/fish/completions/user-apis.fish",
+        )
+        .arg(
+            Arg::new("shell")
+                .value_name("SHELL")
+                .required(true)
+                .value_parser(value_parser!(Shell))
+                .help("The shell the script is for"),
+        )
+}
+
+/// Prints the completion script `matches` asks for. A reader that has gone (`| head`) is no
+/// failure; any other write error is (exit 1).
+fn print_completions(matches: &ArgMatches) -> u8 {
+    let Some(shell) = matches.get_one::<Shell>("shell").copied() else {
+        return Kind::Usage.code();
+    };
+    // `clap_complete` panics on a write error, so the script is written to memory first.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "user-apis", &mut script);
+    if shell == Shell::Bash {
+        script = bash_states_agree(&script);
+    }
+    let mut out = io::stdout().lock();
+    match out.write_all(&script).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            to_stderr(format_args!("error: cannot write the script: {error}"));
+            Kind::Other.code()
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -77,6 +127,9 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
+    if let Some((COMPLETIONS, matches)) = matches.subcommand() {
+        return ExitCode::from(print_completions(matches));
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -114,6 +167,18 @@ fn finish(result: anyhow::Result<()>, reporter: &Reporter) -> u8 {
             kind.code()
         }
     }
+}
+
+/// Spells the states of a bash script's `case` arms as its dispatch loop does.
+///
+/// For a command whose name has a hyphen, clap_complete's bash script (4.6) builds the state
+/// `user__apis__subcmd__okta` in its loop but labels the arm `user__subcmd__apis__subcmd__okta`,
+/// so nothing after the provider would complete. Once clap_complete spells both alike, there is
+/// nothing left to replace.
+fn bash_states_agree(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("user__subcmd__apis", "user__apis")
+        .into_bytes()
 }
 
 #[cfg(test)]

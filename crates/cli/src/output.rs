@@ -1,11 +1,14 @@
-//! Printing: responses as JSON on stdout, failures on stderr, and the exit code each means.
+//! Printing: responses as JSON on stdout, failures on stderr, and the exit code each means;
+//! the progress of an `--all` walk on a terminal's stderr.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 use futures_util::{Stream, StreamExt};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget};
 use progenitor_client::ResponseValue;
 use serde::Serialize;
 use serde_json::Value;
@@ -100,6 +103,12 @@ pub struct Reporter {
     raw_items: RefCell<VecDeque<Vec<u8>>>,
     /// The `page` number of the last page of a `--all` walk whose items were printed.
     printed_page: Cell<Option<u64>>,
+    /// How many pages of a `--all` walk have had their items printed.
+    pages: Cell<u64>,
+    /// Show the progress of an `--all` walk (stderr is a terminal).
+    show_progress: bool,
+    /// The progress line of the `--all` walk under way, when it is shown.
+    progress: RefCell<Option<ProgressBar>>,
 }
 
 impl Reporter {
@@ -114,6 +123,9 @@ impl Reporter {
             raw: RawBodies::new(),
             raw_items: RefCell::new(VecDeque::new()),
             printed_page: Cell::new(None),
+            pages: Cell::new(0),
+            show_progress: io::stderr().is_terminal(),
+            progress: RefCell::new(None),
         }
     }
 
@@ -142,6 +154,7 @@ impl Reporter {
 
     /// Prints a failure on stderr and remembers it for the exit code.
     pub fn fail(&self, kind: Kind, message: &str) {
+        self.end_progress();
         to_stderr(format_args!("error: {message}"));
         if self.failure.get().is_none() {
             self.failure.set(Some(kind));
@@ -196,11 +209,18 @@ impl Reporter {
         if self.closed.get() {
             return false;
         }
-        let mut out = io::stdout().lock();
-        let result = out
-            .write_all(bytes)
-            .and_then(|()| if line { writeln!(out) } else { Ok(()) })
-            .and_then(|()| out.flush());
+        let write = || {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| if line { writeln!(out) } else { Ok(()) })
+                .and_then(|()| out.flush())
+        };
+        // A progress line on the same terminal is cleared for the output and drawn again below.
+        let progress = self.progress.borrow().clone();
+        let result = match progress {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        };
         match result {
             Ok(()) => true,
             Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
@@ -261,6 +281,7 @@ impl Reporter {
         {
             // A walk by page numbers reads pages ahead, in any order: the next is the lowest.
             self.printed_page.set(number);
+            self.pages.set(self.pages.get() + 1);
             queue.extend(page_items(&page));
         }
         match queue.pop_front() {
@@ -277,6 +298,9 @@ impl Reporter {
 
     /// Prints every item of a paged list, one JSON document per line, as the client's stream
     /// fetches the pages. Stops at the first error, which it reports.
+    ///
+    /// When stderr is a terminal, a line there shows the walk's progress (pages, items, items
+    /// a second) until it ends; on a pipe or a file, nothing is written there.
     pub async fn print_stream<T, E>(
         &self,
         mut stream: impl Stream<Item = Result<T, Error<E>>> + Unpin,
@@ -285,14 +309,22 @@ impl Reporter {
         T: Serialize,
         E: Serialize,
     {
+        let started = Instant::now();
+        let mut items = 0_u64;
+        self.start_progress();
         while let Some(item) = stream.next().await {
             match item {
                 Ok(item) => {
                     if !self.print_item(&item) {
                         break;
                     }
+                    items += 1;
+                    if let Some(bar) = self.progress.borrow().as_ref() {
+                        bar.set_message(walk_progress(self.pages.get(), items, started.elapsed()));
+                    }
                 }
                 Err(error) => {
+                    self.end_progress();
                     self.write_undecoded(&error);
                     let (kind, message) = describe(&error);
                     self.fail(kind, &message);
@@ -300,8 +332,52 @@ impl Reporter {
                 }
             }
         }
+        self.end_progress();
         Ok(())
     }
+
+    /// Shows a walk's progress line on stderr, when it is a terminal.
+    fn start_progress(&self) {
+        if !self.show_progress {
+            return;
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar.set_message(walk_progress(0, 0, Duration::ZERO));
+        // The spinner turns while a page is in flight, so a slow server shows as slow.
+        bar.enable_steady_tick(Duration::from_millis(120));
+        *self.progress.borrow_mut() = Some(bar);
+    }
+
+    /// Removes the progress line, if one is shown, leaving stderr as it was before it.
+    fn end_progress(&self) {
+        if let Some(bar) = self.progress.borrow_mut().take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The progress line of a walk: `12 pages, 1,200 items, 340 items/s`.
+fn walk_progress(pages: u64, items: u64, elapsed: Duration) -> String {
+    let plural = |count: u64, one: &str, many: &str| {
+        format!(
+            "{} {}",
+            HumanCount(count),
+            if count == 1 { one } else { many }
+        )
+    };
+    let mut line = format!(
+        "{}, {}",
+        plural(pages, "page", "pages"),
+        plural(items, "item", "items")
+    );
+    let seconds = elapsed.as_secs_f64();
+    if items > 0 && seconds >= 0.1 {
+        // Rounded to a whole number: the rate is a guide, not a measurement.
+        let rate = (items as f64 / seconds).round() as u64;
+        line.push_str(&format!(", {} items/s", HumanCount(rate)));
+    }
+    line
 }
 
 /// Whether `bytes` are one JSON document.
@@ -519,6 +595,23 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_walk_s_progress_counts_pages_items_and_rate() {
+        assert_eq!(walk_progress(0, 0, Duration::ZERO), "0 pages, 0 items");
+        assert_eq!(
+            walk_progress(1, 1, Duration::from_millis(50)),
+            "1 page, 1 item"
+        );
+        assert_eq!(
+            walk_progress(3, 250, Duration::from_secs(3)),
+            "3 pages, 250 items, 83 items/s"
+        );
+        assert_eq!(
+            walk_progress(12_500, 1_250_000, Duration::from_millis(500)),
+            "12,500 pages, 1,250,000 items, 2,500,000 items/s"
+        );
+    }
 
     #[test]
     fn the_message_comes_from_the_provider_s_field() {

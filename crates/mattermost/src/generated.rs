@@ -7473,7 +7473,7 @@ Users whose names start with a prefix, for mention suggestions.
 Sends a `GET` request to `/api/v4/users/autocomplete`
 
 Arguments:
-- `channel_id`: Only users in this channel; the others on the team come back in `out_of_channel`. Needs `team_id` too.
+- `channel_id`: Only users in this channel; the others on the team come back in `out_of_channel`. Needs the team too.
 - `limit`: Most users to return (the server's default is 100).
 - `name`: The prefix to match.
 - `team_id`: Only users on this team.
@@ -9344,7 +9344,7 @@ pub mod builder {
                 team_id: Ok(None),
             }
         }
-        ///Only users in this channel; the others on the team come back in `out_of_channel`. Needs `team_id` too.
+        ///Only users in this channel; the others on the team come back in `out_of_channel`. Needs the team too.
         ///
         /// Sent as the `in_channel` query parameter.
         pub fn channel_id<V>(mut self, value: V) -> Self

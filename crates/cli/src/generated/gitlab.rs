@@ -583,7 +583,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -699,7 +700,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("linkedin")
@@ -867,7 +869,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -890,7 +893,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -913,7 +917,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -936,7 +941,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -959,7 +965,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -982,7 +989,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1005,7 +1013,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1028,7 +1037,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key")
@@ -1058,7 +1068,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key")
@@ -1105,7 +1116,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key")
@@ -1135,7 +1147,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1158,7 +1171,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1181,7 +1195,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("page")
@@ -1225,7 +1240,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("skip-confirmation")
@@ -1272,7 +1288,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1295,7 +1312,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1318,7 +1336,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("page")
@@ -1355,7 +1374,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("page")
@@ -1392,7 +1412,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("page")
@@ -1427,7 +1448,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key")
@@ -1467,7 +1489,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key-id")
@@ -1497,7 +1520,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key-id")
@@ -1527,7 +1551,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key-id")
@@ -1557,7 +1582,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("provider")
@@ -1589,7 +1615,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key-id")
@@ -1619,7 +1646,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("key-id")
@@ -1649,7 +1677,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1672,7 +1701,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1693,7 +1723,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1716,7 +1747,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("user-id"),
             )
             .arg(
                 ::clap::Arg::new("sudo")
@@ -1779,7 +1811,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .about("List a user's impersonation tokens")
             .long_about(
@@ -1823,7 +1856,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -1863,7 +1897,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .about("Get an impersonation token")
             .long_about(
@@ -1893,7 +1928,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .about("Revoke an impersonation token")
             .long_about(
@@ -1930,7 +1966,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(true)
-                    .help("The user's id or username."),
+                    .help("The user's id or username.")
+                    .visible_alias("id"),
             )
             .about("List a user's SSH keys")
             .long_about("List a user's SSH keys\n\nOne page of the user's SSH keys.")
@@ -1990,7 +2027,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -2053,7 +2091,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .about("List a user's memberships")
             .long_about(
@@ -2097,7 +2136,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help("The user's id."),
+                    .help("The user's id.")
+                    .visible_alias("id"),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -2144,7 +2184,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(true)
-                    .help("The user's id or username."),
+                    .help("The user's id or username.")
+                    .visible_alias("id"),
             )
             .about("List a user's project deploy keys")
             .long_about(
@@ -2167,7 +2208,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("user-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(true)
-                    .help("The user's id or username."),
+                    .help("The user's id or username.")
+                    .visible_alias("id"),
             )
             .about("Get a user's status")
             .long_about(

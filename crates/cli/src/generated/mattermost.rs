@@ -203,7 +203,8 @@ impl<T: CliConfig> Cli<T> {
                     .long("in-channel")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users in this channel."),
+                    .help("Only users in this channel.")
+                    .visible_alias("in-channel-id"),
             )
             .arg(
                 ::clap::Arg::new("in-group")
@@ -212,14 +213,16 @@ impl<T: CliConfig> Cli<T> {
                     .required(false)
                     .help(
                         "Only members of this group (needs the `manage_system` permission).",
-                    ),
+                    )
+                    .visible_alias("in-group-id"),
             )
             .arg(
                 ::clap::Arg::new("in-team")
                     .long("in-team")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users on this team."),
+                    .help("Only users on this team.")
+                    .visible_alias("team-id"),
             )
             .arg(
                 ::clap::Arg::new("inactive")
@@ -233,14 +236,16 @@ impl<T: CliConfig> Cli<T> {
                     .long("not-in-channel")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users not in this channel (needs `in_team`)."),
+                    .help("Only users not in this channel (needs `in_team`).")
+                    .visible_alias("not-in-channel-id"),
             )
             .arg(
                 ::clap::Arg::new("not-in-team")
                     .long("not-in-team")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users not on this team (not with `in_team`)."),
+                    .help("Only users not on this team (not with `in_team`).")
+                    .visible_alias("not-in-team-id"),
             )
             .arg(
                 ::clap::Arg::new("page")
@@ -402,12 +407,15 @@ impl<T: CliConfig> Cli<T> {
         ::clap::Command::new("")
             .arg(
                 ::clap::Arg::new("channel-id")
-                    .long("channel-id")
+                    .long("in-channel")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(
-                        "Only users in this channel; the others on the team come back in `out_of_channel`. Needs `team_id` too.",
-                    ),
+                        "Only users in this channel; the others on the team come back in `out_of_channel`. Needs the team too.",
+                    )
+                    .value_name("in-channel")
+                    .alias("channel-id")
+                    .visible_alias("in-channel-id"),
             )
             .arg(
                 ::clap::Arg::new("limit")
@@ -425,10 +433,12 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("team-id")
-                    .long("team-id")
+                    .long("in-team")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users on this team."),
+                    .help("Only users on this team.")
+                    .value_name("in-team")
+                    .alias("team-id"),
             )
             .about("Autocomplete users")
             .long_about(
@@ -820,14 +830,16 @@ impl<T: CliConfig> Cli<T> {
                     .long("in-channel-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users in this channel."),
+                    .help("Only users in this channel.")
+                    .visible_alias("in-channel"),
             )
             .arg(
                 ::clap::Arg::new("in-group-id")
                     .long("in-group-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only members of this group."),
+                    .help("Only members of this group.")
+                    .visible_alias("in-group"),
             )
             .arg(
                 ::clap::Arg::new("limit")
@@ -841,21 +853,24 @@ impl<T: CliConfig> Cli<T> {
                     .long("not-in-channel-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users not in this channel (needs `team_id`)."),
+                    .help("Only users not in this channel (needs `team_id`).")
+                    .visible_alias("not-in-channel"),
             )
             .arg(
                 ::clap::Arg::new("not-in-team-id")
                     .long("not-in-team-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users not on this team."),
+                    .help("Only users not on this team.")
+                    .visible_alias("not-in-team"),
             )
             .arg(
                 ::clap::Arg::new("team-id")
                     .long("team-id")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users on this team."),
+                    .help("Only users on this team.")
+                    .visible_alias("in-team"),
             )
             .arg(
                 ::clap::Arg::new("term")
@@ -936,14 +951,16 @@ impl<T: CliConfig> Cli<T> {
                     .long("in-channel")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users in this channel."),
+                    .help("Only users in this channel.")
+                    .visible_alias("in-channel-id"),
             )
             .arg(
                 ::clap::Arg::new("in-team")
                     .long("in-team")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help("Only users on this team."),
+                    .help("Only users on this team.")
+                    .visible_alias("team-id"),
             )
             .arg(
                 ::clap::Arg::new("include-bots")
@@ -1340,10 +1357,12 @@ impl<T: CliConfig> Cli<T> {
             )
             .arg(
                 ::clap::Arg::new("page-size")
-                    .long("page-size")
+                    .long("per-page")
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
-                    .help("Items per page."),
+                    .help("Items per page.")
+                    .value_name("per-page")
+                    .alias("page-size"),
             )
             .arg(
                 ::clap::Arg::new("user-id")

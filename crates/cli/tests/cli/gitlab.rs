@@ -490,3 +490,131 @@ fn a_new_token_whose_answer_does_not_decode_is_written_as_sent() {
         );
     }
 }
+
+/// GitLab names the user in a path `id` in some operations and `user_id` in others; every
+/// command takes both, so either guess is right.
+#[test]
+fn the_user_is_id_or_user_id_in_every_command() {
+    let server = MockServer::start();
+    let user = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/42", &[]).header("private-token", TOKEN);
+        then.status(200).json_body(user_json(42, "ada"));
+    });
+    let keys = server.mock(|when, then| {
+        exact(when, GET, "/api/v4/users/42/keys", &[]).header("private-token", TOKEN);
+        then.status(200).json_body(json!([]));
+    });
+
+    for flag in ["--id", "--user-id"] {
+        let answer = run(&server, &["gitlab", "get-user", flag, "42"], None);
+        assert_eq!(answer.code, Some(0), "{flag}: {answer:?}");
+        assert_eq!(answer.json_lines(), [user_json(42, "ada")]);
+        let answer = run(&server, &["gitlab", "list-user-ssh-keys", flag, "42"], None);
+        assert_eq!(answer.code, Some(0), "{flag}: {answer:?}");
+        assert_eq!(answer.json_lines(), [json!([])]);
+    }
+    user.assert_calls(2);
+    keys.assert_calls(2);
+
+    // Giving both is giving one flag twice.
+    let answer = run(
+        &server,
+        &["gitlab", "get-user", "--id", "1", "--user-id", "2"],
+        None,
+    );
+    assert_eq!(answer.code, Some(2), "{answer:?}");
+    assert!(
+        answer.stderr.contains("cannot be used multiple times"),
+        "{answer:?}"
+    );
+}
+
+/// Pages of users that the server takes `delay` to send, announcing each next page.
+fn slow_pages(
+    server: &MockServer,
+    pages: u64,
+    delay: std::time::Duration,
+) -> Vec<httpmock::Mock<'_>> {
+    (1..=pages)
+        .map(|page| {
+            let next = if page < pages {
+                (page + 1).to_string()
+            } else {
+                String::new()
+            };
+            let users = json!([
+                user_json(2 * page as i64 - 1, "a"),
+                user_json(2 * page as i64, "b")
+            ]);
+            server.mock(|when, then| {
+                exact(
+                    when,
+                    GET,
+                    "/api/v4/users",
+                    &[("page", &page.to_string()), ("per_page", "2")],
+                )
+                .header("private-token", TOKEN);
+                then.status(200)
+                    .header("x-next-page", next)
+                    .delay(delay)
+                    .json_body(users);
+            })
+        })
+        .collect()
+}
+
+/// On a pipe (as here), a long walk writes nothing on stderr: its progress is for terminals.
+#[test]
+fn a_long_walk_on_a_pipe_leaves_stderr_empty() {
+    let server = MockServer::start();
+    let mocks = slow_pages(&server, 5, std::time::Duration::from_millis(150));
+
+    let run = run(
+        &server,
+        &["gitlab", "list-users", "--per-page", "2", "--all"],
+        None,
+    );
+
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for mock in &mocks {
+        mock.assert();
+    }
+    assert_eq!(run.json_lines().len(), 10, "{run:?}");
+    assert_eq!(run.stderr, "");
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), the walk shows its pages,
+/// items and rate on stderr while it runs, and clears that line at the end.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_long_walk_on_a_terminal_shows_its_progress() {
+    let server = MockServer::start();
+    let mocks = slow_pages(&server, 4, std::time::Duration::from_millis(400));
+    let url = server.base_url();
+    let output = std::process::Command::new("script")
+        .args(["-q", "-e", "-c"])
+        .arg(format!(
+            "'{}' gitlab list-users --per-page 2 --all",
+            env!("CARGO_BIN_EXE_user-apis")
+        ))
+        .arg("/dev/null")
+        .env_clear()
+        .envs([
+            ("PATH", "/usr/bin:/bin"),
+            ("TERM", "xterm"),
+            ("GITLAB_URL", url.as_str()),
+            ("GITLAB_TOKEN", TOKEN),
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux's script runs");
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    for mock in &mocks {
+        mock.assert();
+    }
+    assert!(terminal.contains("1 page, 2 items"), "{terminal:?}");
+    assert!(terminal.contains("items/s"), "{terminal:?}");
+    // Every user is printed, one line each as on a pipe.
+    assert_eq!(terminal.matches("\"username\":").count(), 8, "{terminal:?}");
+}

@@ -161,28 +161,34 @@ fn operation_help_comes_from_the_spec() {
     assert!(run.stdout.contains("  list-users "), "{run:?}");
 }
 
+/// A provider's operations, as its `--help` lists them.
+fn operations(provider: &str) -> Vec<String> {
+    let list = user_apis(&[provider, "--help"], &[], None);
+    let commands: Vec<String> = list
+        .stdout
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        // A line of its own for each command; a long summary wraps onto deeper ones.
+        .filter_map(|line| {
+            line.strip_prefix("  ")
+                .filter(|rest| !rest.starts_with(' '))
+        })
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|command| *command != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(commands.len() > 10, "{list:?}");
+    commands
+}
+
 #[test]
 fn operation_help_speaks_of_the_command_not_the_rust_api() {
     // Every operation's help, each provider's commands read from its own help.
     for provider in PROVIDERS {
-        let list = user_apis(&[provider, "--help"], &[], None);
-        let commands: Vec<&str> = list
-            .stdout
-            .lines()
-            .skip_while(|line| *line != "Commands:")
-            .skip(1)
-            .take_while(|line| line.starts_with("  "))
-            // A line of its own for each command; a long summary wraps onto deeper ones.
-            .filter_map(|line| {
-                line.strip_prefix("  ")
-                    .filter(|rest| !rest.starts_with(' '))
-            })
-            .filter_map(|line| line.split_whitespace().next())
-            .filter(|command| *command != "help")
-            .collect();
-        assert!(commands.len() > 10, "{list:?}");
-        for command in commands {
-            let run = user_apis(&[provider, command, "--help"], &[], None);
+        for command in operations(provider) {
+            let run = user_apis(&[provider, &command, "--help"], &[], None);
             assert_eq!(run.code, Some(0), "{run:?}");
             // A Rust path (`Session::login`, `crate::Error`) names nothing a shell user has.
             let rust_path = run.stdout.match_indices("::").any(|(at, _)| {
@@ -288,4 +294,105 @@ fn a_credential_that_cannot_be_sent_is_refused_without_echoing_it() {
         "{run:?}"
     );
     run.assert_hides("glpat-secret");
+}
+
+#[test]
+fn completion_scripts_name_every_operation_and_flag() {
+    let operations: Vec<(&str, Vec<String>)> = PROVIDERS
+        .iter()
+        .map(|provider| (*provider, operations(provider)))
+        .collect();
+    for (shell, opening) in [
+        ("bash", "_user__apis() {"),
+        ("zsh", "#compdef user-apis"),
+        ("fish", "# Print an optspec for argparse"),
+    ] {
+        let run = user_apis(&["completions", shell], &[], None);
+        assert_eq!(run.code, Some(0), "{shell}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{shell}");
+        assert!(
+            run.stdout.starts_with(opening),
+            "{shell}: {}",
+            &run.stdout[..200]
+        );
+        for (provider, commands) in &operations {
+            assert!(run.stdout.contains(provider), "{shell} lacks {provider}");
+            for command in commands {
+                assert!(
+                    run.stdout.contains(command.as_str()),
+                    "{shell} lacks {provider} {command}"
+                );
+            }
+        }
+        // Flags, and the command itself.
+        for word in ["user-id", "json-body", "base-url", "all", "completions"] {
+            assert!(run.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+
+    let run = user_apis(&["completions", "tcsh"], &[], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("invalid value 'tcsh'"), "{run:?}");
+    assert!(
+        run.stderr.contains("bash, elvish, fish, powershell, zsh"),
+        "{run:?}"
+    );
+}
+
+/// What bash offers after `words`, the last of which is being typed, with the script of
+/// `user-apis completions bash` loaded.
+fn bash_completes(script: &TempFile, words: &[&str]) -> Vec<String> {
+    let typed = words.last().copied().unwrap_or_default();
+    let before = if words.len() > 1 {
+        words[words.len() - 2]
+    } else {
+        ""
+    };
+    let output = Command::new("bash")
+        .args([
+            "-c",
+            r#"source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+               _user__apis user-apis "${COMP_WORDS[COMP_CWORD]}" "$PREV";
+               printf '%s\n' "${COMPREPLY[@]}""#,
+            "complete",
+            script.arg(),
+        ])
+        .args(words)
+        .env("PREV", before)
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{output:?}");
+    assert!(typed.is_empty() || !output.stdout.is_empty(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completes_providers_operations_and_flags() {
+    let run = user_apis(&["completions", "bash"], &[], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let script = TempFile::new(
+        "bash-completion",
+        "user-apis.bash",
+        Some(run.stdout.as_bytes()),
+    );
+
+    assert_eq!(bash_completes(&script, &["user-apis", "ok"]), ["okta"]);
+    assert_eq!(
+        bash_completes(&script, &["user-apis", "okta", "list-u"]),
+        ["list-users", "list-user-groups"]
+    );
+    // Past the operation: its own flags.
+    assert_eq!(
+        bash_completes(&script, &["user-apis", "gitlab", "block-user", "--s"]),
+        ["--sudo"]
+    );
+    assert_eq!(
+        bash_completes(&script, &["user-apis", "completions", "f"]),
+        ["fish"]
+    );
 }

@@ -573,3 +573,149 @@ fn a_new_token_whose_answer_does_not_decode_is_written_as_sent() {
         "{run:?}"
     );
 }
+
+/// A flag is named after the parameter it sends: autocomplete sends `in_team` and `in_channel`,
+/// which are `--in-team` and `--in-channel` as in `list-users`. The names the flags had before
+/// (`--team-id`, `--channel-id`) still parse without being shown, and the search body's field
+/// names (`--in-channel-id`) are shown aliases; each spelling sends the same request.
+#[test]
+fn autocomplete_flags_are_named_after_what_they_send() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v4/users/autocomplete",
+            &[("in_team", "t1"), ("in_channel", "c1"), ("name", "ad")],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200)
+            .json_body(json!({"users": [user_json("u1")], "out_of_channel": []}));
+    });
+
+    for (team, channel) in [
+        ("--in-team", "--in-channel"),
+        ("--team-id", "--channel-id"),
+        ("--in-team", "--in-channel-id"),
+    ] {
+        let run = run(
+            &server,
+            &[
+                "mattermost",
+                "autocomplete-users",
+                team,
+                "t1",
+                channel,
+                "c1",
+                "--name",
+                "ad",
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{team} {channel}: {run:?}");
+        assert_eq!(
+            run.json_lines(),
+            [json!({"users": [user_json("u1")], "out_of_channel": []})]
+        );
+        assert_eq!(run.stderr, "");
+    }
+    mock.assert_calls(3);
+
+    let help = user_apis(&["mattermost", "autocomplete-users", "--help"], &[], None);
+    assert!(help.stdout.contains("--in-team <in-team>"), "{help:?}");
+    assert!(
+        help.stdout.contains("--in-channel <in-channel>"),
+        "{help:?}"
+    );
+    assert!(help.stdout.contains("[alias: --in-channel-id]"), "{help:?}");
+    assert!(!help.stdout.contains("--team-id"), "{help:?}");
+    assert!(!help.stdout.contains("--channel-id"), "{help:?}");
+}
+
+/// `list-channel-members-for-user` sends `per_page`, as every other list: `--per-page`, and
+/// its old name `--page-size` still parses.
+#[test]
+fn channel_members_take_per_page_as_every_list_does() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v4/users/u1/channel_members",
+            &[("page", "0"), ("per_page", "5")],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200).json_body(json!([]));
+    });
+    for size in ["--per-page", "--page-size"] {
+        let run = run(
+            &server,
+            &[
+                "mattermost",
+                "list-channel-members-for-user",
+                "--user-id",
+                "u1",
+                "--page",
+                "0",
+                size,
+                "5",
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{size}: {run:?}");
+        assert_eq!(run.stdout, "[]\n");
+    }
+    mock.assert_calls(2);
+}
+
+/// The filters of `list-users` (query parameters) and of `search-users` (body fields) answer
+/// to each other's names.
+#[test]
+fn user_filters_answer_to_the_list_and_the_search_names() {
+    let server = MockServer::start();
+    let list = server.mock(|when, then| {
+        exact(
+            when,
+            GET,
+            "/api/v4/users",
+            &[("in_team", "t1"), ("not_in_channel", "c1")],
+        )
+        .header("authorization", AUTHORIZATION);
+        then.status(200).json_body(json!([user_json("u1")]));
+    });
+    let search = server.mock(|when, then| {
+        exact(when, POST, "/api/v4/users/search", &[])
+            .header("authorization", AUTHORIZATION)
+            .json_body(json!({"term": "ad", "team_id": "t1", "not_in_channel_id": "c1"}));
+        then.status(200).json_body(json!([user_json("u1")]));
+    });
+
+    let run_list = run(
+        &server,
+        &[
+            "mattermost",
+            "list-users",
+            "--team-id",
+            "t1",
+            "--not-in-channel-id",
+            "c1",
+        ],
+    );
+    assert_eq!(run_list.code, Some(0), "{run_list:?}");
+    assert_eq!(run_list.json_lines(), [json!([user_json("u1")])]);
+    let run_search = run(
+        &server,
+        &[
+            "mattermost",
+            "search-users",
+            "--term",
+            "ad",
+            "--in-team",
+            "t1",
+            "--not-in-channel",
+            "c1",
+        ],
+    );
+    assert_eq!(run_search.code, Some(0), "{run_search:?}");
+    assert_eq!(run_search.json_lines(), [json!([user_json("u1")])]);
+    list.assert();
+    search.assert();
+}

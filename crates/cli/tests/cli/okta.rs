@@ -402,9 +402,9 @@ fn closed_output_pipes_keep_the_exit_code() {
     assert_eq!(stderr, "");
 }
 
-/// A body may hold passwords: when a value does not fit the request, the error says where, not
-/// what (serde_json's own message would quote the value). Messages that quote no value, such
-/// as a syntax error, are kept. Nothing is sent either way.
+/// A body may hold passwords: when a value does not fit the request, the error names the field
+/// and what it takes, not the value (serde_json's own message would quote it). Messages that
+/// quote no value, such as a syntax error, are kept. Nothing is sent either way.
 #[test]
 fn a_body_that_does_not_fit_is_reported_without_its_values() {
     let server = MockServer::start();
@@ -430,11 +430,25 @@ fn a_body_that_does_not_fit_is_reported_without_its_values() {
     assert_eq!(mistyped.code, Some(2), "{mistyped:?}");
     assert_eq!(
         mistyped.stderr,
-        "error: failed to parse -: a value the request body cannot take, at line 1 column 29 \
-         (serde_json's message is not shown: it quotes the value, which may be a secret)\n"
+        "error: failed to parse -: oldPassword: expected an object, found a string at line 1 \
+         column 29\n"
     );
     mistyped.assert_hides("hunter2-old");
     mistyped.assert_hides("hunter3-new");
+
+    // A secret where a flag of the body's profile belongs, deep in the body.
+    let nested = run(
+        &server,
+        &change_password,
+        Some(r#"{"newPassword": {"value": {"secret": "hunter4-nested"}}, "revokeSessions": 1}"#),
+    );
+    assert_eq!(nested.code, Some(2), "{nested:?}");
+    assert_eq!(
+        nested.stderr,
+        "error: failed to parse -: newPassword.value: expected a string, found an object at line \
+         1 column 26\n"
+    );
+    nested.assert_hides("hunter4-nested");
 
     let cut = run(&server, &change_password, Some(r#"{"oldPassword": "#));
     assert_eq!(cut.code, Some(2), "{cut:?}");
