@@ -55,7 +55,6 @@ pub fn crate_manifest(provider: &Provider, code: &str) -> (String, String) {
         .map(|&name| match extra(name) {
             Some(d) => {
                 let why: String = d.why.lines().map(|line| format!("# {line}\n")).collect();
-                let why = if d.why.is_empty() { String::new() } else { why };
                 if d.features.is_empty() {
                     format!("{why}{name}.workspace = true\n")
                 } else {
