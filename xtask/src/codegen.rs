@@ -107,7 +107,7 @@ pub fn generate(provider: &Provider, root: &Path) -> Result<Generated, String> {
 
     let cli_spec = &prepared.cli_spec;
     let mut cli = progenitor_file(label, "CLI", |generator| {
-        generator.cli(cli_spec, provider.crate_name)
+        generator.cli(cli_spec, &format!("user_apis::{}", provider.name))
     })?;
     ran.extend(
         fixup::run("CLI", CLI_FIXUPS, &mut cli, &prepared.cli, &mut log)
@@ -449,7 +449,9 @@ pub fn run(
             &generated.api,
         );
         let declared = crate::declare::generate(provider, &generated.code)?;
+        let (manifest_output, manifest) = crate::table::crate_manifest(provider, &generated.code);
         let outputs = [
+            (manifest_output.as_str(), &manifest),
             (provider.output, &generated.code),
             (provider.cli_output, &generated.cli),
             (provider.api, &generated.api_text),
@@ -485,6 +487,20 @@ pub fn run(
         report.extend(api_changes);
         ran.extend(generated.ran);
     }
+    // What lists every provider follows from the table alone, whichever providers ran.
+    let mut states = Vec::new();
+    for (output, contents) in crate::table::generate(PROVIDERS, root)? {
+        let state = match ensure_file_contents(&root.join(&output), &contents, check)? {
+            Outcome::Fresh => format!("{output} up to date"),
+            Outcome::Written => format!("wrote {output}"),
+            Outcome::Stale => {
+                all_fresh = false;
+                format!("STALE: {output} differs from the provider table")
+            }
+        };
+        states.push(state);
+    }
+    report.push(format!("provider table: {}", states.join(", ")));
     // A fixup for a construct only some specs use must still apply somewhere.
     if providers.len() == PROVIDERS.len() {
         fixup::require_some_provider(&ran)?;

@@ -52,7 +52,7 @@ pub fn generate(provider: &Provider, code: &str) -> Result<Declared, String> {
 }
 
 /// The header comment of a file written from the provider table.
-fn header(what: &str) -> String {
+pub(crate) fn header(what: &str) -> String {
     let what: String = wrap(what)
         .iter()
         .map(|line| format!("//!{line}\n"))
@@ -67,7 +67,7 @@ fn header(what: &str) -> String {
 }
 
 /// Formats `tokens` as a file, after `header`.
-fn unparse(header: &str, tokens: TokenStream) -> Result<String, String> {
+pub(crate) fn unparse(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("the declared code does not parse: {e}"))?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
@@ -192,7 +192,7 @@ fn client_file(provider: &Provider, streams: &[TokenStream]) -> Result<String, S
 }
 
 /// `list_users` → `ListUsers`: progenitor's name for an operation's builder and CLI command.
-fn pascal_case(operation: &str) -> String {
+pub(crate) fn pascal_case(operation: &str) -> String {
     operation
         .split('_')
         .map(|word| {
@@ -323,7 +323,7 @@ fn vec_item(operation: &str, body: &Type) -> Result<Type, String> {
 }
 
 /// The doc attributes of `text`, wrapped at 92 columns; a blank line starts a paragraph.
-fn doc_attrs(text: &str) -> TokenStream {
+pub(crate) fn doc_attrs(text: &str) -> TokenStream {
     let lines = wrap(text);
     quote!(#(#[doc = #lines])*)
 }

@@ -16,6 +16,7 @@ mod providers;
 mod spec;
 mod spec_fixups;
 mod syntax;
+mod table;
 mod validate;
 
 use std::process::ExitCode;
@@ -28,8 +29,12 @@ codegen regenerates crates/<provider>/src/generated.rs (the client), crates/<pro
 (its typed httpmock helpers), crates/cli/src/generated/<provider>.rs (its `user-apis` commands)
 and crates/<provider>/api.txt (the client's public API) from specs/<provider>.yaml, and reports
 how the public API changed; from the provider table (xtask/src/providers.rs), the client's
-hooks, constructor body and streams (crates/<provider>/src/declared.rs) and the CLI's table of
-paged lists (crates/cli/src/generated/<provider>_paged.rs).
+hooks, constructor body and streams (crates/<provider>/src/declared.rs), its crate's
+Cargo.toml, the CLI's table of paged lists (crates/cli/src/generated/<provider>_paged.rs) and,
+from the whole table, the workspace's and the facade's provider entries (the `# @generated`
+regions of Cargo.toml and crates/user-apis/Cargo.toml), the facade's modules
+(crates/user-apis/src/providers.rs, providers.md) and the CLI's providers
+(crates/cli/src/generated/mod.rs).
   --check     compare instead of writing; exit 1 naming each stale file
   PROVIDER    one or more of the providers below (default: all)
 api-diff reports how the public API of the client generated from OLD.yaml differs from the

@@ -1,19 +1,32 @@
 //! The provider table: the one place that lists the clients `cargo xtask codegen` writes, and
-//! what each provider is beside its spec: its credentials, its rate-limit reset header and the
-//! paging scheme of each list. `declare` writes the code that follows from it.
+//! what each provider is beside its spec: its credentials, its rate-limit reset header, the
+//! paging scheme of each list, its crate's metadata and where the command line finds its server
+//! and credential. `declare` writes the code that follows from a row, `table` what follows from
+//! the whole table (manifests, the facade's modules, the command line's providers).
 
 /// One provider: its spec, the client crate that receives the generated client and its typed
 /// mocks, the module of the `user-apis` command-line tool generated from the same spec, and the
-/// summary of the client's public API.
+/// summary of the client's public API. The paths follow from the name (the `provider!` macro below).
 #[derive(Debug, Clone, Copy)]
 pub struct Provider {
     /// Short lowercase name, used on the command line and in file names.
     pub name: &'static str,
+    /// The provider's name as people write it (`GitLab`), in the facade's documentation.
+    pub display: &'static str,
+    /// The API the client speaks (`GitLab Users API (REST v4)`): the command's one-line help
+    /// and, in the crate's description, what the client is for.
+    pub about: &'static str,
+    /// The client crate's keywords on crates.io.
+    pub keywords: &'static [&'static str],
+    /// What the client crate's hand-written modules need beyond what every client crate
+    /// depends on (`[dependencies]` of the workspace's): a dependency named again adds features.
+    pub dependencies: &'static [Dependency],
     /// The OpenAPI document, relative to the workspace root.
     pub spec: &'static str,
     /// The generated client file, relative to the workspace root.
     pub output: &'static str,
-    /// The client crate's name as Rust code names it; the generated CLI calls its `Client`.
+    /// The client crate's name as Rust code names it (the command line reaches the crate
+    /// through the facade, as `user_apis::<name>`).
     pub crate_name: &'static str,
     /// The generated CLI module (in `crates/cli`), relative to the workspace root.
     pub cli_output: &'static str,
@@ -35,6 +48,48 @@ pub struct Provider {
     /// operation of the provider: each command's flag for one of them also answers to the
     /// others, unless the command has a flag of that name.
     pub flag_synonyms: &'static [&'static [&'static str]],
+    /// The provider on the command line.
+    pub cli: Cli,
+}
+
+/// A dependency of a client crate, from the workspace's `[dependencies]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Dependency {
+    /// The package.
+    pub name: &'static str,
+    /// The features it needs here.
+    pub features: &'static [&'static str],
+    /// Why, as the comment above it.
+    pub why: &'static str,
+}
+
+/// The provider on the command line: where its server and credential come from.
+#[derive(Debug, Clone, Copy)]
+pub struct Cli {
+    /// The variable that holds the server's root URL when `--base-url` is not given.
+    pub url: Var,
+    /// The variables the credential is read from, in the order the constructor takes them.
+    pub credential: &'static [Var],
+    /// The `Client` constructor that takes `(config, credential...)`, such as `with_token`.
+    pub constructor: &'static str,
+    /// For a provider whose auth includes [`Auth::None`]: the constructor without a
+    /// credential, used when the (one) credential variable is unset or empty.
+    pub anonymous: Option<&'static str>,
+    /// The operations whose `304 Not Modified` means that nothing changed, which the command
+    /// notes on stderr instead of failing.
+    pub unchanged: &'static [&'static str],
+    /// The hand-written module (under `crates/cli/src/`) with the provider's `command()` and
+    /// `run()`, for a provider with commands of its own; else both are generated.
+    pub commands: Option<&'static str>,
+}
+
+/// An environment variable the command line reads, and its line in `--help`.
+#[derive(Debug, Clone, Copy)]
+pub struct Var {
+    /// The variable.
+    pub name: &'static str,
+    /// What it holds, as the provider's `Environment:` help says.
+    pub help: &'static str,
 }
 
 /// A kind of credential a provider accepts.
@@ -116,16 +171,29 @@ const fn list(operation: &'static str) -> List {
     }
 }
 
+/// A [`Provider`] named `$name`, whose paths follow from its name, with the other fields given.
+macro_rules! provider {
+    ($name:literal { $($field:ident: $value:expr),* $(,)? }) => {
+        Provider {
+            name: $name,
+            spec: concat!("specs/", $name, ".yaml"),
+            output: concat!("crates/", $name, "/src/generated.rs"),
+            crate_name: concat!("user_apis_", $name),
+            cli_output: concat!("crates/cli/src/generated/", $name, ".rs"),
+            api: concat!("crates/", $name, "/api.txt"),
+            mock_output: concat!("crates/", $name, "/src/mock.rs"),
+            $($field: $value),*
+        }
+    };
+}
+
 /// Every provider, in the order codegen runs them.
 pub const PROVIDERS: &[Provider] = &[
-    Provider {
-        name: "gitlab",
-        spec: "specs/gitlab.yaml",
-        output: "crates/gitlab/src/generated.rs",
-        crate_name: "user_apis_gitlab",
-        cli_output: "crates/cli/src/generated/gitlab.rs",
-        api: "crates/gitlab/api.txt",
-        mock_output: "crates/gitlab/src/mock.rs",
+    provider!("gitlab" {
+        display: "GitLab",
+        about: "GitLab Users API (REST v4)",
+        keywords: &["gitlab", "users", "openapi", "client"],
+        dependencies: &[],
         auth: &[Auth::Header("private-token"), Auth::Bearer],
         reset: Some(Reset::EpochSeconds("ratelimit-reset")),
         paging: Paging {
@@ -145,15 +213,40 @@ pub const PROVIDERS: &[Provider] = &[
         path_template: "generated::path_template",
         // The user in a path is `id` in some operations and `user_id` in others.
         flag_synonyms: &[&["id", "user_id"]],
-    },
-    Provider {
-        name: "mattermost",
-        spec: "specs/mattermost.yaml",
-        output: "crates/mattermost/src/generated.rs",
-        crate_name: "user_apis_mattermost",
-        cli_output: "crates/cli/src/generated/mattermost.rs",
-        api: "crates/mattermost/api.txt",
-        mock_output: "crates/mattermost/src/mock.rs",
+        cli: Cli {
+            url: Var {
+                name: "GITLAB_URL",
+                help: "the instance's root URL, such as https://gitlab.example.com (or --base-url)",
+            },
+            credential: &[Var {
+                name: "GITLAB_TOKEN",
+                help: "a personal, project, group or impersonation access token, sent as \
+                       PRIVATE-TOKEN; never printed",
+            }],
+            constructor: "with_private_token",
+            anonymous: None,
+            // The client crate reads that 304 with `send_or_unchanged` (`follow.rs`).
+            unchanged: &["follow_user", "unfollow_user"],
+            commands: None,
+        },
+    }),
+    provider!("mattermost" {
+        display: "Mattermost",
+        about: "Mattermost Users API (v4)",
+        keywords: &["mattermost", "users", "chat", "openapi", "client"],
+        dependencies: &[
+            Dependency {
+                name: "reqwest",
+                features: &["multipart"],
+                why: "`multipart` builds the profile image upload, the one operation written by \
+                      hand.",
+            },
+            Dependency {
+                name: "futures-util",
+                features: &[],
+                why: "",
+            },
+        ],
         auth: &[Auth::Bearer, Auth::None],
         reset: Some(Reset::DeltaSeconds("x-ratelimit-reset")),
         paging: Paging {
@@ -183,15 +276,29 @@ pub const PROVIDERS: &[Provider] = &[
             &["not_in_channel", "not_in_channel_id"],
             &["in_group", "in_group_id"],
         ],
-    },
-    Provider {
-        name: "okta",
-        spec: "specs/okta.yaml",
-        output: "crates/okta/src/generated.rs",
-        crate_name: "user_apis_okta",
-        cli_output: "crates/cli/src/generated/okta.rs",
-        api: "crates/okta/api.txt",
-        mock_output: "crates/okta/src/mock.rs",
+        cli: Cli {
+            url: Var {
+                name: "MATTERMOST_URL",
+                help: "the server's root URL, such as https://chat.example.com (or --base-url)",
+            },
+            credential: &[Var {
+                name: "MATTERMOST_TOKEN",
+                help: "a personal access token or session token, sent as a bearer token; never \
+                       printed. Without it requests carry no credential, as sign-up and \
+                       password resets need.",
+            }],
+            constructor: "with_token",
+            anonymous: Some("without_auth"),
+            unchanged: &[],
+            // Sign-in, which prints the session's token, and the hand-written upload.
+            commands: Some("providers::mattermost"),
+        },
+    }),
+    provider!("okta" {
+        display: "Okta",
+        about: "Okta Users API",
+        keywords: &["okta", "users", "identity", "openapi", "client"],
+        dependencies: &[],
         auth: &[Auth::Scheme("SSWS"), Auth::Bearer],
         reset: Some(Reset::EpochSeconds("x-rate-limit-reset")),
         paging: Paging {
@@ -204,15 +311,26 @@ pub const PROVIDERS: &[Provider] = &[
         },
         path_template: "generated::path_template",
         flag_synonyms: &[],
-    },
-    Provider {
-        name: "sendauth",
-        spec: "specs/sendauth.yaml",
-        output: "crates/sendauth/src/generated.rs",
-        crate_name: "user_apis_sendauth",
-        cli_output: "crates/cli/src/generated/sendauth.rs",
-        api: "crates/sendauth/api.txt",
-        mock_output: "crates/sendauth/src/mock.rs",
+        cli: Cli {
+            url: Var {
+                name: "OKTA_ORG_URL",
+                help: "the org's URL, such as https://your-org.okta.com (or --base-url)",
+            },
+            credential: &[Var {
+                name: "OKTA_API_TOKEN",
+                help: "an API token, sent as `Authorization: SSWS <token>`; never printed",
+            }],
+            constructor: "with_api_token",
+            anonymous: None,
+            unchanged: &[],
+            commands: None,
+        },
+    }),
+    provider!("sendauth" {
+        display: "SendAuth",
+        about: "SendAuth Users API",
+        keywords: &["sendauth", "passkeys", "users", "openapi", "client"],
+        dependencies: &[],
         auth: &[Auth::Basic],
         reset: None,
         paging: Paging {
@@ -230,7 +348,27 @@ pub const PROVIDERS: &[Provider] = &[
         },
         path_template: "generated::path_template",
         flag_synonyms: &[],
-    },
+        cli: Cli {
+            url: Var {
+                name: "SENDAUTH_URL",
+                help: "the server's root URL, such as https://app.sendauth.com (or --base-url)",
+            },
+            credential: &[
+                Var {
+                    name: "SENDAUTH_USERNAME",
+                    help: "the API user, sent with the password as HTTP basic auth",
+                },
+                Var {
+                    name: "SENDAUTH_PASSWORD",
+                    help: "the API user's password; never printed",
+                },
+            ],
+            constructor: "with_basic_auth",
+            anonymous: None,
+            unchanged: &[],
+            commands: None,
+        },
+    }),
 ];
 
 /// Finds a provider by its name.

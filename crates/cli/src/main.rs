@@ -6,26 +6,9 @@
 //! environment (`providers/`), prints results and errors (`output.rs`) and maps failures to
 //! exit codes. `user-apis completions SHELL` prints a completion script of the whole tree.
 
-mod generated {
-    //! The command modules `cargo xtask codegen` writes, one per provider, and beside each the
-    //! table of its lists that page (from the provider table).
-    #[rustfmt::skip]
-    pub mod gitlab;
-    #[rustfmt::skip]
-    pub mod gitlab_paged;
-    #[rustfmt::skip]
-    pub mod mattermost;
-    #[rustfmt::skip]
-    pub mod mattermost_paged;
-    #[rustfmt::skip]
-    pub mod okta;
-    #[rustfmt::skip]
-    pub mod okta_paged;
-    #[rustfmt::skip]
-    pub mod sendauth;
-    #[rustfmt::skip]
-    pub mod sendauth_paged;
-}
+// The command modules and the providers' table, written by `cargo xtask codegen`.
+#[rustfmt::skip]
+mod generated;
 mod output;
 mod providers;
 mod support;

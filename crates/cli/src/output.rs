@@ -552,7 +552,7 @@ fn api_message<E: Serialize>(body: &E) -> String {
 
 /// Says on stderr how to ask for the page after this one, when the answer names it only in its
 /// `Link` header (as Okta's cursors are): the cursor, as the flag that sends it.
-fn next_page_note<T>(answer: &ResponseValue<T>, cursor: Option<&str>) {
+pub(crate) fn next_page_note<T>(answer: &ResponseValue<T>, cursor: Option<&str>) {
     let Some(name) = cursor else { return };
     if let Some(value) = user_apis_runtime::next_link_param(answer.headers(), name) {
         to_stderr(format_args!(
@@ -566,20 +566,20 @@ fn next_page_note<T>(answer: &ResponseValue<T>, cursor: Option<&str>) {
 /// the page they asked for, if any.
 macro_rules! cli_config {
     ($($provider:ident => $cursor:expr),* $(,)?) => {$(
-        impl crate::generated::$provider::CliConfig for &Reporter {
-            fn success_item<T>(&self, value: &ResponseValue<T>)
+        impl $crate::generated::$provider::CliConfig for &$crate::output::Reporter {
+            fn success_item<T>(&self, value: &::progenitor_client::ResponseValue<T>)
             where
-                T: Serialize + std::fmt::Debug,
+                T: ::serde::Serialize + ::std::fmt::Debug,
             {
                 self.print(&**value);
-                next_page_note(value, $cursor);
+                $crate::output::next_page_note(value, $cursor);
             }
 
-            fn success_no_item(&self, _value: &ResponseValue<()>) {}
+            fn success_no_item(&self, _value: &::progenitor_client::ResponseValue<()>) {}
 
-            fn error<T>(&self, value: &Error<T>)
+            fn error<T>(&self, value: &::user_apis_runtime::Error<T>)
             where
-                T: Serialize + std::fmt::Debug,
+                T: ::serde::Serialize + ::std::fmt::Debug,
             {
                 self.client_error(value);
             }
@@ -587,8 +587,8 @@ macro_rules! cli_config {
     )*};
 }
 
-// GitLab, Mattermost and SendAuth page by number: the next page is the one after `--page`.
-cli_config!(gitlab => None, mattermost => None, okta => Some("after"), sendauth => None);
+// Invoked over every provider by the generated table (`crate::generated`).
+pub(crate) use cli_config;
 
 #[cfg(test)]
 mod tests {

@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn a_body_that_does_not_fit_names_the_field_and_its_type_not_the_value() {
-        use user_apis_okta::types::{ChangePasswordRequest, UserInput};
+        use user_apis::okta::types::{ChangePasswordRequest, UserInput};
 
         const SECRET: &str = "hunter2-S3cret";
         let cases = [
@@ -422,7 +422,7 @@ mod tests {
 
     #[test]
     fn a_body_that_is_no_json_keeps_serde_json_s_message() {
-        use user_apis_okta::types::ChangePasswordRequest;
+        use user_apis::okta::types::ChangePasswordRequest;
 
         assert_eq!(
             refusal::<ChangePasswordRequest>(r#"{"oldPassword": "#),

@@ -4,7 +4,7 @@
 // xtask and run the command again; `cargo xtask codegen --check` fails on any drift.
 #![allow(unused_variables, clippy::all, clippy::pedantic)]
 
-use user_apis_okta::*;
+use user_apis::okta::*;
 use anyhow::Context as _;
 pub struct Cli<T: CliConfig> {
     client: Client,

@@ -4,7 +4,7 @@
 // xtask and run the command again; `cargo xtask codegen --check` fails on any drift.
 #![allow(unused_variables, clippy::all, clippy::pedantic)]
 
-use user_apis_sendauth::*;
+use user_apis::sendauth::*;
 use anyhow::Context as _;
 pub struct Cli<T: CliConfig> {
     client: Client,

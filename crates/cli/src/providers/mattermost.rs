@@ -1,18 +1,17 @@
-//! `user-apis mattermost`: the Mattermost client from the environment, `--all` over its paged
-//! lists, and `set-profile-image`, the upload the client crate writes by hand.
+//! `user-apis mattermost`, written by hand: its sign-in commands print the session's token, and
+//! `set-profile-image` is the upload the client crate writes by hand. Its settings and its client
+//! from the environment come from the provider table (`crate::generated`).
 
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgMatches, Command};
-use user_apis_mattermost::{Client, ClientConfig, session_token, types};
+use user_apis::mattermost::{Client, session_token, types};
 
-use super::{Provider, base_url, config_error, operation, operation_command, provider_command};
+use super::{base_url, config_error, operation, operation_command, provider_command};
 use crate::generated::mattermost::{Cli, CliCommand};
 use crate::generated::mattermost_paged::{is_paged, print_all};
+use crate::generated::mattermost_provider::{PROVIDER, client};
 use crate::output::{Failure, Kind, Reporter};
-
-/// The variable that holds the token.
-const TOKEN_ENV: &str = "MATTERMOST_TOKEN";
 
 /// What the sign-in commands print, as their help says (see [`login`]).
 const LOGIN_OUTPUT: &str = "Prints {\"token\": ..., \"user\": ...}: the new session's token, which \
@@ -21,19 +20,6 @@ const LOGIN_OUTPUT: &str = "Prints {\"token\": ..., \"user\": ...}: the new sess
 
 /// The hand-written upload, which the spec leaves out (its body is `multipart/form-data`).
 const SET_PROFILE_IMAGE: &str = "set-profile-image";
-
-/// Mattermost as the command line knows it.
-pub const PROVIDER: Provider = Provider {
-    name: "mattermost",
-    about: "Mattermost Users API (v4)",
-    url_env: "MATTERMOST_URL",
-    environment: "\
-Environment:
-  MATTERMOST_URL    the server's root URL, such as https://chat.example.com (or --base-url)
-  MATTERMOST_TOKEN  a personal access token or session token, sent as a bearer token; never
-                    printed. Without it requests carry no credential, as sign-up and password
-                    resets need.",
-};
 
 /// `user-apis mattermost` and its operations.
 pub fn command() -> Command {
@@ -78,16 +64,6 @@ pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()
     } else {
         cli.execute(operation, matches).await
     }
-}
-
-/// The client for `config` with the token of `MATTERMOST_TOKEN`, or with none when it is
-/// unset.
-fn client(config: ClientConfig) -> anyhow::Result<Client> {
-    let client = match super::optional_env(TOKEN_ENV)? {
-        Some(token) => Client::with_token(config, token),
-        None => Client::without_auth(config),
-    };
-    Ok(client.map_err(|error| config_error(&PROVIDER, &error))?)
 }
 
 /// What a sign-in answered besides its token.

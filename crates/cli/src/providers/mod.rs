@@ -1,19 +1,21 @@
 //! The provider commands: the generated operations of each provider under its name, the
 //! connection settings every provider shares (`--base-url`, environment variables), and the
-//! dispatch of a parsed command line to its provider.
+//! commands a provider writes by hand. Each provider's settings, its client from the
+//! environment, its commands and the dispatch of a parsed command line to its provider are
+//! generated from the provider table (`crate::generated`).
 
 use std::env;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use crate::output::{Failure, Reporter};
+use crate::output::Failure;
 
-mod gitlab;
-mod mattermost;
-mod okta;
-mod sendauth;
+pub mod mattermost;
 
-/// What the hand-written layer knows about a provider besides its generated module.
+pub use crate::generated::{commands, run};
+
+/// What the command line knows of a provider besides its generated module (each provider's is
+/// generated from the provider table).
 pub struct Provider {
     /// The command name.
     pub name: &'static str,
@@ -30,35 +32,11 @@ const ALL_HELP: &str = "Walk every page through the client's stream and print ea
 JSON document per line. The stream sets the page itself; the other flags (such as the page \
 size) apply to every page.";
 
-/// Every provider's command.
-pub fn commands() -> Vec<Command> {
-    vec![
-        gitlab::command(),
-        mattermost::command(),
-        okta::command(),
-        sendauth::command(),
-    ]
-}
-
-/// Runs the operation the command line names.
-pub async fn run(matches: &ArgMatches, reporter: &Reporter) -> anyhow::Result<()> {
-    match matches.subcommand() {
-        Some((name, matches)) if name == gitlab::PROVIDER.name => {
-            gitlab::run(matches, reporter).await
-        }
-        Some((name, matches)) if name == mattermost::PROVIDER.name => {
-            mattermost::run(matches, reporter).await
-        }
-        Some((name, matches)) if name == okta::PROVIDER.name => okta::run(matches, reporter).await,
-        Some((name, matches)) if name == sendauth::PROVIDER.name => {
-            sendauth::run(matches, reporter).await
-        }
-        _ => Err(Failure::usage("name a provider: gitlab, mattermost, okta or sendauth").into()),
-    }
-}
-
 /// A provider's command: its operations, and the connection flag they share.
-fn provider_command(provider: &Provider, operations: impl IntoIterator<Item = Command>) -> Command {
+pub fn provider_command(
+    provider: &Provider,
+    operations: impl IntoIterator<Item = Command>,
+) -> Command {
     Command::new(provider.name)
         .about(provider.about)
         .subcommand_required(true)
@@ -81,7 +59,7 @@ fn provider_command(provider: &Provider, operations: impl IntoIterator<Item = Co
 
 /// One operation's command: the generated one, named after its operationId in kebab case,
 /// with `--all` when the operation pages.
-fn operation_command(operation_id: &str, generated: Command, paged: bool) -> Command {
+pub fn operation_command(operation_id: &str, generated: Command, paged: bool) -> Command {
     let command = generated.name(kebab_case(operation_id));
     if paged {
         command.arg(
@@ -101,7 +79,7 @@ fn kebab_case(operation_id: &str) -> String {
 }
 
 /// The operation a provider's matches name, with the operation's own matches.
-fn operation<C: Copy>(
+pub fn operation<C: Copy>(
     matches: &ArgMatches,
     operations: impl IntoIterator<Item = (&'static str, C)>,
 ) -> Result<(C, &ArgMatches), Failure> {
@@ -116,12 +94,12 @@ fn operation<C: Copy>(
 }
 
 /// Whether `--all` was given (only paged operations have it).
-fn wants_all(matches: &ArgMatches) -> bool {
+pub fn wants_all(matches: &ArgMatches) -> bool {
     matches!(matches.try_get_one::<bool>("all"), Ok(Some(true)))
 }
 
 /// The server's root URL: `--base-url`, else the provider's environment variable.
-fn base_url(matches: &ArgMatches, provider: &Provider) -> Result<String, Failure> {
+pub fn base_url(matches: &ArgMatches, provider: &Provider) -> Result<String, Failure> {
     if let Ok(Some(url)) = matches.try_get_one::<String>("base-url") {
         return Ok(url.clone());
     }
@@ -134,12 +112,12 @@ fn base_url(matches: &ArgMatches, provider: &Provider) -> Result<String, Failure
 }
 
 /// A credential from the environment, which must be set.
-fn required_env(name: &str) -> Result<String, Failure> {
+pub fn required_env(name: &str) -> Result<String, Failure> {
     optional_env(name)?.ok_or_else(|| Failure::usage(format!("{name} is not set")))
 }
 
 /// A setting from the environment; empty counts as unset. The value is never printed.
-fn optional_env(name: &str) -> Result<Option<String>, Failure> {
+pub fn optional_env(name: &str) -> Result<Option<String>, Failure> {
     match env::var(name) {
         Ok(value) if value.is_empty() => Ok(None),
         Ok(value) => Ok(Some(value)),
@@ -151,7 +129,7 @@ fn optional_env(name: &str) -> Result<Option<String>, Failure> {
 }
 
 /// A client that could not be built; the runtime's message never holds the credential.
-fn config_error(provider: &Provider, error: &dyn std::fmt::Display) -> Failure {
+pub fn config_error(provider: &Provider, error: &dyn std::fmt::Display) -> Failure {
     Failure::usage(format!(
         "cannot set up the {} client: {error}",
         provider.name
