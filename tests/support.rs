@@ -2,11 +2,9 @@
 //! expectations that pin down the whole request on the wire.
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::{Stream, StreamExt};
 use httpmock::{Method, Mock, MockServer, When};
-use user_apis::runtime::Error;
 use user_apis::{ClientConfig, RetryPolicy};
 
 /// The SendAuth API user the tests log in as.
@@ -26,16 +24,6 @@ pub fn fast_retries() -> RetryPolicy {
 /// A configuration for a client of `server`, with [`fast_retries`].
 pub fn mock_config(server: &MockServer) -> ClientConfig {
     ClientConfig::new(server.base_url()).retry(fast_retries())
-}
-
-/// Runs `call` and checks that it took at least `min`: a retry that waited for the server's
-/// reset or `Retry-After`, where the test retry policy's own backoff is milliseconds.
-pub async fn waits_at_least<T>(min: Duration, call: impl Future<Output = T>) -> T {
-    let started = Instant::now();
-    let outcome = call.await;
-    let waited = started.elapsed();
-    assert!(waited >= min, "retried after {waited:?}");
-    outcome
 }
 
 /// A rate-limit reset `seconds` from now, in whole seconds as a reset header gives it: the
@@ -92,18 +80,4 @@ pub async fn any_request(server: &MockServer, body: serde_json::Value) -> Mock<'
             then.status(200).json_body(body);
         })
         .await
-}
-
-/// Collects `stream` and checks that it was one `InvalidRequest` naming `what`: a value the
-/// builder refused, reported before any request.
-pub async fn refused_stream<T: std::fmt::Debug, E: std::fmt::Debug>(
-    stream: impl Stream<Item = Result<T, Error<E>>>,
-    what: &str,
-) {
-    let results: Vec<_> = stream.collect().await;
-    assert_eq!(results.len(), 1, "{results:?}");
-    assert!(
-        matches!(&results[0], Err(Error::InvalidRequest(message)) if message.contains(what)),
-        "{results:?}"
-    );
 }

@@ -1,5 +1,6 @@
 //! GitLab: every operation's request on the wire and decoded response, plus Sudo, 64-bit ids,
-//! typed errors, rate limits, streams and secrets.
+//! typed errors and streams. What every provider does alike is tested over the provider table
+//! (`providers.rs`).
 
 use std::future::Future;
 
@@ -11,15 +12,12 @@ use serde_json::{Value, json};
 use user_apis::ClientConfig;
 use user_apis::gitlab::mock::MockServerExt;
 use user_apis::gitlab::{Client, Error, HeaderValue, ResponseValue, SUDO, types};
-use user_apis_tests::{
-    any_request, ends_after, epoch_seconds_from_now, exact, fast_retries, mock_config, query_count,
-    refused_stream,
-};
+use user_apis_tests::{exact, fast_retries, mock_config, query_count};
 
 /// The personal access token the tests authenticate with; no output may ever contain it.
-const TOKEN: &str = "glpat-T3st-t0ken-9xYz";
+pub(crate) const TOKEN: &str = "glpat-T3st-t0ken-9xYz";
 /// A user id above 2^31, which a 32-bit id would mangle.
-const USER_ID: i64 = 3_000_000_000;
+pub(crate) const USER_ID: i64 = 3_000_000_000;
 /// A second id above 2^31, for keys, emails and tokens.
 const ITEM_ID: i64 = 4_100_000_007;
 
@@ -1943,114 +1941,6 @@ async fn a_malformed_body_is_an_error_not_a_panic() {
 }
 
 #[tokio::test]
-async fn a_429_with_retry_after_is_retried_then_succeeds() {
-    let server = MockServer::start_async().await;
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v4/users");
-            then.status(429)
-                .header("retry-after", "1")
-                .body("Retry later\n")
-                .up_to_n_times(1);
-        })
-        .await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v4/users")
-                .header("private-token", TOKEN);
-            then.status(200).json_body(json!([]));
-        })
-        .await;
-
-    let users = client(&server)
-        .list_users()
-        .send()
-        .await
-        .expect("succeeds on the retry");
-
-    limited.assert_calls_async(1).await;
-    ok.assert_calls_async(1).await;
-    assert!(users.is_empty());
-}
-
-#[tokio::test]
-async fn a_429_with_ratelimit_reset_waits_for_the_reset() {
-    let server = MockServer::start_async().await;
-    // Whole seconds, so 1 to 2 s away; the test client's own backoff is milliseconds.
-    let (reset, reset_at) = epoch_seconds_from_now(2);
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(POST).path(user_path("/block"));
-            then.status(429)
-                .header("ratelimit-reset", &reset)
-                .up_to_n_times(1);
-        })
-        .await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(POST).path(user_path("/block"));
-            then.status(201).json_body(json!(true));
-        })
-        .await;
-
-    // A 429 is retried even for a POST: GitLab refused it without acting on it.
-    ends_after(
-        reset_at,
-        expect_empty(client(&server).block_user().id(USER_ID).send(), 201),
-    )
-    .await;
-
-    limited.assert_calls_async(1).await;
-    ok.assert_calls_async(1).await;
-}
-
-#[tokio::test]
-async fn a_ratelimit_reset_beyond_the_wait_budget_returns_the_429_at_once() {
-    let server = MockServer::start_async().await;
-    let (reset, _) = epoch_seconds_from_now(3600);
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v4/users");
-            then.status(429).header("ratelimit-reset", &reset);
-        })
-        .await;
-
-    // Without the reset header the fast policy would retry within milliseconds; with it, the
-    // wait is an hour, beyond the 30 s budget, so the 429 comes back after one attempt.
-    let error = client(&server).list_users().send().await.expect_err("429");
-
-    limited.assert_calls_async(1).await;
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
-}
-
-#[tokio::test]
-async fn a_retry_policy_naming_its_own_reset_header_keeps_it() {
-    let server = MockServer::start_async().await;
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v4/users");
-            // GitLab's header says an hour; the user's chosen header says nothing, so backoff
-            // applies and the request is retried up to the policy's attempts.
-            then.status(429)
-                .header("ratelimit-reset", epoch_seconds_from_now(3600).0);
-        })
-        .await;
-    let policy = fast_retries().reset_header(user_apis::runtime::RateLimitReset::DeltaSeconds(
-        user_apis::gitlab::HeaderName::from_static("x-custom-reset"),
-    ));
-    let config = ClientConfig::new(server.base_url()).retry(policy);
-    let client = Client::with_private_token(config, TOKEN).expect("client");
-
-    let error = client.list_users().send().await.expect_err("429");
-
-    limited
-        .assert_calls_async(fast_retries().attempts() as usize)
-        .await;
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
-}
-
-#[tokio::test]
 async fn stream_follows_x_next_page_lazily() {
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();
@@ -2267,50 +2157,6 @@ async fn every_paged_list_has_a_stream() {
     }
 }
 
-#[tokio::test]
-async fn a_stream_from_a_page_the_builder_refused_fails_without_a_request() {
-    let server = MockServer::start_async().await;
-    let any = any_request(&server, json!([])).await;
-
-    // Pages count from 1: page 0 is refused, by the stream as by `send`, and the walk does not
-    // quietly start at page 1 instead.
-    refused_stream(client(&server).list_users().page(0_u64).stream(), "page").await;
-    any.assert_calls_async(0).await;
-}
-
-#[tokio::test]
-async fn a_stream_ends_after_the_first_error() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            exact(when, GET, "/api/v4/users", &[("page", "1")]);
-            then.status(200)
-                .header("x-next-page", "2")
-                .json_body(json!([basic_user_json(1, "one")]));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            exact(when, GET, "/api/v4/users", &[("page", "2")]);
-            then.status(403)
-                .json_body(json!({"message": "403 Forbidden"}));
-        })
-        .await;
-
-    let results: Vec<_> = client(&server).list_users().stream().collect().await;
-
-    assert_eq!(results.len(), 2);
-    assert!(results[0].is_ok());
-    assert_eq!(
-        results[1]
-            .as_ref()
-            .err()
-            .and_then(|e| e.status())
-            .map(|s| s.as_u16()),
-        Some(403)
-    );
-}
-
 /// Eight pages of which `X-Total-Pages` announces 5, walked 3 at a time: pages 2 to 5 are asked
 /// for before the consumer reaches them, none past the last, and the items come in order even
 /// when a later page answers first.
@@ -2365,88 +2211,6 @@ async fn a_stream_fetches_pages_ahead_up_to_the_last_and_keeps_their_order() {
     for page in &pages[5..] {
         page.assert_calls_async(0).await;
     }
-}
-
-/// A page that fails while later ones are in flight: the items before it, then its error, and
-/// nothing after.
-#[tokio::test]
-async fn an_error_amid_pages_in_flight_surfaces_at_its_place() {
-    let server = MockServer::start_async().await;
-    for page in 1..=4_i64 {
-        server
-            .mock_async(|when, then| {
-                exact(when, GET, "/api/v4/users", &[("page", &page.to_string())]);
-                if page == 2 {
-                    then.status(403)
-                        .json_body(json!({"message": "403 Forbidden"}));
-                } else {
-                    then.status(200)
-                        .header("x-next-page", (page + 1).to_string())
-                        .header("x-total-pages", "4")
-                        .json_body(json!([basic_user_json(page, "u")]));
-                }
-            })
-            .await;
-    }
-    let config = mock_config(&server).walk_concurrency(4);
-    let client = Client::with_private_token(config, TOKEN).expect("client");
-
-    let results: Vec<_> = client.list_users().stream().collect().await;
-
-    assert_eq!(results.len(), 2, "{results:?}");
-    assert_eq!(results[0].as_ref().map(|user| user.id).ok(), Some(1));
-    assert_eq!(
-        results[1]
-            .as_ref()
-            .err()
-            .and_then(|e| e.status())
-            .map(|s| s.as_u16()),
-        Some(403)
-    );
-}
-
-#[tokio::test]
-async fn secrets_never_appear_in_debug_output() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v4/users");
-            then.status(401)
-                .json_body(json!({"message": "401 Unauthorized"}));
-        })
-        .await;
-
-    let client = client(&server);
-    let error = client.list_users().send().await.expect_err("401");
-    for shown in [
-        format!("{client:?}"),
-        format!("{error:?}"),
-        format!("{error}"),
-    ] {
-        assert!(!shown.contains(TOKEN), "{shown}");
-    }
-    assert!(
-        format!("{client:?}").contains("Sensitive"),
-        "the token header is marked sensitive"
-    );
-}
-
-#[test]
-fn tokens_that_cannot_be_sent_fail_when_the_client_is_built() {
-    let error = Client::with_private_token("https://gitlab.example.com", "glpat with space")
-        .expect_err("a space cannot be sent");
-    assert_eq!(
-        error.to_string(),
-        "invalid credential: token contains a space"
-    );
-    let error =
-        Client::with_oauth_token("https://gitlab.example.com", "").expect_err("an empty token");
-    assert_eq!(error.to_string(), "invalid credential: token is empty");
-    let error = Client::with_private_token("gitlab.example.com", TOKEN).expect_err("bad URL");
-    assert_eq!(
-        error.to_string(),
-        "invalid base URL: it is not an absolute URL"
-    );
 }
 
 /// Requests ask for JSON through the client's default `Accept`, which a configured header

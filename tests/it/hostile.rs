@@ -1,5 +1,6 @@
-//! Hostile and broken servers, against every provider: malformed bodies, stalls, huge bodies
-//! and rate-limit storms. Each must end in a typed error, quickly, without a panic.
+//! Hostile and broken servers, against every provider: malformed bodies, stalls, huge bodies,
+//! rate-limit storms, redirects and ids that would change the path. Each must end in a typed
+//! error, quickly, without a panic.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,133 +11,18 @@ use httpmock::MockServer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use user_apis::runtime::{Error, InvalidResponseCause};
-use user_apis::{ClientConfig, RetryPolicy, gitlab, mattermost, okta, sendauth};
-use user_apis_tests::{ends_after, fast_retries, mock_config};
+use user_apis::{ClientConfig, RetryPolicy, gitlab, mattermost, okta};
+use user_apis_tests::{any_request, ends_after, exact, fast_retries, mock_config};
 
-const SENDAUTH_USER_ID: &str = "7b0e9a4e-3c1f-4b8e-9d2a-5f6c7d8e9f01";
+use crate::providers::{Answer, Failure, Provider, each_provider, on_get};
 
-#[derive(Debug, Clone, Copy)]
-enum Provider {
-    GitLab,
-    Mattermost,
-    Okta,
-    SendAuth,
-}
-
-const PROVIDERS: [Provider; 4] = [
-    Provider::GitLab,
-    Provider::Mattermost,
-    Provider::Okta,
-    Provider::SendAuth,
-];
-
-/// The token of the GitLab client [`get_user`] makes.
-const GITLAB_TOKEN: &str = "glpat-x";
-
-impl Provider {
-    /// The path of the provider's get-one-user operation, as `get_user` below calls it.
-    fn user_path(self) -> String {
-        match self {
-            Self::GitLab => "/api/v4/users/1".to_string(),
-            Self::Mattermost => "/api/v4/users/u1".to_string(),
-            Self::Okta => "/api/v1/users/u1".to_string(),
-            Self::SendAuth => format!("/api/v1/users/{SENDAUTH_USER_ID}"),
-        }
-    }
-}
-
-/// What a failed call tells its caller, the same for every provider.
-#[derive(Debug)]
-struct Failure {
-    variant: &'static str,
-    status: Option<u16>,
-    operation: Option<&'static str>,
-    content_type: Option<String>,
-    body: Option<Vec<u8>>,
-    too_large: bool,
-    timeout: bool,
-    request_id: Option<String>,
-    /// The error's `Display`.
-    message: String,
-}
-
-fn failure<E: serde::Serialize>(error: &Error<E>) -> Failure {
-    let (content_type, too_large) = match error {
-        Error::InvalidResponse(invalid) => (
-            invalid.content_type.clone(),
-            matches!(invalid.cause, InvalidResponseCause::TooLarge { .. }),
-        ),
-        _ => (None, false),
-    };
-    Failure {
-        variant: match error {
-            Error::InvalidRequest(_) => "InvalidRequest",
-            Error::CommunicationError(_) => "CommunicationError",
-            Error::ErrorResponse(_) => "ErrorResponse",
-            Error::UnexpectedResponse(_) => "UnexpectedResponse",
-            Error::InvalidResponse(_) => "InvalidResponse",
-            _ => "other",
-        },
-        status: error.status().map(|s| s.as_u16()),
-        operation: error.operation(),
-        content_type,
-        body: error.raw_body().map(<[u8]>::to_vec),
-        too_large,
-        timeout: error.is_timeout(),
-        request_id: error.request_id().map(str::to_string),
-        message: error.to_string(),
-    }
-}
-
-/// Calls the provider's get-one-user operation against `config`; a success is `Ok(())`.
-async fn get_user(provider: Provider, config: ClientConfig) -> Result<(), Failure> {
-    match provider {
-        Provider::GitLab => {
-            let client = gitlab::Client::with_private_token(config, GITLAB_TOKEN).expect("client");
-            client
-                .get_user()
-                .id(1)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| failure(&e))
-        }
-        Provider::Mattermost => {
-            let client = mattermost::Client::with_token(config, "mm-token").expect("client");
-            client
-                .get_user()
-                .user_id("u1")
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| failure(&e))
-        }
-        Provider::Okta => {
-            let client = okta::Client::with_api_token(config, "okta-token").expect("client");
-            client
-                .get_user()
-                .user_id("u1")
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| failure(&e))
-        }
-        Provider::SendAuth => {
-            let client = sendauth::Client::with_basic_auth(config, "api", "pw").expect("client");
-            let id: uuid::Uuid = SENDAUTH_USER_ID.parse().expect("uuid");
-            client
-                .get_user()
-                .user_id(id)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| failure(&e))
-        }
-    }
+/// Calls the provider's get-one-user operation, of [`Provider::user_path`], against `config`.
+async fn get_user(provider: Provider, config: ClientConfig) -> Result<Answer, Box<Failure>> {
+    provider.client(config).get_user().await
 }
 
 /// Serves one canned answer on the provider's user path and calls `get_user`.
-async fn answer(provider: Provider, status: u16, content_type: &str, body: &str) -> Failure {
+async fn answer(provider: Provider, status: u16, content_type: &str, body: &str) -> Box<Failure> {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -152,8 +38,7 @@ async fn answer(provider: Provider, status: u16, content_type: &str, body: &str)
         .expect_err("a broken answer is an error")
 }
 
-#[tokio::test]
-async fn malformed_bodies_are_typed_errors_naming_operation_and_status() {
+async fn malformed_bodies_are_typed_errors_naming_operation_and_status(provider: Provider) {
     let cases = [
         (
             "truncated JSON",
@@ -188,31 +73,28 @@ async fn malformed_bodies_are_typed_errors_naming_operation_and_status() {
             "<h1>Not Found</h1>",
         ),
     ];
-    for provider in PROVIDERS {
-        for (case, status, content_type, body) in cases {
-            let failure = answer(provider, status, content_type, body).await;
-            let context = format!("{provider:?}, {case}: {failure:?}");
-            assert_eq!(failure.variant, "InvalidResponse", "{context}");
-            assert_eq!(failure.status, Some(status), "{context}");
-            assert_eq!(failure.operation, Some("get_user"), "{context}");
-            assert_eq!(
-                failure.content_type.as_deref(),
-                Some(content_type),
-                "{context}"
-            );
-            assert_eq!(failure.body.as_deref(), Some(body.as_bytes()), "{context}");
-        }
+    for (case, status, content_type, body) in cases {
+        let failure = answer(provider, status, content_type, body).await;
+        let context = format!("{provider:?}, {case}: {failure:?}");
+        assert_eq!(failure.variant, "InvalidResponse", "{context}");
+        assert_eq!(failure.status, Some(status), "{context}");
+        assert_eq!(failure.operation, Some("get_user"), "{context}");
+        assert_eq!(
+            failure.content_type.as_deref(),
+            Some(content_type),
+            "{context}"
+        );
+        assert_eq!(failure.body.as_deref(), Some(body.as_bytes()), "{context}");
     }
 }
+each_provider!(malformed_bodies_are_typed_errors_naming_operation_and_status);
 
-#[tokio::test]
-async fn an_undocumented_status_keeps_its_status() {
-    for provider in PROVIDERS {
-        let failure = answer(provider, 418, "text/plain", "I'm a teapot").await;
-        assert_eq!(failure.variant, "UnexpectedResponse", "{provider:?}");
-        assert_eq!(failure.status, Some(418), "{provider:?}");
-    }
+async fn an_undocumented_status_keeps_its_status(provider: Provider) {
+    let failure = answer(provider, 418, "text/plain", "I'm a teapot").await;
+    assert_eq!(failure.variant, "UnexpectedResponse", "{provider:?}");
+    assert_eq!(failure.status, Some(418), "{provider:?}");
 }
+each_provider!(an_undocumented_status_keeps_its_status);
 
 /// The client reads a JSON body inside its retry loop; an answer it hands back undecoded
 /// (`UnexpectedResponse`) still reads as the server sent it.
@@ -233,7 +115,7 @@ async fn an_undocumented_json_answer_can_still_be_read() {
     let client = okta::Client::with_api_token(config, "okta-token").expect("client");
     let error = client
         .get_user()
-        .user_id("u1")
+        .user_id(Provider::Okta.user_id())
         .send()
         .await
         .expect_err("418 is not documented");
@@ -301,8 +183,7 @@ where
     (url, connections)
 }
 
-#[tokio::test]
-async fn stalled_servers_end_in_a_timeout_within_the_configured_time() {
+async fn stalled_servers_end_in_a_timeout_within_the_configured_time(provider: Provider) {
     // One server accepts and never answers; the other sends headers and then stalls.
     let (silent, _) = raw_server(|socket| async move {
         tokio::time::sleep(Duration::from_secs(30)).await;
@@ -316,21 +197,20 @@ async fn stalled_servers_end_in_a_timeout_within_the_configured_time() {
     })
     .await;
     for (name, url) in [("silent", silent), ("headers then stall", half)] {
-        for provider in PROVIDERS {
-            let config = ClientConfig::new(url.as_str())
-                .timeout(Duration::from_millis(300))
-                .retry(RetryPolicy::never());
-            let started = Instant::now();
-            let failure = get_user(provider, config).await.expect_err("times out");
-            let took = started.elapsed();
-            assert!(failure.timeout, "{name}, {provider:?}: {failure:?}");
-            assert!(
-                took < Duration::from_secs(5),
-                "{name}, {provider:?} took {took:?}"
-            );
-        }
+        let config = ClientConfig::new(url.as_str())
+            .timeout(Duration::from_millis(300))
+            .retry(RetryPolicy::never());
+        let started = Instant::now();
+        let failure = get_user(provider, config).await.expect_err("times out");
+        let took = started.elapsed();
+        assert!(failure.timeout, "{name}, {provider:?}: {failure:?}");
+        assert!(
+            took < Duration::from_secs(5),
+            "{name}, {provider:?} took {took:?}"
+        );
     }
 }
+each_provider!(stalled_servers_end_in_a_timeout_within_the_configured_time);
 
 #[tokio::test]
 async fn a_huge_body_stops_at_the_limit_without_being_read() {
@@ -383,24 +263,20 @@ async fn a_huge_body_stops_at_the_limit_without_being_read() {
     }
 }
 
-#[tokio::test]
-async fn a_storm_of_429s_stops_after_the_configured_attempts() {
-    for provider in PROVIDERS {
-        let server = MockServer::start_async().await;
-        let storm = server
-            .mock_async(|when, then| {
-                when.method(GET).path(provider.user_path());
-                then.status(429)
-                    .header("retry-after", "0")
-                    .body("slow down");
-            })
-            .await;
-        let config = ClientConfig::new(server.base_url()).retry(fast_retries().max_attempts(5));
-        let failure = get_user(provider, config).await.expect_err("still limited");
-        assert_eq!(failure.status, Some(429), "{provider:?}: {failure:?}");
-        storm.assert_calls_async(5).await;
-    }
+async fn a_storm_of_429s_stops_after_the_configured_attempts(provider: Provider) {
+    let server = MockServer::start_async().await;
+    let storm = on_get(&server, &provider.user_path(), |then| {
+        then.status(429)
+            .header("retry-after", "0")
+            .body("slow down")
+    })
+    .await;
+    let config = ClientConfig::new(server.base_url()).retry(fast_retries().max_attempts(5));
+    let failure = get_user(provider, config).await.expect_err("still limited");
+    assert_eq!(failure.status, Some(429), "{provider:?}: {failure:?}");
+    storm.assert_calls_async(5).await;
 }
+each_provider!(a_storm_of_429s_stops_after_the_configured_attempts);
 
 #[tokio::test]
 async fn a_storm_of_429s_stops_when_the_wait_budget_is_spent() {
@@ -540,168 +416,62 @@ async fn a_reset_mid_body_is_retried_for_get_but_not_for_post() {
     );
 }
 
-#[tokio::test]
-async fn secrets_never_show_and_bad_credentials_fail_at_construction() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(401)
-                .header("content-type", "text/html")
-                .body("<h1>no</h1>");
-        })
-        .await;
-    let secret = "s3cr3t-TOKEN-value";
-    let config = || ClientConfig::new(server.base_url()).retry(RetryPolicy::never());
-    let mut shown = vec![format!("{:?}", config())];
-
-    let gitlab = gitlab::Client::with_private_token(config(), secret).expect("client");
-    let error = gitlab.get_user().id(1).send().await.expect_err("401");
-    shown.extend([
-        format!("{gitlab:?}"),
-        format!("{error:?}"),
-        format!("{error}"),
-    ]);
-
-    let mattermost = mattermost::Client::with_token(config(), secret).expect("client");
-    let error = mattermost
-        .get_user()
-        .user_id("u1")
-        .send()
-        .await
-        .expect_err("401");
-    shown.extend([
-        format!("{mattermost:?}"),
-        format!("{error:?}"),
-        format!("{error}"),
-    ]);
-
-    let okta = okta::Client::with_api_token(config(), secret).expect("client");
-    let error = okta.get_user().user_id("u1").send().await.expect_err("401");
-    shown.extend([
-        format!("{okta:?}"),
-        format!("{error:?}"),
-        format!("{error}"),
-    ]);
-    let builder = okta
-        .change_password()
-        .user_id("u1")
-        .body(okta::types::ChangePasswordRequest {
-            old_password: Some(okta::types::PasswordCredential {
-                value: Some(secret.into()),
-                ..Default::default()
-            }),
-            new_password: Some(okta::types::PasswordCredential {
-                value: Some(secret.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-    shown.push(format!("{builder:?}"));
-
-    let sendauth = sendauth::Client::with_basic_auth(config(), "api", secret).expect("client");
-    let id: uuid::Uuid = SENDAUTH_USER_ID.parse().expect("uuid");
-    let error = sendauth
-        .get_user()
-        .user_id(id)
-        .send()
-        .await
-        .expect_err("401");
-    shown.extend([
-        format!("{sendauth:?}"),
-        format!("{error:?}"),
-        format!("{error}"),
-    ]);
-
-    for text in &shown {
-        assert!(!text.contains(secret), "a secret leaked: {text}");
-        // The basic credential's base64 form ("api:s3cr3t-TOKEN-value").
-        assert!(
-            !text.contains("YXBpOnMzY3IzdC1UT0tFTi12YWx1ZQ"),
-            "a secret leaked: {text}"
-        );
-    }
-
-    for bad in ["line\nbreak", "tab\there", "naïve", ""] {
-        let url = "https://example.com";
-        let errors = [
-            gitlab::Client::with_private_token(url, bad).map(drop).err(),
-            mattermost::Client::with_token(url, bad).map(drop).err(),
-            okta::Client::with_api_token(url, bad).map(drop).err(),
-        ];
-        // Basic authentication sends its password as UTF-8, so non-ASCII is no problem there.
-        let basic = sendauth::Client::with_basic_auth(url, "api", bad).map(drop);
-        assert_eq!(basic.is_ok(), bad == "naïve", "{bad:?}");
-        let errors = errors.into_iter().chain(basic.err().map(Some));
-        for error in errors {
-            let text = error.map(|e| e.to_string()).unwrap_or_default();
-            assert!(
-                text.starts_with("invalid credential: "),
-                "{bad:?}: {text:?}"
-            );
-            assert!(bad.is_empty() || !text.contains(bad), "{text}");
-        }
-    }
-}
-
 /// A redirect to another origin must not carry the credential there. reqwest drops
 /// `Authorization` on such a redirect, which covers Mattermost, Okta and SendAuth: they follow
 /// it without their credential. GitLab's `PRIVATE-TOKEN` is a header reqwest would keep, so a
 /// GitLab client stops at the redirect, and so does any client given a sensitive header of its
 /// own.
-#[tokio::test]
-async fn a_redirect_to_another_origin_never_carries_a_secret_there() {
-    for provider in PROVIDERS {
-        let elsewhere = MockServer::start_async().await;
-        let credential_free = elsewhere
-            .mock_async(|when, then| {
-                when.method(GET)
-                    .path("/moved")
-                    .header_missing("authorization")
-                    .header_missing("private-token")
-                    .header_missing("x-api-secret");
-                then.status(418).body("reached without a credential");
-            })
-            .await;
-        let server = MockServer::start_async().await;
-        server
-            .mock_async(|when, then| {
-                when.method(GET).path(provider.user_path());
-                then.status(302).header("location", elsewhere.url("/moved"));
-            })
-            .await;
-        let failure = get_user(provider, mock_config(&server))
-            .await
-            .expect_err("neither answer is a user");
-        let context = format!("{provider:?}: {failure:?}");
-        // GitLab's token is no `Authorization`, so its client does not follow.
-        let follows = !matches!(provider, Provider::GitLab);
-        if follows {
-            assert_eq!(failure.status, Some(418), "{context}");
-            credential_free.assert_async().await;
-        } else {
-            // The redirect is the answer: the client never went there.
-            assert_eq!(failure.variant, "UnexpectedResponse", "{context}");
-            assert_eq!(failure.status, Some(302), "{context}");
-            credential_free.assert_calls_async(0).await;
-        }
-
-        // A sensitive header of the caller's own stops every client at such a redirect.
-        let mut secret = reqwest::header::HeaderValue::from_static("s3cret");
-        secret.set_sensitive(true);
-        let config = mock_config(&server).header(
-            reqwest::header::HeaderName::from_static("x-api-secret"),
-            secret,
-        );
-        let failure = get_user(provider, config)
-            .await
-            .expect_err("a redirect is no user");
-        assert_eq!(failure.status, Some(302), "{provider:?}: {failure:?}");
-        credential_free
-            .assert_calls_async(usize::from(follows))
-            .await;
+async fn a_redirect_to_another_origin_never_carries_a_secret_there(provider: Provider) {
+    let elsewhere = MockServer::start_async().await;
+    let credential_free = elsewhere
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/moved")
+                .header_missing("authorization")
+                .header_missing("private-token")
+                .header_missing("x-api-secret");
+            then.status(418).body("reached without a credential");
+        })
+        .await;
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(provider.user_path());
+            then.status(302).header("location", elsewhere.url("/moved"));
+        })
+        .await;
+    let failure = get_user(provider, mock_config(&server))
+        .await
+        .expect_err("neither answer is a user");
+    let context = format!("{provider:?}: {failure:?}");
+    // GitLab's token is no `Authorization`, so its client does not follow.
+    let follows = !matches!(provider, Provider::GitLab);
+    if follows {
+        assert_eq!(failure.status, Some(418), "{context}");
+        credential_free.assert_async().await;
+    } else {
+        // The redirect is the answer: the client never went there.
+        assert_eq!(failure.variant, "UnexpectedResponse", "{context}");
+        assert_eq!(failure.status, Some(302), "{context}");
+        credential_free.assert_calls_async(0).await;
     }
+
+    // A sensitive header of the caller's own stops every client at such a redirect.
+    let mut secret = reqwest::header::HeaderValue::from_static("s3cret");
+    secret.set_sensitive(true);
+    let config = mock_config(&server).header(
+        reqwest::header::HeaderName::from_static("x-api-secret"),
+        secret,
+    );
+    let failure = get_user(provider, config)
+        .await
+        .expect_err("a redirect is no user");
+    assert_eq!(failure.status, Some(302), "{provider:?}: {failure:?}");
+    credential_free
+        .assert_calls_async(usize::from(follows))
+        .await;
 }
+each_provider!(a_redirect_to_another_origin_never_carries_a_secret_there);
 
 /// Within the origin, a redirect is followed with the credential, even GitLab's, whose client
 /// stops at one to another origin.
@@ -714,11 +484,12 @@ async fn a_redirect_within_the_origin_keeps_the_credential() {
             then.status(301).header("location", "/api/v4/users/2");
         })
         .await;
+    let (header, token) = Provider::GitLab.auth();
     let moved = server
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/api/v4/users/2")
-                .header("private-token", GITLAB_TOKEN);
+                .header(header, token);
             then.status(418);
         })
         .await;
@@ -746,11 +517,9 @@ async fn secrets_in_a_body_that_failed_to_decode_are_masked() {
         let _ = socket.write_all(answer.as_bytes()).await;
     })
     .await;
-    let client = gitlab::Client::with_private_token(
-        ClientConfig::new(url).retry(fast_retries()),
-        GITLAB_TOKEN,
-    )
-    .expect("client");
+    let client =
+        gitlab::Client::with_private_token(ClientConfig::new(url).retry(fast_retries()), "glpat-x")
+            .expect("client");
     let error = client
         .create_personal_access_token()
         .user_id(1)
@@ -829,8 +598,7 @@ async fn secrets_in_a_body_that_failed_to_decode_are_masked() {
 
 /// A server that sends its headers and then stalls ends in an error that says it timed out,
 /// and after how long, instead of an unreadable body.
-#[tokio::test]
-async fn a_stalled_body_is_reported_as_a_timeout_naming_it() {
+async fn a_stalled_body_is_reported_as_a_timeout_naming_it(provider: Provider) {
     let (half, _) = raw_server(|mut socket| async move {
         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: r-stall\r\n\
                     content-length: 100\r\n\r\n{\"id\":";
@@ -838,20 +606,18 @@ async fn a_stalled_body_is_reported_as_a_timeout_naming_it() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     })
     .await;
-    for provider in PROVIDERS {
-        let config = ClientConfig::new(half.as_str())
-            .timeout(Duration::from_millis(300))
-            .retry(fast_retries().max_attempts(2));
-        let failure = get_user(provider, config).await.expect_err("times out");
-        assert!(failure.timeout, "{provider:?}: {failure:?}");
-        assert_eq!(
-            failure.message,
-            "invalid response to get_user (200 OK, application/json, request id r-stall): \
-             timed out reading the body: the client's 300ms timeout passed; body starts \
-             \"{\\\"id\\\":\"",
-            "{provider:?}"
-        );
-    }
+    let config = ClientConfig::new(half.as_str())
+        .timeout(Duration::from_millis(300))
+        .retry(fast_retries().max_attempts(2));
+    let failure = get_user(provider, config).await.expect_err("times out");
+    assert!(failure.timeout, "{provider:?}: {failure:?}");
+    assert_eq!(
+        failure.message,
+        "invalid response to get_user (200 OK, application/json, request id r-stall): \
+         timed out reading the body: the client's 300ms timeout passed; body starts \
+         \"{\\\"id\\\":\"",
+        "{provider:?}"
+    );
     // No answer at all: the message says so too.
     let (silent, _) = raw_server(|socket| async move {
         tokio::time::sleep(Duration::from_secs(30)).await;
@@ -861,18 +627,17 @@ async fn a_stalled_body_is_reported_as_a_timeout_naming_it() {
     let config = ClientConfig::new(silent.as_str())
         .timeout(Duration::from_millis(200))
         .retry(RetryPolicy::never());
-    let failure = get_user(Provider::Okta, config)
-        .await
-        .expect_err("times out");
+    let failure = get_user(provider, config).await.expect_err("times out");
     assert!(failure.timeout, "{failure:?}");
     assert_eq!(
         failure.message,
         format!(
-            "request timed out: error sending request for url ({silent}/api/v1/users/u1): \
-             operation timed out"
+            "request timed out: error sending request for url ({silent}{}): operation timed out",
+            provider.user_path()
         )
     );
 }
+each_provider!(a_stalled_body_is_reported_as_a_timeout_naming_it);
 
 /// A server's error message reaches the user escaped (no control character can move the
 /// cursor or forge a line of output) and cut to a readable length.
@@ -971,8 +736,11 @@ async fn errors_keep_the_provider_s_request_id() {
         .expect_err("an error");
     assert_eq!(
         failure.message,
-        "418 I'm a teapot from get_user (request id req-418): a status the operation does not \
-         document (/api/v4/users/1)"
+        format!(
+            "418 I'm a teapot from get_user (request id req-418): a status the operation does \
+             not document ({})",
+            Provider::GitLab.user_path()
+        )
     );
     // No answer, no request id.
     let (silent, _) = raw_server(|_socket| async move {}).await;
@@ -984,6 +752,46 @@ async fn errors_keep_the_provider_s_request_id() {
     .expect_err("no answer");
     assert_eq!(failure.request_id, None, "{failure:?}");
 }
+
+/// A text path parameter stays one segment on the wire, whatever it holds: `/`, `?`, `#`, `%`,
+/// a space and non-ASCII are percent-encoded, and so is `\`, which URL parsing would read as
+/// `/`. An id that is empty, `.` or `..`, which would change the path, is refused before any
+/// request.
+async fn hostile_ids_stay_one_path_segment(provider: Provider) {
+    let server = MockServer::start_async().await;
+    let client = provider.client(mock_config(&server));
+    for (id, segment) in [
+        (
+            "a/../b?admin=1#x%y zü",
+            "a%2F..%2Fb%3Fadmin=1%23x%25y%20z%C3%BC",
+        ),
+        ("..\\..\\groups", "..%5C..%5Cgroups"),
+    ] {
+        let path = provider.named_path(segment).expect("a text parameter");
+        let (header, value) = provider.auth();
+        let mock = server
+            .mock_async(|when, then| {
+                exact(when, GET, &path, &[]).header(header, value);
+                then.status(200).json_body(provider.named_body());
+            })
+            .await;
+
+        let answer = client.get_named(id).await;
+
+        mock.assert_async().await;
+        assert_eq!(answer.expect("one segment").body, provider.named_body());
+    }
+
+    let server = MockServer::start_async().await;
+    let any = any_request(&server, provider.named_body()).await;
+    let client = provider.client(mock_config(&server));
+    for id in ["", ".", ".."] {
+        let failure = client.get_named(id).await.expect_err("refused");
+        assert_eq!(failure.variant, "InvalidRequest", "{id:?}: {failure:?}");
+    }
+    any.assert_calls_async(0).await;
+}
+each_provider!(hostile_ids_stay_one_path_segment: gitlab, mattermost, okta);
 
 /// A connection refused says so: the transport error's message carries its causes.
 #[tokio::test]
@@ -997,7 +805,8 @@ async fn a_refused_connection_names_its_cause() {
     assert_eq!(failure.operation, None, "no answer, so no operation");
     assert!(
         failure.message.starts_with(&format!(
-            "request failed: error sending request for url (http://{address}/api/v1/users/u1): "
+            "request failed: error sending request for url (http://{address}{}): ",
+            Provider::Okta.user_path()
         )),
         "{}",
         failure.message

@@ -1,10 +1,10 @@
 //! Mattermost: every operation's request on the wire and decoded response, plus the multipart
-//! image upload, sign-in sessions, page streams, rate limits, errors and secrets.
+//! image upload, sign-in sessions, page streams and errors. What every provider does alike is
+//! tested over the provider table (`providers.rs`).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::Method::{self, DELETE, GET, POST, PUT};
@@ -12,13 +12,11 @@ use httpmock::MockServer;
 use serde_json::{Value, json};
 use user_apis::mattermost::mock::MockServerExt;
 use user_apis::mattermost::{Client, Error, LoginError, ResponseValue, Session, types};
-use user_apis_tests::{
-    any_request, exact, mock_config, query_count, refused_stream, waits_at_least,
-};
+use user_apis_tests::{any_request, exact, mock_config, query_count};
 
-const TOKEN: &str = "pat-9xq3mattermost";
-const AUTHORIZATION: &str = "Bearer pat-9xq3mattermost";
-const USER_ID: &str = "8ea5ycj1ptnp8k3x8qpdgkrd7c";
+pub(crate) const TOKEN: &str = "pat-9xq3mattermost";
+pub(crate) const AUTHORIZATION: &str = "Bearer pat-9xq3mattermost";
+pub(crate) const USER_ID: &str = "8ea5ycj1ptnp8k3x8qpdgkrd7c";
 const OTHER_ID: &str = "wq1tz8umqfgp7by3rah5unr3oe";
 const BOT_ID: &str = "4xp9fdt3pbbhddnxbqdgn9pbzr";
 const TOKEN_ID: &str = "tk4jwob5pfyqmn9m9a3wsskaqh";
@@ -1449,17 +1447,6 @@ async fn channel_members_page_and_stream_to_a_short_page() {
 }
 
 #[tokio::test]
-async fn a_stream_from_a_page_the_builder_refused_fails_without_a_request() {
-    let server = MockServer::start_async().await;
-    let any = any_request(&server, json!([])).await;
-
-    // A page number beyond what the API takes is refused, by the stream as by `send`, and the
-    // walk does not quietly start at page 0 instead.
-    refused_stream(client(&server).list_users().page(u64::MAX).stream(), "page").await;
-    any.assert_calls_async(0).await;
-}
-
-#[tokio::test]
 async fn list_users_stream_walks_pages_from_zero_and_stops_at_a_short_page() {
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();
@@ -2332,87 +2319,6 @@ async fn a_rejected_cws_token_is_a_redirect_without_a_token() {
 }
 
 #[tokio::test]
-async fn a_429_waits_for_x_ratelimit_reset_in_seconds() {
-    let server = MockServer::start_async().await;
-    let path = format!("/api/v4/users/{USER_ID}");
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(GET).path(&path);
-            then.status(429)
-                .header("x-ratelimit-limit", "10")
-                .header("x-ratelimit-remaining", "0")
-                .header("x-ratelimit-reset", "1")
-                .body("limit exceeded\n")
-                .up_to_n_times(1);
-        })
-        .await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(GET).path(&path);
-            then.status(200).json_body(user_json(USER_ID, "ada"));
-        })
-        .await;
-
-    // The header counts seconds until the reset: "1" is a one-second wait, not a past time.
-    let user = waits_at_least(
-        Duration::from_millis(900),
-        client(&server).get_user().user_id(USER_ID).send(),
-    )
-    .await;
-
-    limited.assert_calls_async(1).await;
-    ok.assert_calls_async(1).await;
-    assert_is_user(&user.expect("succeeds after the reset"), USER_ID, "ada");
-
-    // A reset an hour away exceeds the wait budget: the 429 comes back at once, with its
-    // status, although Mattermost's limiter answers it in plain text.
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET);
-            then.status(429)
-                .header("x-ratelimit-reset", "3600")
-                .body("limit exceeded\n");
-        })
-        .await;
-    let started = Instant::now();
-    let error = client(&server)
-        .get_user()
-        .user_id(USER_ID)
-        .send()
-        .await
-        .expect_err("429");
-    assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
-}
-
-#[tokio::test]
-async fn retry_after_wins_over_the_reset_header() {
-    let server = MockServer::start_async().await;
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v4/users/stats");
-            then.status(429)
-                .header("retry-after", "0")
-                .header("x-ratelimit-reset", "3600")
-                .up_to_n_times(1);
-        })
-        .await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v4/users/stats");
-            then.status(200).json_body(json!({"total_users_count": 3}));
-        })
-        .await;
-
-    let stats = client(&server).get_total_users_stats().send().await;
-
-    limited.assert_calls_async(1).await;
-    ok.assert_calls_async(1).await;
-    assert_eq!(stats.expect("stats").total_users_count, Some(3));
-}
-
-#[tokio::test]
 async fn mattermost_errors_are_typed() {
     let server = MockServer::start_async().await;
     server
@@ -2450,33 +2356,6 @@ async fn mattermost_errors_are_typed() {
             status_code: Some(404),
             is_oauth: Some(false),
         }
-    );
-}
-
-#[tokio::test]
-async fn the_token_never_appears_in_debug_output() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(401)
-                .json_body(app_error("api.context.session_expired.app_error", 401));
-        })
-        .await;
-    let client = client(&server);
-    let error = client.list_users().send().await.expect_err("401");
-    for shown in [
-        format!("{client:?}"),
-        format!("{error:?}"),
-        format!("{error}"),
-    ] {
-        assert!(!shown.contains(TOKEN), "{shown}");
-    }
-    let error = Client::with_token("https://chat.example.com", "token\r\nX-Injected: 1")
-        .expect_err("a line break cannot be sent");
-    assert_eq!(
-        error.to_string(),
-        "invalid credential: token contains a line break"
     );
 }
 
