@@ -739,7 +739,8 @@ fn mock_method_doc(function: &ImplItemFn, route: &Route, is_when: bool) -> Strin
 ///
 /// A test module that imports the mocks of two providers has two `MockServerExt` traits on
 /// one `MockServer`, and a method both have (`get_user`) is ambiguous there (E0034). Called
-/// on `Server(&server)`, an inherent method of this provider's alone, it is not.
+/// on `Server(&server)`, an inherent method of this provider's alone, it is not. The trait's
+/// methods call `Server`'s, which register the mock.
 ///
 /// Every provider's mock module has this shape, so codegen fails when this changes nothing.
 pub fn provider_scoped_server(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
@@ -752,12 +753,12 @@ pub fn provider_scoped_server(file: &mut File, _: &MockCtx) -> Result<Applied, S
             }
         }
     }
-    let Some(mut scoped) = file.items.iter().find_map(|item| match item {
+    let Some(extension) = file.items.iter_mut().find_map(|item| match item {
         Item::Impl(block)
             if crate::syntax::trait_name(block).as_deref() == Some("MockServerExt")
                 && is(&*block.self_ty, quote!(::httpmock::MockServer)) =>
         {
-            Some(block.clone())
+            Some(block)
         }
         _ => None,
     }) else {
@@ -766,6 +767,15 @@ pub fn provider_scoped_server(file: &mut File, _: &MockCtx) -> Result<Applied, S
             "provider_scoped_server: no MockServerExt impl".to_string(),
         ));
     };
+    let mut scoped = extension.clone();
+    // The trait's methods call `Server`'s, so each mock is written once.
+    for item in &mut extension.items {
+        let ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let name = &function.sig.ident;
+        function.block = parse_quote!({ Server(self).#name(config_fn) });
+    }
     // Inherent methods, which win over any trait's, and whose mock borrows the server rather
     // than the `Server` (often a temporary).
     scoped.trait_ = None;

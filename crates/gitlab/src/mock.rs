@@ -4887,78 +4887,43 @@ impl MockServerExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUsersWhen::new(when),
-                operations::ListUsersThen::new(then),
-            )
-        })
+        Server(self).list_users(config_fn)
     }
     fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreateUserWhen::new(when),
-                operations::CreateUserThen::new(then),
-            )
-        })
+        Server(self).create_user(config_fn)
     }
     fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserWhen::new(when),
-                operations::GetUserThen::new(then),
-            )
-        })
+        Server(self).get_user(config_fn)
     }
     fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserWhen::new(when),
-                operations::UpdateUserThen::new(then),
-            )
-        })
+        Server(self).update_user(config_fn)
     }
     fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserWhen::new(when),
-                operations::DeleteUserThen::new(then),
-            )
-        })
+        Server(self).delete_user(config_fn)
     }
     fn activate_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ActivateUserWhen, operations::ActivateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ActivateUserWhen::new(when),
-                operations::ActivateUserThen::new(then),
-            )
-        })
+        Server(self).activate_user(config_fn)
     }
     fn approve_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ApproveUserWhen, operations::ApproveUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ApproveUserWhen::new(when),
-                operations::ApproveUserThen::new(then),
-            )
-        })
+        Server(self).approve_user(config_fn)
     }
     fn get_user_associations_count<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -4967,34 +4932,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUserAssociationsCountThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserAssociationsCountWhen::new(when),
-                operations::GetUserAssociationsCountThen::new(then),
-            )
-        })
+        Server(self).get_user_associations_count(config_fn)
     }
     fn ban_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::BanUserWhen, operations::BanUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::BanUserWhen::new(when),
-                operations::BanUserThen::new(then),
-            )
-        })
+        Server(self).ban_user(config_fn)
     }
     fn block_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::BlockUserWhen, operations::BlockUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::BlockUserWhen::new(when),
-                operations::BlockUserThen::new(then),
-            )
-        })
+        Server(self).block_user(config_fn)
     }
     fn list_user_custom_attributes<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5003,12 +4953,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListUserCustomAttributesThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserCustomAttributesWhen::new(when),
-                operations::ListUserCustomAttributesThen::new(then),
-            )
-        })
+        Server(self).list_user_custom_attributes(config_fn)
     }
     fn get_user_custom_attribute<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5017,12 +4962,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUserCustomAttributeThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserCustomAttributeWhen::new(when),
-                operations::GetUserCustomAttributeThen::new(then),
-            )
-        })
+        Server(self).get_user_custom_attribute(config_fn)
     }
     fn set_user_custom_attribute<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5031,12 +4971,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::SetUserCustomAttributeThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SetUserCustomAttributeWhen::new(when),
-                operations::SetUserCustomAttributeThen::new(then),
-            )
-        })
+        Server(self).set_user_custom_attribute(config_fn)
     }
     fn delete_user_custom_attribute<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5045,23 +4980,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::DeleteUserCustomAttributeThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserCustomAttributeWhen::new(when),
-                operations::DeleteUserCustomAttributeThen::new(then),
-            )
-        })
+        Server(self).delete_user_custom_attribute(config_fn)
     }
     fn deactivate_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeactivateUserWhen, operations::DeactivateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeactivateUserWhen::new(when),
-                operations::DeactivateUserThen::new(then),
-            )
-        })
+        Server(self).deactivate_user(config_fn)
     }
     fn disable_user_two_factor<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5070,133 +4995,73 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::DisableUserTwoFactorThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DisableUserTwoFactorWhen::new(when),
-                operations::DisableUserTwoFactorThen::new(then),
-            )
-        })
+        Server(self).disable_user_two_factor(config_fn)
     }
     fn list_user_emails<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserEmailsWhen, operations::ListUserEmailsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserEmailsWhen::new(when),
-                operations::ListUserEmailsThen::new(then),
-            )
-        })
+        Server(self).list_user_emails(config_fn)
     }
     fn add_user_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddUserEmailWhen, operations::AddUserEmailThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AddUserEmailWhen::new(when),
-                operations::AddUserEmailThen::new(then),
-            )
-        })
+        Server(self).add_user_email(config_fn)
     }
     fn delete_user_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserEmailWhen, operations::DeleteUserEmailThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserEmailWhen::new(when),
-                operations::DeleteUserEmailThen::new(then),
-            )
-        })
+        Server(self).delete_user_email(config_fn)
     }
     fn follow_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::FollowUserWhen, operations::FollowUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::FollowUserWhen::new(when),
-                operations::FollowUserThen::new(then),
-            )
-        })
+        Server(self).follow_user(config_fn)
     }
     fn list_user_followers<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserFollowersWhen, operations::ListUserFollowersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserFollowersWhen::new(when),
-                operations::ListUserFollowersThen::new(then),
-            )
-        })
+        Server(self).list_user_followers(config_fn)
     }
     fn list_user_following<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserFollowingWhen, operations::ListUserFollowingThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserFollowingWhen::new(when),
-                operations::ListUserFollowingThen::new(then),
-            )
-        })
+        Server(self).list_user_following(config_fn)
     }
     fn list_user_gpg_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserGpgKeysWhen, operations::ListUserGpgKeysThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserGpgKeysWhen::new(when),
-                operations::ListUserGpgKeysThen::new(then),
-            )
-        })
+        Server(self).list_user_gpg_keys(config_fn)
     }
     fn add_user_gpg_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddUserGpgKeyWhen, operations::AddUserGpgKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AddUserGpgKeyWhen::new(when),
-                operations::AddUserGpgKeyThen::new(then),
-            )
-        })
+        Server(self).add_user_gpg_key(config_fn)
     }
     fn get_user_gpg_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserGpgKeyWhen, operations::GetUserGpgKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserGpgKeyWhen::new(when),
-                operations::GetUserGpgKeyThen::new(then),
-            )
-        })
+        Server(self).get_user_gpg_key(config_fn)
     }
     fn delete_user_gpg_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserGpgKeyWhen, operations::DeleteUserGpgKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserGpgKeyWhen::new(when),
-                operations::DeleteUserGpgKeyThen::new(then),
-            )
-        })
+        Server(self).delete_user_gpg_key(config_fn)
     }
     fn revoke_user_gpg_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RevokeUserGpgKeyWhen, operations::RevokeUserGpgKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RevokeUserGpgKeyWhen::new(when),
-                operations::RevokeUserGpgKeyThen::new(then),
-            )
-        })
+        Server(self).revoke_user_gpg_key(config_fn)
     }
     fn delete_user_identity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5205,78 +5070,43 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::DeleteUserIdentityThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserIdentityWhen::new(when),
-                operations::DeleteUserIdentityThen::new(then),
-            )
-        })
+        Server(self).delete_user_identity(config_fn)
     }
     fn get_user_ssh_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserSshKeyWhen, operations::GetUserSshKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserSshKeyWhen::new(when),
-                operations::GetUserSshKeyThen::new(then),
-            )
-        })
+        Server(self).get_user_ssh_key(config_fn)
     }
     fn delete_user_ssh_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserSshKeyWhen, operations::DeleteUserSshKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserSshKeyWhen::new(when),
-                operations::DeleteUserSshKeyThen::new(then),
-            )
-        })
+        Server(self).delete_user_ssh_key(config_fn)
     }
     fn reject_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RejectUserWhen, operations::RejectUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RejectUserWhen::new(when),
-                operations::RejectUserThen::new(then),
-            )
-        })
+        Server(self).reject_user(config_fn)
     }
     fn unban_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnbanUserWhen, operations::UnbanUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UnbanUserWhen::new(when),
-                operations::UnbanUserThen::new(then),
-            )
-        })
+        Server(self).unban_user(config_fn)
     }
     fn unblock_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnblockUserWhen, operations::UnblockUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UnblockUserWhen::new(when),
-                operations::UnblockUserThen::new(then),
-            )
-        })
+        Server(self).unblock_user(config_fn)
     }
     fn unfollow_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnfollowUserWhen, operations::UnfollowUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UnfollowUserWhen::new(when),
-                operations::UnfollowUserThen::new(then),
-            )
-        })
+        Server(self).unfollow_user(config_fn)
     }
     fn list_impersonation_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5285,12 +5115,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListImpersonationTokensThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListImpersonationTokensWhen::new(when),
-                operations::ListImpersonationTokensThen::new(then),
-            )
-        })
+        Server(self).list_impersonation_tokens(config_fn)
     }
     fn create_impersonation_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5299,12 +5124,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::CreateImpersonationTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreateImpersonationTokenWhen::new(when),
-                operations::CreateImpersonationTokenThen::new(then),
-            )
-        })
+        Server(self).create_impersonation_token(config_fn)
     }
     fn get_impersonation_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5313,12 +5133,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetImpersonationTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetImpersonationTokenWhen::new(when),
-                operations::GetImpersonationTokenThen::new(then),
-            )
-        })
+        Server(self).get_impersonation_token(config_fn)
     }
     fn revoke_impersonation_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5327,34 +5142,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::RevokeImpersonationTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RevokeImpersonationTokenWhen::new(when),
-                operations::RevokeImpersonationTokenThen::new(then),
-            )
-        })
+        Server(self).revoke_impersonation_token(config_fn)
     }
     fn list_user_ssh_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserSshKeysWhen, operations::ListUserSshKeysThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserSshKeysWhen::new(when),
-                operations::ListUserSshKeysThen::new(then),
-            )
-        })
+        Server(self).list_user_ssh_keys(config_fn)
     }
     fn add_user_ssh_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddUserSshKeyWhen, operations::AddUserSshKeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AddUserSshKeyWhen::new(when),
-                operations::AddUserSshKeyThen::new(then),
-            )
-        })
+        Server(self).add_user_ssh_key(config_fn)
     }
     fn list_user_memberships<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5363,12 +5163,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListUserMembershipsThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserMembershipsWhen::new(when),
-                operations::ListUserMembershipsThen::new(then),
-            )
-        })
+        Server(self).list_user_memberships(config_fn)
     }
     fn create_personal_access_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5377,12 +5172,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::CreatePersonalAccessTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreatePersonalAccessTokenWhen::new(when),
-                operations::CreatePersonalAccessTokenThen::new(then),
-            )
-        })
+        Server(self).create_personal_access_token(config_fn)
     }
     fn list_user_project_deploy_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5391,23 +5181,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListUserProjectDeployKeysThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserProjectDeployKeysWhen::new(when),
-                operations::ListUserProjectDeployKeysThen::new(then),
-            )
-        })
+        Server(self).list_user_project_deploy_keys(config_fn)
     }
     fn get_user_status<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserStatusWhen, operations::GetUserStatusThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserStatusWhen::new(when),
-                operations::GetUserStatusThen::new(then),
-            )
-        })
+        Server(self).get_user_status(config_fn)
     }
 }
 /// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`

@@ -5434,34 +5434,19 @@ impl MockServerExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::ConvertBotToUserWhen, operations::ConvertBotToUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ConvertBotToUserWhen::new(when),
-                operations::ConvertBotToUserThen::new(then),
-            )
-        })
+        Server(self).convert_bot_to_user(config_fn)
     }
     fn list_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUsersWhen::new(when),
-                operations::ListUsersThen::new(then),
-            )
-        })
+        Server(self).list_users(config_fn)
     }
     fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreateUserWhen::new(when),
-                operations::CreateUserThen::new(then),
-            )
-        })
+        Server(self).create_user(config_fn)
     }
     fn permanent_delete_all_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5470,34 +5455,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::PermanentDeleteAllUsersThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PermanentDeleteAllUsersWhen::new(when),
-                operations::PermanentDeleteAllUsersThen::new(then),
-            )
-        })
+        Server(self).permanent_delete_all_users(config_fn)
     }
     fn autocomplete_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AutocompleteUsersWhen, operations::AutocompleteUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AutocompleteUsersWhen::new(when),
-                operations::AutocompleteUsersThen::new(then),
-            )
-        })
+        Server(self).autocomplete_users(config_fn)
     }
     fn verify_user_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::VerifyUserEmailWhen, operations::VerifyUserEmailThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::VerifyUserEmailWhen::new(when),
-                operations::VerifyUserEmailThen::new(then),
-            )
-        })
+        Server(self).verify_user_email(config_fn)
     }
     fn send_verification_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5506,23 +5476,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::SendVerificationEmailThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SendVerificationEmailWhen::new(when),
-                operations::SendVerificationEmailThen::new(then),
-            )
-        })
+        Server(self).send_verification_email(config_fn)
     }
     fn get_user_by_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserByEmailWhen, operations::GetUserByEmailThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserByEmailWhen::new(when),
-                operations::GetUserByEmailThen::new(then),
-            )
-        })
+        Server(self).get_user_by_email(config_fn)
     }
     fn get_users_by_group_channel_ids<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5531,119 +5491,67 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUsersByGroupChannelIdsThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUsersByGroupChannelIdsWhen::new(when),
-                operations::GetUsersByGroupChannelIdsThen::new(then),
-            )
-        })
+        Server(self).get_users_by_group_channel_ids(config_fn)
     }
     fn get_users_by_ids<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUsersByIdsWhen, operations::GetUsersByIdsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUsersByIdsWhen::new(when),
-                operations::GetUsersByIdsThen::new(then),
-            )
-        })
+        Server(self).get_users_by_ids(config_fn)
     }
     fn list_known_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListKnownUsersWhen, operations::ListKnownUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListKnownUsersWhen::new(when),
-                operations::ListKnownUsersThen::new(then),
-            )
-        })
+        Server(self).list_known_users(config_fn)
     }
     fn login<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LoginWhen, operations::LoginThen),
     {
-        self.mock(|when, then| {
-            config_fn(operations::LoginWhen::new(when), operations::LoginThen::new(then))
-        })
+        Server(self).login(config_fn)
     }
     fn login_by_cws_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LoginByCwsTokenWhen, operations::LoginByCwsTokenThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::LoginByCwsTokenWhen::new(when),
-                operations::LoginByCwsTokenThen::new(then),
-            )
-        })
+        Server(self).login_by_cws_token(config_fn)
     }
     fn switch_account_type<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SwitchAccountTypeWhen, operations::SwitchAccountTypeThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SwitchAccountTypeWhen::new(when),
-                operations::SwitchAccountTypeThen::new(then),
-            )
-        })
+        Server(self).switch_account_type(config_fn)
     }
     fn logout<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LogoutWhen, operations::LogoutThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::LogoutWhen::new(when),
-                operations::LogoutThen::new(then),
-            )
-        })
+        Server(self).logout(config_fn)
     }
     fn check_user_mfa<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CheckUserMfaWhen, operations::CheckUserMfaThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CheckUserMfaWhen::new(when),
-                operations::CheckUserMfaThen::new(then),
-            )
-        })
+        Server(self).check_user_mfa(config_fn)
     }
     fn migrate_auth_to_ldap<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MigrateAuthToLdapWhen, operations::MigrateAuthToLdapThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::MigrateAuthToLdapWhen::new(when),
-                operations::MigrateAuthToLdapThen::new(then),
-            )
-        })
+        Server(self).migrate_auth_to_ldap(config_fn)
     }
     fn migrate_auth_to_saml<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MigrateAuthToSamlWhen, operations::MigrateAuthToSamlThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::MigrateAuthToSamlWhen::new(when),
-                operations::MigrateAuthToSamlThen::new(then),
-            )
-        })
+        Server(self).migrate_auth_to_saml(config_fn)
     }
     fn reset_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ResetPasswordWhen, operations::ResetPasswordThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ResetPasswordWhen::new(when),
-                operations::ResetPasswordThen::new(then),
-            )
-        })
+        Server(self).reset_password(config_fn)
     }
     fn send_password_reset_email<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5652,34 +5560,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::SendPasswordResetEmailThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SendPasswordResetEmailWhen::new(when),
-                operations::SendPasswordResetEmailThen::new(then),
-            )
-        })
+        Server(self).send_password_reset_email(config_fn)
     }
     fn search_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SearchUsersWhen, operations::SearchUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SearchUsersWhen::new(when),
-                operations::SearchUsersThen::new(then),
-            )
-        })
+        Server(self).search_users(config_fn)
     }
     fn attach_device_id<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AttachDeviceIdWhen, operations::AttachDeviceIdThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AttachDeviceIdWhen::new(when),
-                operations::AttachDeviceIdThen::new(then),
-            )
-        })
+        Server(self).attach_device_id(config_fn)
     }
     fn revoke_sessions_from_all_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5688,12 +5581,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::RevokeSessionsFromAllUsersThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RevokeSessionsFromAllUsersWhen::new(when),
-                operations::RevokeSessionsFromAllUsersThen::new(then),
-            )
-        })
+        Server(self).revoke_sessions_from_all_users(config_fn)
     }
     fn get_total_users_stats<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5702,12 +5590,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetTotalUsersStatsThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTotalUsersStatsWhen::new(when),
-                operations::GetTotalUsersStatsThen::new(then),
-            )
-        })
+        Server(self).get_total_users_stats(config_fn)
     }
     fn get_total_users_stats_filtered<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5716,12 +5599,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetTotalUsersStatsFilteredThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetTotalUsersStatsFilteredWhen::new(when),
-                operations::GetTotalUsersStatsFilteredThen::new(then),
-            )
-        })
+        Server(self).get_total_users_stats_filtered(config_fn)
     }
     fn list_user_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5730,12 +5608,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListUserAccessTokensThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserAccessTokensWhen::new(when),
-                operations::ListUserAccessTokensThen::new(then),
-            )
-        })
+        Server(self).list_user_access_tokens(config_fn)
     }
     fn disable_user_access_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5744,12 +5617,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::DisableUserAccessTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DisableUserAccessTokenWhen::new(when),
-                operations::DisableUserAccessTokenThen::new(then),
-            )
-        })
+        Server(self).disable_user_access_token(config_fn)
     }
     fn enable_user_access_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5758,12 +5626,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::EnableUserAccessTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::EnableUserAccessTokenWhen::new(when),
-                operations::EnableUserAccessTokenThen::new(then),
-            )
-        })
+        Server(self).enable_user_access_token(config_fn)
     }
     fn revoke_user_access_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5772,12 +5635,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::RevokeUserAccessTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RevokeUserAccessTokenWhen::new(when),
-                operations::RevokeUserAccessTokenThen::new(then),
-            )
-        })
+        Server(self).revoke_user_access_token(config_fn)
     }
     fn search_user_access_tokens<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5786,12 +5644,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::SearchUserAccessTokensThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SearchUserAccessTokensWhen::new(when),
-                operations::SearchUserAccessTokensThen::new(then),
-            )
-        })
+        Server(self).search_user_access_tokens(config_fn)
     }
     fn get_user_access_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5800,23 +5653,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUserAccessTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserAccessTokenWhen::new(when),
-                operations::GetUserAccessTokenThen::new(then),
-            )
-        })
+        Server(self).get_user_access_token(config_fn)
     }
     fn get_user_by_username<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserByUsernameWhen, operations::GetUserByUsernameThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserByUsernameWhen::new(when),
-                operations::GetUserByUsernameThen::new(then),
-            )
-        })
+        Server(self).get_user_by_username(config_fn)
     }
     fn get_users_by_usernames<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5825,78 +5668,43 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUsersByUsernamesThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUsersByUsernamesWhen::new(when),
-                operations::GetUsersByUsernamesThen::new(then),
-            )
-        })
+        Server(self).get_users_by_usernames(config_fn)
     }
     fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserWhen::new(when),
-                operations::GetUserThen::new(then),
-            )
-        })
+        Server(self).get_user(config_fn)
     }
     fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserWhen::new(when),
-                operations::UpdateUserThen::new(then),
-            )
-        })
+        Server(self).update_user(config_fn)
     }
     fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserWhen::new(when),
-                operations::DeleteUserThen::new(then),
-            )
-        })
+        Server(self).delete_user(config_fn)
     }
     fn update_user_active<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserActiveWhen, operations::UpdateUserActiveThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserActiveWhen::new(when),
-                operations::UpdateUserActiveThen::new(then),
-            )
-        })
+        Server(self).update_user_active(config_fn)
     }
     fn list_user_audits<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserAuditsWhen, operations::ListUserAuditsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserAuditsWhen::new(when),
-                operations::ListUserAuditsThen::new(then),
-            )
-        })
+        Server(self).list_user_audits(config_fn)
     }
     fn update_user_auth<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserAuthWhen, operations::UpdateUserAuthThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserAuthWhen::new(when),
-                operations::UpdateUserAuthThen::new(then),
-            )
-        })
+        Server(self).update_user_auth(config_fn)
     }
     fn list_channel_members_for_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5905,34 +5713,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListChannelMembersForUserThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListChannelMembersForUserWhen::new(when),
-                operations::ListChannelMembersForUserThen::new(then),
-            )
-        })
+        Server(self).list_channel_members_for_user(config_fn)
     }
     fn convert_user_to_bot<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ConvertUserToBotWhen, operations::ConvertUserToBotThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ConvertUserToBotWhen::new(when),
-                operations::ConvertUserToBotThen::new(then),
-            )
-        })
+        Server(self).convert_user_to_bot(config_fn)
     }
     fn demote_user_to_guest<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DemoteUserToGuestWhen, operations::DemoteUserToGuestThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DemoteUserToGuestWhen::new(when),
-                operations::DemoteUserToGuestThen::new(then),
-            )
-        })
+        Server(self).demote_user_to_guest(config_fn)
     }
     fn verify_user_email_without_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5941,23 +5734,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::VerifyUserEmailWithoutTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::VerifyUserEmailWithoutTokenWhen::new(when),
-                operations::VerifyUserEmailWithoutTokenThen::new(then),
-            )
-        })
+        Server(self).verify_user_email_without_token(config_fn)
     }
     fn get_profile_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetProfileImageWhen, operations::GetProfileImageThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetProfileImageWhen::new(when),
-                operations::GetProfileImageThen::new(then),
-            )
-        })
+        Server(self).get_profile_image(config_fn)
     }
     fn set_default_profile_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5966,12 +5749,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::SetDefaultProfileImageThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SetDefaultProfileImageWhen::new(when),
-                operations::SetDefaultProfileImageThen::new(then),
-            )
-        })
+        Server(self).set_default_profile_image(config_fn)
     }
     fn get_default_profile_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -5980,34 +5758,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetDefaultProfileImageThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetDefaultProfileImageWhen::new(when),
-                operations::GetDefaultProfileImageThen::new(then),
-            )
-        })
+        Server(self).get_default_profile_image(config_fn)
     }
     fn update_user_mfa<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserMfaWhen, operations::UpdateUserMfaThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserMfaWhen::new(when),
-                operations::UpdateUserMfaThen::new(then),
-            )
-        })
+        Server(self).update_user_mfa(config_fn)
     }
     fn generate_mfa_secret<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GenerateMfaSecretWhen, operations::GenerateMfaSecretThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GenerateMfaSecretWhen::new(when),
-                operations::GenerateMfaSecretThen::new(then),
-            )
-        })
+        Server(self).generate_mfa_secret(config_fn)
     }
     fn update_user_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6016,23 +5779,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::UpdateUserPasswordThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserPasswordWhen::new(when),
-                operations::UpdateUserPasswordThen::new(then),
-            )
-        })
+        Server(self).update_user_password(config_fn)
     }
     fn patch_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PatchUserWhen, operations::PatchUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PatchUserWhen::new(when),
-                operations::PatchUserThen::new(then),
-            )
-        })
+        Server(self).patch_user(config_fn)
     }
     fn promote_guest_to_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6041,56 +5794,31 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::PromoteGuestToUserThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PromoteGuestToUserWhen::new(when),
-                operations::PromoteGuestToUserThen::new(then),
-            )
-        })
+        Server(self).promote_guest_to_user(config_fn)
     }
     fn update_user_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserRolesWhen, operations::UpdateUserRolesThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserRolesWhen::new(when),
-                operations::UpdateUserRolesThen::new(then),
-            )
-        })
+        Server(self).update_user_roles(config_fn)
     }
     fn list_sessions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSessionsWhen, operations::ListSessionsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListSessionsWhen::new(when),
-                operations::ListSessionsThen::new(then),
-            )
-        })
+        Server(self).list_sessions(config_fn)
     }
     fn revoke_session<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RevokeSessionWhen, operations::RevokeSessionThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RevokeSessionWhen::new(when),
-                operations::RevokeSessionThen::new(then),
-            )
-        })
+        Server(self).revoke_session(config_fn)
     }
     fn revoke_all_sessions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RevokeAllSessionsWhen, operations::RevokeAllSessionsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RevokeAllSessionsWhen::new(when),
-                operations::RevokeAllSessionsThen::new(then),
-            )
-        })
+        Server(self).revoke_all_sessions(config_fn)
     }
     fn get_user_terms_of_service<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6099,12 +5827,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUserTermsOfServiceThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserTermsOfServiceWhen::new(when),
-                operations::GetUserTermsOfServiceThen::new(then),
-            )
-        })
+        Server(self).get_user_terms_of_service(config_fn)
     }
     fn register_terms_of_service_action<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6113,12 +5836,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::RegisterTermsOfServiceActionThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RegisterTermsOfServiceActionWhen::new(when),
-                operations::RegisterTermsOfServiceActionThen::new(then),
-            )
-        })
+        Server(self).register_terms_of_service_action(config_fn)
     }
     fn list_user_access_tokens_for_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6127,12 +5845,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListUserAccessTokensForUserThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserAccessTokensForUserWhen::new(when),
-                operations::ListUserAccessTokensForUserThen::new(then),
-            )
-        })
+        Server(self).list_user_access_tokens_for_user(config_fn)
     }
     fn create_user_access_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6141,23 +5854,13 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::CreateUserAccessTokenThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreateUserAccessTokenWhen::new(when),
-                operations::CreateUserAccessTokenThen::new(then),
-            )
-        })
+        Server(self).create_user_access_token(config_fn)
     }
     fn publish_user_typing<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::PublishUserTypingWhen, operations::PublishUserTypingThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::PublishUserTypingWhen::new(when),
-                operations::PublishUserTypingThen::new(then),
-            )
-        })
+        Server(self).publish_user_typing(config_fn)
     }
     fn list_uploads_for_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -6166,12 +5869,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListUploadsForUserThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUploadsForUserWhen::new(when),
-                operations::ListUploadsForUserThen::new(then),
-            )
-        })
+        Server(self).list_uploads_for_user(config_fn)
     }
 }
 /// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`

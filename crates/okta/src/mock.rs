@@ -2862,45 +2862,25 @@ impl MockServerExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUsersWhen::new(when),
-                operations::ListUsersThen::new(then),
-            )
-        })
+        Server(self).list_users(config_fn)
     }
     fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreateUserWhen::new(when),
-                operations::CreateUserThen::new(then),
-            )
-        })
+        Server(self).create_user(config_fn)
     }
     fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserWhen::new(when),
-                operations::GetUserThen::new(then),
-            )
-        })
+        Server(self).get_user(config_fn)
     }
     fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserWhen::new(when),
-                operations::UpdateUserThen::new(then),
-            )
-        })
+        Server(self).update_user(config_fn)
     }
     fn deactivate_or_delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -2909,34 +2889,19 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::DeactivateOrDeleteUserThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeactivateOrDeleteUserWhen::new(when),
-                operations::DeactivateOrDeleteUserThen::new(then),
-            )
-        })
+        Server(self).deactivate_or_delete_user(config_fn)
     }
     fn list_app_links<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListAppLinksWhen, operations::ListAppLinksThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListAppLinksWhen::new(when),
-                operations::ListAppLinksThen::new(then),
-            )
-        })
+        Server(self).list_app_links(config_fn)
     }
     fn change_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ChangePasswordWhen, operations::ChangePasswordThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ChangePasswordWhen::new(when),
-                operations::ChangePasswordThen::new(then),
-            )
-        })
+        Server(self).change_password(config_fn)
     }
     fn change_recovery_question<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -2945,144 +2910,79 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ChangeRecoveryQuestionThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ChangeRecoveryQuestionWhen::new(when),
-                operations::ChangeRecoveryQuestionThen::new(then),
-            )
-        })
+        Server(self).change_recovery_question(config_fn)
     }
     fn forgot_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ForgotPasswordWhen, operations::ForgotPasswordThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ForgotPasswordWhen::new(when),
-                operations::ForgotPasswordThen::new(then),
-            )
-        })
+        Server(self).forgot_password(config_fn)
     }
     fn list_user_groups<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUserGroupsWhen, operations::ListUserGroupsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUserGroupsWhen::new(when),
-                operations::ListUserGroupsThen::new(then),
-            )
-        })
+        Server(self).list_user_groups(config_fn)
     }
     fn activate_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ActivateUserWhen, operations::ActivateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ActivateUserWhen::new(when),
-                operations::ActivateUserThen::new(then),
-            )
-        })
+        Server(self).activate_user(config_fn)
     }
     fn deactivate_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeactivateUserWhen, operations::DeactivateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeactivateUserWhen::new(when),
-                operations::DeactivateUserThen::new(then),
-            )
-        })
+        Server(self).deactivate_user(config_fn)
     }
     fn expire_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ExpirePasswordWhen, operations::ExpirePasswordThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ExpirePasswordWhen::new(when),
-                operations::ExpirePasswordThen::new(then),
-            )
-        })
+        Server(self).expire_password(config_fn)
     }
     fn reset_all_factors<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ResetAllFactorsWhen, operations::ResetAllFactorsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ResetAllFactorsWhen::new(when),
-                operations::ResetAllFactorsThen::new(then),
-            )
-        })
+        Server(self).reset_all_factors(config_fn)
     }
     fn reset_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ResetPasswordWhen, operations::ResetPasswordThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ResetPasswordWhen::new(when),
-                operations::ResetPasswordThen::new(then),
-            )
-        })
+        Server(self).reset_password(config_fn)
     }
     fn suspend_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SuspendUserWhen, operations::SuspendUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SuspendUserWhen::new(when),
-                operations::SuspendUserThen::new(then),
-            )
-        })
+        Server(self).suspend_user(config_fn)
     }
     fn unlock_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnlockUserWhen, operations::UnlockUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UnlockUserWhen::new(when),
-                operations::UnlockUserThen::new(then),
-            )
-        })
+        Server(self).unlock_user(config_fn)
     }
     fn unsuspend_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UnsuspendUserWhen, operations::UnsuspendUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UnsuspendUserWhen::new(when),
-                operations::UnsuspendUserThen::new(then),
-            )
-        })
+        Server(self).unsuspend_user(config_fn)
     }
     fn list_assigned_roles<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListAssignedRolesWhen, operations::ListAssignedRolesThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListAssignedRolesWhen::new(when),
-                operations::ListAssignedRolesThen::new(then),
-            )
-        })
+        Server(self).list_assigned_roles(config_fn)
     }
     fn add_role_to_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AddRoleToUserWhen, operations::AddRoleToUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AddRoleToUserWhen::new(when),
-                operations::AddRoleToUserThen::new(then),
-            )
-        })
+        Server(self).add_role_to_user(config_fn)
     }
     fn remove_role_from_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3091,12 +2991,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::RemoveRoleFromUserThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RemoveRoleFromUserWhen::new(when),
-                operations::RemoveRoleFromUserThen::new(then),
-            )
-        })
+        Server(self).remove_role_from_user(config_fn)
     }
     fn list_group_targets_for_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3105,12 +3000,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::ListGroupTargetsForRoleThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListGroupTargetsForRoleWhen::new(when),
-                operations::ListGroupTargetsForRoleThen::new(then),
-            )
-        })
+        Server(self).list_group_targets_for_role(config_fn)
     }
     fn add_group_target_to_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3119,12 +3009,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::AddGroupTargetToRoleThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AddGroupTargetToRoleWhen::new(when),
-                operations::AddGroupTargetToRoleThen::new(then),
-            )
-        })
+        Server(self).add_group_target_to_role(config_fn)
     }
     fn remove_group_target_from_role<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3133,12 +3018,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::RemoveGroupTargetFromRoleThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RemoveGroupTargetFromRoleWhen::new(when),
-                operations::RemoveGroupTargetFromRoleThen::new(then),
-            )
-        })
+        Server(self).remove_group_target_from_role(config_fn)
     }
     fn end_all_user_sessions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -3147,12 +3027,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::EndAllUserSessionsThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::EndAllUserSessionsWhen::new(when),
-                operations::EndAllUserSessionsThen::new(then),
-            )
-        })
+        Server(self).end_all_user_sessions(config_fn)
     }
 }
 /// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`

@@ -1239,144 +1239,79 @@ impl MockServerExt for ::httpmock::MockServer {
     where
         F: FnOnce(operations::ListUsersWhen, operations::ListUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListUsersWhen::new(when),
-                operations::ListUsersThen::new(then),
-            )
-        })
+        Server(self).list_users(config_fn)
     }
     fn create_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateUserWhen, operations::CreateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::CreateUserWhen::new(when),
-                operations::CreateUserThen::new(then),
-            )
-        })
+        Server(self).create_user(config_fn)
     }
     fn list_deleted_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListDeletedUsersWhen, operations::ListDeletedUsersThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::ListDeletedUsersWhen::new(when),
-                operations::ListDeletedUsersThen::new(then),
-            )
-        })
+        Server(self).list_deleted_users(config_fn)
     }
     fn restore_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RestoreUserWhen, operations::RestoreUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RestoreUserWhen::new(when),
-                operations::RestoreUserThen::new(then),
-            )
-        })
+        Server(self).restore_user(config_fn)
     }
     fn destroy_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DestroyUserWhen, operations::DestroyUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DestroyUserWhen::new(when),
-                operations::DestroyUserThen::new(then),
-            )
-        })
+        Server(self).destroy_user(config_fn)
     }
     fn get_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserWhen, operations::GetUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserWhen::new(when),
-                operations::GetUserThen::new(then),
-            )
-        })
+        Server(self).get_user(config_fn)
     }
     fn update_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateUserWhen, operations::UpdateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::UpdateUserWhen::new(when),
-                operations::UpdateUserThen::new(then),
-            )
-        })
+        Server(self).update_user(config_fn)
     }
     fn delete_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteUserWhen, operations::DeleteUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::DeleteUserWhen::new(when),
-                operations::DeleteUserThen::new(then),
-            )
-        })
+        Server(self).delete_user(config_fn)
     }
     fn get_user_audits<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUserAuditsWhen, operations::GetUserAuditsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserAuditsWhen::new(when),
-                operations::GetUserAuditsThen::new(then),
-            )
-        })
+        Server(self).get_user_audits(config_fn)
     }
     fn authenticate_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::AuthenticateUserWhen, operations::AuthenticateUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::AuthenticateUserWhen::new(when),
-                operations::AuthenticateUserThen::new(then),
-            )
-        })
+        Server(self).authenticate_user(config_fn)
     }
     fn remove_user_passkey<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RemoveUserPasskeyWhen, operations::RemoveUserPasskeyThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RemoveUserPasskeyWhen::new(when),
-                operations::RemoveUserPasskeyThen::new(then),
-            )
-        })
+        Server(self).remove_user_passkey(config_fn)
     }
     fn register_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RegisterUserWhen, operations::RegisterUserThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::RegisterUserWhen::new(when),
-                operations::RegisterUserThen::new(then),
-            )
-        })
+        Server(self).register_user(config_fn)
     }
     fn set_user_tags<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SetUserTagsWhen, operations::SetUserTagsThen),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::SetUserTagsWhen::new(when),
-                operations::SetUserTagsThen::new(then),
-            )
-        })
+        Server(self).set_user_tags(config_fn)
     }
     fn get_user_transactions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1385,12 +1320,7 @@ impl MockServerExt for ::httpmock::MockServer {
             operations::GetUserTransactionsThen,
         ),
     {
-        self.mock(|when, then| {
-            config_fn(
-                operations::GetUserTransactionsWhen::new(when),
-                operations::GetUserTransactionsThen::new(then),
-            )
-        })
+        Server(self).get_user_transactions(config_fn)
     }
 }
 /// httpmock's `MockServer` seen as this provider's only: `Server(&server).get_user(..)`
