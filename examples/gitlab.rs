@@ -86,8 +86,8 @@ async fn run(client: &Client, username: &str) -> Result<Done> {
 }
 
 /// The account [`run`] creates: GitLab sets a random password and skips the confirmation mail.
-fn new_user(username: &str) -> types::builder::CreateUserRequest {
-    types::CreateUserRequest::builder()
+fn new_user(username: &str) -> types::builder::NewUser {
+    types::NewUser::builder()
         .username(username)
         .name("Charles Babbage")
         .email(format!("{username}@example.com"))
@@ -95,13 +95,8 @@ fn new_user(username: &str) -> types::builder::CreateUserRequest {
         .skip_confirmation(true)
 }
 
-fn user(
-    id: i64,
-    username: &str,
-    name: &str,
-    state: types::UserState,
-) -> Result<types::UserWithAdmin> {
-    Ok(types::UserWithAdmin::builder()
+fn user(id: i64, username: &str, name: &str, state: types::UserState) -> Result<types::User> {
+    Ok(types::User::builder()
         .id(id)
         .username(username)
         .name(name)
@@ -122,7 +117,7 @@ fn serve_mock_gitlab(server: &MockServer) -> Result<()> {
     ];
     let second = vec![user(3, "grace", "Grace Hopper", types::UserState::Blocked)?];
     let created = user(4, "charles", "Charles Babbage", types::UserState::Active)?;
-    let body: types::CreateUserRequest = new_user("charles").try_into()?;
+    let body: types::NewUser = new_user("charles").try_into()?;
 
     let per_page = NonZeroU64::new(2);
     server.list_users(|when, then| {

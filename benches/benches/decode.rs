@@ -184,7 +184,7 @@ macro_rules! provider {
 provider!(
     gitlab_users,
     gitlab_user,
-    gitlab::types::User,
+    gitlab::types::PublicUser,
     limit::GitlabUser
 );
 provider!(

@@ -76,8 +76,8 @@ fn no_generated_type_is_two_kib_inline() {
     let sizes = [
         size_of::<okta::types::User>(),
         size_of::<okta::types::Group>(),
-        size_of::<gitlab::types::UserWithAdmin>(),
         size_of::<gitlab::types::User>(),
+        size_of::<gitlab::types::PublicUser>(),
         size_of::<mattermost::types::User>(),
         size_of::<sendauth::types::User>(),
         size_of::<sendauth::types::UserPage>(),

@@ -110,7 +110,7 @@ fn round_trips<T: DeserializeOwned + Serialize + PartialEq + Debug>(bytes: &[u8]
 }
 
 fn every_type(bytes: &[u8]) {
-    round_trips::<gitlab::types::UserWithAdmin>(bytes);
+    round_trips::<gitlab::types::User>(bytes);
     round_trips::<gitlab::types::ApiError>(bytes);
     round_trips::<mattermost::types::User>(bytes);
     round_trips::<mattermost::types::AppError>(bytes);

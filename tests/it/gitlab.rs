@@ -136,7 +136,7 @@ fn public_user_json() -> Value {
     })
 }
 
-fn assert_public_user(user: &types::User) {
+fn assert_public_user(user: &types::PublicUser) {
     assert_eq!(user.id, USER_ID);
     assert_eq!(user.username, "ada");
     assert_eq!(user.name, "Ada Lovelace");
@@ -211,7 +211,7 @@ fn admin_user_json(name: &str) -> Value {
     user
 }
 
-fn assert_admin_user(user: &types::UserWithAdmin, name: &str) {
+fn assert_admin_user(user: &types::User, name: &str) {
     assert_eq!(user.id, USER_ID);
     assert_eq!(user.username, "ada");
     assert_eq!(user.name, name);
@@ -523,7 +523,7 @@ async fn create_user_sends_the_body_and_decodes_the_admin_view() {
         })
         .await;
 
-    let body = types::CreateUserRequest::builder()
+    let body = types::NewUser::builder()
         .email("ada@corp.example.com")
         .name("Ada Lovelace")
         .username("ada")
@@ -614,7 +614,7 @@ async fn update_user_sends_only_the_fields_given() {
         })
         .await;
 
-    let body = types::UpdateUserRequest::builder()
+    let body = types::UserInput::builder()
         .name("Augusta Ada King".to_string())
         .skip_reconfirmation(true)
         .email("augusta@corp.example.com".to_string())
@@ -1800,7 +1800,7 @@ async fn validation_errors_keep_the_field_messages() {
         .await;
 
     let client = client(&server);
-    let body = types::CreateUserRequest::builder()
+    let body = types::NewUser::builder()
         .email("ada@corp.example.com")
         .name("Ada")
         .username("a")
@@ -1824,7 +1824,7 @@ async fn validation_errors_keep_the_field_messages() {
     let error = client
         .update_user()
         .id(USER_ID)
-        .body(types::UpdateUserRequest::builder().theme_id(99_i64))
+        .body(types::UserInput::builder().theme_id(99_i64))
         .send()
         .await
         .expect_err("400");
@@ -1979,7 +1979,7 @@ async fn stream_follows_x_next_page_lazily() {
     // One page at a time: each page is fetched only when the consumer reaches it.
     let config = mock_config(&server).walk_concurrency(1);
     let client = Client::with_private_token(config, TOKEN).expect("client");
-    let first: Vec<types::UserWithAdmin> = client
+    let first: Vec<types::User> = client
         .list_users()
         .blocked(true)
         .per_page(2)
@@ -2439,7 +2439,7 @@ async fn a_user_read_turns_into_its_update() {
 
     let client = client(&server);
     let user = client.get_user().id(USER_ID).send().await.expect("read");
-    let mut update = types::UpdateUserRequest::from(user.into_inner());
+    let mut update = types::UserInput::from(user.into_inner());
     update.location = Some("London".to_string());
     client
         .update_user()

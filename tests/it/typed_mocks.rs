@@ -295,7 +295,7 @@ async fn two_providers_mocks_in_one_module() {
         when.user_id("00u1");
         then.ok(&okta_user);
     });
-    let gitlab_user = gitlab::types::UserWithAdmin::builder()
+    let gitlab_user = gitlab::types::User::builder()
         .id(7)
         .name("Ada Lovelace".to_string())
         .username("ada".to_string())

@@ -1479,7 +1479,7 @@ pub fn builder_field_defaults(file: &mut File, _: &ClientCtx) -> Result<Applied,
 /// Derives `Default` for every schema type whose fields can all be left out.
 ///
 /// typify derives it for some such types but not for others (one with a map of undeclared
-/// fields, such as Okta's `UserProfile`, or a read form such as GitLab's `UserWithAdmin`), so
+/// fields, such as Okta's `UserProfile`, or a read form such as GitLab's `User`), so
 /// a test fixture of those needs a builder and an `unwrap`. A struct whose every field is an
 /// `Option`, a `Vec` or a map gets `Default` in its derives, unless it has an `impl Default`.
 ///
@@ -1589,7 +1589,7 @@ pub fn optional_nested_builders(file: &mut File, _: &ClientCtx) -> Result<Applie
 
 /// Turns a value read into the body of its update, for read-modify-write: `From<Read> for
 /// Write` for each schema the spec marks `x-user-apis-update-from: Read` (GitLab's
-/// `UpdateUserRequest` from the `UserWithAdmin` that `get_user` gives).
+/// `UserInput` from the `User` that `get_user` gives).
 ///
 /// Every field the two share is carried over as read (a required one into an optional one
 /// as `Some`); what only the read form has (server-assigned fields such as `id` or

@@ -59,7 +59,7 @@ pub fn acknowledgement_schemas(spec: &OpenAPI) -> Vec<String> {
 }
 
 /// The write schemas that a read one turns into, as (write, read): a schema marked
-/// `x-user-apis-update-from: <Read>` (GitLab's `UpdateUserRequest` from `UserWithAdmin`).
+/// `x-user-apis-update-from: <Read>` (GitLab's `UserInput` from `User`).
 pub fn update_sources(spec: &OpenAPI) -> Vec<(String, String)> {
     let Some(components) = &spec.components else {
         return Vec::new();

@@ -96,6 +96,7 @@ pub fn validate(spec: &OpenAPI, raw: &Value) -> Vec<Problem> {
             check_parameters(path, &parameters, &spec.components, &where_, &mut report);
             check_request_body(operation, &spec.components, &where_, &mut report);
             check_responses(operation, &spec.components, &where_, &mut report);
+            check_user_names(operation, &spec.components, &where_, &mut report);
         }
     }
 
@@ -249,6 +250,63 @@ fn check_request_body(
                 ),
             );
         }
+    }
+}
+
+/// The names every crate gives a user and its bodies, so that a user guesses them once:
+/// `get_user` answers a `User`; `update_user` takes `UserInput` (written as `User`, which
+/// the read-only split turns into `UserInput`, or as `UserInput`); `create_user` takes
+/// the same or, where creating sends more than updating, `NewUser`.
+const USER_NAMES: &[(&str, &str, &[&str])] = &[
+    ("get_user", "answer", &["User"]),
+    ("update_user", "body", &["User", "UserInput"]),
+    ("create_user", "body", &["User", "UserInput", "NewUser"]),
+];
+
+fn check_user_names(
+    operation: &Operation,
+    components: &Option<Components>,
+    where_: &str,
+    report: &mut impl FnMut(&str, String),
+) {
+    let Some(id) = operation.operation_id.as_deref() else {
+        return;
+    };
+    let Some((_, part, names)) = USER_NAMES.iter().find(|(op, ..)| *op == id) else {
+        return;
+    };
+    let schema = if *part == "body" {
+        operation
+            .request_body
+            .as_ref()
+            .and_then(|body| resolve(body, |c| &c.request_bodies, components))
+            .and_then(|body| body.content.values().next())
+            .and_then(|content| content.schema.as_ref())
+    } else {
+        operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| matches!(status, StatusCode::Code(200..=299)))
+            .find_map(|(_, response)| resolve(response, |c| &c.responses, components))
+            .and_then(|response| response.content.values().next())
+            .and_then(|content| content.schema.as_ref())
+    };
+    let name = match schema {
+        Some(ReferenceOr::Reference { reference }) => {
+            reference.rsplit('/').next().unwrap_or_default()
+        }
+        _ => "an inline schema",
+    };
+    if !names.contains(&name) {
+        report(
+            where_,
+            format!(
+                "its {part} is {name}; name it {} (one naming rule for every crate: `User`, \
+                 `UserInput`, `NewUser`)",
+                names.join(" or ")
+            ),
+        );
     }
 }
 
@@ -479,6 +537,22 @@ components:
                 "missing {expected:?} in {problems:#?}"
             );
         }
+    }
+
+    #[test]
+    fn user_types_follow_one_naming_rule() {
+        let spec = GOOD
+            .replace("get_thing", "get_user")
+            .replace("/things/{id}", "/users/{id}");
+        assert_eq!(
+            problems_of(&spec),
+            [
+                "operation get_user (GET /users/{id}): its answer is Thing; name it User (one \
+              naming rule for every crate: `User`, `UserInput`, `NewUser`)"
+            ]
+        );
+        let renamed = spec.replace("Thing", "User");
+        assert_eq!(problems_of(&renamed), Vec::<String>::new());
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl<'a> builder::ListUsers<'a> {
     pub fn stream(
         self,
     ) -> impl Stream<
-        Item = Result<types::UserWithAdmin, Error<types::ApiError>>,
+        Item = Result<types::User, Error<types::ApiError>>,
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();

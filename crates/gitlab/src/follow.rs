@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use crate::{Error, builder, types};
 
 /// What a follow or unfollow returns when it may find nothing to change.
-type Unchanged = Result<Option<ResponseValue<types::User>>, Error<types::ApiError>>;
+type Unchanged = Result<Option<ResponseValue<types::PublicUser>>, Error<types::ApiError>>;
 
 impl builder::FollowUser<'_> {
     /// Sends the request as [`send`](Self::send) does, except that GitLab's answer when the
@@ -42,7 +42,7 @@ impl builder::UnfollowUser<'_> {
 // The error type is the one every generated operation returns, large or not.
 #[allow(clippy::result_large_err)]
 fn not_modified_is_none(
-    result: Result<ResponseValue<types::User>, Error<types::ApiError>>,
+    result: Result<ResponseValue<types::PublicUser>, Error<types::ApiError>>,
 ) -> Unchanged {
     match result {
         Ok(user) => Ok(Some(user)),

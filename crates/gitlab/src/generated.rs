@@ -118,112 +118,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///A new user. Give `password`, or set `reset_password` or `force_random_password`. The avatar cannot travel in JSON and is not offered here.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct CreateUserRequest {
-        ///Make the user an administrator.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub admin: ::std::option::Option<bool>,
-        ///Make the user an auditor.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auditor: ::std::option::Option<bool>,
-        ///The user's self-description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bio: ::std::option::Option<::std::string::String>,
-        ///Let the user create groups.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub can_create_group: ::std::option::Option<bool>,
-        ///The syntax colour scheme.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub color_scheme_id: ::std::option::Option<i64>,
-        ///The email address for web commits; `_private` for the private one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub commit_email: ::std::option::Option<::std::string::String>,
-        ///Discord user id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub discord: ::std::option::Option<::std::string::String>,
-        ///The primary email address.
-        pub email: ::std::string::String,
-        ///The user's id at an external provider; give `provider` too.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extern_uid: ::std::option::Option<::std::string::String>,
-        ///Make the user external.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub external: ::std::option::Option<bool>,
-        ///Extra compute minutes on top of the quota.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
-        ///Give the user a random password.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub force_random_password: ::std::option::Option<bool>,
-        ///The group whose SAML provider `extern_uid` belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub group_id_for_saml: ::std::option::Option<i64>,
-        ///LinkedIn name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub linkedin: ::std::option::Option<::std::string::String>,
-        ///Where the user is.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<::std::string::String>,
-        ///The display name.
-        pub name: ::std::string::String,
-        ///An administrator's note about the user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
-        ///The user's organization.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization: ::std::option::Option<::std::string::String>,
-        ///The initial password.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::user_apis_runtime::Password>,
-        ///Make the profile private.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub private_profile: ::std::option::Option<bool>,
-        ///How many personal projects the user may create.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub projects_limit: ::std::option::Option<i64>,
-        ///The user's pronouns.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pronouns: ::std::option::Option<::std::string::String>,
-        ///The external provider that `extern_uid` belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provider: ::std::option::Option<::std::string::String>,
-        ///The email address shown on the profile.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub public_email: ::std::option::Option<::std::string::String>,
-        ///Email the user a link to set their password.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reset_password: ::std::option::Option<bool>,
-        ///Compute minutes quota for the user's personal namespace.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shared_runners_minutes_limit: ::std::option::Option<i64>,
-        ///Treat the email address as confirmed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub skip_confirmation: ::std::option::Option<bool>,
-        ///Skype name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub skype: ::std::option::Option<::std::string::String>,
-        ///The interface theme.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub theme_id: ::std::option::Option<i64>,
-        ///Twitter (X) handle.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub twitter: ::std::option::Option<::std::string::String>,
-        ///The unique handle.
-        pub username: ::std::string::String,
-        ///Show one file per page in diffs.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub view_diffs_file_by_file: ::std::option::Option<bool>,
-        ///The user's website.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub website_url: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateUserRequest {
-        ///Starts a [`builder::CreateUserRequest`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::CreateUserRequest {
-            Default::default()
-        }
-    }
     ///A key and value an administrator attached to a user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomAttribute {
@@ -509,6 +403,112 @@ pub mod types {
             value.parse()
         }
     }
+    ///A new user. Give `password`, or set `reset_password` or `force_random_password`. The avatar cannot travel in JSON and is not offered here.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct NewUser {
+        ///Make the user an administrator.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub admin: ::std::option::Option<bool>,
+        ///Make the user an auditor.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auditor: ::std::option::Option<bool>,
+        ///The user's self-description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bio: ::std::option::Option<::std::string::String>,
+        ///Let the user create groups.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub can_create_group: ::std::option::Option<bool>,
+        ///The syntax colour scheme.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color_scheme_id: ::std::option::Option<i64>,
+        ///The email address for web commits; `_private` for the private one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub commit_email: ::std::option::Option<::std::string::String>,
+        ///Discord user id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discord: ::std::option::Option<::std::string::String>,
+        ///The primary email address.
+        pub email: ::std::string::String,
+        ///The user's id at an external provider; give `provider` too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extern_uid: ::std::option::Option<::std::string::String>,
+        ///Make the user external.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external: ::std::option::Option<bool>,
+        ///Extra compute minutes on top of the quota.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
+        ///Give the user a random password.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub force_random_password: ::std::option::Option<bool>,
+        ///The group whose SAML provider `extern_uid` belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub group_id_for_saml: ::std::option::Option<i64>,
+        ///LinkedIn name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub linkedin: ::std::option::Option<::std::string::String>,
+        ///Where the user is.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        ///The display name.
+        pub name: ::std::string::String,
+        ///An administrator's note about the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        ///The user's organization.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization: ::std::option::Option<::std::string::String>,
+        ///The initial password.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::user_apis_runtime::Password>,
+        ///Make the profile private.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub private_profile: ::std::option::Option<bool>,
+        ///How many personal projects the user may create.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub projects_limit: ::std::option::Option<i64>,
+        ///The user's pronouns.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pronouns: ::std::option::Option<::std::string::String>,
+        ///The external provider that `extern_uid` belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///The email address shown on the profile.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public_email: ::std::option::Option<::std::string::String>,
+        ///Email the user a link to set their password.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reset_password: ::std::option::Option<bool>,
+        ///Compute minutes quota for the user's personal namespace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub shared_runners_minutes_limit: ::std::option::Option<i64>,
+        ///Treat the email address as confirmed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip_confirmation: ::std::option::Option<bool>,
+        ///Skype name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skype: ::std::option::Option<::std::string::String>,
+        ///The interface theme.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub theme_id: ::std::option::Option<i64>,
+        ///Twitter (X) handle.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub twitter: ::std::option::Option<::std::string::String>,
+        ///The unique handle.
+        pub username: ::std::string::String,
+        ///Show one file per page in diffs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub view_diffs_file_by_file: ::std::option::Option<bool>,
+        ///The user's website.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website_url: ::std::option::Option<::std::string::String>,
+    }
+    impl NewUser {
+        ///Starts a [`builder::NewUser`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::NewUser {
+            Default::default()
+        }
+    }
     ///A newly issued personal access token, with its secret.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PersonalAccessTokenWithToken {
@@ -582,6 +582,95 @@ pub mod types {
     impl ProjectIdentity {
         ///Starts a [`builder::ProjectIdentity`]: optional fields start empty (or at their default), required ones unset.
         pub fn builder() -> builder::ProjectIdentity {
+            Default::default()
+        }
+    }
+    ///A user's public profile.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PublicUser {
+        ///The avatar image's path on the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_path: ::std::option::Option<::std::string::String>,
+        ///The avatar image's URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_url: ::std::option::Option<::std::string::String>,
+        ///The user's self-description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bio: ::std::option::Option<::std::string::String>,
+        ///Whether this is a bot account.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bot: ::std::option::Option<bool>,
+        ///When the account was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Custom attributes, present only when asked for with `with_custom_attributes`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
+        pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
+        ///Discord user id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discord: ::std::option::Option<::std::string::String>,
+        ///How many users follow this user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub followers: ::std::option::Option<i64>,
+        ///How many users this user follows.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub following: ::std::option::Option<i64>,
+        ///The user's id.
+        pub id: i64,
+        ///Whether the caller follows this user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_followed: ::std::option::Option<bool>,
+        ///The user's job title.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_title: ::std::option::Option<::std::string::String>,
+        ///LinkedIn name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub linkedin: ::std::option::Option<::std::string::String>,
+        ///The user's local time of day, such as "3:38 PM".
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_time: ::std::option::Option<::std::string::String>,
+        ///Where the user says they are.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        ///Whether the account is locked after too many failed sign-ins.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locked: ::std::option::Option<bool>,
+        ///The user's display name.
+        pub name: ::std::string::String,
+        ///The user's organization.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization: ::std::option::Option<::std::string::String>,
+        ///The user's pronouns.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pronouns: ::std::option::Option<::std::string::String>,
+        ///The email address shown on the profile.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public_email: ::std::option::Option<::std::string::String>,
+        ///Skype name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skype: ::std::option::Option<::std::string::String>,
+        ///Whether the user can sign in, and why not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<UserState>,
+        ///Twitter (X) handle.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub twitter: ::std::option::Option<::std::string::String>,
+        ///The user's unique handle.
+        pub username: ::std::string::String,
+        ///The user's profile page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub web_url: ::std::option::Option<::std::string::String>,
+        ///The user's website.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website_url: ::std::option::Option<::std::string::String>,
+        ///Job title and organization, as one line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub work_information: ::std::option::Option<::std::string::String>,
+    }
+    impl PublicUser {
+        ///Starts a [`builder::PublicUser`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::PublicUser {
             Default::default()
         }
     }
@@ -1008,500 +1097,9 @@ pub mod types {
             value.parse()
         }
     }
-    ///The fields of a user to change; those left out stay as they are. The avatar cannot travel in JSON and is not offered here.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct UpdateUserRequest {
-        ///Make the user an administrator, or not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub admin: ::std::option::Option<bool>,
-        ///Make the user an auditor, or not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auditor: ::std::option::Option<bool>,
-        ///The user's self-description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bio: ::std::option::Option<::std::string::String>,
-        ///Let the user create groups, or not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub can_create_group: ::std::option::Option<bool>,
-        ///The syntax colour scheme.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub color_scheme_id: ::std::option::Option<i64>,
-        ///The email address for web commits; `_private` for the private one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub commit_email: ::std::option::Option<::std::string::String>,
-        ///Discord user id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub discord: ::std::option::Option<::std::string::String>,
-        ///The primary email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        ///The user's id at an external provider; give `provider` too.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extern_uid: ::std::option::Option<::std::string::String>,
-        ///Make the user external, or not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub external: ::std::option::Option<bool>,
-        ///Extra compute minutes on top of the quota.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
-        ///The group whose SAML provider `extern_uid` belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub group_id_for_saml: ::std::option::Option<i64>,
-        ///LinkedIn name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub linkedin: ::std::option::Option<::std::string::String>,
-        ///Where the user is.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<::std::string::String>,
-        ///The display name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///An administrator's note about the user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
-        ///The user's organization.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization: ::std::option::Option<::std::string::String>,
-        ///A new password.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub password: ::std::option::Option<::user_apis_runtime::Password>,
-        ///Make the profile private, or public.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub private_profile: ::std::option::Option<bool>,
-        ///How many personal projects the user may create.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub projects_limit: ::std::option::Option<i64>,
-        ///The user's pronouns.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pronouns: ::std::option::Option<::std::string::String>,
-        ///The external provider that `extern_uid` belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provider: ::std::option::Option<::std::string::String>,
-        ///The email address shown on the profile.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub public_email: ::std::option::Option<::std::string::String>,
-        ///Compute minutes quota for the user's personal namespace.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shared_runners_minutes_limit: ::std::option::Option<i64>,
-        ///Treat a changed email address as confirmed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub skip_reconfirmation: ::std::option::Option<bool>,
-        ///Skype name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub skype: ::std::option::Option<::std::string::String>,
-        ///The interface theme.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub theme_id: ::std::option::Option<i64>,
-        ///Twitter (X) handle.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub twitter: ::std::option::Option<::std::string::String>,
-        ///The unique handle.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub username: ::std::option::Option<::std::string::String>,
-        ///Show one file per page in diffs.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub view_diffs_file_by_file: ::std::option::Option<bool>,
-        ///The user's website.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub website_url: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateUserRequest {
-        ///Starts a [`builder::UpdateUserRequest`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::UpdateUserRequest {
-            Default::default()
-        }
-    }
-    ///A user's public profile.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct User {
-        ///The avatar image's path on the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub avatar_path: ::std::option::Option<::std::string::String>,
-        ///The avatar image's URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub avatar_url: ::std::option::Option<::std::string::String>,
-        ///The user's self-description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bio: ::std::option::Option<::std::string::String>,
-        ///Whether this is a bot account.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bot: ::std::option::Option<bool>,
-        ///When the account was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Custom attributes, present only when asked for with `with_custom_attributes`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
-        pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
-        ///Discord user id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub discord: ::std::option::Option<::std::string::String>,
-        ///How many users follow this user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub followers: ::std::option::Option<i64>,
-        ///How many users this user follows.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub following: ::std::option::Option<i64>,
-        ///The user's id.
-        pub id: i64,
-        ///Whether the caller follows this user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_followed: ::std::option::Option<bool>,
-        ///The user's job title.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub job_title: ::std::option::Option<::std::string::String>,
-        ///LinkedIn name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub linkedin: ::std::option::Option<::std::string::String>,
-        ///The user's local time of day, such as "3:38 PM".
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub local_time: ::std::option::Option<::std::string::String>,
-        ///Where the user says they are.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<::std::string::String>,
-        ///Whether the account is locked after too many failed sign-ins.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub locked: ::std::option::Option<bool>,
-        ///The user's display name.
-        pub name: ::std::string::String,
-        ///The user's organization.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization: ::std::option::Option<::std::string::String>,
-        ///The user's pronouns.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pronouns: ::std::option::Option<::std::string::String>,
-        ///The email address shown on the profile.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub public_email: ::std::option::Option<::std::string::String>,
-        ///Skype name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub skype: ::std::option::Option<::std::string::String>,
-        ///Whether the user can sign in, and why not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<UserState>,
-        ///Twitter (X) handle.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub twitter: ::std::option::Option<::std::string::String>,
-        ///The user's unique handle.
-        pub username: ::std::string::String,
-        ///The user's profile page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub web_url: ::std::option::Option<::std::string::String>,
-        ///The user's website.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub website_url: ::std::option::Option<::std::string::String>,
-        ///Job title and organization, as one line.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub work_information: ::std::option::Option<::std::string::String>,
-    }
-    impl User {
-        ///Starts a [`builder::User`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::User {
-            Default::default()
-        }
-    }
-    ///How much a user is attached to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct UserAssociationsCount {
-        ///Groups the user belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub groups_count: ::std::option::Option<i64>,
-        ///Issues the user created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub issues_count: ::std::option::Option<i64>,
-        ///Merge requests the user created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub merge_requests_count: ::std::option::Option<i64>,
-        ///Projects the user belongs to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub projects_count: ::std::option::Option<i64>,
-    }
-    impl UserAssociationsCount {
-        ///Starts a [`builder::UserAssociationsCount`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::UserAssociationsCount {
-            Default::default()
-        }
-    }
-    ///Whether a user has said they are busy.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UserAvailability {
-        ///`not_set`: The user has set no availability.
-        #[serde(rename = "not_set")]
-        NotSet,
-        ///`busy`: The user has marked themselves busy.
-        #[serde(rename = "busy")]
-        Busy,
-        /// A value this client does not know yet, kept exactly as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UserAvailability {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::NotSet => f.write_str("not_set"),
-                Self::Busy => f.write_str("busy"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserAvailability {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "not_set" => Ok(Self::NotSet),
-                "busy" => Ok(Self::Busy),
-                _ => Ok(Self::Unknown(value.to_string())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserAvailability {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserAvailability {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The fields of a user that every caller may see.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct UserBasic {
-        ///The avatar image's path on the instance.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub avatar_path: ::std::option::Option<::std::string::String>,
-        ///The avatar image's URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub avatar_url: ::std::option::Option<::std::string::String>,
-        ///Custom attributes, present only when asked for with `with_custom_attributes`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
-        pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
-        ///The user's id.
-        pub id: i64,
-        ///Whether the account is locked after too many failed sign-ins.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub locked: ::std::option::Option<bool>,
-        ///The user's display name.
-        pub name: ::std::string::String,
-        ///Whether the user can sign in, and why not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<UserState>,
-        ///The user's unique handle.
-        pub username: ::std::string::String,
-        ///The user's profile page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub web_url: ::std::option::Option<::std::string::String>,
-    }
-    impl UserBasic {
-        ///Starts a [`builder::UserBasic`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::UserBasic {
-            Default::default()
-        }
-    }
-    ///A field users can be ordered by.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UserOrderBy {
-        ///`id`: By id, that is by order of creation.
-        #[serde(rename = "id")]
-        Id,
-        ///`name`: By display name.
-        #[serde(rename = "name")]
-        Name,
-        ///`username`: By username.
-        #[serde(rename = "username")]
-        Username,
-        ///`created_at`: By creation time.
-        #[serde(rename = "created_at")]
-        CreatedAt,
-        ///`updated_at`: By time of the last change.
-        #[serde(rename = "updated_at")]
-        UpdatedAt,
-        /// A value this client does not know yet, kept exactly as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UserOrderBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Id => f.write_str("id"),
-                Self::Name => f.write_str("name"),
-                Self::Username => f.write_str("username"),
-                Self::CreatedAt => f.write_str("created_at"),
-                Self::UpdatedAt => f.write_str("updated_at"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserOrderBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "id" => Ok(Self::Id),
-                "name" => Ok(Self::Name),
-                "username" => Ok(Self::Username),
-                "created_at" => Ok(Self::CreatedAt),
-                "updated_at" => Ok(Self::UpdatedAt),
-                _ => Ok(Self::Unknown(value.to_string())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserOrderBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserOrderBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Whether a user can sign in, and why not.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UserState {
-        ///`active`: Can sign in and use GitLab.
-        #[serde(rename = "active")]
-        Active,
-        ///`blocked`: Blocked by an administrator; cannot sign in, use the API or Git.
-        #[serde(rename = "blocked")]
-        Blocked,
-        ///`blocked_pending_approval`: Signed up and waits for an administrator's approval.
-        #[serde(rename = "blocked_pending_approval")]
-        BlockedPendingApproval,
-        ///`deactivated`: Deactivated; signing in to the web interface again reactivates the user.
-        #[serde(rename = "deactivated")]
-        Deactivated,
-        ///`banned`: Banned by an administrator; blocked, and their contributions are hidden.
-        #[serde(rename = "banned")]
-        Banned,
-        ///`ldap_blocked`: Blocked because the LDAP directory no longer lets the user in.
-        #[serde(rename = "ldap_blocked")]
-        LdapBlocked,
-        /// A value this client does not know yet, kept exactly as received.
-        #[serde(untagged)]
-        Unknown(::std::string::String),
-    }
-    impl ::std::fmt::Display for UserState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Blocked => f.write_str("blocked"),
-                Self::BlockedPendingApproval => f.write_str("blocked_pending_approval"),
-                Self::Deactivated => f.write_str("deactivated"),
-                Self::Banned => f.write_str("banned"),
-                Self::LdapBlocked => f.write_str("ldap_blocked"),
-                Self::Unknown(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UserState {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "blocked" => Ok(Self::Blocked),
-                "blocked_pending_approval" => Ok(Self::BlockedPendingApproval),
-                "deactivated" => Ok(Self::Deactivated),
-                "banned" => Ok(Self::Banned),
-                "ldap_blocked" => Ok(Self::LdapBlocked),
-                _ => Ok(Self::Unknown(value.to_string())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UserState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UserState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///What a user has said about their availability.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct UserStatus {
-        ///Whether the user has marked themselves busy.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub availability: ::std::option::Option<UserAvailability>,
-        ///When GitLab clears the status, if set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub clear_status_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
-        ///The emoji's name, such as `coffee`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub emoji: ::std::option::Option<::std::string::String>,
-        ///The status message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///The status message rendered as HTML.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message_html: ::std::option::Option<::std::string::String>,
-    }
-    impl UserStatus {
-        ///Starts a [`builder::UserStatus`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::UserStatus {
-            Default::default()
-        }
-    }
     ///Everything about a user that an administrator sees. Other callers receive a subset; the fields they are not shown stay None.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct UserWithAdmin {
+    pub struct User {
         ///The avatar image's path on the instance.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar_path: ::std::option::Option<::std::string::String>,
@@ -1690,9 +1288,411 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub work_information: ::std::option::Option<::std::string::String>,
     }
-    impl UserWithAdmin {
-        ///Starts a [`builder::UserWithAdmin`]: optional fields start empty (or at their default), required ones unset.
-        pub fn builder() -> builder::UserWithAdmin {
+    impl User {
+        ///Starts a [`builder::User`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::User {
+            Default::default()
+        }
+    }
+    ///How much a user is attached to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UserAssociationsCount {
+        ///Groups the user belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub groups_count: ::std::option::Option<i64>,
+        ///Issues the user created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issues_count: ::std::option::Option<i64>,
+        ///Merge requests the user created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merge_requests_count: ::std::option::Option<i64>,
+        ///Projects the user belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub projects_count: ::std::option::Option<i64>,
+    }
+    impl UserAssociationsCount {
+        ///Starts a [`builder::UserAssociationsCount`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::UserAssociationsCount {
+            Default::default()
+        }
+    }
+    ///Whether a user has said they are busy.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UserAvailability {
+        ///`not_set`: The user has set no availability.
+        #[serde(rename = "not_set")]
+        NotSet,
+        ///`busy`: The user has marked themselves busy.
+        #[serde(rename = "busy")]
+        Busy,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for UserAvailability {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::NotSet => f.write_str("not_set"),
+                Self::Busy => f.write_str("busy"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserAvailability {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "not_set" => Ok(Self::NotSet),
+                "busy" => Ok(Self::Busy),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserAvailability {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UserAvailability {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The fields of a user that every caller may see.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UserBasic {
+        ///The avatar image's path on the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_path: ::std::option::Option<::std::string::String>,
+        ///The avatar image's URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_url: ::std::option::Option<::std::string::String>,
+        ///Custom attributes, present only when asked for with `with_custom_attributes`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::user_apis_runtime::null_as_empty")]
+        pub custom_attributes: ::std::vec::Vec<CustomAttribute>,
+        ///The user's id.
+        pub id: i64,
+        ///Whether the account is locked after too many failed sign-ins.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locked: ::std::option::Option<bool>,
+        ///The user's display name.
+        pub name: ::std::string::String,
+        ///Whether the user can sign in, and why not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<UserState>,
+        ///The user's unique handle.
+        pub username: ::std::string::String,
+        ///The user's profile page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub web_url: ::std::option::Option<::std::string::String>,
+    }
+    impl UserBasic {
+        ///Starts a [`builder::UserBasic`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::UserBasic {
+            Default::default()
+        }
+    }
+    ///The fields of a user to change; those left out stay as they are. The avatar cannot travel in JSON and is not offered here.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UserInput {
+        ///Make the user an administrator, or not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub admin: ::std::option::Option<bool>,
+        ///Make the user an auditor, or not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auditor: ::std::option::Option<bool>,
+        ///The user's self-description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bio: ::std::option::Option<::std::string::String>,
+        ///Let the user create groups, or not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub can_create_group: ::std::option::Option<bool>,
+        ///The syntax colour scheme.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color_scheme_id: ::std::option::Option<i64>,
+        ///The email address for web commits; `_private` for the private one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub commit_email: ::std::option::Option<::std::string::String>,
+        ///Discord user id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discord: ::std::option::Option<::std::string::String>,
+        ///The primary email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The user's id at an external provider; give `provider` too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extern_uid: ::std::option::Option<::std::string::String>,
+        ///Make the user external, or not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external: ::std::option::Option<bool>,
+        ///Extra compute minutes on top of the quota.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extra_shared_runners_minutes_limit: ::std::option::Option<i64>,
+        ///The group whose SAML provider `extern_uid` belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub group_id_for_saml: ::std::option::Option<i64>,
+        ///LinkedIn name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub linkedin: ::std::option::Option<::std::string::String>,
+        ///Where the user is.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        ///The display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///An administrator's note about the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        ///The user's organization.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization: ::std::option::Option<::std::string::String>,
+        ///A new password.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::user_apis_runtime::Password>,
+        ///Make the profile private, or public.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub private_profile: ::std::option::Option<bool>,
+        ///How many personal projects the user may create.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub projects_limit: ::std::option::Option<i64>,
+        ///The user's pronouns.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pronouns: ::std::option::Option<::std::string::String>,
+        ///The external provider that `extern_uid` belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///The email address shown on the profile.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public_email: ::std::option::Option<::std::string::String>,
+        ///Compute minutes quota for the user's personal namespace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub shared_runners_minutes_limit: ::std::option::Option<i64>,
+        ///Treat a changed email address as confirmed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skip_reconfirmation: ::std::option::Option<bool>,
+        ///Skype name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub skype: ::std::option::Option<::std::string::String>,
+        ///The interface theme.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub theme_id: ::std::option::Option<i64>,
+        ///Twitter (X) handle.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub twitter: ::std::option::Option<::std::string::String>,
+        ///The unique handle.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+        ///Show one file per page in diffs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub view_diffs_file_by_file: ::std::option::Option<bool>,
+        ///The user's website.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website_url: ::std::option::Option<::std::string::String>,
+    }
+    impl UserInput {
+        ///Starts a [`builder::UserInput`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::UserInput {
+            Default::default()
+        }
+    }
+    ///A field users can be ordered by.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UserOrderBy {
+        ///`id`: By id, that is by order of creation.
+        #[serde(rename = "id")]
+        Id,
+        ///`name`: By display name.
+        #[serde(rename = "name")]
+        Name,
+        ///`username`: By username.
+        #[serde(rename = "username")]
+        Username,
+        ///`created_at`: By creation time.
+        #[serde(rename = "created_at")]
+        CreatedAt,
+        ///`updated_at`: By time of the last change.
+        #[serde(rename = "updated_at")]
+        UpdatedAt,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for UserOrderBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Id => f.write_str("id"),
+                Self::Name => f.write_str("name"),
+                Self::Username => f.write_str("username"),
+                Self::CreatedAt => f.write_str("created_at"),
+                Self::UpdatedAt => f.write_str("updated_at"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserOrderBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "id" => Ok(Self::Id),
+                "name" => Ok(Self::Name),
+                "username" => Ok(Self::Username),
+                "created_at" => Ok(Self::CreatedAt),
+                "updated_at" => Ok(Self::UpdatedAt),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UserOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Whether a user can sign in, and why not.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UserState {
+        ///`active`: Can sign in and use GitLab.
+        #[serde(rename = "active")]
+        Active,
+        ///`blocked`: Blocked by an administrator; cannot sign in, use the API or Git.
+        #[serde(rename = "blocked")]
+        Blocked,
+        ///`blocked_pending_approval`: Signed up and waits for an administrator's approval.
+        #[serde(rename = "blocked_pending_approval")]
+        BlockedPendingApproval,
+        ///`deactivated`: Deactivated; signing in to the web interface again reactivates the user.
+        #[serde(rename = "deactivated")]
+        Deactivated,
+        ///`banned`: Banned by an administrator; blocked, and their contributions are hidden.
+        #[serde(rename = "banned")]
+        Banned,
+        ///`ldap_blocked`: Blocked because the LDAP directory no longer lets the user in.
+        #[serde(rename = "ldap_blocked")]
+        LdapBlocked,
+        /// A value this client does not know yet, kept exactly as received.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for UserState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("active"),
+                Self::Blocked => f.write_str("blocked"),
+                Self::BlockedPendingApproval => f.write_str("blocked_pending_approval"),
+                Self::Deactivated => f.write_str("deactivated"),
+                Self::Banned => f.write_str("banned"),
+                Self::LdapBlocked => f.write_str("ldap_blocked"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "active" => Ok(Self::Active),
+                "blocked" => Ok(Self::Blocked),
+                "blocked_pending_approval" => Ok(Self::BlockedPendingApproval),
+                "deactivated" => Ok(Self::Deactivated),
+                "banned" => Ok(Self::Banned),
+                "ldap_blocked" => Ok(Self::LdapBlocked),
+                _ => Ok(Self::Unknown(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UserState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What a user has said about their availability.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UserStatus {
+        ///Whether the user has marked themselves busy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub availability: ::std::option::Option<UserAvailability>,
+        ///When GitLab clears the status, if set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clear_status_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The emoji's name, such as `coffee`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emoji: ::std::option::Option<::std::string::String>,
+        ///The status message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The status message rendered as HTML.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_html: ::std::option::Option<::std::string::String>,
+    }
+    impl UserStatus {
+        ///Starts a [`builder::UserStatus`]: optional fields start empty (or at their default), required ones unset.
+        pub fn builder() -> builder::UserStatus {
             Default::default()
         }
     }
@@ -2259,764 +2259,6 @@ pub mod types {
                     expires_at: Ok(value.expires_at),
                     name: Ok(value.name),
                     scopes: Ok(value.scopes),
-                }
-            }
-        }
-        ///Builds a [`CreateUserRequest`](super::CreateUserRequest) one field at a time. Pass it wherever a `CreateUserRequest` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
-        #[derive(Clone, Debug)]
-        pub struct CreateUserRequest {
-            admin: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auditor: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            bio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            can_create_group: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            color_scheme_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            commit_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            discord: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extern_uid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            external: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra_shared_runners_minutes_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            force_random_password: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            group_id_for_saml: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            linkedin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            password: ::std::result::Result<
-                ::std::option::Option<::user_apis_runtime::Password>,
-                ::std::string::String,
-            >,
-            private_profile: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            projects_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pronouns: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provider: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            public_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reset_password: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            shared_runners_minutes_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            skip_confirmation: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            skype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            theme_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            twitter: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            view_diffs_file_by_file: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            website_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateUserRequest {
-            fn default() -> Self {
-                Self {
-                    admin: Ok(Default::default()),
-                    auditor: Ok(Default::default()),
-                    bio: Ok(Default::default()),
-                    can_create_group: Ok(Default::default()),
-                    color_scheme_id: Ok(Default::default()),
-                    commit_email: Ok(Default::default()),
-                    discord: Ok(Default::default()),
-                    email: Err(
-                        "CreateUserRequest: no value supplied for email".to_string(),
-                    ),
-                    extern_uid: Ok(Default::default()),
-                    external: Ok(Default::default()),
-                    extra_shared_runners_minutes_limit: Ok(Default::default()),
-                    force_random_password: Ok(Default::default()),
-                    group_id_for_saml: Ok(Default::default()),
-                    linkedin: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    name: Err(
-                        "CreateUserRequest: no value supplied for name".to_string(),
-                    ),
-                    note: Ok(Default::default()),
-                    organization: Ok(Default::default()),
-                    password: Ok(Default::default()),
-                    private_profile: Ok(Default::default()),
-                    projects_limit: Ok(Default::default()),
-                    pronouns: Ok(Default::default()),
-                    provider: Ok(Default::default()),
-                    public_email: Ok(Default::default()),
-                    reset_password: Ok(Default::default()),
-                    shared_runners_minutes_limit: Ok(Default::default()),
-                    skip_confirmation: Ok(Default::default()),
-                    skype: Ok(Default::default()),
-                    theme_id: Ok(Default::default()),
-                    twitter: Ok(Default::default()),
-                    username: Err(
-                        "CreateUserRequest: no value supplied for username".to_string(),
-                    ),
-                    view_diffs_file_by_file: Ok(Default::default()),
-                    website_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateUserRequest {
-            ///Make the user an administrator.
-            pub fn admin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.admin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for admin: {e}"
-                        )
-                    });
-                self
-            }
-            ///Make the user an auditor.
-            pub fn auditor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auditor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for auditor: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's self-description.
-            pub fn bio<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bio = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for bio: {e}"
-                        )
-                    });
-                self
-            }
-            ///Let the user create groups.
-            pub fn can_create_group<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.can_create_group = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for can_create_group: {e}"
-                        )
-                    });
-                self
-            }
-            ///The syntax colour scheme.
-            pub fn color_scheme_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.color_scheme_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for color_scheme_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///The email address for web commits; `_private` for the private one.
-            pub fn commit_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.commit_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for commit_email: {e}"
-                        )
-                    });
-                self
-            }
-            ///Discord user id.
-            pub fn discord<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.discord = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for discord: {e}"
-                        )
-                    });
-                self
-            }
-            ///The primary email address.
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for email: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's id at an external provider; give `provider` too.
-            pub fn extern_uid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extern_uid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for extern_uid: {e}"
-                        )
-                    });
-                self
-            }
-            ///Make the user external.
-            pub fn external<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for external: {e}"
-                        )
-                    });
-                self
-            }
-            ///Extra compute minutes on top of the quota.
-            pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra_shared_runners_minutes_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///Give the user a random password.
-            pub fn force_random_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.force_random_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for force_random_password: {e}"
-                        )
-                    });
-                self
-            }
-            ///The group whose SAML provider `extern_uid` belongs to.
-            pub fn group_id_for_saml<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.group_id_for_saml = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for group_id_for_saml: {e}"
-                        )
-                    });
-                self
-            }
-            ///LinkedIn name.
-            pub fn linkedin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.linkedin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for linkedin: {e}"
-                        )
-                    });
-                self
-            }
-            ///Where the user is.
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for location: {e}"
-                        )
-                    });
-                self
-            }
-            ///The display name.
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for name: {e}"
-                        )
-                    });
-                self
-            }
-            ///An administrator's note about the user.
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for note: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's organization.
-            pub fn organization<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for organization: {e}"
-                        )
-                    });
-                self
-            }
-            ///The initial password.
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::user_apis_runtime::Password>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for password: {e}"
-                        )
-                    });
-                self
-            }
-            ///Make the profile private.
-            pub fn private_profile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.private_profile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for private_profile: {e}"
-                        )
-                    });
-                self
-            }
-            ///How many personal projects the user may create.
-            pub fn projects_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.projects_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for projects_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's pronouns.
-            pub fn pronouns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pronouns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for pronouns: {e}"
-                        )
-                    });
-                self
-            }
-            ///The external provider that `extern_uid` belongs to.
-            pub fn provider<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for provider: {e}"
-                        )
-                    });
-                self
-            }
-            ///The email address shown on the profile.
-            pub fn public_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for public_email: {e}"
-                        )
-                    });
-                self
-            }
-            ///Email the user a link to set their password.
-            pub fn reset_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reset_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for reset_password: {e}"
-                        )
-                    });
-                self
-            }
-            ///Compute minutes quota for the user's personal namespace.
-            pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shared_runners_minutes_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for shared_runners_minutes_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///Treat the email address as confirmed.
-            pub fn skip_confirmation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip_confirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for skip_confirmation: {e}"
-                        )
-                    });
-                self
-            }
-            ///Skype name.
-            pub fn skype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for skype: {e}"
-                        )
-                    });
-                self
-            }
-            ///The interface theme.
-            pub fn theme_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.theme_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for theme_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///Twitter (X) handle.
-            pub fn twitter<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.twitter = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for twitter: {e}"
-                        )
-                    });
-                self
-            }
-            ///The unique handle.
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for username: {e}"
-                        )
-                    });
-                self
-            }
-            ///Show one file per page in diffs.
-            pub fn view_diffs_file_by_file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.view_diffs_file_by_file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for view_diffs_file_by_file: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's website.
-            pub fn website_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.website_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "CreateUserRequest: error converting supplied value for website_url: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateUserRequest> for super::CreateUserRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateUserRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    admin: value.admin?,
-                    auditor: value.auditor?,
-                    bio: value.bio?,
-                    can_create_group: value.can_create_group?,
-                    color_scheme_id: value.color_scheme_id?,
-                    commit_email: value.commit_email?,
-                    discord: value.discord?,
-                    email: value.email?,
-                    extern_uid: value.extern_uid?,
-                    external: value.external?,
-                    extra_shared_runners_minutes_limit: value
-                        .extra_shared_runners_minutes_limit?,
-                    force_random_password: value.force_random_password?,
-                    group_id_for_saml: value.group_id_for_saml?,
-                    linkedin: value.linkedin?,
-                    location: value.location?,
-                    name: value.name?,
-                    note: value.note?,
-                    organization: value.organization?,
-                    password: value.password?,
-                    private_profile: value.private_profile?,
-                    projects_limit: value.projects_limit?,
-                    pronouns: value.pronouns?,
-                    provider: value.provider?,
-                    public_email: value.public_email?,
-                    reset_password: value.reset_password?,
-                    shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
-                    skip_confirmation: value.skip_confirmation?,
-                    skype: value.skype?,
-                    theme_id: value.theme_id?,
-                    twitter: value.twitter?,
-                    username: value.username?,
-                    view_diffs_file_by_file: value.view_diffs_file_by_file?,
-                    website_url: value.website_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateUserRequest> for CreateUserRequest {
-            fn from(value: super::CreateUserRequest) -> Self {
-                Self {
-                    admin: Ok(value.admin),
-                    auditor: Ok(value.auditor),
-                    bio: Ok(value.bio),
-                    can_create_group: Ok(value.can_create_group),
-                    color_scheme_id: Ok(value.color_scheme_id),
-                    commit_email: Ok(value.commit_email),
-                    discord: Ok(value.discord),
-                    email: Ok(value.email),
-                    extern_uid: Ok(value.extern_uid),
-                    external: Ok(value.external),
-                    extra_shared_runners_minutes_limit: Ok(
-                        value.extra_shared_runners_minutes_limit,
-                    ),
-                    force_random_password: Ok(value.force_random_password),
-                    group_id_for_saml: Ok(value.group_id_for_saml),
-                    linkedin: Ok(value.linkedin),
-                    location: Ok(value.location),
-                    name: Ok(value.name),
-                    note: Ok(value.note),
-                    organization: Ok(value.organization),
-                    password: Ok(value.password),
-                    private_profile: Ok(value.private_profile),
-                    projects_limit: Ok(value.projects_limit),
-                    pronouns: Ok(value.pronouns),
-                    provider: Ok(value.provider),
-                    public_email: Ok(value.public_email),
-                    reset_password: Ok(value.reset_password),
-                    shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
-                    skip_confirmation: Ok(value.skip_confirmation),
-                    skype: Ok(value.skype),
-                    theme_id: Ok(value.theme_id),
-                    twitter: Ok(value.twitter),
-                    username: Ok(value.username),
-                    view_diffs_file_by_file: Ok(value.view_diffs_file_by_file),
-                    website_url: Ok(value.website_url),
                 }
             }
         }
@@ -4296,6 +3538,752 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`NewUser`](super::NewUser) one field at a time. Pass it wherever a `NewUser` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct NewUser {
+            admin: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auditor: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            bio: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            can_create_group: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            color_scheme_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            commit_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            discord: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extern_uid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra_shared_runners_minutes_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            force_random_password: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            group_id_for_saml: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            linkedin: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
+            private_profile: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            projects_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            pronouns: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            public_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reset_password: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            shared_runners_minutes_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            skip_confirmation: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            skype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            theme_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            twitter: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            view_diffs_file_by_file: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            website_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NewUser {
+            fn default() -> Self {
+                Self {
+                    admin: Ok(Default::default()),
+                    auditor: Ok(Default::default()),
+                    bio: Ok(Default::default()),
+                    can_create_group: Ok(Default::default()),
+                    color_scheme_id: Ok(Default::default()),
+                    commit_email: Ok(Default::default()),
+                    discord: Ok(Default::default()),
+                    email: Err("NewUser: no value supplied for email".to_string()),
+                    extern_uid: Ok(Default::default()),
+                    external: Ok(Default::default()),
+                    extra_shared_runners_minutes_limit: Ok(Default::default()),
+                    force_random_password: Ok(Default::default()),
+                    group_id_for_saml: Ok(Default::default()),
+                    linkedin: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    name: Err("NewUser: no value supplied for name".to_string()),
+                    note: Ok(Default::default()),
+                    organization: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    private_profile: Ok(Default::default()),
+                    projects_limit: Ok(Default::default()),
+                    pronouns: Ok(Default::default()),
+                    provider: Ok(Default::default()),
+                    public_email: Ok(Default::default()),
+                    reset_password: Ok(Default::default()),
+                    shared_runners_minutes_limit: Ok(Default::default()),
+                    skip_confirmation: Ok(Default::default()),
+                    skype: Ok(Default::default()),
+                    theme_id: Ok(Default::default()),
+                    twitter: Ok(Default::default()),
+                    username: Err("NewUser: no value supplied for username".to_string()),
+                    view_diffs_file_by_file: Ok(Default::default()),
+                    website_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl NewUser {
+            ///Make the user an administrator.
+            pub fn admin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.admin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for admin: {e}"
+                        )
+                    });
+                self
+            }
+            ///Make the user an auditor.
+            pub fn auditor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auditor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for auditor: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's self-description.
+            pub fn bio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("NewUser: error converting supplied value for bio: {e}")
+                    });
+                self
+            }
+            ///Let the user create groups.
+            pub fn can_create_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_create_group = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for can_create_group: {e}"
+                        )
+                    });
+                self
+            }
+            ///The syntax colour scheme.
+            pub fn color_scheme_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.color_scheme_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for color_scheme_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///The email address for web commits; `_private` for the private one.
+            pub fn commit_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commit_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for commit_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///Discord user id.
+            pub fn discord<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discord = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for discord: {e}"
+                        )
+                    });
+                self
+            }
+            ///The primary email address.
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for email: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's id at an external provider; give `provider` too.
+            pub fn extern_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extern_uid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for extern_uid: {e}"
+                        )
+                    });
+                self
+            }
+            ///Make the user external.
+            pub fn external<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for external: {e}"
+                        )
+                    });
+                self
+            }
+            ///Extra compute minutes on top of the quota.
+            pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra_shared_runners_minutes_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///Give the user a random password.
+            pub fn force_random_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.force_random_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for force_random_password: {e}"
+                        )
+                    });
+                self
+            }
+            ///The group whose SAML provider `extern_uid` belongs to.
+            pub fn group_id_for_saml<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_id_for_saml = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for group_id_for_saml: {e}"
+                        )
+                    });
+                self
+            }
+            ///LinkedIn name.
+            pub fn linkedin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linkedin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for linkedin: {e}"
+                        )
+                    });
+                self
+            }
+            ///Where the user is.
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for location: {e}"
+                        )
+                    });
+                self
+            }
+            ///The display name.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("NewUser: error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            ///An administrator's note about the user.
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("NewUser: error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            ///The user's organization.
+            pub fn organization<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for organization: {e}"
+                        )
+                    });
+                self
+            }
+            ///The initial password.
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for password: {e}"
+                        )
+                    });
+                self
+            }
+            ///Make the profile private.
+            pub fn private_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for private_profile: {e}"
+                        )
+                    });
+                self
+            }
+            ///How many personal projects the user may create.
+            pub fn projects_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.projects_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for projects_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's pronouns.
+            pub fn pronouns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pronouns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for pronouns: {e}"
+                        )
+                    });
+                self
+            }
+            ///The external provider that `extern_uid` belongs to.
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for provider: {e}"
+                        )
+                    });
+                self
+            }
+            ///The email address shown on the profile.
+            pub fn public_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for public_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///Email the user a link to set their password.
+            pub fn reset_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reset_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for reset_password: {e}"
+                        )
+                    });
+                self
+            }
+            ///Compute minutes quota for the user's personal namespace.
+            pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shared_runners_minutes_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for shared_runners_minutes_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///Treat the email address as confirmed.
+            pub fn skip_confirmation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip_confirmation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for skip_confirmation: {e}"
+                        )
+                    });
+                self
+            }
+            ///Skype name.
+            pub fn skype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for skype: {e}"
+                        )
+                    });
+                self
+            }
+            ///The interface theme.
+            pub fn theme_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for theme_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///Twitter (X) handle.
+            pub fn twitter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.twitter = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for twitter: {e}"
+                        )
+                    });
+                self
+            }
+            ///The unique handle.
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for username: {e}"
+                        )
+                    });
+                self
+            }
+            ///Show one file per page in diffs.
+            pub fn view_diffs_file_by_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.view_diffs_file_by_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for view_diffs_file_by_file: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's website.
+            pub fn website_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.website_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "NewUser: error converting supplied value for website_url: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NewUser> for super::NewUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NewUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    admin: value.admin?,
+                    auditor: value.auditor?,
+                    bio: value.bio?,
+                    can_create_group: value.can_create_group?,
+                    color_scheme_id: value.color_scheme_id?,
+                    commit_email: value.commit_email?,
+                    discord: value.discord?,
+                    email: value.email?,
+                    extern_uid: value.extern_uid?,
+                    external: value.external?,
+                    extra_shared_runners_minutes_limit: value
+                        .extra_shared_runners_minutes_limit?,
+                    force_random_password: value.force_random_password?,
+                    group_id_for_saml: value.group_id_for_saml?,
+                    linkedin: value.linkedin?,
+                    location: value.location?,
+                    name: value.name?,
+                    note: value.note?,
+                    organization: value.organization?,
+                    password: value.password?,
+                    private_profile: value.private_profile?,
+                    projects_limit: value.projects_limit?,
+                    pronouns: value.pronouns?,
+                    provider: value.provider?,
+                    public_email: value.public_email?,
+                    reset_password: value.reset_password?,
+                    shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
+                    skip_confirmation: value.skip_confirmation?,
+                    skype: value.skype?,
+                    theme_id: value.theme_id?,
+                    twitter: value.twitter?,
+                    username: value.username?,
+                    view_diffs_file_by_file: value.view_diffs_file_by_file?,
+                    website_url: value.website_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NewUser> for NewUser {
+            fn from(value: super::NewUser) -> Self {
+                Self {
+                    admin: Ok(value.admin),
+                    auditor: Ok(value.auditor),
+                    bio: Ok(value.bio),
+                    can_create_group: Ok(value.can_create_group),
+                    color_scheme_id: Ok(value.color_scheme_id),
+                    commit_email: Ok(value.commit_email),
+                    discord: Ok(value.discord),
+                    email: Ok(value.email),
+                    extern_uid: Ok(value.extern_uid),
+                    external: Ok(value.external),
+                    extra_shared_runners_minutes_limit: Ok(
+                        value.extra_shared_runners_minutes_limit,
+                    ),
+                    force_random_password: Ok(value.force_random_password),
+                    group_id_for_saml: Ok(value.group_id_for_saml),
+                    linkedin: Ok(value.linkedin),
+                    location: Ok(value.location),
+                    name: Ok(value.name),
+                    note: Ok(value.note),
+                    organization: Ok(value.organization),
+                    password: Ok(value.password),
+                    private_profile: Ok(value.private_profile),
+                    projects_limit: Ok(value.projects_limit),
+                    pronouns: Ok(value.pronouns),
+                    provider: Ok(value.provider),
+                    public_email: Ok(value.public_email),
+                    reset_password: Ok(value.reset_password),
+                    shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
+                    skip_confirmation: Ok(value.skip_confirmation),
+                    skype: Ok(value.skype),
+                    theme_id: Ok(value.theme_id),
+                    twitter: Ok(value.twitter),
+                    username: Ok(value.username),
+                    view_diffs_file_by_file: Ok(value.view_diffs_file_by_file),
+                    website_url: Ok(value.website_url),
+                }
+            }
+        }
         ///Builds a [`PersonalAccessTokenWithToken`](super::PersonalAccessTokenWithToken) one field at a time. Pass it wherever a `PersonalAccessTokenWithToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct PersonalAccessTokenWithToken {
@@ -4755,6 +4743,625 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`PublicUser`](super::PublicUser) one field at a time. Pass it wherever a `PublicUser` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct PublicUser {
+            avatar_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            avatar_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bio: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bot: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            custom_attributes: ::std::result::Result<
+                ::std::vec::Vec<super::CustomAttribute>,
+                ::std::string::String,
+            >,
+            discord: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            followers: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            following: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_followed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            job_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            linkedin: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            locked: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            organization: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pronouns: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            public_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            skype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<super::UserState>,
+                ::std::string::String,
+            >,
+            twitter: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            web_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            website_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            work_information: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PublicUser {
+            fn default() -> Self {
+                Self {
+                    avatar_path: Ok(Default::default()),
+                    avatar_url: Ok(Default::default()),
+                    bio: Ok(Default::default()),
+                    bot: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    custom_attributes: Ok(Default::default()),
+                    discord: Ok(Default::default()),
+                    followers: Ok(Default::default()),
+                    following: Ok(Default::default()),
+                    id: Err("PublicUser: no value supplied for id".to_string()),
+                    is_followed: Ok(Default::default()),
+                    job_title: Ok(Default::default()),
+                    linkedin: Ok(Default::default()),
+                    local_time: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    locked: Ok(Default::default()),
+                    name: Err("PublicUser: no value supplied for name".to_string()),
+                    organization: Ok(Default::default()),
+                    pronouns: Ok(Default::default()),
+                    public_email: Ok(Default::default()),
+                    skype: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    twitter: Ok(Default::default()),
+                    username: Err(
+                        "PublicUser: no value supplied for username".to_string(),
+                    ),
+                    web_url: Ok(Default::default()),
+                    website_url: Ok(Default::default()),
+                    work_information: Ok(Default::default()),
+                }
+            }
+        }
+        impl PublicUser {
+            ///The avatar image's path on the instance.
+            pub fn avatar_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for avatar_path: {e}"
+                        )
+                    });
+                self
+            }
+            ///The avatar image's URL.
+            pub fn avatar_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for avatar_url: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's self-description.
+            pub fn bio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for bio: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether this is a bot account.
+            pub fn bot<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bot = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for bot: {e}"
+                        )
+                    });
+                self
+            }
+            ///When the account was created.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for created_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///Custom attributes, present only when asked for with `with_custom_attributes`.
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomAttribute>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Discord user id.
+            pub fn discord<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discord = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for discord: {e}"
+                        )
+                    });
+                self
+            }
+            ///How many users follow this user.
+            pub fn followers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.followers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for followers: {e}"
+                        )
+                    });
+                self
+            }
+            ///How many users this user follows.
+            pub fn following<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.following = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for following: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's id.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for id: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the caller follows this user.
+            pub fn is_followed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_followed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for is_followed: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's job title.
+            pub fn job_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for job_title: {e}"
+                        )
+                    });
+                self
+            }
+            ///LinkedIn name.
+            pub fn linkedin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linkedin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for linkedin: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's local time of day, such as "3:38 PM".
+            pub fn local_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for local_time: {e}"
+                        )
+                    });
+                self
+            }
+            ///Where the user says they are.
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for location: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the account is locked after too many failed sign-ins.
+            pub fn locked<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locked = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for locked: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's display name.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for name: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's organization.
+            pub fn organization<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for organization: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's pronouns.
+            pub fn pronouns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pronouns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for pronouns: {e}"
+                        )
+                    });
+                self
+            }
+            ///The email address shown on the profile.
+            pub fn public_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for public_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///Skype name.
+            pub fn skype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for skype: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the user can sign in, and why not.
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserState>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for state: {e}"
+                        )
+                    });
+                self
+            }
+            ///Twitter (X) handle.
+            pub fn twitter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.twitter = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for twitter: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's unique handle.
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for username: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's profile page.
+            pub fn web_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for web_url: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's website.
+            pub fn website_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.website_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for website_url: {e}"
+                        )
+                    });
+                self
+            }
+            ///Job title and organization, as one line.
+            pub fn work_information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.work_information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "PublicUser: error converting supplied value for work_information: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PublicUser> for super::PublicUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PublicUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar_path: value.avatar_path?,
+                    avatar_url: value.avatar_url?,
+                    bio: value.bio?,
+                    bot: value.bot?,
+                    created_at: value.created_at?,
+                    custom_attributes: value.custom_attributes?,
+                    discord: value.discord?,
+                    followers: value.followers?,
+                    following: value.following?,
+                    id: value.id?,
+                    is_followed: value.is_followed?,
+                    job_title: value.job_title?,
+                    linkedin: value.linkedin?,
+                    local_time: value.local_time?,
+                    location: value.location?,
+                    locked: value.locked?,
+                    name: value.name?,
+                    organization: value.organization?,
+                    pronouns: value.pronouns?,
+                    public_email: value.public_email?,
+                    skype: value.skype?,
+                    state: value.state?,
+                    twitter: value.twitter?,
+                    username: value.username?,
+                    web_url: value.web_url?,
+                    website_url: value.website_url?,
+                    work_information: value.work_information?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PublicUser> for PublicUser {
+            fn from(value: super::PublicUser) -> Self {
+                Self {
+                    avatar_path: Ok(value.avatar_path),
+                    avatar_url: Ok(value.avatar_url),
+                    bio: Ok(value.bio),
+                    bot: Ok(value.bot),
+                    created_at: Ok(value.created_at),
+                    custom_attributes: Ok(value.custom_attributes),
+                    discord: Ok(value.discord),
+                    followers: Ok(value.followers),
+                    following: Ok(value.following),
+                    id: Ok(value.id),
+                    is_followed: Ok(value.is_followed),
+                    job_title: Ok(value.job_title),
+                    linkedin: Ok(value.linkedin),
+                    local_time: Ok(value.local_time),
+                    location: Ok(value.location),
+                    locked: Ok(value.locked),
+                    name: Ok(value.name),
+                    organization: Ok(value.organization),
+                    pronouns: Ok(value.pronouns),
+                    public_email: Ok(value.public_email),
+                    skype: Ok(value.skype),
+                    state: Ok(value.state),
+                    twitter: Ok(value.twitter),
+                    username: Ok(value.username),
+                    web_url: Ok(value.web_url),
+                    website_url: Ok(value.website_url),
+                    work_information: Ok(value.work_information),
+                }
+            }
+        }
         ///Builds a [`ScimIdentity`](super::ScimIdentity) one field at a time. Pass it wherever a `ScimIdentity` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct ScimIdentity {
@@ -5051,720 +5658,6 @@ pub mod types {
                 }
             }
         }
-        ///Builds a [`UpdateUserRequest`](super::UpdateUserRequest) one field at a time. Pass it wherever a `UpdateUserRequest` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
-        #[derive(Clone, Debug)]
-        pub struct UpdateUserRequest {
-            admin: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            auditor: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            bio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            can_create_group: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            color_scheme_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            commit_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            discord: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extern_uid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            external: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra_shared_runners_minutes_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            group_id_for_saml: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            linkedin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            password: ::std::result::Result<
-                ::std::option::Option<::user_apis_runtime::Password>,
-                ::std::string::String,
-            >,
-            private_profile: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            projects_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pronouns: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provider: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            public_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            shared_runners_minutes_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            skip_reconfirmation: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            skype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            theme_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            twitter: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            view_diffs_file_by_file: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            website_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateUserRequest {
-            fn default() -> Self {
-                Self {
-                    admin: Ok(Default::default()),
-                    auditor: Ok(Default::default()),
-                    bio: Ok(Default::default()),
-                    can_create_group: Ok(Default::default()),
-                    color_scheme_id: Ok(Default::default()),
-                    commit_email: Ok(Default::default()),
-                    discord: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    extern_uid: Ok(Default::default()),
-                    external: Ok(Default::default()),
-                    extra_shared_runners_minutes_limit: Ok(Default::default()),
-                    group_id_for_saml: Ok(Default::default()),
-                    linkedin: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    note: Ok(Default::default()),
-                    organization: Ok(Default::default()),
-                    password: Ok(Default::default()),
-                    private_profile: Ok(Default::default()),
-                    projects_limit: Ok(Default::default()),
-                    pronouns: Ok(Default::default()),
-                    provider: Ok(Default::default()),
-                    public_email: Ok(Default::default()),
-                    shared_runners_minutes_limit: Ok(Default::default()),
-                    skip_reconfirmation: Ok(Default::default()),
-                    skype: Ok(Default::default()),
-                    theme_id: Ok(Default::default()),
-                    twitter: Ok(Default::default()),
-                    username: Ok(Default::default()),
-                    view_diffs_file_by_file: Ok(Default::default()),
-                    website_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateUserRequest {
-            ///Make the user an administrator, or not.
-            pub fn admin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.admin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for admin: {e}"
-                        )
-                    });
-                self
-            }
-            ///Make the user an auditor, or not.
-            pub fn auditor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auditor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for auditor: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's self-description.
-            pub fn bio<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bio = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for bio: {e}"
-                        )
-                    });
-                self
-            }
-            ///Let the user create groups, or not.
-            pub fn can_create_group<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.can_create_group = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for can_create_group: {e}"
-                        )
-                    });
-                self
-            }
-            ///The syntax colour scheme.
-            pub fn color_scheme_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.color_scheme_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for color_scheme_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///The email address for web commits; `_private` for the private one.
-            pub fn commit_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.commit_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for commit_email: {e}"
-                        )
-                    });
-                self
-            }
-            ///Discord user id.
-            pub fn discord<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.discord = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for discord: {e}"
-                        )
-                    });
-                self
-            }
-            ///The primary email address.
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for email: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's id at an external provider; give `provider` too.
-            pub fn extern_uid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extern_uid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for extern_uid: {e}"
-                        )
-                    });
-                self
-            }
-            ///Make the user external, or not.
-            pub fn external<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for external: {e}"
-                        )
-                    });
-                self
-            }
-            ///Extra compute minutes on top of the quota.
-            pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra_shared_runners_minutes_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///The group whose SAML provider `extern_uid` belongs to.
-            pub fn group_id_for_saml<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.group_id_for_saml = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for group_id_for_saml: {e}"
-                        )
-                    });
-                self
-            }
-            ///LinkedIn name.
-            pub fn linkedin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.linkedin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for linkedin: {e}"
-                        )
-                    });
-                self
-            }
-            ///Where the user is.
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for location: {e}"
-                        )
-                    });
-                self
-            }
-            ///The display name.
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for name: {e}"
-                        )
-                    });
-                self
-            }
-            ///An administrator's note about the user.
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for note: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's organization.
-            pub fn organization<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for organization: {e}"
-                        )
-                    });
-                self
-            }
-            ///A new password.
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::user_apis_runtime::Password>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for password: {e}"
-                        )
-                    });
-                self
-            }
-            ///Make the profile private, or public.
-            pub fn private_profile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.private_profile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for private_profile: {e}"
-                        )
-                    });
-                self
-            }
-            ///How many personal projects the user may create.
-            pub fn projects_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.projects_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for projects_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's pronouns.
-            pub fn pronouns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pronouns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for pronouns: {e}"
-                        )
-                    });
-                self
-            }
-            ///The external provider that `extern_uid` belongs to.
-            pub fn provider<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provider = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for provider: {e}"
-                        )
-                    });
-                self
-            }
-            ///The email address shown on the profile.
-            pub fn public_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for public_email: {e}"
-                        )
-                    });
-                self
-            }
-            ///Compute minutes quota for the user's personal namespace.
-            pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shared_runners_minutes_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for shared_runners_minutes_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///Treat a changed email address as confirmed.
-            pub fn skip_reconfirmation<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip_reconfirmation = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for skip_reconfirmation: {e}"
-                        )
-                    });
-                self
-            }
-            ///Skype name.
-            pub fn skype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for skype: {e}"
-                        )
-                    });
-                self
-            }
-            ///The interface theme.
-            pub fn theme_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.theme_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for theme_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///Twitter (X) handle.
-            pub fn twitter<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.twitter = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for twitter: {e}"
-                        )
-                    });
-                self
-            }
-            ///The unique handle.
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for username: {e}"
-                        )
-                    });
-                self
-            }
-            ///Show one file per page in diffs.
-            pub fn view_diffs_file_by_file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.view_diffs_file_by_file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for view_diffs_file_by_file: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's website.
-            pub fn website_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.website_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UpdateUserRequest: error converting supplied value for website_url: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateUserRequest> for super::UpdateUserRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateUserRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    admin: value.admin?,
-                    auditor: value.auditor?,
-                    bio: value.bio?,
-                    can_create_group: value.can_create_group?,
-                    color_scheme_id: value.color_scheme_id?,
-                    commit_email: value.commit_email?,
-                    discord: value.discord?,
-                    email: value.email?,
-                    extern_uid: value.extern_uid?,
-                    external: value.external?,
-                    extra_shared_runners_minutes_limit: value
-                        .extra_shared_runners_minutes_limit?,
-                    group_id_for_saml: value.group_id_for_saml?,
-                    linkedin: value.linkedin?,
-                    location: value.location?,
-                    name: value.name?,
-                    note: value.note?,
-                    organization: value.organization?,
-                    password: value.password?,
-                    private_profile: value.private_profile?,
-                    projects_limit: value.projects_limit?,
-                    pronouns: value.pronouns?,
-                    provider: value.provider?,
-                    public_email: value.public_email?,
-                    shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
-                    skip_reconfirmation: value.skip_reconfirmation?,
-                    skype: value.skype?,
-                    theme_id: value.theme_id?,
-                    twitter: value.twitter?,
-                    username: value.username?,
-                    view_diffs_file_by_file: value.view_diffs_file_by_file?,
-                    website_url: value.website_url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateUserRequest> for UpdateUserRequest {
-            fn from(value: super::UpdateUserRequest) -> Self {
-                Self {
-                    admin: Ok(value.admin),
-                    auditor: Ok(value.auditor),
-                    bio: Ok(value.bio),
-                    can_create_group: Ok(value.can_create_group),
-                    color_scheme_id: Ok(value.color_scheme_id),
-                    commit_email: Ok(value.commit_email),
-                    discord: Ok(value.discord),
-                    email: Ok(value.email),
-                    extern_uid: Ok(value.extern_uid),
-                    external: Ok(value.external),
-                    extra_shared_runners_minutes_limit: Ok(
-                        value.extra_shared_runners_minutes_limit,
-                    ),
-                    group_id_for_saml: Ok(value.group_id_for_saml),
-                    linkedin: Ok(value.linkedin),
-                    location: Ok(value.location),
-                    name: Ok(value.name),
-                    note: Ok(value.note),
-                    organization: Ok(value.organization),
-                    password: Ok(value.password),
-                    private_profile: Ok(value.private_profile),
-                    projects_limit: Ok(value.projects_limit),
-                    pronouns: Ok(value.pronouns),
-                    provider: Ok(value.provider),
-                    public_email: Ok(value.public_email),
-                    shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
-                    skip_reconfirmation: Ok(value.skip_reconfirmation),
-                    skype: Ok(value.skype),
-                    theme_id: Ok(value.theme_id),
-                    twitter: Ok(value.twitter),
-                    username: Ok(value.username),
-                    view_diffs_file_by_file: Ok(value.view_diffs_file_by_file),
-                    website_url: Ok(value.website_url),
-                }
-            }
-        }
         ///Builds a [`User`](super::User) one field at a time. Pass it wherever a `User` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct User {
@@ -5784,8 +5677,40 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            can_create_group: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            can_create_project: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            color_scheme_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            commit_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            confirmed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<super::UserBasic>,
+                ::std::string::String,
+            >,
+            current_sign_in_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            current_sign_in_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             custom_attributes: ::std::result::Result<
@@ -5796,6 +5721,30 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_reset_offered_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            enterprise_group_associated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            enterprise_group_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            external: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra_shared_runners_minutes_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             followers: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -5804,12 +5753,40 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            highest_role: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            identities: ::std::result::Result<
+                ::std::vec::Vec<super::Identity>,
+                ::std::string::String,
+            >,
+            is_admin: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_auditor: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             is_followed: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             job_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_activity_on: ::std::result::Result<
+                ::std::option::Option<::chrono::naive::NaiveDate>,
+                ::std::string::String,
+            >,
+            last_sign_in_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            last_sign_in_ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -5830,16 +5807,48 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            namespace_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             organization: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            private_profile: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            projects_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             pronouns: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            provisioned_by_group_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             public_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scim_identities: ::std::result::Result<
+                ::std::vec::Vec<super::ScimIdentity>,
+                ::std::string::String,
+            >,
+            shared_runners_minutes_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            sign_in_count: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             skype: ::std::result::Result<
@@ -5850,12 +5859,24 @@ pub mod types {
                 ::std::option::Option<super::UserState>,
                 ::std::string::String,
             >,
+            theme_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             twitter: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            two_factor_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             username: ::std::result::Result<
                 ::std::string::String,
+                ::std::string::String,
+            >,
+            using_license_seat: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             web_url: ::std::result::Result<
@@ -5878,26 +5899,58 @@ pub mod types {
                     avatar_url: Ok(Default::default()),
                     bio: Ok(Default::default()),
                     bot: Ok(Default::default()),
+                    can_create_group: Ok(Default::default()),
+                    can_create_project: Ok(Default::default()),
+                    color_scheme_id: Ok(Default::default()),
+                    commit_email: Ok(Default::default()),
+                    confirmed_at: Ok(Default::default()),
                     created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    current_sign_in_at: Ok(Default::default()),
+                    current_sign_in_ip: Ok(Default::default()),
                     custom_attributes: Ok(Default::default()),
                     discord: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    email_reset_offered_at: Ok(Default::default()),
+                    enterprise_group_associated_at: Ok(Default::default()),
+                    enterprise_group_id: Ok(Default::default()),
+                    external: Ok(Default::default()),
+                    extra_shared_runners_minutes_limit: Ok(Default::default()),
                     followers: Ok(Default::default()),
                     following: Ok(Default::default()),
+                    highest_role: Ok(Default::default()),
                     id: Err("User: no value supplied for id".to_string()),
+                    identities: Ok(Default::default()),
+                    is_admin: Ok(Default::default()),
+                    is_auditor: Ok(Default::default()),
                     is_followed: Ok(Default::default()),
                     job_title: Ok(Default::default()),
+                    last_activity_on: Ok(Default::default()),
+                    last_sign_in_at: Ok(Default::default()),
+                    last_sign_in_ip: Ok(Default::default()),
                     linkedin: Ok(Default::default()),
                     local_time: Ok(Default::default()),
                     location: Ok(Default::default()),
                     locked: Ok(Default::default()),
                     name: Err("User: no value supplied for name".to_string()),
+                    namespace_id: Ok(Default::default()),
+                    note: Ok(Default::default()),
                     organization: Ok(Default::default()),
+                    private_profile: Ok(Default::default()),
+                    projects_limit: Ok(Default::default()),
                     pronouns: Ok(Default::default()),
+                    provisioned_by_group_id: Ok(Default::default()),
                     public_email: Ok(Default::default()),
+                    scim_identities: Ok(Default::default()),
+                    shared_runners_minutes_limit: Ok(Default::default()),
+                    sign_in_count: Ok(Default::default()),
                     skype: Ok(Default::default()),
                     state: Ok(Default::default()),
+                    theme_id: Ok(Default::default()),
                     twitter: Ok(Default::default()),
+                    two_factor_enabled: Ok(Default::default()),
                     username: Err("User: no value supplied for username".to_string()),
+                    using_license_seat: Ok(Default::default()),
                     web_url: Ok(Default::default()),
                     website_url: Ok(Default::default()),
                     work_information: Ok(Default::default()),
@@ -5961,6 +6014,83 @@ pub mod types {
                     });
                 self
             }
+            ///Whether the user may create groups.
+            pub fn can_create_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_create_group = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for can_create_group: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the user may create projects.
+            pub fn can_create_project<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_create_project = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for can_create_project: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's syntax colour scheme.
+            pub fn color_scheme_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.color_scheme_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for color_scheme_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///The email address used in commits made on the web.
+            pub fn commit_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commit_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for commit_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///When the user confirmed their email address.
+            pub fn confirmed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confirmed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for confirmed_at: {e}"
+                        )
+                    });
+                self
+            }
             ///When the account was created.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -5974,6 +6104,53 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for created_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///The administrator who created the account; absent for users who signed up.
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserBasic>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for created_by: {e}"
+                        )
+                    });
+                self
+            }
+            ///When the current session started.
+            pub fn current_sign_in_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_sign_in_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for current_sign_in_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///The address of the user's current sign-in; only from `get_user`.
+            pub fn current_sign_in_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_sign_in_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for current_sign_in_ip: {e}"
                         )
                     });
                 self
@@ -6003,6 +6180,98 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("User: error converting supplied value for discord: {e}")
+                    });
+                self
+            }
+            ///The user's primary email address.
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("User: error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            ///When the user was offered to reset their email address.
+            pub fn email_reset_offered_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_reset_offered_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for email_reset_offered_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///When the user joined that enterprise group.
+            pub fn enterprise_group_associated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_group_associated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for enterprise_group_associated_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///The enterprise group the user belongs to, if any.
+            pub fn enterprise_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_group_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for enterprise_group_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the user is external (sees only projects they belong to).
+            pub fn external<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for external: {e}"
+                        )
+                    });
+                self
+            }
+            ///Extra compute minutes on top of the quota.
+            pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra_shared_runners_minutes_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
+                        )
                     });
                 self
             }
@@ -6036,6 +6305,21 @@ pub mod types {
                     });
                 self
             }
+            ///The user's highest access level in any group or project (0 none, 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner); only from `get_user`.
+            pub fn highest_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.highest_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for highest_role: {e}"
+                        )
+                    });
+                self
+            }
             ///The user's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -6046,6 +6330,51 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("User: error converting supplied value for id: {e}")
+                    });
+                self
+            }
+            ///The user's links to external authentication providers.
+            pub fn identities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Identity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for identities: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the user is an administrator.
+            pub fn is_admin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_admin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for is_admin: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the user is an auditor.
+            pub fn is_auditor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_auditor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for is_auditor: {e}"
+                        )
                     });
                 self
             }
@@ -6075,6 +6404,55 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for job_title: {e}"
+                        )
+                    });
+                self
+            }
+            ///The last day the user was active.
+            pub fn last_activity_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::naive::NaiveDate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_activity_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for last_activity_on: {e}"
+                        )
+                    });
+                self
+            }
+            ///When the user signed in before the current session.
+            pub fn last_sign_in_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_sign_in_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for last_sign_in_at: {e}"
+                        )
+                    });
+                self
+            }
+            ///The address of the user's previous sign-in; only from `get_user`.
+            pub fn last_sign_in_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_sign_in_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for last_sign_in_ip: {e}"
                         )
                     });
                 self
@@ -6150,6 +6528,34 @@ pub mod types {
                     });
                 self
             }
+            ///The id of the user's personal namespace.
+            pub fn namespace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for namespace_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///An administrator's note about the user.
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("User: error converting supplied value for note: {e}")
+                    });
+                self
+            }
             ///The user's organization.
             pub fn organization<T>(mut self, value: T) -> Self
             where
@@ -6161,6 +6567,36 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for organization: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the profile is private.
+            pub fn private_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for private_profile: {e}"
+                        )
+                    });
+                self
+            }
+            ///How many personal projects the user may create.
+            pub fn projects_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.projects_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for projects_limit: {e}"
                         )
                     });
                 self
@@ -6180,6 +6616,21 @@ pub mod types {
                     });
                 self
             }
+            ///The group that provisioned the user, if any.
+            pub fn provisioned_by_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provisioned_by_group_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for provisioned_by_group_id: {e}"
+                        )
+                    });
+                self
+            }
             ///The email address shown on the profile.
             pub fn public_email<T>(mut self, value: T) -> Self
             where
@@ -6191,6 +6642,51 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for public_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's SCIM identities.
+            pub fn scim_identities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimIdentity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scim_identities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for scim_identities: {e}"
+                        )
+                    });
+                self
+            }
+            ///Compute minutes quota for the user's personal namespace.
+            pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shared_runners_minutes_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for shared_runners_minutes_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///How many times the user has signed in; only from `get_user`.
+            pub fn sign_in_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_in_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for sign_in_count: {e}"
                         )
                     });
                 self
@@ -6221,6 +6717,21 @@ pub mod types {
                     });
                 self
             }
+            ///The user's interface theme.
+            pub fn theme_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for theme_id: {e}"
+                        )
+                    });
+                self
+            }
             ///Twitter (X) handle.
             pub fn twitter<T>(mut self, value: T) -> Self
             where
@@ -6231,6 +6742,21 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("User: error converting supplied value for twitter: {e}")
+                    });
+                self
+            }
+            ///Whether two-factor authentication is on.
+            pub fn two_factor_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.two_factor_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for two_factor_enabled: {e}"
+                        )
                     });
                 self
             }
@@ -6245,6 +6771,21 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for username: {e}"
+                        )
+                    });
+                self
+            }
+            ///Whether the user takes a license seat.
+            pub fn using_license_seat<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.using_license_seat = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "User: error converting supplied value for using_license_seat: {e}"
                         )
                     });
                 self
@@ -6303,26 +6844,60 @@ pub mod types {
                     avatar_url: value.avatar_url?,
                     bio: value.bio?,
                     bot: value.bot?,
+                    can_create_group: value.can_create_group?,
+                    can_create_project: value.can_create_project?,
+                    color_scheme_id: value.color_scheme_id?,
+                    commit_email: value.commit_email?,
+                    confirmed_at: value.confirmed_at?,
                     created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    current_sign_in_at: value.current_sign_in_at?,
+                    current_sign_in_ip: value.current_sign_in_ip?,
                     custom_attributes: value.custom_attributes?,
                     discord: value.discord?,
+                    email: value.email?,
+                    email_reset_offered_at: value.email_reset_offered_at?,
+                    enterprise_group_associated_at: value
+                        .enterprise_group_associated_at?,
+                    enterprise_group_id: value.enterprise_group_id?,
+                    external: value.external?,
+                    extra_shared_runners_minutes_limit: value
+                        .extra_shared_runners_minutes_limit?,
                     followers: value.followers?,
                     following: value.following?,
+                    highest_role: value.highest_role?,
                     id: value.id?,
+                    identities: value.identities?,
+                    is_admin: value.is_admin?,
+                    is_auditor: value.is_auditor?,
                     is_followed: value.is_followed?,
                     job_title: value.job_title?,
+                    last_activity_on: value.last_activity_on?,
+                    last_sign_in_at: value.last_sign_in_at?,
+                    last_sign_in_ip: value.last_sign_in_ip?,
                     linkedin: value.linkedin?,
                     local_time: value.local_time?,
                     location: value.location?,
                     locked: value.locked?,
                     name: value.name?,
+                    namespace_id: value.namespace_id?,
+                    note: value.note?,
                     organization: value.organization?,
+                    private_profile: value.private_profile?,
+                    projects_limit: value.projects_limit?,
                     pronouns: value.pronouns?,
+                    provisioned_by_group_id: value.provisioned_by_group_id?,
                     public_email: value.public_email?,
+                    scim_identities: value.scim_identities?,
+                    shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
+                    sign_in_count: value.sign_in_count?,
                     skype: value.skype?,
                     state: value.state?,
+                    theme_id: value.theme_id?,
                     twitter: value.twitter?,
+                    two_factor_enabled: value.two_factor_enabled?,
                     username: value.username?,
+                    using_license_seat: value.using_license_seat?,
                     web_url: value.web_url?,
                     website_url: value.website_url?,
                     work_information: value.work_information?,
@@ -6336,26 +6911,62 @@ pub mod types {
                     avatar_url: Ok(value.avatar_url),
                     bio: Ok(value.bio),
                     bot: Ok(value.bot),
+                    can_create_group: Ok(value.can_create_group),
+                    can_create_project: Ok(value.can_create_project),
+                    color_scheme_id: Ok(value.color_scheme_id),
+                    commit_email: Ok(value.commit_email),
+                    confirmed_at: Ok(value.confirmed_at),
                     created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    current_sign_in_at: Ok(value.current_sign_in_at),
+                    current_sign_in_ip: Ok(value.current_sign_in_ip),
                     custom_attributes: Ok(value.custom_attributes),
                     discord: Ok(value.discord),
+                    email: Ok(value.email),
+                    email_reset_offered_at: Ok(value.email_reset_offered_at),
+                    enterprise_group_associated_at: Ok(
+                        value.enterprise_group_associated_at,
+                    ),
+                    enterprise_group_id: Ok(value.enterprise_group_id),
+                    external: Ok(value.external),
+                    extra_shared_runners_minutes_limit: Ok(
+                        value.extra_shared_runners_minutes_limit,
+                    ),
                     followers: Ok(value.followers),
                     following: Ok(value.following),
+                    highest_role: Ok(value.highest_role),
                     id: Ok(value.id),
+                    identities: Ok(value.identities),
+                    is_admin: Ok(value.is_admin),
+                    is_auditor: Ok(value.is_auditor),
                     is_followed: Ok(value.is_followed),
                     job_title: Ok(value.job_title),
+                    last_activity_on: Ok(value.last_activity_on),
+                    last_sign_in_at: Ok(value.last_sign_in_at),
+                    last_sign_in_ip: Ok(value.last_sign_in_ip),
                     linkedin: Ok(value.linkedin),
                     local_time: Ok(value.local_time),
                     location: Ok(value.location),
                     locked: Ok(value.locked),
                     name: Ok(value.name),
+                    namespace_id: Ok(value.namespace_id),
+                    note: Ok(value.note),
                     organization: Ok(value.organization),
+                    private_profile: Ok(value.private_profile),
+                    projects_limit: Ok(value.projects_limit),
                     pronouns: Ok(value.pronouns),
+                    provisioned_by_group_id: Ok(value.provisioned_by_group_id),
                     public_email: Ok(value.public_email),
+                    scim_identities: Ok(value.scim_identities),
+                    shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
+                    sign_in_count: Ok(value.sign_in_count),
                     skype: Ok(value.skype),
                     state: Ok(value.state),
+                    theme_id: Ok(value.theme_id),
                     twitter: Ok(value.twitter),
+                    two_factor_enabled: Ok(value.two_factor_enabled),
                     username: Ok(value.username),
+                    using_license_seat: Ok(value.using_license_seat),
                     web_url: Ok(value.web_url),
                     website_url: Ok(value.website_url),
                     work_information: Ok(value.work_information),
@@ -6698,6 +7309,720 @@ pub mod types {
                 }
             }
         }
+        ///Builds a [`UserInput`](super::UserInput) one field at a time. Pass it wherever a `UserInput` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
+        #[derive(Clone, Debug)]
+        pub struct UserInput {
+            admin: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auditor: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            bio: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            can_create_group: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            color_scheme_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            commit_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            discord: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extern_uid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra_shared_runners_minutes_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            group_id_for_saml: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            linkedin: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::user_apis_runtime::Password>,
+                ::std::string::String,
+            >,
+            private_profile: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            projects_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            pronouns: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            public_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            shared_runners_minutes_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            skip_reconfirmation: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            skype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            theme_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            twitter: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            view_diffs_file_by_file: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            website_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserInput {
+            fn default() -> Self {
+                Self {
+                    admin: Ok(Default::default()),
+                    auditor: Ok(Default::default()),
+                    bio: Ok(Default::default()),
+                    can_create_group: Ok(Default::default()),
+                    color_scheme_id: Ok(Default::default()),
+                    commit_email: Ok(Default::default()),
+                    discord: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    extern_uid: Ok(Default::default()),
+                    external: Ok(Default::default()),
+                    extra_shared_runners_minutes_limit: Ok(Default::default()),
+                    group_id_for_saml: Ok(Default::default()),
+                    linkedin: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    note: Ok(Default::default()),
+                    organization: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    private_profile: Ok(Default::default()),
+                    projects_limit: Ok(Default::default()),
+                    pronouns: Ok(Default::default()),
+                    provider: Ok(Default::default()),
+                    public_email: Ok(Default::default()),
+                    shared_runners_minutes_limit: Ok(Default::default()),
+                    skip_reconfirmation: Ok(Default::default()),
+                    skype: Ok(Default::default()),
+                    theme_id: Ok(Default::default()),
+                    twitter: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                    view_diffs_file_by_file: Ok(Default::default()),
+                    website_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserInput {
+            ///Make the user an administrator, or not.
+            pub fn admin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.admin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for admin: {e}"
+                        )
+                    });
+                self
+            }
+            ///Make the user an auditor, or not.
+            pub fn auditor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auditor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for auditor: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's self-description.
+            pub fn bio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for bio: {e}"
+                        )
+                    });
+                self
+            }
+            ///Let the user create groups, or not.
+            pub fn can_create_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_create_group = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for can_create_group: {e}"
+                        )
+                    });
+                self
+            }
+            ///The syntax colour scheme.
+            pub fn color_scheme_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.color_scheme_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for color_scheme_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///The email address for web commits; `_private` for the private one.
+            pub fn commit_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commit_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for commit_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///Discord user id.
+            pub fn discord<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discord = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for discord: {e}"
+                        )
+                    });
+                self
+            }
+            ///The primary email address.
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for email: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's id at an external provider; give `provider` too.
+            pub fn extern_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extern_uid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for extern_uid: {e}"
+                        )
+                    });
+                self
+            }
+            ///Make the user external, or not.
+            pub fn external<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for external: {e}"
+                        )
+                    });
+                self
+            }
+            ///Extra compute minutes on top of the quota.
+            pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra_shared_runners_minutes_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///The group whose SAML provider `extern_uid` belongs to.
+            pub fn group_id_for_saml<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_id_for_saml = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for group_id_for_saml: {e}"
+                        )
+                    });
+                self
+            }
+            ///LinkedIn name.
+            pub fn linkedin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linkedin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for linkedin: {e}"
+                        )
+                    });
+                self
+            }
+            ///Where the user is.
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for location: {e}"
+                        )
+                    });
+                self
+            }
+            ///The display name.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for name: {e}"
+                        )
+                    });
+                self
+            }
+            ///An administrator's note about the user.
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for note: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's organization.
+            pub fn organization<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for organization: {e}"
+                        )
+                    });
+                self
+            }
+            ///A new password.
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::user_apis_runtime::Password>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for password: {e}"
+                        )
+                    });
+                self
+            }
+            ///Make the profile private, or public.
+            pub fn private_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for private_profile: {e}"
+                        )
+                    });
+                self
+            }
+            ///How many personal projects the user may create.
+            pub fn projects_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.projects_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for projects_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's pronouns.
+            pub fn pronouns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pronouns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for pronouns: {e}"
+                        )
+                    });
+                self
+            }
+            ///The external provider that `extern_uid` belongs to.
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for provider: {e}"
+                        )
+                    });
+                self
+            }
+            ///The email address shown on the profile.
+            pub fn public_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for public_email: {e}"
+                        )
+                    });
+                self
+            }
+            ///Compute minutes quota for the user's personal namespace.
+            pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shared_runners_minutes_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for shared_runners_minutes_limit: {e}"
+                        )
+                    });
+                self
+            }
+            ///Treat a changed email address as confirmed.
+            pub fn skip_reconfirmation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip_reconfirmation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for skip_reconfirmation: {e}"
+                        )
+                    });
+                self
+            }
+            ///Skype name.
+            pub fn skype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for skype: {e}"
+                        )
+                    });
+                self
+            }
+            ///The interface theme.
+            pub fn theme_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for theme_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///Twitter (X) handle.
+            pub fn twitter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.twitter = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for twitter: {e}"
+                        )
+                    });
+                self
+            }
+            ///The unique handle.
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for username: {e}"
+                        )
+                    });
+                self
+            }
+            ///Show one file per page in diffs.
+            pub fn view_diffs_file_by_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.view_diffs_file_by_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for view_diffs_file_by_file: {e}"
+                        )
+                    });
+                self
+            }
+            ///The user's website.
+            pub fn website_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.website_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "UserInput: error converting supplied value for website_url: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserInput> for super::UserInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    admin: value.admin?,
+                    auditor: value.auditor?,
+                    bio: value.bio?,
+                    can_create_group: value.can_create_group?,
+                    color_scheme_id: value.color_scheme_id?,
+                    commit_email: value.commit_email?,
+                    discord: value.discord?,
+                    email: value.email?,
+                    extern_uid: value.extern_uid?,
+                    external: value.external?,
+                    extra_shared_runners_minutes_limit: value
+                        .extra_shared_runners_minutes_limit?,
+                    group_id_for_saml: value.group_id_for_saml?,
+                    linkedin: value.linkedin?,
+                    location: value.location?,
+                    name: value.name?,
+                    note: value.note?,
+                    organization: value.organization?,
+                    password: value.password?,
+                    private_profile: value.private_profile?,
+                    projects_limit: value.projects_limit?,
+                    pronouns: value.pronouns?,
+                    provider: value.provider?,
+                    public_email: value.public_email?,
+                    shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
+                    skip_reconfirmation: value.skip_reconfirmation?,
+                    skype: value.skype?,
+                    theme_id: value.theme_id?,
+                    twitter: value.twitter?,
+                    username: value.username?,
+                    view_diffs_file_by_file: value.view_diffs_file_by_file?,
+                    website_url: value.website_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserInput> for UserInput {
+            fn from(value: super::UserInput) -> Self {
+                Self {
+                    admin: Ok(value.admin),
+                    auditor: Ok(value.auditor),
+                    bio: Ok(value.bio),
+                    can_create_group: Ok(value.can_create_group),
+                    color_scheme_id: Ok(value.color_scheme_id),
+                    commit_email: Ok(value.commit_email),
+                    discord: Ok(value.discord),
+                    email: Ok(value.email),
+                    extern_uid: Ok(value.extern_uid),
+                    external: Ok(value.external),
+                    extra_shared_runners_minutes_limit: Ok(
+                        value.extra_shared_runners_minutes_limit,
+                    ),
+                    group_id_for_saml: Ok(value.group_id_for_saml),
+                    linkedin: Ok(value.linkedin),
+                    location: Ok(value.location),
+                    name: Ok(value.name),
+                    note: Ok(value.note),
+                    organization: Ok(value.organization),
+                    password: Ok(value.password),
+                    private_profile: Ok(value.private_profile),
+                    projects_limit: Ok(value.projects_limit),
+                    pronouns: Ok(value.pronouns),
+                    provider: Ok(value.provider),
+                    public_email: Ok(value.public_email),
+                    shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
+                    skip_reconfirmation: Ok(value.skip_reconfirmation),
+                    skype: Ok(value.skype),
+                    theme_id: Ok(value.theme_id),
+                    twitter: Ok(value.twitter),
+                    username: Ok(value.username),
+                    view_diffs_file_by_file: Ok(value.view_diffs_file_by_file),
+                    website_url: Ok(value.website_url),
+                }
+            }
+        }
         ///Builds a [`UserStatus`](super::UserStatus) one field at a time. Pass it wherever a `UserStatus` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
         pub struct UserStatus {
@@ -6839,1347 +8164,6 @@ pub mod types {
                 }
             }
         }
-        ///Builds a [`UserWithAdmin`](super::UserWithAdmin) one field at a time. Pass it wherever a `UserWithAdmin` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
-        #[derive(Clone, Debug)]
-        pub struct UserWithAdmin {
-            avatar_path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            avatar_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            bio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            bot: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            can_create_group: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            can_create_project: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            color_scheme_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            commit_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            confirmed_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            created_by: ::std::result::Result<
-                ::std::option::Option<super::UserBasic>,
-                ::std::string::String,
-            >,
-            current_sign_in_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            current_sign_in_ip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            custom_attributes: ::std::result::Result<
-                ::std::vec::Vec<super::CustomAttribute>,
-                ::std::string::String,
-            >,
-            discord: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email_reset_offered_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            enterprise_group_associated_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            enterprise_group_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            external: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra_shared_runners_minutes_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            followers: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            following: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            highest_role: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<i64, ::std::string::String>,
-            identities: ::std::result::Result<
-                ::std::vec::Vec<super::Identity>,
-                ::std::string::String,
-            >,
-            is_admin: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_auditor: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_followed: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            job_title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            last_activity_on: ::std::result::Result<
-                ::std::option::Option<::chrono::naive::NaiveDate>,
-                ::std::string::String,
-            >,
-            last_sign_in_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            last_sign_in_ip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            linkedin: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            local_time: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            locked: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            namespace_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            private_profile: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            projects_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pronouns: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provisioned_by_group_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            public_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scim_identities: ::std::result::Result<
-                ::std::vec::Vec<super::ScimIdentity>,
-                ::std::string::String,
-            >,
-            shared_runners_minutes_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            sign_in_count: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            skype: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<super::UserState>,
-                ::std::string::String,
-            >,
-            theme_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            twitter: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            two_factor_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            using_license_seat: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            web_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            website_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            work_information: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UserWithAdmin {
-            fn default() -> Self {
-                Self {
-                    avatar_path: Ok(Default::default()),
-                    avatar_url: Ok(Default::default()),
-                    bio: Ok(Default::default()),
-                    bot: Ok(Default::default()),
-                    can_create_group: Ok(Default::default()),
-                    can_create_project: Ok(Default::default()),
-                    color_scheme_id: Ok(Default::default()),
-                    commit_email: Ok(Default::default()),
-                    confirmed_at: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    created_by: Ok(Default::default()),
-                    current_sign_in_at: Ok(Default::default()),
-                    current_sign_in_ip: Ok(Default::default()),
-                    custom_attributes: Ok(Default::default()),
-                    discord: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    email_reset_offered_at: Ok(Default::default()),
-                    enterprise_group_associated_at: Ok(Default::default()),
-                    enterprise_group_id: Ok(Default::default()),
-                    external: Ok(Default::default()),
-                    extra_shared_runners_minutes_limit: Ok(Default::default()),
-                    followers: Ok(Default::default()),
-                    following: Ok(Default::default()),
-                    highest_role: Ok(Default::default()),
-                    id: Err("UserWithAdmin: no value supplied for id".to_string()),
-                    identities: Ok(Default::default()),
-                    is_admin: Ok(Default::default()),
-                    is_auditor: Ok(Default::default()),
-                    is_followed: Ok(Default::default()),
-                    job_title: Ok(Default::default()),
-                    last_activity_on: Ok(Default::default()),
-                    last_sign_in_at: Ok(Default::default()),
-                    last_sign_in_ip: Ok(Default::default()),
-                    linkedin: Ok(Default::default()),
-                    local_time: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    locked: Ok(Default::default()),
-                    name: Err("UserWithAdmin: no value supplied for name".to_string()),
-                    namespace_id: Ok(Default::default()),
-                    note: Ok(Default::default()),
-                    organization: Ok(Default::default()),
-                    private_profile: Ok(Default::default()),
-                    projects_limit: Ok(Default::default()),
-                    pronouns: Ok(Default::default()),
-                    provisioned_by_group_id: Ok(Default::default()),
-                    public_email: Ok(Default::default()),
-                    scim_identities: Ok(Default::default()),
-                    shared_runners_minutes_limit: Ok(Default::default()),
-                    sign_in_count: Ok(Default::default()),
-                    skype: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                    theme_id: Ok(Default::default()),
-                    twitter: Ok(Default::default()),
-                    two_factor_enabled: Ok(Default::default()),
-                    username: Err(
-                        "UserWithAdmin: no value supplied for username".to_string(),
-                    ),
-                    using_license_seat: Ok(Default::default()),
-                    web_url: Ok(Default::default()),
-                    website_url: Ok(Default::default()),
-                    work_information: Ok(Default::default()),
-                }
-            }
-        }
-        impl UserWithAdmin {
-            ///The avatar image's path on the instance.
-            pub fn avatar_path<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.avatar_path = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for avatar_path: {e}"
-                        )
-                    });
-                self
-            }
-            ///The avatar image's URL.
-            pub fn avatar_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.avatar_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for avatar_url: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's self-description.
-            pub fn bio<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bio = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for bio: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether this is a bot account.
-            pub fn bot<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bot = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for bot: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user may create groups.
-            pub fn can_create_group<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.can_create_group = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for can_create_group: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user may create projects.
-            pub fn can_create_project<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.can_create_project = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for can_create_project: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's syntax colour scheme.
-            pub fn color_scheme_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.color_scheme_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for color_scheme_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///The email address used in commits made on the web.
-            pub fn commit_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.commit_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for commit_email: {e}"
-                        )
-                    });
-                self
-            }
-            ///When the user confirmed their email address.
-            pub fn confirmed_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.confirmed_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for confirmed_at: {e}"
-                        )
-                    });
-                self
-            }
-            ///When the account was created.
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for created_at: {e}"
-                        )
-                    });
-                self
-            }
-            ///The administrator who created the account; absent for users who signed up.
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserBasic>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for created_by: {e}"
-                        )
-                    });
-                self
-            }
-            ///When the current session started.
-            pub fn current_sign_in_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current_sign_in_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for current_sign_in_at: {e}"
-                        )
-                    });
-                self
-            }
-            ///The address of the user's current sign-in; only from `get_user`.
-            pub fn current_sign_in_ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current_sign_in_ip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for current_sign_in_ip: {e}"
-                        )
-                    });
-                self
-            }
-            ///Custom attributes, present only when asked for with `with_custom_attributes`.
-            pub fn custom_attributes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomAttribute>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_attributes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for custom_attributes: {e}"
-                        )
-                    });
-                self
-            }
-            ///Discord user id.
-            pub fn discord<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.discord = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for discord: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's primary email address.
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for email: {e}"
-                        )
-                    });
-                self
-            }
-            ///When the user was offered to reset their email address.
-            pub fn email_reset_offered_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email_reset_offered_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for email_reset_offered_at: {e}"
-                        )
-                    });
-                self
-            }
-            ///When the user joined that enterprise group.
-            pub fn enterprise_group_associated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_group_associated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for enterprise_group_associated_at: {e}"
-                        )
-                    });
-                self
-            }
-            ///The enterprise group the user belongs to, if any.
-            pub fn enterprise_group_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enterprise_group_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for enterprise_group_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user is external (sees only projects they belong to).
-            pub fn external<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for external: {e}"
-                        )
-                    });
-                self
-            }
-            ///Extra compute minutes on top of the quota.
-            pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra_shared_runners_minutes_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///How many users follow this user.
-            pub fn followers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.followers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for followers: {e}"
-                        )
-                    });
-                self
-            }
-            ///How many users this user follows.
-            pub fn following<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.following = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for following: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's highest access level in any group or project (0 none, 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner); only from `get_user`.
-            pub fn highest_role<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.highest_role = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for highest_role: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's id.
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for id: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's links to external authentication providers.
-            pub fn identities<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Identity>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for identities: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user is an administrator.
-            pub fn is_admin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_admin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for is_admin: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user is an auditor.
-            pub fn is_auditor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_auditor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for is_auditor: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the caller follows this user.
-            pub fn is_followed<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_followed = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for is_followed: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's job title.
-            pub fn job_title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for job_title: {e}"
-                        )
-                    });
-                self
-            }
-            ///The last day the user was active.
-            pub fn last_activity_on<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::naive::NaiveDate>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_activity_on = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for last_activity_on: {e}"
-                        )
-                    });
-                self
-            }
-            ///When the user signed in before the current session.
-            pub fn last_sign_in_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_sign_in_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for last_sign_in_at: {e}"
-                        )
-                    });
-                self
-            }
-            ///The address of the user's previous sign-in; only from `get_user`.
-            pub fn last_sign_in_ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_sign_in_ip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for last_sign_in_ip: {e}"
-                        )
-                    });
-                self
-            }
-            ///LinkedIn name.
-            pub fn linkedin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.linkedin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for linkedin: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's local time of day, such as "3:38 PM".
-            pub fn local_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.local_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for local_time: {e}"
-                        )
-                    });
-                self
-            }
-            ///Where the user says they are.
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for location: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the account is locked after too many failed sign-ins.
-            pub fn locked<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.locked = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for locked: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's display name.
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for name: {e}"
-                        )
-                    });
-                self
-            }
-            ///The id of the user's personal namespace.
-            pub fn namespace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.namespace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for namespace_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///An administrator's note about the user.
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for note: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's organization.
-            pub fn organization<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for organization: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the profile is private.
-            pub fn private_profile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.private_profile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for private_profile: {e}"
-                        )
-                    });
-                self
-            }
-            ///How many personal projects the user may create.
-            pub fn projects_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.projects_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for projects_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's pronouns.
-            pub fn pronouns<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pronouns = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for pronouns: {e}"
-                        )
-                    });
-                self
-            }
-            ///The group that provisioned the user, if any.
-            pub fn provisioned_by_group_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provisioned_by_group_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for provisioned_by_group_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///The email address shown on the profile.
-            pub fn public_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.public_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for public_email: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's SCIM identities.
-            pub fn scim_identities<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimIdentity>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scim_identities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for scim_identities: {e}"
-                        )
-                    });
-                self
-            }
-            ///Compute minutes quota for the user's personal namespace.
-            pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shared_runners_minutes_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for shared_runners_minutes_limit: {e}"
-                        )
-                    });
-                self
-            }
-            ///How many times the user has signed in; only from `get_user`.
-            pub fn sign_in_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sign_in_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for sign_in_count: {e}"
-                        )
-                    });
-                self
-            }
-            ///Skype name.
-            pub fn skype<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skype = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for skype: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user can sign in, and why not.
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserState>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for state: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's interface theme.
-            pub fn theme_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.theme_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for theme_id: {e}"
-                        )
-                    });
-                self
-            }
-            ///Twitter (X) handle.
-            pub fn twitter<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.twitter = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for twitter: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether two-factor authentication is on.
-            pub fn two_factor_enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.two_factor_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for two_factor_enabled: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's unique handle.
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for username: {e}"
-                        )
-                    });
-                self
-            }
-            ///Whether the user takes a license seat.
-            pub fn using_license_seat<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.using_license_seat = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for using_license_seat: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's profile page.
-            pub fn web_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.web_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for web_url: {e}"
-                        )
-                    });
-                self
-            }
-            ///The user's website.
-            pub fn website_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.website_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for website_url: {e}"
-                        )
-                    });
-                self
-            }
-            ///Job title and organization, as one line.
-            pub fn work_information<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.work_information = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "UserWithAdmin: error converting supplied value for work_information: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UserWithAdmin> for super::UserWithAdmin {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UserWithAdmin,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    avatar_path: value.avatar_path?,
-                    avatar_url: value.avatar_url?,
-                    bio: value.bio?,
-                    bot: value.bot?,
-                    can_create_group: value.can_create_group?,
-                    can_create_project: value.can_create_project?,
-                    color_scheme_id: value.color_scheme_id?,
-                    commit_email: value.commit_email?,
-                    confirmed_at: value.confirmed_at?,
-                    created_at: value.created_at?,
-                    created_by: value.created_by?,
-                    current_sign_in_at: value.current_sign_in_at?,
-                    current_sign_in_ip: value.current_sign_in_ip?,
-                    custom_attributes: value.custom_attributes?,
-                    discord: value.discord?,
-                    email: value.email?,
-                    email_reset_offered_at: value.email_reset_offered_at?,
-                    enterprise_group_associated_at: value
-                        .enterprise_group_associated_at?,
-                    enterprise_group_id: value.enterprise_group_id?,
-                    external: value.external?,
-                    extra_shared_runners_minutes_limit: value
-                        .extra_shared_runners_minutes_limit?,
-                    followers: value.followers?,
-                    following: value.following?,
-                    highest_role: value.highest_role?,
-                    id: value.id?,
-                    identities: value.identities?,
-                    is_admin: value.is_admin?,
-                    is_auditor: value.is_auditor?,
-                    is_followed: value.is_followed?,
-                    job_title: value.job_title?,
-                    last_activity_on: value.last_activity_on?,
-                    last_sign_in_at: value.last_sign_in_at?,
-                    last_sign_in_ip: value.last_sign_in_ip?,
-                    linkedin: value.linkedin?,
-                    local_time: value.local_time?,
-                    location: value.location?,
-                    locked: value.locked?,
-                    name: value.name?,
-                    namespace_id: value.namespace_id?,
-                    note: value.note?,
-                    organization: value.organization?,
-                    private_profile: value.private_profile?,
-                    projects_limit: value.projects_limit?,
-                    pronouns: value.pronouns?,
-                    provisioned_by_group_id: value.provisioned_by_group_id?,
-                    public_email: value.public_email?,
-                    scim_identities: value.scim_identities?,
-                    shared_runners_minutes_limit: value.shared_runners_minutes_limit?,
-                    sign_in_count: value.sign_in_count?,
-                    skype: value.skype?,
-                    state: value.state?,
-                    theme_id: value.theme_id?,
-                    twitter: value.twitter?,
-                    two_factor_enabled: value.two_factor_enabled?,
-                    username: value.username?,
-                    using_license_seat: value.using_license_seat?,
-                    web_url: value.web_url?,
-                    website_url: value.website_url?,
-                    work_information: value.work_information?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UserWithAdmin> for UserWithAdmin {
-            fn from(value: super::UserWithAdmin) -> Self {
-                Self {
-                    avatar_path: Ok(value.avatar_path),
-                    avatar_url: Ok(value.avatar_url),
-                    bio: Ok(value.bio),
-                    bot: Ok(value.bot),
-                    can_create_group: Ok(value.can_create_group),
-                    can_create_project: Ok(value.can_create_project),
-                    color_scheme_id: Ok(value.color_scheme_id),
-                    commit_email: Ok(value.commit_email),
-                    confirmed_at: Ok(value.confirmed_at),
-                    created_at: Ok(value.created_at),
-                    created_by: Ok(value.created_by),
-                    current_sign_in_at: Ok(value.current_sign_in_at),
-                    current_sign_in_ip: Ok(value.current_sign_in_ip),
-                    custom_attributes: Ok(value.custom_attributes),
-                    discord: Ok(value.discord),
-                    email: Ok(value.email),
-                    email_reset_offered_at: Ok(value.email_reset_offered_at),
-                    enterprise_group_associated_at: Ok(
-                        value.enterprise_group_associated_at,
-                    ),
-                    enterprise_group_id: Ok(value.enterprise_group_id),
-                    external: Ok(value.external),
-                    extra_shared_runners_minutes_limit: Ok(
-                        value.extra_shared_runners_minutes_limit,
-                    ),
-                    followers: Ok(value.followers),
-                    following: Ok(value.following),
-                    highest_role: Ok(value.highest_role),
-                    id: Ok(value.id),
-                    identities: Ok(value.identities),
-                    is_admin: Ok(value.is_admin),
-                    is_auditor: Ok(value.is_auditor),
-                    is_followed: Ok(value.is_followed),
-                    job_title: Ok(value.job_title),
-                    last_activity_on: Ok(value.last_activity_on),
-                    last_sign_in_at: Ok(value.last_sign_in_at),
-                    last_sign_in_ip: Ok(value.last_sign_in_ip),
-                    linkedin: Ok(value.linkedin),
-                    local_time: Ok(value.local_time),
-                    location: Ok(value.location),
-                    locked: Ok(value.locked),
-                    name: Ok(value.name),
-                    namespace_id: Ok(value.namespace_id),
-                    note: Ok(value.note),
-                    organization: Ok(value.organization),
-                    private_profile: Ok(value.private_profile),
-                    projects_limit: Ok(value.projects_limit),
-                    pronouns: Ok(value.pronouns),
-                    provisioned_by_group_id: Ok(value.provisioned_by_group_id),
-                    public_email: Ok(value.public_email),
-                    scim_identities: Ok(value.scim_identities),
-                    shared_runners_minutes_limit: Ok(value.shared_runners_minutes_limit),
-                    sign_in_count: Ok(value.sign_in_count),
-                    skype: Ok(value.skype),
-                    state: Ok(value.state),
-                    theme_id: Ok(value.theme_id),
-                    twitter: Ok(value.twitter),
-                    two_factor_enabled: Ok(value.two_factor_enabled),
-                    username: Ok(value.username),
-                    using_license_seat: Ok(value.using_license_seat),
-                    web_url: Ok(value.web_url),
-                    website_url: Ok(value.website_url),
-                    work_information: Ok(value.work_information),
-                }
-            }
-        }
         impl ::std::convert::TryFrom<UserBasic>
         for ::std::option::Option<super::UserBasic> {
             type Error = super::error::ConversionError;
@@ -8222,9 +8206,9 @@ pub mod types {
             }
         }
     }
-    ///The body of an update from a [`UserWithAdmin`] read: the 23 fields both have, as read; what only [`UserWithAdmin`] has (assigned by the server) is dropped, what only [`UpdateUserRequest`] has is left unset.
-    impl ::std::convert::From<UserWithAdmin> for UpdateUserRequest {
-        fn from(value: UserWithAdmin) -> Self {
+    ///The body of an update from a [`User`] read: the 23 fields both have, as read; what only [`User`] has (assigned by the server) is dropped, what only [`UserInput`] has is left unset.
+    impl ::std::convert::From<User> for UserInput {
+        fn from(value: User) -> Self {
             Self {
                 bio: value.bio,
                 can_create_group: value.can_create_group,
@@ -8389,7 +8373,7 @@ Arguments:
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The user to create; `email`, `name` and `username` are required.
 ```no_run
-# async fn example(client: &user_apis_gitlab::Client, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: CreateUserRequest) {
+# async fn example(client: &user_apis_gitlab::Client, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: NewUser) {
 let response = client.create_user()
     .sudo(sudo)
     .body(body)
@@ -8434,7 +8418,7 @@ Arguments:
 - `sudo`: Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
 - `body`: The fields to change; a field left out keeps its value.
 ```no_run
-# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: UpdateUserRequest) {
+# async fn example(client: &user_apis_gitlab::Client, id: i64, sudo: :: std :: string :: String, body: :: user_apis_gitlab :: types :: UserInput) {
 let response = client.update_user()
     .id(id)
     .sudo(sudo)
@@ -9802,7 +9786,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::vec::Vec<types::UserWithAdmin>>,
+            ResponseValue<::std::vec::Vec<types::User>>,
             Error<types::ApiError>,
         > {
             let Self {
@@ -9995,7 +9979,7 @@ pub mod builder {
     pub struct CreateUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
-        pub(crate) body: Result<types::builder::CreateUserRequest, String>,
+        pub(crate) body: Result<types::builder::NewUser, String>,
     }
     impl<'a> CreateUser<'a> {
         ///A request for [`Client::create_user`](super::Client::create_user) with nothing set; `client.create_user()` is the same.
@@ -10023,25 +10007,19 @@ pub mod builder {
         ///The user to create; `email`, `name` and `username` are required.
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateUserRequest>,
-            <V as std::convert::TryInto<
-                types::CreateUserRequest,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::NewUser>,
+            <V as std::convert::TryInto<types::NewUser>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CreateUserRequest` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `NewUser` for body failed: {}", s));
             self
         }
         ///Changes the request body with `f`, which gets the body set so far (or the default one) as a builder.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::CreateUserRequest,
-            ) -> types::builder::CreateUserRequest,
+            F: std::ops::FnOnce(types::builder::NewUser) -> types::builder::NewUser,
         {
             self.body = self.body.map(f);
             self
@@ -10049,13 +10027,11 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, sudo, body } = self;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::CreateUserRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::NewUser::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
@@ -10176,7 +10152,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/v4/users/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, id, with_custom_attributes, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let with_custom_attributes = with_custom_attributes
@@ -10266,7 +10242,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
-        pub(crate) body: Result<types::builder::UpdateUserRequest, String>,
+        pub(crate) body: Result<types::builder::UserInput, String>,
     }
     impl<'a> UpdateUser<'a> {
         ///A request for [`Client::update_user`](super::Client::update_user) with nothing set; `client.update_user()` is the same.
@@ -10305,25 +10281,21 @@ pub mod builder {
         ///The fields to change; a field left out keeps its value.
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateUserRequest>,
-            <V as std::convert::TryInto<
-                types::UpdateUserRequest,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::UserInput>,
+            <V as std::convert::TryInto<types::UserInput>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UpdateUserRequest` for body failed: {}", s)
+                    format!("conversion to `UserInput` for body failed: {}", s)
                 });
             self
         }
         ///Changes the request body with `f`, which gets the body set so far (or the default one) as a builder.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::UpdateUserRequest,
-            ) -> types::builder::UpdateUserRequest,
+            F: std::ops::FnOnce(types::builder::UserInput) -> types::builder::UserInput,
         {
             self.body = self.body.map(f);
             self
@@ -10331,14 +10303,12 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/v4/users/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserWithAdmin>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
             let Self { client, id, sudo, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::UpdateUserRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12358,7 +12328,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/follow`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::PublicUser>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -14168,7 +14138,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/v4/users/{id}/unfollow`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
+        ) -> Result<ResponseValue<types::PublicUser>, Error<types::ApiError>> {
             let Self { client, id, sudo } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;

@@ -365,7 +365,7 @@ pub mod operations {
             self.0
         }
         ///Answers `200` with `value` as its JSON body.
-        pub fn ok(self, value: &::std::vec::Vec<types::UserWithAdmin>) -> Self {
+        pub fn ok(self, value: &::std::vec::Vec<types::User>) -> Self {
             Self(
                 self
                     .0
@@ -428,7 +428,7 @@ pub mod operations {
             }
         }
         ///Matches the `content-type` header.
-        pub fn body(self, value: &types::CreateUserRequest) -> Self {
+        pub fn body(self, value: &types::NewUser) -> Self {
             Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
@@ -444,7 +444,7 @@ pub mod operations {
             self.0
         }
         ///Answers `201` with `value` as its JSON body.
-        pub fn created(self, value: &types::UserWithAdmin) -> Self {
+        pub fn created(self, value: &types::User) -> Self {
             Self(
                 self
                     .0
@@ -553,7 +553,7 @@ pub mod operations {
             self.0
         }
         ///Answers `200` with `value` as its JSON body.
-        pub fn ok(self, value: &types::UserWithAdmin) -> Self {
+        pub fn ok(self, value: &types::User) -> Self {
             Self(
                 self
                     .0
@@ -639,7 +639,7 @@ pub mod operations {
             }
         }
         ///Matches the `content-type` header.
-        pub fn body(self, value: &types::UpdateUserRequest) -> Self {
+        pub fn body(self, value: &types::UserInput) -> Self {
             Self(self.0.header("content-type", "application/json").json_body_obj(value))
         }
     }
@@ -655,7 +655,7 @@ pub mod operations {
             self.0
         }
         ///Answers `200` with `value` as its JSON body.
-        pub fn ok(self, value: &types::UserWithAdmin) -> Self {
+        pub fn ok(self, value: &types::User) -> Self {
             Self(
                 self
                     .0
@@ -2186,7 +2186,7 @@ pub mod operations {
             self.0
         }
         ///Answers `201` with `value` as its JSON body.
-        pub fn created(self, value: &types::User) -> Self {
+        pub fn created(self, value: &types::PublicUser) -> Self {
             Self(
                 self
                     .0
@@ -3544,7 +3544,7 @@ pub mod operations {
             self.0
         }
         ///Answers `201` with `value` as its JSON body.
-        pub fn created(self, value: &types::User) -> Self {
+        pub fn created(self, value: &types::PublicUser) -> Self {
             Self(
                 self
                     .0

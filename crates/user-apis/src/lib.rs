@@ -21,6 +21,11 @@
 //! [`RetryPolicy`], credentials that never appear in `Debug` output, and lazy streams over
 //! paged lists.
 //!
+//! Types have the same names in every provider: `User` is a user as the API returns it,
+//! `UserInput` the body of `update_user` (`UserInput::from(user)` starts a read-modify-write),
+//! and `create_user` takes `UserInput` where creating sends the same fields (Okta, SendAuth)
+//! or `NewUser` where it sends more, such as a password (GitLab, Mattermost).
+//!
 // The quick start uses the SendAuth client, so it is part of the docs when that feature is on
 // (as on docs.rs, which enables every feature).
 #![cfg_attr(feature = "sendauth", doc = include_str!("quick_start.md"))]

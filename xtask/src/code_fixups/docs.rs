@@ -225,7 +225,7 @@ fn wire_value(value: &Value) -> String {
 }
 
 /// Whether a spec name and a Rust name refer to the same thing: equal once case and
-/// punctuation are ignored (`user_id` and `userID`, `UserWithAdmin` and `user-with-admin`).
+/// punctuation are ignored (`user_id` and `userID`, `PublicUser` and `public-user`).
 /// A spec name with no letter or digit (such as `_`, when no `x-rust-name` names it) becomes
 /// `x` in Rust, as typify's `sanitize` names it.
 fn same_name(spec: &str, rust: &str) -> bool {

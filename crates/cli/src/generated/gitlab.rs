@@ -3157,9 +3157,7 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = crate::support::parse_json_body::<
-                types::CreateUserRequest,
-            >(&body_txt)
+            let body_value = crate::support::parse_json_body::<types::NewUser>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
         }
@@ -3300,7 +3298,7 @@ impl<T: CliConfig> Cli<T> {
             let body_txt = crate::support::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = crate::support::parse_json_body::<
-                types::UpdateUserRequest,
+                types::UserInput,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
