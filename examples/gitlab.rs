@@ -8,7 +8,6 @@
 //! three users on two pages. With `GITLAB_URL` and `GITLAB_TOKEN` (an administrator's token) it
 //! runs against that server instead, and really creates and blocks a user.
 
-use std::num::NonZeroU64;
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
@@ -119,9 +118,8 @@ fn serve_mock_gitlab(server: &MockServer) -> Result<()> {
     let created = user(4, "charles", "Charles Babbage", types::UserState::Active)?;
     let body: types::NewUser = new_user("charles").try_into()?;
 
-    let per_page = NonZeroU64::new(2);
     server.list_users(|when, then| {
-        let when = when.page(NonZeroU64::new(1)).per_page(per_page);
+        let when = when.page(1).per_page(2);
         when.into_inner().header("private-token", MOCK_TOKEN);
         then.ok(&first)
             .into_inner()
@@ -129,7 +127,7 @@ fn serve_mock_gitlab(server: &MockServer) -> Result<()> {
             .header("x-total", "3");
     });
     server.list_users(|when, then| {
-        let when = when.page(NonZeroU64::new(2)).per_page(per_page);
+        let when = when.page(2).per_page(2);
         when.into_inner().header("private-token", MOCK_TOKEN);
         then.ok(&second)
             .into_inner()

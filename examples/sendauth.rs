@@ -10,7 +10,6 @@
 //! `SENDAUTH_PASSWORD` it runs against that server instead, and really creates and deletes a
 //! user.
 
-use std::num::NonZeroU64;
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
@@ -144,15 +143,14 @@ fn serve_mock_sendauth(server: &MockServer) -> Result<()> {
     let created = user(IDS[3], "Charles", "Babbage", types::Role::User)?;
     let body: types::UserInput = new_user("charles").try_into()?;
 
-    let per_page = NonZeroU64::new(2);
     server.list_users(|when, then| {
-        let when = when.page(NonZeroU64::new(1)).per_page(per_page);
+        let when = when.page(1).per_page(2);
         when.into_inner()
             .header("authorization", MOCK_AUTHORIZATION);
         then.ok(&first);
     });
     server.list_users(|when, then| {
-        let when = when.page(NonZeroU64::new(2)).per_page(per_page);
+        let when = when.page(2).per_page(2);
         when.into_inner()
             .header("authorization", MOCK_AUTHORIZATION);
         then.ok(&second);

@@ -5,15 +5,15 @@ use httpmock::Method::POST;
 use httpmock::MockServer;
 use serde_json::json;
 use user_apis::{mattermost, okta, sendauth};
-use user_apis_tests::{exact, mock_config};
+use user_apis_tests::{exact, mock_config, query_count};
 
 /// An open object's builder (its undeclared fields kept in a map) needs no `.extra(..)`, and
 /// what it builds goes on the wire as set.
 #[tokio::test]
 async fn an_okta_profile_builds_from_its_fields_alone() {
     let profile: okta::types::UserProfile = okta::types::UserProfile::builder()
-        .email(Some("ada@example.com".to_string()))
-        .login(Some("ada@example.com".to_string()))
+        .email("ada@example.com")
+        .login("ada@example.com")
         .try_into()
         .expect("every other field is optional");
     let server = MockServer::start_async().await;
@@ -41,7 +41,7 @@ async fn an_okta_profile_builds_from_its_fields_alone() {
     assert_eq!(created.id.as_deref(), Some("00u1"));
 
     let group: okta::types::GroupProfile = okta::types::GroupProfile::builder()
-        .name(Some("Engineering".to_string()))
+        .name("Engineering")
         .try_into()
         .expect("an optional name and a map");
     assert_eq!(group.name.as_deref(), Some("Engineering"));
@@ -55,7 +55,7 @@ fn mattermost_notify_props_build_empty() {
             .expect("every field is optional");
     assert_eq!(channel, mattermost::types::ChannelNotifyProps::default());
     let user: mattermost::types::UserNotifyProps = mattermost::types::UserNotifyProps::builder()
-        .email(Some("true".to_string()))
+        .email("true")
         .try_into()
         .expect("every field is optional");
     assert_eq!(user.email.as_deref(), Some("true"));
@@ -91,8 +91,8 @@ fn nested_builders_compose() {
     let input: okta::types::UserInput = okta::types::UserInput::builder()
         .profile(
             okta::types::UserProfile::builder()
-                .email(Some("ada@example.com".to_string()))
-                .login(Some("ada@example.com".to_string())),
+                .email("ada@example.com")
+                .login("ada@example.com"),
         )
         .try_into()
         .expect("builds");
@@ -100,4 +100,93 @@ fn nested_builders_compose() {
         serde_json::to_value(&input).expect("json"),
         json!({"profile": {"email": "ada@example.com", "login": "ada@example.com"}})
     );
+}
+
+/// Setters take what a user has: a `&str` for an optional string, a plain number for an
+/// optional number or a page size, a literal beyond `i32` for a 64-bit one, an array for a
+/// list. The typed mock's setters take the same values, and both agree on the wire.
+#[tokio::test]
+async fn setters_take_plain_values_in_the_client_and_the_mock() {
+    use user_apis::gitlab;
+    use user_apis::gitlab::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let list = server.list_users(|when, then| {
+        let when = when.page(2).per_page(100).search("ada");
+        query_count(when.into_inner(), 3);
+        then.ok(&Vec::<gitlab::types::User>::new());
+    });
+    let update = server.update_user(|when, then| {
+        when.id(3_000_000_000).body(
+            &gitlab::types::UserInput::builder()
+                .theme_id(99)
+                .bio("Analyst")
+                .try_into()
+                .expect("an update"),
+        );
+        then.ok(&gitlab::types::User::builder()
+            .id(3_000_000_000)
+            .username("ada")
+            .name("Ada")
+            .try_into()
+            .expect("a user"));
+    });
+    let client = gitlab::Client::with_private_token(mock_config(&server), "token").expect("client");
+
+    let users = client
+        .list_users()
+        .page(2)
+        .per_page(100)
+        .search("ada")
+        .send()
+        .await
+        .expect("listed");
+    assert!(users.is_empty());
+    let updated = client
+        .update_user()
+        .id(3_000_000_000)
+        .body(
+            gitlab::types::UserInput::builder()
+                .theme_id(99)
+                .bio("Analyst"),
+        )
+        .send()
+        .await
+        .expect("updated");
+    assert_eq!(updated.id, 3_000_000_000);
+    list.assert_async().await;
+    update.assert_async().await;
+
+    let input: sendauth::types::UserInput = sendauth::types::UserInput::builder()
+        .first_name("Ada")
+        .last_name(String::from("Lovelace"))
+        .email("ada@example.com")
+        .permissions(["users:read", "users:write"])
+        .try_into()
+        .expect("builds");
+    assert_eq!(input.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(input.permissions, ["users:read", "users:write"]);
+}
+
+/// A page size the API cannot take is refused when the request is built, naming the
+/// parameter, and nothing is sent.
+#[tokio::test]
+async fn a_page_size_of_zero_is_refused_before_sending() {
+    use user_apis::gitlab;
+
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).body("[]");
+        })
+        .await;
+    let client = gitlab::Client::with_private_token(mock_config(&server), "token").expect("client");
+    let error = client
+        .list_users()
+        .per_page(0)
+        .send()
+        .await
+        .expect_err("zero is no page size");
+    assert!(error.to_string().contains("per_page"), "{error}");
+    assert_eq!(any.hits_async().await, 0);
 }

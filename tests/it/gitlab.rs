@@ -471,7 +471,7 @@ async fn list_users_sends_every_filter() {
         .per_page(50)
         .with_custom_attributes(true)
         .skip_ldap(false)
-        .saml_provider_id(5_000_000_001_i64)
+        .saml_provider_id(5_000_000_001)
         .auditors(false)
         .send()
         .await;
@@ -529,19 +529,19 @@ async fn create_user_sends_the_body_and_decodes_the_admin_view() {
         .username("ada")
         .reset_password(true)
         .skip_confirmation(true)
-        .projects_limit(100_i64)
+        .projects_limit(100)
         .extern_uid("cn=ada,ou=people".to_string())
         .provider("ldapmain".to_string())
         .bio("Analyst".to_string())
         .admin(false)
         .can_create_group(true)
         .external(false)
-        .theme_id(1_i64)
+        .theme_id(1)
         .private_profile(false)
         .note("Met at the conference".to_string())
         .view_diffs_file_by_file(true)
-        .shared_runners_minutes_limit(400_i64)
-        .group_id_for_saml(6_000_000_002_i64)
+        .shared_runners_minutes_limit(400)
+        .group_id_for_saml(6_000_000_002)
         .auditor(false);
     let created = client(&server)
         .create_user()
@@ -619,7 +619,7 @@ async fn update_user_sends_only_the_fields_given() {
         .skip_reconfirmation(true)
         .email("augusta@corp.example.com".to_string())
         .twitter("ada_tw".to_string())
-        .extra_shared_runners_minutes_limit(50_i64);
+        .extra_shared_runners_minutes_limit(50);
     let updated = client(&server)
         .update_user()
         .id(USER_ID)
@@ -1824,7 +1824,7 @@ async fn validation_errors_keep_the_field_messages() {
     let error = client
         .update_user()
         .id(USER_ID)
-        .body(types::UserInput::builder().theme_id(99_i64))
+        .body(types::UserInput::builder().theme_id(99))
         .send()
         .await
         .expect_err("400");

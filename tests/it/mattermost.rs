@@ -276,7 +276,7 @@ async fn users_by_ids_and_usernames_send_arrays() {
     let client = client(&server);
     let users = client
         .get_users_by_ids()
-        .since(1_700_000_000_000_i64)
+        .since(1_700_000_000_000)
         .body(vec![USER_ID.to_string(), OTHER_ID.to_string()])
         .send()
         .await
@@ -700,7 +700,7 @@ async fn images_come_back_as_bytes_with_their_content_type() {
         // `update_time` is the `_` query parameter, on the mock as on the client.
         let when = when
             .user_id(USER_ID)
-            .update_time(1_700_000_050_000_i64)
+            .update_time(1_700_000_050_000)
             .into_inner();
         // Bytes are asked for as such, not with the client's default `application/json`.
         query_count(when, 1)
@@ -718,7 +718,7 @@ async fn images_come_back_as_bytes_with_their_content_type() {
     let custom = client
         .get_profile_image()
         .user_id(USER_ID)
-        .update_time(1_700_000_050_000_i64)
+        .update_time(1_700_000_050_000)
         .send_image()
         .await
         .expect("image");

@@ -1,8 +1,6 @@
 //! The typed mocks (feature `mock`): each one matches exactly the request its client sends for
 //! the values it is given, and nothing else, and serves typed responses the client decodes.
 
-use std::num::NonZeroU64;
-
 use httpmock::MockServer;
 use user_apis::{gitlab, mattermost, okta, sendauth};
 use user_apis_tests::{
@@ -22,7 +20,7 @@ async fn query_headers_and_date_times_match_what_the_client_sends() {
             .search("ada lovelace")
             .blocked(false)
             .two_factor(gitlab::types::TwoFactorFilter::Enabled)
-            .per_page(NonZeroU64::new(50))
+            .per_page(50)
             .sudo("root")
             .page(None)
             .into_inner()

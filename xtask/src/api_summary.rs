@@ -414,7 +414,8 @@ fn operation(builders: &[Item], name: &str) -> Result<Operation, String> {
     Ok(operation)
 }
 
-/// The `T` of a setter's `V: TryInto<T>` bound: the type its value must convert to.
+/// The `T` of a setter's `V: TryInto<T>` (or `IntoArg<T>`) bound: the type its value must
+/// convert to.
 fn setter_type(setter: &syn::ImplItemFn) -> Option<String> {
     let generics = &setter.sig.generics;
     let inline = generics.params.iter().filter_map(|param| match param {
@@ -435,7 +436,7 @@ fn setter_type(setter: &syn::ImplItemFn) -> Option<String> {
         .find_map(|bound| match bound {
             syn::TypeParamBound::Trait(bound) => {
                 let last = bound.path.segments.last()?;
-                if last.ident != "TryInto" {
+                if last.ident != "TryInto" && last.ident != "IntoArg" {
                     return None;
                 }
                 match &last.arguments {

@@ -67,6 +67,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(crate_visible_builder_fields, EveryProvider),
     fixup!(builder_field_defaults, EveryProvider),
     fixup!(optional_nested_builders, EveryProvider),
+    fixup!(plain_setter_values, EveryProvider),
     fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
@@ -1587,6 +1588,136 @@ pub fn optional_nested_builders(file: &mut File, _: &ClientCtx) -> Result<Applie
     ))
 }
 
+/// The types whose setters take [`IntoArg`](user_apis_runtime::IntoArg) instead of `TryInto`,
+/// as `quote` prints them without spaces: strings and string lists, integers and page sizes,
+/// optional or not.
+const PLAIN_SETTER_TARGETS: &[&str] = &[
+    "::std::option::Option<::std::string::String>",
+    "::std::vec::Vec<::std::string::String>",
+    "i64",
+    "::std::option::Option<i64>",
+    "i32",
+    "::std::option::Option<i32>",
+    "::std::option::Option<bool>",
+    "::std::num::NonZeroU64",
+    "::std::option::Option<::std::num::NonZeroU64>",
+];
+
+/// Lets setters take what a caller has: `.first_name("Ada")` on an optional string,
+/// `.theme_id(99)` on an optional number, `.per_page(100)` on a page size, `.id(3_000_000_000)`.
+///
+/// progenitor's and typify's setters take `V: TryInto<T>`, which std satisfies for `T` and
+/// what converts into it. An optional string then refuses `&str` (no `From<&str> for
+/// Option<String>`), a literal is an `i32` (so neither an `Option<i64>` nor a `NonZeroU64`
+/// takes `100`, and an `i64` refuses `3_000_000_000`). The setters of the types in
+/// [`PLAIN_SETTER_TARGETS`] take the runtime's `IntoArg<T>` instead, which has exactly the
+/// conversions a caller needs and none that make a literal ambiguous; what a value that does
+/// not fit (a page size of zero) reports still reaches `send()` or `try_into()`, naming the
+/// field. Other setters (enums, nested types, bodies) keep `TryInto`.
+///
+/// Every provider's client has such setters, so codegen fails when this changes nothing.
+pub fn plain_setter_values(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    struct Setters {
+        changed: usize,
+    }
+    impl VisitMut for Setters {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            let Some(clause) = function.sig.generics.where_clause.as_mut() else {
+                return;
+            };
+            let mut values = Vec::new();
+            for predicate in clause.predicates.iter_mut() {
+                let syn::WherePredicate::Type(predicate) = predicate else {
+                    continue;
+                };
+                let syn::Type::Path(bounded) = &predicate.bounded_ty else {
+                    continue;
+                };
+                let Some(parameter) = bounded.path.get_ident().cloned() else {
+                    continue;
+                };
+                for bound in predicate.bounds.iter_mut() {
+                    let syn::TypeParamBound::Trait(bound) = bound else {
+                        continue;
+                    };
+                    let Some(last) = bound.path.segments.last() else {
+                        continue;
+                    };
+                    if last.ident != "TryInto" {
+                        continue;
+                    }
+                    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                        continue;
+                    };
+                    let Some(syn::GenericArgument::Type(target)) = arguments.args.first() else {
+                        continue;
+                    };
+                    let text = target.to_token_stream().to_string().replace(' ', "");
+                    if !PLAIN_SETTER_TARGETS.contains(&text.as_str()) {
+                        continue;
+                    }
+                    let target = target.clone();
+                    bound.path = parse_quote!(::user_apis_runtime::IntoArg<#target>);
+                    values.push(parameter.clone());
+                }
+            }
+            if values.is_empty() {
+                return;
+            }
+            // `value.try_into()` becomes `IntoArg::into_arg(value)`: the value's type is the
+            // parameter, so the call names the trait rather than relying on method lookup.
+            // progenitor's request builders drop the conversion's error for "conversion to
+            // `:: std :: num :: NonZeroU64` for per_page failed"; the error now says why
+            // ("per_page: 0 is out of range: a number from 1 up").
+            struct Calls;
+            impl VisitMut for Calls {
+                fn visit_expr_mut(&mut self, expr: &mut Expr) {
+                    syn::visit_mut::visit_expr_mut(self, expr);
+                    let Expr::MethodCall(call) = expr else {
+                        return;
+                    };
+                    if call.method == "try_into" && call.args.is_empty() {
+                        let receiver = &call.receiver;
+                        *expr = parse_quote!(::user_apis_runtime::IntoArg::into_arg(#receiver));
+                    } else if call.method == "map_err"
+                        && let Some(Expr::Closure(closure)) = call.args.first()
+                        && let Some(Expr::MethodCall(text)) = match closure.body.as_ref() {
+                            Expr::Block(block) => match block.block.stmts.as_slice() {
+                                [syn::Stmt::Expr(expr, None)] => Some(expr),
+                                _ => None,
+                            },
+                            expr => Some(expr),
+                        }
+                        && let Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(message),
+                            ..
+                        }) = text.receiver.as_ref()
+                        && let Some(name) = message
+                            .value()
+                            .strip_suffix(" failed")
+                            .and_then(|rest| rest.rsplit_once(" for "))
+                            .map(|(_, name)| name.to_string())
+                    {
+                        let format = format!("{name}: {{e}}");
+                        call.args = parse_quote!(|e| format!(#format));
+                    }
+                }
+            }
+            Calls.visit_block_mut(&mut function.block);
+            self.changed += 1;
+        }
+    }
+    let mut setters = Setters { changed: 0 };
+    setters.visit_file_mut(file);
+    Ok(Applied::new(
+        setters.changed,
+        format!(
+            "plain_setter_values: {} setters take strings, numbers and page sizes as a caller has them",
+            setters.changed
+        ),
+    ))
+}
+
 /// Turns a value read into the body of its update, for read-modify-write: `From<Read> for
 /// Write` for each schema the spec marks `x-user-apis-update-from: Read` (GitLab's
 /// `UserInput` from the `User` that `get_user` gives).
@@ -2222,5 +2353,79 @@ mod tests {
             "{text}"
         );
         assert!(!mentions(&file, quote!(value.id)), "{text}");
+    }
+
+    #[test]
+    fn setters_of_strings_and_numbers_take_plain_values() {
+        let mut file: File = parse_quote! {
+            impl Profile {
+                pub fn first_name<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.first_name = value.try_into().map_err(|e| format!("{e}"));
+                    self
+                }
+                pub fn status<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::std::option::Option<super::Status>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.status = value.try_into().map_err(|e| format!("{e}"));
+                    self
+                }
+            }
+            impl<'a> ListUsers<'a> {
+                pub fn per_page<V>(mut self, value: V) -> Self
+                where
+                    V: std::convert::TryInto<::std::num::NonZeroU64>,
+                {
+                    self.per_page = value.try_into().map(Some).map_err(|_| {
+                        "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                            .to_string()
+                    });
+                    self
+                }
+            }
+        };
+        let applied = plain_setter_values(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 2, "{applied:?}");
+        let expected: File = parse_quote! {
+            impl Profile {
+                pub fn first_name<T>(mut self, value: T) -> Self
+                where
+                    T: ::user_apis_runtime::IntoArg<::std::option::Option<::std::string::String>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
+                        .map_err(|e| format!("{e}"));
+                    self
+                }
+                pub fn status<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::std::option::Option<super::Status>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.status = value.try_into().map_err(|e| format!("{e}"));
+                    self
+                }
+            }
+            impl<'a> ListUsers<'a> {
+                pub fn per_page<V>(mut self, value: V) -> Self
+                where
+                    V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
+                {
+                    self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
+                        .map(Some)
+                        .map_err(|e| format!("per_page: {e}"));
+                    self
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
     }
 }

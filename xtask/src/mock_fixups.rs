@@ -38,6 +38,7 @@ pub const MOCK_FIXUPS: &[MockFixup] = &[
     fixup!(exact_path_patterns, EveryProvider),
     fixup!(wire_parameter_names, SomeProvider),
     fixup!(datetime_parameter_values, SomeProvider),
+    fixup!(plain_page_sizes, SomeProvider),
     fixup!(optional_body_matchers, SomeProvider),
     fixup!(json_body_matchers, EveryProvider),
     fixup!(by_value_json_answers, SomeProvider),
@@ -335,6 +336,70 @@ pub fn datetime_parameter_values(file: &mut File, _: &MockCtx) -> Result<Applied
                     function.sig.ident
                 ));
             }
+        }
+    }
+    Ok(Applied::each(log))
+}
+
+/// Lets a page-size matcher take a plain number, as the client's setter does: `.per_page(100)`.
+///
+/// progenitor's matcher takes `Into<Option<NonZeroU64>>`, which a literal is not. It now takes
+/// the runtime's `IntoArg<Option<NonZeroU64>>`, like the client's setter. A number the client
+/// would refuse (zero, or below) makes a mock that matches no request, as no client sends it,
+/// rather than a panic in the test.
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn plain_page_sizes(file: &mut File, _: &MockCtx) -> Result<Applied, String> {
+    let mut log = Vec::new();
+    for block in operation_impls(file)? {
+        let owner = self_type_name(block).unwrap_or_default();
+        for item in block.items.iter_mut() {
+            let ImplItem::Fn(function) = item else {
+                continue;
+            };
+            let Some(clause) = function.sig.generics.where_clause.as_mut() else {
+                continue;
+            };
+            let mut changed = false;
+            for predicate in clause.predicates.iter_mut() {
+                if let syn::WherePredicate::Type(predicate) = predicate
+                    && is(
+                        &predicate.bounds,
+                        quote!(Into<Option<::std::num::NonZeroU64>>),
+                    )
+                {
+                    predicate.bounds =
+                        parse_quote!(::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>);
+                    changed = true;
+                }
+            }
+            if !changed {
+                continue;
+            }
+            struct Values;
+            impl VisitMut for Values {
+                fn visit_expr_mut(&mut self, expr: &mut Expr) {
+                    syn::visit_mut::visit_expr_mut(self, expr);
+                    if let Expr::MethodCall(call) = expr
+                        && call.method == "into"
+                        && call.args.is_empty()
+                        && is(&call.receiver, quote!(value))
+                    {
+                        *expr = parse_quote! {
+                            match ::user_apis_runtime::IntoArg::into_arg(value) {
+                                Ok(value) => value,
+                                Err(_) => return Self(self.0.is_true(|_| false)),
+                            }
+                        };
+                    }
+                }
+            }
+            Values.visit_block_mut(&mut function.block);
+            log.push(format!(
+                "plain_page_sizes: {owner}::{} takes a plain number",
+                function.sig.ident
+            ));
         }
     }
     Ok(Applied::each(log))
@@ -941,6 +1006,53 @@ mod tests {
         );
         assert!(path_pattern("/unanchored", None).is_err());
         assert!(path_pattern("^/x/{}/{}$", Some("segment")).is_err());
+    }
+
+    #[test]
+    fn page_size_matchers_take_plain_numbers() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl ListUsersWhen {
+                    pub fn per_page<T>(self, value: T) -> Self
+                    where
+                        T: Into<Option<::std::num::NonZeroU64>>,
+                    {
+                        if let Some(value) = value.into() {
+                            Self(self.0.query_param("per_page", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("per_page"))
+                        }
+                    }
+                }
+            }
+        };
+        let log = plain_page_sizes(&mut file, &MockCtx::default())
+            .expect("fixup applies")
+            .log;
+        assert_eq!(
+            log,
+            ["plain_page_sizes: ListUsersWhen::per_page takes a plain number"]
+        );
+        let expected: File = parse_quote! {
+            pub mod operations {
+                impl ListUsersWhen {
+                    pub fn per_page<T>(self, value: T) -> Self
+                    where
+                        T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
+                    {
+                        if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                            Ok(value) => value,
+                            Err(_) => return Self(self.0.is_true(|_| false)),
+                        } {
+                            Self(self.0.query_param("per_page", value.to_string()))
+                        } else {
+                            Self(self.0.query_param_missing("per_page"))
+                        }
+                    }
+                }
+            }
+        };
+        assert_eq!(text(&file), text(&expected));
     }
 
     #[test]

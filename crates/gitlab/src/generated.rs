@@ -1736,11 +1736,10 @@ pub mod types {
             ///Treat the address as confirmed.
             pub fn skip_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.skip_confirmation = value
-                    .try_into()
+                self.skip_confirmation = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AddEmailRequest: error converting supplied value for skip_confirmation: {e}"
@@ -1954,11 +1953,12 @@ pub mod types {
             ///What went wrong, for parameter and OAuth errors.
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error = value
-                    .try_into()
+                self.error = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error: {e}"
@@ -1969,11 +1969,12 @@ pub mod types {
             ///More about an OAuth error.
             pub fn error_description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_description = value
-                    .try_into()
+                self.error_description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error_description: {e}"
@@ -2055,11 +2056,12 @@ pub mod types {
             ///What the token is for (GitLab 17.x and later).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "CreateImpersonationTokenRequest: error converting supplied value for description: {e}"
@@ -2177,11 +2179,12 @@ pub mod types {
             ///What the token is for (GitLab 17.x and later).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "CreatePersonalAccessTokenRequest: error converting supplied value for description: {e}"
@@ -2424,11 +2427,12 @@ pub mod types {
             ///The key's MD5 fingerprint.
             pub fn fingerprint<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.fingerprint = value
-                    .try_into()
+                self.fingerprint = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "DeployKey: error converting supplied value for fingerprint: {e}"
@@ -2439,11 +2443,12 @@ pub mod types {
             ///The key's SHA-256 fingerprint.
             pub fn fingerprint_sha256<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.fingerprint_sha256 = value
-                    .try_into()
+                self.fingerprint_sha256 = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "DeployKey: error converting supplied value for fingerprint_sha256: {e}"
@@ -2454,11 +2459,10 @@ pub mod types {
             ///The key's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("DeployKey: error converting supplied value for id: {e}")
                     });
@@ -2467,11 +2471,12 @@ pub mod types {
             ///The public key.
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.key = value
-                    .try_into()
+                self.key = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "DeployKey: error converting supplied value for key: {e}"
@@ -2512,11 +2517,12 @@ pub mod types {
             ///The key's title.
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "DeployKey: error converting supplied value for title: {e}"
@@ -2622,11 +2628,12 @@ pub mod types {
             ///The address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Email: error converting supplied value for email: {e}")
                     });
@@ -2635,11 +2642,10 @@ pub mod types {
             ///The email address's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Email: error converting supplied value for id: {e}")
                     });
@@ -2710,11 +2716,10 @@ pub mod types {
             ///The key's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("GpgKey: error converting supplied value for id: {e}")
                     });
@@ -2723,11 +2728,12 @@ pub mod types {
             ///The armored public key.
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.key = value
-                    .try_into()
+                self.key = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("GpgKey: error converting supplied value for key: {e}")
                     });
@@ -2784,11 +2790,12 @@ pub mod types {
             ///The user's id at the provider.
             pub fn extern_uid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.extern_uid = value
-                    .try_into()
+                self.extern_uid = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Identity: error converting supplied value for extern_uid: {e}"
@@ -2799,11 +2806,12 @@ pub mod types {
             ///The provider, such as `ldapmain` or `saml`.
             pub fn provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.provider = value
-                    .try_into()
+                self.provider = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Identity: error converting supplied value for provider: {e}"
@@ -2814,11 +2822,10 @@ pub mod types {
             ///The SAML provider's id, for group SAML identities.
             pub fn saml_provider_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.saml_provider_id = value
-                    .try_into()
+                self.saml_provider_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Identity: error converting supplied value for saml_provider_id: {e}"
@@ -2914,11 +2921,10 @@ pub mod types {
             ///Whether the token works (neither revoked nor expired).
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for active: {e}"
@@ -2946,11 +2952,12 @@ pub mod types {
             ///What the token is for (GitLab 17.x and later; null when none was given).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for description: {e}"
@@ -2978,11 +2985,10 @@ pub mod types {
             ///The token's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for id: {e}"
@@ -2993,11 +2999,10 @@ pub mod types {
             ///Whether this is an impersonation token (always true here).
             pub fn impersonation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.impersonation = value
-                    .try_into()
+                self.impersonation = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for impersonation: {e}"
@@ -3025,11 +3030,12 @@ pub mod types {
             ///The token's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for name: {e}"
@@ -3040,11 +3046,10 @@ pub mod types {
             ///Whether the token was revoked.
             pub fn revoked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.revoked = value
-                    .try_into()
+                self.revoked = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for revoked: {e}"
@@ -3070,11 +3075,10 @@ pub mod types {
             ///The user the token acts as.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationToken: error converting supplied value for user_id: {e}"
@@ -3194,11 +3198,10 @@ pub mod types {
             ///Whether the token works (neither revoked nor expired).
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for active: {e}"
@@ -3226,11 +3229,12 @@ pub mod types {
             ///What the token is for (GitLab 17.x and later; null when none was given).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for description: {e}"
@@ -3258,11 +3262,10 @@ pub mod types {
             ///The token's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for id: {e}"
@@ -3273,11 +3276,10 @@ pub mod types {
             ///Whether this is an impersonation token (always true here).
             pub fn impersonation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.impersonation = value
-                    .try_into()
+                self.impersonation = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for impersonation: {e}"
@@ -3305,11 +3307,12 @@ pub mod types {
             ///The token's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for name: {e}"
@@ -3320,11 +3323,10 @@ pub mod types {
             ///Whether the token was revoked.
             pub fn revoked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.revoked = value
-                    .try_into()
+                self.revoked = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for revoked: {e}"
@@ -3367,11 +3369,10 @@ pub mod types {
             ///The user the token acts as.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ImpersonationTokenWithToken: error converting supplied value for user_id: {e}"
@@ -3455,11 +3456,10 @@ pub mod types {
             ///The role as a number: 5 minimal access, 10 guest, 15 planner, 20 reporter, 30 developer, 40 maintainer, 50 owner.
             pub fn access_level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.access_level = value
-                    .try_into()
+                self.access_level = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Membership: error converting supplied value for access_level: {e}"
@@ -3470,11 +3470,10 @@ pub mod types {
             ///The project's or group's id.
             pub fn source_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.source_id = value
-                    .try_into()
+                self.source_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Membership: error converting supplied value for source_id: {e}"
@@ -3485,11 +3484,12 @@ pub mod types {
             ///The project's or group's name.
             pub fn source_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.source_name = value
-                    .try_into()
+                self.source_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Membership: error converting supplied value for source_name: {e}"
@@ -3711,11 +3711,10 @@ pub mod types {
             ///Make the user an administrator.
             pub fn admin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.admin = value
-                    .try_into()
+                self.admin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for admin: {e}"
@@ -3726,11 +3725,10 @@ pub mod types {
             ///Make the user an auditor.
             pub fn auditor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auditor = value
-                    .try_into()
+                self.auditor = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for auditor: {e}"
@@ -3741,11 +3739,12 @@ pub mod types {
             ///The user's self-description.
             pub fn bio<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.bio = value
-                    .try_into()
+                self.bio = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("NewUser: error converting supplied value for bio: {e}")
                     });
@@ -3754,11 +3753,10 @@ pub mod types {
             ///Let the user create groups.
             pub fn can_create_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.can_create_group = value
-                    .try_into()
+                self.can_create_group = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for can_create_group: {e}"
@@ -3769,11 +3767,10 @@ pub mod types {
             ///The syntax colour scheme.
             pub fn color_scheme_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.color_scheme_id = value
-                    .try_into()
+                self.color_scheme_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for color_scheme_id: {e}"
@@ -3784,11 +3781,12 @@ pub mod types {
             ///The email address for web commits; `_private` for the private one.
             pub fn commit_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.commit_email = value
-                    .try_into()
+                self.commit_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for commit_email: {e}"
@@ -3799,11 +3797,12 @@ pub mod types {
             ///Discord user id.
             pub fn discord<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.discord = value
-                    .try_into()
+                self.discord = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for discord: {e}"
@@ -3829,11 +3828,12 @@ pub mod types {
             ///The user's id at an external provider; give `provider` too.
             pub fn extern_uid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.extern_uid = value
-                    .try_into()
+                self.extern_uid = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for extern_uid: {e}"
@@ -3844,11 +3844,10 @@ pub mod types {
             ///Make the user external.
             pub fn external<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.external = value
-                    .try_into()
+                self.external = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for external: {e}"
@@ -3859,11 +3858,12 @@ pub mod types {
             ///Extra compute minutes on top of the quota.
             pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.extra_shared_runners_minutes_limit = value
-                    .try_into()
+                self.extra_shared_runners_minutes_limit = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
@@ -3874,11 +3874,12 @@ pub mod types {
             ///Give the user a random password.
             pub fn force_random_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.force_random_password = value
-                    .try_into()
+                self.force_random_password = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for force_random_password: {e}"
@@ -3889,11 +3890,10 @@ pub mod types {
             ///The group whose SAML provider `extern_uid` belongs to.
             pub fn group_id_for_saml<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.group_id_for_saml = value
-                    .try_into()
+                self.group_id_for_saml = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for group_id_for_saml: {e}"
@@ -3904,11 +3904,12 @@ pub mod types {
             ///LinkedIn name.
             pub fn linkedin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.linkedin = value
-                    .try_into()
+                self.linkedin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for linkedin: {e}"
@@ -3919,11 +3920,12 @@ pub mod types {
             ///Where the user is.
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.location = value
-                    .try_into()
+                self.location = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for location: {e}"
@@ -3947,11 +3949,12 @@ pub mod types {
             ///An administrator's note about the user.
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("NewUser: error converting supplied value for note: {e}")
                     });
@@ -3960,11 +3963,12 @@ pub mod types {
             ///The user's organization.
             pub fn organization<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization = value
-                    .try_into()
+                self.organization = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for organization: {e}"
@@ -3992,11 +3996,10 @@ pub mod types {
             ///Make the profile private.
             pub fn private_profile<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.private_profile = value
-                    .try_into()
+                self.private_profile = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for private_profile: {e}"
@@ -4007,11 +4010,10 @@ pub mod types {
             ///How many personal projects the user may create.
             pub fn projects_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.projects_limit = value
-                    .try_into()
+                self.projects_limit = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for projects_limit: {e}"
@@ -4022,11 +4024,12 @@ pub mod types {
             ///The user's pronouns.
             pub fn pronouns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.pronouns = value
-                    .try_into()
+                self.pronouns = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for pronouns: {e}"
@@ -4037,11 +4040,12 @@ pub mod types {
             ///The external provider that `extern_uid` belongs to.
             pub fn provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.provider = value
-                    .try_into()
+                self.provider = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for provider: {e}"
@@ -4052,11 +4056,12 @@ pub mod types {
             ///The email address shown on the profile.
             pub fn public_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.public_email = value
-                    .try_into()
+                self.public_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for public_email: {e}"
@@ -4067,11 +4072,10 @@ pub mod types {
             ///Email the user a link to set their password.
             pub fn reset_password<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.reset_password = value
-                    .try_into()
+                self.reset_password = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for reset_password: {e}"
@@ -4082,11 +4086,12 @@ pub mod types {
             ///Compute minutes quota for the user's personal namespace.
             pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shared_runners_minutes_limit = value
-                    .try_into()
+                self.shared_runners_minutes_limit = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for shared_runners_minutes_limit: {e}"
@@ -4097,11 +4102,10 @@ pub mod types {
             ///Treat the email address as confirmed.
             pub fn skip_confirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.skip_confirmation = value
-                    .try_into()
+                self.skip_confirmation = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for skip_confirmation: {e}"
@@ -4112,11 +4116,12 @@ pub mod types {
             ///Skype name.
             pub fn skype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.skype = value
-                    .try_into()
+                self.skype = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for skype: {e}"
@@ -4127,11 +4132,10 @@ pub mod types {
             ///The interface theme.
             pub fn theme_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.theme_id = value
-                    .try_into()
+                self.theme_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for theme_id: {e}"
@@ -4142,11 +4146,12 @@ pub mod types {
             ///Twitter (X) handle.
             pub fn twitter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.twitter = value
-                    .try_into()
+                self.twitter = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for twitter: {e}"
@@ -4172,11 +4177,12 @@ pub mod types {
             ///Show one file per page in diffs.
             pub fn view_diffs_file_by_file<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.view_diffs_file_by_file = value
-                    .try_into()
+                self.view_diffs_file_by_file = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for view_diffs_file_by_file: {e}"
@@ -4187,11 +4193,12 @@ pub mod types {
             ///The user's website.
             pub fn website_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.website_url = value
-                    .try_into()
+                self.website_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for website_url: {e}"
@@ -4353,11 +4360,10 @@ pub mod types {
             ///Whether the token works (neither revoked nor expired).
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PersonalAccessTokenWithToken: error converting supplied value for active: {e}"
@@ -4385,11 +4391,12 @@ pub mod types {
             ///What the token is for (GitLab 17.x and later; null when none was given).
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PersonalAccessTokenWithToken: error converting supplied value for description: {e}"
@@ -4417,11 +4424,10 @@ pub mod types {
             ///The token's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PersonalAccessTokenWithToken: error converting supplied value for id: {e}"
@@ -4449,11 +4455,12 @@ pub mod types {
             ///The token's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PersonalAccessTokenWithToken: error converting supplied value for name: {e}"
@@ -4464,11 +4471,10 @@ pub mod types {
             ///Whether the token was revoked.
             pub fn revoked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.revoked = value
-                    .try_into()
+                self.revoked = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PersonalAccessTokenWithToken: error converting supplied value for revoked: {e}"
@@ -4511,11 +4517,10 @@ pub mod types {
             ///The user who owns the token.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PersonalAccessTokenWithToken: error converting supplied value for user_id: {e}"
@@ -4626,11 +4631,12 @@ pub mod types {
             ///The project's description.
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ProjectIdentity: error converting supplied value for description: {e}"
@@ -4641,11 +4647,10 @@ pub mod types {
             ///The project's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ProjectIdentity: error converting supplied value for id: {e}"
@@ -4656,11 +4661,12 @@ pub mod types {
             ///The project's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ProjectIdentity: error converting supplied value for name: {e}"
@@ -4671,11 +4677,12 @@ pub mod types {
             ///The project's name after its namespace's.
             pub fn name_with_namespace<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name_with_namespace = value
-                    .try_into()
+                self.name_with_namespace = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ProjectIdentity: error converting supplied value for name_with_namespace: {e}"
@@ -4686,11 +4693,12 @@ pub mod types {
             ///The project's path.
             pub fn path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ProjectIdentity: error converting supplied value for path: {e}"
@@ -4701,11 +4709,12 @@ pub mod types {
             ///The project's full path.
             pub fn path_with_namespace<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.path_with_namespace = value
-                    .try_into()
+                self.path_with_namespace = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ProjectIdentity: error converting supplied value for path_with_namespace: {e}"
@@ -4888,11 +4897,12 @@ pub mod types {
             ///The avatar image's path on the instance.
             pub fn avatar_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.avatar_path = value
-                    .try_into()
+                self.avatar_path = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for avatar_path: {e}"
@@ -4903,11 +4913,12 @@ pub mod types {
             ///The avatar image's URL.
             pub fn avatar_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.avatar_url = value
-                    .try_into()
+                self.avatar_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for avatar_url: {e}"
@@ -4918,11 +4929,12 @@ pub mod types {
             ///The user's self-description.
             pub fn bio<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.bio = value
-                    .try_into()
+                self.bio = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for bio: {e}"
@@ -4933,11 +4945,10 @@ pub mod types {
             ///Whether this is a bot account.
             pub fn bot<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.bot = value
-                    .try_into()
+                self.bot = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for bot: {e}"
@@ -4980,11 +4991,12 @@ pub mod types {
             ///Discord user id.
             pub fn discord<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.discord = value
-                    .try_into()
+                self.discord = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for discord: {e}"
@@ -4995,11 +5007,10 @@ pub mod types {
             ///How many users follow this user.
             pub fn followers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followers = value
-                    .try_into()
+                self.followers = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for followers: {e}"
@@ -5010,11 +5021,10 @@ pub mod types {
             ///How many users this user follows.
             pub fn following<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.following = value
-                    .try_into()
+                self.following = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for following: {e}"
@@ -5025,11 +5035,10 @@ pub mod types {
             ///The user's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for id: {e}"
@@ -5040,11 +5049,10 @@ pub mod types {
             ///Whether the caller follows this user.
             pub fn is_followed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_followed = value
-                    .try_into()
+                self.is_followed = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for is_followed: {e}"
@@ -5055,11 +5063,12 @@ pub mod types {
             ///The user's job title.
             pub fn job_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_title = value
-                    .try_into()
+                self.job_title = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for job_title: {e}"
@@ -5070,11 +5079,12 @@ pub mod types {
             ///LinkedIn name.
             pub fn linkedin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.linkedin = value
-                    .try_into()
+                self.linkedin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for linkedin: {e}"
@@ -5085,11 +5095,12 @@ pub mod types {
             ///The user's local time of day, such as "3:38 PM".
             pub fn local_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.local_time = value
-                    .try_into()
+                self.local_time = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for local_time: {e}"
@@ -5100,11 +5111,12 @@ pub mod types {
             ///Where the user says they are.
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.location = value
-                    .try_into()
+                self.location = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for location: {e}"
@@ -5115,11 +5127,10 @@ pub mod types {
             ///Whether the account is locked after too many failed sign-ins.
             pub fn locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.locked = value
-                    .try_into()
+                self.locked = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for locked: {e}"
@@ -5145,11 +5156,12 @@ pub mod types {
             ///The user's organization.
             pub fn organization<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization = value
-                    .try_into()
+                self.organization = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for organization: {e}"
@@ -5160,11 +5172,12 @@ pub mod types {
             ///The user's pronouns.
             pub fn pronouns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.pronouns = value
-                    .try_into()
+                self.pronouns = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for pronouns: {e}"
@@ -5175,11 +5188,12 @@ pub mod types {
             ///The email address shown on the profile.
             pub fn public_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.public_email = value
-                    .try_into()
+                self.public_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for public_email: {e}"
@@ -5190,11 +5204,12 @@ pub mod types {
             ///Skype name.
             pub fn skype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.skype = value
-                    .try_into()
+                self.skype = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for skype: {e}"
@@ -5220,11 +5235,12 @@ pub mod types {
             ///Twitter (X) handle.
             pub fn twitter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.twitter = value
-                    .try_into()
+                self.twitter = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for twitter: {e}"
@@ -5250,11 +5266,12 @@ pub mod types {
             ///The user's profile page.
             pub fn web_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.web_url = value
-                    .try_into()
+                self.web_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for web_url: {e}"
@@ -5265,11 +5282,12 @@ pub mod types {
             ///The user's website.
             pub fn website_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.website_url = value
-                    .try_into()
+                self.website_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for website_url: {e}"
@@ -5280,11 +5298,12 @@ pub mod types {
             ///Job title and organization, as one line.
             pub fn work_information<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.work_information = value
-                    .try_into()
+                self.work_information = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PublicUser: error converting supplied value for work_information: {e}"
@@ -5391,11 +5410,10 @@ pub mod types {
             ///Whether the identity is active.
             pub fn active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ScimIdentity: error converting supplied value for active: {e}"
@@ -5406,11 +5424,12 @@ pub mod types {
             ///The user's id at the identity provider.
             pub fn extern_uid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.extern_uid = value
-                    .try_into()
+                self.extern_uid = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ScimIdentity: error converting supplied value for extern_uid: {e}"
@@ -5421,11 +5440,10 @@ pub mod types {
             ///The group that provisions the user.
             pub fn group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.group_id = value
-                    .try_into()
+                self.group_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ScimIdentity: error converting supplied value for group_id: {e}"
@@ -5577,11 +5595,10 @@ pub mod types {
             ///The key's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("SshKey: error converting supplied value for id: {e}")
                     });
@@ -5590,11 +5607,12 @@ pub mod types {
             ///The public key.
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.key = value
-                    .try_into()
+                self.key = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("SshKey: error converting supplied value for key: {e}")
                     });
@@ -5603,11 +5621,12 @@ pub mod types {
             ///The key's title.
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("SshKey: error converting supplied value for title: {e}")
                     });
@@ -5961,11 +5980,12 @@ pub mod types {
             ///The avatar image's path on the instance.
             pub fn avatar_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.avatar_path = value
-                    .try_into()
+                self.avatar_path = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for avatar_path: {e}"
@@ -5976,11 +5996,12 @@ pub mod types {
             ///The avatar image's URL.
             pub fn avatar_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.avatar_url = value
-                    .try_into()
+                self.avatar_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for avatar_url: {e}"
@@ -5991,11 +6012,12 @@ pub mod types {
             ///The user's self-description.
             pub fn bio<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.bio = value
-                    .try_into()
+                self.bio = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for bio: {e}")
                     });
@@ -6004,11 +6026,10 @@ pub mod types {
             ///Whether this is a bot account.
             pub fn bot<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.bot = value
-                    .try_into()
+                self.bot = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for bot: {e}")
                     });
@@ -6017,11 +6038,10 @@ pub mod types {
             ///Whether the user may create groups.
             pub fn can_create_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.can_create_group = value
-                    .try_into()
+                self.can_create_group = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for can_create_group: {e}"
@@ -6032,11 +6052,10 @@ pub mod types {
             ///Whether the user may create projects.
             pub fn can_create_project<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.can_create_project = value
-                    .try_into()
+                self.can_create_project = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for can_create_project: {e}"
@@ -6047,11 +6066,10 @@ pub mod types {
             ///The user's syntax colour scheme.
             pub fn color_scheme_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.color_scheme_id = value
-                    .try_into()
+                self.color_scheme_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for color_scheme_id: {e}"
@@ -6062,11 +6080,12 @@ pub mod types {
             ///The email address used in commits made on the web.
             pub fn commit_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.commit_email = value
-                    .try_into()
+                self.commit_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for commit_email: {e}"
@@ -6143,11 +6162,12 @@ pub mod types {
             ///The address of the user's current sign-in; only from `get_user`.
             pub fn current_sign_in_ip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.current_sign_in_ip = value
-                    .try_into()
+                self.current_sign_in_ip = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for current_sign_in_ip: {e}"
@@ -6173,11 +6193,12 @@ pub mod types {
             ///Discord user id.
             pub fn discord<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.discord = value
-                    .try_into()
+                self.discord = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for discord: {e}")
                     });
@@ -6186,11 +6207,12 @@ pub mod types {
             ///The user's primary email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for email: {e}")
                     });
@@ -6233,11 +6255,10 @@ pub mod types {
             ///The enterprise group the user belongs to, if any.
             pub fn enterprise_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enterprise_group_id = value
-                    .try_into()
+                self.enterprise_group_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for enterprise_group_id: {e}"
@@ -6248,11 +6269,10 @@ pub mod types {
             ///Whether the user is external (sees only projects they belong to).
             pub fn external<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.external = value
-                    .try_into()
+                self.external = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for external: {e}"
@@ -6263,11 +6283,12 @@ pub mod types {
             ///Extra compute minutes on top of the quota.
             pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.extra_shared_runners_minutes_limit = value
-                    .try_into()
+                self.extra_shared_runners_minutes_limit = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
@@ -6278,11 +6299,10 @@ pub mod types {
             ///How many users follow this user.
             pub fn followers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followers = value
-                    .try_into()
+                self.followers = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for followers: {e}"
@@ -6293,11 +6313,10 @@ pub mod types {
             ///How many users this user follows.
             pub fn following<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.following = value
-                    .try_into()
+                self.following = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for following: {e}"
@@ -6308,11 +6327,10 @@ pub mod types {
             ///The user's highest access level in any group or project (0 none, 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner); only from `get_user`.
             pub fn highest_role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.highest_role = value
-                    .try_into()
+                self.highest_role = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for highest_role: {e}"
@@ -6323,11 +6341,10 @@ pub mod types {
             ///The user's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for id: {e}")
                     });
@@ -6351,11 +6368,10 @@ pub mod types {
             ///Whether the user is an administrator.
             pub fn is_admin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_admin = value
-                    .try_into()
+                self.is_admin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for is_admin: {e}"
@@ -6366,11 +6382,10 @@ pub mod types {
             ///Whether the user is an auditor.
             pub fn is_auditor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_auditor = value
-                    .try_into()
+                self.is_auditor = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for is_auditor: {e}"
@@ -6381,11 +6396,10 @@ pub mod types {
             ///Whether the caller follows this user.
             pub fn is_followed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_followed = value
-                    .try_into()
+                self.is_followed = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for is_followed: {e}"
@@ -6396,11 +6410,12 @@ pub mod types {
             ///The user's job title.
             pub fn job_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.job_title = value
-                    .try_into()
+                self.job_title = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for job_title: {e}"
@@ -6445,11 +6460,12 @@ pub mod types {
             ///The address of the user's previous sign-in; only from `get_user`.
             pub fn last_sign_in_ip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_sign_in_ip = value
-                    .try_into()
+                self.last_sign_in_ip = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for last_sign_in_ip: {e}"
@@ -6460,11 +6476,12 @@ pub mod types {
             ///LinkedIn name.
             pub fn linkedin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.linkedin = value
-                    .try_into()
+                self.linkedin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for linkedin: {e}"
@@ -6475,11 +6492,12 @@ pub mod types {
             ///The user's local time of day, such as "3:38 PM".
             pub fn local_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.local_time = value
-                    .try_into()
+                self.local_time = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for local_time: {e}"
@@ -6490,11 +6508,12 @@ pub mod types {
             ///Where the user says they are.
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.location = value
-                    .try_into()
+                self.location = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for location: {e}"
@@ -6505,11 +6524,10 @@ pub mod types {
             ///Whether the account is locked after too many failed sign-ins.
             pub fn locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.locked = value
-                    .try_into()
+                self.locked = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for locked: {e}")
                     });
@@ -6531,11 +6549,10 @@ pub mod types {
             ///The id of the user's personal namespace.
             pub fn namespace_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.namespace_id = value
-                    .try_into()
+                self.namespace_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for namespace_id: {e}"
@@ -6546,11 +6563,12 @@ pub mod types {
             ///An administrator's note about the user.
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for note: {e}")
                     });
@@ -6559,11 +6577,12 @@ pub mod types {
             ///The user's organization.
             pub fn organization<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization = value
-                    .try_into()
+                self.organization = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for organization: {e}"
@@ -6574,11 +6593,10 @@ pub mod types {
             ///Whether the profile is private.
             pub fn private_profile<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.private_profile = value
-                    .try_into()
+                self.private_profile = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for private_profile: {e}"
@@ -6589,11 +6607,10 @@ pub mod types {
             ///How many personal projects the user may create.
             pub fn projects_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.projects_limit = value
-                    .try_into()
+                self.projects_limit = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for projects_limit: {e}"
@@ -6604,11 +6621,12 @@ pub mod types {
             ///The user's pronouns.
             pub fn pronouns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.pronouns = value
-                    .try_into()
+                self.pronouns = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for pronouns: {e}"
@@ -6619,11 +6637,12 @@ pub mod types {
             ///The group that provisioned the user, if any.
             pub fn provisioned_by_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.provisioned_by_group_id = value
-                    .try_into()
+                self.provisioned_by_group_id = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for provisioned_by_group_id: {e}"
@@ -6634,11 +6653,12 @@ pub mod types {
             ///The email address shown on the profile.
             pub fn public_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.public_email = value
-                    .try_into()
+                self.public_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for public_email: {e}"
@@ -6664,11 +6684,12 @@ pub mod types {
             ///Compute minutes quota for the user's personal namespace.
             pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shared_runners_minutes_limit = value
-                    .try_into()
+                self.shared_runners_minutes_limit = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for shared_runners_minutes_limit: {e}"
@@ -6679,11 +6700,10 @@ pub mod types {
             ///How many times the user has signed in; only from `get_user`.
             pub fn sign_in_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sign_in_count = value
-                    .try_into()
+                self.sign_in_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for sign_in_count: {e}"
@@ -6694,11 +6714,12 @@ pub mod types {
             ///Skype name.
             pub fn skype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.skype = value
-                    .try_into()
+                self.skype = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for skype: {e}")
                     });
@@ -6720,11 +6741,10 @@ pub mod types {
             ///The user's interface theme.
             pub fn theme_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.theme_id = value
-                    .try_into()
+                self.theme_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for theme_id: {e}"
@@ -6735,11 +6755,12 @@ pub mod types {
             ///Twitter (X) handle.
             pub fn twitter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.twitter = value
-                    .try_into()
+                self.twitter = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for twitter: {e}")
                     });
@@ -6748,11 +6769,10 @@ pub mod types {
             ///Whether two-factor authentication is on.
             pub fn two_factor_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.two_factor_enabled = value
-                    .try_into()
+                self.two_factor_enabled = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for two_factor_enabled: {e}"
@@ -6778,11 +6798,10 @@ pub mod types {
             ///Whether the user takes a license seat.
             pub fn using_license_seat<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.using_license_seat = value
-                    .try_into()
+                self.using_license_seat = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for using_license_seat: {e}"
@@ -6793,11 +6812,12 @@ pub mod types {
             ///The user's profile page.
             pub fn web_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.web_url = value
-                    .try_into()
+                self.web_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for web_url: {e}")
                     });
@@ -6806,11 +6826,12 @@ pub mod types {
             ///The user's website.
             pub fn website_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.website_url = value
-                    .try_into()
+                self.website_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for website_url: {e}"
@@ -6821,11 +6842,12 @@ pub mod types {
             ///Job title and organization, as one line.
             pub fn work_information<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.work_information = value
-                    .try_into()
+                self.work_information = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for work_information: {e}"
@@ -7007,11 +7029,10 @@ pub mod types {
             ///Groups the user belongs to.
             pub fn groups_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.groups_count = value
-                    .try_into()
+                self.groups_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserAssociationsCount: error converting supplied value for groups_count: {e}"
@@ -7022,11 +7043,10 @@ pub mod types {
             ///Issues the user created.
             pub fn issues_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.issues_count = value
-                    .try_into()
+                self.issues_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserAssociationsCount: error converting supplied value for issues_count: {e}"
@@ -7037,11 +7057,10 @@ pub mod types {
             ///Merge requests the user created.
             pub fn merge_requests_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.merge_requests_count = value
-                    .try_into()
+                self.merge_requests_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserAssociationsCount: error converting supplied value for merge_requests_count: {e}"
@@ -7052,11 +7071,10 @@ pub mod types {
             ///Projects the user belongs to.
             pub fn projects_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.projects_count = value
-                    .try_into()
+                self.projects_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserAssociationsCount: error converting supplied value for projects_count: {e}"
@@ -7145,11 +7163,12 @@ pub mod types {
             ///The avatar image's path on the instance.
             pub fn avatar_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.avatar_path = value
-                    .try_into()
+                self.avatar_path = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserBasic: error converting supplied value for avatar_path: {e}"
@@ -7160,11 +7179,12 @@ pub mod types {
             ///The avatar image's URL.
             pub fn avatar_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.avatar_url = value
-                    .try_into()
+                self.avatar_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserBasic: error converting supplied value for avatar_url: {e}"
@@ -7190,11 +7210,10 @@ pub mod types {
             ///The user's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::user_apis_runtime::IntoArg<i64>,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("UserBasic: error converting supplied value for id: {e}")
                     });
@@ -7203,11 +7222,10 @@ pub mod types {
             ///Whether the account is locked after too many failed sign-ins.
             pub fn locked<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.locked = value
-                    .try_into()
+                self.locked = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserBasic: error converting supplied value for locked: {e}"
@@ -7263,11 +7281,12 @@ pub mod types {
             ///The user's profile page.
             pub fn web_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.web_url = value
-                    .try_into()
+                self.web_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserBasic: error converting supplied value for web_url: {e}"
@@ -7478,11 +7497,10 @@ pub mod types {
             ///Make the user an administrator, or not.
             pub fn admin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.admin = value
-                    .try_into()
+                self.admin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for admin: {e}"
@@ -7493,11 +7511,10 @@ pub mod types {
             ///Make the user an auditor, or not.
             pub fn auditor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auditor = value
-                    .try_into()
+                self.auditor = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for auditor: {e}"
@@ -7508,11 +7525,12 @@ pub mod types {
             ///The user's self-description.
             pub fn bio<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.bio = value
-                    .try_into()
+                self.bio = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for bio: {e}"
@@ -7523,11 +7541,10 @@ pub mod types {
             ///Let the user create groups, or not.
             pub fn can_create_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.can_create_group = value
-                    .try_into()
+                self.can_create_group = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for can_create_group: {e}"
@@ -7538,11 +7555,10 @@ pub mod types {
             ///The syntax colour scheme.
             pub fn color_scheme_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.color_scheme_id = value
-                    .try_into()
+                self.color_scheme_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for color_scheme_id: {e}"
@@ -7553,11 +7569,12 @@ pub mod types {
             ///The email address for web commits; `_private` for the private one.
             pub fn commit_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.commit_email = value
-                    .try_into()
+                self.commit_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for commit_email: {e}"
@@ -7568,11 +7585,12 @@ pub mod types {
             ///Discord user id.
             pub fn discord<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.discord = value
-                    .try_into()
+                self.discord = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for discord: {e}"
@@ -7583,11 +7601,12 @@ pub mod types {
             ///The primary email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for email: {e}"
@@ -7598,11 +7617,12 @@ pub mod types {
             ///The user's id at an external provider; give `provider` too.
             pub fn extern_uid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.extern_uid = value
-                    .try_into()
+                self.extern_uid = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for extern_uid: {e}"
@@ -7613,11 +7633,10 @@ pub mod types {
             ///Make the user external, or not.
             pub fn external<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.external = value
-                    .try_into()
+                self.external = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for external: {e}"
@@ -7628,11 +7647,12 @@ pub mod types {
             ///Extra compute minutes on top of the quota.
             pub fn extra_shared_runners_minutes_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.extra_shared_runners_minutes_limit = value
-                    .try_into()
+                self.extra_shared_runners_minutes_limit = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for extra_shared_runners_minutes_limit: {e}"
@@ -7643,11 +7663,10 @@ pub mod types {
             ///The group whose SAML provider `extern_uid` belongs to.
             pub fn group_id_for_saml<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.group_id_for_saml = value
-                    .try_into()
+                self.group_id_for_saml = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for group_id_for_saml: {e}"
@@ -7658,11 +7677,12 @@ pub mod types {
             ///LinkedIn name.
             pub fn linkedin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.linkedin = value
-                    .try_into()
+                self.linkedin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for linkedin: {e}"
@@ -7673,11 +7693,12 @@ pub mod types {
             ///Where the user is.
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.location = value
-                    .try_into()
+                self.location = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for location: {e}"
@@ -7688,11 +7709,12 @@ pub mod types {
             ///The display name.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for name: {e}"
@@ -7703,11 +7725,12 @@ pub mod types {
             ///An administrator's note about the user.
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for note: {e}"
@@ -7718,11 +7741,12 @@ pub mod types {
             ///The user's organization.
             pub fn organization<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization = value
-                    .try_into()
+                self.organization = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for organization: {e}"
@@ -7750,11 +7774,10 @@ pub mod types {
             ///Make the profile private, or public.
             pub fn private_profile<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.private_profile = value
-                    .try_into()
+                self.private_profile = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for private_profile: {e}"
@@ -7765,11 +7788,10 @@ pub mod types {
             ///How many personal projects the user may create.
             pub fn projects_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.projects_limit = value
-                    .try_into()
+                self.projects_limit = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for projects_limit: {e}"
@@ -7780,11 +7802,12 @@ pub mod types {
             ///The user's pronouns.
             pub fn pronouns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.pronouns = value
-                    .try_into()
+                self.pronouns = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for pronouns: {e}"
@@ -7795,11 +7818,12 @@ pub mod types {
             ///The external provider that `extern_uid` belongs to.
             pub fn provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.provider = value
-                    .try_into()
+                self.provider = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for provider: {e}"
@@ -7810,11 +7834,12 @@ pub mod types {
             ///The email address shown on the profile.
             pub fn public_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.public_email = value
-                    .try_into()
+                self.public_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for public_email: {e}"
@@ -7825,11 +7850,12 @@ pub mod types {
             ///Compute minutes quota for the user's personal namespace.
             pub fn shared_runners_minutes_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shared_runners_minutes_limit = value
-                    .try_into()
+                self.shared_runners_minutes_limit = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for shared_runners_minutes_limit: {e}"
@@ -7840,11 +7866,10 @@ pub mod types {
             ///Treat a changed email address as confirmed.
             pub fn skip_reconfirmation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.skip_reconfirmation = value
-                    .try_into()
+                self.skip_reconfirmation = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for skip_reconfirmation: {e}"
@@ -7855,11 +7880,12 @@ pub mod types {
             ///Skype name.
             pub fn skype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.skype = value
-                    .try_into()
+                self.skype = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for skype: {e}"
@@ -7870,11 +7896,10 @@ pub mod types {
             ///The interface theme.
             pub fn theme_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.theme_id = value
-                    .try_into()
+                self.theme_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for theme_id: {e}"
@@ -7885,11 +7910,12 @@ pub mod types {
             ///Twitter (X) handle.
             pub fn twitter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.twitter = value
-                    .try_into()
+                self.twitter = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for twitter: {e}"
@@ -7900,11 +7926,12 @@ pub mod types {
             ///The unique handle.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for username: {e}"
@@ -7915,11 +7942,12 @@ pub mod types {
             ///Show one file per page in diffs.
             pub fn view_diffs_file_by_file<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.view_diffs_file_by_file = value
-                    .try_into()
+                self.view_diffs_file_by_file = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for view_diffs_file_by_file: {e}"
@@ -7930,11 +7958,12 @@ pub mod types {
             ///The user's website.
             pub fn website_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.website_url = value
-                    .try_into()
+                self.website_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for website_url: {e}"
@@ -8096,11 +8125,12 @@ pub mod types {
             ///The emoji's name, such as `coffee`.
             pub fn emoji<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.emoji = value
-                    .try_into()
+                self.emoji = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserStatus: error converting supplied value for emoji: {e}"
@@ -8111,11 +8141,12 @@ pub mod types {
             ///The status message.
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
+                self.message = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserStatus: error converting supplied value for message: {e}"
@@ -8126,11 +8157,12 @@ pub mod types {
             ///The status message rendered as HTML.
             pub fn message_html<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.message_html = value
-                    .try_into()
+                self.message_html = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserStatus: error converting supplied value for message_html: {e}"
@@ -9614,29 +9646,21 @@ pub mod builder {
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///The external provider that `extern_uid` belongs to.
@@ -9656,14 +9680,11 @@ pub mod builder {
         ///Only users linked to this SAML provider. GitLab 18 refuses it (403) and points to the group's SAML users instead.
         pub fn saml_provider_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.saml_provider_id = value
-                .try_into()
+            self.saml_provider_id = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for saml_provider_id failed".to_string()
-                });
+                .map_err(|e| format!("saml_provider_id: {e}"));
             self
         }
         ///Users whose name, username or email contains this text.
@@ -10115,11 +10136,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Include each user's custom attributes (admin only, default false).
@@ -10257,11 +10277,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -10411,11 +10430,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Also delete the user's contributions, and delete a user who is the only owner of a group.
@@ -10548,11 +10566,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -10662,11 +10679,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -10776,11 +10792,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -10888,11 +10903,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -10995,11 +11009,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -11102,11 +11115,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -11216,11 +11228,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The custom attribute's key.
@@ -11346,11 +11357,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The custom attribute's key.
@@ -11521,11 +11531,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The custom attribute's key.
@@ -11645,11 +11654,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -11759,11 +11767,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -11877,39 +11884,30 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12027,11 +12025,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12181,21 +12178,19 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The email address's id.
         pub fn email_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.email_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for email_id failed".to_string());
+            self.email_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("email_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12304,11 +12299,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12424,39 +12418,30 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12576,39 +12561,30 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12728,39 +12704,30 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -12878,11 +12845,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13032,21 +12998,19 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The key's id.
         pub fn key_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.key_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for key_id failed".to_string());
+            self.key_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("key_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13159,21 +13123,19 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The key's id.
         pub fn key_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.key_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for key_id failed".to_string());
+            self.key_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("key_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13284,21 +13246,19 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The key's id.
         pub fn key_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.key_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for key_id failed".to_string());
+            self.key_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("key_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13410,11 +13370,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The external provider whose identity to remove, such as `ldapmain`.
@@ -13536,21 +13495,19 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The key's id.
         pub fn key_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.key_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for key_id failed".to_string());
+            self.key_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("key_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13663,21 +13620,19 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///The key's id.
         pub fn key_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.key_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for key_id failed".to_string());
+            self.key_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("key_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13786,11 +13741,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -13900,11 +13854,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14007,11 +13960,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14114,11 +14066,10 @@ pub mod builder {
         ///The user's id.
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self.id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14229,39 +14180,30 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Only active or only inactive tokens (GitLab's default is `all`).
@@ -14403,11 +14345,10 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14568,23 +14509,19 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///The impersonation token's id.
         pub fn impersonation_token_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.impersonation_token_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for impersonation_token_id failed".to_string()
-                });
+            self.impersonation_token_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("impersonation_token_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14704,23 +14641,19 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///The impersonation token's id.
         pub fn impersonation_token_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.impersonation_token_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for impersonation_token_id failed".to_string()
-                });
+            self.impersonation_token_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("impersonation_token_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14851,29 +14784,21 @@ pub mod builder {
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -14991,11 +14916,10 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -15151,39 +15075,30 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Only project memberships, or only group (namespace) memberships.
@@ -15328,11 +15243,10 @@ pub mod builder {
         ///The user's id.
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for user_id failed".to_string());
+            self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("user_id: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -15513,29 +15427,21 @@ pub mod builder {
         ///Page number, starting at 1 (the default).
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100 (default 20).
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.

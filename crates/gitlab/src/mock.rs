@@ -212,9 +212,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -223,9 +226,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -1862,9 +1868,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -1873,9 +1882,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -2263,9 +2275,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -2274,9 +2289,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -2373,9 +2391,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -2384,9 +2405,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -2483,9 +2507,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -2494,9 +2521,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -3611,9 +3641,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -3622,9 +3655,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -4032,9 +4068,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -4043,9 +4082,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -4244,9 +4286,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -4255,9 +4300,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))
@@ -4487,9 +4535,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -4498,9 +4549,12 @@ pub mod operations {
         ///Matches the `per_page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("per_page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("per_page"))

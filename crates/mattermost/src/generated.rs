@@ -1323,11 +1323,12 @@ pub mod types {
             ///What the token is for.
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessToken: error converting supplied value for description: {e}"
@@ -1338,11 +1339,12 @@ pub mod types {
             ///The token's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessToken: error converting supplied value for id: {e}"
@@ -1370,11 +1372,12 @@ pub mod types {
             ///Whose token it is.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessToken: error converting supplied value for user_id: {e}"
@@ -1489,11 +1492,12 @@ pub mod types {
             ///What the token is for.
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessTokenInfo: error converting supplied value for description: {e}"
@@ -1504,11 +1508,12 @@ pub mod types {
             ///The token's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessTokenInfo: error converting supplied value for id: {e}"
@@ -1519,11 +1524,10 @@ pub mod types {
             ///Whether it works (false once disabled).
             pub fn is_active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_active = value
-                    .try_into()
+                self.is_active = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessTokenInfo: error converting supplied value for is_active: {e}"
@@ -1534,11 +1538,12 @@ pub mod types {
             ///Whose token it is.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccessTokenInfo: error converting supplied value for user_id: {e}"
@@ -1639,11 +1644,12 @@ pub mod types {
             ///The account's email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccountSwitch: error converting supplied value for email: {e}"
@@ -1654,11 +1660,12 @@ pub mod types {
             ///The account's LDAP id.
             pub fn ldap_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.ldap_id = value
-                    .try_into()
+                self.ldap_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AccountSwitch: error converting supplied value for ldap_id: {e}"
@@ -1843,11 +1850,12 @@ pub mod types {
             ///Mattermost's error id, such as `api.user.get.app_error`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("AppError: error converting supplied value for id: {e}")
                     });
@@ -1856,11 +1864,10 @@ pub mod types {
             ///Whether the error concerns an OAuth flow.
             pub fn is_oauth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_oauth = value
-                    .try_into()
+                self.is_oauth = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppError: error converting supplied value for is_oauth: {e}"
@@ -1871,11 +1878,12 @@ pub mod types {
             ///What went wrong, for people.
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
+                self.message = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppError: error converting supplied value for message: {e}"
@@ -1886,11 +1894,12 @@ pub mod types {
             ///Id of the request, for the server's logs.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.request_id = value
-                    .try_into()
+                self.request_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppError: error converting supplied value for request_id: {e}"
@@ -1901,11 +1910,10 @@ pub mod types {
             ///The HTTP status again.
             pub fn status_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_code = value
-                    .try_into()
+                self.status_code = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppError: error converting supplied value for status_code: {e}"
@@ -1988,11 +1996,12 @@ pub mod types {
             ///What was done (the API path).
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.action = value
-                    .try_into()
+                self.action = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Audit: error converting supplied value for action: {e}")
                     });
@@ -2001,11 +2010,10 @@ pub mod types {
             ///When it happened (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.create_at = value
-                    .try_into()
+                self.create_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Audit: error converting supplied value for create_at: {e}"
@@ -2016,11 +2024,12 @@ pub mod types {
             ///Details.
             pub fn extra_info<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.extra_info = value
-                    .try_into()
+                self.extra_info = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Audit: error converting supplied value for extra_info: {e}"
@@ -2031,11 +2040,12 @@ pub mod types {
             ///The record's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Audit: error converting supplied value for id: {e}")
                     });
@@ -2044,11 +2054,12 @@ pub mod types {
             ///Where the request came from.
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.ip_address = value
-                    .try_into()
+                self.ip_address = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Audit: error converting supplied value for ip_address: {e}"
@@ -2059,11 +2070,12 @@ pub mod types {
             ///The session used.
             pub fn session_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.session_id = value
-                    .try_into()
+                self.session_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Audit: error converting supplied value for session_id: {e}"
@@ -2074,11 +2086,12 @@ pub mod types {
             ///Who acted.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Audit: error converting supplied value for user_id: {e}"
@@ -2170,11 +2183,10 @@ pub mod types {
             ///When the bot was created (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.create_at = value
-                    .try_into()
+                self.create_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Bot: error converting supplied value for create_at: {e}"
@@ -2185,11 +2197,10 @@ pub mod types {
             ///When the bot was disabled (milliseconds since the epoch), or 0.
             pub fn delete_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.delete_at = value
-                    .try_into()
+                self.delete_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Bot: error converting supplied value for delete_at: {e}"
@@ -2200,11 +2211,12 @@ pub mod types {
             ///What the bot is for.
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Bot: error converting supplied value for description: {e}"
@@ -2215,11 +2227,12 @@ pub mod types {
             ///The name shown for the bot.
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.display_name = value
-                    .try_into()
+                self.display_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Bot: error converting supplied value for display_name: {e}"
@@ -2230,11 +2243,12 @@ pub mod types {
             ///The user who owns the bot.
             pub fn owner_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.owner_id = value
-                    .try_into()
+                self.owner_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Bot: error converting supplied value for owner_id: {e}")
                     });
@@ -2243,11 +2257,10 @@ pub mod types {
             ///When the bot last changed (milliseconds since the epoch).
             pub fn update_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.update_at = value
-                    .try_into()
+                self.update_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Bot: error converting supplied value for update_at: {e}"
@@ -2258,11 +2271,12 @@ pub mod types {
             ///The id of the bot's user account.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Bot: error converting supplied value for user_id: {e}")
                     });
@@ -2271,11 +2285,12 @@ pub mod types {
             ///The bot's username.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Bot: error converting supplied value for username: {e}")
                     });
@@ -2382,11 +2397,12 @@ pub mod types {
             ///Email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for email: {e}"
@@ -2397,11 +2413,12 @@ pub mod types {
             ///Given name.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for first_name: {e}"
@@ -2412,11 +2429,12 @@ pub mod types {
             ///Family name.
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_name = value
-                    .try_into()
+                self.last_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for last_name: {e}"
@@ -2427,11 +2445,12 @@ pub mod types {
             ///Interface language.
             pub fn locale<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.locale = value
-                    .try_into()
+                self.locale = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for locale: {e}"
@@ -2442,11 +2461,12 @@ pub mod types {
             ///Nickname.
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.nickname = value
-                    .try_into()
+                self.nickname = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for nickname: {e}"
@@ -2489,11 +2509,12 @@ pub mod types {
             ///Job title.
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.position = value
-                    .try_into()
+                self.position = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for position: {e}"
@@ -2524,11 +2545,12 @@ pub mod types {
             ///Unique sign-in and mention name.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "BotConversion: error converting supplied value for username: {e}"
@@ -2641,11 +2663,12 @@ pub mod types {
             ///The channel.
             pub fn channel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.channel_id = value
-                    .try_into()
+                self.channel_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for channel_id: {e}"
@@ -2656,11 +2679,10 @@ pub mod types {
             ///When the membership last changed (milliseconds since the epoch).
             pub fn last_update_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_update_at = value
-                    .try_into()
+                self.last_update_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for last_update_at: {e}"
@@ -2671,11 +2693,10 @@ pub mod types {
             ///When the user last viewed the channel (milliseconds since the epoch).
             pub fn last_viewed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_viewed_at = value
-                    .try_into()
+                self.last_viewed_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for last_viewed_at: {e}"
@@ -2686,11 +2707,10 @@ pub mod types {
             ///Unread mentions.
             pub fn mention_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mention_count = value
-                    .try_into()
+                self.mention_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for mention_count: {e}"
@@ -2701,11 +2721,10 @@ pub mod types {
             ///Messages the user has seen.
             pub fn msg_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.msg_count = value
-                    .try_into()
+                self.msg_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for msg_count: {e}"
@@ -2733,11 +2752,12 @@ pub mod types {
             ///Space-separated channel roles.
             pub fn roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.roles = value
-                    .try_into()
+                self.roles = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for roles: {e}"
@@ -2748,11 +2768,12 @@ pub mod types {
             ///The team's display name.
             pub fn team_display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_display_name = value
-                    .try_into()
+                self.team_display_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for team_display_name: {e}"
@@ -2763,11 +2784,12 @@ pub mod types {
             ///The team's URL name.
             pub fn team_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_name = value
-                    .try_into()
+                self.team_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for team_name: {e}"
@@ -2778,11 +2800,10 @@ pub mod types {
             ///When the team last changed (milliseconds since the epoch).
             pub fn team_update_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_update_at = value
-                    .try_into()
+                self.team_update_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for team_update_at: {e}"
@@ -2793,11 +2814,12 @@ pub mod types {
             ///The user.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelMemberWithTeamData: error converting supplied value for user_id: {e}"
@@ -2884,11 +2906,12 @@ pub mod types {
             ///Desktop notifications.
             pub fn desktop<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.desktop = value
-                    .try_into()
+                self.desktop = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelNotifyProps: error converting supplied value for desktop: {e}"
@@ -2899,11 +2922,12 @@ pub mod types {
             ///Email notifications.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelNotifyProps: error converting supplied value for email: {e}"
@@ -2914,11 +2938,12 @@ pub mod types {
             ///When the channel counts as unread, `all` or `mention`.
             pub fn mark_unread<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.mark_unread = value
-                    .try_into()
+                self.mark_unread = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelNotifyProps: error converting supplied value for mark_unread: {e}"
@@ -2929,11 +2954,12 @@ pub mod types {
             ///Push notifications.
             pub fn push<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.push = value
-                    .try_into()
+                self.push = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChannelNotifyProps: error converting supplied value for push: {e}"
@@ -3025,11 +3051,12 @@ pub mod types {
             ///Email address of the account.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.login_id = value
-                    .try_into()
+                self.login_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "CwsLogin: error converting supplied value for login_id: {e}"
@@ -3169,11 +3196,12 @@ pub mod types {
             ///The link to open.
             pub fn follow_link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.follow_link = value
-                    .try_into()
+                self.follow_link = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "FollowLink: error converting supplied value for follow_link: {e}"
@@ -3332,11 +3360,12 @@ pub mod types {
             ///A mobile device id to tie to the new session.
             pub fn device_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.device_id = value
-                    .try_into()
+                self.device_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Login: error converting supplied value for device_id: {e}"
@@ -3347,11 +3376,12 @@ pub mod types {
             ///A user id, to sign in by id instead of `login_id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Login: error converting supplied value for id: {e}")
                     });
@@ -3375,11 +3405,12 @@ pub mod types {
             ///Email address, username or LDAP id.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.login_id = value
-                    .try_into()
+                self.login_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Login: error converting supplied value for login_id: {e}"
@@ -3513,11 +3544,10 @@ pub mod types {
             ///True when a code is needed.
             pub fn mfa_required<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mfa_required = value
-                    .try_into()
+                self.mfa_required = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "MfaRequired: error converting supplied value for mfa_required: {e}"
@@ -3810,11 +3840,12 @@ pub mod types {
             ///The user's id in the authentication service (LDAP, SAML).
             pub fn auth_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_data = value
-                    .try_into()
+                self.auth_data = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for auth_data: {e}"
@@ -3825,11 +3856,12 @@ pub mod types {
             ///The authentication service, for accounts that do not use a password.
             pub fn auth_service<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_service = value
-                    .try_into()
+                self.auth_service = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for auth_service: {e}"
@@ -3855,11 +3887,12 @@ pub mod types {
             ///Given name.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for first_name: {e}"
@@ -3870,11 +3903,12 @@ pub mod types {
             ///Family name.
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_name = value
-                    .try_into()
+                self.last_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for last_name: {e}"
@@ -3885,11 +3919,12 @@ pub mod types {
             ///Interface language.
             pub fn locale<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.locale = value
-                    .try_into()
+                self.locale = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for locale: {e}"
@@ -3900,11 +3935,12 @@ pub mod types {
             ///Nickname.
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.nickname = value
-                    .try_into()
+                self.nickname = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "NewUser: error converting supplied value for nickname: {e}"
@@ -4420,11 +4456,10 @@ pub mod types {
             ///When the session started (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.create_at = value
-                    .try_into()
+                self.create_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for create_at: {e}"
@@ -4435,11 +4470,12 @@ pub mod types {
             ///The mobile device tied to it.
             pub fn device_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.device_id = value
-                    .try_into()
+                self.device_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for device_id: {e}"
@@ -4450,11 +4486,10 @@ pub mod types {
             ///When it expires (milliseconds since the epoch).
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.expires_at = value
-                    .try_into()
+                self.expires_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for expires_at: {e}"
@@ -4465,11 +4500,12 @@ pub mod types {
             ///The session's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Session: error converting supplied value for id: {e}")
                     });
@@ -4478,11 +4514,10 @@ pub mod types {
             ///Whether an OAuth app made it.
             pub fn is_oauth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_oauth = value
-                    .try_into()
+                self.is_oauth = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for is_oauth: {e}"
@@ -4493,11 +4528,10 @@ pub mod types {
             ///When it was last used (milliseconds since the epoch).
             pub fn last_activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_activity_at = value
-                    .try_into()
+                self.last_activity_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for last_activity_at: {e}"
@@ -4528,11 +4562,12 @@ pub mod types {
             ///The roles it carries.
             pub fn roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.roles = value
-                    .try_into()
+                self.roles = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for roles: {e}"
@@ -4575,11 +4610,12 @@ pub mod types {
             ///Whose session it is.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Session: error converting supplied value for user_id: {e}"
@@ -4695,11 +4731,12 @@ pub mod types {
             ///`OK`.
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "StatusOk: error converting supplied value for status: {e}"
@@ -4770,11 +4807,10 @@ pub mod types {
             ///When the user left the team (milliseconds since the epoch), or 0.
             pub fn delete_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.delete_at = value
-                    .try_into()
+                self.delete_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for delete_at: {e}"
@@ -4785,11 +4821,12 @@ pub mod types {
             ///Roles given outside the scheme.
             pub fn explicit_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.explicit_roles = value
-                    .try_into()
+                self.explicit_roles = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for explicit_roles: {e}"
@@ -4800,11 +4837,12 @@ pub mod types {
             ///Space-separated team roles.
             pub fn roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.roles = value
-                    .try_into()
+                self.roles = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for roles: {e}"
@@ -4815,11 +4853,10 @@ pub mod types {
             ///Whether the team scheme's admin role applies.
             pub fn scheme_admin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scheme_admin = value
-                    .try_into()
+                self.scheme_admin = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for scheme_admin: {e}"
@@ -4830,11 +4867,10 @@ pub mod types {
             ///Whether the team scheme's member role applies.
             pub fn scheme_user<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.scheme_user = value
-                    .try_into()
+                self.scheme_user = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for scheme_user: {e}"
@@ -4845,11 +4881,12 @@ pub mod types {
             ///The team.
             pub fn team_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_id = value
-                    .try_into()
+                self.team_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for team_id: {e}"
@@ -4860,11 +4897,12 @@ pub mod types {
             ///The user.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TeamMember: error converting supplied value for user_id: {e}"
@@ -5006,11 +5044,12 @@ pub mod types {
             ///The timezone detected from the user's device.
             pub fn automatic_timezone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.automatic_timezone = value
-                    .try_into()
+                self.automatic_timezone = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Timezone: error converting supplied value for automatic_timezone: {e}"
@@ -5021,11 +5060,12 @@ pub mod types {
             ///The timezone the user chose, such as `Europe/Paris`.
             pub fn manual_timezone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.manual_timezone = value
-                    .try_into()
+                self.manual_timezone = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Timezone: error converting supplied value for manual_timezone: {e}"
@@ -5036,11 +5076,14 @@ pub mod types {
             ///Whether the automatic timezone applies, `"true"` or `"false"`.
             pub fn use_automatic_timezone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.use_automatic_timezone = value
-                    .try_into()
+                self.use_automatic_timezone = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "Timezone: error converting supplied value for use_automatic_timezone: {e}"
@@ -5111,11 +5154,12 @@ pub mod types {
             ///The thread's root post, when typing a reply.
             pub fn parent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.parent_id = value
-                    .try_into()
+                self.parent_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Typing: error converting supplied value for parent_id: {e}"
@@ -5197,11 +5241,12 @@ pub mod types {
             ///The channel the file is for.
             pub fn channel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.channel_id = value
-                    .try_into()
+                self.channel_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for channel_id: {e}"
@@ -5212,11 +5257,10 @@ pub mod types {
             ///When it started (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.create_at = value
-                    .try_into()
+                self.create_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for create_at: {e}"
@@ -5227,11 +5271,10 @@ pub mod types {
             ///Bytes received so far.
             pub fn file_offset<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.file_offset = value
-                    .try_into()
+                self.file_offset = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for file_offset: {e}"
@@ -5242,11 +5285,10 @@ pub mod types {
             ///The file's full size in bytes.
             pub fn file_size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.file_size = value
-                    .try_into()
+                self.file_size = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for file_size: {e}"
@@ -5257,11 +5299,12 @@ pub mod types {
             ///The file's name.
             pub fn filename<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.filename = value
-                    .try_into()
+                self.filename = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for filename: {e}"
@@ -5272,11 +5315,12 @@ pub mod types {
             ///The upload's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for id: {e}"
@@ -5302,11 +5346,12 @@ pub mod types {
             ///Who is uploading.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UploadSession: error converting supplied value for user_id: {e}"
@@ -5478,11 +5523,12 @@ pub mod types {
             ///How the user signs in (`gitlab`, `ldap`, `saml`, ...); empty for email.
             pub fn auth_service<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auth_service = value
-                    .try_into()
+                self.auth_service = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for auth_service: {e}"
@@ -5493,11 +5539,10 @@ pub mod types {
             ///When the user was created (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.create_at = value
-                    .try_into()
+                self.create_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for create_at: {e}"
@@ -5508,11 +5553,10 @@ pub mod types {
             ///When the user was deactivated (milliseconds since the epoch), or 0.
             pub fn delete_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.delete_at = value
-                    .try_into()
+                self.delete_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for delete_at: {e}"
@@ -5523,11 +5567,12 @@ pub mod types {
             ///Email address (empty when the server hides it).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for email: {e}")
                     });
@@ -5536,11 +5581,10 @@ pub mod types {
             ///Whether the address is verified.
             pub fn email_verified<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.email_verified = value
-                    .try_into()
+                self.email_verified = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for email_verified: {e}"
@@ -5551,11 +5595,10 @@ pub mod types {
             ///Failed sign-ins since the last success.
             pub fn failed_attempts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.failed_attempts = value
-                    .try_into()
+                self.failed_attempts = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for failed_attempts: {e}"
@@ -5566,11 +5609,12 @@ pub mod types {
             ///Given name.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for first_name: {e}"
@@ -5581,11 +5625,12 @@ pub mod types {
             ///The user's id. Sent back by `update_user`, where it must match the path.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for id: {e}")
                     });
@@ -5594,11 +5639,12 @@ pub mod types {
             ///Family name.
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_name = value
-                    .try_into()
+                self.last_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for last_name: {e}"
@@ -5609,11 +5655,10 @@ pub mod types {
             ///When the password last changed (milliseconds since the epoch).
             pub fn last_password_update<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_password_update = value
-                    .try_into()
+                self.last_password_update = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for last_password_update: {e}"
@@ -5624,11 +5669,10 @@ pub mod types {
             ///When the profile image last changed (milliseconds since the epoch).
             pub fn last_picture_update<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_picture_update = value
-                    .try_into()
+                self.last_picture_update = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for last_picture_update: {e}"
@@ -5639,11 +5683,12 @@ pub mod types {
             ///Interface language, such as `en`.
             pub fn locale<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.locale = value
-                    .try_into()
+                self.locale = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for locale: {e}")
                     });
@@ -5652,11 +5697,10 @@ pub mod types {
             ///Whether multi-factor authentication is on.
             pub fn mfa_active<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.mfa_active = value
-                    .try_into()
+                self.mfa_active = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for mfa_active: {e}"
@@ -5667,11 +5711,12 @@ pub mod types {
             ///Nickname.
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.nickname = value
-                    .try_into()
+                self.nickname = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for nickname: {e}"
@@ -5699,11 +5744,12 @@ pub mod types {
             ///Job title or role in the organisation.
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.position = value
-                    .try_into()
+                self.position = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for position: {e}"
@@ -5732,11 +5778,12 @@ pub mod types {
             ///Space-separated system roles; change them with `update_user_roles`.
             pub fn roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.roles = value
-                    .try_into()
+                self.roles = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for roles: {e}")
                     });
@@ -5745,11 +5792,12 @@ pub mod types {
             ///When they accepted them (milliseconds since the epoch).
             pub fn terms_of_service_create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.terms_of_service_create_at = value
-                    .try_into()
+                self.terms_of_service_create_at = ::user_apis_runtime::IntoArg::into_arg(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for terms_of_service_create_at: {e}"
@@ -5760,11 +5808,12 @@ pub mod types {
             ///The terms of service the user last accepted.
             pub fn terms_of_service_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.terms_of_service_id = value
-                    .try_into()
+                self.terms_of_service_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for terms_of_service_id: {e}"
@@ -5790,11 +5839,10 @@ pub mod types {
             ///When the user last changed (milliseconds since the epoch).
             pub fn update_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.update_at = value
-                    .try_into()
+                self.update_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for update_at: {e}"
@@ -5805,11 +5853,12 @@ pub mod types {
             ///Unique sign-in and mention name.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for username: {e}"
@@ -6121,11 +6170,12 @@ pub mod types {
             ///Email address (empty when the server hides it).
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for email: {e}"
@@ -6136,11 +6186,12 @@ pub mod types {
             ///Given name.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for first_name: {e}"
@@ -6151,11 +6202,12 @@ pub mod types {
             ///The user's id. Sent back by `update_user`, where it must match the path.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("UserInput: error converting supplied value for id: {e}")
                     });
@@ -6164,11 +6216,12 @@ pub mod types {
             ///Family name.
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_name = value
-                    .try_into()
+                self.last_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for last_name: {e}"
@@ -6179,11 +6232,12 @@ pub mod types {
             ///Interface language, such as `en`.
             pub fn locale<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.locale = value
-                    .try_into()
+                self.locale = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for locale: {e}"
@@ -6194,11 +6248,12 @@ pub mod types {
             ///Nickname.
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.nickname = value
-                    .try_into()
+                self.nickname = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for nickname: {e}"
@@ -6226,11 +6281,12 @@ pub mod types {
             ///Job title or role in the organisation.
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.position = value
-                    .try_into()
+                self.position = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for position: {e}"
@@ -6276,11 +6332,12 @@ pub mod types {
             ///Unique sign-in and mention name.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for username: {e}"
@@ -6380,11 +6437,12 @@ pub mod types {
             ///Whether `@channel` notifies, `"true"` or `"false"`.
             pub fn channel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.channel = value
-                    .try_into()
+                self.channel = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for channel: {e}"
@@ -6395,11 +6453,12 @@ pub mod types {
             ///Desktop notifications, such as `mention` or `all`.
             pub fn desktop<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.desktop = value
-                    .try_into()
+                self.desktop = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for desktop: {e}"
@@ -6410,11 +6469,12 @@ pub mod types {
             ///Desktop notification sound, `"true"` or `"false"`.
             pub fn desktop_sound<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.desktop_sound = value
-                    .try_into()
+                self.desktop_sound = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for desktop_sound: {e}"
@@ -6425,11 +6485,12 @@ pub mod types {
             ///Email notifications, `"true"` or `"false"`.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for email: {e}"
@@ -6440,11 +6501,12 @@ pub mod types {
             ///Whether the first name counts as a mention, `"true"` or `"false"`.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for first_name: {e}"
@@ -6455,11 +6517,12 @@ pub mod types {
             ///Comma-separated words that count as a mention.
             pub fn mention_keys<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.mention_keys = value
-                    .try_into()
+                self.mention_keys = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for mention_keys: {e}"
@@ -6470,11 +6533,12 @@ pub mod types {
             ///Push notifications, such as `mention` or `all`.
             pub fn push<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.push = value
-                    .try_into()
+                self.push = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserNotifyProps: error converting supplied value for push: {e}"
@@ -6598,11 +6662,12 @@ pub mod types {
             ///Email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for email: {e}"
@@ -6613,11 +6678,12 @@ pub mod types {
             ///Given name.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for first_name: {e}"
@@ -6628,11 +6694,12 @@ pub mod types {
             ///Family name.
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_name = value
-                    .try_into()
+                self.last_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for last_name: {e}"
@@ -6643,11 +6710,12 @@ pub mod types {
             ///Interface language.
             pub fn locale<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.locale = value
-                    .try_into()
+                self.locale = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for locale: {e}"
@@ -6658,11 +6726,12 @@ pub mod types {
             ///Nickname.
             pub fn nickname<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.nickname = value
-                    .try_into()
+                self.nickname = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for nickname: {e}"
@@ -6707,11 +6776,12 @@ pub mod types {
             ///Job title.
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.position = value
-                    .try_into()
+                self.position = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for position: {e}"
@@ -6742,11 +6812,12 @@ pub mod types {
             ///Unique sign-in and mention name.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPatch: error converting supplied value for username: {e}"
@@ -6851,11 +6922,10 @@ pub mod types {
             ///Include deactivated users.
             pub fn allow_inactive<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.allow_inactive = value
-                    .try_into()
+                self.allow_inactive = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for allow_inactive: {e}"
@@ -6866,11 +6936,10 @@ pub mod types {
             ///Only users the group constraints allow into the team or channel.
             pub fn group_constrained<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.group_constrained = value
-                    .try_into()
+                self.group_constrained = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for group_constrained: {e}"
@@ -6881,11 +6950,12 @@ pub mod types {
             ///Only users in this channel.
             pub fn in_channel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.in_channel_id = value
-                    .try_into()
+                self.in_channel_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for in_channel_id: {e}"
@@ -6896,11 +6966,12 @@ pub mod types {
             ///Only members of this group.
             pub fn in_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.in_group_id = value
-                    .try_into()
+                self.in_group_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for in_group_id: {e}"
@@ -6911,11 +6982,10 @@ pub mod types {
             ///Most users to return (the server's default is 100).
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.limit = value
-                    .try_into()
+                self.limit = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for limit: {e}"
@@ -6926,11 +6996,12 @@ pub mod types {
             ///Only users not in this channel (needs `team_id`).
             pub fn not_in_channel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.not_in_channel_id = value
-                    .try_into()
+                self.not_in_channel_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for not_in_channel_id: {e}"
@@ -6941,11 +7012,12 @@ pub mod types {
             ///Only users not on this team.
             pub fn not_in_team_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.not_in_team_id = value
-                    .try_into()
+                self.not_in_team_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for not_in_team_id: {e}"
@@ -6956,11 +7028,12 @@ pub mod types {
             ///Only users on this team.
             pub fn team_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.team_id = value
-                    .try_into()
+                self.team_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for team_id: {e}"
@@ -6986,11 +7059,10 @@ pub mod types {
             ///Only users on no team.
             pub fn without_team<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.without_team = value
-                    .try_into()
+                self.without_team = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserSearch: error converting supplied value for without_team: {e}"
@@ -7063,11 +7135,10 @@ pub mod types {
             ///When (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.create_at = value
-                    .try_into()
+                self.create_at = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserTermsOfService: error converting supplied value for create_at: {e}"
@@ -7078,11 +7149,12 @@ pub mod types {
             ///The terms accepted.
             pub fn terms_of_service_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.terms_of_service_id = value
-                    .try_into()
+                self.terms_of_service_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserTermsOfService: error converting supplied value for terms_of_service_id: {e}"
@@ -7093,11 +7165,12 @@ pub mod types {
             ///The user.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
-                    .try_into()
+                self.user_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserTermsOfService: error converting supplied value for user_id: {e}"
@@ -7146,11 +7219,10 @@ pub mod types {
             ///How many users.
             pub fn total_users_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total_users_count = value
-                    .try_into()
+                self.total_users_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UsersStats: error converting supplied value for total_users_count: {e}"
@@ -8946,23 +9018,21 @@ pub mod builder {
         ///The page to return, counting from 0.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for page failed".to_string());
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page; the server's default is 60 and it sends at most 200.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for per_page failed".to_string());
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Only users holding this role.
@@ -9363,12 +9433,11 @@ pub mod builder {
         ///Most users to return (the server's default is 100).
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+                .map_err(|e| format!("limit: {e}"));
             self
         }
         ///The prefix to match.
@@ -9745,14 +9814,10 @@ pub mod builder {
         ///The ids of the group channels whose members to get.
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
         {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for body failed"
-                        .to_string()
-                });
+            self.body = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("body: {e}"));
             self
         }
         ///Sends a `POST` request to `/api/v4/users/group_channels`
@@ -9820,25 +9885,20 @@ pub mod builder {
         ///Only users changed after this time (milliseconds since the epoch).
         pub fn since<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.since = value
-                .try_into()
+            self.since = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for since failed".to_string());
+                .map_err(|e| format!("since: {e}"));
             self
         }
         ///The ids of the users to get.
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
         {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for body failed"
-                        .to_string()
-                });
+            self.body = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("body: {e}"));
             self
         }
         ///Sends a `POST` request to `/api/v4/users/ids`
@@ -11294,23 +11354,21 @@ pub mod builder {
         ///The page to return, counting from 0.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for page failed".to_string());
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page; the server's default is 60 and it sends at most 200.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for per_page failed".to_string());
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Sends a `GET` request to `/api/v4/users/tokens`
@@ -11962,14 +12020,10 @@ pub mod builder {
         ///The usernames of the users to get.
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            V: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
         {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for body failed"
-                        .to_string()
-                });
+            self.body = ::user_apis_runtime::IntoArg::into_arg(value)
+                .map_err(|e| format!("body: {e}"));
             self
         }
         ///Sends a `POST` request to `/api/v4/users/usernames`
@@ -12704,12 +12758,11 @@ pub mod builder {
         ///The page to return, counting from 0.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for page failed".to_string());
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page.
@@ -12717,12 +12770,11 @@ pub mod builder {
         /// Sent as the `per_page` query parameter.
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for page_size failed".to_string());
+                .map_err(|e| format!("page_size: {e}"));
             self
         }
         ///Sends a `GET` request to `/api/v4/users/{user_id}/channel_members`
@@ -13129,12 +13181,11 @@ pub mod builder {
         /// Sent as the `_` query parameter.
         pub fn update_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::user_apis_runtime::IntoArg<i64>,
         {
-            self.update_time = value
-                .try_into()
+            self.update_time = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for update_time failed".to_string());
+                .map_err(|e| format!("update_time: {e}"));
             self
         }
         ///Sends a `GET` request to `/api/v4/users/{user_id}/image`
@@ -14697,23 +14748,21 @@ pub mod builder {
         ///The page to return, counting from 0.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for page failed".to_string());
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page; the server's default is 60 and it sends at most 200.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for per_page failed".to_string());
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Sends a `GET` request to `/api/v4/users/{user_id}/tokens`

@@ -1656,11 +1656,12 @@ pub mod types {
             ///Okta's error code, such as `E0000007`.
             pub fn error_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_code = value
-                    .try_into()
+                self.error_code = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error_code: {e}"
@@ -1671,11 +1672,12 @@ pub mod types {
             ///Id of this occurrence, for Okta support.
             pub fn error_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_id = value
-                    .try_into()
+                self.error_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error_id: {e}"
@@ -1686,11 +1688,12 @@ pub mod types {
             ///Okta's link for the error code.
             pub fn error_link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_link = value
-                    .try_into()
+                self.error_link = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error_link: {e}"
@@ -1701,11 +1704,12 @@ pub mod types {
             ///What went wrong.
             pub fn error_summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_summary = value
-                    .try_into()
+                self.error_summary = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error_summary: {e}"
@@ -1803,11 +1807,12 @@ pub mod types {
             ///Id of the user's assignment to the app.
             pub fn app_assignment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.app_assignment_id = value
-                    .try_into()
+                self.app_assignment_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for app_assignment_id: {e}"
@@ -1818,11 +1823,12 @@ pub mod types {
             ///Id of the app instance.
             pub fn app_instance_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.app_instance_id = value
-                    .try_into()
+                self.app_instance_id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for app_instance_id: {e}"
@@ -1833,11 +1839,12 @@ pub mod types {
             ///Name of the app's integration.
             pub fn app_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.app_name = value
-                    .try_into()
+                self.app_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for app_name: {e}"
@@ -1848,11 +1855,10 @@ pub mod types {
             ///Whether the user's credentials for the app are set up.
             pub fn credentials_setup<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.credentials_setup = value
-                    .try_into()
+                self.credentials_setup = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for credentials_setup: {e}"
@@ -1863,11 +1869,10 @@ pub mod types {
             ///Whether the link is hidden from the dashboard.
             pub fn hidden<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hidden = value
-                    .try_into()
+                self.hidden = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for hidden: {e}"
@@ -1878,11 +1883,12 @@ pub mod types {
             ///Id of the link.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("AppLink: error converting supplied value for id: {e}")
                     });
@@ -1891,11 +1897,12 @@ pub mod types {
             ///Display name of the app.
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
-                    .try_into()
+                self.label = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for label: {e}"
@@ -1906,11 +1913,12 @@ pub mod types {
             ///Where the link opens the app.
             pub fn link_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.link_url = value
-                    .try_into()
+                self.link_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for link_url: {e}"
@@ -1921,11 +1929,12 @@ pub mod types {
             ///The app's logo.
             pub fn logo_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.logo_url = value
-                    .try_into()
+                self.logo_url = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for logo_url: {e}"
@@ -1936,11 +1945,10 @@ pub mod types {
             ///Position on the dashboard.
             pub fn sort_order<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sort_order = value
-                    .try_into()
+                self.sort_order = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AppLink: error converting supplied value for sort_order: {e}"
@@ -2008,11 +2016,12 @@ pub mod types {
             ///Name of the provider.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AuthenticationProvider: error converting supplied value for name: {e}"
@@ -2122,11 +2131,10 @@ pub mod types {
             ///End the user's other sessions once the password is changed.
             pub fn revoke_sessions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.revoke_sessions = value
-                    .try_into()
+                self.revoke_sessions = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ChangePasswordRequest: error converting supplied value for revoke_sessions: {e}"
@@ -2217,11 +2225,12 @@ pub mod types {
             ///The address.
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "EmailAddress: error converting supplied value for value: {e}"
@@ -2270,11 +2279,12 @@ pub mod types {
             ///What this cause is.
             pub fn error_summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_summary = value
-                    .try_into()
+                self.error_summary = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ErrorCause: error converting supplied value for error_summary: {e}"
@@ -2457,11 +2467,12 @@ pub mod types {
             ///Assigned by Okta.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ExpiredPassword: error converting supplied value for id: {e}"
@@ -2917,11 +2928,12 @@ pub mod types {
             ///The group's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Group: error converting supplied value for id: {e}")
                     });
@@ -2979,11 +2991,10 @@ pub mod types {
             ///The group's object classes.
             pub fn object_class<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.object_class = value
-                    .try_into()
+                self.object_class = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Group: error converting supplied value for object_class: {e}"
@@ -3082,11 +3093,12 @@ pub mod types {
             ///What the group is for.
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "GroupProfile: error converting supplied value for description: {e}"
@@ -3097,11 +3109,12 @@ pub mod types {
             ///The group's name.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "GroupProfile: error converting supplied value for name: {e}"
@@ -3314,11 +3327,12 @@ pub mod types {
             ///The `PBKDF2` digest, such as `SHA256_HMAC`.
             pub fn digest_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.digest_algorithm = value
-                    .try_into()
+                self.digest_algorithm = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PasswordHash: error converting supplied value for digest_algorithm: {e}"
@@ -3329,11 +3343,10 @@ pub mod types {
             ///The `PBKDF2` iteration count.
             pub fn iteration_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.iteration_count = value
-                    .try_into()
+                self.iteration_count = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PasswordHash: error converting supplied value for iteration_count: {e}"
@@ -3344,11 +3357,10 @@ pub mod types {
             ///The `PBKDF2` derived key size, in bytes.
             pub fn key_size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.key_size = value
-                    .try_into()
+                self.key_size = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PasswordHash: error converting supplied value for key_size: {e}"
@@ -3410,11 +3422,10 @@ pub mod types {
             ///The `BCRYPT` cost factor.
             pub fn work_factor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.work_factor = value
-                    .try_into()
+                self.work_factor = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PasswordHash: error converting supplied value for work_factor: {e}"
@@ -3473,11 +3484,12 @@ pub mod types {
             ///The hook's type; Okta knows `default`.
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "PasswordHook: error converting supplied value for type_: {e}"
@@ -3540,11 +3552,12 @@ pub mod types {
             ///The question.
             pub fn question<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.question = value
-                    .try_into()
+                self.question = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "RecoveryQuestionCredential: error converting supplied value for question: {e}"
@@ -3689,11 +3702,12 @@ pub mod types {
             ///Whether the role was assigned to the user or through a group.
             pub fn assignment_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.assignment_type = value
-                    .try_into()
+                self.assignment_type = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Role: error converting supplied value for assignment_type: {e}"
@@ -3736,11 +3750,12 @@ pub mod types {
             ///Id of the assignment.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Role: error converting supplied value for id: {e}")
                     });
@@ -3749,11 +3764,12 @@ pub mod types {
             ///Display name of the role.
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
-                    .try_into()
+                self.label = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Role: error converting supplied value for label: {e}")
                     });
@@ -3779,11 +3795,12 @@ pub mod types {
             ///The id of the resource set a `CUSTOM` assignment applies to.
             pub fn resource_set<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.resource_set = value
-                    .try_into()
+                self.resource_set = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Role: error converting supplied value for resource_set: {e}"
@@ -3794,11 +3811,12 @@ pub mod types {
             ///The custom role's id, for a `CUSTOM` assignment.
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.role = value
-                    .try_into()
+                self.role = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Role: error converting supplied value for role: {e}")
                     });
@@ -3895,11 +3913,12 @@ pub mod types {
             ///The id of the resource set a `CUSTOM` assignment applies to.
             pub fn resource_set<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.resource_set = value
-                    .try_into()
+                self.resource_set = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "RoleInput: error converting supplied value for resource_set: {e}"
@@ -3910,11 +3929,12 @@ pub mod types {
             ///The custom role's id, for a `CUSTOM` assignment.
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.role = value
-                    .try_into()
+                self.role = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "RoleInput: error converting supplied value for role: {e}"
@@ -4109,11 +4129,12 @@ pub mod types {
             ///Assigned by Okta.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for id: {e}")
                     });
@@ -4741,11 +4762,12 @@ pub mod types {
             ///Primary email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserProfile: error converting supplied value for email: {e}"
@@ -4756,11 +4778,12 @@ pub mod types {
             ///Given name.
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.first_name = value
-                    .try_into()
+                self.first_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserProfile: error converting supplied value for first_name: {e}"
@@ -4771,11 +4794,12 @@ pub mod types {
             ///Family name.
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.last_name = value
-                    .try_into()
+                self.last_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserProfile: error converting supplied value for last_name: {e}"
@@ -4786,11 +4810,12 @@ pub mod types {
             ///Unique sign-in name, in the form of an email address.
             pub fn login<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.login = value
-                    .try_into()
+                self.login = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserProfile: error converting supplied value for login: {e}"
@@ -4801,11 +4826,12 @@ pub mod types {
             ///Mobile phone number.
             pub fn mobile_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.mobile_phone = value
-                    .try_into()
+                self.mobile_phone = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserProfile: error converting supplied value for mobile_phone: {e}"
@@ -4816,11 +4842,12 @@ pub mod types {
             ///Secondary email address.
             pub fn second_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.second_email = value
-                    .try_into()
+                self.second_email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserProfile: error converting supplied value for second_email: {e}"
@@ -4892,11 +4919,12 @@ pub mod types {
             ///The user type's id.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserTypeRef: error converting supplied value for id: {e}"
@@ -5779,12 +5807,11 @@ pub mod builder {
         ///Items per page (Okta caps it; without it Okta uses its own default).
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+                .map_err(|e| format!("limit: {e}"));
             self
         }
         ///Matches the start of first name, last name or primary email.
@@ -7087,12 +7114,11 @@ pub mod builder {
         ///Items per page (Okta caps it; without it Okta uses its own default).
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+                .map_err(|e| format!("limit: {e}"));
             self
         }
         ///Sends a `GET` request to `/api/v1/users/{userId}/groups`
@@ -8540,12 +8566,11 @@ pub mod builder {
         ///Items per page (Okta caps it; without it Okta uses its own default).
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: ::user_apis_runtime::IntoArg<i32>,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+                .map_err(|e| format!("limit: {e}"));
             self
         }
         ///Sends a `GET` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups`

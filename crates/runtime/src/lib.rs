@@ -48,6 +48,7 @@
 //! Without the feature none of this is compiled, and a request does no work for it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod arg;
 mod bulk;
 mod config;
 mod credentials;
@@ -63,6 +64,7 @@ mod schemes;
 mod tls;
 mod trace;
 
+pub use arg::{IntoArg, OutOfRange};
 pub use bulk::bulk;
 pub use config::{
     ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Parts,

@@ -718,11 +718,10 @@ pub mod types {
             ///More about what went wrong.
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.details = value
-                    .try_into()
+                self.details = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for details: {e}"
@@ -733,11 +732,12 @@ pub mod types {
             ///What went wrong.
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.error = value
-                    .try_into()
+                self.error = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for error: {e}"
@@ -748,11 +748,12 @@ pub mod types {
             ///The field that failed validation.
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.field = value
-                    .try_into()
+                self.field = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for field: {e}"
@@ -763,11 +764,12 @@ pub mod types {
             ///The value that failed validation.
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "ApiError: error converting supplied value for value: {e}"
@@ -851,11 +853,12 @@ pub mod types {
             ///What was done.
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.action = value
-                    .try_into()
+                self.action = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Audit: error converting supplied value for action: {e}")
                     });
@@ -864,11 +867,12 @@ pub mod types {
             ///Who acted.
             pub fn actor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.actor = value
-                    .try_into()
+                self.actor = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Audit: error converting supplied value for actor: {e}")
                     });
@@ -912,11 +916,12 @@ pub mod types {
             ///Name of the subject.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Audit: error converting supplied value for name: {e}")
                     });
@@ -940,11 +945,12 @@ pub mod types {
             ///Kind of subject.
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Audit: error converting supplied value for type_: {e}")
                     });
@@ -1019,11 +1025,10 @@ pub mod types {
             ///How many entries match, over all pages.
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "AuditPage: error converting supplied value for total: {e}"
@@ -1115,11 +1120,12 @@ pub mod types {
             ///The company's name. Server limits: minLength 2, maxLength 100.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("Company: error converting supplied value for name: {e}")
                     });
@@ -1208,11 +1214,12 @@ pub mod types {
             ///The company's name. Server limits: minLength 2, maxLength 100.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "CompanyInput: error converting supplied value for name: {e}"
@@ -1396,11 +1403,12 @@ pub mod types {
             ///Where the transaction came from.
             pub fn context<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.context = value
-                    .try_into()
+                self.context = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Transaction: error converting supplied value for context: {e}"
@@ -1460,11 +1468,12 @@ pub mod types {
             ///Message shown with the transaction.
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
+                self.message = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Transaction: error converting supplied value for message: {e}"
@@ -1475,11 +1484,12 @@ pub mod types {
             ///Who asked for the transaction.
             pub fn requestor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.requestor = value
-                    .try_into()
+                self.requestor = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Transaction: error converting supplied value for requestor: {e}"
@@ -1522,11 +1532,12 @@ pub mod types {
             ///Name of that user.
             pub fn subject_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.subject_name = value
-                    .try_into()
+                self.subject_name = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Transaction: error converting supplied value for subject_name: {e}"
@@ -1537,11 +1548,12 @@ pub mod types {
             ///Message the user gave.
             pub fn user_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_message = value
-                    .try_into()
+                self.user_message = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "Transaction: error converting supplied value for user_message: {e}"
@@ -1626,11 +1638,10 @@ pub mod types {
             ///How many transactions match, over all pages.
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "TransactionPage: error converting supplied value for total: {e}"
@@ -1820,11 +1831,12 @@ pub mod types {
             ///Email address. Server limits: maxLength 256.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for email: {e}")
                     });
@@ -1848,11 +1860,10 @@ pub mod types {
             ///Permissions the user holds through permission groups.
             pub fn group_permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.group_permissions = value
-                    .try_into()
+                self.group_permissions = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for group_permissions: {e}"
@@ -1863,11 +1874,10 @@ pub mod types {
             ///Whether the user has registered a passkey.
             pub fn has_passkeys<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.has_passkeys = value
-                    .try_into()
+                self.has_passkeys = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for has_passkeys: {e}"
@@ -1955,11 +1965,10 @@ pub mod types {
             ///Permissions granted to the user directly.
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.permissions = value
-                    .try_into()
+                self.permissions = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for permissions: {e}"
@@ -1970,11 +1979,12 @@ pub mod types {
             ///Phone number. Server limits: maxLength 20.
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone = value
-                    .try_into()
+                self.phone = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!("User: error converting supplied value for phone: {e}")
                     });
@@ -1996,11 +2006,12 @@ pub mod types {
             ///Display name, derived by the server.
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "User: error converting supplied value for username: {e}"
@@ -2137,11 +2148,12 @@ pub mod types {
             ///Email address. Server limits: maxLength 256.
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for email: {e}"
@@ -2167,11 +2179,10 @@ pub mod types {
             ///Permissions the user holds through permission groups.
             pub fn group_permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.group_permissions = value
-                    .try_into()
+                self.group_permissions = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for group_permissions: {e}"
@@ -2229,11 +2240,10 @@ pub mod types {
             ///Permissions granted to the user directly.
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.permissions = value
-                    .try_into()
+                self.permissions = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for permissions: {e}"
@@ -2244,11 +2254,12 @@ pub mod types {
             ///Phone number. Server limits: maxLength 20.
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone = value
-                    .try_into()
+                self.phone = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserInput: error converting supplied value for phone: {e}"
@@ -2346,11 +2357,10 @@ pub mod types {
             ///How many users match, over all pages.
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::user_apis_runtime::IntoArg<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "UserPage: error converting supplied value for total: {e}"
@@ -2402,11 +2412,12 @@ pub mod types {
             ///ConnectWise ticket reference. Server limits: maxLength 64.
             pub fn connectwise<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.connectwise = value
-                    .try_into()
+                self.connectwise = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "WebTx: error converting supplied value for connectwise: {e}"
@@ -2417,11 +2428,12 @@ pub mod types {
             ///Message shown to the user. Server limits: maxLength 1024.
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::user_apis_runtime::IntoArg<
+                    ::std::option::Option<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
+                self.message = ::user_apis_runtime::IntoArg::into_arg(value)
                     .map_err(|e| {
                         format!(
                             "WebTx: error converting supplied value for message: {e}"
@@ -2919,29 +2931,21 @@ pub mod builder {
         ///Page number, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Only users holding this permission.
@@ -3168,29 +3172,21 @@ pub mod builder {
         ///Page number, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Only users holding this permission.
@@ -3768,29 +3764,21 @@ pub mod builder {
         ///Page number, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Free-text search.
@@ -4345,29 +4333,21 @@ pub mod builder {
         ///Page number, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.page = value
-                .try_into()
+            self.page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("page: {e}"));
             self
         }
         ///Items per page, at most 100.
         pub fn per_page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::user_apis_runtime::IntoArg<::std::num::NonZeroU64>,
         {
-            self.per_page = value
-                .try_into()
+            self.per_page = ::user_apis_runtime::IntoArg::into_arg(value)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("per_page: {e}"));
             self
         }
         ///Free-text search.

@@ -44,9 +44,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -55,9 +58,12 @@ pub mod operations {
         ///Matches the `perPage` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("perPage", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("perPage"))
@@ -236,9 +242,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -247,9 +256,12 @@ pub mod operations {
         ///Matches the `perPage` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("perPage", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("perPage"))
@@ -688,9 +700,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -699,9 +714,12 @@ pub mod operations {
         ///Matches the `perPage` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("perPage", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("perPage"))
@@ -1096,9 +1114,12 @@ pub mod operations {
         ///Matches the `page` query parameter as the client sends it. `None` requires it to be absent.
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("page", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("page"))
@@ -1107,9 +1128,12 @@ pub mod operations {
         ///Matches the `perPage` query parameter as the client sends it. `None` requires it to be absent.
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: ::user_apis_runtime::IntoArg<Option<::std::num::NonZeroU64>>,
         {
-            if let Some(value) = value.into() {
+            if let Some(value) = match ::user_apis_runtime::IntoArg::into_arg(value) {
+                Ok(value) => value,
+                Err(_) => return Self(self.0.is_true(|_| false)),
+            } {
                 Self(self.0.query_param("perPage", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("perPage"))

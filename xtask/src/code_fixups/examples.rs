@@ -188,7 +188,8 @@ fn try_into_target(function: &syn::ImplItemFn) -> Option<Type> {
             let syn::TypeParamBound::Trait(bound) = bound else {
                 return None;
             };
-            let segment = bound.path.segments.last().filter(|s| s.ident == "TryInto")?;
+            let segment = (bound.path.segments.last())
+                .filter(|s| s.ident == "TryInto" || s.ident == "IntoArg")?;
             let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
                 return None;
             };
