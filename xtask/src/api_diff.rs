@@ -332,18 +332,18 @@ components:",
     #[test]
     fn a_new_response_or_error_type_breaks() {
         let (forward, _) = reports(&[(
-            "\"200\":
-          description: ok
+            "\"201\":
+          description: created
           content: {application/json: {schema: {$ref: \"#/components/schemas/User\"}}}",
-            "\"200\":
-          description: ok
+            "\"201\":
+          description: created
           content: {application/json: {schema: {$ref: \"#/components/schemas/ApiError\"}}}",
         )]);
         assert_eq!(
             forward,
             [
                 "test: 1 breaking change, 0 compatible changes",
-                "  breaking    fn get_user: returns ApiError (was User)",
+                "  breaking    fn create_user: returns ApiError (was User)",
             ]
         );
         let (forward, _) = reports(&[(
