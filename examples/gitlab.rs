@@ -119,7 +119,7 @@ fn serve_mock_gitlab(server: &MockServer) -> Result<()> {
     let body: types::NewUser = new_user("charles").try_into()?;
 
     server.list_users(|when, then| {
-        let when = when.page(1).per_page(2);
+        let when = when.page(None).per_page(2);
         when.into_inner().header("private-token", MOCK_TOKEN);
         then.ok(&first)
             .into_inner()

@@ -141,7 +141,7 @@ fn serve_mock_mattermost(server: &MockServer) -> Result<()> {
     let body = new_user("charles")?;
 
     server.list_users(|when, then| {
-        let when = when.page(0).per_page(2);
+        let when = when.page(None).per_page(2);
         when.into_inner()
             .header("authorization", MOCK_AUTHORIZATION);
         then.ok(&first);

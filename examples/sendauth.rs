@@ -144,7 +144,7 @@ fn serve_mock_sendauth(server: &MockServer) -> Result<()> {
     let body: types::UserInput = new_user("charles").try_into()?;
 
     server.list_users(|when, then| {
-        let when = when.page(1).per_page(2);
+        let when = when.page(None).per_page(2);
         when.into_inner()
             .header("authorization", MOCK_AUTHORIZATION);
         then.ok(&first);

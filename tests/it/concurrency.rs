@@ -65,7 +65,7 @@ async fn streams_and_hand_written_calls_run_in_spawned_tasks() {
                     when,
                     GET,
                     "/api/v4/users",
-                    &[("page", "1"), ("per_page", "2")],
+                    &[("per_page", "2")],
                 );
                 then.status(200)
                     .json_body(json!([{"id": 1, "name": "Ada", "username": "ada"}]));
@@ -83,7 +83,7 @@ async fn streams_and_hand_written_calls_run_in_spawned_tasks() {
                     when,
                     GET,
                     "/api/v1/users",
-                    &[("page", "1"), ("perPage", "2")],
+                    &[("perPage", "2")],
                 );
                 then.status(200).json_body(
                     json!({"rows": [{"firstName": "Ada", "lastName": "Lovelace"}], "total": 1}),

@@ -1958,12 +1958,9 @@ async fn stream_follows_x_next_page_lazily() {
         pages.push(
             server
                 .mock_async(|when, then| {
-                    exact(
-                        when,
-                        GET,
-                        "/api/v4/users",
-                        &[("page", &page_text), ("per_page", "2"), ("blocked", "true")],
-                    )
+                    // A stream's first request is the builder's own: no `page`.
+                    let query = [("page", page_text.as_str()), ("per_page", "2"), ("blocked", "true")];
+                    exact(when, GET, "/api/v4/users", &query[usize::from(page == 1)..])
                     .header("private-token", TOKEN)
                     .header("sudo", "root");
                     then.status(200)
@@ -2040,7 +2037,7 @@ async fn stream_follows_the_link_header_when_x_next_page_is_absent() {
     let path = user_path("/followers");
     let first = server
         .mock_async(|when, then| {
-            exact(when, GET, &path, &[("page", "1"), ("per_page", "1")]);
+            exact(when, GET, &path, &[("per_page", "1")]);
             then.status(200)
                 .header(
                     "link",
@@ -2086,7 +2083,7 @@ async fn every_paged_list_has_a_stream() {
         async move {
             server
                 .mock_async(|when, then| {
-                    exact(when, GET, &path, &[("page", "1")]);
+                    exact(when, GET, &path, &[]);
                     then.status(200).header("x-next-page", "").json_body(body);
                 })
                 .await
@@ -2173,12 +2170,9 @@ async fn a_stream_fetches_pages_ahead_up_to_the_last_and_keeps_their_order() {
         pages.push(
             server
                 .mock_async(|when, then| {
-                    exact(
-                        when,
-                        GET,
-                        "/api/v4/users",
-                        &[("page", &page.to_string()), ("per_page", "2")],
-                    );
+                    let page_text = page.to_string();
+                    let query = [("page", page_text.as_str()), ("per_page", "2")];
+                    exact(when, GET, "/api/v4/users", &query[usize::from(page == 1)..]);
                     // The first pages answer last.
                     then.status(200)
                         .delay(std::time::Duration::from_millis(10 * (8 - page as u64)))

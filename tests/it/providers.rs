@@ -559,14 +559,18 @@ impl Provider {
         );
         server
             .mock_async(|when, then| {
+                // A stream's first request is the builder's own: no `page`, no `after`.
+                let first = usize::from(n == 1);
                 match self {
-                    Self::GitLab | Self::SendAuth => exact(when, GET, path, &[("page", &page)]),
+                    Self::GitLab | Self::SendAuth => {
+                        exact(when, GET, path, &[("page", page.as_str())][first..])
+                    }
                     // Numbered from 0, and one item a page is a full one.
                     Self::Mattermost => exact(
                         when,
                         GET,
                         path,
-                        &[("page", &(n - 1).to_string()), ("per_page", "1")],
+                        &[("page", (n - 1).to_string().as_str()), ("per_page", "1")][first..],
                     ),
                     Self::Okta if n == 1 => exact(when, GET, path, &[]),
                     Self::Okta => exact(when, GET, path, &[("after", &after)]),

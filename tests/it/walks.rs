@@ -113,7 +113,8 @@ async fn a_gitlab_next_page_that_goes_backwards_is_an_error() {
         mocks.push(
             server
                 .mock_async(|when, then| {
-                    exact(when, GET, "/api/v4/users", &[("page", page)]);
+                    let query = [("page", page)];
+                    exact(when, GET, "/api/v4/users", &query[usize::from(page == "1")..]);
                     then.status(200)
                         .header("x-next-page", next)
                         .json_body(json!([{"id": 1, "name": "Ada", "username": "ada"}]));

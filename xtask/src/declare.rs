@@ -384,7 +384,8 @@ fn stream_method(
                  stream is consumed.\n\n \
                  The other parameters set on this builder (filters, `{size}`, headers) apply to \
                  every page; the stream sets `page` itself, starting at the `page` set on this \
-                 builder (to resume a walk), else at 1. Set `{size}` (at most {max_size}) for \
+                 builder (to resume a walk), else at 1, whose request is the builder's own (no \
+                 `page`, as `send` makes it). Set `{size}` (at most {max_size}) for \
                  fewer requests. Up to `ClientConfig::walk_concurrency` pages (4 by default) \
                  are fetched or in flight at once; pages past the last one are dropped unread. \
                  The stream ends after the last page or after the first error (a `page` the \
@@ -397,9 +398,12 @@ fn stream_method(
                     // A `page` the builder refused (0) stays refused: the first request fails with
                     // it, as `send` would, rather than the walk starting at 1.
                     let refused = self.page.is_err();
+                    // The first request is the builder's own, as `send` would make it: without a
+                    // `page` unless one was set (the server then starts at its first page).
+                    let unset = matches!(self.page, Ok(None));
                     user_apis_runtime::next_page_walk(#operation, first, #concurrency, move |page| {
                         let request = self.clone();
-                        if refused { request } else { request.page(page) }.send()
+                        if refused || (unset && page == first) { request } else { request.page(page) }.send()
                     })
                 },
             )
@@ -416,7 +420,8 @@ fn stream_method(
                     " Every item of every page, in order, fetched a few pages at a time as the \
                  stream is consumed.\n\n \
                  The stream sets `page` itself, from the `page` set on this builder (to resume \
-                 a walk), else from 0; the other parameters set on this builder apply to every \
+                 a walk), else from 0, whose request is the builder's own (no `page`, as \
+                 `send` makes it); the other parameters set on this builder apply to every \
                  page. Pages hold `{size}` items ({default_size} when it is not set, at most \
                  {max_size}), and the stream ends after the first page shorter than that, \
                  which is the last one, or after the first error (a `page` the builder \
@@ -435,9 +440,12 @@ fn stream_method(
                     // A `page` the builder refused (out of range) stays refused: the first request
                     // fails with it, as `send` would, rather than the walk starting at 0.
                     let refused = self.page.is_err();
+                    // The first request is the builder's own, as `send` would make it: without a
+                    // `page` unless one was set (the server then starts at its first page).
+                    let unset = matches!(self.page, Ok(None));
                     user_apis_runtime::short_page_walk(#operation, first, full, #concurrency, move |page| {
                         let request = self.clone();
-                        if refused { request } else { request.page(page) }.send()
+                        if refused || (unset && page == first) { request } else { request.page(page) }.send()
                     })
                 },
             )
@@ -478,7 +486,8 @@ fn stream_method(
                      stream is consumed.\n\n \
                      The other parameters set on this builder apply to every page; the stream \
                      sets `page` itself, starting at the `page` set on this builder (to resume \
-                     a walk), else at 1. Set `{size}` (at most {max_size}) for fewer requests. \
+                     a walk), else at 1, whose request is the builder's own (no `page`, as \
+                     `send` makes it). Set `{size}` (at most {max_size}) for fewer requests. \
                      Up to `ClientConfig::walk_concurrency` pages (4 by default) are fetched or \
                      in flight at once, never past the total. The stream ends after the last \
                      page or after the first error (a `page` the builder refused, such as 0, is \
@@ -506,9 +515,12 @@ fn stream_method(
                     // A `page` the builder refused (0) stays refused: the first request fails
                     // with it, as `send` would, rather than the walk starting at 1.
                     let refused = self.page.is_err();
+                    // The first request is the builder's own, as `send` would make it: without a
+                    // `page` unless one was set (the server then starts at its first page).
+                    let unset = matches!(self.page, Ok(None));
                     user_apis_runtime::total_walk(#operation, first, before, #concurrency, move |page| {
                         let request = self.clone();
-                        if refused { request } else { request.page(page) }.send()
+                        if refused || (unset && page == first) { request } else { request.page(page) }.send()
                     })
                 },
             )

@@ -56,12 +56,12 @@ impl<'a> builder::ListUsers<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -69,13 +69,19 @@ impl<'a> builder::ListUsers<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_users",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -86,12 +92,12 @@ impl<'a> builder::ListUserFollowers<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -99,13 +105,19 @@ impl<'a> builder::ListUserFollowers<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_followers",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -116,12 +128,12 @@ impl<'a> builder::ListUserFollowing<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -129,13 +141,19 @@ impl<'a> builder::ListUserFollowing<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_following",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -146,12 +164,12 @@ impl<'a> builder::ListUserEmails<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -159,13 +177,19 @@ impl<'a> builder::ListUserEmails<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_emails",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -176,12 +200,12 @@ impl<'a> builder::ListUserGpgKeys<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -189,13 +213,19 @@ impl<'a> builder::ListUserGpgKeys<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_gpg_keys",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -206,12 +236,12 @@ impl<'a> builder::ListUserSshKeys<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -219,13 +249,19 @@ impl<'a> builder::ListUserSshKeys<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_ssh_keys",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -236,12 +272,12 @@ impl<'a> builder::ListUserProjectDeployKeys<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -249,13 +285,19 @@ impl<'a> builder::ListUserProjectDeployKeys<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_project_deploy_keys",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -266,12 +308,12 @@ impl<'a> builder::ListUserMemberships<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -279,13 +321,19 @@ impl<'a> builder::ListUserMemberships<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_user_memberships",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -296,12 +344,12 @@ impl<'a> builder::ListImpersonationTokens<'a> {
     ///
     /// The other parameters set on this builder (filters, `per_page`, headers) apply to every
     /// page; the stream sets `page` itself, starting at the `page` set on this builder (to resume
-    /// a walk), else at 1. Set `per_page` (at most 100) for fewer requests. Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread. The stream ends after the last page or after
-    /// the first error (a `page` the builder refused, such as 0, is that error, before any
-    /// request; a next page that is not after the current one is that error too,
-    /// `Error::RepeatedPage`).
+    /// a walk), else at 1, whose request is the builder's own (no `page`, as `send` makes it). Set
+    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
+    /// (4 by default) are fetched or in flight at once; pages past the last one are dropped
+    /// unread. The stream ends after the last page or after the first error (a `page` the builder
+    /// refused, such as 0, is that error, before any request; a next page that is not after the
+    /// current one is that error too, `Error::RepeatedPage`).
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -309,13 +357,19 @@ impl<'a> builder::ListImpersonationTokens<'a> {
     > + Send + Unpin + 'a {
         let first = self.page.clone().ok().flatten().map_or(1, |page| page.get());
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::next_page_walk(
             "list_impersonation_tokens",
             first,
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }

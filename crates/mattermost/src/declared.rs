@@ -50,12 +50,12 @@ impl<'a> builder::ListUsers<'a> {
     /// consumed.
     ///
     /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk), else
-    /// from 0; the other parameters set on this builder apply to every page. Pages hold `per_page`
-    /// items (60 when it is not set, at most 200), and the stream ends after the first page
-    /// shorter than that, which is the last one, or after the first error (a `page` the builder
-    /// refused, out of range, is that error, before any request). Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread.
+    /// from 0, whose request is the builder's own (no `page`, as `send` makes it); the other
+    /// parameters set on this builder apply to every page. Pages hold `per_page` items (60 when it
+    /// is not set, at most 200), and the stream ends after the first page shorter than that, which
+    /// is the last one, or after the first error (a `page` the builder refused, out of range, is
+    /// that error, before any request). Up to `ClientConfig::walk_concurrency` pages (4 by
+    /// default) are fetched or in flight at once; pages past the last one are dropped unread.
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -68,6 +68,7 @@ impl<'a> builder::ListUsers<'a> {
         );
         let first = self.page.clone().ok().flatten().unwrap_or(0);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::short_page_walk(
             "list_users",
             first,
@@ -75,7 +76,12 @@ impl<'a> builder::ListUsers<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -85,12 +91,12 @@ impl<'a> builder::ListUserAccessTokens<'a> {
     /// consumed.
     ///
     /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk), else
-    /// from 0; the other parameters set on this builder apply to every page. Pages hold `per_page`
-    /// items (60 when it is not set, at most 200), and the stream ends after the first page
-    /// shorter than that, which is the last one, or after the first error (a `page` the builder
-    /// refused, out of range, is that error, before any request). Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread.
+    /// from 0, whose request is the builder's own (no `page`, as `send` makes it); the other
+    /// parameters set on this builder apply to every page. Pages hold `per_page` items (60 when it
+    /// is not set, at most 200), and the stream ends after the first page shorter than that, which
+    /// is the last one, or after the first error (a `page` the builder refused, out of range, is
+    /// that error, before any request). Up to `ClientConfig::walk_concurrency` pages (4 by
+    /// default) are fetched or in flight at once; pages past the last one are dropped unread.
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -103,6 +109,7 @@ impl<'a> builder::ListUserAccessTokens<'a> {
         );
         let first = self.page.clone().ok().flatten().unwrap_or(0);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::short_page_walk(
             "list_user_access_tokens",
             first,
@@ -110,7 +117,12 @@ impl<'a> builder::ListUserAccessTokens<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -120,12 +132,12 @@ impl<'a> builder::ListUserAccessTokensForUser<'a> {
     /// consumed.
     ///
     /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk), else
-    /// from 0; the other parameters set on this builder apply to every page. Pages hold `per_page`
-    /// items (60 when it is not set, at most 200), and the stream ends after the first page
-    /// shorter than that, which is the last one, or after the first error (a `page` the builder
-    /// refused, out of range, is that error, before any request). Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread.
+    /// from 0, whose request is the builder's own (no `page`, as `send` makes it); the other
+    /// parameters set on this builder apply to every page. Pages hold `per_page` items (60 when it
+    /// is not set, at most 200), and the stream ends after the first page shorter than that, which
+    /// is the last one, or after the first error (a `page` the builder refused, out of range, is
+    /// that error, before any request). Up to `ClientConfig::walk_concurrency` pages (4 by
+    /// default) are fetched or in flight at once; pages past the last one are dropped unread.
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -138,6 +150,7 @@ impl<'a> builder::ListUserAccessTokensForUser<'a> {
         );
         let first = self.page.clone().ok().flatten().unwrap_or(0);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::short_page_walk(
             "list_user_access_tokens_for_user",
             first,
@@ -145,7 +158,12 @@ impl<'a> builder::ListUserAccessTokensForUser<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -155,12 +173,12 @@ impl<'a> builder::ListChannelMembersForUser<'a> {
     /// consumed.
     ///
     /// The stream sets `page` itself, from the `page` set on this builder (to resume a walk), else
-    /// from 0; the other parameters set on this builder apply to every page. Pages hold
-    /// `page_size` items (60 when it is not set, at most 200), and the stream ends after the first
-    /// page shorter than that, which is the last one, or after the first error (a `page` the
-    /// builder refused, out of range, is that error, before any request). Up to
-    /// `ClientConfig::walk_concurrency` pages (4 by default) are fetched or in flight at once;
-    /// pages past the last one are dropped unread.
+    /// from 0, whose request is the builder's own (no `page`, as `send` makes it); the other
+    /// parameters set on this builder apply to every page. Pages hold `page_size` items (60 when
+    /// it is not set, at most 200), and the stream ends after the first page shorter than that,
+    /// which is the last one, or after the first error (a `page` the builder refused, out of
+    /// range, is that error, before any request). Up to `ClientConfig::walk_concurrency` pages (4
+    /// by default) are fetched or in flight at once; pages past the last one are dropped unread.
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -173,6 +191,7 @@ impl<'a> builder::ListChannelMembersForUser<'a> {
         );
         let first = self.page.clone().ok().flatten().unwrap_or(0);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::short_page_walk(
             "list_channel_members_for_user",
             first,
@@ -180,7 +199,12 @@ impl<'a> builder::ListChannelMembersForUser<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }

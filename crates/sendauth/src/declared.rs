@@ -47,12 +47,13 @@ impl<'a> builder::ListUsers<'a> {
     /// consumed.
     ///
     /// The other parameters set on this builder apply to every page; the stream sets `page`
-    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1. Set
-    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
-    /// (4 by default) are fetched or in flight at once, never past the total. The stream ends
-    /// after the last page or after the first error (a `page` the builder refused, such as 0, is
-    /// that error, before any request). (A walk resumed without `per_page` cannot count the items
-    /// before it, so it ends at the first empty page: one request more.)
+    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1, whose
+    /// request is the builder's own (no `page`, as `send` makes it). Set `per_page` (at most 100)
+    /// for fewer requests. Up to `ClientConfig::walk_concurrency` pages (4 by default) are fetched
+    /// or in flight at once, never past the total. The stream ends after the last page or after
+    /// the first error (a `page` the builder refused, such as 0, is that error, before any
+    /// request). (A walk resumed without `per_page` cannot count the items before it, so it ends
+    /// at the first empty page: one request more.)
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -62,6 +63,7 @@ impl<'a> builder::ListUsers<'a> {
         let per_page = self.per_page.clone().ok().flatten().map(|size| size.get());
         let before = user_apis_runtime::items_before(first, per_page, 100);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::total_walk(
             "list_users",
             first,
@@ -69,7 +71,12 @@ impl<'a> builder::ListUsers<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -79,12 +86,13 @@ impl<'a> builder::ListDeletedUsers<'a> {
     /// consumed.
     ///
     /// The other parameters set on this builder apply to every page; the stream sets `page`
-    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1. Set
-    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
-    /// (4 by default) are fetched or in flight at once, never past the total. The stream ends
-    /// after the last page or after the first error (a `page` the builder refused, such as 0, is
-    /// that error, before any request). (A walk resumed without `per_page` cannot count the items
-    /// before it, so it ends at the first empty page: one request more.)
+    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1, whose
+    /// request is the builder's own (no `page`, as `send` makes it). Set `per_page` (at most 100)
+    /// for fewer requests. Up to `ClientConfig::walk_concurrency` pages (4 by default) are fetched
+    /// or in flight at once, never past the total. The stream ends after the last page or after
+    /// the first error (a `page` the builder refused, such as 0, is that error, before any
+    /// request). (A walk resumed without `per_page` cannot count the items before it, so it ends
+    /// at the first empty page: one request more.)
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -94,6 +102,7 @@ impl<'a> builder::ListDeletedUsers<'a> {
         let per_page = self.per_page.clone().ok().flatten().map(|size| size.get());
         let before = user_apis_runtime::items_before(first, per_page, 100);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::total_walk(
             "list_deleted_users",
             first,
@@ -101,7 +110,12 @@ impl<'a> builder::ListDeletedUsers<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -111,12 +125,13 @@ impl<'a> builder::GetUserAudits<'a> {
     /// consumed.
     ///
     /// The other parameters set on this builder apply to every page; the stream sets `page`
-    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1. Set
-    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
-    /// (4 by default) are fetched or in flight at once, never past the total. The stream ends
-    /// after the last page or after the first error (a `page` the builder refused, such as 0, is
-    /// that error, before any request). (A walk resumed without `per_page` cannot count the items
-    /// before it, so it ends at the first empty page: one request more.)
+    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1, whose
+    /// request is the builder's own (no `page`, as `send` makes it). Set `per_page` (at most 100)
+    /// for fewer requests. Up to `ClientConfig::walk_concurrency` pages (4 by default) are fetched
+    /// or in flight at once, never past the total. The stream ends after the last page or after
+    /// the first error (a `page` the builder refused, such as 0, is that error, before any
+    /// request). (A walk resumed without `per_page` cannot count the items before it, so it ends
+    /// at the first empty page: one request more.)
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -126,6 +141,7 @@ impl<'a> builder::GetUserAudits<'a> {
         let per_page = self.per_page.clone().ok().flatten().map(|size| size.get());
         let before = user_apis_runtime::items_before(first, per_page, 100);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::total_walk(
             "get_user_audits",
             first,
@@ -133,7 +149,12 @@ impl<'a> builder::GetUserAudits<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }
@@ -143,12 +164,13 @@ impl<'a> builder::GetUserTransactions<'a> {
     /// consumed.
     ///
     /// The other parameters set on this builder apply to every page; the stream sets `page`
-    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1. Set
-    /// `per_page` (at most 100) for fewer requests. Up to `ClientConfig::walk_concurrency` pages
-    /// (4 by default) are fetched or in flight at once, never past the total. The stream ends
-    /// after the last page or after the first error (a `page` the builder refused, such as 0, is
-    /// that error, before any request). (A walk resumed without `per_page` cannot count the items
-    /// before it, so it ends at the first empty page: one request more.)
+    /// itself, starting at the `page` set on this builder (to resume a walk), else at 1, whose
+    /// request is the builder's own (no `page`, as `send` makes it). Set `per_page` (at most 100)
+    /// for fewer requests. Up to `ClientConfig::walk_concurrency` pages (4 by default) are fetched
+    /// or in flight at once, never past the total. The stream ends after the last page or after
+    /// the first error (a `page` the builder refused, such as 0, is that error, before any
+    /// request). (A walk resumed without `per_page` cannot count the items before it, so it ends
+    /// at the first empty page: one request more.)
     pub fn stream(
         self,
     ) -> impl Stream<
@@ -158,6 +180,7 @@ impl<'a> builder::GetUserTransactions<'a> {
         let per_page = self.per_page.clone().ok().flatten().map(|size| size.get());
         let before = user_apis_runtime::items_before(first, per_page, 100);
         let refused = self.page.is_err();
+        let unset = matches!(self.page, Ok(None));
         user_apis_runtime::total_walk(
             "get_user_transactions",
             first,
@@ -165,7 +188,12 @@ impl<'a> builder::GetUserTransactions<'a> {
             self.client.inner.walk_concurrency(),
             move |page| {
                 let request = self.clone();
-                if refused { request } else { request.page(page) }.send()
+                if refused || (unset && page == first) {
+                    request
+                } else {
+                    request.page(page)
+                }
+                    .send()
             },
         )
     }

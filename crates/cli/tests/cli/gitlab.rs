@@ -42,11 +42,12 @@ fn list_users_all_walks_the_pages_gitlab_announces() {
                     when,
                     GET,
                     "/api/v4/users",
+                    // A walk's first request is the list's own: no `page`.
                     &[
-                        ("page", &page.to_string()),
+                        ("page", page.to_string().as_str()),
                         ("per_page", "2"),
                         ("active", "true"),
-                    ],
+                    ][usize::from(*page == 1)..],
                 )
                 .header("private-token", TOKEN);
                 then.status(200)
@@ -354,7 +355,7 @@ fn list_users_all_prints_each_item_as_sent() {
             when,
             GET,
             "/api/v4/users",
-            &[("page", "1"), ("per_page", "2")],
+            &[("per_page", "2")],
         );
         then.status(200)
             .header("content-type", "application/json")
@@ -551,7 +552,8 @@ fn slow_pages(
                     when,
                     GET,
                     "/api/v4/users",
-                    &[("page", &page.to_string()), ("per_page", "2")],
+                    &[("page", page.to_string().as_str()), ("per_page", "2")]
+                        [usize::from(page == 1)..],
                 )
                 .header("private-token", TOKEN);
                 then.status(200)
