@@ -119,20 +119,16 @@ fn serve_mock_gitlab(server: &MockServer) -> Result<()> {
     let body: types::NewUser = new_user("charles").try_into()?;
 
     server.list_users(|when, then| {
+        // A stream's first request is the list's own, without `page`.
         let when = when.page(None).per_page(2);
         when.into_inner().header("private-token", MOCK_TOKEN);
-        then.ok(&first)
-            .into_inner()
-            .header("x-next-page", "2")
-            .header("x-total", "3");
+        // Page 1 of 3 users, two a page, with the paging headers GitLab sends.
+        then.page(&first, 1, 2, 3);
     });
     server.list_users(|when, then| {
         let when = when.page(2).per_page(2);
         when.into_inner().header("private-token", MOCK_TOKEN);
-        then.ok(&second)
-            .into_inner()
-            .header("x-next-page", "")
-            .header("x-total", "3");
+        then.page(&second, 2, 2, 3);
     });
     server.create_user(|when, then| {
         when.body(&body)

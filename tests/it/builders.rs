@@ -188,5 +188,5 @@ async fn a_page_size_of_zero_is_refused_before_sending() {
         .await
         .expect_err("zero is no page size");
     assert!(error.to_string().contains("per_page"), "{error}");
-    assert_eq!(any.hits_async().await, 0);
+    assert_eq!(any.calls_async().await, 0);
 }

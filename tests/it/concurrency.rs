@@ -61,12 +61,7 @@ async fn streams_and_hand_written_calls_run_in_spawned_tasks() {
     let mocks = vec![
         server
             .mock_async(|when, then| {
-                exact(
-                    when,
-                    GET,
-                    "/api/v4/users",
-                    &[("per_page", "2")],
-                );
+                exact(when, GET, "/api/v4/users", &[("per_page", "2")]);
                 then.status(200)
                     .json_body(json!([{"id": 1, "name": "Ada", "username": "ada"}]));
             })
@@ -79,12 +74,7 @@ async fn streams_and_hand_written_calls_run_in_spawned_tasks() {
             .await,
         server
             .mock_async(|when, then| {
-                exact(
-                    when,
-                    GET,
-                    "/api/v1/users",
-                    &[("perPage", "2")],
-                );
+                exact(when, GET, "/api/v1/users", &[("perPage", "2")]);
                 then.status(200).json_body(
                     json!({"rows": [{"firstName": "Ada", "lastName": "Lovelace"}], "total": 1}),
                 );

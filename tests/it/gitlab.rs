@@ -1959,10 +1959,14 @@ async fn stream_follows_x_next_page_lazily() {
             server
                 .mock_async(|when, then| {
                     // A stream's first request is the builder's own: no `page`.
-                    let query = [("page", page_text.as_str()), ("per_page", "2"), ("blocked", "true")];
+                    let query = [
+                        ("page", page_text.as_str()),
+                        ("per_page", "2"),
+                        ("blocked", "true"),
+                    ];
                     exact(when, GET, "/api/v4/users", &query[usize::from(page == 1)..])
-                    .header("private-token", TOKEN)
-                    .header("sudo", "root");
+                        .header("private-token", TOKEN)
+                        .header("sudo", "root");
                     then.status(200)
                         .header("x-next-page", next)
                         .header("x-page", &page_text)

@@ -1413,10 +1413,8 @@ async fn channel_members_page_and_stream_to_a_short_page() {
     let zero = server
         .mock_async(|when, then| {
             exact(when, GET, &path, &[("page", "0"), ("per_page", "2")]);
-            then.status(200).json_body(json!([
-                membership_json("c1"),
-                membership_json("c2")
-            ]));
+            then.status(200)
+                .json_body(json!([membership_json("c1"), membership_json("c2")]));
         })
         .await;
     let all: Vec<types::ChannelMemberWithTeamData> = client
@@ -1592,12 +1590,7 @@ async fn a_stream_with_a_page_size_of_zero_ends_at_its_first_empty_page() {
     let server = MockServer::start_async().await;
     let empty = server
         .mock_async(|when, then| {
-            exact(
-                when,
-                GET,
-                "/api/v4/users",
-                &[("per_page", "0")],
-            );
+            exact(when, GET, "/api/v4/users", &[("per_page", "0")]);
             then.status(200).json_body(json!([]));
         })
         .await;
@@ -1634,12 +1627,7 @@ async fn token_streams_use_the_server_default_page_size() {
         .await;
     let everyone = server
         .mock_async(|when, then| {
-            exact(
-                when,
-                GET,
-                "/api/v4/users/tokens",
-                &[("per_page", "500")],
-            );
+            exact(when, GET, "/api/v4/users/tokens", &[("per_page", "500")]);
             // Asked for 500, the server sends at most 200: 150 is a short page.
             let short: Vec<Value> = (0..150)
                 .map(|i| token_info_json(&format!("a{i}")))

@@ -331,3 +331,89 @@ async fn two_providers_mocks_in_one_module() {
     blocked.expect("blocked");
     suspended.expect("suspended");
 }
+
+/// A stream walks the typed mocks of its pages: the first page's mock (`page(None)`, as the
+/// list's own request has no `page`) and each `page` answer carrying the paging headers the
+/// server sends, declared in any order.
+#[tokio::test]
+async fn a_stream_walks_typed_page_answers_declared_in_any_order() {
+    use gitlab::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let user = |id: i64, username: &str| -> gitlab::types::User {
+        gitlab::types::User::builder()
+            .id(id)
+            .username(username)
+            .name(username)
+            .try_into()
+            .expect("a user")
+    };
+    // The last page first: the order of declaration does not matter.
+    let second = server.list_users(|when, then| {
+        when.page(2).per_page(2);
+        then.page(&vec![user(3, "grace")], 2, 2, 3);
+    });
+    let first = server.list_users(|when, then| {
+        when.page(None).per_page(2);
+        then.page(&vec![user(1, "ada"), user(2, "alan")], 1, 2, 3);
+    });
+    let client = gitlab::Client::with_private_token(mock_config(&server), "token").expect("client");
+    let names: Vec<String> = futures_util::TryStreamExt::try_collect::<Vec<_>>(
+        futures_util::StreamExt::map(client.list_users().per_page(2).stream(), |user| {
+            user.map(|user| user.username)
+        }),
+    )
+    .await
+    .expect("both pages");
+    assert_eq!(names, ["ada", "alan", "grace"]);
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
+
+    // The page answer sends what GitLab sends with page 1 of 3 items, two a page.
+    let response = user_apis::runtime::http_client_builder()
+        .expect("TLS")
+        .build()
+        .expect("a client")
+        .get(server.url("/api/v4/users?per_page=2"))
+        .send()
+        .await
+        .expect("an answer");
+    let header = |name: &str| response.headers()[name].to_str().expect("text").to_string();
+    assert_eq!(header("x-next-page"), "2");
+    assert_eq!(header("x-total"), "3");
+    assert_eq!(header("x-total-pages"), "2");
+    assert_eq!(header("x-prev-page"), "");
+    assert_eq!(
+        header("link"),
+        r#"<?page=2&per_page=2>; rel="next", <?page=1&per_page=2>; rel="first", <?page=2&per_page=2>; rel="last""#
+    );
+}
+
+/// Okta's page answer names the next page's cursor in `Link`, which the stream follows.
+#[tokio::test]
+async fn an_okta_stream_follows_the_cursor_of_a_page_answer() {
+    use okta::mock::MockServerExt;
+
+    let server = MockServer::start_async().await;
+    let user = |id: &str| okta::types::User {
+        id: Some(id.into()),
+        ..Default::default()
+    };
+    let first = server.list_users(|when, then| {
+        when.after(None).limit(1);
+        then.page(&vec![user("00u1")], Some("00u1"));
+    });
+    let last = server.list_users(|when, then| {
+        when.after("00u1").limit(1);
+        then.page(&vec![user("00u2")], None);
+    });
+    let client = okta::Client::with_api_token(mock_config(&server), "token").expect("client");
+    let users: Vec<okta::types::User> =
+        futures_util::TryStreamExt::try_collect(client.list_users().limit(1).stream())
+            .await
+            .expect("both pages");
+    let ids: Vec<_> = users.iter().map(|user| user.id.as_deref()).collect();
+    assert_eq!(ids, [Some("00u1"), Some("00u2")]);
+    first.assert_calls_async(1).await;
+    last.assert_calls_async(1).await;
+}

@@ -114,7 +114,12 @@ async fn a_gitlab_next_page_that_goes_backwards_is_an_error() {
             server
                 .mock_async(|when, then| {
                     let query = [("page", page)];
-                    exact(when, GET, "/api/v4/users", &query[usize::from(page == "1")..]);
+                    exact(
+                        when,
+                        GET,
+                        "/api/v4/users",
+                        &query[usize::from(page == "1")..],
+                    );
                     then.status(200)
                         .header("x-next-page", next)
                         .json_body(json!([{"id": 1, "name": "Ada", "username": "ada"}]));

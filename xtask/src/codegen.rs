@@ -17,7 +17,7 @@ use crate::cli_fixups::{CLI_FIXUPS, CliCtx};
 use crate::code_fixups::{CLIENT_FIXUPS, ClientCtx};
 use crate::fixup::{self, Ran};
 use crate::mock_fixups::{MOCK_FIXUPS, MockCtx};
-use crate::providers::{PROVIDERS, Provider};
+use crate::providers::{PROVIDERS, Provider, Scheme};
 use crate::spec::{
     acknowledgement_schemas, binary_response_operations, operations, optional_body_operations,
     routes, update_sources,
@@ -148,6 +148,16 @@ pub fn prepare(provider: &Provider, root: &Path) -> Result<Prepared, String> {
     let mut prepared = prepare_text(provider.spec, &text)?;
     prepared.client.crate_name = provider.crate_name.to_string();
     prepared.cli.synonyms = provider.flag_synonyms;
+    let lists = provider
+        .paging
+        .lists
+        .iter()
+        .map(|list| list.operation.to_string());
+    match provider.paging.scheme {
+        Scheme::NextPage { .. } => prepared.mock.numbered_lists = lists.collect(),
+        Scheme::LinkCursor => prepared.mock.cursor_lists = lists.collect(),
+        Scheme::ShortPage { .. } | Scheme::Total { .. } => {}
+    }
     Ok(prepared)
 }
 
@@ -231,6 +241,9 @@ pub fn prepare_text(label: &str, text: &str) -> Result<Prepared, String> {
         binary_responses: binary_response_operations(&spec),
         routes: routes(&spec),
         wire_names,
+        // The provider table says which lists page how; `prepare` fills these in.
+        numbered_lists: Vec::new(),
+        cursor_lists: Vec::new(),
     };
     Ok(Prepared {
         spec,

@@ -27,6 +27,10 @@ pub struct MockCtx {
     pub routes: Vec<Route>,
     /// The query parameters named in Rust by `x-rust-name`.
     pub wire_names: Vec<WireName>,
+    /// The lists numbered by `page` whose paging is in headers (GitLab's `X-Next-Page`).
+    pub numbered_lists: Vec<String>,
+    /// The lists that page by the `after` cursor of the `Link` header (Okta's).
+    pub cursor_lists: Vec<String>,
 }
 
 /// A mock fixup: changes progenitor's `httpmock` helpers.
@@ -42,6 +46,7 @@ pub const MOCK_FIXUPS: &[MockFixup] = &[
     fixup!(optional_body_matchers, SomeProvider),
     fixup!(json_body_matchers, EveryProvider),
     fixup!(by_value_json_answers, SomeProvider),
+    fixup!(paged_answers, SomeProvider),
     fixup!(binary_response_bodies, SomeProvider),
     fixup!(document_mocks, EveryProvider),
     fixup!(provider_scoped_server, EveryProvider),
@@ -337,6 +342,64 @@ pub fn datetime_parameter_values(file: &mut File, _: &MockCtx) -> Result<Applied
                 ));
             }
         }
+    }
+    Ok(Applied::each(log))
+}
+
+/// Gives the mock of each list that pages by headers a `page` answer: the items and the
+/// paging headers the server sends with them, in one call, so a test of a stream needs no
+/// header names.
+///
+/// - A list numbered by `page` (GitLab): `then.page(&items, page, per_page, total)` sends
+///   `X-Page`, `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page` and
+///   `Link`, consistent with each other.
+/// - A cursor list (Okta): `then.page(&items, Some("next cursor"))` sends the `Link` header's
+///   `rel="next"`, and `None` none, on the last page.
+///
+/// Lists whose paging is in the body (SendAuth's totals) or in the length of the page
+/// (Mattermost) answer a page with `ok` alone.
+///
+/// It changes only what some specs have, so it may change nothing in one provider's mock module;
+/// codegen fails when it changes nothing in any.
+pub fn paged_answers(file: &mut File, ctx: &MockCtx) -> Result<Applied, String> {
+    let mut log = Vec::new();
+    let lists = (ctx.numbered_lists.iter().map(|list| (list, true)))
+        .chain(ctx.cursor_lists.iter().map(|list| (list, false)));
+    for (operation_id, numbered) in lists {
+        let (wrapper, block) = wrapper_impl(file, operation_id, "Then")?;
+        let ok = fn_mut(block, "ok").ok_or_else(|| format!("{wrapper} has no `ok` answer"))?;
+        let items = match ok.sig.inputs.iter().nth(1) {
+            Some(syn::FnArg::Typed(argument)) => argument.ty.clone(),
+            _ => return Err(format!("{wrapper}::ok takes no value")),
+        };
+        let answer: ImplItemFn = if numbered {
+            parse_quote! {
+                /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+                /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+                /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+                /// `Link`): a stream walks on to the next page, or ends after the last.
+                pub fn page(self, items: #items, page: u64, per_page: u64, total: u64) -> Self {
+                    let headers = ::user_apis_runtime::numbered_page_headers(page, per_page, total);
+                    let then = self.ok(items).0;
+                    Self(headers.into_iter().fold(then, |then, (name, value)| then.header(name, value)))
+                }
+            }
+        } else {
+            parse_quote! {
+                /// Answers `200` with `items` as one page, and the `Link` header's `rel="next"`
+                /// naming the `after` cursor of the next page (`None` on the last page): a
+                /// stream walks on to that page, or ends here.
+                pub fn page(self, items: #items, next: Option<&str>) -> Self {
+                    let headers = ::user_apis_runtime::cursor_page_headers(next);
+                    let then = self.ok(items).0;
+                    Self(headers.into_iter().fold(then, |then, (name, value)| then.header(name, value)))
+                }
+            }
+        };
+        block.items.push(ImplItem::Fn(answer));
+        log.push(format!(
+            "paged_answers: {wrapper}::page sends a page with its paging headers"
+        ));
     }
     Ok(Applied::each(log))
 }
@@ -1006,6 +1069,60 @@ mod tests {
         );
         assert!(path_pattern("/unanchored", None).is_err());
         assert!(path_pattern("^/x/{}/{}$", Some("segment")).is_err());
+    }
+
+    #[test]
+    fn header_paged_lists_answer_a_page_in_one_call() {
+        let mut file: File = parse_quote! {
+            pub mod operations {
+                impl ListUsersThen {
+                    pub fn ok(self, value: &Vec<types::User>) -> Self {
+                        Self(self.0.status(200u16).json_body_obj(value))
+                    }
+                }
+                impl ListGroupsThen {
+                    pub fn ok(self, value: &Vec<types::Group>) -> Self {
+                        Self(self.0.status(200u16).json_body_obj(value))
+                    }
+                }
+            }
+        };
+        let ctx = MockCtx {
+            numbered_lists: vec!["list_users".into()],
+            cursor_lists: vec!["list_groups".into()],
+            ..MockCtx::default()
+        };
+        let log = paged_answers(&mut file, &ctx).expect("fixup applies").log;
+        assert_eq!(
+            log,
+            [
+                "paged_answers: ListUsersThen::page sends a page with its paging headers",
+                "paged_answers: ListGroupsThen::page sends a page with its paging headers",
+            ]
+        );
+        let signatures: Vec<String> = operation_impls(&mut file)
+            .expect("operations")
+            .filter_map(|block| {
+                fn_mut(block, "page").map(|page| page.sig.to_token_stream().to_string())
+            })
+            .collect();
+        assert_eq!(
+            signatures,
+            [
+                "fn page (self , items : & Vec < types :: User > , page : u64 , per_page : u64 , total : u64) -> Self",
+                "fn page (self , items : & Vec < types :: Group > , next : Option < & str >) -> Self",
+            ]
+        );
+        assert!(mentions(
+            &file,
+            quote!(::user_apis_runtime::numbered_page_headers(
+                page, per_page, total
+            ))
+        ));
+        assert!(mentions(
+            &file,
+            quote!(::user_apis_runtime::cursor_page_headers(next))
+        ));
     }
 
     #[test]

@@ -410,6 +410,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::User>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`create_user`](crate::Client::create_user) (`POST /api/v4/users`) must match; [`MockServerExt::create_user`](super::MockServerExt::create_user) hands it to the test, with a setter per parameter.
     pub struct CreateUserWhen(::httpmock::When);
@@ -1956,6 +1980,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::Email>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`add_user_email`](crate::Client::add_user_email) (`POST /api/v4/users/{id}/emails`) must match; [`MockServerExt::add_user_email`](super::MockServerExt::add_user_email) hands it to the test, with a setter per parameter.
     pub struct AddUserEmailWhen(::httpmock::When);
@@ -2363,6 +2411,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::UserBasic>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`list_user_following`](crate::Client::list_user_following) (`GET /api/v4/users/{id}/following`) must match; [`MockServerExt::list_user_following`](super::MockServerExt::list_user_following) hands it to the test, with a setter per parameter.
     pub struct ListUserFollowingWhen(::httpmock::When);
@@ -2479,6 +2551,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::UserBasic>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`list_user_gpg_keys`](crate::Client::list_user_gpg_keys) (`GET /api/v4/users/{id}/gpg_keys`) must match; [`MockServerExt::list_user_gpg_keys`](super::MockServerExt::list_user_gpg_keys) hands it to the test, with a setter per parameter.
     pub struct ListUserGpgKeysWhen(::httpmock::When);
@@ -2593,6 +2689,30 @@ pub mod operations {
                     .status(404u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
+            )
+        }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::GpgKey>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
             )
         }
     }
@@ -3750,6 +3870,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::ImpersonationToken>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`create_impersonation_token`](crate::Client::create_impersonation_token) (`POST /api/v4/users/{user_id}/impersonation_tokens`) must match; [`MockServerExt::create_impersonation_token`](super::MockServerExt::create_impersonation_token) hands it to the test, with a setter per parameter.
     pub struct CreateImpersonationTokenWhen(::httpmock::When);
@@ -4156,6 +4300,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::SshKey>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`add_user_ssh_key`](crate::Client::add_user_ssh_key) (`POST /api/v4/users/{user_id}/keys`) must match; [`MockServerExt::add_user_ssh_key`](super::MockServerExt::add_user_ssh_key) hands it to the test, with a setter per parameter.
     pub struct AddUserSshKeyWhen(::httpmock::When);
@@ -4395,6 +4563,30 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::Membership>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`create_personal_access_token`](crate::Client::create_personal_access_token) (`POST /api/v4/users/{user_id}/personal_access_tokens`) must match; [`MockServerExt::create_personal_access_token`](super::MockServerExt::create_personal_access_token) hands it to the test, with a setter per parameter.
     pub struct CreatePersonalAccessTokenWhen(::httpmock::When);
@@ -4621,6 +4813,30 @@ pub mod operations {
                     .status(404u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
+            )
+        }
+        /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
+        /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
+        /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
+        /// `Link`): a stream walks on to the next page, or ends after the last.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::DeployKey>,
+            page: u64,
+            per_page: u64,
+            total: u64,
+        ) -> Self {
+            let headers = ::user_apis_runtime::numbered_page_headers(
+                page,
+                per_page,
+                total,
+            );
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
             )
         }
     }

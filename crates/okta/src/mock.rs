@@ -202,6 +202,23 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200` with `items` as one page, and the `Link` header's `rel="next"`
+        /// naming the `after` cursor of the next page (`None` on the last page): a
+        /// stream walks on to that page, or ends here.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::User>,
+            next: Option<&str>,
+        ) -> Self {
+            let headers = ::user_apis_runtime::cursor_page_headers(next);
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
+            )
+        }
     }
     ///What a request to [`create_user`](crate::Client::create_user) (`POST /api/v1/users`) must match; [`MockServerExt::create_user`](super::MockServerExt::create_user) hands it to the test, with a setter per parameter.
     pub struct CreateUserWhen(::httpmock::When);
@@ -1154,6 +1171,23 @@ pub mod operations {
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
+            )
+        }
+        /// Answers `200` with `items` as one page, and the `Link` header's `rel="next"`
+        /// naming the `after` cursor of the next page (`None` on the last page): a
+        /// stream walks on to that page, or ends here.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::Group>,
+            next: Option<&str>,
+        ) -> Self {
+            let headers = ::user_apis_runtime::cursor_page_headers(next);
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
             )
         }
     }
@@ -2389,6 +2423,23 @@ pub mod operations {
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
+            )
+        }
+        /// Answers `200` with `items` as one page, and the `Link` header's `rel="next"`
+        /// naming the `after` cursor of the next page (`None` on the last page): a
+        /// stream walks on to that page, or ends here.
+        ///Answers `the given status` with these bytes as the body, of this `Content-Type`.
+        pub fn page(
+            self,
+            items: &::std::vec::Vec<types::Group>,
+            next: Option<&str>,
+        ) -> Self {
+            let headers = ::user_apis_runtime::cursor_page_headers(next);
+            let then = self.ok(items).0;
+            Self(
+                headers
+                    .into_iter()
+                    .fold(then, |then, (name, value)| then.header(name, value)),
             )
         }
     }

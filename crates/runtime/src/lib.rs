@@ -56,6 +56,7 @@ mod decoded_size;
 mod error;
 mod excerpt;
 mod pacing;
+mod page_headers;
 mod paginate;
 mod password;
 mod raw;
@@ -79,6 +80,7 @@ pub use excerpt::{SHOWN_CHARS, printable};
 pub use pacing::{
     DEFAULT_MAX_IN_FLIGHT, EPOCH_THRESHOLD, LocalRateLimiter, Pause, RateLimitReading, RateLimiter,
 };
+pub use page_headers::{cursor_page_headers, numbered_page_headers};
 pub use paginate::{
     Cursor, DEFAULT_WALK_CONCURRENCY, Page, RepeatedPage, Walk, next_link_param, paginate, walk,
 };
