@@ -719,7 +719,7 @@ async fn offboard_ends_sessions_and_tokens_and_a_second_run_is_a_no_op() {
         done_calls(result(&report, Provider::Mattermost)),
         [
             "PUT /api/v4/users/mm1ada/active (active: false)",
-            "POST /api/v4/users/mm1ada/sessions/revoke/all (1 sessions)",
+            "POST /api/v4/users/mm1ada/sessions/revoke/all (sessions: 1)",
             "POST /api/v4/users/tokens/disable (token t1)"
         ]
     );

@@ -152,7 +152,7 @@ pub(super) async fn steps(
             if !sessions.is_empty() {
                 steps.push(step(
                     Call::new("POST", format!("/api/v4/users/{id}/sessions/revoke/all"))
-                        .with_note(format!("{} sessions", sessions.len())),
+                        .with_note(format!("sessions: {}", sessions.len())),
                     Action::RevokeAllSessions(id.clone()),
                 ));
             }
