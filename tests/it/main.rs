@@ -4,6 +4,7 @@ mod body_memory;
 mod budget;
 mod builders;
 mod concurrency;
+mod directory;
 mod fuzz;
 mod gitlab;
 mod hostile;

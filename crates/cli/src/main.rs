@@ -4,11 +4,14 @@
 //! The commands, their flags and their help are generated from `specs/` (`generated/`); this
 //! hand-written layer builds the command tree, connects each provider's client from the
 //! environment (`providers/`), prints results and errors (`output.rs`) and maps failures to
-//! exit codes. `user-apis completions SHELL` prints a completion script of the whole tree.
+//! exit codes. `user-apis directory ...` (`directory.rs`) works on one person across every
+//! configured provider through `user_apis::directory`. `user-apis completions SHELL` prints a
+//! completion script of the whole tree.
 
 // The command modules and the providers' table, written by `cargo xtask codegen`.
 #[rustfmt::skip]
 mod generated;
+mod directory;
 mod output;
 mod providers;
 mod support;
@@ -50,6 +53,7 @@ fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommands(providers::commands())
+        .subcommand(directory::command())
         .subcommand(completions_command())
         .after_help(EXIT_CODES)
 }
@@ -125,6 +129,9 @@ fn main() -> ExitCode {
             return ExitCode::from(Kind::Other.code());
         }
     };
+    if let Some((directory::NAME, matches)) = matches.subcommand() {
+        return ExitCode::from(runtime.block_on(directory::run(matches)));
+    }
     let reporter = Reporter::new();
     let result = runtime.block_on(providers::run(&matches, &reporter));
     ExitCode::from(finish(result, &reporter))

@@ -80,3 +80,7 @@ pub use user_apis_runtime::{
 
 // One module per provider behind its feature, from the provider table.
 include!("providers.rs");
+
+#[cfg(feature = "directory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
+pub mod directory;

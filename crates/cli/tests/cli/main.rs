@@ -2,6 +2,7 @@
 //! with a command line and an environment, then checks the request on the wire, stdout,
 //! stderr and the exit code. A module per provider; usage and help here.
 
+mod directory;
 mod gitlab;
 mod mattermost;
 mod okta;
