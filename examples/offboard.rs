@@ -9,7 +9,6 @@
 //! nothing left to do. Against real servers, `user-apis directory offboard --email ...` does
 //! the same over the providers whose variables are set.
 
-use std::num::NonZeroU64;
 use std::process::ExitCode;
 
 use httpmock::{Mock, MockServer};
@@ -181,11 +180,11 @@ fn serve_ada(servers: &Servers, active: bool) -> Result<Vec<Mock<'_>>> {
             then.ok(&vec![okta_ada]);
         }),
         sendauth::mock::MockServerExt::list_users(&servers.sendauth, |when, then| {
-            when.q(EMAIL).per_page(NonZeroU64::new(100));
+            when.q(EMAIL).per_page(100);
             then.ok(&listed);
         }),
         servers.sendauth.list_deleted_users(|when, then| {
-            when.q(EMAIL).per_page(NonZeroU64::new(100));
+            when.q(EMAIL).per_page(100);
             then.ok(&deleted);
         }),
     ])

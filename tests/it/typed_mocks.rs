@@ -358,13 +358,11 @@ async fn a_stream_walks_typed_page_answers_declared_in_any_order() {
         then.page(&vec![user(1, "ada"), user(2, "alan")], 1, 2, 3);
     });
     let client = gitlab::Client::with_private_token(mock_config(&server), "token").expect("client");
-    let names: Vec<String> = futures_util::TryStreamExt::try_collect::<Vec<_>>(
-        futures_util::StreamExt::map(client.list_users().per_page(2).stream(), |user| {
-            user.map(|user| user.username)
-        }),
-    )
-    .await
-    .expect("both pages");
+    let users: Vec<gitlab::types::User> =
+        futures_util::TryStreamExt::try_collect(client.list_users().per_page(2).stream())
+            .await
+            .expect("both pages");
+    let names: Vec<&str> = users.iter().map(|user| user.username.as_str()).collect();
     assert_eq!(names, ["ada", "alan", "grace"]);
     first.assert_calls_async(1).await;
     second.assert_calls_async(1).await;

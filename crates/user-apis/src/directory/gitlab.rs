@@ -208,7 +208,7 @@ pub(super) fn create(person: &NewPerson) -> Result<Step, Error> {
     let body = match &person.password {
         Some(password) => body.password(Some(password.clone())),
         // Without a password GitLab must be told how the person gets one: a reset link.
-        None => body.reset_password(Some(true)),
+        None => body.reset_password(true),
     };
     let body = NewUserBody::try_from(body).map_err(|_| Error::Incomplete {
         provider: Provider::Gitlab,

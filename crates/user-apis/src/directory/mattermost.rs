@@ -184,8 +184,8 @@ pub(super) fn create(person: &NewPerson) -> Result<Step, Error> {
     let body = types::NewUser::builder()
         .email(person.email.clone())
         .username(person.username.clone())
-        .first_name(Some(person.first_name.clone()))
-        .last_name(Some(person.last_name.clone()))
+        .first_name(&person.first_name)
+        .last_name(&person.last_name)
         .password(person.password.clone());
     let body = NewUserBody::try_from(body).map_err(|_| Error::Incomplete {
         provider: Provider::Mattermost,

@@ -126,7 +126,7 @@ pub(super) fn create(person: &NewPerson) -> Result<Step, Error> {
     let body = types::UserInput::builder()
         .first_name(person.first_name.clone())
         .last_name(person.last_name.clone())
-        .email(Some(person.email.clone()));
+        .email(&person.email);
     let body = NewUserBody::try_from(body).map_err(|_| Error::Incomplete {
         provider: Provider::Sendauth,
         missing: "a complete creation body",
