@@ -11,6 +11,7 @@ mod hostile;
 mod mattermost;
 mod okta;
 mod pacing;
+mod per_call;
 mod providers;
 mod rate_limits;
 mod secrets;

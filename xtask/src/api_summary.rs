@@ -378,7 +378,8 @@ fn operation(builders: &[Item], name: &str) -> Result<Operation, String> {
     for field in fields.iter() {
         let Some(ident) = &field.ident else { continue };
         let param = ident_text(ident);
-        if param == "client" {
+        // The client, and the per-call options every builder has: no parameters.
+        if param == "client" || param == "call" {
             continue;
         }
         // `Result<T, String>` for a required parameter, `Result<Option<T>, String>` otherwise.

@@ -68,6 +68,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(builder_field_defaults, EveryProvider),
     fixup!(optional_nested_builders, EveryProvider),
     fixup!(plain_setter_values, EveryProvider),
+    fixup!(per_call_options, EveryProvider),
     fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
@@ -1588,7 +1589,7 @@ pub fn optional_nested_builders(file: &mut File, _: &ClientCtx) -> Result<Applie
     ))
 }
 
-/// The types whose setters take [`IntoArg`](user_apis_runtime::IntoArg) instead of `TryInto`,
+/// The types whose setters take the runtime's `IntoArg` instead of `TryInto`,
 /// as `quote` prints them without spaces: strings and string lists, integers and page sizes,
 /// optional or not.
 const PLAIN_SETTER_TARGETS: &[&str] = &[
@@ -1714,6 +1715,162 @@ pub fn plain_setter_values(file: &mut File, _: &ClientCtx) -> Result<Applied, St
         format!(
             "plain_setter_values: {} setters take strings, numbers and page sizes as a caller has them",
             setters.changed
+        ),
+    ))
+}
+
+/// Lets one call set its own timeout and retry policy: `.timeout(..)` and `.retry(..)` on
+/// every operation's builder, in place of the client's `ClientConfig::timeout` and
+/// `ClientConfig::retry`.
+///
+/// Each request builder gains a field `call: user_apis_runtime::CallOptions`, empty from
+/// `new`, the two setters, and a `send` that hands the options to the runtime
+/// (`Client::exec_call`, declared with the client's hooks) instead of calling the `exec` hook.
+/// A stream clones its builder for every page, so its pages share the options.
+///
+/// Every provider's client has request builders, so codegen fails when this changes nothing.
+pub fn per_call_options(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    let items = module_items(file, "builder")?;
+    let mut builders = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Struct(item) = item else { continue };
+        let syn::Fields::Named(fields) = &mut item.fields else {
+            continue;
+        };
+        if !fields
+            .named
+            .iter()
+            .any(|field| field.ident.as_ref().is_some_and(|name| name == "client"))
+        {
+            continue;
+        }
+        fields
+            .named
+            .push(parse_quote!(pub(crate) call: ::user_apis_runtime::CallOptions));
+        builders.push(item.ident.to_string());
+    }
+    struct Sends {
+        sends: usize,
+        error: Option<String>,
+    }
+    impl VisitMut for Sends {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            if function.sig.ident == "new" {
+                // `Self { client: client, ... }` starts with no options.
+                struct Init;
+                impl VisitMut for Init {
+                    fn visit_expr_struct_mut(&mut self, init: &mut syn::ExprStruct) {
+                        if init.path.is_ident("Self") {
+                            init.fields.push(parse_quote!(
+                                call: ::std::default::Default::default()
+                            ));
+                        }
+                    }
+                }
+                Init.visit_block_mut(&mut function.block);
+                return;
+            }
+            if function.sig.ident != "send" {
+                return;
+            }
+            // `let Self { client, .. } = self;` also takes the options, and the request goes
+            // to the runtime with them.
+            struct Send {
+                destructured: bool,
+                executed: bool,
+            }
+            impl VisitMut for Send {
+                fn visit_pat_struct_mut(&mut self, pattern: &mut syn::PatStruct) {
+                    if pattern.path.is_ident("Self") {
+                        let ident: syn::Ident = parse_quote!(call);
+                        pattern.fields.push(syn::FieldPat {
+                            attrs: Vec::new(),
+                            member: syn::Member::Named(ident.clone()),
+                            colon_token: None,
+                            pat: Box::new(syn::Pat::Ident(syn::PatIdent {
+                                attrs: Vec::new(),
+                                by_ref: None,
+                                mutability: None,
+                                ident,
+                                subpat: None,
+                            })),
+                        });
+                        self.destructured = true;
+                    }
+                }
+                fn visit_expr_mut(&mut self, expr: &mut Expr) {
+                    syn::visit_mut::visit_expr_mut(self, expr);
+                    if let Expr::MethodCall(call) = expr
+                        && call.method == "exec"
+                        && is(&call.receiver, quote!(client))
+                    {
+                        let args = &call.args;
+                        *expr = parse_quote!(client.exec_call(#args, &call));
+                        self.executed = true;
+                    }
+                }
+            }
+            let mut send = Send {
+                destructured: false,
+                executed: false,
+            };
+            send.visit_block_mut(&mut function.block);
+            if send.destructured && send.executed {
+                self.sends += 1;
+            } else {
+                self.error.get_or_insert(format!(
+                    "per_call_options: a send() without `let Self {{ .. }} = self` or \
+                     `client.exec(..)` (destructured: {}, executed: {})",
+                    send.destructured, send.executed
+                ));
+            }
+        }
+    }
+    let mut sends = Sends {
+        sends: 0,
+        error: None,
+    };
+    for item in items.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let Some(name) = self_type_name(block) else {
+            continue;
+        };
+        if !builders.contains(&name) {
+            continue;
+        }
+        sends.visit_item_impl_mut(block);
+        block.items.push(parse_quote! {
+            /// Time allowed for each attempt of this request, body included, in place of the
+            /// client's `ClientConfig::timeout`.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.call.timeout = Some(timeout);
+                self
+            }
+        });
+        block.items.push(parse_quote! {
+            /// The retry policy of this request, in place of the client's
+            /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+            pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+                self.call.retry = Some(policy);
+                self
+            }
+        });
+    }
+    if let Some(error) = sends.error {
+        return Err(error);
+    }
+    if sends.sends != builders.len() {
+        return Err(format!(
+            "per_call_options: {} request builders but {} send()s",
+            builders.len(),
+            sends.sends
+        ));
+    }
+    Ok(Applied::new(
+        builders.len(),
+        format!(
+            "per_call_options: {} request builders take a timeout and a retry policy of their own",
+            builders.len()
         ),
     ))
 }
@@ -2427,5 +2584,40 @@ mod tests {
             prettyplease::unparse(&file),
             prettyplease::unparse(&expected)
         );
+    }
+
+    #[test]
+    fn every_request_builder_takes_its_own_timeout_and_retry_policy() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                pub struct GetUser<'a> {
+                    pub(crate) client: &'a super::Client,
+                    pub(crate) id: Result<i64, String>,
+                }
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self {
+                        Self { client: client, id: Err("id was not initialized".to_string()) }
+                    }
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let Self { client, id } = self;
+                        let result = client.exec(request, &info).await;
+                        todo!()
+                    }
+                }
+            }
+        };
+        let applied = per_call_options(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 1, "{applied:?}");
+        let text = prettyplease::unparse(&file);
+        for expected in [
+            "pub(crate) call: ::user_apis_runtime::CallOptions,",
+            "call: ::std::default::Default::default(),",
+            "let Self { client, id, call } = self;",
+            "let result = client.exec_call(request, &info, &call).await;",
+            "pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {",
+            "pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {",
+        ] {
+            assert!(text.contains(expected), "{expected} not in {text}");
+        }
     }
 }

@@ -179,6 +179,20 @@ fn client_file(provider: &Provider, streams: &[TokenStream]) -> Result<String, S
             }
         }
 
+        impl Client {
+            /// Sends one request of an operation with its builder's own timeout and retry
+            /// policy, where set: what every operation's `send` calls.
+            pub(crate) fn exec_call<'a>(
+                &'a self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+                call: &'a user_apis_runtime::CallOptions,
+            ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+                self.inner
+                    .execute_call(&self.client, request, info, #path_template, call)
+            }
+        }
+
         #(#streams)*
     };
     unparse(

@@ -9435,6 +9435,7 @@ pub mod builder {
         pub(crate) without_project_bots: Result<Option<bool>, String>,
         pub(crate) without_projects: Result<Option<bool>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUsers<'a> {
         ///A request for [`Client::list_users`](super::Client::list_users) with nothing set; `client.list_users()` is the same.
@@ -9468,6 +9469,7 @@ pub mod builder {
                 without_project_bots: Ok(None),
                 without_projects: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Only active users (default false).
@@ -9839,6 +9841,7 @@ pub mod builder {
                 without_project_bots,
                 without_projects,
                 sudo,
+                call,
             } = self;
             let active = active.map_err(Error::InvalidRequest)?;
             let admins = admins.map_err(Error::InvalidRequest)?;
@@ -9957,7 +9960,7 @@ pub mod builder {
                 operation_id: "list_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9992,6 +9995,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_user`]
 
@@ -10001,6 +10016,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::NewUser, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreateUser<'a> {
         ///A request for [`Client::create_user`](super::Client::create_user) with nothing set; `client.create_user()` is the same.
@@ -10009,6 +10025,7 @@ pub mod builder {
                 client: client,
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///Run this request as another user, named by id or username. Only administrators may, with a token that has the `sudo` scope.
@@ -10049,7 +10066,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, sudo, body } = self;
+            let Self { client, sudo, body, call } = self;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::NewUser::try_from(v).map_err(|e| e.to_string()))
@@ -10070,7 +10087,7 @@ pub mod builder {
                 operation_id: "create_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10112,6 +10129,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user`]
 
@@ -10122,6 +10151,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) with_custom_attributes: Result<Option<bool>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUser<'a> {
         ///A request for [`Client::get_user`](super::Client::get_user) with nothing set; `client.get_user()` is the same.
@@ -10131,6 +10161,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 with_custom_attributes: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10173,7 +10204,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, id, with_custom_attributes, sudo } = self;
+            let Self { client, id, with_custom_attributes, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let with_custom_attributes = with_custom_attributes
                 .map_err(Error::InvalidRequest)?;
@@ -10211,7 +10242,7 @@ pub mod builder {
                 operation_id: "get_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10253,6 +10284,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user`]
 
@@ -10263,6 +10306,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::UserInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUser<'a> {
         ///A request for [`Client::update_user`](super::Client::update_user) with nothing set; `client.update_user()` is the same.
@@ -10272,6 +10316,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10323,7 +10368,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, id, sudo, body } = self;
+            let Self { client, id, sudo, body, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10357,7 +10402,7 @@ pub mod builder {
                 operation_id: "update_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10406,6 +10451,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user`]
 
@@ -10416,6 +10473,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) hard_delete: Result<Option<bool>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUser<'a> {
         ///A request for [`Client::delete_user`](super::Client::delete_user) with nothing set; `client.delete_user()` is the same.
@@ -10425,6 +10483,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 hard_delete: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10463,7 +10522,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, hard_delete, sudo } = self;
+            let Self { client, id, hard_delete, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let hard_delete = hard_delete.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -10495,7 +10554,7 @@ pub mod builder {
                 operation_id: "delete_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10544,6 +10603,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::activate_user`]
 
@@ -10553,6 +10624,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ActivateUser<'a> {
         ///A request for [`Client::activate_user`](super::Client::activate_user) with nothing set; `client.activate_user()` is the same.
@@ -10561,6 +10633,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10588,7 +10661,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/activate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -10615,7 +10688,7 @@ pub mod builder {
                 operation_id: "activate_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10657,6 +10730,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::approve_user`]
 
@@ -10666,6 +10751,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ApproveUser<'a> {
         ///A request for [`Client::approve_user`](super::Client::approve_user) with nothing set; `client.approve_user()` is the same.
@@ -10674,6 +10760,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10701,7 +10788,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/approve`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -10728,7 +10815,7 @@ pub mod builder {
                 operation_id: "approve_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10770,6 +10857,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_associations_count`]
 
@@ -10779,6 +10878,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserAssociationsCount<'a> {
         ///A request for [`Client::get_user_associations_count`](super::Client::get_user_associations_count) with nothing set; `client.get_user_associations_count()` is the same.
@@ -10787,6 +10887,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10819,7 +10920,7 @@ pub mod builder {
             ResponseValue<types::UserAssociationsCount>,
             Error<types::ApiError>,
         > {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -10846,7 +10947,7 @@ pub mod builder {
                 operation_id: "get_user_associations_count",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10881,6 +10982,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::ban_user`]
 
@@ -10890,6 +11003,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> BanUser<'a> {
         ///A request for [`Client::ban_user`](super::Client::ban_user) with nothing set; `client.ban_user()` is the same.
@@ -10898,6 +11012,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -10925,7 +11040,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/ban`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -10952,7 +11067,7 @@ pub mod builder {
                 operation_id: "ban_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10987,6 +11102,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::block_user`]
 
@@ -10996,6 +11123,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> BlockUser<'a> {
         ///A request for [`Client::block_user`](super::Client::block_user) with nothing set; `client.block_user()` is the same.
@@ -11004,6 +11132,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11031,7 +11160,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/block`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -11058,7 +11187,7 @@ pub mod builder {
                 operation_id: "block_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11093,6 +11222,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_custom_attributes`]
 
@@ -11102,6 +11243,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserCustomAttributes<'a> {
         ///A request for [`Client::list_user_custom_attributes`](super::Client::list_user_custom_attributes) with nothing set; `client.list_user_custom_attributes()` is the same.
@@ -11110,6 +11252,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11142,7 +11285,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::CustomAttribute>>,
             Error<types::ApiError>,
         > {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -11169,7 +11312,7 @@ pub mod builder {
                 operation_id: "list_user_custom_attributes",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11204,6 +11347,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_custom_attribute`]
 
@@ -11214,6 +11369,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key: Result<::std::string::String, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserCustomAttribute<'a> {
         ///A request for [`Client::get_user_custom_attribute`](super::Client::get_user_custom_attribute) with nothing set; `client.get_user_custom_attribute()` is the same.
@@ -11223,6 +11379,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key: Err("key was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11265,7 +11422,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomAttribute>, Error<types::ApiError>> {
-            let Self { client, id, key, sudo } = self;
+            let Self { client, id, key, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11296,7 +11453,7 @@ pub mod builder {
                 operation_id: "get_user_custom_attribute",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11331,6 +11488,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::set_user_custom_attribute`]
 
@@ -11342,6 +11511,7 @@ pub mod builder {
         pub(crate) key: Result<::std::string::String, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::SetCustomAttributeRequest, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SetUserCustomAttribute<'a> {
         ///A request for [`Client::set_user_custom_attribute`](super::Client::set_user_custom_attribute) with nothing set; `client.set_user_custom_attribute()` is the same.
@@ -11352,6 +11522,7 @@ pub mod builder {
                 key: Err("key was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11423,7 +11594,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CustomAttribute>, Error<types::ApiError>> {
-            let Self { client, id, key, sudo, body } = self;
+            let Self { client, id, key, sudo, body, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11465,7 +11636,7 @@ pub mod builder {
                 operation_id: "set_user_custom_attribute",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11507,6 +11678,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user_custom_attribute`]
 
@@ -11517,6 +11700,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key: Result<::std::string::String, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUserCustomAttribute<'a> {
         ///A request for [`Client::delete_user_custom_attribute`](super::Client::delete_user_custom_attribute) with nothing set; `client.delete_user_custom_attribute()` is the same.
@@ -11526,6 +11710,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key: Err("key was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11566,7 +11751,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{id}/custom_attributes/{key}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, key, sudo } = self;
+            let Self { client, id, key, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key = key.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -11597,7 +11782,7 @@ pub mod builder {
                 operation_id: "delete_user_custom_attribute",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11632,6 +11817,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::deactivate_user`]
 
@@ -11641,6 +11838,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeactivateUser<'a> {
         ///A request for [`Client::deactivate_user`](super::Client::deactivate_user) with nothing set; `client.deactivate_user()` is the same.
@@ -11649,6 +11847,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11676,7 +11875,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/deactivate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -11703,7 +11902,7 @@ pub mod builder {
                 operation_id: "deactivate_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11745,6 +11944,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::disable_user_two_factor`]
 
@@ -11754,6 +11965,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DisableUserTwoFactor<'a> {
         ///A request for [`Client::disable_user_two_factor`](super::Client::disable_user_two_factor) with nothing set; `client.disable_user_two_factor()` is the same.
@@ -11762,6 +11974,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11789,7 +12002,7 @@ pub mod builder {
         }
         ///Sends a `PATCH` request to `/api/v4/users/{id}/disable_two_factor`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -11816,7 +12029,7 @@ pub mod builder {
                 operation_id: "disable_user_two_factor",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11858,6 +12071,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_emails`]
 
@@ -11869,6 +12094,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserEmails<'a> {
         ///A request for [`Client::list_user_emails`](super::Client::list_user_emails) with nothing set; `client.list_user_emails()` is the same.
@@ -11879,6 +12105,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -11931,7 +12158,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Email>>,
             Error<types::ApiError>,
         > {
-            let Self { client, id, page, per_page, sudo } = self;
+            let Self { client, id, page, per_page, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -11966,7 +12193,7 @@ pub mod builder {
                 operation_id: "list_user_emails",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12001,6 +12228,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::add_user_email`]
 
@@ -12011,6 +12250,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::AddEmailRequest, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AddUserEmail<'a> {
         ///A request for [`Client::add_user_email`](super::Client::add_user_email) with nothing set; `client.add_user_email()` is the same.
@@ -12020,6 +12260,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12075,7 +12316,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Email>, Error<types::ApiError>> {
-            let Self { client, id, sudo, body } = self;
+            let Self { client, id, sudo, body, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12112,7 +12353,7 @@ pub mod builder {
                 operation_id: "add_user_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12154,6 +12395,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user_email`]
 
@@ -12164,6 +12417,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) email_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUserEmail<'a> {
         ///A request for [`Client::delete_user_email`](super::Client::delete_user_email) with nothing set; `client.delete_user_email()` is the same.
@@ -12173,6 +12427,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 email_id: Err("email_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12209,7 +12464,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{id}/emails/{email_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, email_id, sudo } = self;
+            let Self { client, id, email_id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -12242,7 +12497,7 @@ pub mod builder {
                 operation_id: "delete_user_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12277,6 +12532,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::follow_user`]
 
@@ -12286,6 +12553,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> FollowUser<'a> {
         ///A request for [`Client::follow_user`](super::Client::follow_user) with nothing set; `client.follow_user()` is the same.
@@ -12294,6 +12562,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12323,7 +12592,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublicUser>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -12350,7 +12619,7 @@ pub mod builder {
                 operation_id: "follow_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12392,6 +12661,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_followers`]
 
@@ -12403,6 +12684,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserFollowers<'a> {
         ///A request for [`Client::list_user_followers`](super::Client::list_user_followers) with nothing set; `client.list_user_followers()` is the same.
@@ -12413,6 +12695,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12465,7 +12748,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::UserBasic>>,
             Error<types::ApiError>,
         > {
-            let Self { client, id, page, per_page, sudo } = self;
+            let Self { client, id, page, per_page, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12500,7 +12783,7 @@ pub mod builder {
                 operation_id: "list_user_followers",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12535,6 +12818,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_following`]
 
@@ -12546,6 +12841,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserFollowing<'a> {
         ///A request for [`Client::list_user_following`](super::Client::list_user_following) with nothing set; `client.list_user_following()` is the same.
@@ -12556,6 +12852,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12608,7 +12905,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::UserBasic>>,
             Error<types::ApiError>,
         > {
-            let Self { client, id, page, per_page, sudo } = self;
+            let Self { client, id, page, per_page, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12643,7 +12940,7 @@ pub mod builder {
                 operation_id: "list_user_following",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12678,6 +12975,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_gpg_keys`]
 
@@ -12689,6 +12998,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserGpgKeys<'a> {
         ///A request for [`Client::list_user_gpg_keys`](super::Client::list_user_gpg_keys) with nothing set; `client.list_user_gpg_keys()` is the same.
@@ -12699,6 +13009,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12751,7 +13062,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::GpgKey>>,
             Error<types::ApiError>,
         > {
-            let Self { client, id, page, per_page, sudo } = self;
+            let Self { client, id, page, per_page, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -12786,7 +13097,7 @@ pub mod builder {
                 operation_id: "list_user_gpg_keys",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12821,6 +13132,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::add_user_gpg_key`]
 
@@ -12831,6 +13154,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::AddGpgKeyRequest, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AddUserGpgKey<'a> {
         ///A request for [`Client::add_user_gpg_key`](super::Client::add_user_gpg_key) with nothing set; `client.add_user_gpg_key()` is the same.
@@ -12840,6 +13164,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -12895,7 +13220,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GpgKey>, Error<types::ApiError>> {
-            let Self { client, id, sudo, body } = self;
+            let Self { client, id, sudo, body, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
@@ -12932,7 +13257,7 @@ pub mod builder {
                 operation_id: "add_user_gpg_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12974,6 +13299,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_gpg_key`]
 
@@ -12984,6 +13321,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserGpgKey<'a> {
         ///A request for [`Client::get_user_gpg_key`](super::Client::get_user_gpg_key) with nothing set; `client.get_user_gpg_key()` is the same.
@@ -12993,6 +13331,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13031,7 +13370,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GpgKey>, Error<types::ApiError>> {
-            let Self { client, id, key_id, sudo } = self;
+            let Self { client, id, key_id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13064,7 +13403,7 @@ pub mod builder {
                 operation_id: "get_user_gpg_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13099,6 +13438,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user_gpg_key`]
 
@@ -13109,6 +13460,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUserGpgKey<'a> {
         ///A request for [`Client::delete_user_gpg_key`](super::Client::delete_user_gpg_key) with nothing set; `client.delete_user_gpg_key()` is the same.
@@ -13118,6 +13470,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13154,7 +13507,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{id}/gpg_keys/{key_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, key_id, sudo } = self;
+            let Self { client, id, key_id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13187,7 +13540,7 @@ pub mod builder {
                 operation_id: "delete_user_gpg_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13222,6 +13575,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::revoke_user_gpg_key`]
 
@@ -13232,6 +13597,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RevokeUserGpgKey<'a> {
         ///A request for [`Client::revoke_user_gpg_key`](super::Client::revoke_user_gpg_key) with nothing set; `client.revoke_user_gpg_key()` is the same.
@@ -13241,6 +13607,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13277,7 +13644,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/gpg_keys/{key_id}/revoke`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, key_id, sudo } = self;
+            let Self { client, id, key_id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13311,7 +13678,7 @@ pub mod builder {
                 operation_id: "revoke_user_gpg_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13346,6 +13713,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user_identity`]
 
@@ -13356,6 +13735,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) provider: Result<::std::string::String, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUserIdentity<'a> {
         ///A request for [`Client::delete_user_identity`](super::Client::delete_user_identity) with nothing set; `client.delete_user_identity()` is the same.
@@ -13365,6 +13745,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 provider: Err("provider was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13405,7 +13786,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{id}/identities/{provider}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, provider, sudo } = self;
+            let Self { client, id, provider, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13436,7 +13817,7 @@ pub mod builder {
                 operation_id: "delete_user_identity",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13471,6 +13852,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_ssh_key`]
 
@@ -13481,6 +13874,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserSshKey<'a> {
         ///A request for [`Client::get_user_ssh_key`](super::Client::get_user_ssh_key) with nothing set; `client.get_user_ssh_key()` is the same.
@@ -13490,6 +13884,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13528,7 +13923,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SshKey>, Error<types::ApiError>> {
-            let Self { client, id, key_id, sudo } = self;
+            let Self { client, id, key_id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13561,7 +13956,7 @@ pub mod builder {
                 operation_id: "get_user_ssh_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13596,6 +13991,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user_ssh_key`]
 
@@ -13606,6 +14013,7 @@ pub mod builder {
         pub(crate) id: Result<i64, String>,
         pub(crate) key_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUserSshKey<'a> {
         ///A request for [`Client::delete_user_ssh_key`](super::Client::delete_user_ssh_key) with nothing set; `client.delete_user_ssh_key()` is the same.
@@ -13615,6 +14023,7 @@ pub mod builder {
                 id: Err("id was not initialized".to_string()),
                 key_id: Err("key_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13651,7 +14060,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{id}/keys/{key_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, key_id, sudo } = self;
+            let Self { client, id, key_id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let key_id = key_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
@@ -13684,7 +14093,7 @@ pub mod builder {
                 operation_id: "delete_user_ssh_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13719,6 +14128,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::reject_user`]
 
@@ -13728,6 +14149,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RejectUser<'a> {
         ///A request for [`Client::reject_user`](super::Client::reject_user) with nothing set; `client.reject_user()` is the same.
@@ -13736,6 +14158,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13763,7 +14186,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/reject`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -13790,7 +14213,7 @@ pub mod builder {
                 operation_id: "reject_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13832,6 +14255,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::unban_user`]
 
@@ -13841,6 +14276,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UnbanUser<'a> {
         ///A request for [`Client::unban_user`](super::Client::unban_user) with nothing set; `client.unban_user()` is the same.
@@ -13849,6 +14285,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13876,7 +14313,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/unban`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -13903,7 +14340,7 @@ pub mod builder {
                 operation_id: "unban_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13938,6 +14375,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::unblock_user`]
 
@@ -13947,6 +14396,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UnblockUser<'a> {
         ///A request for [`Client::unblock_user`](super::Client::unblock_user) with nothing set; `client.unblock_user()` is the same.
@@ -13955,6 +14405,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -13982,7 +14433,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/{id}/unblock`
         pub async fn send(self) -> Result<ResponseValue<bool>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -14009,7 +14460,7 @@ pub mod builder {
                 operation_id: "unblock_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14044,6 +14495,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::unfollow_user`]
 
@@ -14053,6 +14516,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UnfollowUser<'a> {
         ///A request for [`Client::unfollow_user`](super::Client::unfollow_user) with nothing set; `client.unfollow_user()` is the same.
@@ -14061,6 +14525,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -14090,7 +14555,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublicUser>, Error<types::ApiError>> {
-            let Self { client, id, sudo } = self;
+            let Self { client, id, sudo, call } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -14117,7 +14582,7 @@ pub mod builder {
                 operation_id: "unfollow_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14152,6 +14617,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_impersonation_tokens`]
 
@@ -14164,6 +14641,7 @@ pub mod builder {
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) state: Result<Option<types::TokenStateFilter>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListImpersonationTokens<'a> {
         ///A request for [`Client::list_impersonation_tokens`](super::Client::list_impersonation_tokens) with nothing set; `client.list_impersonation_tokens()` is the same.
@@ -14175,6 +14653,7 @@ pub mod builder {
                 per_page: Ok(None),
                 state: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -14240,7 +14719,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::ImpersonationToken>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, page, per_page, state, sudo } = self;
+            let Self { client, user_id, page, per_page, state, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -14279,7 +14758,7 @@ pub mod builder {
                 operation_id: "list_impersonation_tokens",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14321,6 +14800,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_impersonation_token`]
 
@@ -14331,6 +14822,7 @@ pub mod builder {
         pub(crate) user_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::CreateImpersonationTokenRequest, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreateImpersonationToken<'a> {
         ///A request for [`Client::create_impersonation_token`](super::Client::create_impersonation_token) with nothing set; `client.create_impersonation_token()` is the same.
@@ -14340,6 +14832,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -14401,7 +14894,7 @@ pub mod builder {
             ResponseValue<types::ImpersonationTokenWithToken>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, sudo, body } = self;
+            let Self { client, user_id, sudo, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
@@ -14441,7 +14934,7 @@ pub mod builder {
                 operation_id: "create_impersonation_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14483,6 +14976,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_impersonation_token`]
 
@@ -14493,6 +14998,7 @@ pub mod builder {
         pub(crate) user_id: Result<i64, String>,
         pub(crate) impersonation_token_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetImpersonationToken<'a> {
         ///A request for [`Client::get_impersonation_token`](super::Client::get_impersonation_token) with nothing set; `client.get_impersonation_token()` is the same.
@@ -14504,6 +15010,7 @@ pub mod builder {
                     "impersonation_token_id was not initialized".to_string(),
                 ),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -14542,7 +15049,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ImpersonationToken>, Error<types::ApiError>> {
-            let Self { client, user_id, impersonation_token_id, sudo } = self;
+            let Self { client, user_id, impersonation_token_id, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let impersonation_token_id = impersonation_token_id
                 .map_err(Error::InvalidRequest)?;
@@ -14580,7 +15087,7 @@ pub mod builder {
                 operation_id: "get_impersonation_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14615,6 +15122,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::revoke_impersonation_token`]
 
@@ -14625,6 +15144,7 @@ pub mod builder {
         pub(crate) user_id: Result<i64, String>,
         pub(crate) impersonation_token_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RevokeImpersonationToken<'a> {
         ///A request for [`Client::revoke_impersonation_token`](super::Client::revoke_impersonation_token) with nothing set; `client.revoke_impersonation_token()` is the same.
@@ -14636,6 +15156,7 @@ pub mod builder {
                     "impersonation_token_id was not initialized".to_string(),
                 ),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -14672,7 +15193,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v4/users/{user_id}/impersonation_tokens/{impersonation_token_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, impersonation_token_id, sudo } = self;
+            let Self { client, user_id, impersonation_token_id, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let impersonation_token_id = impersonation_token_id
                 .map_err(Error::InvalidRequest)?;
@@ -14710,7 +15231,7 @@ pub mod builder {
                 operation_id: "revoke_impersonation_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14745,6 +15266,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_ssh_keys`]
 
@@ -14756,6 +15289,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserSshKeys<'a> {
         ///A request for [`Client::list_user_ssh_keys`](super::Client::list_user_ssh_keys) with nothing set; `client.list_user_ssh_keys()` is the same.
@@ -14766,6 +15300,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id or username.
@@ -14822,7 +15357,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::SshKey>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, page, per_page, sudo } = self;
+            let Self { client, user_id, page, per_page, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -14857,7 +15392,7 @@ pub mod builder {
                 operation_id: "list_user_ssh_keys",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14892,6 +15427,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::add_user_ssh_key`]
 
@@ -14902,6 +15449,7 @@ pub mod builder {
         pub(crate) user_id: Result<i64, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::AddSshKeyRequest, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AddUserSshKey<'a> {
         ///A request for [`Client::add_user_ssh_key`](super::Client::add_user_ssh_key) with nothing set; `client.add_user_ssh_key()` is the same.
@@ -14911,6 +15459,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -14966,7 +15515,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SshKey>, Error<types::ApiError>> {
-            let Self { client, user_id, sudo, body } = self;
+            let Self { client, user_id, sudo, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15005,7 +15554,7 @@ pub mod builder {
                 operation_id: "add_user_ssh_key",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15047,6 +15596,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_memberships`]
 
@@ -15059,6 +15620,7 @@ pub mod builder {
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) type_: Result<Option<types::MembershipSourceType>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserMemberships<'a> {
         ///A request for [`Client::list_user_memberships`](super::Client::list_user_memberships) with nothing set; `client.list_user_memberships()` is the same.
@@ -15070,6 +15632,7 @@ pub mod builder {
                 per_page: Ok(None),
                 type_: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -15135,7 +15698,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Membership>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, page, per_page, type_, sudo } = self;
+            let Self { client, user_id, page, per_page, type_, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -15174,7 +15737,7 @@ pub mod builder {
                 operation_id: "list_user_memberships",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15216,6 +15779,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_personal_access_token`]
 
@@ -15229,6 +15804,7 @@ pub mod builder {
             types::builder::CreatePersonalAccessTokenRequest,
             String,
         >,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreatePersonalAccessToken<'a> {
         ///A request for [`Client::create_personal_access_token`](super::Client::create_personal_access_token) with nothing set; `client.create_personal_access_token()` is the same.
@@ -15238,6 +15814,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -15299,7 +15876,7 @@ pub mod builder {
             ResponseValue<types::PersonalAccessTokenWithToken>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, sudo, body } = self;
+            let Self { client, user_id, sudo, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let body = body
@@ -15339,7 +15916,7 @@ pub mod builder {
                 operation_id: "create_personal_access_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15388,6 +15965,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_project_deploy_keys`]
 
@@ -15399,6 +15988,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserProjectDeployKeys<'a> {
         ///A request for [`Client::list_user_project_deploy_keys`](super::Client::list_user_project_deploy_keys) with nothing set; `client.list_user_project_deploy_keys()` is the same.
@@ -15409,6 +15999,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id or username.
@@ -15465,7 +16056,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::DeployKey>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, page, per_page, sudo } = self;
+            let Self { client, user_id, page, per_page, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -15500,7 +16091,7 @@ pub mod builder {
                 operation_id: "list_user_project_deploy_keys",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15535,6 +16126,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_status`]
 
@@ -15544,6 +16147,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) sudo: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserStatus<'a> {
         ///A request for [`Client::get_user_status`](super::Client::get_user_status) with nothing set; `client.get_user_status()` is the same.
@@ -15552,6 +16156,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 sudo: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id or username.
@@ -15585,7 +16190,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserStatus>, Error<types::ApiError>> {
-            let Self { client, user_id, sudo } = self;
+            let Self { client, user_id, sudo, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let sudo = sudo.map_err(Error::InvalidRequest)?;
             let url = client
@@ -15612,7 +16217,7 @@ pub mod builder {
                 operation_id: "get_user_status",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15646,6 +16251,18 @@ pub mod builder {
                     )
                 }
             }
+        }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
         }
     }
 }

@@ -8704,6 +8704,7 @@ pub mod builder {
         pub(crate) bot_user_id: Result<::std::string::String, String>,
         pub(crate) set_system_admin: Result<Option<bool>, String>,
         pub(crate) body: Result<types::builder::BotConversion, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ConvertBotToUser<'a> {
         ///A request for [`Client::convert_bot_to_user`](super::Client::convert_bot_to_user) with nothing set; `client.convert_bot_to_user()` is the same.
@@ -8713,6 +8714,7 @@ pub mod builder {
                 bot_user_id: Err("bot_user_id was not initialized".to_string()),
                 set_system_admin: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The bot's user id.
@@ -8769,7 +8771,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, bot_user_id, set_system_admin, body } = self;
+            let Self { client, bot_user_id, set_system_admin, body, call } = self;
             let bot_user_id = bot_user_id.map_err(Error::InvalidRequest)?;
             let set_system_admin = set_system_admin.map_err(Error::InvalidRequest)?;
             let body = body
@@ -8807,7 +8809,7 @@ pub mod builder {
                 operation_id: "convert_bot_to_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8849,6 +8851,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_users`]
 
@@ -8872,6 +8886,7 @@ pub mod builder {
         pub(crate) sort: Result<Option<::std::string::String>, String>,
         pub(crate) team_roles: Result<Option<::std::string::String>, String>,
         pub(crate) without_team: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUsers<'a> {
         ///A request for [`Client::list_users`](super::Client::list_users) with nothing set; `client.list_users()` is the same.
@@ -8894,6 +8909,7 @@ pub mod builder {
                 sort: Ok(None),
                 team_roles: Ok(None),
                 without_team: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Only active users (not with `inactive`).
@@ -9127,6 +9143,7 @@ pub mod builder {
                 sort,
                 team_roles,
                 without_team,
+                call,
             } = self;
             let active = active.map_err(Error::InvalidRequest)?;
             let channel_roles = channel_roles.map_err(Error::InvalidRequest)?;
@@ -9184,7 +9201,7 @@ pub mod builder {
                 operation_id: "list_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9219,6 +9236,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_user`]
 
@@ -9229,6 +9258,7 @@ pub mod builder {
         pub(crate) iid: Result<Option<::std::string::String>, String>,
         pub(crate) t: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::NewUser, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreateUser<'a> {
         ///A request for [`Client::create_user`](super::Client::create_user) with nothing set; `client.create_user()` is the same.
@@ -9238,6 +9268,7 @@ pub mod builder {
                 iid: Ok(None),
                 t: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///Id of the token from an invitation link.
@@ -9291,7 +9322,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, iid, t, body } = self;
+            let Self { client, iid, t, body, call } = self;
             let iid = iid.map_err(Error::InvalidRequest)?;
             let t = t.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9310,7 +9341,7 @@ pub mod builder {
                 operation_id: "create_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9338,6 +9369,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::permanent_delete_all_users`]
 
@@ -9345,17 +9388,21 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PermanentDeleteAllUsers<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> PermanentDeleteAllUsers<'a> {
         ///A request for [`Client::permanent_delete_all_users`](super::Client::permanent_delete_all_users) with nothing set; `client.permanent_delete_all_users()` is the same.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call: ::std::default::Default::default(),
+            }
         }
         ///Sends a `DELETE` request to `/api/v4/users`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client } = self;
+            let Self { client, call } = self;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users"])?;
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -9363,7 +9410,7 @@ pub mod builder {
                 operation_id: "permanent_delete_all_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9391,6 +9438,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::autocomplete_users`]
 
@@ -9402,6 +9461,7 @@ pub mod builder {
         pub(crate) limit: Result<Option<i32>, String>,
         pub(crate) name: Result<::std::string::String, String>,
         pub(crate) team_id: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AutocompleteUsers<'a> {
         ///A request for [`Client::autocomplete_users`](super::Client::autocomplete_users) with nothing set; `client.autocomplete_users()` is the same.
@@ -9412,6 +9472,7 @@ pub mod builder {
                 limit: Ok(None),
                 name: Err("name was not initialized".to_string()),
                 team_id: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Only users in this channel; the others on the team come back in `out_of_channel`. Needs the team too.
@@ -9473,7 +9534,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserAutocomplete>, Error<types::AppError>> {
-            let Self { client, channel_id, limit, name, team_id } = self;
+            let Self { client, channel_id, limit, name, team_id, call } = self;
             let channel_id = channel_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
@@ -9494,7 +9555,7 @@ pub mod builder {
                 operation_id: "autocomplete_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9529,6 +9590,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::verify_user_email`]
 
@@ -9537,6 +9610,7 @@ pub mod builder {
     pub struct VerifyUserEmail<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::VerificationToken, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> VerifyUserEmail<'a> {
         ///A request for [`Client::verify_user_email`](super::Client::verify_user_email) with nothing set; `client.verify_user_email()` is the same.
@@ -9544,6 +9618,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The token from the verification email.
@@ -9576,7 +9651,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::VerificationToken::try_from(v).map_err(|e| e.to_string())
@@ -9591,7 +9666,7 @@ pub mod builder {
                 operation_id: "verify_user_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9612,6 +9687,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::send_verification_email`]
 
@@ -9620,6 +9707,7 @@ pub mod builder {
     pub struct SendVerificationEmail<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::EmailAddress, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SendVerificationEmail<'a> {
         ///A request for [`Client::send_verification_email`](super::Client::send_verification_email) with nothing set; `client.send_verification_email()` is the same.
@@ -9627,6 +9715,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The address to send the verification link to.
@@ -9657,7 +9746,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::EmailAddress::try_from(v).map_err(|e| e.to_string())
@@ -9675,7 +9764,7 @@ pub mod builder {
                 operation_id: "send_verification_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9696,6 +9785,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_by_email`]
 
@@ -9704,6 +9805,7 @@ pub mod builder {
     pub struct GetUserByEmail<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) email: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserByEmail<'a> {
         ///A request for [`Client::get_user_by_email`](super::Client::get_user_by_email) with nothing set; `client.get_user_by_email()` is the same.
@@ -9711,6 +9813,7 @@ pub mod builder {
             Self {
                 client: client,
                 email: Err("email was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The email address.
@@ -9730,7 +9833,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, email } = self;
+            let Self { client, email, call } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -9752,7 +9855,7 @@ pub mod builder {
                 operation_id: "get_user_by_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9794,6 +9897,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_users_by_group_channel_ids`]
 
@@ -9802,6 +9917,7 @@ pub mod builder {
     pub struct GetUsersByGroupChannelIds<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<::std::vec::Vec<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUsersByGroupChannelIds<'a> {
         ///A request for [`Client::get_users_by_group_channel_ids`](super::Client::get_users_by_group_channel_ids) with nothing set; `client.get_users_by_group_channel_ids()` is the same.
@@ -9809,6 +9925,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Err("body was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The ids of the group channels whose members to get.
@@ -9824,7 +9941,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UsersByChannel>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -9835,7 +9952,7 @@ pub mod builder {
                 operation_id: "get_users_by_group_channel_ids",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9863,6 +9980,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_users_by_ids`]
 
@@ -9872,6 +10001,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) since: Result<Option<i64>, String>,
         pub(crate) body: Result<::std::vec::Vec<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUsersByIds<'a> {
         ///A request for [`Client::get_users_by_ids`](super::Client::get_users_by_ids) with nothing set; `client.get_users_by_ids()` is the same.
@@ -9880,6 +10010,7 @@ pub mod builder {
                 client: client,
                 since: Ok(None),
                 body: Err("body was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///Only users changed after this time (milliseconds since the epoch).
@@ -9908,7 +10039,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::User>>,
             Error<types::AppError>,
         > {
-            let Self { client, since, body } = self;
+            let Self { client, since, body, call } = self;
             let since = since.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = client.inner.url(&client.baseurl, &["api", "v4", "users", "ids"])?;
@@ -9923,7 +10054,7 @@ pub mod builder {
                 operation_id: "get_users_by_ids",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9951,6 +10082,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_known_users`]
 
@@ -9958,11 +10101,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListKnownUsers<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListKnownUsers<'a> {
         ///A request for [`Client::list_known_users`](super::Client::list_known_users) with nothing set; `client.list_known_users()` is the same.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call: ::std::default::Default::default(),
+            }
         }
         ///Sends a `GET` request to `/api/v4/users/known`
         pub async fn send(
@@ -9971,7 +10118,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<::std::string::String>>,
             Error<types::AppError>,
         > {
-            let Self { client } = self;
+            let Self { client, call } = self;
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "known"])?;
@@ -9981,7 +10128,7 @@ pub mod builder {
                 operation_id: "list_known_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10002,6 +10149,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::login`]
 
@@ -10010,6 +10169,7 @@ pub mod builder {
     pub struct Login<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::Login, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> Login<'a> {
         ///A request for [`Client::login`](super::Client::login) with nothing set; `client.login()` is the same.
@@ -10017,6 +10177,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The login id and password, plus an MFA code when the account needs one.
@@ -10043,7 +10204,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::Login::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -10056,7 +10217,7 @@ pub mod builder {
                 operation_id: "login",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10092,6 +10253,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::login_by_cws_token`]
 
@@ -10100,6 +10273,7 @@ pub mod builder {
     pub struct LoginByCwsToken<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::CwsLogin, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> LoginByCwsToken<'a> {
         ///A request for [`Client::login_by_cws_token`](super::Client::login_by_cws_token) with nothing set; `client.login_by_cws_token()` is the same.
@@ -10107,6 +10281,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The login id and the token from the Customer Web Server.
@@ -10131,7 +10306,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v4/users/login/cws`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::CwsLogin::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -10144,7 +10319,7 @@ pub mod builder {
                 operation_id: "login_by_cws_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10179,6 +10354,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::switch_account_type`]
 
@@ -10187,6 +10374,7 @@ pub mod builder {
     pub struct SwitchAccountType<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::AccountSwitch, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SwitchAccountType<'a> {
         ///A request for [`Client::switch_account_type`](super::Client::switch_account_type) with nothing set; `client.switch_account_type()` is the same.
@@ -10194,6 +10382,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The sign-in method to leave, the one to move to, and the credentials needed.
@@ -10224,7 +10413,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::FollowLink>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::AccountSwitch::try_from(v).map_err(|e| e.to_string())
@@ -10239,7 +10428,7 @@ pub mod builder {
                 operation_id: "switch_account_type",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10288,6 +10477,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::logout`]
 
@@ -10295,17 +10496,21 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct Logout<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> Logout<'a> {
         ///A request for [`Client::logout`](super::Client::logout) with nothing set; `client.logout()` is the same.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call: ::std::default::Default::default(),
+            }
         }
         ///Sends a `POST` request to `/api/v4/users/logout`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client } = self;
+            let Self { client, call } = self;
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "logout"])?;
@@ -10315,7 +10520,7 @@ pub mod builder {
                 operation_id: "logout",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10343,6 +10548,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::check_user_mfa`]
 
@@ -10351,6 +10568,7 @@ pub mod builder {
     pub struct CheckUserMfa<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::LoginId, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CheckUserMfa<'a> {
         ///A request for [`Client::check_user_mfa`](super::Client::check_user_mfa) with nothing set; `client.check_user_mfa()` is the same.
@@ -10358,6 +10576,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The login id to check.
@@ -10384,7 +10603,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MfaRequired>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::LoginId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -10395,7 +10614,7 @@ pub mod builder {
                 operation_id: "check_user_mfa",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10416,6 +10635,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::migrate_auth_to_ldap`]
 
@@ -10424,6 +10655,7 @@ pub mod builder {
     pub struct MigrateAuthToLdap<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::LdapMigration, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> MigrateAuthToLdap<'a> {
         ///A request for [`Client::migrate_auth_to_ldap`](super::Client::migrate_auth_to_ldap) with nothing set; `client.migrate_auth_to_ldap()` is the same.
@@ -10431,6 +10663,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The sign-in method to move from and the user field to match against LDAP.
@@ -10461,7 +10694,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::LdapMigration::try_from(v).map_err(|e| e.to_string())
@@ -10476,7 +10709,7 @@ pub mod builder {
                 operation_id: "migrate_auth_to_ldap",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10518,6 +10751,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::migrate_auth_to_saml`]
 
@@ -10526,6 +10771,7 @@ pub mod builder {
     pub struct MigrateAuthToSaml<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::SamlMigration, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> MigrateAuthToSaml<'a> {
         ///A request for [`Client::migrate_auth_to_saml`](super::Client::migrate_auth_to_saml) with nothing set; `client.migrate_auth_to_saml()` is the same.
@@ -10533,6 +10779,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The sign-in method to move from, and how to match accounts to their SAML ids.
@@ -10563,7 +10810,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::SamlMigration::try_from(v).map_err(|e| e.to_string())
@@ -10578,7 +10825,7 @@ pub mod builder {
                 operation_id: "migrate_auth_to_saml",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10620,6 +10867,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::reset_password`]
 
@@ -10628,6 +10887,7 @@ pub mod builder {
     pub struct ResetPassword<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::PasswordReset, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ResetPassword<'a> {
         ///A request for [`Client::reset_password`](super::Client::reset_password) with nothing set; `client.reset_password()` is the same.
@@ -10635,6 +10895,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The code from the reset email and the new password.
@@ -10665,7 +10926,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::PasswordReset::try_from(v).map_err(|e| e.to_string())
@@ -10680,7 +10941,7 @@ pub mod builder {
                 operation_id: "reset_password",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10715,6 +10976,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::send_password_reset_email`]
 
@@ -10723,6 +10996,7 @@ pub mod builder {
     pub struct SendPasswordResetEmail<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::EmailAddress, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SendPasswordResetEmail<'a> {
         ///A request for [`Client::send_password_reset_email`](super::Client::send_password_reset_email) with nothing set; `client.send_password_reset_email()` is the same.
@@ -10730,6 +11004,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The address to send the reset link to.
@@ -10760,7 +11035,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::EmailAddress::try_from(v).map_err(|e| e.to_string())
@@ -10778,7 +11053,7 @@ pub mod builder {
                 operation_id: "send_password_reset_email",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10813,6 +11088,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::search_users`]
 
@@ -10821,6 +11108,7 @@ pub mod builder {
     pub struct SearchUsers<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::UserSearch, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SearchUsers<'a> {
         ///A request for [`Client::search_users`](super::Client::search_users) with nothing set; `client.search_users()` is the same.
@@ -10828,6 +11116,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The term to search for, and where to look.
@@ -10861,7 +11150,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::User>>,
             Error<types::AppError>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::UserSearch::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -10874,7 +11163,7 @@ pub mod builder {
                 operation_id: "search_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10909,6 +11198,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::attach_device_id`]
 
@@ -10917,6 +11218,7 @@ pub mod builder {
     pub struct AttachDeviceId<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::DeviceId, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AttachDeviceId<'a> {
         ///A request for [`Client::attach_device_id`](super::Client::attach_device_id) with nothing set; `client.attach_device_id()` is the same.
@@ -10924,6 +11226,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The mobile device id to tie to the session.
@@ -10950,7 +11253,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::DeviceId::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -10963,7 +11266,7 @@ pub mod builder {
                 operation_id: "attach_device_id",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -10991,6 +11294,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::revoke_sessions_from_all_users`]
 
@@ -10998,17 +11313,21 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RevokeSessionsFromAllUsers<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RevokeSessionsFromAllUsers<'a> {
         ///A request for [`Client::revoke_sessions_from_all_users`](super::Client::revoke_sessions_from_all_users) with nothing set; `client.revoke_sessions_from_all_users()` is the same.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call: ::std::default::Default::default(),
+            }
         }
         ///Sends a `POST` request to `/api/v4/users/sessions/revoke/all`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client } = self;
+            let Self { client, call } = self;
             let url = client
                 .inner
                 .url(
@@ -11021,7 +11340,7 @@ pub mod builder {
                 operation_id: "revoke_sessions_from_all_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11049,6 +11368,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_total_users_stats`]
 
@@ -11056,17 +11387,21 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetTotalUsersStats<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetTotalUsersStats<'a> {
         ///A request for [`Client::get_total_users_stats`](super::Client::get_total_users_stats) with nothing set; `client.get_total_users_stats()` is the same.
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                call: ::std::default::Default::default(),
+            }
         }
         ///Sends a `GET` request to `/api/v4/users/stats`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UsersStats>, Error<types::AppError>> {
-            let Self { client } = self;
+            let Self { client, call } = self;
             let url = client
                 .inner
                 .url(&client.baseurl, &["api", "v4", "users", "stats"])?;
@@ -11076,7 +11411,7 @@ pub mod builder {
                 operation_id: "get_total_users_stats",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11118,6 +11453,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_total_users_stats_filtered`]
 
@@ -11132,6 +11479,7 @@ pub mod builder {
         pub(crate) include_deleted: Result<Option<bool>, String>,
         pub(crate) roles: Result<Option<::std::string::String>, String>,
         pub(crate) team_roles: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetTotalUsersStatsFiltered<'a> {
         ///A request for [`Client::get_total_users_stats_filtered`](super::Client::get_total_users_stats_filtered) with nothing set; `client.get_total_users_stats_filtered()` is the same.
@@ -11145,6 +11493,7 @@ pub mod builder {
                 include_deleted: Ok(None),
                 roles: Ok(None),
                 team_roles: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Comma-separated channel roles, with `in_channel`.
@@ -11254,6 +11603,7 @@ pub mod builder {
                 include_deleted,
                 roles,
                 team_roles,
+                call,
             } = self;
             let channel_roles = channel_roles.map_err(Error::InvalidRequest)?;
             let in_channel = in_channel.map_err(Error::InvalidRequest)?;
@@ -11290,7 +11640,7 @@ pub mod builder {
                 operation_id: "get_total_users_stats_filtered",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11332,6 +11682,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_access_tokens`]
 
@@ -11341,6 +11703,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) page: Result<Option<i32>, String>,
         pub(crate) per_page: Result<Option<i32>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserAccessTokens<'a> {
         ///A request for [`Client::list_user_access_tokens`](super::Client::list_user_access_tokens) with nothing set; `client.list_user_access_tokens()` is the same.
@@ -11349,6 +11712,7 @@ pub mod builder {
                 client: client,
                 page: Ok(None),
                 per_page: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The page to return, counting from 0.
@@ -11378,7 +11742,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::AccessTokenInfo>>,
             Error<types::AppError>,
         > {
-            let Self { client, page, per_page } = self;
+            let Self { client, page, per_page, call } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let url = client
@@ -11395,7 +11759,7 @@ pub mod builder {
                 operation_id: "list_user_access_tokens",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11430,6 +11794,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::disable_user_access_token`]
 
@@ -11438,6 +11814,7 @@ pub mod builder {
     pub struct DisableUserAccessToken<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::AccessTokenId, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DisableUserAccessToken<'a> {
         ///A request for [`Client::disable_user_access_token`](super::Client::disable_user_access_token) with nothing set; `client.disable_user_access_token()` is the same.
@@ -11445,6 +11822,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The id of the token to disable.
@@ -11475,7 +11853,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
@@ -11490,7 +11868,7 @@ pub mod builder {
                 operation_id: "disable_user_access_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11525,6 +11903,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::enable_user_access_token`]
 
@@ -11533,6 +11923,7 @@ pub mod builder {
     pub struct EnableUserAccessToken<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::AccessTokenId, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> EnableUserAccessToken<'a> {
         ///A request for [`Client::enable_user_access_token`](super::Client::enable_user_access_token) with nothing set; `client.enable_user_access_token()` is the same.
@@ -11540,6 +11931,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The id of the token to enable.
@@ -11570,7 +11962,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
@@ -11585,7 +11977,7 @@ pub mod builder {
                 operation_id: "enable_user_access_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11620,6 +12012,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::revoke_user_access_token`]
 
@@ -11628,6 +12032,7 @@ pub mod builder {
     pub struct RevokeUserAccessToken<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::AccessTokenId, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RevokeUserAccessToken<'a> {
         ///A request for [`Client::revoke_user_access_token`](super::Client::revoke_user_access_token) with nothing set; `client.revoke_user_access_token()` is the same.
@@ -11635,6 +12040,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The id of the token to revoke.
@@ -11665,7 +12071,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| {
                     types::AccessTokenId::try_from(v).map_err(|e| e.to_string())
@@ -11680,7 +12086,7 @@ pub mod builder {
                 operation_id: "revoke_user_access_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11715,6 +12121,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::search_user_access_tokens`]
 
@@ -11723,6 +12141,7 @@ pub mod builder {
     pub struct SearchUserAccessTokens<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::SearchTerm, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SearchUserAccessTokens<'a> {
         ///A request for [`Client::search_user_access_tokens`](super::Client::search_user_access_tokens) with nothing set; `client.search_user_access_tokens()` is the same.
@@ -11730,6 +12149,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The term to search for.
@@ -11763,7 +12183,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::AccessTokenInfo>>,
             Error<types::AppError>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::SearchTerm::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -11776,7 +12196,7 @@ pub mod builder {
                 operation_id: "search_user_access_tokens",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11811,6 +12231,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_access_token`]
 
@@ -11819,6 +12251,7 @@ pub mod builder {
     pub struct GetUserAccessToken<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) token_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserAccessToken<'a> {
         ///A request for [`Client::get_user_access_token`](super::Client::get_user_access_token) with nothing set; `client.get_user_access_token()` is the same.
@@ -11826,6 +12259,7 @@ pub mod builder {
             Self {
                 client: client,
                 token_id: Err("token_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The token's id (not the token).
@@ -11845,7 +12279,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessTokenInfo>, Error<types::AppError>> {
-            let Self { client, token_id } = self;
+            let Self { client, token_id, call } = self;
             let token_id = token_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -11867,7 +12301,7 @@ pub mod builder {
                 operation_id: "get_user_access_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -11909,6 +12343,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_by_username`]
 
@@ -11917,6 +12363,7 @@ pub mod builder {
     pub struct GetUserByUsername<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) username: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserByUsername<'a> {
         ///A request for [`Client::get_user_by_username`](super::Client::get_user_by_username) with nothing set; `client.get_user_by_username()` is the same.
@@ -11924,6 +12371,7 @@ pub mod builder {
             Self {
                 client: client,
                 username: Err("username was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The username.
@@ -11943,7 +12391,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, username } = self;
+            let Self { client, username, call } = self;
             let username = username.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -11965,7 +12413,7 @@ pub mod builder {
                 operation_id: "get_user_by_username",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12000,6 +12448,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_users_by_usernames`]
 
@@ -12008,6 +12468,7 @@ pub mod builder {
     pub struct GetUsersByUsernames<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<::std::vec::Vec<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUsersByUsernames<'a> {
         ///A request for [`Client::get_users_by_usernames`](super::Client::get_users_by_usernames) with nothing set; `client.get_users_by_usernames()` is the same.
@@ -12015,6 +12476,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Err("body was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The usernames of the users to get.
@@ -12033,7 +12495,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::User>>,
             Error<types::AppError>,
         > {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12044,7 +12506,7 @@ pub mod builder {
                 operation_id: "get_users_by_usernames",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12072,6 +12534,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user`]
 
@@ -12080,6 +12554,7 @@ pub mod builder {
     pub struct GetUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUser<'a> {
         ///A request for [`Client::get_user`](super::Client::get_user) with nothing set; `client.get_user()` is the same.
@@ -12087,6 +12562,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12106,7 +12582,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12127,7 +12603,7 @@ pub mod builder {
                 operation_id: "get_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12162,6 +12638,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user`]
 
@@ -12171,6 +12659,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::UserInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUser<'a> {
         ///A request for [`Client::update_user`](super::Client::update_user) with nothing set; `client.update_user()` is the same.
@@ -12179,6 +12668,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12220,7 +12710,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
@@ -12244,7 +12734,7 @@ pub mod builder {
                 operation_id: "update_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12279,6 +12769,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user`]
 
@@ -12287,6 +12789,7 @@ pub mod builder {
     pub struct DeleteUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUser<'a> {
         ///A request for [`Client::delete_user`](super::Client::delete_user) with nothing set; `client.delete_user()` is the same.
@@ -12294,6 +12797,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12313,7 +12817,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12334,7 +12838,7 @@ pub mod builder {
                 operation_id: "delete_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12376,6 +12880,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user_active`]
 
@@ -12385,6 +12901,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::ActiveUpdate, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUserActive<'a> {
         ///A request for [`Client::update_user_active`](super::Client::update_user_active) with nothing set; `client.update_user_active()` is the same.
@@ -12393,6 +12910,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12436,7 +12954,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -12463,7 +12981,7 @@ pub mod builder {
                 operation_id: "update_user_active",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12498,6 +13016,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_audits`]
 
@@ -12506,6 +13036,7 @@ pub mod builder {
     pub struct ListUserAudits<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserAudits<'a> {
         ///A request for [`Client::list_user_audits`](super::Client::list_user_audits) with nothing set; `client.list_user_audits()` is the same.
@@ -12513,6 +13044,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12535,7 +13067,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Audit>>,
             Error<types::AppError>,
         > {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12557,7 +13089,7 @@ pub mod builder {
                 operation_id: "list_user_audits",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12592,6 +13124,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user_auth`]
 
@@ -12601,6 +13145,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::UserAuthData, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUserAuth<'a> {
         ///A request for [`Client::update_user_auth`](super::Client::update_user_auth) with nothing set; `client.update_user_auth()` is the same.
@@ -12609,6 +13154,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12652,7 +13198,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserAuthData>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -12679,7 +13225,7 @@ pub mod builder {
                 operation_id: "update_user_auth",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12721,6 +13267,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_channel_members_for_user`]
 
@@ -12731,6 +13289,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) page: Result<Option<i32>, String>,
         pub(crate) page_size: Result<Option<i32>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListChannelMembersForUser<'a> {
         ///A request for [`Client::list_channel_members_for_user`](super::Client::list_channel_members_for_user) with nothing set; `client.list_channel_members_for_user()` is the same.
@@ -12740,6 +13299,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 page_size: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12784,7 +13344,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::ChannelMemberWithTeamData>>,
             Error<types::AppError>,
         > {
-            let Self { client, user_id, page, page_size } = self;
+            let Self { client, user_id, page, page_size, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
@@ -12813,7 +13373,7 @@ pub mod builder {
                 operation_id: "list_channel_members_for_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12848,6 +13408,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::convert_user_to_bot`]
 
@@ -12856,6 +13428,7 @@ pub mod builder {
     pub struct ConvertUserToBot<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ConvertUserToBot<'a> {
         ///A request for [`Client::convert_user_to_bot`](super::Client::convert_user_to_bot) with nothing set; `client.convert_user_to_bot()` is the same.
@@ -12863,6 +13436,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12882,7 +13456,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Bot>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -12904,7 +13478,7 @@ pub mod builder {
                 operation_id: "convert_user_to_bot",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -12946,6 +13520,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::demote_user_to_guest`]
 
@@ -12954,6 +13540,7 @@ pub mod builder {
     pub struct DemoteUserToGuest<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DemoteUserToGuest<'a> {
         ///A request for [`Client::demote_user_to_guest`](super::Client::demote_user_to_guest) with nothing set; `client.demote_user_to_guest()` is the same.
@@ -12961,6 +13548,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -12980,7 +13568,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13002,7 +13590,7 @@ pub mod builder {
                 operation_id: "demote_user_to_guest",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13051,6 +13639,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::verify_user_email_without_token`]
 
@@ -13059,6 +13659,7 @@ pub mod builder {
     pub struct VerifyUserEmailWithoutToken<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> VerifyUserEmailWithoutToken<'a> {
         ///A request for [`Client::verify_user_email_without_token`](super::Client::verify_user_email_without_token) with nothing set; `client.verify_user_email_without_token()` is the same.
@@ -13066,6 +13667,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13085,7 +13687,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13109,7 +13711,7 @@ pub mod builder {
                 operation_id: "verify_user_email_without_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13144,6 +13746,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_profile_image`]
 
@@ -13153,6 +13767,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) update_time: Result<Option<i64>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetProfileImage<'a> {
         ///A request for [`Client::get_profile_image`](super::Client::get_profile_image) with nothing set; `client.get_profile_image()` is the same.
@@ -13161,6 +13776,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 update_time: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13192,7 +13808,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
-            let Self { client, user_id, update_time } = self;
+            let Self { client, user_id, update_time, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let update_time = update_time.map_err(Error::InvalidRequest)?;
             let url = client
@@ -13223,7 +13839,7 @@ pub mod builder {
                 operation_id: "get_profile_image",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13272,6 +13888,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::set_default_profile_image`]
 
@@ -13280,6 +13908,7 @@ pub mod builder {
     pub struct SetDefaultProfileImage<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SetDefaultProfileImage<'a> {
         ///A request for [`Client::set_default_profile_image`](super::Client::set_default_profile_image) with nothing set; `client.set_default_profile_image()` is the same.
@@ -13287,6 +13916,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13306,7 +13936,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13328,7 +13958,7 @@ pub mod builder {
                 operation_id: "set_default_profile_image",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13377,6 +14007,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_default_profile_image`]
 
@@ -13385,6 +14027,7 @@ pub mod builder {
     pub struct GetDefaultProfileImage<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetDefaultProfileImage<'a> {
         ///A request for [`Client::get_default_profile_image`](super::Client::get_default_profile_image) with nothing set; `client.get_default_profile_image()` is the same.
@@ -13392,6 +14035,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13411,7 +14055,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13441,7 +14085,7 @@ pub mod builder {
                 operation_id: "get_default_profile_image",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13490,6 +14134,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user_mfa`]
 
@@ -13499,6 +14155,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::MfaUpdate, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUserMfa<'a> {
         ///A request for [`Client::update_user_mfa`](super::Client::update_user_mfa) with nothing set; `client.update_user_mfa()` is the same.
@@ -13507,6 +14164,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13548,7 +14206,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::MfaUpdate::try_from(v).map_err(|e| e.to_string()))
@@ -13573,7 +14231,7 @@ pub mod builder {
                 operation_id: "update_user_mfa",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13615,6 +14273,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::generate_mfa_secret`]
 
@@ -13623,6 +14293,7 @@ pub mod builder {
     pub struct GenerateMfaSecret<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GenerateMfaSecret<'a> {
         ///A request for [`Client::generate_mfa_secret`](super::Client::generate_mfa_secret) with nothing set; `client.generate_mfa_secret()` is the same.
@@ -13630,6 +14301,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13649,7 +14321,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MfaSecret>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -13672,7 +14344,7 @@ pub mod builder {
                 operation_id: "generate_mfa_secret",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13721,6 +14393,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user_password`]
 
@@ -13730,6 +14414,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::PasswordUpdate, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUserPassword<'a> {
         ///A request for [`Client::update_user_password`](super::Client::update_user_password) with nothing set; `client.update_user_password()` is the same.
@@ -13738,6 +14423,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13783,7 +14469,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -13810,7 +14496,7 @@ pub mod builder {
                 operation_id: "update_user_password",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13845,6 +14531,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::patch_user`]
 
@@ -13854,6 +14552,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::UserPatch, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> PatchUser<'a> {
         ///A request for [`Client::patch_user`](super::Client::patch_user) with nothing set; `client.patch_user()` is the same.
@@ -13862,6 +14561,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13903,7 +14603,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserPatch::try_from(v).map_err(|e| e.to_string()))
@@ -13928,7 +14628,7 @@ pub mod builder {
                 operation_id: "patch_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -13963,6 +14663,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::promote_guest_to_user`]
 
@@ -13971,6 +14683,7 @@ pub mod builder {
     pub struct PromoteGuestToUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> PromoteGuestToUser<'a> {
         ///A request for [`Client::promote_guest_to_user`](super::Client::promote_guest_to_user) with nothing set; `client.promote_guest_to_user()` is the same.
@@ -13978,6 +14691,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -13997,7 +14711,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -14019,7 +14733,7 @@ pub mod builder {
                 operation_id: "promote_guest_to_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14068,6 +14782,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user_roles`]
 
@@ -14077,6 +14803,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::RolesUpdate, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUserRoles<'a> {
         ///A request for [`Client::update_user_roles`](super::Client::update_user_roles) with nothing set; `client.update_user_roles()` is the same.
@@ -14085,6 +14812,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14128,7 +14856,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::RolesUpdate::try_from(v).map_err(|e| e.to_string()))
@@ -14153,7 +14881,7 @@ pub mod builder {
                 operation_id: "update_user_roles",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14188,6 +14916,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_sessions`]
 
@@ -14196,6 +14936,7 @@ pub mod builder {
     pub struct ListSessions<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListSessions<'a> {
         ///A request for [`Client::list_sessions`](super::Client::list_sessions) with nothing set; `client.list_sessions()` is the same.
@@ -14203,6 +14944,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14225,7 +14967,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Session>>,
             Error<types::AppError>,
         > {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -14247,7 +14989,7 @@ pub mod builder {
                 operation_id: "list_sessions",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14282,6 +15024,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::revoke_session`]
 
@@ -14291,6 +15045,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::SessionId, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RevokeSession<'a> {
         ///A request for [`Client::revoke_session`](super::Client::revoke_session) with nothing set; `client.revoke_session()` is the same.
@@ -14299,6 +15054,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14340,7 +15096,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::SessionId::try_from(v).map_err(|e| e.to_string()))
@@ -14366,7 +15122,7 @@ pub mod builder {
                 operation_id: "revoke_session",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14401,6 +15157,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::revoke_all_sessions`]
 
@@ -14409,6 +15177,7 @@ pub mod builder {
     pub struct RevokeAllSessions<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RevokeAllSessions<'a> {
         ///A request for [`Client::revoke_all_sessions`](super::Client::revoke_all_sessions) with nothing set; `client.revoke_all_sessions()` is the same.
@@ -14416,6 +15185,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14435,7 +15205,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -14459,7 +15229,7 @@ pub mod builder {
                 operation_id: "revoke_all_sessions",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14494,6 +15264,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_terms_of_service`]
 
@@ -14502,6 +15284,7 @@ pub mod builder {
     pub struct GetUserTermsOfService<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserTermsOfService<'a> {
         ///A request for [`Client::get_user_terms_of_service`](super::Client::get_user_terms_of_service) with nothing set; `client.get_user_terms_of_service()` is the same.
@@ -14509,6 +15292,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14528,7 +15312,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserTermsOfService>, Error<types::AppError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -14550,7 +15334,7 @@ pub mod builder {
                 operation_id: "get_user_terms_of_service",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14585,6 +15369,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::register_terms_of_service_action`]
 
@@ -14594,6 +15390,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::TermsOfServiceAction, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RegisterTermsOfServiceAction<'a> {
         ///A request for [`Client::register_terms_of_service_action`](super::Client::register_terms_of_service_action) with nothing set; `client.register_terms_of_service_action()` is the same.
@@ -14602,6 +15399,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14649,7 +15447,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -14676,7 +15474,7 @@ pub mod builder {
                 operation_id: "register_terms_of_service_action",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14711,6 +15509,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_access_tokens_for_user`]
 
@@ -14721,6 +15531,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) page: Result<Option<i32>, String>,
         pub(crate) per_page: Result<Option<i32>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserAccessTokensForUser<'a> {
         ///A request for [`Client::list_user_access_tokens_for_user`](super::Client::list_user_access_tokens_for_user) with nothing set; `client.list_user_access_tokens_for_user()` is the same.
@@ -14730,6 +15541,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 page: Ok(None),
                 per_page: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14772,7 +15584,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::AccessTokenInfo>>,
             Error<types::AppError>,
         > {
-            let Self { client, user_id, page, per_page } = self;
+            let Self { client, user_id, page, per_page, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -14801,7 +15613,7 @@ pub mod builder {
                 operation_id: "list_user_access_tokens_for_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14836,6 +15648,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_user_access_token`]
 
@@ -14845,6 +15669,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::NewAccessToken, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreateUserAccessToken<'a> {
         ///A request for [`Client::create_user_access_token`](super::Client::create_user_access_token) with nothing set; `client.create_user_access_token()` is the same.
@@ -14853,6 +15678,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -14898,7 +15724,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AccessToken>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -14925,7 +15751,7 @@ pub mod builder {
                 operation_id: "create_user_access_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -14961,6 +15787,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::publish_user_typing`]
 
@@ -14970,6 +15808,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::Typing, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> PublishUserTyping<'a> {
         ///A request for [`Client::publish_user_typing`](super::Client::publish_user_typing) with nothing set; `client.publish_user_typing()` is the same.
@@ -14978,6 +15817,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -15017,7 +15857,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::StatusOk>, Error<types::AppError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::Typing::try_from(v).map_err(|e| e.to_string()))
@@ -15042,7 +15882,7 @@ pub mod builder {
                 operation_id: "publish_user_typing",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15077,6 +15917,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_uploads_for_user`]
 
@@ -15085,6 +15937,7 @@ pub mod builder {
     pub struct ListUploadsForUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUploadsForUser<'a> {
         ///A request for [`Client::list_uploads_for_user`](super::Client::list_uploads_for_user) with nothing set; `client.list_uploads_for_user()` is the same.
@@ -15092,6 +15945,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or `me` for the caller.
@@ -15114,7 +15968,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::UploadSession>>,
             Error<types::AppError>,
         > {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -15136,7 +15990,7 @@ pub mod builder {
                 operation_id: "list_uploads_for_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -15170,6 +16024,18 @@ pub mod builder {
                     )
                 }
             }
+        }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
         }
     }
 }

@@ -5731,6 +5731,7 @@ pub mod builder {
         pub(crate) search: Result<Option<::std::string::String>, String>,
         pub(crate) sort_by: Result<Option<::std::string::String>, String>,
         pub(crate) sort_order: Result<Option<types::SortOrder>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUsers<'a> {
         ///A request for [`Client::list_users`](super::Client::list_users) with nothing set; `client.list_users()` is the same.
@@ -5746,6 +5747,7 @@ pub mod builder {
                 search: Ok(None),
                 sort_by: Ok(None),
                 sort_order: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Cursor of the page to return, taken from the previous page's `Link` header.
@@ -5886,6 +5888,7 @@ pub mod builder {
                 search,
                 sort_by,
                 sort_order,
+                call,
             } = self;
             let after = after.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
@@ -5915,7 +5918,7 @@ pub mod builder {
                 operation_id: "list_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -5957,6 +5960,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_user`]
 
@@ -5968,6 +5983,7 @@ pub mod builder {
         pub(crate) next_login: Result<Option<types::UserNextLogin>, String>,
         pub(crate) provider: Result<Option<bool>, String>,
         pub(crate) body: Result<types::builder::UserInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreateUser<'a> {
         ///A request for [`Client::create_user`](super::Client::create_user) with nothing set; `client.create_user()` is the same.
@@ -5978,6 +5994,7 @@ pub mod builder {
                 next_login: Ok(None),
                 provider: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///Activate the user on creation (Okta's default is true).
@@ -6041,7 +6058,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, activate, next_login, provider, body } = self;
+            let Self { client, activate, next_login, provider, body, call } = self;
             let activate = activate.map_err(Error::InvalidRequest)?;
             let next_login = next_login.map_err(Error::InvalidRequest)?;
             let provider = provider.map_err(Error::InvalidRequest)?;
@@ -6062,7 +6079,7 @@ pub mod builder {
                 operation_id: "create_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6104,6 +6121,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user`]
 
@@ -6112,6 +6141,7 @@ pub mod builder {
     pub struct GetUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUser<'a> {
         ///A request for [`Client::get_user`](super::Client::get_user) with nothing set; `client.get_user()` is the same.
@@ -6119,6 +6149,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6138,7 +6169,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -6159,7 +6190,7 @@ pub mod builder {
                 operation_id: "get_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6201,6 +6232,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user`]
 
@@ -6211,6 +6254,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) strict: Result<Option<bool>, String>,
         pub(crate) body: Result<types::builder::UserInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUser<'a> {
         ///A request for [`Client::update_user`](super::Client::update_user) with nothing set; `client.update_user()` is the same.
@@ -6220,6 +6264,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 strict: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6272,7 +6317,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, user_id, strict, body } = self;
+            let Self { client, user_id, strict, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let strict = strict.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6302,7 +6347,7 @@ pub mod builder {
                 operation_id: "update_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6351,6 +6396,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::deactivate_or_delete_user`]
 
@@ -6360,6 +6417,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) send_email: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeactivateOrDeleteUser<'a> {
         ///A request for [`Client::deactivate_or_delete_user`](super::Client::deactivate_or_delete_user) with nothing set; `client.deactivate_or_delete_user()` is the same.
@@ -6368,6 +6426,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 send_email: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6396,7 +6455,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/{userId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, send_email } = self;
+            let Self { client, user_id, send_email, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
@@ -6422,7 +6481,7 @@ pub mod builder {
                 operation_id: "deactivate_or_delete_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6464,6 +6523,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_app_links`]
 
@@ -6473,6 +6544,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) show_all: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListAppLinks<'a> {
         ///A request for [`Client::list_app_links`](super::Client::list_app_links) with nothing set; `client.list_app_links()` is the same.
@@ -6481,6 +6553,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 show_all: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6514,7 +6587,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::AppLink>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, show_all } = self;
+            let Self { client, user_id, show_all, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let show_all = show_all.map_err(Error::InvalidRequest)?;
             let url = client
@@ -6541,7 +6614,7 @@ pub mod builder {
                 operation_id: "list_app_links",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6583,6 +6656,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::change_password`]
 
@@ -6593,6 +6678,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) strict: Result<Option<bool>, String>,
         pub(crate) body: Result<types::builder::ChangePasswordRequest, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ChangePassword<'a> {
         ///A request for [`Client::change_password`](super::Client::change_password) with nothing set; `client.change_password()` is the same.
@@ -6602,6 +6688,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 strict: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6660,7 +6747,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
-            let Self { client, user_id, strict, body } = self;
+            let Self { client, user_id, strict, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let strict = strict.map_err(Error::InvalidRequest)?;
             let body = body
@@ -6694,7 +6781,7 @@ pub mod builder {
                 operation_id: "change_password",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6743,6 +6830,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::change_recovery_question`]
 
@@ -6752,6 +6851,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::UserCredentialsInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ChangeRecoveryQuestion<'a> {
         ///A request for [`Client::change_recovery_question`](super::Client::change_recovery_question) with nothing set; `client.change_recovery_question()` is the same.
@@ -6760,6 +6860,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6807,7 +6908,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserCredentials>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -6835,7 +6936,7 @@ pub mod builder {
                 operation_id: "change_recovery_question",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -6884,6 +6985,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::forgot_password`]
 
@@ -6894,6 +7007,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) send_email: Result<Option<bool>, String>,
         pub(crate) body: Result<Option<types::builder::UserCredentialsInput>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ForgotPassword<'a> {
         ///A request for [`Client::forgot_password`](super::Client::forgot_password) with nothing set; `client.forgot_password()` is the same.
@@ -6903,6 +7017,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 send_email: Ok(None),
                 body: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -6964,7 +7079,7 @@ pub mod builder {
             ResponseValue<types::ForgotPasswordResponse>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, send_email, body } = self;
+            let Self { client, user_id, send_email, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let body = body
@@ -7014,7 +7129,7 @@ pub mod builder {
                 operation_id: "forgot_password",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7063,6 +7178,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_user_groups`]
 
@@ -7073,6 +7200,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) after: Result<Option<::std::string::String>, String>,
         pub(crate) limit: Result<Option<i32>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUserGroups<'a> {
         ///A request for [`Client::list_user_groups`](super::Client::list_user_groups) with nothing set; `client.list_user_groups()` is the same.
@@ -7082,6 +7210,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 after: Ok(None),
                 limit: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7128,7 +7257,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Group>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, after, limit } = self;
+            let Self { client, user_id, after, limit, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let after = after.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -7157,7 +7286,7 @@ pub mod builder {
                 operation_id: "list_user_groups",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7199,6 +7328,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::activate_user`]
 
@@ -7208,6 +7349,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) send_email: Result<bool, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ActivateUser<'a> {
         ///A request for [`Client::activate_user`](super::Client::activate_user) with nothing set; `client.activate_user()` is the same.
@@ -7216,6 +7358,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 send_email: Err("send_email was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7245,7 +7388,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserActivationToken>, Error<types::ApiError>> {
-            let Self { client, user_id, send_email } = self;
+            let Self { client, user_id, send_email, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
@@ -7273,7 +7416,7 @@ pub mod builder {
                 operation_id: "activate_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7322,6 +7465,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::deactivate_user`]
 
@@ -7331,6 +7486,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) send_email: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeactivateUser<'a> {
         ///A request for [`Client::deactivate_user`](super::Client::deactivate_user) with nothing set; `client.deactivate_user()` is the same.
@@ -7339,6 +7495,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 send_email: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7367,7 +7524,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/deactivate`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, send_email } = self;
+            let Self { client, user_id, send_email, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
             let url = client
@@ -7395,7 +7552,7 @@ pub mod builder {
                 operation_id: "deactivate_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7444,6 +7601,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::expire_password`]
 
@@ -7453,6 +7622,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) temp_password: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ExpirePassword<'a> {
         ///A request for [`Client::expire_password`](super::Client::expire_password) with nothing set; `client.expire_password()` is the same.
@@ -7461,6 +7631,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 temp_password: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7493,7 +7664,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ExpiredPassword>, Error<types::ApiError>> {
-            let Self { client, user_id, temp_password } = self;
+            let Self { client, user_id, temp_password, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let temp_password = temp_password.map_err(Error::InvalidRequest)?;
             let url = client
@@ -7523,7 +7694,7 @@ pub mod builder {
                 operation_id: "expire_password",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7572,6 +7743,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::reset_all_factors`]
 
@@ -7580,6 +7763,7 @@ pub mod builder {
     pub struct ResetAllFactors<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ResetAllFactors<'a> {
         ///A request for [`Client::reset_all_factors`](super::Client::reset_all_factors) with nothing set; `client.reset_all_factors()` is the same.
@@ -7587,6 +7771,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7604,7 +7789,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/reset_factors`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -7627,7 +7812,7 @@ pub mod builder {
                 operation_id: "reset_all_factors",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7676,6 +7861,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::reset_password`]
 
@@ -7686,6 +7883,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) provider: Result<Option<types::AuthenticationProviderType>, String>,
         pub(crate) send_email: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ResetPassword<'a> {
         ///A request for [`Client::reset_password`](super::Client::reset_password) with nothing set; `client.reset_password()` is the same.
@@ -7695,6 +7893,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 provider: Ok(None),
                 send_email: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7739,7 +7938,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResetPasswordToken>, Error<types::ApiError>> {
-            let Self { client, user_id, provider, send_email } = self;
+            let Self { client, user_id, provider, send_email, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let provider = provider.map_err(Error::InvalidRequest)?;
             let send_email = send_email.map_err(Error::InvalidRequest)?;
@@ -7769,7 +7968,7 @@ pub mod builder {
                 operation_id: "reset_password",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7818,6 +8017,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::suspend_user`]
 
@@ -7826,6 +8037,7 @@ pub mod builder {
     pub struct SuspendUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SuspendUser<'a> {
         ///A request for [`Client::suspend_user`](super::Client::suspend_user) with nothing set; `client.suspend_user()` is the same.
@@ -7833,6 +8045,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7850,7 +8063,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/suspend`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -7873,7 +8086,7 @@ pub mod builder {
                 operation_id: "suspend_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -7922,6 +8135,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::unlock_user`]
 
@@ -7930,6 +8155,7 @@ pub mod builder {
     pub struct UnlockUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UnlockUser<'a> {
         ///A request for [`Client::unlock_user`](super::Client::unlock_user) with nothing set; `client.unlock_user()` is the same.
@@ -7937,6 +8163,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -7954,7 +8181,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unlock`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -7977,7 +8204,7 @@ pub mod builder {
                 operation_id: "unlock_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8026,6 +8253,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::unsuspend_user`]
 
@@ -8034,6 +8273,7 @@ pub mod builder {
     pub struct UnsuspendUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UnsuspendUser<'a> {
         ///A request for [`Client::unsuspend_user`](super::Client::unsuspend_user) with nothing set; `client.unsuspend_user()` is the same.
@@ -8041,6 +8281,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8058,7 +8299,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/api/v1/users/{userId}/lifecycle/unsuspend`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -8081,7 +8322,7 @@ pub mod builder {
                 operation_id: "unsuspend_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8130,6 +8371,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_assigned_roles`]
 
@@ -8139,6 +8392,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) expand: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListAssignedRoles<'a> {
         ///A request for [`Client::list_assigned_roles`](super::Client::list_assigned_roles) with nothing set; `client.list_assigned_roles()` is the same.
@@ -8147,6 +8401,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 expand: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8183,7 +8438,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Role>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, expand } = self;
+            let Self { client, user_id, expand, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
             let url = client
@@ -8210,7 +8465,7 @@ pub mod builder {
                 operation_id: "list_assigned_roles",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8252,6 +8507,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::add_role_to_user`]
 
@@ -8261,6 +8528,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) body: Result<types::builder::RoleInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AddRoleToUser<'a> {
         ///A request for [`Client::add_role_to_user`](super::Client::add_role_to_user) with nothing set; `client.add_role_to_user()` is the same.
@@ -8269,6 +8537,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8310,7 +8579,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Role>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::RoleInput::try_from(v).map_err(|e| e.to_string()))
@@ -8335,7 +8604,7 @@ pub mod builder {
                 operation_id: "add_role_to_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8385,6 +8654,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::remove_role_from_user`]
 
@@ -8394,6 +8675,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) role_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RemoveRoleFromUser<'a> {
         ///A request for [`Client::remove_role_from_user`](super::Client::remove_role_from_user) with nothing set; `client.remove_role_from_user()` is the same.
@@ -8402,6 +8684,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 role_id: Err("role_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8432,7 +8715,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, role_id } = self;
+            let Self { client, user_id, role_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let url = client
@@ -8458,7 +8741,7 @@ pub mod builder {
                 operation_id: "remove_role_from_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8500,6 +8783,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_group_targets_for_role`]
 
@@ -8511,6 +8806,7 @@ pub mod builder {
         pub(crate) role_id: Result<::std::string::String, String>,
         pub(crate) after: Result<Option<::std::string::String>, String>,
         pub(crate) limit: Result<Option<i32>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListGroupTargetsForRole<'a> {
         ///A request for [`Client::list_group_targets_for_role`](super::Client::list_group_targets_for_role) with nothing set; `client.list_group_targets_for_role()` is the same.
@@ -8521,6 +8817,7 @@ pub mod builder {
                 role_id: Err("role_id was not initialized".to_string()),
                 after: Ok(None),
                 limit: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8580,7 +8877,7 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::Group>>,
             Error<types::ApiError>,
         > {
-            let Self { client, user_id, role_id, after, limit } = self;
+            let Self { client, user_id, role_id, after, limit, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let after = after.map_err(Error::InvalidRequest)?;
@@ -8615,7 +8912,7 @@ pub mod builder {
                 operation_id: "list_group_targets_for_role",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8657,6 +8954,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::add_group_target_to_role`]
 
@@ -8667,6 +8976,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) role_id: Result<::std::string::String, String>,
         pub(crate) group_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AddGroupTargetToRole<'a> {
         ///A request for [`Client::add_group_target_to_role`](super::Client::add_group_target_to_role) with nothing set; `client.add_group_target_to_role()` is the same.
@@ -8676,6 +8986,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 role_id: Err("role_id was not initialized".to_string()),
                 group_id: Err("group_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8719,7 +9030,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, role_id, group_id } = self;
+            let Self { client, user_id, role_id, group_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
@@ -8751,7 +9062,7 @@ pub mod builder {
                 operation_id: "add_group_target_to_role",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8800,6 +9111,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::remove_group_target_from_role`]
 
@@ -8810,6 +9133,7 @@ pub mod builder {
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) role_id: Result<::std::string::String, String>,
         pub(crate) group_id: Result<::std::string::String, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RemoveGroupTargetFromRole<'a> {
         ///A request for [`Client::remove_group_target_from_role`](super::Client::remove_group_target_from_role) with nothing set; `client.remove_group_target_from_role()` is the same.
@@ -8819,6 +9143,7 @@ pub mod builder {
                 user_id: Err("user_id was not initialized".to_string()),
                 role_id: Err("role_id was not initialized".to_string()),
                 group_id: Err("group_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8862,7 +9187,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/roles/{roleId}/targets/groups/{groupId}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, role_id, group_id } = self;
+            let Self { client, user_id, role_id, group_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
@@ -8894,7 +9219,7 @@ pub mod builder {
                 operation_id: "remove_group_target_from_role",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -8943,6 +9268,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::end_all_user_sessions`]
 
@@ -8952,6 +9289,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::std::string::String, String>,
         pub(crate) oauth_tokens: Result<Option<bool>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> EndAllUserSessions<'a> {
         ///A request for [`Client::end_all_user_sessions`](super::Client::end_all_user_sessions) with nothing set; `client.end_all_user_sessions()` is the same.
@@ -8960,6 +9298,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 oauth_tokens: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id, or their login.
@@ -8988,7 +9327,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/{userId}/sessions`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, oauth_tokens } = self;
+            let Self { client, user_id, oauth_tokens, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let oauth_tokens = oauth_tokens.map_err(Error::InvalidRequest)?;
             let url = client
@@ -9015,7 +9354,7 @@ pub mod builder {
                 operation_id: "end_all_user_sessions",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -9056,6 +9395,18 @@ pub mod builder {
                     )
                 }
             }
+        }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
         }
     }
 }

@@ -92,6 +92,7 @@ pub use schemes::{
 };
 pub use secrecy::SecretString;
 pub use tls::http_client_builder;
+pub use trace::CallOptions;
 
 /// Reads a streamed (binary) response body, such as a downloaded image, keeping its status and
 /// headers, and refusing one longer than `limit` bytes without reading it further.
@@ -546,8 +547,18 @@ impl Runtime {
         http: &reqwest::Client,
         request: reqwest::Request,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.execute_with(&self.retry, http, request)
+    }
+
+    /// [`execute`](Self::execute) under `retry` instead of the client's policy.
+    pub(crate) fn execute_with(
+        &self,
+        retry: &RetryPolicy,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let gate = (!self.gate.is_open()).then_some(&self.gate);
-        self.retry.execute_buffered(
+        retry.execute_buffered(
             http,
             request,
             Some(self.max_body_size),

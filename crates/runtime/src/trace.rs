@@ -8,7 +8,7 @@ use std::future::Future;
 
 use progenitor_client::OperationInfo;
 
-use crate::Runtime;
+use crate::{RetryPolicy, Runtime};
 
 impl Runtime {
     /// Sends one request of the generated operation `info`, with retries: what every client's
@@ -27,7 +27,14 @@ impl Runtime {
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         #[cfg(feature = "tracing")]
         {
-            enabled::execute(self, http, request, info.operation_id, path_template)
+            enabled::execute(
+                self,
+                &self.retry,
+                http,
+                request,
+                info.operation_id,
+                path_template,
+            )
         }
         #[cfg(not(feature = "tracing"))]
         {
@@ -35,6 +42,76 @@ impl Runtime {
             self.execute(http, request)
         }
     }
+
+    /// [`execute_operation`](Self::execute_operation) with the options of one call: its
+    /// timeout and retry policy in place of the client's, where set. What every generated
+    /// operation's `send` calls.
+    pub fn execute_call<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+        path_template: fn(&str) -> Option<&'static str>,
+        call: &'a CallOptions,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        use futures_util::future::Either;
+
+        if let Some(timeout) = call.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        let operation_id = info.operation_id;
+        match &call.retry {
+            None => {
+                Either::Left(self.traced(&self.retry, http, request, operation_id, path_template))
+            }
+            Some(retry) => {
+                // The provider's reset header, which the client's policy was given, holds for
+                // this call's policy too, unless it names its own.
+                let retry = match (retry.reset(), self.retry.reset()) {
+                    (None, Some(reset)) => retry.clone().reset_header(reset.clone()),
+                    _ => retry.clone(),
+                };
+                Either::Right(async move {
+                    self.traced(&retry, http, request, operation_id, path_template)
+                        .await
+                })
+            }
+        }
+    }
+
+    /// Sends `request` under `retry`, inside its span with the `tracing` feature.
+    fn traced(
+        &self,
+        retry: &RetryPolicy,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+        path_template: fn(&str) -> Option<&'static str>,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        #[cfg(feature = "tracing")]
+        {
+            enabled::execute(self, retry, http, request, operation_id, path_template)
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = (operation_id, path_template);
+            self.execute_with(retry, http, request)
+        }
+    }
+}
+
+/// What one call sets for itself, in place of its client's configuration: the operation
+/// builders' `timeout` and `retry`.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Time allowed for each attempt, body included (the client's `ClientConfig::timeout`
+    /// when `None`).
+    pub timeout: Option<std::time::Duration>,
+    /// The retry policy (the client's `ClientConfig::retry` when `None`). The client's retry
+    /// budget and, unless this policy names one, its provider's rate-limit reset header still
+    /// apply.
+    pub retry: Option<RetryPolicy>,
 }
 
 #[cfg(feature = "tracing")]
@@ -79,13 +156,14 @@ mod enabled {
     use tracing::field::Empty;
     use tracing::{Instrument as _, Level, Span};
 
-    use crate::Runtime;
+    use crate::{RetryPolicy, Runtime};
 
     /// The target of every span and event, for filters such as `user_apis=info`.
     const TARGET: &str = "user_apis";
 
     pub(super) async fn execute(
         runtime: &Runtime,
+        retry: &RetryPolicy,
         http: &reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
@@ -93,11 +171,11 @@ mod enabled {
     ) -> reqwest::Result<reqwest::Response> {
         let span = request_span(&request, operation_id, path_template);
         if span.is_disabled() {
-            return runtime.execute(http, request).await;
+            return runtime.execute_with(retry, http, request).await;
         }
         let started = Instant::now();
         let outcome = runtime
-            .execute(http, request)
+            .execute_with(retry, http, request)
             .instrument(span.clone())
             .await;
         record_outcome(&span, &outcome, started.elapsed());

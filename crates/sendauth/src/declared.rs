@@ -42,6 +42,25 @@ impl ClientHooks<Runtime> for Client {
             )
     }
 }
+impl Client {
+    /// Sends one request of an operation with its builder's own timeout and retry
+    /// policy, where set: what every operation's `send` calls.
+    pub(crate) fn exec_call<'a>(
+        &'a self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+        call: &'a user_apis_runtime::CallOptions,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner
+            .execute_call(
+                &self.client,
+                request,
+                info,
+                crate::generated::path_template,
+                call,
+            )
+    }
+}
 impl<'a> builder::ListUsers<'a> {
     /// Every item of every page, in order, fetched a few pages at a time as the stream is
     /// consumed.

@@ -2914,6 +2914,7 @@ pub mod builder {
         pub(crate) q: Result<Option<::std::string::String>, String>,
         pub(crate) sort_by: Result<Option<::std::string::String>, String>,
         pub(crate) sort_dir: Result<Option<types::SortDirection>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListUsers<'a> {
         ///A request for [`Client::list_users`](super::Client::list_users) with nothing set; `client.list_users()` is the same.
@@ -2926,6 +2927,7 @@ pub mod builder {
                 q: Ok(None),
                 sort_by: Ok(None),
                 sort_dir: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Page number, starting at 1.
@@ -3006,7 +3008,16 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserPage>, Error<types::ApiError>> {
-            let Self { client, page, per_page, permission, q, sort_by, sort_dir } = self;
+            let Self {
+                client,
+                page,
+                per_page,
+                permission,
+                q,
+                sort_by,
+                sort_dir,
+                call,
+            } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let permission = permission.map_err(Error::InvalidRequest)?;
@@ -3029,7 +3040,7 @@ pub mod builder {
                 operation_id: "list_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3057,6 +3068,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::create_user`]
 
@@ -3065,6 +3088,7 @@ pub mod builder {
     pub struct CreateUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::UserInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> CreateUser<'a> {
         ///A request for [`Client::create_user`](super::Client::create_user) with nothing set; `client.create_user()` is the same.
@@ -3072,6 +3096,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The new user; `firstName` and `lastName` are required.
@@ -3100,7 +3125,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, body } = self;
+            let Self { client, body, call } = self;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -3111,7 +3136,7 @@ pub mod builder {
                 operation_id: "create_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3146,6 +3171,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::list_deleted_users`]
 
@@ -3157,6 +3194,7 @@ pub mod builder {
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) permission: Result<Option<::std::string::String>, String>,
         pub(crate) q: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> ListDeletedUsers<'a> {
         ///A request for [`Client::list_deleted_users`](super::Client::list_deleted_users) with nothing set; `client.list_deleted_users()` is the same.
@@ -3167,6 +3205,7 @@ pub mod builder {
                 per_page: Ok(None),
                 permission: Ok(None),
                 q: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///Page number, starting at 1.
@@ -3220,7 +3259,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UserPage>, Error<types::ApiError>> {
-            let Self { client, page, per_page, permission, q } = self;
+            let Self { client, page, per_page, permission, q, call } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let permission = permission.map_err(Error::InvalidRequest)?;
@@ -3241,7 +3280,7 @@ pub mod builder {
                 operation_id: "list_deleted_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3262,6 +3301,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::restore_user`]
 
@@ -3270,6 +3321,7 @@ pub mod builder {
     pub struct RestoreUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RestoreUser<'a> {
         ///A request for [`Client::restore_user`](super::Client::restore_user) with nothing set; `client.restore_user()` is the same.
@@ -3277,6 +3329,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3293,7 +3346,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/api/v1/users/deleted/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -3317,7 +3370,7 @@ pub mod builder {
                 operation_id: "restore_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3345,6 +3398,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::destroy_user`]
 
@@ -3353,6 +3418,7 @@ pub mod builder {
     pub struct DestroyUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DestroyUser<'a> {
         ///A request for [`Client::destroy_user`](super::Client::destroy_user) with nothing set; `client.destroy_user()` is the same.
@@ -3360,6 +3426,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3376,7 +3443,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/deleted/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -3400,7 +3467,7 @@ pub mod builder {
                 operation_id: "destroy_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3428,6 +3495,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user`]
 
@@ -3436,6 +3515,7 @@ pub mod builder {
     pub struct GetUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUser<'a> {
         ///A request for [`Client::get_user`](super::Client::get_user) with nothing set; `client.get_user()` is the same.
@@ -3443,6 +3523,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3461,7 +3542,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -3484,7 +3565,7 @@ pub mod builder {
                 operation_id: "get_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3512,6 +3593,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::update_user`]
 
@@ -3521,6 +3614,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
         pub(crate) body: Result<types::builder::UserInput, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> UpdateUser<'a> {
         ///A request for [`Client::update_user`](super::Client::update_user) with nothing set; `client.update_user()` is the same.
@@ -3529,6 +3623,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3569,7 +3664,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UserInput::try_from(v).map_err(|e| e.to_string()))
@@ -3595,7 +3690,7 @@ pub mod builder {
                 operation_id: "update_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3637,6 +3732,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::delete_user`]
 
@@ -3645,6 +3752,7 @@ pub mod builder {
     pub struct DeleteUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> DeleteUser<'a> {
         ///A request for [`Client::delete_user`](super::Client::delete_user) with nothing set; `client.delete_user()` is the same.
@@ -3652,6 +3760,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3668,7 +3777,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/{userID}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -3691,7 +3800,7 @@ pub mod builder {
                 operation_id: "delete_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3726,6 +3835,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_audits`]
 
@@ -3737,6 +3858,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) q: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserAudits<'a> {
         ///A request for [`Client::get_user_audits`](super::Client::get_user_audits) with nothing set; `client.get_user_audits()` is the same.
@@ -3747,6 +3869,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 q: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3798,7 +3921,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::AuditPage>, Error<types::ApiError>> {
-            let Self { client, user_id, page, per_page, q } = self;
+            let Self { client, user_id, page, per_page, q, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -3831,7 +3954,7 @@ pub mod builder {
                 operation_id: "get_user_audits",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3859,6 +3982,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::authenticate_user`]
 
@@ -3868,6 +4003,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
         pub(crate) body: Result<Option<types::builder::WebTx>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> AuthenticateUser<'a> {
         ///A request for [`Client::authenticate_user`](super::Client::authenticate_user) with nothing set; `client.authenticate_user()` is the same.
@@ -3876,6 +4012,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -3914,7 +4051,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -3957,7 +4094,7 @@ pub mod builder {
                 operation_id: "authenticate_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3992,6 +4129,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::remove_user_passkey`]
 
@@ -4000,6 +4149,7 @@ pub mod builder {
     pub struct RemoveUserPasskey<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RemoveUserPasskey<'a> {
         ///A request for [`Client::remove_user_passkey`](super::Client::remove_user_passkey) with nothing set; `client.remove_user_passkey()` is the same.
@@ -4007,6 +4157,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -4023,7 +4174,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/api/v1/users/{userID}/passkey`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -4047,7 +4198,7 @@ pub mod builder {
                 operation_id: "remove_user_passkey",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4075,6 +4226,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::register_user`]
 
@@ -4083,6 +4246,7 @@ pub mod builder {
     pub struct RegisterUser<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> RegisterUser<'a> {
         ///A request for [`Client::register_user`](super::Client::register_user) with nothing set; `client.register_user()` is the same.
@@ -4090,6 +4254,7 @@ pub mod builder {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -4108,7 +4273,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Tx>, Error<types::ApiError>> {
-            let Self { client, user_id } = self;
+            let Self { client, user_id, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = client
                 .inner
@@ -4132,7 +4297,7 @@ pub mod builder {
                 operation_id: "register_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4167,6 +4332,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::set_user_tags`]
 
@@ -4176,6 +4353,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) user_id: Result<::uuid::Uuid, String>,
         pub(crate) body: Result<Option<types::builder::TagsRequest>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> SetUserTags<'a> {
         ///A request for [`Client::set_user_tags`](super::Client::set_user_tags) with nothing set; `client.set_user_tags()` is the same.
@@ -4184,6 +4362,7 @@ pub mod builder {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
                 body: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -4224,7 +4403,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/api/v1/users/{userID}/tags`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
-            let Self { client, user_id, body } = self;
+            let Self { client, user_id, body, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -4267,7 +4446,7 @@ pub mod builder {
                 operation_id: "set_user_tags",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4295,6 +4474,18 @@ pub mod builder {
                 }
             }
         }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
+        }
     }
     /**Builder for [`Client::get_user_transactions`]
 
@@ -4306,6 +4497,7 @@ pub mod builder {
         pub(crate) page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) per_page: Result<Option<::std::num::NonZeroU64>, String>,
         pub(crate) q: Result<Option<::std::string::String>, String>,
+        pub(crate) call: ::user_apis_runtime::CallOptions,
     }
     impl<'a> GetUserTransactions<'a> {
         ///A request for [`Client::get_user_transactions`](super::Client::get_user_transactions) with nothing set; `client.get_user_transactions()` is the same.
@@ -4316,6 +4508,7 @@ pub mod builder {
                 page: Ok(None),
                 per_page: Ok(None),
                 q: Ok(None),
+                call: ::std::default::Default::default(),
             }
         }
         ///The user's id.
@@ -4367,7 +4560,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TransactionPage>, Error<types::ApiError>> {
-            let Self { client, user_id, page, per_page, q } = self;
+            let Self { client, user_id, page, per_page, q, call } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
@@ -4400,7 +4593,7 @@ pub mod builder {
                 operation_id: "get_user_transactions",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4427,6 +4620,18 @@ pub mod builder {
                     )
                 }
             }
+        }
+        /// Time allowed for each attempt of this request, body included, in place of the
+        /// client's `ClientConfig::timeout`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call.timeout = Some(timeout);
+            self
+        }
+        /// The retry policy of this request, in place of the client's
+        /// `ClientConfig::retry`: `RetryPolicy::never()` sends it once, whatever the answer.
+        pub fn retry(mut self, policy: ::user_apis_runtime::RetryPolicy) -> Self {
+            self.call.retry = Some(policy);
+            self
         }
     }
 }
