@@ -96,6 +96,9 @@ mod generated;
 pub mod mock;
 mod follow;
 
+/// The `chrono` crate of the date-time fields and parameters (`created_after`, ...), at the
+/// version they use: no second dependency on it is needed.
+pub use chrono;
 pub use declared::RATE_LIMIT_RESET;
 pub use generated::*;
 pub use reqwest::header::{HeaderName, HeaderValue};

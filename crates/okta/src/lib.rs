@@ -91,6 +91,9 @@ mod generated;
 #[rustfmt::skip]
 pub mod mock;
 
+/// The `chrono` crate of the date-time fields, at the version they use: no second dependency
+/// on it is needed.
+pub use chrono;
 pub use generated::*;
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 

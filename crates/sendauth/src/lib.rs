@@ -91,8 +91,14 @@ mod generated;
 #[rustfmt::skip]
 pub mod mock;
 
+/// The `chrono` crate of the date-time fields, at the version they use: no second dependency
+/// on it is needed.
+pub use chrono;
 pub use generated::*;
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
+/// The `uuid` crate of the ids (`user_apis::sendauth::uuid::Uuid`), at the version they use:
+/// no second dependency on it is needed.
+pub use uuid;
 
 use user_apis_runtime::Credential;
 
