@@ -229,7 +229,8 @@ fn exit_code<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> u8 {
     code
 }
 
-/// The common view of an account, with the provider's user as it was read.
+/// The common view of an account, with the provider's user and its state as the lookup read
+/// them, before any call.
 fn account_json(account: &Account) -> Value {
     let user = match &account.user {
         ProviderUser::Gitlab(user) => serde_json::to_value(user),
@@ -276,7 +277,8 @@ fn emit(lines: &[String]) {
     let _ = out.flush();
 }
 
-/// One row of the table: provider, outcome, account, state, what was (or would be) sent.
+/// One row of the table: provider, outcome, account, its state as the lookup found it (before
+/// any call), what was (or would be) sent.
 fn row(provider: &str, outcome: &str, account: Option<&Account>, detail: &str) -> String {
     let (who, state) = account.map_or((String::new(), String::new()), |account| {
         let name = account
@@ -295,7 +297,7 @@ fn row(provider: &str, outcome: &str, account: Option<&Account>, detail: &str) -
 fn header() -> String {
     format!(
         "{:<11} {:<10} {:<40} {:<12} DETAIL",
-        "PROVIDER", "OUTCOME", "ACCOUNT", "STATE"
+        "PROVIDER", "OUTCOME", "ACCOUNT", "FOUND"
     )
 }
 
