@@ -275,6 +275,9 @@ where
                 this.progress(cx);
                 return Poll::Ready(Some(Ok(item)));
             }
+            // The page is yielded: its buffer goes now, before another page is asked for in
+            // its place, rather than when the next page takes it.
+            this.items = Vec::new().into_iter();
             if let Some(error) = this.error.take() {
                 return Poll::Ready(Some(Err(error)));
             }
