@@ -614,7 +614,7 @@ async fn a_stalled_body_is_reported_as_a_timeout_naming_it(provider: Provider) {
     assert_eq!(
         failure.message,
         "invalid response to get_user (200 OK, application/json, request id r-stall): \
-         timed out reading the body: the client's 300ms timeout passed; body starts \
+         timed out reading the body: the 300ms timeout passed; body starts \
          \"{\\\"id\\\":\"",
         "{provider:?}"
     );

@@ -113,3 +113,38 @@ async fn a_calls_retry_policy_replaces_the_clients() {
         .expect_err("503 three times");
     unavailable.assert_calls_async(3).await;
 }
+
+/// A body that stalls past the call's own timeout is reported naming that timeout, not the
+/// client's.
+#[tokio::test]
+async fn a_stalled_body_names_the_calls_timeout() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let (url, _) = crate::hostile::raw_server(|mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                    content-length: 100\r\n\r\n{\"id\":";
+        let _ = socket.write_all(head.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let client = okta::Client::with_api_token(
+        user_apis::ClientConfig::new(url.as_str())
+            .timeout(Duration::from_secs(30))
+            .retry(RetryPolicy::never()),
+        "token",
+    )
+    .expect("client");
+    let error = client
+        .get_user()
+        .user_id("00u1")
+        .timeout(Duration::from_millis(150))
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "invalid response to get_user (200 OK, application/json): timed out reading the body: \
+         the 150ms timeout passed; body starts \"{\\\"id\\\":\""
+    );
+}

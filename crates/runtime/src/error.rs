@@ -103,11 +103,11 @@ pub enum InvalidResponseCause {
     Decode(serde_json::Error),
     /// The body could not be read to its end.
     Read(reqwest::Error),
-    /// The body did not arrive in time: the client's timeout for each attempt passed while
-    /// reading it.
+    /// The body did not arrive in time: the timeout for each attempt passed while reading it.
     TimedOut {
-        /// The client's timeout for each attempt (`ClientConfig::timeout`), when the client's
-        /// runtime knows it (one built by `ClientConfig::build` does).
+        /// The timeout for each attempt: the call's own (a builder's `timeout`), else the
+        /// client's (`ClientConfig::timeout`) when its runtime knows it (one built by
+        /// `ClientConfig::build` does).
         timeout: Option<Duration>,
         /// The error the read ended with.
         error: reqwest::Error,
@@ -485,7 +485,7 @@ impl fmt::Display for InvalidResponse {
                 ..
             } => write!(
                 f,
-                "timed out reading the body: the client's {timeout:?} timeout passed"
+                "timed out reading the body: the {timeout:?} timeout passed"
             )?,
             InvalidResponseCause::TimedOut { timeout: None, .. } => {
                 f.write_str("timed out reading the body")?;
@@ -716,8 +716,8 @@ fn rebuilt(
     }
 }
 
-/// Reads and decodes a JSON response body of at most `limit` bytes. `timeout`, the client's
-/// timeout for each attempt, is named in the error when reading the body takes longer.
+/// Reads and decodes a JSON response body of at most `limit` bytes. `timeout`, the timeout
+/// for each attempt, is named in the error when reading the body takes longer.
 // An `async` block, not an `async fn`, which would hold the response twice: see
 // `RetryPolicy::execute_buffered`.
 #[allow(clippy::manual_async_fn)] // Deliberately not an `async fn`: see above.

@@ -393,12 +393,13 @@ impl Runtime {
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
     ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
+        let timeout = call_timeout(&response).or(self.timeout);
         error::decode(
             response,
             info.operation_id,
             self.max_body_size,
             self.raw.clone(),
-            self.timeout,
+            timeout,
         )
     }
 
@@ -417,12 +418,13 @@ impl Runtime {
     ) -> impl Future<Output = progenitor_client::ResponseValue<T>> {
         let status = response.status();
         let headers = response.headers().clone();
+        let timeout = call_timeout(&response).or(self.timeout);
         let decoded = error::decode::<T, ()>(
             response,
             info.operation_id,
             self.max_body_size,
             self.raw.clone(),
-            self.timeout,
+            timeout,
         );
         async move {
             decoded.await.unwrap_or_else(|_| {
@@ -566,6 +568,14 @@ impl Runtime {
             gate,
         )
     }
+}
+
+/// The timeout the call of `response` set for itself, if it set one.
+fn call_timeout(response: &reqwest::Response) -> Option<std::time::Duration> {
+    response
+        .extensions()
+        .get::<trace::CallTimeout>()
+        .map(|timeout| timeout.0)
 }
 
 #[cfg(test)]

@@ -54,13 +54,15 @@ impl Runtime {
         path_template: fn(&str) -> Option<&'static str>,
         call: &'a CallOptions,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        use futures_util::FutureExt as _;
         use futures_util::future::Either;
 
         if let Some(timeout) = call.timeout {
             *request.timeout_mut() = Some(timeout);
         }
         let operation_id = info.operation_id;
-        match &call.retry {
+        let timeout = call.timeout;
+        let sent = match &call.retry {
             None => {
                 Either::Left(self.traced(&self.retry, http, request, operation_id, path_template))
             }
@@ -76,7 +78,16 @@ impl Runtime {
                         .await
                 })
             }
-        }
+        };
+        // The answer says which timeout it was read under, for a body that times out to name.
+        sent.map(move |outcome| {
+            outcome.map(|mut response| {
+                if let Some(timeout) = timeout {
+                    response.extensions_mut().insert(CallTimeout(timeout));
+                }
+                response
+            })
+        })
     }
 
     /// Sends `request` under `retry`, inside its span with the `tracing` feature.
@@ -99,6 +110,10 @@ impl Runtime {
         }
     }
 }
+
+/// The timeout a call set for itself, kept with its answer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallTimeout(pub(crate) std::time::Duration);
 
 /// What one call sets for itself, in place of its client's configuration: the operation
 /// builders' `timeout` and `retry`.
