@@ -1067,3 +1067,115 @@ async fn a_creation_whose_connection_is_cut_is_looked_up_again() {
         Some(OKTA_ID)
     );
 }
+
+/// The other undos: GitLab unbans a banned account and activates a deactivated one, Okta
+/// unlocks a locked-out one; each with its own call, nothing else sent.
+#[tokio::test]
+async fn restore_unbans_activates_and_unlocks() {
+    use gitlab::mock::MockServerExt as _;
+    use okta::mock::MockServerExt as _;
+
+    for (gitlab_state, okta_status) in [("banned", "LOCKED_OUT"), ("deactivated", "LOCKED_OUT")] {
+        let world = World::start().await;
+        let lookups = [
+            gitlab_search(
+                &world.gitlab,
+                vec![gitlab_user(GITLAB_ID, "ada", EMAIL, gitlab_state)],
+            ),
+            okta_filter(&world.okta, vec![okta_user(OKTA_ID, EMAIL, okta_status)]),
+        ];
+        let gitlab_undo = if gitlab_state == "banned" {
+            world.gitlab.unban_user(|when, then| {
+                when.id(GITLAB_ID);
+                then.created();
+            })
+        } else {
+            gitlab::mock::Server(&world.gitlab).activate_user(|when, then| {
+                when.id(GITLAB_ID);
+                then.created();
+            })
+        };
+        let unlock = world.okta.unlock_user(|when, then| {
+            when.user_id(OKTA_ID);
+            then.ok();
+        });
+        let directory = Directory::new()
+            .with_gitlab(
+                gitlab::Client::with_private_token(config(&world.gitlab), "glpat-token")
+                    .expect("client"),
+            )
+            .with_okta(
+                okta::Client::with_api_token(config(&world.okta), "00a-token").expect("client"),
+            );
+
+        let report = directory.restore(Who::email(EMAIL)).await;
+
+        assert!(report.succeeded(), "{gitlab_state}: {report}");
+        for mock in &lookups {
+            mock.assert_calls_async(1).await;
+        }
+        gitlab_undo.assert_calls_async(1).await;
+        unlock.assert_calls_async(1).await;
+        let verb = if gitlab_state == "banned" {
+            "unban"
+        } else {
+            "activate"
+        };
+        assert_eq!(
+            done_calls(result(&report, Provider::Gitlab)),
+            [format!("POST /api/v4/users/{GITLAB_ID}/{verb}")]
+        );
+        assert_eq!(
+            done_calls(result(&report, Provider::Okta)),
+            ["POST /api/v1/users/00u1ada/lifecycle/unlock"]
+        );
+    }
+}
+
+/// Okta suspends only active users: a staged one is refused without a request, while GitLab
+/// blocks a deactivated account (which could otherwise sign itself back in).
+#[tokio::test]
+async fn suspend_blocks_a_deactivated_gitlab_account_and_refuses_a_staged_okta_one() {
+    use gitlab::mock::MockServerExt as _;
+
+    let world = World::start().await;
+    let lookups = [
+        gitlab_search(
+            &world.gitlab,
+            vec![gitlab_user(GITLAB_ID, "ada", EMAIL, "deactivated")],
+        ),
+        okta_filter(&world.okta, vec![okta_user(OKTA_ID, EMAIL, "STAGED")]),
+    ];
+    let block = world.gitlab.block_user(|when, then| {
+        when.id(GITLAB_ID);
+        then.created();
+    });
+    let okta_change = world.okta.mock(|when, then| {
+        when.method(httpmock::Method::POST);
+        then.status(200);
+    });
+    let directory = Directory::new()
+        .with_gitlab(
+            gitlab::Client::with_private_token(config(&world.gitlab), "glpat-token")
+                .expect("client"),
+        )
+        .with_okta(okta::Client::with_api_token(config(&world.okta), "00a-token").expect("client"));
+
+    let report = directory.suspend(Who::email(EMAIL)).await;
+
+    for mock in &lookups {
+        mock.assert_calls_async(1).await;
+    }
+    block.assert_calls_async(1).await;
+    okta_change.assert_calls_async(0).await;
+    assert_eq!(
+        outcomes(&report),
+        [(Provider::Gitlab, "done"), (Provider::Okta, "failed")]
+    );
+    let okta = failure(result(&report, Provider::Okta));
+    assert!(okta.is_refusal(), "{okta}");
+    assert!(
+        matches!(okta, Error::Unsupported { provider: Provider::Okta, state, .. } if state == "STAGED"),
+        "{okta:?}"
+    );
+}
