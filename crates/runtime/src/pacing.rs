@@ -123,7 +123,7 @@ impl RateLimitReading {
 
 /// The moment a reset header's `value` names: a Unix time from [`EPOCH_THRESHOLD`] up, else
 /// seconds from `now`.
-fn reset_time(value: u64, now: SystemTime) -> Option<SystemTime> {
+pub(crate) fn reset_time(value: u64, now: SystemTime) -> Option<SystemTime> {
     if value >= EPOCH_THRESHOLD {
         UNIX_EPOCH.checked_add(Duration::from_secs(value))
     } else {

@@ -7,7 +7,7 @@
 //! budget shared by a client's clones ([`RetryBudget`]) is a single atomic counter.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use crate::pacing::Gate;
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
@@ -21,6 +21,8 @@ pub enum RateLimitReset {
     EpochSeconds(HeaderName),
     /// The header holds the number of seconds until the limit resets.
     DeltaSeconds(HeaderName),
+    // Either is read by its value, as pacing reads it: from `EPOCH_THRESHOLD` up a Unix time,
+    // below it seconds from now, so a server that sends the other kind is still understood.
 }
 
 /// When and how often a request is tried again.
@@ -416,16 +418,15 @@ impl RetryPolicy {
         if status != StatusCode::TOO_MANY_REQUESTS {
             return None;
         }
-        match self.reset_header.as_ref()? {
-            RateLimitReset::DeltaSeconds(name) => {
-                text(name)?.parse::<u64>().ok().map(Duration::from_secs)
-            }
-            RateLimitReset::EpochSeconds(name) => {
-                let reset =
-                    UNIX_EPOCH.checked_add(Duration::from_secs(text(name)?.parse().ok()?))?;
-                reset.duration_since(now).ok()
-            }
-        }
+        // Either kind is read as pacing reads it: a value from `EPOCH_THRESHOLD` up is a Unix
+        // time, a smaller one seconds from now. Mattermost documents its reset both ways, and
+        // an epoch taken for seconds would be a wait of decades.
+        let (RateLimitReset::DeltaSeconds(name) | RateLimitReset::EpochSeconds(name)) =
+            self.reset_header.as_ref()?;
+        let value = text(name)?.parse::<u64>().ok()?;
+        crate::pacing::reset_time(value, now)?
+            .duration_since(now)
+            .ok()
     }
 }
 
@@ -519,6 +520,8 @@ fn should_retry_error(error: &reqwest::Error, idempotent: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use reqwest::header::HeaderValue;
 
     use super::*;
@@ -599,6 +602,27 @@ mod tests {
             ),
             Some(Duration::from_secs(2)),
             "Retry-After wins"
+        );
+        // A reset header declared as seconds to wait that holds a Unix time is read as one
+        // (Mattermost documents both), not as a wait of decades; and the other way round.
+        let delta = RetryPolicy::default().reset_header(RateLimitReset::DeltaSeconds(
+            HeaderName::from_static("x-ratelimit-reset"),
+        ));
+        assert_eq!(
+            delta.server_wait(
+                LIMITED,
+                &headers(&[("x-ratelimit-reset", "1700000004")]),
+                now
+            ),
+            Some(Duration::from_secs(4))
+        );
+        assert_eq!(
+            delta.server_wait(LIMITED, &headers(&[("x-ratelimit-reset", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            epoch.server_wait(LIMITED, &headers(&[("x-rate-limit-reset", "3")]), now),
+            Some(Duration::from_secs(3))
         );
         // An absurd epoch does not overflow.
         let absurd = epoch.server_wait(
