@@ -102,6 +102,9 @@ pub use chrono;
 pub use declared::RATE_LIMIT_RESET;
 pub use generated::*;
 pub use reqwest::header::{HeaderName, HeaderValue};
+/// The `serde_json` crate of the free-form fields (custom profile attributes, `props`, error
+/// details), at the version they use: no second dependency on it is needed.
+pub use serde_json;
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
 use user_apis_runtime::Credential;

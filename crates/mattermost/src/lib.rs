@@ -99,6 +99,9 @@ mod session;
 
 pub use generated::*;
 pub use image::{Image, SetProfileImage};
+/// The `serde_json` crate of the free-form fields (custom profile attributes, `props`, error
+/// details), at the version they use: no second dependency on it is needed.
+pub use serde_json;
 pub use session::{LoginError, Session, TOKEN_HEADER, session_token};
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 

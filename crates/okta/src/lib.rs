@@ -95,6 +95,9 @@ pub mod mock;
 /// on it is needed.
 pub use chrono;
 pub use generated::*;
+/// The `serde_json` crate of the free-form fields (custom profile attributes, `props`, error
+/// details), at the version they use: no second dependency on it is needed.
+pub use serde_json;
 pub use user_apis_runtime::{ClientConfig, ConfigError, Password, RetryPolicy};
 
 use user_apis_runtime::Credential;

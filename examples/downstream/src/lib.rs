@@ -64,7 +64,8 @@ impl Accounts {
         })
     }
 
-    /// Creates a staged Okta user from a nested profile builder, with plain strings.
+    /// Creates a staged Okta user from a nested profile builder, with plain strings and a
+    /// custom profile attribute (`department`).
     ///
     /// # Errors
     ///
@@ -74,7 +75,12 @@ impl Accounts {
         email: &str,
         first_name: &str,
         last_name: &str,
+        department: &str,
     ) -> Result<okta::types::User, Failure> {
+        let custom = okta::serde_json::Map::from_iter([(
+            "department".to_string(),
+            okta::serde_json::Value::from(department),
+        )]);
         let user = self
             .okta
             .create_user()
@@ -85,7 +91,8 @@ impl Accounts {
                         .email(email)
                         .login(email)
                         .first_name(first_name)
-                        .last_name(last_name),
+                        .last_name(last_name)
+                        .extra(custom),
                 ),
             )
             // Creating twice is worse than failing once.

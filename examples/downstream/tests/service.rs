@@ -29,6 +29,10 @@ async fn okta_onboarding_sends_the_nested_profile_once() {
         .login("ada@example.com")
         .first_name("Ada")
         .last_name("Lovelace")
+        .extra(user_apis::okta::serde_json::Map::from_iter([(
+            "department".to_string(),
+            "Engineering".into(),
+        )]))
         .try_into()
         .expect("a profile");
     let created = okta::types::User {
@@ -46,7 +50,7 @@ async fn okta_onboarding_sends_the_nested_profile_once() {
     });
 
     let user = accounts(&server)
-        .onboard_on_okta("ada@example.com", "Ada", "Lovelace")
+        .onboard_on_okta("ada@example.com", "Ada", "Lovelace", "Engineering")
         .await
         .expect("created");
     assert_eq!(user, created);
@@ -66,7 +70,7 @@ async fn an_okta_refusal_reads_as_a_sentence() {
     });
 
     let error = accounts(&server)
-        .onboard_on_okta("ada@example.com", "Ada", "Lovelace")
+        .onboard_on_okta("ada@example.com", "Ada", "Lovelace", "Engineering")
         .await
         .expect_err("refused");
     assert_eq!(
