@@ -77,6 +77,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(document_request_builders, EveryProvider),
     fixup!(wire_parameter_names, SomeProvider),
     fixup!(compile_operation_examples, EveryProvider),
+    fixup!(mock_only_received_builders, EveryProvider),
 ];
 
 /// Counts the schema types (structs and enums) in the generated `types` module.
@@ -1942,6 +1943,153 @@ pub fn add_update_conversions(file: &mut File, ctx: &ClientCtx) -> Result<Applie
     Ok(Applied::each(log))
 }
 
+/// Compiles the builders of the types that are only ever received with the crate's `mock`
+/// feature alone.
+///
+/// typify writes a builder for every struct of the spec: its `builder::X` with a setter per
+/// field, `Default`, `TryFrom` into the type and `From` back, and `X::builder()`. A request
+/// needs the builders of what it sends: each operation's body, parameter and what those hold,
+/// which the request builders take. The types that are only ever received (GitLab's `User`,
+/// every error body) need theirs only to write response fixtures for the typed mocks, in
+/// tests. Their `TryFrom` is the largest code of a client crate that no service calls: GitLab's
+/// `User` alone was 9,588 of its 70,464 LLVM lines (BENCHMARKS.md). Those builders, their impls
+/// and `X::builder()` are now compiled only with the `mock` feature, and documented as such;
+/// the types themselves (public fields, and `Default` where every field can be left out)
+/// still build without it.
+///
+/// The types sent are those the request builders' fields name (`Result<types::builder::
+/// UserInput, String>`), and every type a field of a type sent names, to the end.
+///
+/// Every provider's client has types only received, so codegen fails when this changes
+/// nothing.
+pub fn mock_only_received_builders(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    use std::collections::BTreeSet;
+    /// The names of every path segment in `node`: the types it names, among the rest.
+    fn idents(node: &impl ToTokens) -> BTreeSet<String> {
+        fn walk(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+            for token in tokens {
+                match token {
+                    proc_macro2::TokenTree::Ident(ident) => {
+                        out.insert(ident.to_string());
+                    }
+                    proc_macro2::TokenTree::Group(group) => walk(group.stream(), out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        walk(node.to_token_stream(), &mut out);
+        out
+    }
+    // What the request builders hold.
+    let mut sent: BTreeSet<String> = BTreeSet::new();
+    for item in module_items(file, "builder")? {
+        let Item::Struct(item) = item else { continue };
+        for field in &item.fields {
+            sent.extend(idents(&field.ty));
+        }
+    }
+    let types = module_items(file, "types")?;
+    let fields: BTreeMap<String, BTreeSet<String>> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) => Some((item.ident.to_string(), idents(&item.fields))),
+            Item::Enum(item) => Some((item.ident.to_string(), idents(&item.variants))),
+            _ => None,
+        })
+        .collect();
+    // Every type a type sent holds, to the end.
+    let mut queue: Vec<String> = sent.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        for held in fields.get(&name).into_iter().flatten() {
+            if fields.contains_key(held) && sent.insert(held.clone()) {
+                queue.push(held.clone());
+            }
+        }
+    }
+    let gate: Vec<Attribute> = vec![
+        parse_quote!(#[cfg(feature = "mock")]),
+        parse_quote!(#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]),
+    ];
+    let received = |name: &str| fields.contains_key(name) && !sent.contains(name);
+    // `impl X { pub fn builder() -> builder::X }` of each type received.
+    let mut gated = BTreeSet::new();
+    for item in types.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let Some(name) = self_type_name(block) else {
+            continue;
+        };
+        if block.trait_.is_some() || !received(&name) {
+            continue;
+        }
+        for member in block.items.iter_mut() {
+            if let syn::ImplItem::Fn(function) = member
+                && function.sig.ident == "builder"
+            {
+                function.attrs.extend(gate.iter().cloned());
+                gated.insert(name.clone());
+            }
+        }
+    }
+    // The builder itself and every impl of it: `impl X`, `impl Default for X`,
+    // `impl TryFrom<X> for super::X`, `impl From<super::X> for X`, `impl TryFrom<X> for
+    // Option<super::X>`. In this module a builder is named bare, the type as `super::X`.
+    fn bare(ty: &syn::Type) -> Option<String> {
+        match ty {
+            syn::Type::Path(path)
+                if path.qself.is_none()
+                    && path.path.segments.len() == 1
+                    && path.path.segments[0].arguments.is_none() =>
+            {
+                Some(path.path.segments[0].ident.to_string())
+            }
+            _ => None,
+        }
+    }
+    let builders = crate::syntax::module_items_mut(types, "builder")?;
+    let mut builder_items = 0;
+    for item in builders.iter_mut() {
+        let (name, attrs) = match item {
+            Item::Struct(item) => (Some(item.ident.to_string()), &mut item.attrs),
+            Item::Impl(block) => {
+                let from_trait = block.trait_.as_ref().and_then(|(path, _)| {
+                    match &path.segments.last()?.arguments {
+                        syn::PathArguments::AngleBracketed(args) => {
+                            args.args.iter().find_map(|arg| match arg {
+                                syn::GenericArgument::Type(ty) => bare(ty),
+                                _ => None,
+                            })
+                        }
+                        _ => None,
+                    }
+                });
+                (bare(&block.self_ty).or(from_trait), &mut block.attrs)
+            }
+            _ => continue,
+        };
+        let Some(name) = name else {
+            return Err(format!(
+                "mock_only_received_builders: an item of types::builder names no builder: {}",
+                item.to_token_stream()
+            ));
+        };
+        if received(&name) {
+            attrs.extend(gate.iter().cloned());
+            gated.insert(name);
+            builder_items += 1;
+        }
+    }
+    Ok(Applied::new(
+        gated.len(),
+        format!(
+            "mock_only_received_builders: {} of {} types are only received; their builders ({} items) compile with the mock feature alone",
+            gated.len(),
+            fields.len(),
+            builder_items
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2619,5 +2767,120 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected} not in {text}");
         }
+    }
+
+    #[test]
+    fn builders_of_types_only_received_compile_with_mocks_alone() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                pub struct User { pub id: i64, pub profile: Profile }
+                pub struct Profile { pub email: Option<String> }
+                pub struct UserInput { pub profile: Option<Profile>, pub role: Role }
+                pub enum Role { Admin }
+                pub struct ApiError { pub message: String }
+                impl User {
+                    pub fn builder() -> builder::User { Default::default() }
+                }
+                impl UserInput {
+                    pub fn builder() -> builder::UserInput { Default::default() }
+                }
+                pub mod builder {
+                    pub struct User { id: Result<i64, String> }
+                    impl Default for User {
+                        fn default() -> Self { todo!() }
+                    }
+                    impl User {
+                        pub fn id<T>(mut self, value: T) -> Self { todo!() }
+                    }
+                    impl TryFrom<User> for super::User {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: User) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    impl From<super::User> for User {
+                        fn from(value: super::User) -> Self { todo!() }
+                    }
+                    impl TryFrom<User> for ::std::option::Option<super::User> {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: User) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    pub struct Profile { email: Result<Option<String>, String> }
+                    impl TryFrom<Profile> for super::Profile {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: Profile) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    pub struct UserInput { profile: Result<Option<super::Profile>, String> }
+                    pub struct ApiError { message: Result<String, String> }
+                }
+            }
+            pub mod builder {
+                pub struct UpdateUser<'a> {
+                    pub(crate) client: &'a super::Client,
+                    pub(crate) body: Result<types::builder::UserInput, String>,
+                }
+            }
+        };
+        let applied =
+            mock_only_received_builders(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(
+            applied.log,
+            vec![
+                "mock_only_received_builders: 2 of 5 types are only received; their builders \
+                 (7 items) compile with the mock feature alone"
+            ]
+        );
+        let gated = |node: &dyn Fn(&File) -> Option<Vec<Attribute>>| {
+            node(&file).is_some_and(|attrs| {
+                attrs.iter().any(|attr| {
+                    attr.to_token_stream().to_string() == "# [cfg (feature = \"mock\")]"
+                })
+            })
+        };
+        let types = |file: &File| match &file.items[0] {
+            Item::Mod(module) => module.content.as_ref().map(|(_, items)| items.clone()),
+            _ => None,
+        };
+        let builders = |file: &File| {
+            types(file)?.into_iter().find_map(|item| match item {
+                Item::Mod(module) => module.content.map(|(_, items)| items),
+                _ => None,
+            })
+        };
+        // `User` and `ApiError` are only received: their builders, every impl of `User`'s
+        // and `User::builder()` are gated.
+        for index in [0, 1, 2, 3, 4, 5, 9] {
+            assert!(
+                gated(&|file| match builders(file)?.get(index)? {
+                    Item::Struct(item) => Some(item.attrs.clone()),
+                    Item::Impl(item) => Some(item.attrs.clone()),
+                    _ => None,
+                }),
+                "builder item {index} is not gated"
+            );
+        }
+        assert!(gated(&|file| match types(file)?.get(5)? {
+            Item::Impl(block) => match block.items.first()? {
+                syn::ImplItem::Fn(function) => Some(function.attrs.clone()),
+                _ => None,
+            },
+            _ => None,
+        }));
+        // What a request sends, and what that holds, keeps its builder.
+        for index in [6, 7, 8] {
+            assert!(
+                !gated(&|file| match builders(file)?.get(index)? {
+                    Item::Struct(item) => Some(item.attrs.clone()),
+                    Item::Impl(item) => Some(item.attrs.clone()),
+                    _ => None,
+                }),
+                "builder item {index} is gated"
+            );
+        }
+        assert!(!gated(&|file| match types(file)?.get(6)? {
+            Item::Impl(block) => match block.items.first()? {
+                syn::ImplItem::Fn(function) => Some(function.attrs.clone()),
+                _ => None,
+            },
+            _ => None,
+        }));
     }
 }
