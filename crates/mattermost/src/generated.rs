@@ -9030,44 +9030,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9422,37 +9388,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9562,30 +9501,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer(response, &info, &[201u16], &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9631,30 +9547,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_acknowledged(response, &info, &[403u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9776,37 +9669,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9887,23 +9753,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9985,23 +9835,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10076,44 +9910,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10173,30 +9973,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10275,30 +10052,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10349,23 +10103,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10438,38 +10176,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10540,37 +10250,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_empty(response, &info, &[400u16, 401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10649,51 +10329,15 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10741,30 +10385,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_acknowledged(response, &info, &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10835,23 +10456,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer(response, &info, &[200u16], &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10930,44 +10535,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11046,44 +10617,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11162,37 +10699,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11274,37 +10784,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11384,37 +10867,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11487,30 +10943,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_acknowledged(response, &info, &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11561,30 +10994,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer_acknowledged(response, &info, &[401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11632,44 +11042,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11861,44 +11237,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11980,37 +11322,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12089,37 +11404,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12198,37 +11486,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12307,37 +11568,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12417,37 +11651,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12522,44 +11729,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12634,37 +11807,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12727,30 +11873,7 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12824,37 +11947,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12955,37 +12051,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13059,44 +12128,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13202,37 +12237,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13310,37 +12318,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13446,44 +12427,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13594,37 +12541,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13699,44 +12619,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13811,51 +12697,14 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(
+                    response,
+                    &info,
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13932,37 +12781,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14179,51 +13001,14 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(
+                    response,
+                    &info,
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14452,44 +13237,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14565,51 +13316,15 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14717,37 +13432,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14849,37 +13537,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14954,51 +13615,14 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(
+                    response,
+                    &info,
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15102,37 +13726,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15210,37 +13807,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15343,37 +13913,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15450,37 +13993,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15555,37 +14071,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15695,37 +14184,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15834,37 +14296,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15972,38 +14407,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -16103,37 +14510,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -16211,37 +14591,10 @@ pub mod builder {
             let result = client.exec_call(request, &info, &call).await;
             client.post(&result, &info).await?;
             let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.

@@ -533,6 +533,97 @@ impl Runtime {
         UnexpectedResponse::new(info.operation_id, error::readable(response))
     }
 
+    /// Reads the answer to a generated operation that returns data: a status in `ok` decodes
+    /// as `T` (as [`decode`](Self::decode) does), one in `errors` as the operation's error
+    /// body `E` ([`Error::ErrorResponse`], as [`decode_error`](Self::decode_error) does), and
+    /// any other is [`Error::UnexpectedResponse`] (as [`unexpected`](Self::unexpected) gives
+    /// it).
+    ///
+    /// Every generated `send` reads its answer through this or its two siblings (codegen's
+    /// `answer_through_runtime` fixup), in place of a `match` of its own on the status: the
+    /// code is compiled once per pair of types rather than once per operation and status.
+    ///
+    /// # Errors
+    ///
+    /// As above, and [`Error::InvalidResponse`] when a body does not decode.
+    // The error type is the one every generated operation returns, large or not.
+    #[allow(clippy::result_large_err)]
+    pub async fn answer<T: serde::de::DeserializeOwned, E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        ok: &[u16],
+        errors: &[u16],
+    ) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
+        if ok.contains(&response.status().as_u16()) {
+            self.decode(response, info).await
+        } else {
+            Err(self.refusal(response, info, errors).await)
+        }
+    }
+
+    /// [`answer`](Self::answer) for an operation that returns no data: any 2xx is a success,
+    /// with the answer's status and headers (codegen's `any_success_without_data` says why).
+    ///
+    /// # Errors
+    ///
+    /// As [`answer`](Self::answer) for any other status.
+    #[allow(clippy::result_large_err)]
+    pub async fn answer_empty<E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        errors: &[u16],
+    ) -> Result<progenitor_client::ResponseValue<()>, Error<E>> {
+        if response.status().is_success() {
+            Ok(progenitor_client::ResponseValue::empty(response))
+        } else {
+            Err(self.refusal(response, info, errors).await)
+        }
+    }
+
+    /// [`answer`](Self::answer) for an operation whose answer is only an acknowledgement: any
+    /// 2xx is a success, its body read as [`acknowledge`](Self::acknowledge) reads it.
+    ///
+    /// # Errors
+    ///
+    /// As [`answer`](Self::answer) for any other status.
+    #[allow(clippy::result_large_err)]
+    pub async fn answer_acknowledged<
+        T: serde::de::DeserializeOwned + Default,
+        E: serde::de::DeserializeOwned,
+    >(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        errors: &[u16],
+    ) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
+        if response.status().is_success() {
+            Ok(self.acknowledge(response, info).await)
+        } else {
+            Err(self.refusal(response, info, errors).await)
+        }
+    }
+
+    /// The error of an answer that is no success: the error body `E` for a status in
+    /// `errors`, [`Error::UnexpectedResponse`] for any other. Generic in `E` alone, so one
+    /// copy serves every operation of a client.
+    async fn refusal<E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        errors: &[u16],
+    ) -> Error<E> {
+        if errors.contains(&response.status().as_u16()) {
+            match self.decode_error(response, info).await {
+                Ok(body) => Error::ErrorResponse(body),
+                Err(error) => error,
+            }
+        } else {
+            Error::UnexpectedResponse(self.unexpected(response, info))
+        }
+    }
+
     /// Sends one request of a generated client, with retries.
     ///
     /// A JSON body (up to the maximum body size) is read inside the retry loop, so a connection
