@@ -70,6 +70,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(optional_nested_builders, EveryProvider),
     fixup!(plain_setter_values, EveryProvider),
     fixup!(per_call_options, EveryProvider),
+    fixup!(hooks_in_one_call, EveryProvider),
     fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
@@ -1727,7 +1728,8 @@ pub fn plain_setter_values(file: &mut File, _: &ClientCtx) -> Result<Applied, St
 ///
 /// Each request builder gains a field `call: user_apis_runtime::CallOptions`, empty from
 /// `new`, the two setters, and a `send` that hands the options to the runtime
-/// (`Client::exec_call`, declared with the client's hooks) instead of calling the `exec` hook.
+/// (`Client::exec_call`, which [`hooks_in_one_call`] then folds into `Client::respond` with the
+/// hooks) instead of calling the `exec` hook.
 /// A stream clones its builder for every page, so its pages share the options.
 ///
 /// Every provider's client has request builders, so codegen fails when this changes nothing.
@@ -2225,6 +2227,56 @@ pub fn answer_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied,
         format!(
             "answer_through_runtime: {changed} operations read their answer through the runtime ({data} with data, {empty} without, {acknowledged} acknowledgements); {} status matches of another shape kept",
             answers.kept
+        ),
+    ))
+}
+
+/// Sends every request through one call, `Client::respond` (declared with the client's
+/// hooks), in place of the four statements progenitor writes in each `send` around its hooks:
+/// `pre`, the request (`exec_call` since [`per_call_options`]), `post` and the error of the
+/// request.
+///
+/// Each of those statements awaits a future of its own, so every operation's future held a
+/// state for each, compiled into every crate that calls it. `respond` makes the same calls in
+/// the same order and is generic in the error type alone, so one copy serves every operation
+/// of a client. A `send` without that sequence fails codegen.
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn hooks_in_one_call(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    let sequence = [
+        quote!(client.pre(&mut request, &info).await?;),
+        quote!(let result = client.exec_call(request, &info, &call).await;),
+        quote!(client.post(&result, &info).await?;),
+        quote!(let response = result?;),
+    ];
+    let mut changed = 0;
+    for item in module_items(file, "builder")? {
+        let Item::Impl(block) = item else { continue };
+        let name = self_type_name(block).unwrap_or_default();
+        let Some(send) = fn_mut(block, "send") else {
+            continue;
+        };
+        let stmts = &mut send.block.stmts;
+        let Some(start) = stmts.windows(sequence.len()).position(|window| {
+            window
+                .iter()
+                .zip(&sequence)
+                .all(|(stmt, expected)| is(stmt, expected.clone()))
+        }) else {
+            return Err(format!(
+                "hooks_in_one_call: {name}::send has no `pre`, `exec_call`, `post` sequence"
+            ));
+        };
+        stmts.splice(
+            start..start + sequence.len(),
+            [parse_quote!(let response = client.respond(request, &info, &call).await?;)],
+        );
+        changed += 1;
+    }
+    Ok(Applied::new(
+        changed,
+        format!(
+            "hooks_in_one_call: {changed} operations send through Client::respond, one copy per error type"
         ),
     ))
 }
@@ -3102,5 +3154,58 @@ mod tests {
                 "{expected} not in {text}"
             );
         }
+    }
+
+    #[test]
+    fn every_request_goes_through_the_hooks_in_one_call() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let Self { client, id, call } = self;
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_user" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec_call(request, &info, &call).await;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        client.inner.answer(response, &info, &[200u16], &[]).await
+                    }
+                }
+            }
+        };
+        let applied = hooks_in_one_call(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 1, "{applied:?}");
+        let expected: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let Self { client, id, call } = self;
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_user" };
+                        let response = client.respond(request, &info, &call).await?;
+                        client.inner.answer(response, &info, &[200u16], &[]).await
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+
+        // A send of another shape is refused, naming its builder.
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let result = client.exec(request, &info).await;
+                        todo!()
+                    }
+                }
+            }
+        };
+        let error = hooks_in_one_call(&mut file, &ClientCtx::default()).expect_err("refused");
+        assert!(error.contains("GetUser::send"), "{error}");
     }
 }

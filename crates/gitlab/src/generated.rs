@@ -10177,10 +10177,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -10277,10 +10274,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 409u16])
@@ -10398,10 +10392,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -10524,10 +10515,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -10640,10 +10628,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 409u16])
@@ -10733,10 +10718,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -10826,10 +10808,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "approve_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 409u16])
@@ -10924,10 +10903,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_associations_count",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -11017,10 +10993,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "ban_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11107,10 +11080,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "block_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11202,10 +11172,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_custom_attributes",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -11316,10 +11283,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -11472,10 +11436,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11584,10 +11545,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11674,10 +11632,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -11767,10 +11722,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_user_two_factor",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -11897,10 +11849,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_emails",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12030,10 +11979,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12140,10 +12086,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -12232,10 +12175,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "follow_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12362,10 +12302,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_followers",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12492,10 +12429,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_following",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12622,10 +12556,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_gpg_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12755,10 +12686,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12867,10 +12795,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12977,10 +12902,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13085,10 +13007,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13194,10 +13113,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_identity",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13303,10 +13219,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -13413,10 +13326,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13503,10 +13413,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reject_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 409u16])
@@ -13596,10 +13503,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unban_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13686,10 +13590,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unblock_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 403u16, 404u16])
@@ -13781,10 +13682,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unfollow_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 403u16, 404u16])
@@ -13930,10 +13828,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_impersonation_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14072,10 +13967,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14191,10 +14083,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -14308,10 +14197,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -14439,10 +14325,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_ssh_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -14574,10 +14457,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14723,10 +14603,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_memberships",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14868,10 +14745,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_personal_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -15007,10 +14881,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_project_deploy_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -15106,10 +14977,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_status",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])

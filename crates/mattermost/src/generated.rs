@@ -9026,10 +9026,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -9384,10 +9381,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -9497,10 +9491,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[201u16], &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9543,10 +9534,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[403u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9665,10 +9653,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -9749,10 +9734,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9831,10 +9813,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9906,10 +9885,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -9969,10 +9945,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10048,10 +10021,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10099,10 +10069,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10172,10 +10139,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
@@ -10246,10 +10210,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[400u16, 401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10325,10 +10286,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -10381,10 +10339,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "logout",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10452,10 +10407,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10531,10 +10483,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
@@ -10613,10 +10562,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
@@ -10695,10 +10641,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -10780,10 +10723,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -10863,10 +10803,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "search_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -10939,10 +10876,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10990,10 +10924,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11038,10 +10969,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11233,10 +11161,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11318,10 +11243,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -11400,10 +11322,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -11482,10 +11401,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -11564,10 +11480,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -11647,10 +11560,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -11725,10 +11635,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11803,10 +11710,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -11869,10 +11773,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11943,10 +11844,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -12047,10 +11945,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -12124,10 +12019,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -12233,10 +12125,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -12314,10 +12203,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -12423,10 +12309,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 501u16])
@@ -12537,10 +12420,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -12615,10 +12495,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12693,10 +12570,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(
@@ -12777,10 +12651,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -12878,10 +12749,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -12997,10 +12865,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(
@@ -13087,10 +12952,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -13233,10 +13095,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
@@ -13312,10 +13171,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -13428,10 +13284,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13533,10 +13386,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -13611,10 +13461,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(
@@ -13722,10 +13569,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13803,10 +13647,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -13909,10 +13750,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13989,10 +13827,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -14067,10 +13902,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -14180,10 +14012,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -14292,10 +14121,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -14403,10 +14229,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
@@ -14506,10 +14329,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -14587,10 +14407,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])

@@ -218,17 +218,12 @@ impl<'a> SetProfileImage<'a> {
             client.post(&result, &info).await?;
             result?
         };
-        match response.status().as_u16() {
-            // An acknowledgement, like the generated operations' (see `x-acknowledgement` on
-            // `StatusOk` in the spec): any 2xx is a success, whatever its body.
-            200..=299 => Ok(client.inner.acknowledge(response, &info).await),
-            status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(
-                client.inner.decode_error(response, &info).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(
-                client.inner.unexpected(response, &info),
-            )),
-        }
+        // An acknowledgement, like the generated operations' (see `x-acknowledgement` on
+        // `StatusOk` in the spec): any 2xx is a success, whatever its body.
+        client
+            .inner
+            .answer_acknowledged(response, &info, UPLOAD_ERROR_STATUSES)
+            .await
     }
 }
 

@@ -6077,10 +6077,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 429u16])
@@ -6204,10 +6201,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 429u16])
@@ -6281,10 +6275,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -6404,10 +6395,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -6502,10 +6490,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
@@ -6601,10 +6586,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_app_links",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -6734,10 +6716,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -6853,10 +6832,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7010,10 +6986,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "forgot_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7131,10 +7104,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_groups",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -7227,10 +7197,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7327,10 +7294,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7428,10 +7392,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "expire_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7510,10 +7471,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7625,10 +7583,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7707,10 +7662,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7784,10 +7736,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7861,10 +7810,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7963,10 +7909,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -8068,10 +8011,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -8168,10 +8108,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
@@ -8305,10 +8242,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -8421,10 +8355,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -8537,10 +8468,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -8631,10 +8559,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])

@@ -3123,10 +3123,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3196,10 +3193,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 403u16, 422u16])
@@ -3313,10 +3307,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3387,10 +3378,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3461,10 +3449,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3536,10 +3521,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3638,10 +3620,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 422u16])
@@ -3714,10 +3693,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3838,10 +3814,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_audits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3955,10 +3928,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 404u16, 406u16])
@@ -4032,10 +4002,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -4108,10 +4075,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 404u16, 406u16])
@@ -4230,10 +4194,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -4354,10 +4315,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.respond(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
