@@ -65,6 +65,9 @@ mod schemes;
 mod tls;
 mod trace;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
+
 pub use arg::{IntoArg, OutOfRange};
 pub use bulk::bulk;
 pub use config::{
@@ -546,19 +549,19 @@ impl Runtime {
     /// # Errors
     ///
     /// As above, and [`Error::InvalidResponse`] when a body does not decode.
-    // The error type is the one every generated operation returns, large or not.
-    #[allow(clippy::result_large_err)]
-    pub async fn answer<T: serde::de::DeserializeOwned, E: serde::de::DeserializeOwned>(
+    // The decode's own future, or the refusal's, not an `async fn` around them: a layer more
+    // would move the response and the decode's state once more on every call.
+    pub fn answer<T: serde::de::DeserializeOwned, E: serde::de::DeserializeOwned>(
         &self,
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
         ok: &[u16],
         errors: &[u16],
-    ) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
         if ok.contains(&response.status().as_u16()) {
-            self.decode(response, info).await
+            Either::Left(self.decode(response, info))
         } else {
-            Err(self.refusal(response, info, errors).await)
+            Either::Right(self.refusal(response, info, errors).map(Err))
         }
     }
 
@@ -568,17 +571,18 @@ impl Runtime {
     /// # Errors
     ///
     /// As [`answer`](Self::answer) for any other status.
-    #[allow(clippy::result_large_err)]
-    pub async fn answer_empty<E: serde::de::DeserializeOwned>(
+    pub fn answer_empty<E: serde::de::DeserializeOwned>(
         &self,
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
         errors: &[u16],
-    ) -> Result<progenitor_client::ResponseValue<()>, Error<E>> {
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<()>, Error<E>>> {
         if response.status().is_success() {
-            Ok(progenitor_client::ResponseValue::empty(response))
+            Either::Left(std::future::ready(Ok(
+                progenitor_client::ResponseValue::empty(response),
+            )))
         } else {
-            Err(self.refusal(response, info, errors).await)
+            Either::Right(self.refusal(response, info, errors).map(Err))
         }
     }
 
@@ -588,8 +592,7 @@ impl Runtime {
     /// # Errors
     ///
     /// As [`answer`](Self::answer) for any other status.
-    #[allow(clippy::result_large_err)]
-    pub async fn answer_acknowledged<
+    pub fn answer_acknowledged<
         T: serde::de::DeserializeOwned + Default,
         E: serde::de::DeserializeOwned,
     >(
@@ -597,11 +600,11 @@ impl Runtime {
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
         errors: &[u16],
-    ) -> Result<progenitor_client::ResponseValue<T>, Error<E>> {
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
         if response.status().is_success() {
-            Ok(self.acknowledge(response, info).await)
+            Either::Left(self.acknowledge(response, info).map(Ok))
         } else {
-            Err(self.refusal(response, info, errors).await)
+            Either::Right(self.refusal(response, info, errors).map(Err))
         }
     }
 
