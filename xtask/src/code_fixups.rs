@@ -70,7 +70,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(optional_nested_builders, EveryProvider),
     fixup!(plain_setter_values, EveryProvider),
     fixup!(per_call_options, EveryProvider),
-    fixup!(hooks_in_one_call, EveryProvider),
+    fixup!(skip_empty_hooks, EveryProvider),
     fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
@@ -1728,8 +1728,7 @@ pub fn plain_setter_values(file: &mut File, _: &ClientCtx) -> Result<Applied, St
 ///
 /// Each request builder gains a field `call: user_apis_runtime::CallOptions`, empty from
 /// `new`, the two setters, and a `send` that hands the options to the runtime
-/// (`Client::exec_call`, which [`hooks_in_one_call`] then folds into `Client::respond` with the
-/// hooks) instead of calling the `exec` hook.
+/// (`Client::exec_call`, declared with the client's hooks) instead of calling the `exec` hook.
 /// A stream clones its builder for every page, so its pages share the options.
 ///
 /// Every provider's client has request builders, so codegen fails when this changes nothing.
@@ -2231,18 +2230,18 @@ pub fn answer_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied,
     ))
 }
 
-/// Sends every request through one call, `Client::respond` (declared with the client's
-/// hooks), in place of the four statements progenitor writes in each `send` around its hooks:
-/// `pre`, the request (`exec_call` since [`per_call_options`]), `post` and the error of the
-/// request.
+/// Drops the calls of progenitor's `pre` and `post` hooks from every `send`, which then awaits
+/// its request alone: `let response = client.exec_call(request, &info, &call).await?;`.
 ///
-/// Each of those statements awaits a future of its own, so every operation's future held a
-/// state for each, compiled into every crate that calls it. `respond` makes the same calls in
-/// the same order and is generic in the error type alone, so one copy serves every operation
-/// of a client. A `send` without that sequence fails codegen.
+/// The provider table's `ClientHooks` impl (`declared.rs`) defines `exec` alone, and no other
+/// crate can implement progenitor's trait for the client, so `pre` and `post` are progenitor's
+/// defaults, which return `Ok(())`. Yet each is a future that every operation's future awaits,
+/// a state of it compiled into every crate that calls it, and run on every call. A hook that
+/// does something would be called from the table's `exec`. A `send` without the sequence
+/// progenitor writes (`pre`, the request, `post`, the request's error) fails codegen.
 ///
 /// Every provider's client has this shape, so codegen fails when this changes nothing.
-pub fn hooks_in_one_call(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+pub fn skip_empty_hooks(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
     let sequence = [
         quote!(client.pre(&mut request, &info).await?;),
         quote!(let result = client.exec_call(request, &info, &call).await;),
@@ -2264,20 +2263,18 @@ pub fn hooks_in_one_call(file: &mut File, _: &ClientCtx) -> Result<Applied, Stri
                 .all(|(stmt, expected)| is(stmt, expected.clone()))
         }) else {
             return Err(format!(
-                "hooks_in_one_call: {name}::send has no `pre`, `exec_call`, `post` sequence"
+                "skip_empty_hooks: {name}::send has no `pre`, `exec_call`, `post` sequence"
             ));
         };
         stmts.splice(
             start..start + sequence.len(),
-            [parse_quote!(let response = client.respond(request, &info, &call).await?;)],
+            [parse_quote!(let response = client.exec_call(request, &info, &call).await?;)],
         );
         changed += 1;
     }
     Ok(Applied::new(
         changed,
-        format!(
-            "hooks_in_one_call: {changed} operations send through Client::respond, one copy per error type"
-        ),
+        format!("skip_empty_hooks: {changed} operations call neither `pre` nor `post`"),
     ))
 }
 
@@ -3157,7 +3154,7 @@ mod tests {
     }
 
     #[test]
-    fn every_request_goes_through_the_hooks_in_one_call() {
+    fn sends_call_no_empty_hook() {
         let mut file: File = parse_quote! {
             pub mod builder {
                 impl<'a> GetUser<'a> {
@@ -3174,7 +3171,7 @@ mod tests {
                 }
             }
         };
-        let applied = hooks_in_one_call(&mut file, &ClientCtx::default()).expect("applies");
+        let applied = skip_empty_hooks(&mut file, &ClientCtx::default()).expect("applies");
         assert_eq!(applied.places, 1, "{applied:?}");
         let expected: File = parse_quote! {
             pub mod builder {
@@ -3183,7 +3180,7 @@ mod tests {
                         let Self { client, id, call } = self;
                         let mut request = client.client.get(url).build()?;
                         let info = OperationInfo { operation_id: "get_user" };
-                        let response = client.respond(request, &info, &call).await?;
+                        let response = client.exec_call(request, &info, &call).await?;
                         client.inner.answer(response, &info, &[200u16], &[]).await
                     }
                 }
@@ -3205,7 +3202,7 @@ mod tests {
                 }
             }
         };
-        let error = hooks_in_one_call(&mut file, &ClientCtx::default()).expect_err("refused");
+        let error = skip_empty_hooks(&mut file, &ClientCtx::default()).expect_err("refused");
         assert!(error.contains("GetUser::send"), "{error}");
     }
 }

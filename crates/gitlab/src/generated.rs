@@ -10177,7 +10177,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -10274,7 +10274,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 409u16])
@@ -10392,7 +10392,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -10515,7 +10515,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -10628,7 +10628,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 409u16])
@@ -10718,7 +10718,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -10808,7 +10808,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "approve_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 409u16])
@@ -10903,7 +10903,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_associations_count",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -10993,7 +10993,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "ban_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11080,7 +11080,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "block_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11172,7 +11172,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_custom_attributes",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -11283,7 +11283,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_custom_attribute",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -11436,7 +11436,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_user_custom_attribute",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11545,7 +11545,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_custom_attribute",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11632,7 +11632,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -11722,7 +11722,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_user_two_factor",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -11849,7 +11849,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_emails",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -11979,7 +11979,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_email",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12086,7 +12086,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_email",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -12175,7 +12175,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "follow_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12302,7 +12302,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_followers",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12429,7 +12429,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_following",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12556,7 +12556,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_gpg_keys",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12686,7 +12686,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_gpg_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12795,7 +12795,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_gpg_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -12902,7 +12902,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_gpg_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13007,7 +13007,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_user_gpg_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13113,7 +13113,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_identity",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13219,7 +13219,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_ssh_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -13326,7 +13326,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_ssh_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13413,7 +13413,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reject_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 409u16])
@@ -13503,7 +13503,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unban_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -13590,7 +13590,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unblock_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 403u16, 404u16])
@@ -13682,7 +13682,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unfollow_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 403u16, 404u16])
@@ -13828,7 +13828,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_impersonation_tokens",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -13967,7 +13967,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_impersonation_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14083,7 +14083,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_impersonation_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -14197,7 +14197,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_impersonation_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -14325,7 +14325,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_ssh_keys",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -14457,7 +14457,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_ssh_key",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14603,7 +14603,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_memberships",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -14745,7 +14745,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_personal_access_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -14881,7 +14881,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_project_deploy_keys",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
@@ -14977,7 +14977,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_status",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])

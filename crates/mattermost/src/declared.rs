@@ -36,6 +36,9 @@ impl ClientHooks<Runtime> for Client {
     /// Sends every request through the shared runtime, which applies the retry policy
     /// and, with the `tracing` feature, records the request's span with the spec's path
     /// template.
+    ///
+    /// `exec` is the one hook: progenitor's `pre` and `post` do nothing here, so the
+    /// generated operations do not call them (codegen's `skip_empty_hooks`).
     fn exec(
         &self,
         request: reqwest::Request,
@@ -46,23 +49,16 @@ impl ClientHooks<Runtime> for Client {
     }
 }
 impl Client {
-    /// Sends one request of an operation through the client's hooks, with its
-    /// builder's own timeout and retry policy where set: what every operation's `send`
-    /// calls before it reads the answer. Generic in the error type alone, so one copy
-    /// serves every operation (codegen's `hooks_in_one_call`).
-    pub(crate) async fn respond<E>(
-        &self,
-        mut request: reqwest::Request,
+    /// Sends one request of an operation with its builder's own timeout and retry
+    /// policy, where set: what every operation's `send` calls.
+    pub(crate) fn exec_call<'a>(
+        &'a self,
+        request: reqwest::Request,
         info: &OperationInfo,
-        call: &user_apis_runtime::CallOptions,
-    ) -> Result<reqwest::Response, Error<E>> {
-        self.pre(&mut request, info).await?;
-        let result = self
-            .inner
+        call: &'a user_apis_runtime::CallOptions,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner
             .execute_call(&self.client, request, info, crate::image::path_template, call)
-            .await;
-        self.post(&result, info).await?;
-        Ok(result?)
     }
 }
 impl<'a> builder::ListUsers<'a> {

@@ -9026,7 +9026,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -9381,7 +9381,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -9491,7 +9491,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[201u16], &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9534,7 +9534,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[403u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9653,7 +9653,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -9734,7 +9734,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9813,7 +9813,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -9885,7 +9885,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -9945,7 +9945,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10021,7 +10021,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10069,7 +10069,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10139,7 +10139,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
@@ -10210,7 +10210,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[400u16, 401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10286,7 +10286,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -10339,7 +10339,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "logout",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10407,7 +10407,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10483,7 +10483,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
@@ -10562,7 +10562,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
@@ -10641,7 +10641,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -10723,7 +10723,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -10803,7 +10803,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "search_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -10876,7 +10876,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10924,7 +10924,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_acknowledged(response, &info, &[401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -10969,7 +10969,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11161,7 +11161,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11243,7 +11243,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -11322,7 +11322,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -11401,7 +11401,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -11480,7 +11480,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -11560,7 +11560,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -11635,7 +11635,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -11710,7 +11710,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -11773,7 +11773,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -11844,7 +11844,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -11945,7 +11945,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -12019,7 +12019,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 404u16])
@@ -12125,7 +12125,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -12203,7 +12203,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -12309,7 +12309,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 501u16])
@@ -12420,7 +12420,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -12495,7 +12495,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
@@ -12570,7 +12570,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(
@@ -12651,7 +12651,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -12749,7 +12749,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_profile_image",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -12865,7 +12865,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(
@@ -12952,7 +12952,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -13095,7 +13095,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
@@ -13171,7 +13171,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -13284,7 +13284,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13386,7 +13386,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -13461,7 +13461,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(
@@ -13569,7 +13569,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13647,7 +13647,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -13750,7 +13750,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13827,7 +13827,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -13902,7 +13902,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
@@ -14012,7 +14012,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -14121,7 +14121,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
@@ -14229,7 +14229,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
@@ -14329,7 +14329,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
@@ -14407,7 +14407,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])

@@ -202,22 +202,14 @@ impl<'a> SetProfileImage<'a> {
         let info = OperationInfo {
             operation_id: "set_profile_image",
         };
-        // The hooks, as the generated operations call them; each borrow ends in its block.
-        let request = {
-            let mut request = client
-                .client
-                .post(url)
-                .header(CONTENT_TYPE, content_type)
-                .body(body)
-                .build()?;
-            client.pre(&mut request, &info).await?;
-            request
-        };
-        let response = {
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            result?
-        };
+        // `exec`, the one hook, as the generated operations call it.
+        let request = client
+            .client
+            .post(url)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .build()?;
+        let response = client.exec(request, &info).await?;
         // An acknowledgement, like the generated operations' (see `x-acknowledgement` on
         // `StatusOk` in the spec): any 2xx is a success, whatever its body.
         client

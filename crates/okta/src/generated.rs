@@ -6077,7 +6077,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 429u16])
@@ -6201,7 +6201,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 429u16])
@@ -6275,7 +6275,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -6395,7 +6395,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -6490,7 +6490,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
@@ -6586,7 +6586,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_app_links",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -6716,7 +6716,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_password",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -6832,7 +6832,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -6986,7 +6986,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "forgot_password",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7104,7 +7104,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_groups",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -7197,7 +7197,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7294,7 +7294,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7392,7 +7392,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "expire_password",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7471,7 +7471,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7583,7 +7583,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -7662,7 +7662,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7736,7 +7736,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7810,7 +7810,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -7909,7 +7909,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -8011,7 +8011,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(
@@ -8108,7 +8108,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
@@ -8242,7 +8242,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
@@ -8355,7 +8355,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -8468,7 +8468,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
@@ -8559,7 +8559,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])

@@ -3123,7 +3123,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3193,7 +3193,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 403u16, 422u16])
@@ -3307,7 +3307,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3378,7 +3378,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3449,7 +3449,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3521,7 +3521,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3620,7 +3620,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 422u16])
@@ -3693,7 +3693,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3814,7 +3814,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_audits",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -3928,7 +3928,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 404u16, 406u16])
@@ -4002,7 +4002,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -4075,7 +4075,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_user",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client
                 .inner
                 .answer(response, &info, &[201u16], &[401u16, 404u16, 406u16])
@@ -4194,7 +4194,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
@@ -4315,7 +4315,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
             };
-            let response = client.respond(request, &info, &call).await?;
+            let response = client.exec_call(request, &info, &call).await?;
             client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
