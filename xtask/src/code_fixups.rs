@@ -2099,7 +2099,7 @@ pub fn mock_only_received_builders(file: &mut File, _: &ClientCtx) -> Result<App
 ///
 /// progenitor writes an arm per documented status, each with its own `.await` of a decode, so
 /// each operation's future held a decoding state per status, compiled into every crate that
-/// calls it (the command line calls them all: 169,699 of its 1,234,164 LLVM lines were the
+/// calls it (the command line calls them all: 140,527 of its 1,234,164 LLVM lines were the
 /// operations' `send` futures; BENCHMARKS.md). The runtime's functions do the same, and are
 /// compiled once per pair of body types, which operations share. Behaviour is unchanged: the
 /// same statuses decode the same way, anything else is `Error::UnexpectedResponse`. A `match`
