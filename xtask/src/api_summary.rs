@@ -609,6 +609,39 @@ impl<'ast> Visit<'ast> for SendBody {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        // `client.inner.answer(response, &info, &[200u16], &[404u16])`, written by
+        // `answer_through_runtime`: the statuses that succeed, then those whose body is the
+        // error type; `answer_empty` and `answer_acknowledged` succeed on any 2xx.
+        if let syn::Expr::Field(receiver) = call.receiver.as_ref()
+            && matches!(&receiver.member, syn::Member::Named(name) if name == "inner")
+        {
+            let statuses = |arg: Option<&syn::Expr>| -> Vec<String> {
+                match arg {
+                    Some(syn::Expr::Reference(list)) => match list.expr.as_ref() {
+                        syn::Expr::Array(list) => list
+                            .elems
+                            .iter()
+                            .map(|status| status.to_token_stream().to_string().replace("u16", ""))
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                }
+            };
+            match call.method.to_string().as_str() {
+                "answer" => {
+                    self.ok_statuses.extend(statuses(call.args.iter().nth(2)));
+                    self.error_statuses
+                        .extend(statuses(call.args.iter().nth(3)));
+                }
+                "answer_empty" | "answer_acknowledged" => {
+                    self.ok_statuses.push("2xx".to_string());
+                    self.error_statuses
+                        .extend(statuses(call.args.iter().nth(2)));
+                }
+                _ => {}
+            }
+        }
         if call.method == "append"
             && root_variable(&call.receiver).as_deref() == Some("header_map")
             && let (Some(name), Some(variable)) = (

@@ -62,6 +62,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(lean_request_building, EveryProvider),
     fixup!(decode_through_runtime, EveryProvider),
     fixup!(any_success_without_data, EveryProvider),
+    fixup!(answer_through_runtime, EveryProvider),
     fixup!(configured_constructors_only, EveryProvider),
     fixup!(optional_request_bodies, SomeProvider),
     fixup!(crate_visible_builder_fields, EveryProvider),
@@ -69,6 +70,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(optional_nested_builders, EveryProvider),
     fixup!(plain_setter_values, EveryProvider),
     fixup!(per_call_options, EveryProvider),
+    fixup!(skip_empty_hooks, EveryProvider),
     fixup!(default_for_optional_types, SomeProvider),
     fixup!(add_path_templates, EveryProvider),
     fixup!(document_enum_variants, EveryProvider),
@@ -77,6 +79,7 @@ pub const CLIENT_FIXUPS: &[ClientFixup] = &[
     fixup!(document_request_builders, EveryProvider),
     fixup!(wire_parameter_names, SomeProvider),
     fixup!(compile_operation_examples, EveryProvider),
+    fixup!(mock_only_received_builders, EveryProvider),
 ];
 
 /// Counts the schema types (structs and enums) in the generated `types` module.
@@ -1942,6 +1945,339 @@ pub fn add_update_conversions(file: &mut File, ctx: &ClientCtx) -> Result<Applie
     Ok(Applied::each(log))
 }
 
+/// Compiles the builders of the types that are only ever received with the crate's `mock`
+/// feature alone.
+///
+/// typify writes a builder for every struct of the spec: its `builder::X` with a setter per
+/// field, `Default`, `TryFrom` into the type and `From` back, and `X::builder()`. A request
+/// needs the builders of what it sends: each operation's body, parameter and what those hold,
+/// which the request builders take. The types that are only ever received (GitLab's `User`,
+/// every error body) need theirs only to write response fixtures for the typed mocks, in
+/// tests. Their `TryFrom` is the largest code of a client crate that no service calls: GitLab's
+/// `User` alone was 9,588 of its 70,464 LLVM lines (BENCHMARKS.md). Those builders, their impls
+/// and `X::builder()` are now compiled only with the `mock` feature, and documented as such;
+/// the types themselves (public fields, and `Default` where every field can be left out)
+/// still build without it.
+///
+/// The types sent are those the request builders' fields name (`Result<types::builder::
+/// UserInput, String>`), and every type a field of a type sent names, to the end.
+///
+/// Every provider's client has types only received, so codegen fails when this changes
+/// nothing.
+pub fn mock_only_received_builders(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    use std::collections::BTreeSet;
+    /// The names of every path segment in `node`: the types it names, among the rest.
+    fn idents(node: &impl ToTokens) -> BTreeSet<String> {
+        fn walk(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+            for token in tokens {
+                match token {
+                    proc_macro2::TokenTree::Ident(ident) => {
+                        out.insert(ident.to_string());
+                    }
+                    proc_macro2::TokenTree::Group(group) => walk(group.stream(), out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        walk(node.to_token_stream(), &mut out);
+        out
+    }
+    // What the request builders hold.
+    let mut sent: BTreeSet<String> = BTreeSet::new();
+    for item in module_items(file, "builder")? {
+        let Item::Struct(item) = item else { continue };
+        for field in &item.fields {
+            sent.extend(idents(&field.ty));
+        }
+    }
+    let types = module_items(file, "types")?;
+    let fields: BTreeMap<String, BTreeSet<String>> = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) => Some((item.ident.to_string(), idents(&item.fields))),
+            Item::Enum(item) => Some((item.ident.to_string(), idents(&item.variants))),
+            _ => None,
+        })
+        .collect();
+    // Every type a type sent holds, to the end.
+    let mut queue: Vec<String> = sent.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        for held in fields.get(&name).into_iter().flatten() {
+            if fields.contains_key(held) && sent.insert(held.clone()) {
+                queue.push(held.clone());
+            }
+        }
+    }
+    let gate: Vec<Attribute> = vec![
+        parse_quote!(#[cfg(feature = "mock")]),
+        parse_quote!(#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]),
+    ];
+    let received = |name: &str| fields.contains_key(name) && !sent.contains(name);
+    // `impl X { pub fn builder() -> builder::X }` of each type received.
+    let mut gated = BTreeSet::new();
+    for item in types.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let Some(name) = self_type_name(block) else {
+            continue;
+        };
+        if block.trait_.is_some() || !received(&name) {
+            continue;
+        }
+        for member in block.items.iter_mut() {
+            if let syn::ImplItem::Fn(function) = member
+                && function.sig.ident == "builder"
+            {
+                function.attrs.extend(gate.iter().cloned());
+                gated.insert(name.clone());
+            }
+        }
+    }
+    // The builder itself and every impl of it: `impl X`, `impl Default for X`,
+    // `impl TryFrom<X> for super::X`, `impl From<super::X> for X`, `impl TryFrom<X> for
+    // Option<super::X>`. In this module a builder is named bare, the type as `super::X`.
+    fn bare(ty: &syn::Type) -> Option<String> {
+        match ty {
+            syn::Type::Path(path)
+                if path.qself.is_none()
+                    && path.path.segments.len() == 1
+                    && path.path.segments[0].arguments.is_none() =>
+            {
+                Some(path.path.segments[0].ident.to_string())
+            }
+            _ => None,
+        }
+    }
+    let builders = crate::syntax::module_items_mut(types, "builder")?;
+    let mut builder_items = 0;
+    for item in builders.iter_mut() {
+        let (name, attrs) = match item {
+            Item::Struct(item) => (Some(item.ident.to_string()), &mut item.attrs),
+            Item::Impl(block) => {
+                let from_trait = block.trait_.as_ref().and_then(|(path, _)| {
+                    match &path.segments.last()?.arguments {
+                        syn::PathArguments::AngleBracketed(args) => {
+                            args.args.iter().find_map(|arg| match arg {
+                                syn::GenericArgument::Type(ty) => bare(ty),
+                                _ => None,
+                            })
+                        }
+                        _ => None,
+                    }
+                });
+                (bare(&block.self_ty).or(from_trait), &mut block.attrs)
+            }
+            _ => continue,
+        };
+        let Some(name) = name else {
+            return Err(format!(
+                "mock_only_received_builders: an item of types::builder names no builder: {}",
+                item.to_token_stream()
+            ));
+        };
+        if received(&name) {
+            attrs.extend(gate.iter().cloned());
+            gated.insert(name);
+            builder_items += 1;
+        }
+    }
+    Ok(Applied::new(
+        gated.len(),
+        format!(
+            "mock_only_received_builders: {} of {} types are only received; their builders ({} items) compile with the mock feature alone",
+            gated.len(),
+            fields.len(),
+            builder_items
+        ),
+    ))
+}
+
+/// Reads every answer through one runtime function instead of a `match` on the status in each
+/// operation: `Runtime::answer` (data), `Runtime::answer_empty` (no data) or
+/// `Runtime::answer_acknowledged` (an acknowledgement), given the statuses that succeed and
+/// those whose body is the operation's error type.
+///
+/// progenitor writes an arm per documented status, each with its own `.await` of a decode, so
+/// each operation's future held a decoding state per status, compiled into every crate that
+/// calls it (the command line calls them all: 140,527 of its 1,234,164 LLVM lines were the
+/// operations' `send` futures; BENCHMARKS.md). The runtime's functions do the same, and are
+/// compiled once per pair of body types, which operations share. Behaviour is unchanged: the
+/// same statuses decode the same way, anything else is `Error::UnexpectedResponse`. A `match`
+/// of another shape (a byte stream's) is left as it is.
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn answer_through_runtime(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    /// Operations changed, by kind (data, no data, acknowledgement), and matches kept.
+    #[derive(Default)]
+    struct Answers {
+        changed: [usize; 3],
+        kept: usize,
+    }
+    enum Success {
+        Data(Vec<syn::Pat>),
+        Empty,
+        Acknowledged,
+    }
+    /// The call that replaces a status `match`, or `None` when it has another shape.
+    fn answer_of(expr: &syn::ExprMatch) -> Option<(Expr, usize)> {
+        let mut success: Option<Success> = None;
+        let mut errors: Vec<syn::Pat> = Vec::new();
+        let mut wildcard = false;
+        for arm in &expr.arms {
+            // progenitor writes some arms' value in a block of its own.
+            let body = match arm.body.as_ref() {
+                Expr::Block(block) if block.block.stmts.len() == 1 => match &block.block.stmts[0] {
+                    syn::Stmt::Expr(inner, None) => inner,
+                    _ => return None,
+                },
+                other => other,
+            };
+            let statuses: Vec<syn::Pat> = match &arm.pat {
+                syn::Pat::Or(or) => or.cases.iter().cloned().collect(),
+                single => vec![single.clone()],
+            };
+            let literal = statuses.iter().all(|pat| matches!(pat, syn::Pat::Lit(_)));
+            if matches!(arm.pat, syn::Pat::Wild(_)) {
+                wildcard = is(
+                    body,
+                    quote!(Err(Error::UnexpectedResponse(
+                        client.inner.unexpected(response, &info)
+                    ))),
+                );
+                if !wildcard {
+                    return None;
+                }
+            } else if literal
+                && is(
+                    body,
+                    quote!(Err(Error::ErrorResponse(
+                        client.inner.decode_error(response, &info).await?
+                    ))),
+                )
+            {
+                errors.extend(statuses);
+            } else if literal && is(body, quote!(client.inner.decode(response, &info).await)) {
+                match &mut success {
+                    None => success = Some(Success::Data(statuses)),
+                    Some(Success::Data(ok)) => ok.extend(statuses),
+                    Some(_) => return None,
+                }
+            } else if is(&arm.pat, quote!(200u16..=299u16)) && success.is_none() {
+                if is(body, quote!(Ok(ResponseValue::empty(response)))) {
+                    success = Some(Success::Empty);
+                } else if is(
+                    body,
+                    quote!(Ok(client.inner.acknowledge(response, &info).await)),
+                ) {
+                    success = Some(Success::Acknowledged);
+                } else {
+                    return None;
+                }
+            } else {
+                return None;
+            }
+        }
+        if !wildcard {
+            return None;
+        }
+        Some(match success? {
+            Success::Data(ok) => (
+                parse_quote!(
+                    client.inner.answer(response, &info, &[#(#ok),*], &[#(#errors),*]).await
+                ),
+                0,
+            ),
+            Success::Empty => (
+                parse_quote!(client.inner.answer_empty(response, &info, &[#(#errors),*]).await),
+                1,
+            ),
+            Success::Acknowledged => (
+                parse_quote!(
+                    client.inner.answer_acknowledged(response, &info, &[#(#errors),*]).await
+                ),
+                2,
+            ),
+        })
+    }
+    impl VisitMut for Answers {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::Match(status) = expr else { return };
+            if !is(&status.expr, quote!(response.status().as_u16())) {
+                return;
+            }
+            match answer_of(status) {
+                Some((call, kind)) => {
+                    *expr = call;
+                    self.changed[kind] += 1;
+                }
+                None => self.kept += 1,
+            }
+        }
+    }
+    let mut answers = Answers::default();
+    for item in module_items(file, "builder")? {
+        answers.visit_item_mut(item);
+    }
+    let [data, empty, acknowledged] = answers.changed;
+    let changed = data + empty + acknowledged;
+    Ok(Applied::new(
+        changed,
+        format!(
+            "answer_through_runtime: {changed} operations read their answer through the runtime ({data} with data, {empty} without, {acknowledged} acknowledgements); {} status matches of another shape kept",
+            answers.kept
+        ),
+    ))
+}
+
+/// Drops the calls of progenitor's `pre` and `post` hooks from every `send`, which then awaits
+/// its request alone: `let response = client.exec_call(request, &info, &call).await?;`.
+///
+/// The provider table's `ClientHooks` impl (`declared.rs`) defines `exec` alone, and no other
+/// crate can implement progenitor's trait for the client, so `pre` and `post` are progenitor's
+/// defaults, which return `Ok(())`. Yet each is a future that every operation's future awaits,
+/// a state of it compiled into every crate that calls it, and run on every call. A hook that
+/// does something would be called from the table's `exec`. A `send` without the sequence
+/// progenitor writes (`pre`, the request, `post`, the request's error) fails codegen.
+///
+/// Every provider's client has this shape, so codegen fails when this changes nothing.
+pub fn skip_empty_hooks(file: &mut File, _: &ClientCtx) -> Result<Applied, String> {
+    let sequence = [
+        quote!(client.pre(&mut request, &info).await?;),
+        quote!(let result = client.exec_call(request, &info, &call).await;),
+        quote!(client.post(&result, &info).await?;),
+        quote!(let response = result?;),
+    ];
+    let mut changed = 0;
+    for item in module_items(file, "builder")? {
+        let Item::Impl(block) = item else { continue };
+        let name = self_type_name(block).unwrap_or_default();
+        let Some(send) = fn_mut(block, "send") else {
+            continue;
+        };
+        let stmts = &mut send.block.stmts;
+        let Some(start) = stmts.windows(sequence.len()).position(|window| {
+            window
+                .iter()
+                .zip(&sequence)
+                .all(|(stmt, expected)| is(stmt, expected.clone()))
+        }) else {
+            return Err(format!(
+                "skip_empty_hooks: {name}::send has no `pre`, `exec_call`, `post` sequence"
+            ));
+        };
+        stmts.splice(
+            start..start + sequence.len(),
+            [parse_quote!(let response = client.exec_call(request, &info, &call).await?;)],
+        );
+        changed += 1;
+    }
+    Ok(Applied::new(
+        changed,
+        format!("skip_empty_hooks: {changed} operations call neither `pre` nor `post`"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2619,5 +2955,254 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected} not in {text}");
         }
+    }
+
+    #[test]
+    fn builders_of_types_only_received_compile_with_mocks_alone() {
+        let mut file: File = parse_quote! {
+            pub mod types {
+                pub struct User { pub id: i64, pub profile: Profile }
+                pub struct Profile { pub email: Option<String> }
+                pub struct UserInput { pub profile: Option<Profile>, pub role: Role }
+                pub enum Role { Admin }
+                pub struct ApiError { pub message: String }
+                impl User {
+                    pub fn builder() -> builder::User { Default::default() }
+                }
+                impl UserInput {
+                    pub fn builder() -> builder::UserInput { Default::default() }
+                }
+                pub mod builder {
+                    pub struct User { id: Result<i64, String> }
+                    impl Default for User {
+                        fn default() -> Self { todo!() }
+                    }
+                    impl User {
+                        pub fn id<T>(mut self, value: T) -> Self { todo!() }
+                    }
+                    impl TryFrom<User> for super::User {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: User) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    impl From<super::User> for User {
+                        fn from(value: super::User) -> Self { todo!() }
+                    }
+                    impl TryFrom<User> for ::std::option::Option<super::User> {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: User) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    pub struct Profile { email: Result<Option<String>, String> }
+                    impl TryFrom<Profile> for super::Profile {
+                        type Error = super::error::ConversionError;
+                        fn try_from(value: Profile) -> Result<Self, Self::Error> { todo!() }
+                    }
+                    pub struct UserInput { profile: Result<Option<super::Profile>, String> }
+                    pub struct ApiError { message: Result<String, String> }
+                }
+            }
+            pub mod builder {
+                pub struct UpdateUser<'a> {
+                    pub(crate) client: &'a super::Client,
+                    pub(crate) body: Result<types::builder::UserInput, String>,
+                }
+            }
+        };
+        let applied =
+            mock_only_received_builders(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(
+            applied.log,
+            vec![
+                "mock_only_received_builders: 2 of 5 types are only received; their builders \
+                 (7 items) compile with the mock feature alone"
+            ]
+        );
+        let gated = |node: &dyn Fn(&File) -> Option<Vec<Attribute>>| {
+            node(&file).is_some_and(|attrs| {
+                attrs.iter().any(|attr| {
+                    attr.to_token_stream().to_string() == "# [cfg (feature = \"mock\")]"
+                })
+            })
+        };
+        let types = |file: &File| match &file.items[0] {
+            Item::Mod(module) => module.content.as_ref().map(|(_, items)| items.clone()),
+            _ => None,
+        };
+        let builders = |file: &File| {
+            types(file)?.into_iter().find_map(|item| match item {
+                Item::Mod(module) => module.content.map(|(_, items)| items),
+                _ => None,
+            })
+        };
+        // `User` and `ApiError` are only received: their builders, every impl of `User`'s
+        // and `User::builder()` are gated.
+        for index in [0, 1, 2, 3, 4, 5, 9] {
+            assert!(
+                gated(&|file| match builders(file)?.get(index)? {
+                    Item::Struct(item) => Some(item.attrs.clone()),
+                    Item::Impl(item) => Some(item.attrs.clone()),
+                    _ => None,
+                }),
+                "builder item {index} is not gated"
+            );
+        }
+        assert!(gated(&|file| match types(file)?.get(5)? {
+            Item::Impl(block) => match block.items.first()? {
+                syn::ImplItem::Fn(function) => Some(function.attrs.clone()),
+                _ => None,
+            },
+            _ => None,
+        }));
+        // What a request sends, and what that holds, keeps its builder.
+        for index in [6, 7, 8] {
+            assert!(
+                !gated(&|file| match builders(file)?.get(index)? {
+                    Item::Struct(item) => Some(item.attrs.clone()),
+                    Item::Impl(item) => Some(item.attrs.clone()),
+                    _ => None,
+                }),
+                "builder item {index} is gated"
+            );
+        }
+        assert!(!gated(&|file| match types(file)?.get(6)? {
+            Item::Impl(block) => match block.items.first()? {
+                syn::ImplItem::Fn(function) => Some(function.attrs.clone()),
+                _ => None,
+            },
+            _ => None,
+        }));
+    }
+
+    #[test]
+    fn every_answer_is_read_through_the_runtime() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::ApiError>> {
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => client.inner.decode(response, &info).await,
+                            201u16 => client.inner.decode(response, &info).await,
+                            401u16 => {
+                                Err(Error::ErrorResponse(client.inner.decode_error(response, &info).await?))
+                            }
+                            404u16 => {
+                                Err(Error::ErrorResponse(client.inner.decode_error(response, &info).await?))
+                            }
+                            _ => Err(Error::UnexpectedResponse(client.inner.unexpected(response, &info))),
+                        }
+                    }
+                }
+                impl<'a> DeleteUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16..=299u16 => Ok(ResponseValue::empty(response)),
+                            404u16 => {
+                                Err(Error::ErrorResponse(client.inner.decode_error(response, &info).await?))
+                            }
+                            _ => Err(Error::UnexpectedResponse(client.inner.unexpected(response, &info))),
+                        }
+                    }
+                }
+                impl<'a> Logout<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::StatusOk>, Error<types::ApiError>> {
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
+                            _ => Err(Error::UnexpectedResponse(client.inner.unexpected(response, &info))),
+                        }
+                    }
+                }
+                impl<'a> GetImage<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::ApiError>> {
+                        let response = result?;
+                        match response.status().as_u16() {
+                            200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
+                            _ => Err(Error::UnexpectedResponse(client.inner.unexpected(response, &info))),
+                        }
+                    }
+                }
+            }
+        };
+        let applied = answer_through_runtime(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 3, "{applied:?}");
+        assert_eq!(
+            applied.log,
+            vec![
+                "answer_through_runtime: 3 operations read their answer through the runtime \
+                 (1 with data, 1 without, 1 acknowledgements); 1 status matches of another \
+                 shape kept"
+            ]
+        );
+        let text = prettyplease::unparse(&file);
+        for expected in [
+            quote!(
+                client
+                    .inner
+                    .answer(response, &info, &[200u16, 201u16], &[401u16, 404u16])
+                    .await
+            ),
+            quote!(client.inner.answer_empty(response, &info, &[404u16]).await),
+            quote!(client.inner.answer_acknowledged(response, &info, &[]).await),
+            quote!(200u16 => Ok(ResponseValue::stream(client.inner.readable(response)))),
+        ] {
+            assert!(
+                mentions(&file, expected.clone()),
+                "{expected} not in {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn sends_call_no_empty_hook() {
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let Self { client, id, call } = self;
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_user" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec_call(request, &info, &call).await;
+                        client.post(&result, &info).await?;
+                        let response = result?;
+                        client.inner.answer(response, &info, &[200u16], &[]).await
+                    }
+                }
+            }
+        };
+        let applied = skip_empty_hooks(&mut file, &ClientCtx::default()).expect("applies");
+        assert_eq!(applied.places, 1, "{applied:?}");
+        let expected: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let Self { client, id, call } = self;
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "get_user" };
+                        let response = client.exec_call(request, &info, &call).await?;
+                        client.inner.answer(response, &info, &[200u16], &[]).await
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+
+        // A send of another shape is refused, naming its builder.
+        let mut file: File = parse_quote! {
+            pub mod builder {
+                impl<'a> GetUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let result = client.exec(request, &info).await;
+                        todo!()
+                    }
+                }
+            }
+        };
+        let error = skip_empty_hooks(&mut file, &ClientCtx::default()).expect_err("refused");
+        assert!(error.contains("GetUser::send"), "{error}");
     }
 }

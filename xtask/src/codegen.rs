@@ -605,14 +605,14 @@ components:
         assert!(
             mentions(
                 &file,
-                quote!(200u16..=299u16 => Ok(ResponseValue::empty(response)))
+                quote!(client.inner.answer_empty(response, &info, &[]).await)
             ),
             "{code}"
         );
         assert!(
             mentions(
                 &file,
-                quote!(200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await))
+                quote!(client.inner.answer_acknowledged(response, &info, &[]).await)
             ),
             "{code}"
         );

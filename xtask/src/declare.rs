@@ -167,6 +167,9 @@ fn client_file(provider: &Provider, streams: &[TokenStream]) -> Result<String, S
             /// Sends every request through the shared runtime, which applies the retry policy
             /// and, with the `tracing` feature, records the request's span with the spec's path
             /// template.
+            ///
+            /// `exec` is the one hook: progenitor's `pre` and `post` do nothing here, so the
+            /// generated operations do not call them (codegen's `skip_empty_hooks`).
             // The runtime's future itself, not an `async fn` around it that would hold another
             // copy of the request.
             fn exec(

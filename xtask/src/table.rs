@@ -97,7 +97,8 @@ rustls-aws-lc = ["user-apis-runtime/rustls-aws-lc"]
 native-tls = ["user-apis-runtime/native-tls"]
 ## One `tracing` span per request; see the runtime's documentation. Off by default.
 tracing = ["user-apis-runtime/tracing"]
-## Typed `httpmock` helpers for every operation, in the `mock` module, for tests.
+## Typed `httpmock` helpers for every operation, in the `mock` module, and the builders of the
+## types only received (response fixtures), for tests.
 mock = ["dep:httpmock", "dep:regex-syntax"]
 
 [dependencies]

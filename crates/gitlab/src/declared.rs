@@ -36,6 +36,9 @@ impl ClientHooks<Runtime> for Client {
     /// Sends every request through the shared runtime, which applies the retry policy
     /// and, with the `tracing` feature, records the request's span with the spec's path
     /// template.
+    ///
+    /// `exec` is the one hook: progenitor's `pre` and `post` do nothing here, so the
+    /// generated operations do not call them (codegen's `skip_empty_hooks`).
     fn exec(
         &self,
         request: reqwest::Request,

@@ -74,6 +74,8 @@ pub mod types {
     }
     impl ApiError {
         ///Starts a [`builder::ApiError`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ApiError {
             Default::default()
         }
@@ -128,6 +130,8 @@ pub mod types {
     }
     impl CustomAttribute {
         ///Starts a [`builder::CustomAttribute`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::CustomAttribute {
             Default::default()
         }
@@ -169,6 +173,8 @@ pub mod types {
     }
     impl DeployKey {
         ///Starts a [`builder::DeployKey`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::DeployKey {
             Default::default()
         }
@@ -189,6 +195,8 @@ pub mod types {
     }
     impl Email {
         ///Starts a [`builder::Email`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Email {
             Default::default()
         }
@@ -207,6 +215,8 @@ pub mod types {
     }
     impl GpgKey {
         ///Starts a [`builder::GpgKey`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::GpgKey {
             Default::default()
         }
@@ -226,6 +236,8 @@ pub mod types {
     }
     impl Identity {
         ///Starts a [`builder::Identity`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Identity {
             Default::default()
         }
@@ -271,6 +283,8 @@ pub mod types {
     }
     impl ImpersonationToken {
         ///Starts a [`builder::ImpersonationToken`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ImpersonationToken {
             Default::default()
         }
@@ -319,6 +333,8 @@ pub mod types {
     }
     impl ImpersonationTokenWithToken {
         ///Starts a [`builder::ImpersonationTokenWithToken`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ImpersonationTokenWithToken {
             Default::default()
         }
@@ -341,6 +357,8 @@ pub mod types {
     }
     impl Membership {
         ///Starts a [`builder::Membership`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Membership {
             Default::default()
         }
@@ -550,6 +568,8 @@ pub mod types {
     }
     impl PersonalAccessTokenWithToken {
         ///Starts a [`builder::PersonalAccessTokenWithToken`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::PersonalAccessTokenWithToken {
             Default::default()
         }
@@ -581,6 +601,8 @@ pub mod types {
     }
     impl ProjectIdentity {
         ///Starts a [`builder::ProjectIdentity`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ProjectIdentity {
             Default::default()
         }
@@ -670,6 +692,8 @@ pub mod types {
     }
     impl PublicUser {
         ///Starts a [`builder::PublicUser`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::PublicUser {
             Default::default()
         }
@@ -689,6 +713,8 @@ pub mod types {
     }
     impl ScimIdentity {
         ///Starts a [`builder::ScimIdentity`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ScimIdentity {
             Default::default()
         }
@@ -788,6 +814,8 @@ pub mod types {
     }
     impl SshKey {
         ///Starts a [`builder::SshKey`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::SshKey {
             Default::default()
         }
@@ -1290,6 +1318,8 @@ pub mod types {
     }
     impl User {
         ///Starts a [`builder::User`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::User {
             Default::default()
         }
@@ -1312,6 +1342,8 @@ pub mod types {
     }
     impl UserAssociationsCount {
         ///Starts a [`builder::UserAssociationsCount`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserAssociationsCount {
             Default::default()
         }
@@ -1407,6 +1439,8 @@ pub mod types {
     }
     impl UserBasic {
         ///Starts a [`builder::UserBasic`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserBasic {
             Default::default()
         }
@@ -1692,6 +1726,8 @@ pub mod types {
     }
     impl UserStatus {
         ///Starts a [`builder::UserStatus`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserStatus {
             Default::default()
         }
@@ -1926,6 +1962,8 @@ pub mod types {
         }
         ///Builds a [`ApiError`](super::ApiError) one field at a time. Pass it wherever a `ApiError` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ApiError {
             error: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1940,6 +1978,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
@@ -1949,6 +1989,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ApiError {
             ///What went wrong, for parameter and OAuth errors.
             pub fn error<T>(mut self, value: T) -> Self
@@ -1998,6 +2040,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ApiError> for super::ApiError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2010,6 +2054,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ApiError> for ApiError {
             fn from(value: super::ApiError) -> Self {
                 Self {
@@ -2267,10 +2313,14 @@ pub mod types {
         }
         ///Builds a [`CustomAttribute`](super::CustomAttribute) one field at a time. Pass it wherever a `CustomAttribute` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct CustomAttribute {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for CustomAttribute {
             fn default() -> Self {
                 Self {
@@ -2281,6 +2331,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl CustomAttribute {
             ///The attribute's name.
             pub fn key<T>(mut self, value: T) -> Self
@@ -2313,6 +2365,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<CustomAttribute> for super::CustomAttribute {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2324,6 +2378,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::CustomAttribute> for CustomAttribute {
             fn from(value: super::CustomAttribute) -> Self {
                 Self {
@@ -2334,6 +2390,8 @@ pub mod types {
         }
         ///Builds a [`DeployKey`](super::DeployKey) one field at a time. Pass it wherever a `DeployKey` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct DeployKey {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2373,6 +2431,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for DeployKey {
             fn default() -> Self {
                 Self {
@@ -2389,6 +2449,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl DeployKey {
             ///When the key was added.
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -2548,6 +2610,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<DeployKey> for super::DeployKey {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2567,6 +2631,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::DeployKey> for DeployKey {
             fn from(value: super::DeployKey) -> Self {
                 Self {
@@ -2587,6 +2653,8 @@ pub mod types {
         }
         ///Builds a [`Email`](super::Email) one field at a time. Pass it wherever a `Email` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Email {
             confirmed_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2598,6 +2666,8 @@ pub mod types {
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Email {
             fn default() -> Self {
                 Self {
@@ -2607,6 +2677,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Email {
             ///When the address was confirmed, if it was.
             pub fn confirmed_at<T>(mut self, value: T) -> Self
@@ -2652,6 +2724,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Email> for super::Email {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2664,6 +2738,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Email> for Email {
             fn from(value: super::Email) -> Self {
                 Self {
@@ -2675,6 +2751,8 @@ pub mod types {
         }
         ///Builds a [`GpgKey`](super::GpgKey) one field at a time. Pass it wherever a `GpgKey` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct GpgKey {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2686,6 +2764,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for GpgKey {
             fn default() -> Self {
                 Self {
@@ -2695,6 +2775,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl GpgKey {
             ///When the key was added.
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -2740,6 +2822,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<GpgKey> for super::GpgKey {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2752,6 +2836,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::GpgKey> for GpgKey {
             fn from(value: super::GpgKey) -> Self {
                 Self {
@@ -2763,6 +2849,8 @@ pub mod types {
         }
         ///Builds a [`Identity`](super::Identity) one field at a time. Pass it wherever a `Identity` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Identity {
             extern_uid: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2777,6 +2865,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Identity {
             fn default() -> Self {
                 Self {
@@ -2786,6 +2876,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Identity {
             ///The user's id at the provider.
             pub fn extern_uid<T>(mut self, value: T) -> Self
@@ -2834,6 +2926,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Identity> for super::Identity {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2846,6 +2940,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Identity> for Identity {
             fn from(value: super::Identity) -> Self {
                 Self {
@@ -2857,6 +2953,8 @@ pub mod types {
         }
         ///Builds a [`ImpersonationToken`](super::ImpersonationToken) one field at a time. Pass it wherever a `ImpersonationToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ImpersonationToken {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -2900,6 +2998,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ImpersonationToken {
             fn default() -> Self {
                 Self {
@@ -2917,6 +3017,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ImpersonationToken {
             ///Whether the token works (neither revoked nor expired).
             pub fn active<T>(mut self, value: T) -> Self
@@ -3087,6 +3189,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ImpersonationToken> for super::ImpersonationToken {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3107,6 +3211,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ImpersonationToken> for ImpersonationToken {
             fn from(value: super::ImpersonationToken) -> Self {
                 Self {
@@ -3126,6 +3232,8 @@ pub mod types {
         }
         ///Builds a [`ImpersonationTokenWithToken`](super::ImpersonationTokenWithToken) one field at a time. Pass it wherever a `ImpersonationTokenWithToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ImpersonationTokenWithToken {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -3173,6 +3281,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ImpersonationTokenWithToken {
             fn default() -> Self {
                 Self {
@@ -3194,6 +3304,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ImpersonationTokenWithToken {
             ///Whether the token works (neither revoked nor expired).
             pub fn active<T>(mut self, value: T) -> Self
@@ -3381,6 +3493,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ImpersonationTokenWithToken>
         for super::ImpersonationTokenWithToken {
             type Error = super::error::ConversionError;
@@ -3403,6 +3517,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ImpersonationTokenWithToken>
         for ImpersonationTokenWithToken {
             fn from(value: super::ImpersonationTokenWithToken) -> Self {
@@ -3424,6 +3540,8 @@ pub mod types {
         }
         ///Builds a [`Membership`](super::Membership) one field at a time. Pass it wherever a `Membership` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Membership {
             access_level: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -3442,6 +3560,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Membership {
             fn default() -> Self {
                 Self {
@@ -3452,6 +3572,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Membership {
             ///The role as a number: 5 minimal access, 10 guest, 15 planner, 20 reporter, 30 developer, 40 maintainer, 50 owner.
             pub fn access_level<T>(mut self, value: T) -> Self
@@ -3515,6 +3637,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Membership> for super::Membership {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3528,6 +3652,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Membership> for Membership {
             fn from(value: super::Membership) -> Self {
                 Self {
@@ -4293,6 +4419,8 @@ pub mod types {
         }
         ///Builds a [`PersonalAccessTokenWithToken`](super::PersonalAccessTokenWithToken) one field at a time. Pass it wherever a `PersonalAccessTokenWithToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct PersonalAccessTokenWithToken {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -4336,6 +4464,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for PersonalAccessTokenWithToken {
             fn default() -> Self {
                 Self {
@@ -4356,6 +4486,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl PersonalAccessTokenWithToken {
             ///Whether the token works (neither revoked nor expired).
             pub fn active<T>(mut self, value: T) -> Self
@@ -4529,6 +4661,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<PersonalAccessTokenWithToken>
         for super::PersonalAccessTokenWithToken {
             type Error = super::error::ConversionError;
@@ -4550,6 +4684,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::PersonalAccessTokenWithToken>
         for PersonalAccessTokenWithToken {
             fn from(value: super::PersonalAccessTokenWithToken) -> Self {
@@ -4570,6 +4706,8 @@ pub mod types {
         }
         ///Builds a [`ProjectIdentity`](super::ProjectIdentity) one field at a time. Pass it wherever a `ProjectIdentity` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ProjectIdentity {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4597,6 +4735,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ProjectIdentity {
             fn default() -> Self {
                 Self {
@@ -4610,6 +4750,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ProjectIdentity {
             ///When the project was created.
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -4723,6 +4865,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ProjectIdentity> for super::ProjectIdentity {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4739,6 +4883,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ProjectIdentity> for ProjectIdentity {
             fn from(value: super::ProjectIdentity) -> Self {
                 Self {
@@ -4754,6 +4900,8 @@ pub mod types {
         }
         ///Builds a [`PublicUser`](super::PublicUser) one field at a time. Pass it wherever a `PublicUser` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct PublicUser {
             avatar_path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4858,6 +5006,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for PublicUser {
             fn default() -> Self {
                 Self {
@@ -4893,6 +5043,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl PublicUser {
             ///The avatar image's path on the instance.
             pub fn avatar_path<T>(mut self, value: T) -> Self
@@ -5312,6 +5464,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<PublicUser> for super::PublicUser {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5348,6 +5502,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::PublicUser> for PublicUser {
             fn from(value: super::PublicUser) -> Self {
                 Self {
@@ -5383,6 +5539,8 @@ pub mod types {
         }
         ///Builds a [`ScimIdentity`](super::ScimIdentity) one field at a time. Pass it wherever a `ScimIdentity` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ScimIdentity {
             active: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -5397,6 +5555,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ScimIdentity {
             fn default() -> Self {
                 Self {
@@ -5406,6 +5566,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ScimIdentity {
             ///Whether the identity is active.
             pub fn active<T>(mut self, value: T) -> Self
@@ -5452,6 +5614,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ScimIdentity> for super::ScimIdentity {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5464,6 +5628,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ScimIdentity> for ScimIdentity {
             fn from(value: super::ScimIdentity) -> Self {
                 Self {
@@ -5522,6 +5688,8 @@ pub mod types {
         }
         ///Builds a [`SshKey`](super::SshKey) one field at a time. Pass it wherever a `SshKey` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct SshKey {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -5545,6 +5713,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for SshKey {
             fn default() -> Self {
                 Self {
@@ -5557,6 +5727,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl SshKey {
             ///When the key was added.
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -5650,6 +5822,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<SshKey> for super::SshKey {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5665,6 +5839,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::SshKey> for SshKey {
             fn from(value: super::SshKey) -> Self {
                 Self {
@@ -5679,6 +5855,8 @@ pub mod types {
         }
         ///Builds a [`User`](super::User) one field at a time. Pass it wherever a `User` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct User {
             avatar_path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5911,6 +6089,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for User {
             fn default() -> Self {
                 Self {
@@ -5976,6 +6156,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl User {
             ///The avatar image's path on the instance.
             pub fn avatar_path<T>(mut self, value: T) -> Self
@@ -6856,6 +7038,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<User> for super::User {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6926,6 +7110,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::User> for User {
             fn from(value: super::User) -> Self {
                 Self {
@@ -6997,6 +7183,8 @@ pub mod types {
         }
         ///Builds a [`UserAssociationsCount`](super::UserAssociationsCount) one field at a time. Pass it wherever a `UserAssociationsCount` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserAssociationsCount {
             groups_count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -7015,6 +7203,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserAssociationsCount {
             fn default() -> Self {
                 Self {
@@ -7025,6 +7215,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserAssociationsCount {
             ///Groups the user belongs to.
             pub fn groups_count<T>(mut self, value: T) -> Self
@@ -7083,6 +7275,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserAssociationsCount>
         for super::UserAssociationsCount {
             type Error = super::error::ConversionError;
@@ -7097,6 +7291,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserAssociationsCount>
         for UserAssociationsCount {
             fn from(value: super::UserAssociationsCount) -> Self {
@@ -7110,6 +7306,8 @@ pub mod types {
         }
         ///Builds a [`UserBasic`](super::UserBasic) one field at a time. Pass it wherever a `UserBasic` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserBasic {
             avatar_path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7142,6 +7340,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserBasic {
             fn default() -> Self {
                 Self {
@@ -7159,6 +7359,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserBasic {
             ///The avatar image's path on the instance.
             pub fn avatar_path<T>(mut self, value: T) -> Self
@@ -7295,6 +7497,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserBasic> for super::UserBasic {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7313,6 +7517,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserBasic> for UserBasic {
             fn from(value: super::UserBasic) -> Self {
                 Self {
@@ -8054,6 +8260,8 @@ pub mod types {
         }
         ///Builds a [`UserStatus`](super::UserStatus) one field at a time. Pass it wherever a `UserStatus` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserStatus {
             availability: ::std::result::Result<
                 ::std::option::Option<super::UserAvailability>,
@@ -8076,6 +8284,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserStatus {
             fn default() -> Self {
                 Self {
@@ -8087,6 +8297,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserStatus {
             ///Whether the user has marked themselves busy.
             pub fn availability<T>(mut self, value: T) -> Self
@@ -8171,6 +8383,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserStatus> for super::UserStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -8185,6 +8399,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserStatus> for UserStatus {
             fn from(value: super::UserStatus) -> Self {
                 Self {
@@ -8196,6 +8412,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserBasic>
         for ::std::option::Option<super::UserBasic> {
             type Error = super::error::ConversionError;
@@ -9959,41 +10177,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10086,48 +10274,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 409u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10241,48 +10392,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10401,55 +10515,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 409u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10553,55 +10628,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 409u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10687,48 +10718,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10814,48 +10808,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "approve_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[401u16, 403u16, 404u16, 409u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10946,41 +10903,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_associations_count",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11066,41 +10993,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "ban_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11186,41 +11080,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "block_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11311,41 +11172,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_custom_attributes",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11452,41 +11283,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11635,48 +11436,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11781,41 +11545,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_custom_attribute",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11901,48 +11632,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12028,48 +11722,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_user_two_factor",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12192,41 +11849,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_emails",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12352,48 +11979,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12496,41 +12086,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12618,48 +12175,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "follow_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12782,41 +12302,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_followers",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12939,41 +12429,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_following",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13096,41 +12556,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_gpg_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13256,48 +12686,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13402,41 +12795,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13539,41 +12902,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13677,41 +13007,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_user_gpg_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13816,41 +13113,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_identity",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13955,41 +13219,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14092,41 +13326,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14212,48 +13413,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reject_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[401u16, 403u16, 404u16, 409u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14339,41 +13503,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unban_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14459,41 +13590,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unblock_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14581,41 +13682,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unfollow_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14757,48 +13828,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_impersonation_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14933,48 +13967,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15086,41 +14083,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15230,41 +14197,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_impersonation_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15391,41 +14325,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_ssh_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15553,48 +14457,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_user_ssh_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15736,48 +14603,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_memberships",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15915,55 +14745,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_personal_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[201u16],
+                    &[400u16, 401u16, 403u16, 404u16, 422u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -16090,41 +14881,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_project_deploy_keys",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -16216,41 +14977,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_status",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.

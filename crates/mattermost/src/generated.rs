@@ -30,6 +30,8 @@ pub mod types {
     }
     impl AccessToken {
         ///Starts a [`builder::AccessToken`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::AccessToken {
             Default::default()
         }
@@ -64,6 +66,8 @@ pub mod types {
     }
     impl AccessTokenInfo {
         ///Starts a [`builder::AccessTokenInfo`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::AccessTokenInfo {
             Default::default()
         }
@@ -130,6 +134,8 @@ pub mod types {
     }
     impl AppError {
         ///Starts a [`builder::AppError`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::AppError {
             Default::default()
         }
@@ -161,6 +167,8 @@ pub mod types {
     }
     impl Audit {
         ///Starts a [`builder::Audit`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Audit {
             Default::default()
         }
@@ -195,6 +203,8 @@ pub mod types {
     }
     impl Bot {
         ///Starts a [`builder::Bot`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Bot {
             Default::default()
         }
@@ -284,6 +294,8 @@ pub mod types {
     }
     impl ChannelMemberWithTeamData {
         ///Starts a [`builder::ChannelMemberWithTeamData`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ChannelMemberWithTeamData {
             Default::default()
         }
@@ -309,6 +321,8 @@ pub mod types {
     }
     impl ChannelNotifyProps {
         ///Starts a [`builder::ChannelNotifyProps`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ChannelNotifyProps {
             Default::default()
         }
@@ -362,6 +376,8 @@ pub mod types {
     }
     impl FollowLink {
         ///Starts a [`builder::FollowLink`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::FollowLink {
             Default::default()
         }
@@ -491,6 +507,8 @@ pub mod types {
     }
     impl MfaRequired {
         ///Starts a [`builder::MfaRequired`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::MfaRequired {
             Default::default()
         }
@@ -507,6 +525,8 @@ pub mod types {
     }
     impl MfaSecret {
         ///Starts a [`builder::MfaSecret`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::MfaSecret {
             Default::default()
         }
@@ -705,6 +725,8 @@ pub mod types {
     }
     impl Session {
         ///Starts a [`builder::Session`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Session {
             Default::default()
         }
@@ -730,6 +752,8 @@ pub mod types {
     }
     impl StatusOk {
         ///Starts a [`builder::StatusOk`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::StatusOk {
             Default::default()
         }
@@ -761,6 +785,8 @@ pub mod types {
     }
     impl TeamMember {
         ///Starts a [`builder::TeamMember`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::TeamMember {
             Default::default()
         }
@@ -853,6 +879,8 @@ pub mod types {
     }
     impl UploadSession {
         ///Starts a [`builder::UploadSession`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UploadSession {
             Default::default()
         }
@@ -999,6 +1027,8 @@ pub mod types {
     }
     impl User {
         ///Starts a [`builder::User`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::User {
             Default::default()
         }
@@ -1034,6 +1064,8 @@ pub mod types {
     }
     impl UserAutocomplete {
         ///Starts a [`builder::UserAutocomplete`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserAutocomplete {
             Default::default()
         }
@@ -1223,6 +1255,8 @@ pub mod types {
     }
     impl UserTermsOfService {
         ///Starts a [`builder::UserTermsOfService`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserTermsOfService {
             Default::default()
         }
@@ -1271,6 +1305,8 @@ pub mod types {
     }
     impl UsersStats {
         ///Starts a [`builder::UsersStats`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UsersStats {
             Default::default()
         }
@@ -1291,6 +1327,8 @@ pub mod types {
     pub mod builder {
         ///Builds a [`AccessToken`](super::AccessToken) one field at a time. Pass it wherever a `AccessToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct AccessToken {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1309,6 +1347,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for AccessToken {
             fn default() -> Self {
                 Self {
@@ -1319,6 +1359,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl AccessToken {
             ///What the token is for.
             pub fn description<T>(mut self, value: T) -> Self
@@ -1386,6 +1428,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<AccessToken> for super::AccessToken {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1399,6 +1443,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::AccessToken> for AccessToken {
             fn from(value: super::AccessToken) -> Self {
                 Self {
@@ -1460,6 +1506,8 @@ pub mod types {
         }
         ///Builds a [`AccessTokenInfo`](super::AccessTokenInfo) one field at a time. Pass it wherever a `AccessTokenInfo` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct AccessTokenInfo {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1478,6 +1526,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for AccessTokenInfo {
             fn default() -> Self {
                 Self {
@@ -1488,6 +1538,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl AccessTokenInfo {
             ///What the token is for.
             pub fn description<T>(mut self, value: T) -> Self
@@ -1552,6 +1604,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<AccessTokenInfo> for super::AccessTokenInfo {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1565,6 +1619,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::AccessTokenInfo> for AccessTokenInfo {
             fn from(value: super::AccessTokenInfo) -> Self {
                 Self {
@@ -1813,6 +1869,8 @@ pub mod types {
         }
         ///Builds a [`AppError`](super::AppError) one field at a time. Pass it wherever a `AppError` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct AppError {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1835,6 +1893,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for AppError {
             fn default() -> Self {
                 Self {
@@ -1846,6 +1906,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl AppError {
             ///Mattermost's error id, such as `api.user.get.app_error`.
             pub fn id<T>(mut self, value: T) -> Self
@@ -1922,6 +1984,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<AppError> for super::AppError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1936,6 +2000,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::AppError> for AppError {
             fn from(value: super::AppError) -> Self {
                 Self {
@@ -1949,6 +2015,8 @@ pub mod types {
         }
         ///Builds a [`Audit`](super::Audit) one field at a time. Pass it wherever a `Audit` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Audit {
             action: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1979,6 +2047,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Audit {
             fn default() -> Self {
                 Self {
@@ -1992,6 +2062,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Audit {
             ///What was done (the API path).
             pub fn action<T>(mut self, value: T) -> Self
@@ -2100,6 +2172,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Audit> for super::Audit {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2116,6 +2190,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Audit> for Audit {
             fn from(value: super::Audit) -> Self {
                 Self {
@@ -2131,6 +2207,8 @@ pub mod types {
         }
         ///Builds a [`Bot`](super::Bot) one field at a time. Pass it wherever a `Bot` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Bot {
             create_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -2165,6 +2243,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Bot {
             fn default() -> Self {
                 Self {
@@ -2179,6 +2259,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Bot {
             ///When the bot was created (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
@@ -2297,6 +2379,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Bot> for super::Bot {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2314,6 +2398,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Bot> for Bot {
             fn from(value: super::Bot) -> Self {
                 Self {
@@ -2596,6 +2682,8 @@ pub mod types {
         }
         ///Builds a [`ChannelMemberWithTeamData`](super::ChannelMemberWithTeamData) one field at a time. Pass it wherever a `ChannelMemberWithTeamData` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ChannelMemberWithTeamData {
             channel_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2642,6 +2730,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ChannelMemberWithTeamData {
             fn default() -> Self {
                 Self {
@@ -2659,6 +2749,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ChannelMemberWithTeamData {
             ///The channel.
             pub fn channel_id<T>(mut self, value: T) -> Self
@@ -2828,6 +2920,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ChannelMemberWithTeamData>
         for super::ChannelMemberWithTeamData {
             type Error = super::error::ConversionError;
@@ -2849,6 +2943,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ChannelMemberWithTeamData>
         for ChannelMemberWithTeamData {
             fn from(value: super::ChannelMemberWithTeamData) -> Self {
@@ -2869,6 +2965,8 @@ pub mod types {
         }
         ///Builds a [`ChannelNotifyProps`](super::ChannelNotifyProps) one field at a time. Pass it wherever a `ChannelNotifyProps` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ChannelNotifyProps {
             desktop: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2891,6 +2989,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ChannelNotifyProps {
             fn default() -> Self {
                 Self {
@@ -2902,6 +3002,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ChannelNotifyProps {
             ///Desktop notifications.
             pub fn desktop<T>(mut self, value: T) -> Self
@@ -2985,6 +3087,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ChannelNotifyProps> for super::ChannelNotifyProps {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2999,6 +3103,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ChannelNotifyProps> for ChannelNotifyProps {
             fn from(value: super::ChannelNotifyProps) -> Self {
                 Self {
@@ -3179,12 +3285,16 @@ pub mod types {
         }
         ///Builds a [`FollowLink`](super::FollowLink) one field at a time. Pass it wherever a `FollowLink` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct FollowLink {
             follow_link: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for FollowLink {
             fn default() -> Self {
                 Self {
@@ -3192,6 +3302,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl FollowLink {
             ///The link to open.
             pub fn follow_link<T>(mut self, value: T) -> Self
@@ -3210,6 +3322,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<FollowLink> for super::FollowLink {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3220,6 +3334,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::FollowLink> for FollowLink {
             fn from(value: super::FollowLink) -> Self {
                 Self {
@@ -3527,12 +3643,16 @@ pub mod types {
         }
         ///Builds a [`MfaRequired`](super::MfaRequired) one field at a time. Pass it wherever a `MfaRequired` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct MfaRequired {
             mfa_required: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for MfaRequired {
             fn default() -> Self {
                 Self {
@@ -3540,6 +3660,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl MfaRequired {
             ///True when a code is needed.
             pub fn mfa_required<T>(mut self, value: T) -> Self
@@ -3556,6 +3678,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<MfaRequired> for super::MfaRequired {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3566,6 +3690,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::MfaRequired> for MfaRequired {
             fn from(value: super::MfaRequired) -> Self {
                 Self {
@@ -3575,6 +3701,8 @@ pub mod types {
         }
         ///Builds a [`MfaSecret`](super::MfaSecret) one field at a time. Pass it wherever a `MfaSecret` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct MfaSecret {
             qr_code: ::std::result::Result<
                 ::std::option::Option<::user_apis_runtime::Password>,
@@ -3585,6 +3713,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for MfaSecret {
             fn default() -> Self {
                 Self {
@@ -3593,6 +3723,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl MfaSecret {
             ///A base64-encoded PNG QR code of the secret.
             pub fn qr_code<T>(mut self, value: T) -> Self
@@ -3629,6 +3761,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<MfaSecret> for super::MfaSecret {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3640,6 +3774,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::MfaSecret> for MfaSecret {
             fn from(value: super::MfaSecret) -> Self {
                 Self {
@@ -4386,6 +4522,8 @@ pub mod types {
         }
         ///Builds a [`Session`](super::Session) one field at a time. Pass it wherever a `Session` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Session {
             create_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -4435,6 +4573,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Session {
             fn default() -> Self {
                 Self {
@@ -4452,6 +4592,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Session {
             ///When the session started (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
@@ -4624,6 +4766,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Session> for super::Session {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4644,6 +4788,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Session> for Session {
             fn from(value: super::Session) -> Self {
                 Self {
@@ -4714,12 +4860,16 @@ pub mod types {
         }
         ///Builds a [`StatusOk`](super::StatusOk) one field at a time. Pass it wherever a `StatusOk` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct StatusOk {
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for StatusOk {
             fn default() -> Self {
                 Self {
@@ -4727,6 +4877,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl StatusOk {
             ///`OK`.
             pub fn status<T>(mut self, value: T) -> Self
@@ -4745,6 +4897,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<StatusOk> for super::StatusOk {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4753,6 +4907,8 @@ pub mod types {
                 Ok(Self { status: value.status? })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::StatusOk> for StatusOk {
             fn from(value: super::StatusOk) -> Self {
                 Self { status: Ok(value.status) }
@@ -4760,6 +4916,8 @@ pub mod types {
         }
         ///Builds a [`TeamMember`](super::TeamMember) one field at a time. Pass it wherever a `TeamMember` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct TeamMember {
             delete_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -4790,6 +4948,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for TeamMember {
             fn default() -> Self {
                 Self {
@@ -4803,6 +4963,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl TeamMember {
             ///When the user left the team (milliseconds since the epoch), or 0.
             pub fn delete_at<T>(mut self, value: T) -> Self
@@ -4911,6 +5073,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<TeamMember> for super::TeamMember {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4927,6 +5091,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::TeamMember> for TeamMember {
             fn from(value: super::TeamMember) -> Self {
                 Self {
@@ -5189,6 +5355,8 @@ pub mod types {
         }
         ///Builds a [`UploadSession`](super::UploadSession) one field at a time. Pass it wherever a `UploadSession` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UploadSession {
             channel_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5223,6 +5391,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UploadSession {
             fn default() -> Self {
                 Self {
@@ -5237,6 +5407,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UploadSession {
             ///The channel the file is for.
             pub fn channel_id<T>(mut self, value: T) -> Self
@@ -5360,6 +5532,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UploadSession> for super::UploadSession {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5377,6 +5551,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UploadSession> for UploadSession {
             fn from(value: super::UploadSession) -> Self {
                 Self {
@@ -5393,6 +5569,8 @@ pub mod types {
         }
         ///Builds a [`User`](super::User) one field at a time. Pass it wherever a `User` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct User {
             auth_service: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5490,6 +5668,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for User {
             fn default() -> Self {
                 Self {
@@ -5519,6 +5699,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl User {
             ///How the user signs in (`gitlab`, `ldap`, `saml`, ...); empty for email.
             pub fn auth_service<T>(mut self, value: T) -> Self
@@ -5867,6 +6049,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<User> for super::User {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5899,6 +6083,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::User> for User {
             fn from(value: super::User) -> Self {
                 Self {
@@ -6029,6 +6215,8 @@ pub mod types {
         }
         ///Builds a [`UserAutocomplete`](super::UserAutocomplete) one field at a time. Pass it wherever a `UserAutocomplete` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserAutocomplete {
             out_of_channel: ::std::result::Result<
                 ::std::vec::Vec<super::User>,
@@ -6039,6 +6227,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserAutocomplete {
             fn default() -> Self {
                 Self {
@@ -6047,6 +6237,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserAutocomplete {
             ///Matches on the team but outside the channel.
             pub fn out_of_channel<T>(mut self, value: T) -> Self
@@ -6079,6 +6271,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserAutocomplete> for super::UserAutocomplete {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -6090,6 +6284,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserAutocomplete> for UserAutocomplete {
             fn from(value: super::UserAutocomplete) -> Self {
                 Self {
@@ -7108,6 +7304,8 @@ pub mod types {
         }
         ///Builds a [`UserTermsOfService`](super::UserTermsOfService) one field at a time. Pass it wherever a `UserTermsOfService` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserTermsOfService {
             create_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -7122,6 +7320,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserTermsOfService {
             fn default() -> Self {
                 Self {
@@ -7131,6 +7331,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserTermsOfService {
             ///When (milliseconds since the epoch).
             pub fn create_at<T>(mut self, value: T) -> Self
@@ -7179,6 +7381,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserTermsOfService> for super::UserTermsOfService {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7191,6 +7395,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserTermsOfService> for UserTermsOfService {
             fn from(value: super::UserTermsOfService) -> Self {
                 Self {
@@ -7202,12 +7408,16 @@ pub mod types {
         }
         ///Builds a [`UsersStats`](super::UsersStats) one field at a time. Pass it wherever a `UsersStats` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UsersStats {
             total_users_count: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UsersStats {
             fn default() -> Self {
                 Self {
@@ -7215,6 +7425,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UsersStats {
             ///How many users.
             pub fn total_users_count<T>(mut self, value: T) -> Self
@@ -7231,6 +7443,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UsersStats> for super::UsersStats {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7241,6 +7455,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UsersStats> for UsersStats {
             fn from(value: super::UsersStats) -> Self {
                 Self {
@@ -7295,6 +7511,8 @@ pub mod types {
                 Self { token: Ok(value.token) }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ChannelNotifyProps>
         for ::std::option::Option<super::ChannelNotifyProps> {
             type Error = super::error::ConversionError;
@@ -8808,48 +9026,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "convert_bot_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9200,41 +9381,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9340,34 +9491,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[201u16], &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9409,34 +9534,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "permanent_delete_all_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_acknowledged(response, &info, &[403u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9554,41 +9653,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "autocomplete_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9665,27 +9734,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "verify_user_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9763,27 +9813,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "send_verification_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_acknowledged(response, &info, &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9854,48 +9885,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_by_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9951,34 +9945,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_group_channel_ids",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10053,34 +10021,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_ids",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10127,27 +10069,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_known_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10216,42 +10139,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10318,41 +10210,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login_by_cws_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[400u16, 401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10427,55 +10286,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "switch_account_type",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10519,34 +10339,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "logout",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_acknowledged(response, &info, &[400u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10613,27 +10407,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "check_user_mfa",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[400u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10708,48 +10483,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_ldap",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10824,48 +10562,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "migrate_auth_to_saml",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -10940,41 +10641,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11052,41 +10723,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "send_password_reset_email",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11162,41 +10803,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "search_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11265,34 +10876,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "attach_device_id",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_acknowledged(response, &info, &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11339,34 +10924,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_sessions_from_all_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_acknowledged(response, &info, &[401u16, 403u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11410,48 +10969,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_total_users_stats",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11639,48 +11161,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_total_users_stats_filtered",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11758,41 +11243,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11867,41 +11322,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "disable_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -11976,41 +11401,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "enable_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12085,41 +11480,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12195,41 +11560,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "search_user_access_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12300,48 +11635,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12412,41 +11710,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_by_username",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12505,34 +11773,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_users_by_usernames",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[400u16, 401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12602,41 +11844,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12733,41 +11945,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12837,48 +12019,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -12980,41 +12125,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_active",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13088,41 +12203,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_audits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13224,48 +12309,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_auth",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13372,41 +12420,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_channel_members_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13477,48 +12495,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "convert_user_to_bot",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13589,55 +12570,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "demote_user_to_guest",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(
+                    response,
+                    &info,
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13710,41 +12651,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "verify_user_email_without_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -13838,10 +12749,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.exec_call(request, &info, &call).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -13957,55 +12865,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_default_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(
+                    response,
+                    &info,
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14084,10 +12952,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_default_profile_image",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = client.exec_call(request, &info, &call).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(client.inner.readable(response))),
                 400u16 => {
@@ -14230,48 +13095,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_mfa",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16, 501u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14343,55 +13171,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "generate_mfa_secret",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14495,41 +13284,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14627,41 +13386,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "patch_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14732,55 +13461,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "promote_guest_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(
+                    response,
+                    &info,
+                    &[400u16, 401u16, 403u16, 404u16, 501u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14880,41 +13569,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user_roles",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -14988,41 +13647,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15121,41 +13750,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15228,41 +13827,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_all_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15333,41 +13902,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_terms_of_service",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15473,41 +14012,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_terms_of_service_action",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15612,41 +14121,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_access_tokens_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15750,42 +14229,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user_access_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16, 201u16], &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15881,41 +14329,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "publish_user_typing",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(client.inner.acknowledge(response, &info).await),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_acknowledged(response, &info, &[400u16, 401u16, 403u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -15989,41 +14407,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_uploads_for_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 404u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.

@@ -202,33 +202,20 @@ impl<'a> SetProfileImage<'a> {
         let info = OperationInfo {
             operation_id: "set_profile_image",
         };
-        // The hooks, as the generated operations call them; each borrow ends in its block.
-        let request = {
-            let mut request = client
-                .client
-                .post(url)
-                .header(CONTENT_TYPE, content_type)
-                .body(body)
-                .build()?;
-            client.pre(&mut request, &info).await?;
-            request
-        };
-        let response = {
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            result?
-        };
-        match response.status().as_u16() {
-            // An acknowledgement, like the generated operations' (see `x-acknowledgement` on
-            // `StatusOk` in the spec): any 2xx is a success, whatever its body.
-            200..=299 => Ok(client.inner.acknowledge(response, &info).await),
-            status if UPLOAD_ERROR_STATUSES.contains(&status) => Err(Error::ErrorResponse(
-                client.inner.decode_error(response, &info).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(
-                client.inner.unexpected(response, &info),
-            )),
-        }
+        // `exec`, the one hook, as the generated operations call it.
+        let request = client
+            .client
+            .post(url)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .build()?;
+        let response = client.exec(request, &info).await?;
+        // An acknowledgement, like the generated operations' (see `x-acknowledgement` on
+        // `StatusOk` in the spec): any 2xx is a success, whatever its body.
+        client
+            .inner
+            .answer_acknowledged(response, &info, UPLOAD_ERROR_STATUSES)
+            .await
     }
 }
 

@@ -50,6 +50,8 @@ pub mod types {
     }
     impl ApiError {
         ///Starts a [`builder::ApiError`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ApiError {
             Default::default()
         }
@@ -111,6 +113,8 @@ pub mod types {
     }
     impl AppLink {
         ///Starts a [`builder::AppLink`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::AppLink {
             Default::default()
         }
@@ -254,6 +258,8 @@ pub mod types {
     }
     impl EmailAddress {
         ///Starts a [`builder::EmailAddress`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::EmailAddress {
             Default::default()
         }
@@ -390,6 +396,8 @@ pub mod types {
     }
     impl ErrorCause {
         ///Starts a [`builder::ErrorCause`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ErrorCause {
             Default::default()
         }
@@ -479,6 +487,8 @@ pub mod types {
     }
     impl ExpiredPassword {
         ///Starts a [`builder::ExpiredPassword`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ExpiredPassword {
             Default::default()
         }
@@ -508,6 +518,8 @@ pub mod types {
     }
     impl ForgotPasswordResponse {
         ///Starts a [`builder::ForgotPasswordResponse`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ForgotPasswordResponse {
             Default::default()
         }
@@ -570,6 +582,8 @@ pub mod types {
     }
     impl Group {
         ///Starts a [`builder::Group`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Group {
             Default::default()
         }
@@ -589,6 +603,8 @@ pub mod types {
     }
     impl GroupProfile {
         ///Starts a [`builder::GroupProfile`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::GroupProfile {
             Default::default()
         }
@@ -907,6 +923,8 @@ pub mod types {
     }
     impl ResetPasswordToken {
         ///Starts a [`builder::ResetPasswordToken`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ResetPasswordToken {
             Default::default()
         }
@@ -963,6 +981,8 @@ pub mod types {
     }
     impl Role {
         ///Starts a [`builder::Role`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Role {
             Default::default()
         }
@@ -1312,6 +1332,8 @@ pub mod types {
     }
     impl User {
         ///Starts a [`builder::User`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::User {
             Default::default()
         }
@@ -1334,6 +1356,8 @@ pub mod types {
     }
     impl UserActivationToken {
         ///Starts a [`builder::UserActivationToken`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserActivationToken {
             Default::default()
         }
@@ -1357,6 +1381,8 @@ pub mod types {
     }
     impl UserCredentials {
         ///Starts a [`builder::UserCredentials`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserCredentials {
             Default::default()
         }
@@ -1604,6 +1630,8 @@ pub mod types {
     pub mod builder {
         ///Builds a [`ApiError`](super::ApiError) one field at a time. Pass it wherever a `ApiError` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ApiError {
             error_causes: ::std::result::Result<
                 ::std::vec::Vec<super::ErrorCause>,
@@ -1626,6 +1654,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
@@ -1637,6 +1667,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ApiError {
             ///The individual problems, for validation errors.
             pub fn error_causes<T>(mut self, value: T) -> Self
@@ -1718,6 +1750,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ApiError> for super::ApiError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1732,6 +1766,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ApiError> for ApiError {
             fn from(value: super::ApiError) -> Self {
                 Self {
@@ -1745,6 +1781,8 @@ pub mod types {
         }
         ///Builds a [`AppLink`](super::AppLink) one field at a time. Pass it wherever a `AppLink` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct AppLink {
             app_assignment_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1787,6 +1825,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for AppLink {
             fn default() -> Self {
                 Self {
@@ -1803,6 +1843,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl AppLink {
             ///Id of the user's assignment to the app.
             pub fn app_assignment_id<T>(mut self, value: T) -> Self
@@ -1957,6 +1999,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<AppLink> for super::AppLink {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1976,6 +2020,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::AppLink> for AppLink {
             fn from(value: super::AppLink) -> Self {
                 Self {
@@ -2168,6 +2214,8 @@ pub mod types {
         }
         ///Builds a [`EmailAddress`](super::EmailAddress) one field at a time. Pass it wherever a `EmailAddress` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct EmailAddress {
             status: ::std::result::Result<
                 ::std::option::Option<super::EmailStatus>,
@@ -2182,6 +2230,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for EmailAddress {
             fn default() -> Self {
                 Self {
@@ -2191,6 +2241,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl EmailAddress {
             ///Whether the user has verified the address.
             pub fn status<T>(mut self, value: T) -> Self
@@ -2239,6 +2291,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<EmailAddress> for super::EmailAddress {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2251,6 +2305,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::EmailAddress> for EmailAddress {
             fn from(value: super::EmailAddress) -> Self {
                 Self {
@@ -2262,12 +2318,16 @@ pub mod types {
         }
         ///Builds a [`ErrorCause`](super::ErrorCause) one field at a time. Pass it wherever a `ErrorCause` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ErrorCause {
             error_summary: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ErrorCause {
             fn default() -> Self {
                 Self {
@@ -2275,6 +2335,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ErrorCause {
             ///What this cause is.
             pub fn error_summary<T>(mut self, value: T) -> Self
@@ -2293,6 +2355,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ErrorCause> for super::ErrorCause {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2303,6 +2367,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ErrorCause> for ErrorCause {
             fn from(value: super::ErrorCause) -> Self {
                 Self {
@@ -2312,6 +2378,8 @@ pub mod types {
         }
         ///Builds a [`ExpiredPassword`](super::ExpiredPassword) one field at a time. Pass it wherever a `ExpiredPassword` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ExpiredPassword {
             activated: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2374,6 +2442,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ExpiredPassword {
             fn default() -> Self {
                 Self {
@@ -2395,6 +2465,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ExpiredPassword {
             ///When the user was last activated.
             pub fn activated<T>(mut self, value: T) -> Self
@@ -2643,6 +2715,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ExpiredPassword> for super::ExpiredPassword {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2667,6 +2741,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ExpiredPassword> for ExpiredPassword {
             fn from(value: super::ExpiredPassword) -> Self {
                 Self {
@@ -2690,6 +2766,8 @@ pub mod types {
         }
         ///Builds a [`ForgotPasswordResponse`](super::ForgotPasswordResponse) one field at a time. Pass it wherever a `ForgotPasswordResponse` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ForgotPasswordResponse {
             emails: ::std::result::Result<
                 ::std::vec::Vec<super::EmailAddress>,
@@ -2712,6 +2790,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ForgotPasswordResponse {
             fn default() -> Self {
                 Self {
@@ -2723,6 +2803,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ForgotPasswordResponse {
             ///The user's email addresses and whether they are verified.
             pub fn emails<T>(mut self, value: T) -> Self
@@ -2808,6 +2890,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ForgotPasswordResponse>
         for super::ForgotPasswordResponse {
             type Error = super::error::ConversionError;
@@ -2823,6 +2907,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ForgotPasswordResponse>
         for ForgotPasswordResponse {
             fn from(value: super::ForgotPasswordResponse) -> Self {
@@ -2837,6 +2923,8 @@ pub mod types {
         }
         ///Builds a [`Group`](super::Group) one field at a time. Pass it wherever a `Group` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Group {
             created: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2875,6 +2963,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Group {
             fn default() -> Self {
                 Self {
@@ -2890,6 +2980,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Group {
             ///When the group was created.
             pub fn created<T>(mut self, value: T) -> Self
@@ -3031,6 +3123,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Group> for super::Group {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3049,6 +3143,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Group> for Group {
             fn from(value: super::Group) -> Self {
                 Self {
@@ -3066,6 +3162,8 @@ pub mod types {
         }
         ///Builds a [`GroupProfile`](super::GroupProfile) one field at a time. Pass it wherever a `GroupProfile` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct GroupProfile {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3080,6 +3178,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for GroupProfile {
             fn default() -> Self {
                 Self {
@@ -3089,6 +3189,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl GroupProfile {
             ///What the group is for.
             pub fn description<T>(mut self, value: T) -> Self
@@ -3140,6 +3242,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<GroupProfile> for super::GroupProfile {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3152,6 +3256,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::GroupProfile> for GroupProfile {
             fn from(value: super::GroupProfile) -> Self {
                 Self {
@@ -3589,12 +3695,16 @@ pub mod types {
         }
         ///Builds a [`ResetPasswordToken`](super::ResetPasswordToken) one field at a time. Pass it wherever a `ResetPasswordToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ResetPasswordToken {
             reset_password_url: ::std::result::Result<
                 ::std::option::Option<::user_apis_runtime::Password>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ResetPasswordToken {
             fn default() -> Self {
                 Self {
@@ -3602,6 +3712,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ResetPasswordToken {
             ///Link the user follows to reset the password.
             pub fn reset_password_url<T>(mut self, value: T) -> Self
@@ -3621,6 +3733,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ResetPasswordToken> for super::ResetPasswordToken {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3631,6 +3745,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ResetPasswordToken> for ResetPasswordToken {
             fn from(value: super::ResetPasswordToken) -> Self {
                 Self {
@@ -3640,6 +3756,8 @@ pub mod types {
         }
         ///Builds a [`Role`](super::Role) one field at a time. Pass it wherever a `Role` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Role {
             assignment_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3682,6 +3800,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Role {
             fn default() -> Self {
                 Self {
@@ -3698,6 +3818,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Role {
             ///Whether the role was assigned to the user or through a group.
             pub fn assignment_type<T>(mut self, value: T) -> Self
@@ -3849,6 +3971,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Role> for super::Role {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3868,6 +3992,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Role> for Role {
             fn from(value: super::Role) -> Self {
                 Self {
@@ -3981,6 +4107,8 @@ pub mod types {
         }
         ///Builds a [`User`](super::User) one field at a time. Pass it wherever a `User` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct User {
             activated: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4039,6 +4167,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for User {
             fn default() -> Self {
                 Self {
@@ -4059,6 +4189,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl User {
             ///When the user was last activated.
             pub fn activated<T>(mut self, value: T) -> Self
@@ -4278,6 +4410,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<User> for super::User {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4301,6 +4435,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::User> for User {
             fn from(value: super::User) -> Self {
                 Self {
@@ -4323,6 +4459,8 @@ pub mod types {
         }
         ///Builds a [`UserActivationToken`](super::UserActivationToken) one field at a time. Pass it wherever a `UserActivationToken` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserActivationToken {
             activation_token: ::std::result::Result<
                 ::std::option::Option<::user_apis_runtime::Password>,
@@ -4333,6 +4471,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserActivationToken {
             fn default() -> Self {
                 Self {
@@ -4341,6 +4481,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserActivationToken {
             ///Token for a custom activation flow.
             pub fn activation_token<T>(mut self, value: T) -> Self
@@ -4377,6 +4519,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserActivationToken>
         for super::UserActivationToken {
             type Error = super::error::ConversionError;
@@ -4389,6 +4533,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserActivationToken> for UserActivationToken {
             fn from(value: super::UserActivationToken) -> Self {
                 Self {
@@ -4399,6 +4545,8 @@ pub mod types {
         }
         ///Builds a [`UserCredentials`](super::UserCredentials) one field at a time. Pass it wherever a `UserCredentials` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserCredentials {
             emails: ::std::result::Result<
                 ::std::vec::Vec<super::EmailAddress>,
@@ -4417,6 +4565,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserCredentials {
             fn default() -> Self {
                 Self {
@@ -4427,6 +4577,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserCredentials {
             ///The user's email addresses and whether they are verified.
             pub fn emails<T>(mut self, value: T) -> Self
@@ -4495,6 +4647,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserCredentials> for super::UserCredentials {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4508,6 +4662,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserCredentials> for UserCredentials {
             fn from(value: super::UserCredentials) -> Self {
                 Self {
@@ -4955,6 +5111,8 @@ pub mod types {
                 super::AuthenticationProvider::try_from(value).map(Some)
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<GroupProfile>
         for ::std::option::Option<super::GroupProfile> {
             type Error = super::error::ConversionError;
@@ -5000,6 +5158,8 @@ pub mod types {
                 super::RecoveryQuestionCredential::try_from(value).map(Some)
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserCredentials>
         for ::std::option::Option<super::UserCredentials> {
             type Error = super::error::ConversionError;
@@ -5917,48 +6077,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6078,48 +6201,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[400u16, 401u16, 403u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6189,48 +6275,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6346,55 +6395,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6480,48 +6490,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_or_delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6613,48 +6586,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_app_links",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6780,55 +6716,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -6935,55 +6832,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_recovery_question",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7128,55 +6986,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "forgot_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7285,48 +7104,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_user_groups",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7415,55 +7197,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7551,55 +7294,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "deactivate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7693,55 +7392,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "expire_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7811,55 +7471,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_all_factors",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -7967,55 +7583,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8085,55 +7662,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "suspend_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8203,55 +7736,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unlock_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8321,55 +7810,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unsuspend_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8464,48 +7909,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_assigned_roles",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8603,56 +8011,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_role_to_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                201u16 => client.inner.decode(response, &info).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(
+                    response,
+                    &info,
+                    &[200u16, 201u16],
+                    &[400u16, 401u16, 403u16, 404u16, 429u16],
+                )
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8740,48 +8108,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_role_from_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -8911,48 +8242,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_group_targets_for_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9061,55 +8355,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_group_target_to_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9218,55 +8468,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_group_target_from_role",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[400u16, 401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -9353,48 +8559,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "end_all_user_sessions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer_empty(response, &info, &[401u16, 403u16, 404u16, 429u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.

@@ -65,6 +65,9 @@ mod schemes;
 mod tls;
 mod trace;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
+
 pub use arg::{IntoArg, OutOfRange};
 pub use bulk::bulk;
 pub use config::{
@@ -533,6 +536,97 @@ impl Runtime {
         info: &progenitor_client::OperationInfo,
     ) -> UnexpectedResponse {
         UnexpectedResponse::new(info.operation_id, error::readable(response))
+    }
+
+    /// Reads the answer to a generated operation that returns data: a status in `ok` decodes
+    /// as `T` (as [`decode`](Self::decode) does), one in `errors` as the operation's error
+    /// body `E` ([`Error::ErrorResponse`], as [`decode_error`](Self::decode_error) does), and
+    /// any other is [`Error::UnexpectedResponse`] (as [`unexpected`](Self::unexpected) gives
+    /// it).
+    ///
+    /// Every generated `send` reads its answer through this or its two siblings (codegen's
+    /// `answer_through_runtime` fixup), in place of a `match` of its own on the status: the
+    /// code is compiled once per pair of types rather than once per operation and status.
+    ///
+    /// # Errors
+    ///
+    /// As above, and [`Error::InvalidResponse`] when a body does not decode.
+    // The decode's own future, or the refusal's, not an `async fn` around them: a layer more
+    // would move the response and the decode's state once more on every call.
+    pub fn answer<T: serde::de::DeserializeOwned, E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        ok: &[u16],
+        errors: &[u16],
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
+        if ok.contains(&response.status().as_u16()) {
+            Either::Left(self.decode(response, info))
+        } else {
+            Either::Right(self.refusal(response, info, errors).map(Err))
+        }
+    }
+
+    /// [`answer`](Self::answer) for an operation that returns no data: any 2xx is a success,
+    /// with the answer's status and headers (codegen's `any_success_without_data` says why).
+    ///
+    /// # Errors
+    ///
+    /// As [`answer`](Self::answer) for any other status.
+    pub fn answer_empty<E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        errors: &[u16],
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<()>, Error<E>>> {
+        if response.status().is_success() {
+            Either::Left(std::future::ready(Ok(
+                progenitor_client::ResponseValue::empty(response),
+            )))
+        } else {
+            Either::Right(self.refusal(response, info, errors).map(Err))
+        }
+    }
+
+    /// [`answer`](Self::answer) for an operation whose answer is only an acknowledgement: any
+    /// 2xx is a success, its body read as [`acknowledge`](Self::acknowledge) reads it.
+    ///
+    /// # Errors
+    ///
+    /// As [`answer`](Self::answer) for any other status.
+    pub fn answer_acknowledged<
+        T: serde::de::DeserializeOwned + Default,
+        E: serde::de::DeserializeOwned,
+    >(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        errors: &[u16],
+    ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
+        if response.status().is_success() {
+            Either::Left(self.acknowledge(response, info).map(Ok))
+        } else {
+            Either::Right(self.refusal(response, info, errors).map(Err))
+        }
+    }
+
+    /// The error of an answer that is no success: the error body `E` for a status in
+    /// `errors`, [`Error::UnexpectedResponse`] for any other. Generic in `E` alone, so one
+    /// copy serves every operation of a client.
+    async fn refusal<E: serde::de::DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        info: &progenitor_client::OperationInfo,
+        errors: &[u16],
+    ) -> Error<E> {
+        if errors.contains(&response.status().as_u16()) {
+            match self.decode_error(response, info).await {
+                Ok(body) => Error::ErrorResponse(body),
+                Err(error) => error,
+            }
+        } else {
+            Error::UnexpectedResponse(self.unexpected(response, info))
+        }
     }
 
     /// Sends one request of a generated client, with retries.

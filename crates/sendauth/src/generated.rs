@@ -31,6 +31,8 @@ pub mod types {
     }
     impl ApiError {
         ///Starts a [`builder::ApiError`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::ApiError {
             Default::default()
         }
@@ -69,6 +71,8 @@ pub mod types {
     }
     impl Audit {
         ///Starts a [`builder::Audit`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Audit {
             Default::default()
         }
@@ -86,6 +90,8 @@ pub mod types {
     }
     impl AuditPage {
         ///Starts a [`builder::AuditPage`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::AuditPage {
             Default::default()
         }
@@ -406,6 +412,8 @@ pub mod types {
     }
     impl Transaction {
         ///Starts a [`builder::Transaction`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Transaction {
             Default::default()
         }
@@ -423,6 +431,8 @@ pub mod types {
     }
     impl TransactionPage {
         ///Starts a [`builder::TransactionPage`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::TransactionPage {
             Default::default()
         }
@@ -511,6 +521,8 @@ pub mod types {
     }
     impl Tx {
         ///Starts a [`builder::Tx`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::Tx {
             Default::default()
         }
@@ -662,6 +674,8 @@ pub mod types {
     }
     impl UserPage {
         ///Starts a [`builder::UserPage`]: optional fields start empty (or at their default), required ones unset.
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub fn builder() -> builder::UserPage {
             Default::default()
         }
@@ -686,6 +700,8 @@ pub mod types {
     pub mod builder {
         ///Builds a [`ApiError`](super::ApiError) one field at a time. Pass it wherever a `ApiError` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct ApiError {
             details: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -704,6 +720,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
@@ -714,6 +732,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ApiError {
             ///More about what went wrong.
             pub fn details<T>(mut self, value: T) -> Self
@@ -778,6 +798,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<ApiError> for super::ApiError {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -791,6 +813,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::ApiError> for ApiError {
             fn from(value: super::ApiError) -> Self {
                 Self {
@@ -803,6 +827,8 @@ pub mod types {
         }
         ///Builds a [`Audit`](super::Audit) one field at a time. Pass it wherever a `Audit` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Audit {
             action: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -836,6 +862,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Audit {
             fn default() -> Self {
                 Self {
@@ -849,6 +877,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Audit {
             ///What was done.
             pub fn action<T>(mut self, value: T) -> Self
@@ -957,6 +987,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Audit> for super::Audit {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -973,6 +1005,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Audit> for Audit {
             fn from(value: super::Audit) -> Self {
                 Self {
@@ -988,6 +1022,8 @@ pub mod types {
         }
         ///Builds a [`AuditPage`](super::AuditPage) one field at a time. Pass it wherever a `AuditPage` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct AuditPage {
             rows: ::std::result::Result<
                 ::std::vec::Vec<super::Audit>,
@@ -998,6 +1034,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for AuditPage {
             fn default() -> Self {
                 Self {
@@ -1006,6 +1044,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl AuditPage {
             ///The entries on this page.
             pub fn rows<T>(mut self, value: T) -> Self
@@ -1037,6 +1077,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<AuditPage> for super::AuditPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1048,6 +1090,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::AuditPage> for AuditPage {
             fn from(value: super::AuditPage) -> Self {
                 Self {
@@ -1319,6 +1363,8 @@ pub mod types {
         }
         ///Builds a [`Transaction`](super::Transaction) one field at a time. Pass it wherever a `Transaction` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Transaction {
             completed_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1365,6 +1411,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Transaction {
             fn default() -> Self {
                 Self {
@@ -1382,6 +1430,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Transaction {
             ///When the transaction completed.
             pub fn completed_at<T>(mut self, value: T) -> Self
@@ -1562,6 +1612,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Transaction> for super::Transaction {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1582,6 +1634,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Transaction> for Transaction {
             fn from(value: super::Transaction) -> Self {
                 Self {
@@ -1601,6 +1655,8 @@ pub mod types {
         }
         ///Builds a [`TransactionPage`](super::TransactionPage) one field at a time. Pass it wherever a `TransactionPage` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct TransactionPage {
             rows: ::std::result::Result<
                 ::std::vec::Vec<super::Transaction>,
@@ -1611,6 +1667,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for TransactionPage {
             fn default() -> Self {
                 Self {
@@ -1619,6 +1677,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl TransactionPage {
             ///The transactions on this page.
             pub fn rows<T>(mut self, value: T) -> Self
@@ -1650,6 +1710,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<TransactionPage> for super::TransactionPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1661,6 +1723,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::TransactionPage> for TransactionPage {
             fn from(value: super::TransactionPage) -> Self {
                 Self {
@@ -1671,17 +1735,23 @@ pub mod types {
         }
         ///Builds a [`Tx`](super::Tx) one field at a time. Pass it wherever a `Tx` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct Tx {
             tx: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for Tx {
             fn default() -> Self {
                 Self { tx: Ok(Default::default()) }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl Tx {
             ///The transaction's id.
             pub fn tx<T>(mut self, value: T) -> Self
@@ -1697,6 +1767,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<Tx> for super::Tx {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1705,6 +1777,8 @@ pub mod types {
                 Ok(Self { tx: value.tx? })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::Tx> for Tx {
             fn from(value: super::Tx) -> Self {
                 Self { tx: Ok(value.tx) }
@@ -2320,6 +2394,8 @@ pub mod types {
         }
         ///Builds a [`UserPage`](super::UserPage) one field at a time. Pass it wherever a `UserPage` is expected (such as an operation's `body`), or convert it with `try_into()`, which fails while a required field is unset.
         #[derive(Clone, Debug)]
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         pub struct UserPage {
             rows: ::std::result::Result<
                 ::std::vec::Vec<super::User>,
@@ -2330,6 +2406,8 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::default::Default for UserPage {
             fn default() -> Self {
                 Self {
@@ -2338,6 +2416,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl UserPage {
             ///The users on this page.
             pub fn rows<T>(mut self, value: T) -> Self
@@ -2369,6 +2449,8 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::TryFrom<UserPage> for super::UserPage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2380,6 +2462,8 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "mock")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl ::std::convert::From<super::UserPage> for UserPage {
             fn from(value: super::UserPage) -> Self {
                 Self {
@@ -3039,34 +3123,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[401u16, 500u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3135,41 +3193,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[401u16, 403u16, 422u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3279,27 +3307,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_deleted_users",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[401u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3369,34 +3378,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "restore_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3466,34 +3449,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "destroy_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3564,34 +3521,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3689,48 +3620,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[200u16], &[401u16, 403u16, 404u16, 422u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3799,41 +3693,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 403u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -3953,34 +3814,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_audits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -4093,41 +3928,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "authenticate_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                406u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[401u16, 404u16, 406u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -4197,34 +4002,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_user_passkey",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -4296,41 +4075,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_user",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                406u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client
+                .inner
+                .answer(response, &info, &[201u16], &[401u16, 404u16, 406u16])
+                .await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -4445,34 +4194,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "set_user_tags",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16..=299u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer_empty(response, &info, &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
@@ -4592,34 +4315,8 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_user_transactions",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec_call(request, &info, &call).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => client.inner.decode(response, &info).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            client.inner.decode_error(response, &info).await?,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        Error::UnexpectedResponse(
-                            client.inner.unexpected(response, &info),
-                        ),
-                    )
-                }
-            }
+            let response = client.exec_call(request, &info, &call).await?;
+            client.inner.answer(response, &info, &[200u16], &[401u16, 404u16]).await
         }
         /// Time allowed for each attempt of this request, body included, in place of the
         /// client's `ClientConfig::timeout`.
