@@ -54,33 +54,39 @@ impl Runtime {
         path_template: fn(&str) -> Option<&'static str>,
         call: &'a CallOptions,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        use futures_util::FutureExt as _;
         use futures_util::future::Either;
 
+        let operation_id = info.operation_id;
+        if call.timeout.is_none() && call.retry.is_none() {
+            // Most calls: the client's own request, with nothing around it.
+            return Either::Left(self.traced(
+                &self.retry,
+                http,
+                request,
+                operation_id,
+                path_template,
+            ));
+        }
         if let Some(timeout) = call.timeout {
             *request.timeout_mut() = Some(timeout);
         }
-        let operation_id = info.operation_id;
+        // The provider's reset header, which the client's policy was given, holds for this
+        // call's policy too, unless it names its own.
+        let retry = call
+            .retry
+            .as_ref()
+            .map(|retry| match (retry.reset(), self.retry.reset()) {
+                (None, Some(reset)) => retry.clone().reset_header(reset.clone()),
+                _ => retry.clone(),
+            });
         let timeout = call.timeout;
-        let sent = match &call.retry {
-            None => {
-                Either::Left(self.traced(&self.retry, http, request, operation_id, path_template))
-            }
-            Some(retry) => {
-                // The provider's reset header, which the client's policy was given, holds for
-                // this call's policy too, unless it names its own.
-                let retry = match (retry.reset(), self.retry.reset()) {
-                    (None, Some(reset)) => retry.clone().reset_header(reset.clone()),
-                    _ => retry.clone(),
-                };
-                Either::Right(async move {
-                    self.traced(&retry, http, request, operation_id, path_template)
-                        .await
-                })
-            }
-        };
-        // The answer says which timeout it was read under, for a body that times out to name.
-        sent.map(move |outcome| {
+        Either::Right(async move {
+            let retry = retry.as_ref().unwrap_or(&self.retry);
+            let outcome = self
+                .traced(retry, http, request, operation_id, path_template)
+                .await;
+            // The answer says which timeout it was read under, for a body that times out to
+            // name.
             outcome.map(|mut response| {
                 if let Some(timeout) = timeout {
                     response.extensions_mut().insert(CallTimeout(timeout));
