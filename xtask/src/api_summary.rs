@@ -15,7 +15,7 @@ use quote::ToTokens;
 use syn::visit::Visit;
 use syn::{Attribute, Fields, File, GenericArgument, ImplItem, Item, PathArguments, Type};
 
-use crate::syntax::{generic_types, mentions, serde_args};
+use crate::syntax::{conversion_target, generic_types, mentions, serde_args};
 
 /// The public API of one generated client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -434,22 +434,7 @@ fn setter_type(setter: &syn::ImplItemFn) -> Option<String> {
     inline
         .chain(clauses)
         .flatten()
-        .find_map(|bound| match bound {
-            syn::TypeParamBound::Trait(bound) => {
-                let last = bound.path.segments.last()?;
-                if last.ident != "TryInto" && last.ident != "IntoArg" {
-                    return None;
-                }
-                match &last.arguments {
-                    PathArguments::AngleBracketed(args) => match args.args.first()? {
-                        GenericArgument::Type(ty) => Some(type_text(ty)),
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            }
-            _ => None,
-        })
+        .find_map(|bound| conversion_target(bound).map(|(_, ty)| type_text(ty)))
 }
 
 /// The text of the `///` lines of an item.

@@ -15,8 +15,9 @@ use crate::fixup::{Applied, Fixup, fixup};
 use crate::spec::Route;
 use crate::spec_fixups::{Split, WireName};
 use crate::syntax::{
-    builder_name, derives, fn_mut, generic_types, inherent_impl_mut, init_of, is, mentions,
-    module_items, path_is, replace_string_literals, self_type_name, serde_args, trait_name,
+    builder_name, conversion_target, derives, fn_mut, generic_types, inherent_impl_mut, init_of,
+    is, mentions, module_items, path_is, replace_string_literals, self_type_name, serde_args,
+    trait_name,
 };
 
 pub mod docs;
@@ -1629,43 +1630,25 @@ pub fn plain_setter_values(file: &mut File, _: &ClientCtx) -> Result<Applied, St
             let Some(clause) = function.sig.generics.where_clause.as_mut() else {
                 return;
             };
-            let mut values = Vec::new();
+            let mut changed = false;
             for predicate in clause.predicates.iter_mut() {
                 let syn::WherePredicate::Type(predicate) = predicate else {
                     continue;
                 };
-                let syn::Type::Path(bounded) = &predicate.bounded_ty else {
-                    continue;
-                };
-                let Some(parameter) = bounded.path.get_ident().cloned() else {
-                    continue;
-                };
                 for bound in predicate.bounds.iter_mut() {
-                    let syn::TypeParamBound::Trait(bound) = bound else {
-                        continue;
-                    };
-                    let Some(last) = bound.path.segments.last() else {
-                        continue;
-                    };
-                    if last.ident != "TryInto" {
-                        continue;
-                    }
-                    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-                        continue;
-                    };
-                    let Some(syn::GenericArgument::Type(target)) = arguments.args.first() else {
+                    let Some((trait_name, target)) = conversion_target(bound) else {
                         continue;
                     };
                     let text = target.to_token_stream().to_string().replace(' ', "");
-                    if !PLAIN_SETTER_TARGETS.contains(&text.as_str()) {
+                    if trait_name != "TryInto" || !PLAIN_SETTER_TARGETS.contains(&text.as_str()) {
                         continue;
                     }
                     let target = target.clone();
-                    bound.path = parse_quote!(::user_apis_runtime::IntoArg<#target>);
-                    values.push(parameter.clone());
+                    *bound = parse_quote!(::user_apis_runtime::IntoArg<#target>);
+                    changed = true;
                 }
             }
-            if values.is_empty() {
+            if !changed {
                 return;
             }
             // `value.try_into()` becomes `IntoArg::into_arg(value)`: the value's type is the

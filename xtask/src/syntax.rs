@@ -278,6 +278,26 @@ pub fn generic_types<'a>(ty: &'a syn::Type, name: &str) -> Option<Vec<&'a syn::T
     }
 }
 
+/// The trait and the `T` of a setter's conversion bound, `V: TryInto<T>` (progenitor's and
+/// typify's) or `V: IntoArg<T>` (the runtime's, after `plain_setter_values`), by the path's
+/// last segment: the type the setter's value must convert to.
+pub fn conversion_target(bound: &syn::TypeParamBound) -> Option<(&syn::Ident, &syn::Type)> {
+    let syn::TypeParamBound::Trait(bound) = bound else {
+        return None;
+    };
+    let last = bound.path.segments.last()?;
+    if last.ident != "TryInto" && last.ident != "IntoArg" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(ty) => Some((&last.ident, ty)),
+        _ => None,
+    }
+}
+
 /// Whether `path` is exactly the segments `names`, without generic arguments:
 /// `path_is(path, &["ResponseValue", "from_response"])`.
 pub fn path_is(path: &syn::Path, names: &[&str]) -> bool {

@@ -17,7 +17,7 @@ use syn::{Expr, File, FnArg, GenericParam, ImplItem, Item, Type, WherePredicate,
 
 use super::ClientCtx;
 use crate::fixup::Applied;
-use crate::syntax::{module_items_mut, self_type_name};
+use crate::syntax::{conversion_target, module_items_mut, self_type_name};
 
 /// How progenitor opens each example (its fence, then its first line) and closes it.
 const FENCE: &str = "```ignore\n";
@@ -147,7 +147,7 @@ fn setter_types(
 }
 
 /// `T` when the function's one value argument is its type parameter `V` and its `where`
-/// clause says `V: ...TryInto<T>`.
+/// clause says `V: ...TryInto<T>` (or `IntoArg<T>`).
 fn try_into_target(function: &syn::ImplItemFn) -> Option<Type> {
     let mut arguments = function.sig.inputs.iter().filter_map(|input| match input {
         FnArg::Typed(typed) => Some(typed.ty.as_ref()),
@@ -184,20 +184,7 @@ fn try_into_target(function: &syn::ImplItemFn) -> Option<Type> {
             _ => None,
         })
         .flatten()
-        .find_map(|bound| {
-            let syn::TypeParamBound::Trait(bound) = bound else {
-                return None;
-            };
-            let segment = (bound.path.segments.last())
-                .filter(|s| s.ident == "TryInto" || s.ident == "IntoArg")?;
-            let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
-                return None;
-            };
-            arguments.args.iter().find_map(|argument| match argument {
-                syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                _ => None,
-            })
-        })
+        .find_map(|bound| conversion_target(bound).map(|(_, ty)| ty.clone()))
 }
 
 /// `ty` as written outside the crate: `types::X` (a path from the `builder` module) starts at
