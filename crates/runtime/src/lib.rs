@@ -396,7 +396,7 @@ impl Runtime {
         response: reqwest::Response,
         info: &progenitor_client::OperationInfo,
     ) -> impl Future<Output = Result<progenitor_client::ResponseValue<T>, Error<E>>> {
-        let timeout = call_timeout(&response).or(self.timeout);
+        let timeout = self.read_timeout(&response);
         error::decode(
             response,
             info.operation_id,
@@ -421,7 +421,7 @@ impl Runtime {
     ) -> impl Future<Output = progenitor_client::ResponseValue<T>> {
         let status = response.status();
         let headers = response.headers().clone();
-        let timeout = call_timeout(&response).or(self.timeout);
+        let timeout = self.read_timeout(&response);
         let decoded = error::decode::<T, ()>(
             response,
             info.operation_id,
@@ -629,6 +629,14 @@ impl Runtime {
         }
     }
 
+    /// The timeout `response` was read under, for a body that times out to name: the one its
+    /// call set for itself, else the client's.
+    fn read_timeout(&self, response: &reqwest::Response) -> Option<std::time::Duration> {
+        (response.extensions().get::<trace::CallTimeout>())
+            .map(|timeout| timeout.0)
+            .or(self.timeout)
+    }
+
     /// Sends one request of a generated client, with retries.
     ///
     /// A JSON body (up to the maximum body size) is read inside the retry loop, so a connection
@@ -662,14 +670,6 @@ impl Runtime {
             gate,
         )
     }
-}
-
-/// The timeout the call of `response` set for itself, if it set one.
-fn call_timeout(response: &reqwest::Response) -> Option<std::time::Duration> {
-    response
-        .extensions()
-        .get::<trace::CallTimeout>()
-        .map(|timeout| timeout.0)
 }
 
 #[cfg(test)]

@@ -25,22 +25,7 @@ impl Runtime {
         info: &OperationInfo,
         path_template: fn(&str) -> Option<&'static str>,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        #[cfg(feature = "tracing")]
-        {
-            enabled::execute(
-                self,
-                &self.retry,
-                http,
-                request,
-                info.operation_id,
-                path_template,
-            )
-        }
-        #[cfg(not(feature = "tracing"))]
-        {
-            let _ = (info, path_template);
-            self.execute(http, request)
-        }
+        self.traced(&self.retry, http, request, info.operation_id, path_template)
     }
 
     /// [`execute_operation`](Self::execute_operation) with the options of one call: its
@@ -56,17 +41,11 @@ impl Runtime {
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         use futures_util::future::Either;
 
-        let operation_id = info.operation_id;
         if call.timeout.is_none() && call.retry.is_none() {
             // Most calls: the client's own request, with nothing around it.
-            return Either::Left(self.traced(
-                &self.retry,
-                http,
-                request,
-                operation_id,
-                path_template,
-            ));
+            return Either::Left(self.execute_operation(http, request, info, path_template));
         }
+        let operation_id = info.operation_id;
         if let Some(timeout) = call.timeout {
             *request.timeout_mut() = Some(timeout);
         }
