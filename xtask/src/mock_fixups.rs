@@ -8,6 +8,7 @@ use crate::syntax::{
     builder_name, fn_mut, init_of, is, mentions, module_items_mut, path_is,
     replace_string_literals, self_type_name,
 };
+use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -372,28 +373,38 @@ pub fn paged_answers(file: &mut File, ctx: &MockCtx) -> Result<Applied, String> 
             Some(syn::FnArg::Typed(argument)) => argument.ty.clone(),
             _ => return Err(format!("{wrapper}::ok takes no value")),
         };
-        let answer: ImplItemFn = if numbered {
-            parse_quote! {
-                /// Answers `200` with `items` as page `page` (from 1) of a list of `total` items
-                /// in pages of `per_page`, with the paging headers the server sends (`X-Page`,
-                /// `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,
-                /// `Link`): a stream walks on to the next page, or ends after the last.
-                pub fn page(self, items: #items, page: u64, per_page: u64, total: u64) -> Self {
-                    let headers = ::user_apis_runtime::numbered_page_headers(page, per_page, total);
-                    let then = self.ok(items).0;
-                    Self(headers.into_iter().fold(then, |then, (name, value)| then.header(name, value)))
-                }
-            }
+        // What differs between the schemes: the doc, the page's own parameters and the
+        // runtime function that makes its headers.
+        let (doc, parameters, headers): (&[&str], TokenStream, TokenStream) = if numbered {
+            (
+                &[
+                    " Answers `200` with `items` as page `page` (from 1) of a list of `total` items",
+                    " in pages of `per_page`, with the paging headers the server sends (`X-Page`,",
+                    " `X-Per-Page`, `X-Total`, `X-Total-Pages`, `X-Next-Page`, `X-Prev-Page`,",
+                    " `Link`): a stream walks on to the next page, or ends after the last.",
+                ],
+                quote!(page: u64, per_page: u64, total: u64),
+                quote!(::user_apis_runtime::numbered_page_headers(
+                    page, per_page, total
+                )),
+            )
         } else {
-            parse_quote! {
-                /// Answers `200` with `items` as one page, and the `Link` header's `rel="next"`
-                /// naming the `after` cursor of the next page (`None` on the last page): a
-                /// stream walks on to that page, or ends here.
-                pub fn page(self, items: #items, next: Option<&str>) -> Self {
-                    let headers = ::user_apis_runtime::cursor_page_headers(next);
-                    let then = self.ok(items).0;
-                    Self(headers.into_iter().fold(then, |then, (name, value)| then.header(name, value)))
-                }
+            (
+                &[
+                    " Answers `200` with `items` as one page, and the `Link` header's `rel=\"next\"`",
+                    " naming the `after` cursor of the next page (`None` on the last page): a",
+                    " stream walks on to that page, or ends here.",
+                ],
+                quote!(next: Option<&str>),
+                quote!(::user_apis_runtime::cursor_page_headers(next)),
+            )
+        };
+        let answer: ImplItemFn = parse_quote! {
+            #(#[doc = #doc])*
+            pub fn page(self, items: #items, #parameters) -> Self {
+                let headers = #headers;
+                let then = self.ok(items).0;
+                Self(headers.into_iter().fold(then, |then, (name, value)| then.header(name, value)))
             }
         };
         block.items.push(ImplItem::Fn(answer));
