@@ -4,6 +4,7 @@ use futures_util::TryStreamExt;
 
 use super::{Account, Action as AnyAction, Call, Error, NewPerson, Operation, Provider};
 use super::{ProviderUser, State, Step, Who, joined_name, same_ignoring_case};
+use crate::sendauth::uuid::Uuid;
 use crate::sendauth::{Client, types};
 
 /// The body of a creation.
@@ -17,8 +18,8 @@ impl From<crate::sendauth::Error<types::ApiError>> for Error {
 
 /// SendAuth's calls.
 pub(super) enum Action {
-    Delete(String),
-    Restore(String),
+    Delete(Uuid),
+    Restore(Uuid),
     Create(Box<NewUserBody>),
 }
 
@@ -93,7 +94,7 @@ pub(super) fn steps(
     account: &Account,
     user: &types::User,
 ) -> Result<Vec<Step>, Error> {
-    let Some(id) = user.id.map(|id| id.to_string()) else {
+    let Some(id) = user.id else {
         return Err(Error::Incomplete {
             provider: Provider::Sendauth,
             missing: "an id",
@@ -107,13 +108,13 @@ pub(super) fn steps(
         } else {
             vec![step(
                 Call::new("DELETE", format!("/api/v1/users/{id}")),
-                Action::Delete(id.clone()),
+                Action::Delete(id),
             )]
         }),
         Operation::Restore(_) => Ok(if deleted {
             vec![step(
                 Call::new("PUT", format!("/api/v1/users/deleted/{id}")),
-                Action::Restore(id.clone()),
+                Action::Restore(id),
             )]
         } else {
             vec![]
@@ -140,10 +141,10 @@ pub(super) fn create(person: &NewPerson) -> Result<Step, Error> {
 pub(super) async fn execute(client: &Client, action: Action) -> Result<Option<Account>, Error> {
     match action {
         Action::Delete(id) => {
-            client.delete_user().user_id(id.as_str()).send().await?;
+            client.delete_user().user_id(id).send().await?;
         }
         Action::Restore(id) => {
-            client.restore_user().user_id(id.as_str()).send().await?;
+            client.restore_user().user_id(id).send().await?;
         }
         Action::Create(body) => {
             let user = client.create_user().body(*body).send().await?.into_inner();
