@@ -1768,19 +1768,10 @@ pub fn per_call_options(file: &mut File, _: &ClientCtx) -> Result<Applied, Strin
             impl VisitMut for Send {
                 fn visit_pat_struct_mut(&mut self, pattern: &mut syn::PatStruct) {
                     if pattern.path.is_ident("Self") {
-                        let ident: syn::Ident = parse_quote!(call);
-                        pattern.fields.push(syn::FieldPat {
-                            attrs: Vec::new(),
-                            member: syn::Member::Named(ident.clone()),
-                            colon_token: None,
-                            pat: Box::new(syn::Pat::Ident(syn::PatIdent {
-                                attrs: Vec::new(),
-                                by_ref: None,
-                                mutability: None,
-                                ident,
-                                subpat: None,
-                            })),
-                        });
+                        let syn::Pat::Struct(call) = parse_quote!(Self { call }) else {
+                            unreachable!("a struct pattern")
+                        };
+                        pattern.fields.extend(call.fields);
                         self.destructured = true;
                     }
                 }
