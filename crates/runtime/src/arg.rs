@@ -140,58 +140,50 @@ impl fmt::Display for OutOfRange {
 
 impl std::error::Error for OutOfRange {}
 
-macro_rules! positive_args {
-    ($($source:ty),*) => {$(
-        impl IntoArg<NonZeroU64> for $source {
+/// `IntoArg<$target>` and `IntoArg<Option<$target>>` for each integer `$source`, through
+/// `$convert` (`None` when the value does not fit, reported as out of range, `$expected`).
+macro_rules! number_args {
+    ($target:ty, $expected:literal, $convert:expr; $($source:ty),*) => {$(
+        impl IntoArg<$target> for $source {
             type Error = OutOfRange;
 
-            fn into_arg(self) -> Result<NonZeroU64, OutOfRange> {
-                u64::try_from(self).ok().and_then(NonZeroU64::new).ok_or(OutOfRange {
+            // `$convert` is written once for every source, some of which always fit.
+            #[allow(clippy::unnecessary_fallible_conversions, clippy::useless_conversion)]
+            fn into_arg(self) -> Result<$target, OutOfRange> {
+                let convert: fn($source) -> Option<$target> = $convert;
+                convert(self).ok_or(OutOfRange {
                     value: i128::from(self),
-                    expected: "a number from 1 up",
+                    expected: $expected,
                 })
             }
         }
 
-        impl IntoArg<Option<NonZeroU64>> for $source {
+        impl IntoArg<Option<$target>> for $source {
             type Error = OutOfRange;
 
-            fn into_arg(self) -> Result<Option<NonZeroU64>, OutOfRange> {
-                IntoArg::<NonZeroU64>::into_arg(self).map(Some)
+            fn into_arg(self) -> Result<Option<$target>, OutOfRange> {
+                IntoArg::<$target>::into_arg(self).map(Some)
             }
         }
     )*};
 }
 
-positive_args!(u8, u16, u32, u64, i8, i16, i32, i64);
-
-macro_rules! i32_args {
-    ($($source:ty),*) => {$(
-        impl IntoArg<i32> for $source {
-            type Error = OutOfRange;
-
-            fn into_arg(self) -> Result<i32, OutOfRange> {
-                i32::try_from(self).map_err(|_| OutOfRange {
-                    value: i128::from(self),
-                    expected: "a 32-bit number",
-                })
-            }
-        }
-
-        impl IntoArg<Option<i32>> for $source {
-            type Error = OutOfRange;
-
-            fn into_arg(self) -> Result<Option<i32>, OutOfRange> {
-                IntoArg::<i32>::into_arg(self).map(Some)
-            }
-        }
-    )*};
-}
+number_args!(
+    NonZeroU64,
+    "a number from 1 up",
+    |value| u64::try_from(value).ok().and_then(NonZeroU64::new);
+    u8, u16, u32, u64, i8, i16, i32, i64
+);
 
 // A literal given to an `i32` is an `i32` (the type Rust falls back to), so other sources do
 // no harm here. An `i64` takes only itself: with others, a literal beyond `i32` would fail to
 // compile.
-i32_args!(u8, u16, u32, u64, i8, i16, i64);
+number_args!(
+    i32,
+    "a 32-bit number",
+    |value| i32::try_from(value).ok();
+    u8, u16, u32, u64, i8, i16, i64
+);
 
 #[cfg(test)]
 mod tests {
