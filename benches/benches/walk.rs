@@ -1,7 +1,8 @@
 //! Walk benchmark: the wall time and peak heap of walking 50,000 users over 500 pages through
 //! the real clients' `stream()`, against a local server that answers each page after 20 ms.
 //!
-//! Run with `cargo bench -p user-apis-benches --bench walk`. Each paging scheme walks once with
+//! Run with `cargo bench -p user-apis-benches --bench walk`, or name schemes to walk only
+//! those (`cargo bench -p user-apis-benches --bench walk -- gitlab okta`). Each paging scheme walks once with
 //! one page at a time (`walk_concurrency(1)`, the sequential walk) and once with 8: GitLab
 //! (`X-Next-Page` and `X-Total-Pages`), Mattermost (pages from 0 until a short one, fetched
 //! ahead speculatively), SendAuth (a `total` in each page) and Okta (`Link` cursors, with a
@@ -151,8 +152,18 @@ fn measure(rt: &tokio::runtime::Runtime, walk: impl AsyncFnOnce() -> usize) -> W
     }
 }
 
+/// The schemes named on the command line (all of them when none is).
+fn chosen() -> impl Fn(&str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    move |scheme| named.is_empty() || named.iter().any(|name| name == scheme)
+}
+
 fn main() {
     count_this_thread();
+    let chosen = chosen();
     let rt = runtime();
     let gitlab_url = slow_server(gitlab_page);
     let mattermost_url = slow_server(mattermost_page);
@@ -209,6 +220,9 @@ fn main() {
     };
 
     for n in [1, N] {
+        if !chosen("gitlab") {
+            break;
+        }
         let client = gitlab(n);
         let one_page = one_page(&rt, async || {
             client
@@ -232,6 +246,9 @@ fn main() {
         report("gitlab", n, &walked, ideal, goal);
     }
     for n in [1, N] {
+        if !chosen("mattermost") {
+            break;
+        }
         let client = mattermost(n);
         let one_page = one_page(&rt, async || {
             client
@@ -255,6 +272,9 @@ fn main() {
         report("mattermost", n, &walked, ideal, goal);
     }
     for n in [1, N] {
+        if !chosen("sendauth") {
+            break;
+        }
         let client = sendauth(n);
         let one_page = one_page(&rt, async || {
             client
@@ -279,6 +299,9 @@ fn main() {
         report("sendauth", n, &walked, ideal, goal);
     }
     for n in [1, N] {
+        if !chosen("okta") {
+            break;
+        }
         let client = okta(n);
         let one_page = one_page(&rt, async || {
             client

@@ -143,6 +143,9 @@ impl ClientConfig {
     /// pages are requested at once; a list paged by cursors fetches the next page while the
     /// consumer works on the current one. 1 fetches each page only when the consumer reaches
     /// it; 0 counts as 1. The items come in the order of the list whatever the number.
+    ///
+    /// Only the page being yielded and the next one are held decoded; a page answered before
+    /// its turn keeps its JSON body (a half to a third of its decoded size) until then.
     pub fn walk_concurrency(mut self, pages: usize) -> Self {
         self.walk_concurrency = pages;
         self

@@ -768,6 +768,18 @@ pub(crate) fn decode<T: DeserializeOwned, E>(
         if let (Some(raw), Some(url)) = (&raw, &url) {
             raw.keep(status, url, &body);
         }
+        // A page of a walk that came back before its turn: it keeps its body alone, in a
+        // buffer of its own size (the one it came in may be the connection's, and larger),
+        // and decodes when the walk reaches it.
+        let body = match crate::paginate::Turn::waiting() {
+            Some(turn) => {
+                let own = Bytes::copy_from_slice(&body);
+                drop(body);
+                turn.come().await;
+                own
+            }
+            None => body,
+        };
         // Bounded: tiny items that decode into large values cannot cost more than a few
         // times the body limit.
         let budget = limit.saturating_mul(crate::DECODED_SIZE_FACTOR);

@@ -187,8 +187,13 @@ pub struct Walk<T, C, R, E, F, Fut: Future, P> {
     fetch: F,
     read: P,
     /// The requests in flight, in the order of the list, and the cursor of each.
-    queue: FuturesOrdered<Fut>,
+    queue: FuturesOrdered<InTurn<Fut>>,
     requested: VecDeque<C>,
+    /// The turn of the page at the head of `requested` (the next page the walk reads), which
+    /// alone decodes at once: the pages after it keep their bodies undecoded until it is
+    /// theirs (see [`InTurn`]).
+    head: u64,
+    turns: tokio::sync::watch::Sender<u64>,
     /// The answer at the head of the queue, when it arrived before it was wanted.
     ready: Option<Result<R, E>>,
     /// The cursor to request next, when known: the confirmed next page, or a guess.
@@ -225,7 +230,14 @@ where
             let Some(cursor) = self.ahead.take() else {
                 return;
             };
-            self.queue.push_back((self.fetch)(&cursor));
+            let turn = Turn {
+                mine: self.head + self.requested.len() as u64,
+                now: self.turns.subscribe(),
+            };
+            self.queue.push_back(InTurn {
+                turn,
+                request: (self.fetch)(&cursor),
+            });
             if self.guess {
                 self.ahead = cursor.guess_next().filter(|next| {
                     self.last
@@ -299,6 +311,9 @@ where
                 this.done = true;
                 continue;
             };
+            // The next page may decode now, while this one is read and yielded.
+            this.head += 1;
+            this.turns.send_replace(this.head);
             let page = match answer {
                 Ok(answer) => (this.read)(&cursor, answer),
                 Err(error) => {
@@ -347,11 +362,76 @@ where
     }
 }
 
+/// A page's place in the order of its walk, and the walk's current place: a page whose
+/// request comes back before its turn keeps its body undecoded until then.
+///
+/// A walk keeps up to `concurrency` pages fetched or in flight. Decoded, a page takes two to
+/// three times its body (GitLab's users: 68 KB of JSON, 184 KB decoded), so the pages waiting
+/// behind the head of the walk keep only their bodies, each in a buffer of its own size, and
+/// decode when the walk reaches them; the page after the one being yielded decodes while that
+/// one's items are consumed.
+#[derive(Clone)]
+pub(crate) struct Turn {
+    mine: u64,
+    now: tokio::sync::watch::Receiver<u64>,
+}
+
+thread_local! {
+    /// The turn of the walk's request being polled on this thread, for the decoding deep
+    /// inside it ([`Turn::current`]); set by [`InTurn`] for the length of one poll.
+    static CURRENT: std::cell::RefCell<Option<Turn>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Turn {
+    /// The turn of the walk's request being polled, when it is not the page the walk reads
+    /// next: its decoding is to wait for [`Turn::come`]. `None` outside a walk.
+    pub(crate) fn waiting() -> Option<Turn> {
+        CURRENT
+            .with_borrow(Clone::clone)
+            .filter(|turn| *turn.now.borrow() < turn.mine)
+    }
+
+    /// Resolves when the walk reaches this page, or has ended.
+    pub(crate) async fn come(mut self) {
+        // An error: the walk is gone, and nobody waits for this page.
+        let _ = self.now.wait_for(|now| *now >= self.mine).await;
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A walk's request, polled with its [`Turn`] as the current one.
+    pub(crate) struct InTurn<Fut> {
+        turn: Turn,
+        #[pin]
+        request: Fut,
+    }
+}
+
+impl<Fut: Future> Future for InTurn<Fut> {
+    type Output = Fut::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Fut::Output> {
+        /// Puts back the turn that was current, even if the request panics.
+        struct Restore(Option<Turn>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                CURRENT.set(self.0.take());
+            }
+        }
+
+        let this = self.project();
+        let _restore = Restore(CURRENT.replace(Some(this.turn.clone())));
+        this.request.poll(cx)
+    }
+}
+
 /// Walks a paged list item by item, keeping up to `concurrency` pages fetched or in flight
 /// (the one being yielded included) and yielding the items in the order of the list.
 ///
 /// `fetch` sends the request for a cursor; `read` turns its answer, in the order of the list,
-/// into a [`Page`]. The first page is fetched alone, when the stream is first polled. After a
+/// into a [`Page`]. A request that decodes its body through the runtime, as every generated
+/// `send` does, decodes it only when its page is the next the walk reads: the pages answered
+/// ahead of it wait with their bodies alone. The first page is fetched alone, when the stream is first polled. After a
 /// page that names its next one, the walk requests that page at once, and for page numbers
 /// (see [`Cursor::guess_next`]) the ones after it too, up to `concurrency` pages held and not
 /// past the [`Page::last`] page the server announced; a cursor that names one page at a time
@@ -391,6 +471,8 @@ where
         read,
         queue: FuturesOrdered::new(),
         requested: VecDeque::new(),
+        head: 0,
+        turns: tokio::sync::watch::Sender::new(0),
         ready: None,
         ahead: Some(first),
         guess: false,
@@ -913,5 +995,73 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(fetched.get(), 3);
+    }
+
+    thread_local! {
+        /// The pages [`Logged`] decoded on this thread, in order.
+        static DECODED: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A page number whose decoding is logged in [`DECODED`].
+    struct Logged(u32);
+
+    impl<'de> serde::Deserialize<'de> for Logged {
+        fn deserialize<D: serde::Deserializer<'de>>(decoder: D) -> Result<Self, D::Error> {
+            let page = u32::deserialize(decoder)?;
+            DECODED.with_borrow_mut(|decoded| decoded.push(page));
+            Ok(Logged(page))
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_behind_the_next_one_keep_their_bodies_until_the_walk_reaches_them() {
+        // Pages 1 to 6, each body decoded as a client decodes it, later pages answered first.
+        let pages = 6;
+        let mut stream = walk(
+            "list_things",
+            1_u32,
+            4,
+            |&n: &u32| {
+                let answer = http::Response::builder()
+                    .header("content-type", "application/json")
+                    .body(n.to_string())
+                    .expect("a response");
+                async move {
+                    // Later pages come back first.
+                    for _ in n..pages {
+                        tokio::task::yield_now().await;
+                    }
+                    crate::error::decode::<Logged, ()>(
+                        answer.into(),
+                        "list_things",
+                        1024,
+                        None,
+                        None,
+                    )
+                    .await
+                }
+            },
+            |&n: &u32, answer: progenitor_client::ResponseValue<Logged>| Page {
+                items: vec![answer.0 * 10, answer.0 * 10 + 1],
+                next: (n < pages).then_some(n + 1),
+                last: Some(pages),
+            },
+        );
+        for page in 1..=pages {
+            for item in [page * 10, page * 10 + 1] {
+                assert_eq!(stream.next().await.map(Result::ok), Some(Some(item)));
+                // Up to 4 pages are answered, the later ones first, but they decode in the
+                // order of the walk, and no further than the page after this one.
+                let decoded = DECODED.with_borrow(Clone::clone);
+                let in_order: Vec<u32> = (1..=pages).take(decoded.len()).collect();
+                assert_eq!(decoded, in_order, "at item {item}");
+                assert!(
+                    decoded.len() <= page as usize + 1,
+                    "at item {item}: {decoded:?}"
+                );
+            }
+        }
+        assert!(stream.next().await.is_none());
+        assert_eq!(DECODED.with_borrow(Vec::len), 6);
     }
 }
