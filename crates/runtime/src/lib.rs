@@ -65,6 +65,8 @@ mod schemes;
 mod tls;
 mod trace;
 
+use std::fmt;
+
 use futures_util::FutureExt;
 use futures_util::future::Either;
 
@@ -221,12 +223,13 @@ const KEPT: [bool; 256] = {
 };
 
 /// A client that could not be built from its configuration.
-#[derive(Debug, thiserror::Error)]
+// `Display` and `Error` are written out rather than derived: this is the only error type that
+// would need a derive, and the derive's crates are a second or so of every clean build.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The credential cannot be sent in a header. The message names the part and the problem,
     /// never the secret.
-    #[error("invalid credential: {what} {problem}")]
     InvalidCredential {
         /// Which part: `token`, `password`, `user name`.
         what: &'static str,
@@ -234,29 +237,53 @@ pub enum ConfigError {
         problem: &'static str,
     },
     /// The base URL is unusable.
-    #[error("invalid base URL: {reason}")]
     InvalidBaseUrl {
         /// Why.
         reason: &'static str,
     },
     /// The user agent cannot be sent in a header.
-    #[error("invalid user agent: it holds a character a header cannot carry")]
     InvalidUserAgent,
     /// The HTTP client could not start (for example, its TLS backend failed).
-    #[error("cannot build the HTTP client")]
-    Http(#[source] reqwest::Error),
+    Http(reqwest::Error),
     /// The base URL is `https`, and this build has no TLS backend.
-    #[error(
-        "the base URL is https, but no TLS backend is built in: enable the `rustls`, \
-         `rustls-aws-lc` or `native-tls` feature"
-    )]
     TlsUnavailable,
     /// A certificate given to `ClientConfig::root_certificate` cannot be read.
-    #[error("invalid root certificate: expected one or more PEM certificates")]
     InvalidRootCertificate,
     /// The TLS backend could not be set up.
-    #[error("cannot set up TLS")]
-    Tls(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Tls(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidCredential { what, problem } => {
+                write!(f, "invalid credential: {what} {problem}")
+            }
+            Self::InvalidBaseUrl { reason } => write!(f, "invalid base URL: {reason}"),
+            Self::InvalidUserAgent => {
+                f.write_str("invalid user agent: it holds a character a header cannot carry")
+            }
+            Self::Http(_) => f.write_str("cannot build the HTTP client"),
+            Self::TlsUnavailable => f.write_str(
+                "the base URL is https, but no TLS backend is built in: enable the `rustls`, \
+                 `rustls-aws-lc` or `native-tls` feature",
+            ),
+            Self::InvalidRootCertificate => {
+                f.write_str("invalid root certificate: expected one or more PEM certificates")
+            }
+            Self::Tls(_) => f.write_str("cannot set up TLS"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Http(error) => Some(error),
+            Self::Tls(error) => Some(error.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 /// The state every generated client carries and its hooks delegate to.
@@ -675,6 +702,25 @@ impl Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_config_error_says_what_is_wrong_and_keeps_its_cause() {
+        use std::error::Error as _;
+
+        let error = ConfigError::InvalidUserAgent;
+        assert_eq!(
+            error.to_string(),
+            "invalid user agent: it holds a character a header cannot carry"
+        );
+        assert!(error.source().is_none());
+        let cause = std::io::Error::other("no crypto provider");
+        let error = ConfigError::Tls(Box::new(cause));
+        assert_eq!(error.to_string(), "cannot set up TLS");
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("no crypto provider")
+        );
+    }
 
     #[test]
     fn null_lists_and_maps_decode_as_empty_ones() {
