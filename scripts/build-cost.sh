@@ -25,25 +25,14 @@ count_deps() {
         | sed 's/ (\*)$//' | sort -u | wc -l
 }
 
-# openapi-generator's Rust client (the `rust` generator, reqwest library, async) for the same
-# specs, the comparison for a provider crate built alone. The generator runs on Java; both are
-# installed when missing (the generator from PyPI, Java from Debian's default-jre-headless).
-OAG_VERSION=7.26.0
-if ! command -v java > /dev/null; then
-    sudo=$([ "$(id -u)" = 0 ] || echo sudo)
-    $sudo apt-get update -q > /dev/null
-    $sudo apt-get install -y -q default-jre-headless > /dev/null
-fi
-if ! command -v openapi-generator-cli > /dev/null; then
-    python3 -m pip install -q --user "openapi-generator-cli==$OAG_VERSION"
-    PATH="$(python3 -m site --user-base)/bin:$PATH"
-fi
+# openapi-generator's Rust client for the same specs, the comparison for a provider crate built
+# alone (installed when missing).
+. scripts/openapi-generator.sh
+install_openapi_generator
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for p in "${providers[@]}"; do
-    openapi-generator-cli generate -g rust -i "specs/$p.yaml" -o "$work/oag/$p" \
-        --additional-properties=library=reqwest,supportAsync=true,packageName="$p-oag" > /dev/null
-    printf '\n[workspace]\n' >> "$work/oag/$p/Cargo.toml"
+    generate_openapi_client "$p" "$work/oag/$p"
 done
 
 echo "machine: $(nproc) cores, $(rustc --version), openapi-generator $OAG_VERSION"

@@ -16,16 +16,8 @@ cd "$(dirname "$0")/.."
 providers=("$@")
 [ ${#providers[@]} -gt 0 ] || providers=(gitlab sendauth)
 
-OAG_VERSION=7.26.0
-if ! command -v java > /dev/null; then
-    sudo=$([ "$(id -u)" = 0 ] || echo sudo)
-    $sudo apt-get update -q > /dev/null
-    $sudo apt-get install -y -q default-jre-headless > /dev/null
-fi
-if ! command -v openapi-generator-cli > /dev/null; then
-    python3 -m pip install -q --user "openapi-generator-cli==$OAG_VERSION"
-    PATH="$(python3 -m site --user-base)/bin:$PATH"
-fi
+. scripts/openapi-generator.sh
+install_openapi_generator
 
 work=$(mktemp -d)
 saved="$work/saved"
@@ -71,9 +63,7 @@ printf '%-10s %5s  %10s %10s  %10s %10s %10s\n' provider round "oag whole" "oag 
     "ours whole" "ours types" "ours empty"
 for p in "${providers[@]}"; do
     oag="$work/oag/$p"
-    openapi-generator-cli generate -g rust -i "specs/$p.yaml" -o "$oag" \
-        --additional-properties=library=reqwest,supportAsync=true,packageName="$p-oag" > /dev/null
-    printf '\n[workspace]\n' >> "$oag/Cargo.toml"
+    generate_openapi_client "$p" "$oag"
     oag_target="$work/oag-target"
     (cd "$oag" && CARGO_TARGET_DIR="$oag_target" cargo build -q --no-default-features)
     cargo build -q -p "user-apis-$p"
