@@ -378,7 +378,7 @@ pub(crate) struct Turn {
 
 thread_local! {
     /// The turn of the walk's request being polled on this thread, for the decoding deep
-    /// inside it ([`Turn::current`]); set by [`InTurn`] for the length of one poll.
+    /// inside it ([`Turn::waiting`]); set by [`InTurn`] for the length of one poll.
     static CURRENT: std::cell::RefCell<Option<Turn>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -431,13 +431,14 @@ impl<Fut: Future> Future for InTurn<Fut> {
 /// `fetch` sends the request for a cursor; `read` turns its answer, in the order of the list,
 /// into a [`Page`]. A request that decodes its body through the runtime, as every generated
 /// `send` does, decodes it only when its page is the next the walk reads: the pages answered
-/// ahead of it wait with their bodies alone. The first page is fetched alone, when the stream is first polled. After a
-/// page that names its next one, the walk requests that page at once, and for page numbers
-/// (see [`Cursor::guess_next`]) the ones after it too, up to `concurrency` pages held and not
-/// past the [`Page::last`] page the server announced; a cursor that names one page at a time
-/// is fetched while the consumer works on the page before it. A page the server did not name
-/// (past the last, or after a page that names another) is dropped unread. With a
-/// `concurrency` of 1, each page is fetched only when the consumer reaches it.
+/// ahead of it wait with their bodies alone. The first page is fetched alone, when the stream
+/// is first polled. After a page that names its next one, the walk requests that page at
+/// once, and for page numbers (see [`Cursor::guess_next`]) the ones after it too, up to
+/// `concurrency` pages held and not past the [`Page::last`] page the server announced; a
+/// cursor that names one page at a time is fetched while the consumer works on the page
+/// before it. A page the server did not name (past the last, or after a page that names
+/// another) is dropped unread. With a `concurrency` of 1, each page is fetched only when the
+/// consumer reaches it.
 ///
 /// The stream ends after a page without `next`, after an empty page (a server that keeps
 /// announcing more pages but sends none cannot make it loop forever), or after yielding the
