@@ -192,7 +192,6 @@ pub struct Walk<T, C, R, E, F, Fut: Future, P> {
     /// The turn of the page at the head of `requested` (the next page the walk reads), which
     /// alone decodes at once: the pages after it keep their bodies undecoded until it is
     /// theirs (see [`InTurn`]).
-    head: u64,
     turns: tokio::sync::watch::Sender<u64>,
     /// The answer at the head of the queue, when it arrived before it was wanted.
     ready: Option<Result<R, E>>,
@@ -231,7 +230,7 @@ where
                 return;
             };
             let turn = Turn {
-                mine: self.head + self.requested.len() as u64,
+                mine: *self.turns.borrow() + self.requested.len() as u64,
                 now: self.turns.subscribe(),
             };
             self.queue.push_back(InTurn {
@@ -312,8 +311,7 @@ where
                 continue;
             };
             // The next page may decode now, while this one is read and yielded.
-            this.head += 1;
-            this.turns.send_replace(this.head);
+            this.turns.send_modify(|head| *head += 1);
             let page = match answer {
                 Ok(answer) => (this.read)(&cursor, answer),
                 Err(error) => {
@@ -472,7 +470,6 @@ where
         read,
         queue: FuturesOrdered::new(),
         requested: VecDeque::new(),
-        head: 0,
         turns: tokio::sync::watch::Sender::new(0),
         ready: None,
         ahead: Some(first),
