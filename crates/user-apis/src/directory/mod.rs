@@ -607,24 +607,6 @@ enum Action {
     Sendauth(sendauth::Action),
 }
 
-impl Action {
-    /// Whether the action creates an account, whose lost answer calls for a second lookup.
-    fn creates(&self) -> bool {
-        match self {
-            #[cfg(feature = "gitlab")]
-            Self::Gitlab(action) => action.creates(),
-            #[cfg(feature = "mattermost")]
-            Self::Mattermost(action) => action.creates(),
-            #[cfg(feature = "okta")]
-            Self::Okta(action) => action.creates(),
-            #[cfg(feature = "sendauth")]
-            Self::Sendauth(action) => action.creates(),
-            #[allow(unreachable_patterns)]
-            _ => false,
-        }
-    }
-}
-
 /// A provider's client, as the directory holds it.
 #[derive(Clone)]
 enum Backend {
@@ -955,9 +937,11 @@ impl ProviderPlan {
             }
             Decision::Steps(steps) => steps,
         };
+        // Steps without an account are a creation (`ensure` of a person not found), whose
+        // lost answer calls for a second lookup.
+        let creates = account.is_none();
         let mut done = Vec::new();
         for Step { call, action } in steps {
-            let creates = action.creates();
             match backend.execute(action).await {
                 Ok(created) => {
                     done.push(call);

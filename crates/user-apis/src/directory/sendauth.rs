@@ -23,12 +23,6 @@ pub(super) enum Action {
     Create(Box<NewUserBody>),
 }
 
-impl Action {
-    pub(super) fn creates(&self) -> bool {
-        matches!(self, Self::Create(_))
-    }
-}
-
 fn step(call: Call, action: Action) -> Step {
     Step {
         call,
