@@ -2,8 +2,9 @@
 //! the real clients' `stream()`, against a local server that answers each page after 20 ms.
 //!
 //! Run with `cargo bench -p user-apis-benches --bench walk`, or name schemes to walk only
-//! those (`cargo bench -p user-apis-benches --bench walk -- gitlab okta`). Each paging scheme walks once with
-//! one page at a time (`walk_concurrency(1)`, the sequential walk) and once with 8: GitLab
+//! those (`cargo bench -p user-apis-benches --bench walk -- gitlab okta`). Each paging scheme
+//! walks once with one page at a time (`walk_concurrency(1)`, the sequential walk) and once
+//! with 8: GitLab
 //! (`X-Next-Page` and `X-Total-Pages`), Mattermost (pages from 0 until a short one, fetched
 //! ahead speculatively), SendAuth (a `total` in each page) and Okta (`Link` cursors, with a
 //! consumer that spends 10 ms on each page, as an `await`, so the next page can be fetched
@@ -152,18 +153,25 @@ fn measure(rt: &tokio::runtime::Runtime, walk: impl AsyncFnOnce() -> usize) -> W
     }
 }
 
-/// The schemes named on the command line (all of them when none is).
-fn chosen() -> impl Fn(&str) -> bool {
+/// The concurrencies to walk `scheme` with, 1 and [`N`], when the command line names it or
+/// names no scheme; none otherwise.
+fn chosen_walks() -> impl Fn(&str) -> Vec<usize> {
     let named: Vec<String> = std::env::args()
         .skip(1)
         .filter(|arg| !arg.starts_with('-'))
         .collect();
-    move |scheme| named.is_empty() || named.iter().any(|name| name == scheme)
+    move |scheme| {
+        if named.is_empty() || named.iter().any(|name| name == scheme) {
+            vec![1, N]
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 fn main() {
     count_this_thread();
-    let chosen = chosen();
+    let walks = chosen_walks();
     let rt = runtime();
     let gitlab_url = slow_server(gitlab_page);
     let mattermost_url = slow_server(mattermost_page);
@@ -219,10 +227,7 @@ fn main() {
         );
     };
 
-    for n in [1, N] {
-        if !chosen("gitlab") {
-            break;
-        }
+    for n in walks("gitlab") {
         let client = gitlab(n);
         let one_page = one_page(&rt, async || {
             client
@@ -245,10 +250,7 @@ fn main() {
         };
         report("gitlab", n, &walked, ideal, goal);
     }
-    for n in [1, N] {
-        if !chosen("mattermost") {
-            break;
-        }
+    for n in walks("mattermost") {
         let client = mattermost(n);
         let one_page = one_page(&rt, async || {
             client
@@ -271,10 +273,7 @@ fn main() {
         };
         report("mattermost", n, &walked, ideal, goal);
     }
-    for n in [1, N] {
-        if !chosen("sendauth") {
-            break;
-        }
+    for n in walks("sendauth") {
         let client = sendauth(n);
         let one_page = one_page(&rt, async || {
             client
@@ -298,10 +297,7 @@ fn main() {
         };
         report("sendauth", n, &walked, ideal, goal);
     }
-    for n in [1, N] {
-        if !chosen("okta") {
-            break;
-        }
+    for n in walks("okta") {
         let client = okta(n);
         let one_page = one_page(&rt, async || {
             client
