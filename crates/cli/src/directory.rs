@@ -18,11 +18,10 @@ use crate::providers::{Provider, optional_env};
 /// The command's name.
 pub const NAME: &str = "directory";
 
-/// The help below the subcommands: which providers, what is printed, the exit codes.
+/// The help below the subcommands, after the providers and their variables: what is matched,
+/// what is printed, the exit codes.
 const DIRECTORY_HELP: &str = "\
-Providers: every provider whose server variable is set (GITLAB_URL, MATTERMOST_URL,
-OKTA_ORG_URL, SENDAUTH_URL), with its credentials as for `user-apis <provider>`. Matches
-are exact (emails ignore case); several matching accounts are reported as ambiguous.
+Matches are exact (emails ignore case); several matching accounts are reported as ambiguous.
 
 Output: a table on a terminal; otherwise one JSON document per provider and line, with
 `provider`, `outcome` (done, already, not_found, ambiguous, failed; with --dry-run also
@@ -112,7 +111,11 @@ pub fn command() -> Command {
             ),
             ensure,
         ])
-        .after_help(DIRECTORY_HELP)
+        .after_help(format!(
+            "Providers: every provider whose server variable is set, with its credentials as \
+             for\n`user-apis <provider>`: {}.\n{DIRECTORY_HELP}",
+            SERVER_VARIABLES.join(", ")
+        ))
 }
 
 /// The operation the matches name.
@@ -160,30 +163,49 @@ fn setup_failure(error: &anyhow::Error) -> Failure {
     }
 }
 
+/// The server variables of the providers the directory works with, in its order.
+const SERVER_VARIABLES: [&str; 4] = [
+    gitlab_provider::PROVIDER.url_env,
+    mattermost_provider::PROVIDER.url_env,
+    okta_provider::PROVIDER.url_env,
+    sendauth_provider::PROVIDER.url_env,
+];
+
+/// The client of `provider` when its server variable is set, built by `client`.
+fn configured_client<C>(
+    provider: &Provider,
+    client: fn(ClientConfig) -> anyhow::Result<C>,
+) -> Result<Option<C>, Failure> {
+    configured(provider)?
+        .map(|config| client(config).map_err(|e| setup_failure(&e)))
+        .transpose()
+}
+
 /// The directory of every provider whose server variable is set.
 fn directory() -> Result<Directory, Failure> {
     let mut directory = Directory::new();
-    if let Some(config) = configured(&gitlab_provider::PROVIDER)? {
-        directory =
-            directory.with_gitlab(gitlab_provider::client(config).map_err(|e| setup_failure(&e))?);
+    if let Some(client) = configured_client(&gitlab_provider::PROVIDER, gitlab_provider::client)? {
+        directory = directory.with_gitlab(client);
     }
-    if let Some(config) = configured(&mattermost_provider::PROVIDER)? {
-        directory = directory
-            .with_mattermost(mattermost_provider::client(config).map_err(|e| setup_failure(&e))?);
+    if let Some(client) =
+        configured_client(&mattermost_provider::PROVIDER, mattermost_provider::client)?
+    {
+        directory = directory.with_mattermost(client);
     }
-    if let Some(config) = configured(&okta_provider::PROVIDER)? {
-        directory =
-            directory.with_okta(okta_provider::client(config).map_err(|e| setup_failure(&e))?);
+    if let Some(client) = configured_client(&okta_provider::PROVIDER, okta_provider::client)? {
+        directory = directory.with_okta(client);
     }
-    if let Some(config) = configured(&sendauth_provider::PROVIDER)? {
-        directory = directory
-            .with_sendauth(sendauth_provider::client(config).map_err(|e| setup_failure(&e))?);
+    if let Some(client) =
+        configured_client(&sendauth_provider::PROVIDER, sendauth_provider::client)?
+    {
+        directory = directory.with_sendauth(client);
     }
     if directory.providers().is_empty() {
-        return Err(Failure::usage(
-            "no provider is configured: set GITLAB_URL, MATTERMOST_URL, OKTA_ORG_URL or \
-             SENDAUTH_URL (and its credentials)",
-        ));
+        let [variables @ .., last] = SERVER_VARIABLES;
+        return Err(Failure::usage(format!(
+            "no provider is configured: set {} or {last} (and its credentials)",
+            variables.join(", ")
+        )));
     }
     Ok(directory)
 }
